@@ -1,0 +1,1 @@
+"""Reference data files (JSON), each naming its source."""

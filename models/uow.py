@@ -1,0 +1,245 @@
+"""The write path: every change to stored data happens inside one unit of work.
+
+``with unit_of_work(db, actor) as uow: enterprises.update(uow, id, data, expected_version=3)``
+
+The unit of work opens one write transaction (SQLite ``BEGIN IMMEDIATE``; PostgreSQL takes a
+transaction-scoped advisory lock, so there is one writer at a time and the audit chain stays a
+chain), checks the actor's permission for each command, stamps created/updated at and by, lets
+SQLAlchemy bump ``version`` (``version_id_col``), refuses stale saves with ``ConflictError``,
+writes one hash-chained audit row per changed field, and commits or rolls back as a whole.
+A session without a unit of work cannot flush changes at all.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import audit
+from models.base import BOOKKEEPING, Base, Entity
+from models.database import Database
+from models.entities import AuditLog
+from models.errors import ConflictError, NotFoundError, PermissionDenied
+
+T = TypeVar("T", bound=Entity)
+
+WRITER_LOCK_KEY = 0x454D4453  # "EMDS": PostgreSQL advisory lock for the single writer
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts. Until accounts exist it is the OS account, with every role."""
+
+    name: str
+    roles: frozenset[str] = frozenset({"staff", "admin"})
+
+
+def os_actor() -> Actor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+    return Actor(name=name)
+
+
+SYSTEM = Actor(name="系统", roles=frozenset({"staff", "admin"}))
+
+
+@dataclass(frozen=True)
+class Command:
+    """A named write command; ``role`` is the role it needs (None: any signed-in user)."""
+
+    name: str
+    label: str
+    role: str | None = None
+
+
+class Policy(Protocol):
+    def allows(self, actor: Actor, command: Command) -> bool: ...
+
+
+class RolePolicy:
+    """The permission hook: a command needing a role is allowed to actors holding that role."""
+
+    def allows(self, actor: Actor, command: Command) -> bool:
+        return command.role is None or command.role in actor.roles
+
+
+def utc_now() -> datetime:
+    """Write timestamps (never used by rules, which take ``as_of``)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class UnitOfWork:
+    session: Session
+    actor: Actor
+    policy: Policy
+    now: datetime = field(default_factory=utc_now)
+    allow_purge: bool = False
+    last_hash: str = audit.GENESIS
+
+    def require(self, command: Command) -> None:
+        if not self.policy.allows(self.actor, command):
+            raise PermissionDenied(self.actor.name, command.label)
+
+    def get(self, cls: type[T], entity_id: int, *, include_deleted: bool = False) -> T:
+        obj = self.session.get(cls, entity_id)
+        if obj is None or (obj.is_deleted and not include_deleted):
+            raise NotFoundError(cls.__label__, entity_id)
+        return obj
+
+    def get_for_update(self, cls: type[T], entity_id: int, expected_version: int,
+                       *, include_deleted: bool = False) -> T:
+        """Load a row to change it; refuse when the caller's copy is older than the stored one."""
+        obj = self.session.get(cls, entity_id, with_for_update=not self.session.bind.dialect.name == "sqlite")
+        if obj is None:
+            raise ConflictError(cls.__label__, entity_id, expected_version, None)
+        if obj.is_deleted and not include_deleted:
+            raise NotFoundError(cls.__label__, entity_id)
+        if obj.version != expected_version:
+            raise ConflictError(cls.__label__, entity_id, expected_version, obj.version)
+        return obj
+
+    def add(self, obj: Entity) -> None:
+        self.session.add(obj)
+
+    def soft_delete(self, obj: Entity) -> None:
+        obj.deleted_at = self.now
+        obj.deleted_by = self.actor.name
+
+    def restore(self, obj: Entity) -> None:
+        obj.deleted_at = None
+        obj.deleted_by = None
+
+    def touch(self, obj: Entity) -> None:
+        """Bump an aggregate root's version when only its children changed."""
+        obj.updated_at = self.now
+        obj.updated_by = self.actor.name
+
+
+_default_policy = RolePolicy()
+
+
+@contextmanager
+def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None) -> Iterator[UnitOfWork]:
+    session = db.write_session()
+    uow = UnitOfWork(session=session, actor=actor, policy=policy or _default_policy)
+    session.info["uow"] = uow
+    try:
+        with session.begin():
+            if not db.is_sqlite:
+                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK_KEY})
+            uow.last_hash = session.scalar(
+                select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)
+            ) or audit.GENESIS
+            yield uow
+            session.flush()
+    except StaleDataError as exc:
+        raise _conflict_from(exc) from exc
+    finally:
+        session.info.pop("uow", None)
+        session.close()
+
+
+def _conflict_from(exc: StaleDataError) -> ConflictError:
+    # SQLAlchemy matched no row for "UPDATE … WHERE id = ? AND version = ?": a concurrent save won.
+    return ConflictError("记录", None, None, None)
+
+
+# --- session events: stamping and auditing ---------------------------------------------------------
+
+
+def _uow_of(session: Session) -> UnitOfWork:
+    uow = session.info.get("uow")
+    if uow is None:
+        raise RuntimeError("数据只能通过业务服务（unit_of_work）写入")
+    return uow
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    if not (session.new or session.dirty or session.deleted):
+        return
+    uow = _uow_of(session)
+    for obj in session.new:
+        if isinstance(obj, Entity):
+            obj.created_at = obj.updated_at = uow.now
+            obj.created_by = obj.updated_by = uow.actor.name
+    for obj in session.dirty:
+        if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = uow.now
+            obj.updated_by = uow.actor.name
+    if session.deleted and not uow.allow_purge:
+        raise RuntimeError("记录只能移入回收站（软删除），彻底删除需要管理员清理")
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _ctx: Any) -> None:
+    uow = session.info.get("uow")
+    if uow is None:
+        return
+    rows: list[dict[str, Any]] = []
+    for obj in session.new:
+        if isinstance(obj, Entity):
+            rows.extend(_field_rows(uow, obj, "insert"))
+    for obj in session.dirty:
+        if isinstance(obj, Entity):
+            rows.extend(_field_rows(uow, obj, "update"))
+    for obj in session.deleted:
+        if isinstance(obj, Entity):
+            rows.append(_row(uow, obj, "purge", "*", audit.encode({"id": obj.id}), None))
+    if rows:
+        session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def _field_rows(uow: UnitOfWork, obj: Entity, action: str) -> list[dict[str, Any]]:
+    state = inspect(obj)
+    rows = []
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in BOOKKEEPING:
+            continue
+        hist = state.attrs[key].history
+        if action == "insert":
+            value = getattr(obj, key)
+            if value is None:
+                continue
+            rows.append(_row(uow, obj, "insert", key, None, audit.encode(value)))
+        elif hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if before == after:
+                continue
+            kind = "update"
+            if key == "deleted_at":
+                kind = "delete" if after is not None else "restore"
+            rows.append(_row(uow, obj, kind, key, audit.encode(before), audit.encode(after)))
+    return rows
+
+
+def _row(uow: UnitOfWork, obj: Base, action: str, field_name: str,
+         before: str | None, after: str | None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "at": uow.now,
+        "actor": uow.actor.name,
+        "action": action,
+        "entity": obj.__tablename__,
+        "entity_id": obj.id,  # type: ignore[attr-defined]
+        "field": field_name,
+        "before": before,
+        "after": after,
+        "prev_hash": uow.last_hash,
+    }
+    row["hash"] = audit.row_hash(row)
+    uow.last_hash = row["hash"]
+    return row
