@@ -47,7 +47,7 @@ def resolve_url(db: str | None) -> URL:
     if "://" in raw:
         try:
             return make_url(raw)
-        except Exception as exc:  # noqa: BLE001 - sqlalchemy raises ArgumentError and ValueError
+        except Exception as exc:
             raise DatabaseOpenError(f"数据库地址无法识别：{raw}") from exc
     path = Path(raw).expanduser().resolve()
     return URL.create("sqlite+pysqlite", database=str(path))
@@ -132,6 +132,6 @@ def connect(db: str | URL | None = None) -> Database:
     url = db if isinstance(db, URL) else resolve_url(db)
     try:
         engine = make_engine(url)
-    except Exception as exc:  # noqa: BLE001 - driver import and URL errors have many types
+    except Exception as exc:
         raise DatabaseOpenError(f"无法打开数据库 {display_name(url)}：{exc}") from exc
     return Database(url=url, engine=engine)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models import uscc
 from models.entities import Department, Enterprise, EnterpriseContact, Industry, Region, RiskLevel
@@ -309,6 +309,9 @@ def count(session: Session, flt: EnterpriseFilter) -> int:
     return session.scalar(_filtered(select(func.count(Enterprise.id)), flt)) or 0
 
 
+_District = aliased(Region)
+
+
 def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descending: bool = False,
          offset: int = 0, limit: int = 100) -> list[EnterpriseRow]:
     """One page of the filtered list, joined with its reference names, sorted in SQL."""
@@ -317,12 +320,14 @@ def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descend
     query = (
         select(Enterprise.id, Enterprise.name, Enterprise.uscc, Industry.name.label("industry"),
                RiskLevel.name.label("risk_level"), RiskLevel.color.label("risk_color"),
-               Region.name.label("region"), Department.name.label("department"), Enterprise.address,
+               func.coalesce(_District.name + "/" + Region.name, Region.name).label("region"),
+               Department.name.label("department"), Enterprise.address,
                Enterprise.principal, Enterprise.principal_phone, Enterprise.employees,
                Enterprise.version, Enterprise.updated_at, Enterprise.deleted_at)
         .join(Industry, Enterprise.industry_id == Industry.id)
         .join(RiskLevel, Enterprise.risk_level_id == RiskLevel.id)
         .join(Region, Enterprise.region_id == Region.id)
+        .outerjoin(_District, (Region.parent_code == _District.code) & (_District.level == 2))
         .join(Department, Enterprise.department_id == Department.id)
     )
     column = _SORT_COLUMNS[sort]

@@ -116,10 +116,10 @@ class Enterprise(Entity, Base):
     major_hazard_sources: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    industry: Mapped[Industry] = relationship(lazy="joined")
-    risk_level: Mapped[RiskLevel] = relationship(lazy="joined")
-    region: Mapped[Region] = relationship(lazy="joined")
-    department: Mapped[Department] = relationship(lazy="joined")
+    industry: Mapped[Industry] = relationship()
+    risk_level: Mapped[RiskLevel] = relationship()
+    region: Mapped[Region] = relationship()
+    department: Mapped[Department] = relationship()
     contacts: Mapped[list[EnterpriseContact]] = relationship(
         back_populates="enterprise", order_by="EnterpriseContact.sort_order"
     )

@@ -104,7 +104,7 @@ def open_database(db: str | URL | None = None) -> Database:
     except DatabaseOpenError:
         database.dispose()
         raise
-    except Exception as exc:  # noqa: BLE001 - driver errors (unreachable server, locked file) vary
+    except Exception as exc:
         database.dispose()
         raise DatabaseOpenError(f"无法打开数据库 {database.name}：{_first_line(exc)}") from exc
     return database

@@ -101,7 +101,10 @@ class UnitOfWork:
     def get_for_update(self, cls: type[T], entity_id: int, expected_version: int,
                        *, include_deleted: bool = False) -> T:
         """Load a row to change it; refuse when the caller's copy is older than the stored one."""
-        obj = self.session.get(cls, entity_id, with_for_update=not self.session.bind.dialect.name == "sqlite")
+        # PostgreSQL: lock the row so no other writer slips in between this check and the UPDATE
+        # (SQLite's BEGIN IMMEDIATE already excludes other writers).
+        lock = self.session.get_bind().dialect.name != "sqlite"
+        obj = self.session.get(cls, entity_id, with_for_update={"of": cls} if lock else None)
         if obj is None:
             raise ConflictError(cls.__label__, entity_id, expected_version, None)
         if obj.is_deleted and not include_deleted:

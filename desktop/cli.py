@@ -1,0 +1,232 @@
+"""Command-line commands. Nothing here imports PySide6.
+
+Errors: one Chinese line on stderr and exit code 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn, TextIO
+
+from models.database import Database
+from models.errors import DeskError
+
+log = logging.getLogger(__name__)
+
+PROG = "emergency-desk"
+
+
+def app_version() -> str:
+    try:
+        return version(PROG)
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+# --- a parser that speaks Chinese --------------------------------------------------------------------
+
+_ARGPARSE_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"the following arguments are required: (.+)"), r"缺少参数：\1"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.+)\)"),
+     r"参数 \1 的取值 \2 无效（可选：\3）"),
+    (re.compile(r"argument (\S+): invalid int value: (\S+)"), r"参数 \1 需要整数，收到 \2"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
+]
+
+_HELP_WORDS = {"usage: ": "用法：", "positional arguments:": "命令与参数：", "options:": "选项：",
+               "show this help message and exit": "显示帮助并退出"}
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_ERRORS:
+            if pattern.search(message):
+                message = pattern.sub(replacement, message)
+                break
+        else:
+            message = f"参数错误：{message}"
+        self.exit(2, f"{self.prog}：{message}（用 --help 查看用法）\n")
+
+    def format_help(self) -> str:
+        return _translate_help(super().format_help())
+
+    def format_usage(self) -> str:
+        return _translate_help(super().format_usage())
+
+
+def _translate_help(text: str) -> str:
+    for english, chinese in _HELP_WORDS.items():
+        text = text.replace(english, chinese)
+    return text
+
+
+def build_parser() -> ChineseParser:
+    parser = ChineseParser(prog=PROG, description="应急预案与演练管理系统。不带命令时打开主窗口。")
+    parser.add_argument("--db", metavar="URL|路径",
+                        help="数据库：SQLite 文件路径或 SQLAlchemy 地址（默认读取 EMERGENCY_DESK_DB，"
+                             "否则为用户数据目录下的 emergency-desk.sqlite）")
+    parser.add_argument("--demo", action="store_true", help="打开演示数据库（为空时自动生成演示数据）")
+    parser.add_argument("--version", action="version", version=f"{PROG} {app_version()}",
+                        help="显示版本号并退出")
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
+
+    demo = commands.add_parser("demo", help="生成演示数据")
+    demo.add_argument("--scale", choices=["small", "district", "city"], default="small",
+                      help="规模：small 约 50 家企业，district 约 2000 家，city 10000 家")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    demo.add_argument("--if-empty", action="store_true", help="数据库中已有企业时什么也不做")
+
+    listing = commands.add_parser("list", help="列出数据")
+    what = listing.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
+    ent = what.add_parser("enterprises", help="企业名录")
+    ent.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    ent.add_argument("--search", default="", help="按名称、信用代码、地址筛选")
+    ent.add_argument("--deleted", action="store_true", help="列出回收站中的企业")
+
+    dbc = commands.add_parser("db", help="数据库维护")
+    dbsub = dbc.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    dbsub.add_parser("upgrade", help="把数据库结构升级到最新版本（SQLite 先自动备份）")
+
+    audit = commands.add_parser("audit", help="审计日志")
+    auditsub = audit.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    auditsub.add_parser("verify", help="重新计算审计哈希链，报告第一条被篡改的记录")
+    return parser
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Output:
+    out: TextIO
+    err: TextIO
+
+
+def _open(args: argparse.Namespace) -> Database:
+    from models.schema import open_database
+
+    return open_database(args.db)
+
+
+def cmd_demo(args: argparse.Namespace, io: Output) -> int:
+    from models import demo
+    from models.progress import Progress
+
+    db = _open(args)
+    try:
+        if args.if_empty and demo.has_enterprises(db):
+            print("数据库中已有企业，未生成演示数据。", file=io.out)
+            return 0
+        last = [-1]
+
+        def report(done: int, total: int, message: str) -> None:
+            percent = int(done * 100 / total) if total else 0
+            if percent != last[0] and io.err.isatty():
+                last[0] = percent
+                print(f"\r{message} {percent}%", end="", file=io.err, flush=True)
+
+        result = demo.generate(db, scale=args.scale, seed=args.seed, progress=Progress(report))
+        if io.err.isatty():
+            print(file=io.err)
+        print(result.message(), file=io.out)
+        return 0
+    finally:
+        db.dispose()
+
+
+def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[str, object]]:
+    from models import enterprises
+
+    flt = enterprises.EnterpriseFilter(text=search, deleted=deleted)
+    offset = 0
+    while True:
+        with db.read() as session:
+            rows = enterprises.page(session, flt, sort="name", offset=offset, limit=2000)
+        for row in rows:
+            yield row.as_json()
+        if len(rows) < 2000:
+            return
+        offset += len(rows)
+
+
+def cmd_list(args: argparse.Namespace, io: Output) -> int:
+    db = _open(args)
+    try:
+        rows = _all_enterprises(db, args.search, args.deleted)
+        if args.json:
+            io.out.write("[")
+            for i, row in enumerate(rows):
+                io.out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+            io.out.write("\n]\n")
+        else:
+            count = 0
+            for row in rows:
+                count += 1
+                print("\t".join(str(row[k]) for k in ("id", "name", "uscc", "industry", "risk_level",
+                                                      "department", "region")), file=io.out)
+            print(f"共 {count} 家企业", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def cmd_db(args: argparse.Namespace, io: Output) -> int:
+    from models.database import connect
+    from models.schema import ensure_reference, upgrade
+
+    db = connect(args.db)
+    try:
+        result = upgrade(db)
+        ensure_reference(db)
+        print(result.message(), file=io.out)
+        return 0
+    finally:
+        db.dispose()
+
+
+def cmd_audit(args: argparse.Namespace, io: Output) -> int:
+    from models.audit import verify_chain
+
+    db = _open(args)
+    try:
+        with db.read() as session:
+            report = verify_chain(session)
+        if report.ok:
+            print(report.message(), file=io.out)
+            return 0
+        print(report.message(), file=io.err)
+        return 1
+    finally:
+        db.dispose()
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
+    "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit,
+}
+
+
+def run_command(args: argparse.Namespace, io: Output | None = None) -> int:
+    from desktop.logs import setup_logging
+
+    io = io or Output(sys.stdout, sys.stderr)
+    try:
+        return COMMANDS[args.command](args, io)
+    except DeskError as exc:
+        print(f"{PROG}：{exc}", file=io.err)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}：已中断。", file=io.err)
+        return 1
+    except Exception as exc:
+        path = setup_logging()
+        log.exception("命令 %s 失败", args.command)
+        print(f"{PROG}：内部错误（{type(exc).__name__}: {exc}），详细信息见日志 {path}", file=io.err)
+        return 1
