@@ -1,0 +1,118 @@
+"""The command line: output, exit codes, Chinese errors, and no Qt for window-less commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from desktop.__main__ import main
+from models.database import Database
+from tests.factories import create_enterprise
+
+
+def db_arg(db: Database) -> str:
+    return db.url.render_as_string(hide_password=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse: --version, --help, usage errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("emergency-desk ")
+
+
+def test_list_enterprises_json(db, capsys) -> None:
+    create_enterprise(db, 1)
+    create_enterprise(db, 2)
+    code, out, err = run(capsys, "--db", db_arg(db), "list", "enterprises", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert len(rows) == 2
+    assert {"id", "name", "uscc", "industry", "risk_level", "department", "region"} <= rows[0].keys()
+    assert rows[0]["name"].endswith("有限公司") and len(rows[0]["uscc"]) == 18
+
+
+def test_list_enterprises_text_and_search(db, capsys) -> None:
+    create_enterprise(db, 1)
+    create_enterprise(db, 2, name="临江市金石矿业有限公司")
+    code, out, err = run(capsys, "--db", db_arg(db), "list", "enterprises", "--search", "矿业")
+    assert code == 0
+    assert out.count("\n") == 1 and "金石矿业" in out and "共 1 家企业" in err
+
+
+def test_audit_verify_reports_tampering_with_exit_code_1(sqlite_db, capsys) -> None:
+    create_enterprise(sqlite_db, 1)
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify")
+    assert code == 0 and "审计链完整" in out
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = '别人' WHERE id = 70"))
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify")
+    assert code == 1 and out == ""
+    assert err.strip().count("\n") == 0 and "第 70 条记录" in err
+
+
+def test_db_upgrade(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "new.sqlite"
+    code, out, _ = run(capsys, "--db", str(path), "db", "upgrade")
+    assert code == 0 and "升级到" in out and path.exists()
+    code, out, _ = run(capsys, "--db", str(path), "db", "upgrade")
+    assert code == 0 and "已是最新结构" in out
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["list"], "缺少参数"),
+    (["list", "plans-and-more"], "无效"),
+    (["demo", "--scale", "huge"], "无效"),
+    (["demo", "--seed", "abc"], "需要整数"),
+    (["frobnicate"], "无效"),
+])
+def test_usage_errors_exit_2_with_one_chinese_line(capsys, argv: list[str], expected: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and expected in err
+
+
+def test_unreachable_database_is_one_chinese_line(capsys) -> None:
+    code, _, err = run(capsys, "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "list", "enterprises")
+    assert code == 1
+    assert err.count("\n") == 1 and "无法打开数据库" in err
+
+
+def test_window_less_commands_never_import_qt(sqlite_db, tmp_path: Path) -> None:
+    create_enterprise(sqlite_db, 1)
+    script = (
+        "import sys\n"
+        "from desktop.__main__ import main\n"
+        f"rc = main(['--db', {db_arg(sqlite_db)!r}, 'list', 'enterprises', '--json'])\n"
+        f"rc += main(['--db', {db_arg(sqlite_db)!r}, 'audit', 'verify'])\n"
+        "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print('QT', qt, file=sys.stderr)\n"
+        "sys.exit(rc or (3 if qt else 0))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "QT []" in proc.stderr
+
+
+def test_installed_command_runs(sqlite_db) -> None:
+    exe = Path(sys.executable).with_name("emergency-desk")
+    if not exe.exists():
+        pytest.skip("emergency-desk is not installed in this environment")
+    proc = subprocess.run([str(exe), "--db", db_arg(sqlite_db), "list", "enterprises", "--json"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0 and json.loads(proc.stdout) == []
