@@ -123,3 +123,46 @@ def region_subtree_ids(all_regions: list[Choice], root_id: int) -> list[int]:
         out.append(node.id)
         stack.extend(by_parent.get(node.code, []))
     return out
+
+
+# --- administration ---------------------------------------------------------------------------------
+
+EDIT_REFERENCE = Command("reference.edit", "修改参考数据", role="admin")
+
+KINDS: dict[str, type[Industry | Department | Region | RiskLevel]] = {
+    "industry": Industry, "department": Department, "region": Region, "risk_level": RiskLevel,
+}
+
+
+def save_reference(uow: UnitOfWork, kind: str, values: dict[str, Any], *, entity_id: int | None = None,
+                   expected_version: int | None = None) -> int:
+    """Add (``entity_id`` None) or change one reference row; administrators only. Returns its id."""
+    from models.errors import FieldError, ValidationError
+
+    uow.require(EDIT_REFERENCE)
+    cls = KINDS[kind]
+    labels = cls.__field_labels__
+    unknown = set(values) - set(labels)
+    if unknown:
+        raise ValueError(f"unknown fields for {kind}: {sorted(unknown)}")
+    errors = [FieldError(f, labels[f], "不能为空") for f in ("code", "name")
+              if f in values and not str(values[f] or "").strip()]
+    if entity_id is None:
+        errors += [FieldError(f, labels[f], "不能为空") for f in ("code", "name") if f not in values]
+    code = values.get("code")
+    if code and not errors:
+        other = uow.session.scalar(select(cls.id).where(cls.code == code))
+        if other is not None and other != entity_id:
+            errors.append(FieldError("code", labels["code"], f"“{code}”已存在"))
+    if errors:
+        raise ValidationError(errors)
+    if entity_id is None:
+        row = cls(**values)
+        uow.add(row)
+    else:
+        assert expected_version is not None, "changing a row needs the version it was loaded at"
+        row = uow.get_for_update(cls, entity_id, expected_version)
+        for key, value in values.items():
+            setattr(row, key, value)
+    uow.session.flush()
+    return row.id
