@@ -83,6 +83,7 @@ class Choice:
     name: str
     parent_code: str | None = None
     level: int = 0
+    color: str | None = None
 
 
 def industries(session: Session) -> list[Choice]:
@@ -98,9 +99,10 @@ def departments(session: Session) -> list[Choice]:
 
 
 def risk_levels(session: Session) -> list[Choice]:
-    rows = session.execute(select(RiskLevel.id, RiskLevel.code, RiskLevel.name, RiskLevel.color_name)
+    rows = session.execute(select(RiskLevel.id, RiskLevel.code, RiskLevel.name, RiskLevel.color_name,
+                                  RiskLevel.color)
                            .where(RiskLevel.deleted_at.is_(None)).order_by(RiskLevel.rank))
-    return [Choice(r.id, r.code, f"{r.name}（{r.color_name}）") for r in rows]
+    return [Choice(r.id, r.code, f"{r.name}（{r.color_name}）", color=r.color) for r in rows]
 
 
 def regions(session: Session) -> list[Choice]:
@@ -109,12 +111,12 @@ def regions(session: Session) -> list[Choice]:
     return [Choice(r.id, r.code, r.name, r.parent_code, r.level) for r in rows]
 
 
-def region_subtree_ids(all_regions: list[Choice], root_id: int) -> list[int]:
-    """The region and every region under it (districts include their streets)."""
+def subtree_ids(choices: list[Choice], root_id: int) -> list[int]:
+    """A tree item and every item under it (a district with its streets, an industry with its kinds)."""
     by_parent: dict[str | None, list[Choice]] = {}
-    for r in all_regions:
+    for r in choices:
         by_parent.setdefault(r.parent_code, []).append(r)
-    root = next((r for r in all_regions if r.id == root_id), None)
+    root = next((r for r in choices if r.id == root_id), None)
     if root is None:
         return []
     out, stack = [], [root]

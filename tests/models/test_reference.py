@@ -34,9 +34,9 @@ def test_region_tree(db) -> None:
     with db.read() as s:
         regions = reference.regions(s)
     city = next(r for r in regions if r.level == 1)
-    assert len(reference.region_subtree_ids(regions, city.id)) == len(regions)
+    assert len(reference.subtree_ids(regions, city.id)) == len(regions)
     district = next(r for r in regions if r.name == "北山县")
-    sub = reference.region_subtree_ids(regions, district.id)
+    sub = reference.subtree_ids(regions, district.id)
     assert len(sub) == 4  # the county and its three towns
 
 

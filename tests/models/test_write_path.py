@@ -209,7 +209,7 @@ def test_list_filters_and_sorts_in_sql(db) -> None:
         assert [r.employees for r in second] == [40, 50]
         regions = reference.regions(s)
         district = next(r for r in regions if r.level == 2 and r.name == "江城区")
-        sub = tuple(reference.region_subtree_ids(regions, district.id))
+        sub = tuple(reference.subtree_ids(regions, district.id))
         in_district = enterprises.page(s, EnterpriseFilter(region_ids=sub), limit=50)
         assert in_district and all(r.region.startswith("江城区/") for r in in_district)
         risk = reference.risk_levels(s)[0]

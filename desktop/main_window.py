@@ -1,0 +1,305 @@
+"""The main window: left navigation of module pages, menus, and a status bar (database, user)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from importlib.metadata import PackageNotFoundError, version
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import messages
+from desktop.first_start import has_enterprises
+from desktop.pages.base import Page
+from desktop.pages.enterprises import EnterprisesPage
+from desktop.pages.home import HomePage
+from desktop.settings import Settings
+from desktop.tasks import PROGRESS_DELAY_MS, Task, TaskRunner
+from models.database import Database, demo_db_path
+from models.errors import DeskError
+from models.progress import Progress
+from models.schema import open_database
+from models.uow import Actor, os_actor
+
+log = logging.getLogger(__name__)
+
+PRODUCT = "应急预案与演练管理系统"
+DEMO_SCALE = "small"
+
+
+def app_version() -> str:
+    try:
+        return version("emergency-desk")
+    except PackageNotFoundError:
+        return "开发版"
+
+
+class MainWindow(QMainWindow):
+    sig_database_changed = Signal(object)
+    """Another database was opened in this window; the argument is the new ``Database``."""
+
+    sig_demo_filled = Signal(object)
+    """The demo database was filled in the background; the argument is the generator's result."""
+
+    def __init__(self, db: Database, settings: Settings, *, actor: Actor | None = None,
+                 progress_delay_ms: int = PROGRESS_DELAY_MS, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings
+        self.actor = actor or os_actor()
+        self.runner = TaskRunner(self, progress_delay_ms=progress_delay_ms)
+        self.demo_task: Task | None = None
+        self.pages: list[Page] = []
+        self.setObjectName("MainWindow")
+        self.setMinimumSize(QSize(960, 600))
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(128)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { background: #22313F; color: #E8EDF2; border: none;"
+            " font-size: 15px; padding-top: 8px; outline: none; }"
+            "QListWidget#navigation::item { padding: 10px 18px; }"
+            "QListWidget#navigation::item:selected { background: #3A6EA5; color: white; }"
+            "QListWidget#navigation::item:hover:!selected { background: #2D4052; }")
+        self.stack = QStackedWidget(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.db_label = QLabel(self)
+        self.user_label = QLabel(self.tr("用户：{0}").format(self.actor.name), self)
+        self.busy_label = QLabel(self.tr("后台任务进行中…"), self)
+        self.busy_label.hide()
+        for label in (self.busy_label, self.db_label, self.user_label):
+            label.setContentsMargins(10, 0, 10, 0)
+        status = self.statusBar()
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.db_label)
+        status.addPermanentWidget(self.user_label)
+        self.runner.sig_busy_changed.connect(self.busy_label.setVisible)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self._install_pages()
+        self._show_database_name()
+        self._restore_window()
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.act_switch_db = QAction(self.tr("切换数据库…"), self)
+        self.act_switch_db.triggered.connect(self.choose_database)
+        self.act_open_demo = QAction(self.tr("打开演示数据库"), self)
+        self.act_open_demo.triggered.connect(self.open_demo_database)
+        self.act_quit = QAction(self.tr("退出"), self)
+        self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.act_quit.triggered.connect(self.close)
+        file_menu.addAction(self.act_switch_db)
+        file_menu.addAction(self.act_open_demo)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.act_about = QAction(self.tr("关于"), self)
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.act_about.triggered.connect(self.show_about)
+        help_menu.addAction(self.act_about)
+
+    def _install_pages(self) -> None:
+        """Create the module pages for ``self.db`` (again after switching databases)."""
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for page in self.pages:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages = [
+            HomePage(self.db, self.stack),
+            EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+        ]
+        for page in self.pages:
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title, self.nav)
+            item.setSizeHint(QSize(120, 44))
+            page.sig_status.connect(self.show_status)
+            page.sig_data_changed.connect(lambda source=page: self._on_data_changed(source))
+        self.nav.blockSignals(False)
+        self.show_page(self.settings.last_page)
+
+    def _show_database_name(self) -> None:
+        self.setWindowTitle(self.tr("{0} — {1}").format(PRODUCT, self.db.name))
+        self.db_label.setText(self.tr("数据库：{0}").format(self.db.name))
+        self.db_label.setToolTip(self.db.url.render_as_string(hide_password=True))
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.window_geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+
+    # --- pages ---------------------------------------------------------------------------------------
+
+    def page(self, key: str) -> Page:
+        for page in self.pages:
+            if page.key == key:
+                return page
+        raise KeyError(key)
+
+    @property
+    def home_page(self) -> HomePage:
+        page = self.page("home")
+        assert isinstance(page, HomePage)
+        return page
+
+    @property
+    def enterprises_page(self) -> EnterprisesPage:
+        page = self.page("enterprises")
+        assert isinstance(page, EnterprisesPage)
+        return page
+
+    def current_page(self) -> Page:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Page)
+        return widget
+
+    def show_page(self, key: str) -> Page:
+        index = next((i for i, p in enumerate(self.pages) if p.key == key), 0)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)  # → _on_nav
+        else:
+            self._on_nav(index)
+        return self.pages[index]
+
+    def _on_nav(self, index: int) -> None:
+        if not 0 <= index < len(self.pages):
+            return
+        page = self.pages[index]
+        self.stack.setCurrentWidget(page)
+        try:
+            page.activate()
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法显示"), str(exc))
+        self.settings.last_page = page.key
+
+    def _on_data_changed(self, source: Page) -> None:
+        for page in self.pages:
+            if page is not source:
+                page.mark_stale()
+
+    def refresh_all(self) -> None:
+        for page in self.pages:
+            page.mark_stale()
+        self.current_page().activate()
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # --- databases -----------------------------------------------------------------------------------
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("切换数据库"), str(demo_db_path().parent),
+            self.tr("SQLite 数据库 (*.sqlite *.db);;所有文件 (*)"))
+        if path:
+            self.switch_database(path)
+
+    def open_demo_database(self) -> None:
+        if self.switch_database(str(demo_db_path())) and not has_enterprises(self.db):
+            self.fill_demo()
+
+    def switch_database(self, target: str) -> bool:
+        """Open another database in this window; False when it could not be opened."""
+        if self.runner.busy:
+            messages.warn(self, self.tr("切换数据库"), self.tr("后台任务还在进行，请等它完成后再切换数据库。"))
+            return False
+        try:
+            new_db = open_database(target)
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法打开数据库"), str(exc))
+            return False
+        old, self.db = self.db, new_db
+        for page in self.pages:
+            page.save_state(self.settings)
+        self._install_pages()
+        self._show_database_name()
+        old.dispose()
+        self.sig_database_changed.emit(new_db)
+        self.show_status(self.tr("已打开数据库：{0}").format(new_db.name))
+        return True
+
+    def fill_demo(self, scale: str = DEMO_SCALE) -> Task:
+        """Fill the (empty) current database with demo data in the background, then refresh."""
+        db = self.db
+
+        def work(progress: Progress) -> object:
+            demo = importlib.import_module("models.demo")  # only needed for the demo
+            return demo.generate(db, scale=scale, progress=progress)
+
+        task = self.runner.run(work, writes=True, title=self.tr("演示数据库"),
+                               label=self.tr("正在生成演示数据，请稍候…"))
+        task.sig_finished.connect(self._on_demo_filled)
+        task.sig_cancelled.connect(
+            lambda: self.show_status(self.tr("已取消生成演示数据，数据库保持原样")))
+        self.demo_task = task
+        return task
+
+    def _on_demo_filled(self, result: object) -> None:
+        self.demo_task = None
+        self.refresh_all()
+        describe = getattr(result, "message", None)
+        self.show_status(describe() if callable(describe) else self.tr("演示数据已生成"))
+        self.sig_demo_filled.emit(result)
+
+    # --- help ----------------------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("关于"))
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.tr("<h3>{0}</h3><p>版本 {1}</p>"
+                            "<p>企业应急预案、应急演练、应急物资、救援队伍与值班的管理工具。</p>"
+                            "<p>数据库：{2}</p>").format(PRODUCT, app_version(), self.db.name))
+        box.addButton(self.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    # --- closing -------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner.busy and not messages.confirm(
+            self, self.tr("退出"), self.tr("后台任务还在进行，退出将取消它们（不会写入不完整的数据）。确定退出吗？"),
+            yes=self.tr("退出"), no=self.tr("继续等待"),
+        ):
+            event.ignore()
+            return
+        self.save_state()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+    def save_state(self) -> None:
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        for page in self.pages:
+            page.save_state(self.settings)
+        self.settings.sync()

@@ -1,0 +1,1 @@
+"""Module pages of the main window."""

@@ -1,0 +1,93 @@
+"""Fixtures for the desktop tests: no modal dialog may ever block a test."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from desktop import messages
+from desktop.settings import Settings
+from desktop.tasks import TaskRunner
+from models.database import Database
+from tests.factories import create_enterprise
+
+
+@dataclass
+class MessageRecorder:
+    """Stands in for ``desktop.messages``: records every box and answers without showing it."""
+
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+    confirm_answer: bool = True
+    choose_answer: int = 0
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _title, _text in self.calls]
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [text for k, _title, text in self.calls if kind is None or k == kind]
+
+
+@pytest.fixture(autouse=True)
+def msgs(monkeypatch: pytest.MonkeyPatch) -> MessageRecorder:
+    recorder = MessageRecorder()
+
+    def info(_parent: Any, title: str, text: str) -> None:
+        recorder.calls.append(("info", title, text))
+
+    def warn(_parent: Any, title: str, text: str) -> None:
+        recorder.calls.append(("warn", title, text))
+
+    def critical(_parent: Any, title: str, text: str, detail: str = "") -> None:
+        recorder.calls.append(("critical", title, text))
+
+    def confirm(_parent: Any, title: str, text: str, *, yes: str = "", no: str = "") -> bool:
+        recorder.calls.append(("confirm", title, text))
+        return recorder.confirm_answer
+
+    def choose(_parent: Any, title: str, text: str, options: list[str], detail: str = "") -> int:
+        recorder.calls.append(("choose", title, text))
+        return recorder.choose_answer
+
+    for name, fn in (("info", info), ("warn", warn), ("critical", critical), ("confirm", confirm),
+                     ("choose", choose)):
+        monkeypatch.setattr(messages, name, fn)
+    return recorder
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings.open()  # under EMERGENCY_DESK_DATA_DIR, a fresh temp dir per test
+
+
+@pytest.fixture
+def runner(qtbot) -> Iterator[TaskRunner]:
+    task_runner = TaskRunner(None, progress_delay_ms=50)
+    yield task_runner
+    task_runner.shutdown()
+
+
+@pytest.fixture
+def fill() -> Callable[[Database, int], list[int]]:
+    def make(db: Database, n: int, start: int = 1, **overrides: object) -> list[int]:
+        return [create_enterprise(db, i, **overrides) for i in range(start, start + n)]
+
+    return make
+
+
+@pytest.fixture
+def fake_module(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleType]:
+    """Put a stand-in module into ``sys.modules`` (the app imports lazily with importlib)."""
+
+    def make(name: str, **attrs: object) -> types.ModuleType:
+        module = types.ModuleType(name)
+        for key, value in attrs.items():
+            setattr(module, key, value)
+        monkeypatch.setitem(sys.modules, name, module)
+        return module
+
+    return make

@@ -1,0 +1,124 @@
+"""run_gui: start-up, the benchmark hook, database errors, and the first-start question."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop import app as app_module
+from desktop import first_start
+from desktop.app import QUIT_WHEN_SHOWN_ENV, install_translations, run_gui
+from desktop.first_start import FirstStartChoice
+from desktop.main_window import MainWindow
+from desktop.settings import Settings
+from models.database import ENV_DB, default_db_path, demo_db_path
+from models.progress import NULL_PROGRESS
+from models.schema import open_database
+from tests.factories import create_enterprise
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    """Record the main windows run_gui creates (they are gone once it returns)."""
+    made: list[MainWindow] = []
+
+    class Recording(MainWindow):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(app_module, "MainWindow", Recording)
+    return made
+
+
+@pytest.fixture
+def quit_when_shown(monkeypatch):
+    monkeypatch.setenv(QUIT_WHEN_SHOWN_ENV, "1")
+
+
+def test_quit_when_shown_prints_memory_and_exits_0(qapp, quit_when_shown, tmp_path, capsys, windows, fill):
+    db = open_database(str(tmp_path / "x.sqlite"))
+    fill(db, 2)
+    db.dispose()
+    assert run_gui(str(tmp_path / "x.sqlite")) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("shown rss_kb=")
+    assert int(out[0].split("=")[1]) > 0  # VmRSS from /proc on Linux
+    (window,) = windows
+    assert window.windowTitle() == "应急预案与演练管理系统 — x.sqlite"
+    assert window.home_page.overview is not None and window.home_page.overview.total == 2
+
+
+def test_unopenable_database_shows_a_message_and_returns_1(qapp, msgs):
+    assert run_gui("nosuchdriver://nowhere/db") == 1
+    assert msgs.kinds() == ["critical"]
+    assert "数据库" in msgs.texts()[0]
+
+
+def test_translations_and_locale(qapp):
+    from PySide6.QtCore import QLocale
+
+    assert install_translations(qapp) is True
+    assert QLocale().name() == "zh_CN"
+
+
+def test_first_start_asks_only_on_an_empty_default_database(qapp, tmp_path, monkeypatch):
+    settings = Settings.open()
+    empty = open_database(None)
+    assert first_start.should_ask(None, settings, empty)
+    assert not first_start.should_ask(str(tmp_path / "x.sqlite"), settings, empty)
+    monkeypatch.setenv(ENV_DB, str(tmp_path / "y.sqlite"))
+    assert not first_start.should_ask(None, settings, empty)
+    monkeypatch.delenv(ENV_DB)
+    create_enterprise(empty, 1)
+    assert not first_start.should_ask(None, settings, empty)
+    empty.dispose()
+    other = open_database(str(tmp_path / "z.sqlite"))
+    settings.first_start_answered = True
+    assert not first_start.should_ask(None, settings, other)
+    other.dispose()
+
+
+def test_first_start_question_texts(msgs):
+    msgs.choose_answer = 1
+    assert first_start.ask() is FirstStartChoice.BLANK
+    msgs.choose_answer = 0
+    assert first_start.ask() is FirstStartChoice.DEMO
+    msgs.choose_answer = -1
+    assert first_start.ask() is None
+    assert msgs.texts()[0] == "数据库中还没有任何企业。"
+
+
+def test_start_blank_is_remembered(qapp, quit_when_shown, msgs, windows, capsys):
+    msgs.choose_answer = 1  # 从空白开始
+    assert run_gui(None) == 0
+    assert msgs.kinds() == ["choose"]
+    assert Settings.open().first_start_answered is True
+    assert windows[0].db.name == default_db_path().name
+    msgs.calls.clear()
+    assert run_gui(None) == 0
+    assert msgs.calls == []  # not asked again
+
+
+def test_choosing_demo_opens_the_demo_database_and_fills_it(qapp, quit_when_shown, msgs, windows,
+                                                            fake_module, capsys):
+    def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
+        return None
+
+    fake_module("models.demo", generate=generate)
+    msgs.choose_answer = 0  # 打开演示数据库
+    assert run_gui(None) == 0
+    (window,) = windows
+    assert window.db.name == demo_db_path().name
+    assert window.windowTitle().endswith("demo.sqlite")
+    assert window.demo_task is not None  # filling was started
+    assert Settings.open().first_start_answered is False  # asked again while the real one is empty
+
+
+def test_demo_flag_skips_the_question_and_does_not_refill(qapp, quit_when_shown, msgs, windows, capsys):
+    demo = open_database(str(demo_db_path()))
+    create_enterprise(demo, 1)
+    demo.dispose()
+    assert run_gui(None, demo=True) == 0
+    assert msgs.calls == []
+    assert windows[0].demo_task is None
+    assert windows[0].db.name == "demo.sqlite"

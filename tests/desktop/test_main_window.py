@@ -1,0 +1,198 @@
+"""Main window: title, status bar, navigation, remembered geometry, demo filling, switching databases."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.main_window import MainWindow
+from desktop.settings import Settings
+from models import enterprises, reference
+from models.database import demo_db_path
+from models.enterprises import EnterpriseFilter
+from models.errors import Cancelled
+from models.progress import NULL_PROGRESS
+from models.schema import open_database
+from models.stats import enterprise_overview
+from models.uow import os_actor
+from tests.factories import TESTER, create_enterprise
+
+
+@pytest.fixture
+def make_window(qtbot, sqlite_db, settings):
+    windows: list[MainWindow] = []
+
+    def make(db=None, **kwargs) -> MainWindow:
+        window = MainWindow(db or sqlite_db, settings, progress_delay_ms=50, **kwargs)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.runner.shutdown()
+
+
+def test_title_status_bar_and_navigation(make_window, sqlite_db, fill):
+    fill(sqlite_db, 3)
+    window = make_window()
+    assert window.windowTitle() == "应急预案与演练管理系统 — test.sqlite"
+    assert window.db_label.text() == "数据库：test.sqlite"
+    assert window.user_label.text() == f"用户：{os_actor().name}"
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["首页", "企业"]
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "帮助(&H)"]
+    assert window.current_page() is window.home_page  # first page, loaded at start
+    assert window.home_page.total_label.text() == "在册企业 3 家（不含回收站）"
+    assert not window.enterprises_page.activated  # nothing loaded before it is shown
+    window.nav.setCurrentRow(1)
+    assert window.current_page() is window.enterprises_page
+    assert window.enterprises_page.model.rowCount() == 3
+    assert window.settings.last_page == "enterprises"
+
+
+def test_home_counts_by_risk_and_key_industry(sqlite_db, fill):
+    with sqlite_db.read() as s:
+        industries = {c.code: c.id for c in reference.industries(s)}
+        risks = reference.risk_levels(s)
+    fill(sqlite_db, 2, start=1, industry_id=industries["hazchem.production"], risk_level_id=risks[0].id)
+    fill(sqlite_db, 1, start=3, industry_id=industries["hazchem"], risk_level_id=risks[3].id)
+    fill(sqlite_db, 1, start=4, industry_id=industries["other"], risk_level_id=risks[3].id)
+    with sqlite_db.read() as s:
+        overview = enterprise_overview(s)
+    assert overview.total == 4
+    assert [(t.name, t.count) for t in overview.by_risk] == [("重大", 2), ("较大", 0), ("一般", 0), ("低", 2)]
+    assert overview.by_risk[0].color == "#D7263D"
+    by_industry = dict((t.name, t.count) for t in overview.by_key_industry)
+    assert by_industry["危险化学品"] == 3 and by_industry["矿山"] == 0
+    assert "其他" not in by_industry
+
+
+def test_changes_on_one_page_refresh_the_others(make_window, sqlite_db, fill, msgs):
+    fill(sqlite_db, 2)
+    window = make_window()
+    assert window.home_page.overview.total == 2
+    page = window.show_page("enterprises")
+    page.select_row(0)
+    page.delete_current()
+    window.show_page("home")
+    assert window.home_page.overview.total == 1
+
+
+def test_geometry_and_last_page_are_remembered(make_window, settings):
+    window = make_window()
+    window.setGeometry(QRect(10, 50, 970, 666))  # the offscreen screen is 800 × 800
+    window.show_page("enterprises")
+    saved = window.saveGeometry()
+    window.close()
+    again = Settings.open()
+    assert again.window_geometry == saved and again.last_page == "enterprises"
+    second = make_window()
+    assert second.height() == 666
+    assert second.current_page() is second.enterprises_page
+
+
+def test_close_with_running_task_asks_and_then_cancels(make_window, msgs):
+    window = make_window()
+    started, ended = threading.Event(), threading.Event()
+
+    def long_job(progress):
+        started.set()
+        try:
+            while True:
+                progress.report(0, 0)
+                threading.Event().wait(0.01)
+        finally:
+            ended.set()
+
+    window.runner.run(long_job, label="长任务", show_progress=False)
+    assert started.wait(5)
+    msgs.confirm_answer = False
+    assert not window.close()
+    assert window.isVisible() and window.runner.busy
+    msgs.confirm_answer = True
+    assert window.close()
+    assert ended.is_set() and not window.runner.busy
+
+
+def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqlite_db, fake_module):
+    calls = []
+
+    def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
+        calls.append((db, scale, threading.current_thread() is threading.main_thread()))
+        progress.report(0, 2, "企业")
+        for n in (1, 2):
+            create_enterprise(db, n)
+        return "结果"
+
+    fake_module("models.demo", generate=generate)
+    window = make_window()
+    window.show_page("enterprises")
+    with qtbot.waitSignal(window.sig_demo_filled, timeout=5000) as blocker:
+        window.fill_demo()
+    assert blocker.args == ["结果"]
+    assert calls == [(sqlite_db, "small", False)]
+    assert window.enterprises_page.model.rowCount() == 2  # pages refreshed
+    window.show_page("home")
+    assert window.home_page.overview.total == 2
+
+
+def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db, fake_module):
+    def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
+        raise Cancelled()
+
+    fake_module("models.demo", generate=generate)
+    window = make_window()
+    task = window.fill_demo()
+    with qtbot.waitSignal(task.sig_cancelled, timeout=5000):
+        pass
+    with sqlite_db.read() as s:
+        assert enterprises.count(s, EnterpriseFilter()) == 0
+
+
+def test_switch_database(make_window, tmp_path, fill):
+    other = open_database(str(tmp_path / "other.sqlite"))
+    fill(other, 4)
+    other.dispose()
+    window = make_window()
+    assert window.switch_database(str(tmp_path / "other.sqlite"))
+    assert window.windowTitle() == "应急预案与演练管理系统 — other.sqlite"
+    assert window.db_label.text() == "数据库：other.sqlite"
+    assert window.home_page.overview.total == 4
+    window.db.dispose()
+
+
+def test_switch_to_a_bad_database_keeps_the_current_one(make_window, msgs, tmp_path):
+    window = make_window()
+    assert not window.switch_database("nosuchdriver://x/y")
+    assert msgs.kinds() == ["warn"] and "无法" in msgs.texts()[0]
+    assert window.windowTitle().endswith("test.sqlite")
+
+
+def test_open_demo_database_fills_it_when_empty(qtbot, make_window, fake_module):
+    calls = []
+
+    def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
+        calls.append(db.name)
+        create_enterprise(db, 1, actor=TESTER)
+        return None
+
+    fake_module("models.demo", generate=generate)
+    window = make_window()
+    with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
+        window.open_demo_database()
+    assert calls == [demo_db_path().name]
+    assert window.windowTitle().endswith("demo.sqlite")
+    window.db.dispose()
+
+
+def test_about_box_is_chinese(make_window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or 0)
+    window = make_window()
+    window.show_about()
+    assert shown[0][0] == "关于" and "应急预案与演练管理系统" in shown[0][1]
