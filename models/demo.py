@@ -15,6 +15,7 @@ name), so adding a step never changes the data of the steps before it.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TypeVar
@@ -25,7 +26,7 @@ from models import enterprises, uscc
 from models.database import Database
 from models.enterprises import ContactData, EnterpriseData
 from models.entities import Department, Enterprise, EnterpriseContact, Industry, Region, RiskLevel
-from models.errors import ValidationError
+from models.errors import DeskError, ValidationError
 from models.progress import NULL_PROGRESS, Progress
 from models.uow import SYSTEM, Actor, Command, UnitOfWork, unit_of_work
 
@@ -142,17 +143,19 @@ _RISK_CODES = ("major", "larger", "general", "low")
 
 
 def load_reference(uow: UnitOfWork) -> RefData:
+    """The live reference rows, ordered by their codes in Python (never by ids or a server collation,
+    so SQLite and PostgreSQL give the same data for a seed)."""
     s = uow.session
-    inds = s.execute(select(Industry.id, Industry.code, Industry.parent_code)
-                     .where(Industry.deleted_at.is_(None)).order_by(Industry.code)).all()
-    deps = s.execute(select(Department.id, Department.code)
-                     .where(Department.deleted_at.is_(None)).order_by(Department.sort_order, Department.code)).all()
-    risks = s.execute(select(RiskLevel.id, RiskLevel.code, RiskLevel.rank)
-                      .where(RiskLevel.deleted_at.is_(None)).order_by(RiskLevel.rank, RiskLevel.code)).all()
-    regs = s.execute(select(Region.id, Region.code, Region.name, Region.parent_code, Region.level)
-                     .where(Region.deleted_at.is_(None)).order_by(Region.code)).all()
+    inds = sorted(s.execute(select(Industry.id, Industry.code, Industry.parent_code)
+                            .where(Industry.deleted_at.is_(None))).all(), key=lambda r: r.code)
+    deps = sorted(s.execute(select(Department.id, Department.code, Department.sort_order)
+                            .where(Department.deleted_at.is_(None))).all(), key=lambda r: (r.sort_order, r.code))
+    risks = sorted(s.execute(select(RiskLevel.id, RiskLevel.code, RiskLevel.rank)
+                             .where(RiskLevel.deleted_at.is_(None))).all(), key=lambda r: (r.rank, r.code))
+    regs = sorted(s.execute(select(Region.id, Region.code, Region.name, Region.parent_code, Region.level)
+                            .where(Region.deleted_at.is_(None))).all(), key=lambda r: r.code)
     if not inds or not deps or not risks or not regs:
-        raise ValueError("数据库中缺少参考数据（行业、监管部门、风险等级或区域），无法生成演示数据")
+        raise DeskError("数据库中缺少参考数据（行业、监管部门、风险等级或区域），无法生成演示数据。")
     by_code = {r.code: r for r in regs}
     city = next((r for r in regs if r.level == 1), regs[0])
     streets: list[RegionInfo] = []
@@ -181,8 +184,24 @@ def load_reference(uow: UnitOfWork) -> RefData:
 
 # --- word lists ------------------------------------------------------------------------------------
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # Two-character trade names (字号) as they appear on real licences.
-TRADE_NAMES = ["恒泰", "鑫源", "华润", "金石", "永安", "宏达", "瑞丰", "盛隆", "兴旺", "泰和", "国泰", "天成", "嘉诚", "鼎盛", "通达", "远航", "华信", "博远", "正大", "立信", "昌盛", "大地", "东方", "中天", "宏图", "腾飞", "信达", "安泰", "永盛", "金鼎", "银河", "鸿运", "德信", "丰源", "明达", "海川", "新元", "汇通", "永泰", "华泰", "众诚", "鑫泰", "宏远", "恒通", "金利", "旭日", "瑞祥", "福源", "广源", "诚信", "龙腾", "华强", "祥和", "金汇", "裕丰", "长城", "泰山", "齐鲁", "润丰", "聚源", "天诚", "万通", "恒丰", "益民", "同力", "协和", "民生", "新华", "东升", "红星", "前进", "光明", "胜利", "建业", "富源", "宝丰", "隆盛", "兴隆", "和顺", "利民", "安达", "金源", "鑫达", "瑞通", "恒昌", "中信", "佳和", "天宇", "海天", "华宇", "盛世", "伟业", "金泰", "嘉源", "鑫盛", "正元", "元通", "宏宇", "鼎信", "金诚", "昌达", "恒盛", "振兴", "兴业", "双盛", "三和", "四通", "五洲", "六合", "九州", "百川", "千禧", "万福", "金桥", "银座", "宏福", "鸿达", "凯旋", "捷达", "顺达", "永固", "久安", "长青", "常青", "松柏", "翠峰", "青山", "绿源", "碧水", "蓝天", "白云", "金穗", "丰收", "春晖", "秋实", "冬阳", "晨光", "朝阳", "东辰", "北辰", "南华", "西域", "中原", "中联", "联合", "合力", "协力", "同心", "一诺", "信诚", "诚达", "达信", "华瑞", "瑞华", "瑞德", "德润", "润德", "鑫鼎", "鼎鑫", "恒瑞"]
+TRADE_NAMES = _words(
+    "恒泰 鑫源 华润 金石 永安 宏达 瑞丰 盛隆 兴旺 泰和 国泰 天成 嘉诚 鼎盛 通达 远航 "
+    "华信 博远 正大 立信 昌盛 大地 东方 中天 宏图 腾飞 信达 安泰 永盛 金鼎 银河 鸿运 "
+    "德信 丰源 明达 海川 新元 汇通 永泰 华泰 众诚 鑫泰 宏远 恒通 金利 旭日 瑞祥 福源 "
+    "广源 诚信 龙腾 华强 祥和 金汇 裕丰 长城 泰山 齐鲁 润丰 聚源 天诚 万通 恒丰 益民 "
+    "同力 协和 民生 新华 东升 红星 前进 光明 胜利 建业 富源 宝丰 隆盛 兴隆 和顺 利民 "
+    "安达 金源 鑫达 瑞通 恒昌 中信 佳和 天宇 海天 华宇 盛世 伟业 金泰 嘉源 鑫盛 正元 "
+    "元通 宏宇 鼎信 金诚 昌达 恒盛 振兴 兴业 双盛 三和 四通 五洲 六合 九州 百川 千禧 "
+    "万福 金桥 银座 宏福 鸿达 凯旋 捷达 顺达 永固 久安 长青 常青 松柏 翠峰 青山 绿源 "
+    "碧水 蓝天 白云 金穗 丰收 春晖 秋实 冬阳 晨光 朝阳 东辰 北辰 南华 西域 中原 中联 "
+    "联合 合力 协力 同心 一诺 信诚 诚达 达信 华瑞 瑞华 瑞德 德润 润德 鑫鼎 鼎鑫 恒瑞"
+)
 
 # Syllables that combine into further plausible 字号 when the list above runs short.
 TRADE_FIRST = "恒鑫华金永宏瑞盛兴泰嘉鼎通远博昌德鸿祥福顺丰利源海天宇宝富荣伟佳峰晟弘锦凯裕隆铭卓"
@@ -192,21 +211,45 @@ SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
     "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 )
-GIVEN_TWO = ["建国", "卫东", "志强", "海燕", "秀英", "丽娟", "俊杰", "晓明", "文博", "国庆", "建华", "红梅", "玉兰", "德明", "志刚", "永红", "桂兰", "春生", "立新", "宝华", "振华", "新民", "淑芬", "爱华", "金凤", "明亮", "海波", "晓东", "建军", "丽萍", "雪梅", "文静", "子涵", "浩然", "思远", "佳怡", "宇航", "欣怡", "家豪", "梓轩", "建平", "长春", "庆丰", "秋菊", "冬梅", "春燕", "国栋", "学军", "志勇", "伟东", "洪涛", "海峰", "立军", "中华", "守信", "兆祥", "文斌", "卫国", "向阳", "红旗"]
+GIVEN_TWO = _words(
+    "建国 卫东 志强 海燕 秀英 丽娟 俊杰 晓明 文博 国庆 建华 红梅 玉兰 德明 志刚 永红 "
+    "桂兰 春生 立新 宝华 振华 新民 淑芬 爱华 金凤 明亮 海波 晓东 建军 丽萍 雪梅 文静 "
+    "子涵 浩然 思远 佳怡 宇航 欣怡 家豪 梓轩 建平 长春 庆丰 秋菊 冬梅 春燕 国栋 学军 "
+    "志勇 伟东 洪涛 海峰 立军 中华 守信 兆祥 文斌 卫国 向阳 红旗"
+)
 GIVEN_ONE = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华鹏辉斌宇浩凯健俊帆帅旭亮波宁"
 
-MOBILE_PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188", "189"]
+MOBILE_PREFIXES = _words(
+    "130 131 132 133 134 135 136 137 138 139 150 151 "
+    "152 153 155 156 157 158 159 180 181 182 183 185 "
+    "186 187 188 189"
+)
 AREA_CODE = "0539"
 
-ROADS = ["建设路", "人民路", "解放路", "中山路", "滨江路", "新华路", "工业大道", "创业大道", "经一路", "经三路", "纬二路", "纬四路", "环城北路", "长江路", "黄河路", "泰山路", "和平路", "光明路", "文化路", "胜利路", "兴业路", "通达路", "港湾路", "临港大道", "科技大道", "创新路", "东风路", "北京路", "上海路", "青年路", "健康路", "府前街", "西关大街", "东关街", "南门街", "站前街", "金山路", "沂河路", "民主路", "振兴路"]
-PARK_ROADS = ["纬一路", "纬二路", "纬三路", "纬五路", "经二路", "经四路", "化工大道", "石化路", "园区大道", "海港路"]
-VILLAGES = ["王庄", "李家庄", "石窝", "后沟", "南岭", "杨家峪", "马鞍山", "黄土坡", "柳树沟", "大河湾", "东岭", "西坡", "青石岗", "桃花峪"]
-GULLIES = ["黄土沟", "石门沟", "西沟", "杨家沟", "马鞍山", "老虎沟", "青龙沟", "白石沟", "大洼", "南岔沟"]
+ROADS = _words(
+    "建设路 人民路 解放路 中山路 滨江路 新华路 工业大道 创业大道 经一路 经三路 纬二路 纬四路 "
+    "环城北路 长江路 黄河路 泰山路 和平路 光明路 文化路 胜利路 兴业路 通达路 港湾路 临港大道 "
+    "科技大道 创新路 东风路 北京路 上海路 青年路 健康路 府前街 西关大街 东关街 南门街 站前街 "
+    "金山路 沂河路 民主路 振兴路"
+)
+PARK_ROADS = _words(
+    "纬一路 纬二路 纬三路 纬五路 经二路 经四路 化工大道 石化路 园区大道 海港路"
+)
+VILLAGES = _words(
+    "王庄 李家庄 石窝 后沟 南岭 杨家峪 马鞍山 黄土坡 柳树沟 大河湾 东岭 西坡 青石岗 桃花峪"
+)
+GULLIES = _words(
+    "黄土沟 石门沟 西沟 杨家沟 马鞍山 老虎沟 青龙沟 白石沟 大洼 南岔沟"
+)
 
 NOTES = {
-    "hazardous": ("已与化工园区专职消防队签订应急救援协议", "安全生产标准化二级企业", "厂区毗邻居民区，注意疏散路线",
-                  "重点监管危险化工工艺：氯化工艺", "重点监管危险化工工艺：加氢工艺",
-                  "已接入危险化学品安全生产风险监测预警系统"),
+    "chemical": ("已与化工园区专职消防队签订应急救援协议", "安全生产标准化二级企业", "厂区毗邻居民区，注意疏散路线",
+                 "重点监管危险化工工艺：氯化工艺", "重点监管危险化工工艺：加氢工艺",
+                 "已接入危险化学品安全生产风险监测预警系统"),
+    "hazardous": ("安全生产标准化三级企业", "厂区毗邻居民区，注意疏散路线", "汛期前完成防雷防静电检测",
+                  "已与专业救援队伍签订应急救援协议"),
+    "transport": ("车辆已全部安装动态监控终端", "汛期恶劣天气停运预案已备案", "驾驶员安全教育每月一次",
+                  "已与专业救援队伍签订应急救援协议"),
     "mining": ("汛期重点巡查企业，下游有村庄", "已与市矿山救护大队签订救护协议", "井下作业人员定位系统已联网",
                "位于地质灾害易发区"),
     "construction": ("在建项目：深基坑、高支模工程", "汛期前完成塔吊安全检查", "施工现场实名制管理"),
@@ -258,15 +301,15 @@ _HAZARD_GRADES = {"major": ("一级", "二级"), "larger": ("二级", "三级"),
 
 PROFILES: tuple[Profile, ...] = (
     Profile("hazchem.production", ("化工", "石化", "精细化工", "化学工业", "氯碱化工"), "yjj", 4.5,
-            (40, 180, 1200), (0.2, 0.35), "high", "hazardous", "chem", "park"),
+            (40, 180, 1200), (0.2, 0.35), "high", "chemical", "chem", "park"),
     Profile("hazchem.trade", ("化工贸易", "化学品经营", "石油化工销售"), "yjj", 3.0,
             (5, 12, 60), (0.3, 0.6), "elevated", "hazardous", "oil"),
     Profile("hazchem.storage", ("危险品仓储", "石化仓储", "化工储运"), "yjj", 1.5,
             (15, 40, 200), (0.2, 0.4), "high", "hazardous", "oil", "park"),
     Profile("hazchem.transport", ("化学品物流", "危险货物运输", "危货运输"), "jtj", 2.0,
-            (20, 80, 500), (0.3, 0.6), "elevated", "hazardous"),
+            (20, 80, 500), (0.3, 0.6), "elevated", "transport"),
     Profile("hazchem", ("化工", "化学"), "yjj", 0.6,
-            (20, 60, 300), (0.2, 0.4), "high", "hazardous", "chem", "park"),
+            (20, 60, 300), (0.2, 0.4), "high", "chemical", "chem", "park"),
     Profile("fireworks", ("烟花爆竹", "花炮"), "yjj", 0.5,
             (10, 30, 200), (0.3, 0.7), "high", "hazardous", "fireworks", "town"),
     Profile("mining.coal", ("煤业", "矿业", "能源"), "yjj", 0.8,
@@ -284,9 +327,9 @@ PROFILES: tuple[Profile, ...] = (
     Profile("metallurgy", ("冶金", "铸造", "钢铁", "特钢", "铝业", "铜业"), "yjj", 2.5,
             (80, 400, 3000), (0.25, 0.4), "high", "hazardous", "metal"),
     Profile("transport.road", ("运输", "客运", "公交", "汽车运输", "物流"), "jtj", 6.0,
-            (30, 150, 1500), (0.4, 0.7), "elevated", "general"),
+            (30, 150, 1500), (0.4, 0.7), "elevated", "transport"),
     Profile("transport", ("运输", "交通发展"), "jtj", 1.0,
-            (30, 120, 800), (0.4, 0.7), "elevated", "general"),
+            (30, 120, 800), (0.4, 0.7), "elevated", "transport"),
     Profile("transport.urban_rail", ("轨道交通", "地铁运营"), "jtj", 0.05,
             (800, 2500, 6000), (0.3, 0.45), "elevated", "crowded"),
     Profile("tourism", ("旅游开发", "景区管理", "文化旅游", "生态旅游"), "wlj", 3.0,
@@ -327,7 +370,11 @@ _FALLBACK_WORDS = ("实业", "科技", "发展")
 # Contacts: (role, is a post such as a duty room rather than a person)
 CONTACT_ROLES: dict[str, tuple[tuple[str, bool], ...]] = {
     "hazardous": (("安全科长", False), ("生产副总", False), ("安全总监", False), ("设备科长", False),
-                  ("值班室", True), ("中控室", True), ("应急办主任", False)),
+                  ("值班室", True), ("应急办主任", False)),
+    "chemical": (("安全科长", False), ("生产副总", False), ("安全总监", False), ("设备科长", False),
+                 ("中控室", True), ("值班室", True), ("应急办主任", False)),
+    "transport": (("安全科长", False), ("运营副总", False), ("调度室", True), ("车队队长", False),
+                  ("动态监控室", True), ("专职安全员", False)),
     "mining": (("安全副矿长", False), ("生产副矿长", False), ("调度室", True), ("通风区长", False),
                ("安全科长", False), ("机电科长", False)),
     "construction": (("项目经理", False), ("安全总监", False), ("专职安全员", False), ("技术负责人", False),
@@ -348,9 +395,10 @@ def _weighted(rng: random.Random, items: Sequence[T], weights: Sequence[float]) 
 
 def person_name(rng: random.Random) -> str:
     surname = SURNAMES[min(int(rng.expovariate(1 / 25)), len(SURNAMES) - 1)]  # common surnames first
-    if rng.random() < 0.62:
+    roll = rng.random()
+    if roll < 0.62:
         return surname + rng.choice(GIVEN_TWO)
-    if rng.random() < 0.5:
+    if roll < 0.92:
         return surname + rng.choice(GIVEN_ONE)
     return surname + rng.choice(GIVEN_ONE) + rng.choice(GIVEN_ONE)
 
@@ -443,17 +491,22 @@ def _plan(rng: random.Random, ref: RefData, count: int) -> list[_Planned]:
     parks = [s for s in ref.streets if "化工" in s.district or "化工" in s.name]
     towns = [s for s in ref.streets if s.name.endswith(("镇", "乡"))]
     risk_codes = [c for c in _RISK_CODES if c in ref.risk]
+    uncovered = list(ref.streets)
     out: list[_Planned] = []
     for i in range(count):
         profile = profiles[i] if i < len(profiles) else _weighted(rng, profiles, weights)
         if i < len(risk_codes):
             risk = risk_codes[i]
         else:
-            risk = _weighted(rng, risk_codes, RISK_WEIGHTS[profile.risk][:len(risk_codes)])
-        if i < len(ref.streets):
-            street = ref.streets[i]
+            weights_by_code = dict(zip(_RISK_CODES, RISK_WEIGHTS[profile.risk], strict=True))
+            risk = _weighted(rng, risk_codes, [weights_by_code[c] for c in risk_codes])
+        pool = {"park": parks, "town": towns}.get(profile.place) or ref.streets
+        if uncovered:  # the first rows visit every street, each where its profile fits best
+            fitting = ([s for s in uncovered if s in pool]
+                       or [s for s in uncovered if s not in parks or profile.place == "park"] or uncovered)
+            street = fitting[0]
+            uncovered.remove(street)
         else:
-            pool = {"park": parks, "town": towns}.get(profile.place) or ref.streets
             street = rng.choice(pool if rng.random() < 0.7 else ref.streets)
         out.append(_Planned(profile, profile.industry, risk, street))
     return out
@@ -465,8 +518,8 @@ def _dept_id(ref: RefData, code: str) -> int:
 
 def _address(rng: random.Random, ref: RefData, planned: _Planned) -> str:
     street, place = planned.street, planned.profile.place
-    head = ref.city + street.district
-    if planned.profile.hazards == "chem" and ("化工" in street.district or "化工" in street.name):
+    head = ref.city + re.sub(r"（.*?）", "", street.district)
+    if "化工" in street.district or "化工" in street.name:  # a chemical park: numbered park roads
         return f"{head}{rng.choice(PARK_ROADS)}{rng.randint(1, 120)}号"
     if street.name.endswith(("镇", "乡")):
         if place == "town" and planned.profile.risk != "crowded":
@@ -474,9 +527,9 @@ def _address(rng: random.Random, ref: RefData, planned: _Planned) -> str:
         if rng.random() < 0.5:
             return f"{head}{street.name}工业园区{rng.choice(ROADS)}{rng.randint(1, 60)}号"
         return f"{head}{street.name}{rng.choice(ROADS)}{rng.randint(1, 300)}号"
-    if rng.random() < 0.25:
+    if street.name.endswith("街道") and rng.random() < 0.25:
         return f"{head}{street.name}{rng.choice(ROADS)}{rng.randint(1, 400)}号"
-    if rng.random() < 0.2:
+    if street.named_district and rng.random() < 0.2:
         return f"{head}经济开发区{rng.choice(ROADS)}{rng.randint(1, 200)}号"
     return f"{head}{rng.choice(ROADS)}{rng.randint(1, 999)}号"
 
@@ -515,6 +568,7 @@ def _build(rng: random.Random, ref: RefData, book: _NameBook, planned: _Planned)
     profile, street = planned.profile, planned.street
     city_short = ref.city[:-1] if ref.city.endswith("市") and len(ref.city) > 2 else ref.city
     form_roll = rng.random()
+    at_city = False
     category = "1"
     if profile.industry in ("fireworks", "hazchem.trade", "crowded.entertainment") and form_roll < 0.08:
         category = "2"  # 个体工商户: a shop, not a company
@@ -540,6 +594,7 @@ def _build(rng: random.Random, ref: RefData, book: _NameBook, planned: _Planned)
             prefix = city_short
         else:
             prefix = ref.city
+        at_city = prefix != street.district and rng.random() < 0.3  # registered with the city bureau
         org = _weighted(rng, ("有限公司", "有限责任公司", "股份有限公司"), (78, 15, 7))
         tail = f"{rng.choice(GULLIES)}尾矿库" if profile.industry == "tailings" else ""
 
@@ -547,7 +602,7 @@ def _build(rng: random.Random, ref: RefData, book: _NameBook, planned: _Planned)
             return f"{prefix}{mark}{word}{org}{tail}"
 
     name = book.trade_name(rng, compose)
-    region6 = ref.city_code[:6] if rng.random() < 0.2 else street.district_code[:6]
+    region6 = ref.city_code[:6] if category == "1" and at_city else street.district_code[:6]
     if not (len(region6) == 6 and region6.isdigit()):
         region6 = "000000"
     credit = book.credit_code(rng, category, region6)
@@ -637,6 +692,17 @@ def scale_count(scale: str) -> int:
         raise ValueError(f"未知的演示数据规模“{scale}”，可选：{names}") from None
 
 
+def refresh_statistics(db: Database) -> None:
+    """Let the query planner see the new data (``ANALYZE``; planner statistics, not data).
+
+    Without statistics SQLite answers a filtered list (search + industry) by walking the
+    ``deleted_at, name`` index over every row: 28 ms for the count at city scale, 2.7 ms after
+    ``ANALYZE`` (which itself takes about 0.1 s).
+    """
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
 def has_enterprises(db: Database) -> bool:
     """True when any enterprise is stored (the recycle bin counts too): ``demo --if-empty`` skips."""
     with db.read() as session:
@@ -648,11 +714,15 @@ def generate(db: Database, *, scale: str = "small", seed: int = 1, actor: Actor 
              steps: Sequence[DemoStep] | None = None) -> DemoResult:
     """Generate the demo data in one unit of work; all or nothing.
 
-    ``count`` overrides the scale's number of enterprises (tests use a handful). Raises
-    ``ValueError`` for an unknown scale, ``Cancelled`` when the progress is cancelled (nothing is
-    written), ``PermissionDenied`` when ``actor`` may not generate demo data.
+    ``count`` overrides the scale's number of enterprises (tests use a handful); ``steps`` replaces
+    ``STEPS`` (tests). Raises ``ValueError`` for an unknown scale, ``Cancelled`` when the progress is
+    cancelled (nothing is written), ``PermissionDenied`` when ``actor`` may not generate demo data.
+    The data depend on the seed, the reference data and the enterprises already stored (their names
+    and codes are avoided), and on the Python version's ``random`` algorithms.
     """
-    n = scale_count(scale) if count is None else count
+    n = scale_count(scale)
+    if count is not None:
+        n = count
     if n < 0:
         raise ValueError("演示企业数量不能为负数")
     todo = list(STEPS if steps is None else steps)
@@ -665,6 +735,7 @@ def generate(db: Database, *, scale: str = "small", seed: int = 1, actor: Actor 
             step.run(ctx)
             ctx._base += step.size(n)
         progress.report(ctx._total, ctx._total, "正在提交…")
+    refresh_statistics(db)
     tallies = dict(ctx.tallies)
     ents = tallies.pop("enterprises", ("企业", 0))[1]
     contacts = tallies.pop("contacts", ("联系人", 0))[1]

@@ -1,0 +1,452 @@
+"""Run every benchmark and print a table: ``python -m tests.benchmarks [--fresh] [--only …]``.
+
+- ``demo``: ``emergency-desk demo --scale city`` on a fresh SQLite file (goal ≤ 3 min); floor: plain
+  ``sqlite3`` ``executemany`` of the very rows it wrote (enterprises, contacts, audit log) into a
+  fresh file with the same schema and indexes.
+- ``list``: the enterprise list on the city database — first page (count + 100 rows), a search
+  keystroke, an industry filter, both with a sort, and the last page; goal ≤ 50 ms each; floor: a
+  bare ``SELECT … ORDER BY name LIMIT 100`` through ``sqlite3``.
+- ``export``: the whole enterprise register to .xlsx through ``exports.excel`` (no goal yet); floor:
+  the same columns by one ``sqlite3`` query into an unstyled openpyxl write-only workbook.
+- ``startup``: process start → main window shown with its first page loaded, on the city database
+  (``emergency-desk --db city.sqlite`` with ``EMERGENCY_DESK_QUIT_WHEN_SHOWN=1``), against a bare
+  PySide6 window (``bare_window.py``), run alternately, median of N; goal ≤ 1.5×. The same runs give
+  the resident memory when shown (goal ≤ 250 MB), next to the bare window's.
+
+The city database is generated once and cached in ``.bench/`` keyed by the schema head, the seed and
+a digest of ``models/demo.py`` (``--fresh`` regenerates it and so measures ``demo`` again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = ROOT / ".bench"
+VENV_BIN = Path(sys.executable).parent
+APP = VENV_BIN / "emergency-desk"
+BARE = Path(__file__).with_name("bare_window.py")
+
+DEMO_GOAL_S = 180.0
+LIST_GOAL_MS = 50.0
+STARTUP_GOAL_RATIO = 1.5
+RSS_GOAL_MB = 250.0
+TIMEOUT_S = 120.0
+
+
+@dataclass
+class Result:
+    name: str
+    value: float | None
+    unit: str
+    floor: float | None = None
+    floor_name: str = ""
+    goal: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.floor:
+            return None
+        return self.value / self.floor
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(ROOT / "models" / "migrations")).get_current_head()
+    assert head is not None
+    return head
+
+
+def generator_digest() -> str:
+    """A change to the demo generator makes a new cache entry, like a new schema head does."""
+    return hashlib.sha1((ROOT / "models" / "demo.py").read_bytes()).hexdigest()[:8]
+
+
+def city_paths(seed: int) -> tuple[Path, Path]:
+    stem = f"city-{head_revision()}-seed{seed}-{generator_digest()}"
+    return BENCH_DIR / f"{stem}.sqlite", BENCH_DIR / f"{stem}.json"
+
+
+def prepare_bench_dir() -> None:
+    BENCH_DIR.mkdir(exist_ok=True)
+    ignore = BENCH_DIR / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# benchmark caches: never committed\n*\n", encoding="utf-8")
+
+
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def app_env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(QT_QPA_PLATFORM="offscreen", EMERGENCY_DESK_DATA_DIR=str(data_dir))
+    env.pop("EMERGENCY_DESK_DB", None)
+    return env
+
+
+# --- demo ------------------------------------------------------------------------------------------
+
+
+def generate_city(target: Path, seed: int, data_dir: Path) -> tuple[float, str]:
+    """Generate the city database at ``target`` through the CLI; (seconds, how it was run).
+
+    The CLI is the first child process of a run, so the children's peak RSS is the demo's own.
+    """
+    remove_sqlite(target)
+    command = [str(APP), "--db", str(target), "demo", "--scale", "city", "--seed", str(seed)]
+    start = time.perf_counter()
+    if APP.exists():
+        proc = subprocess.run(command, env=app_env(data_dir), capture_output=True, text=True,
+                              timeout=10 * DEMO_GOAL_S, check=False)
+        seconds = time.perf_counter() - start
+        if proc.returncode == 0:
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            return seconds, f"emergency-desk demo --scale city, whole process, peak RSS {peak:.0f} MB"
+        print(f"  CLI failed ({proc.returncode}): {proc.stderr.strip()[:300]}; generating in-process",
+              file=sys.stderr)
+        remove_sqlite(target)
+    from models import demo
+    from models.schema import open_database
+
+    start = time.perf_counter()
+    db = open_database(str(target))
+    try:
+        demo.generate(db, scale="city", seed=seed)
+    finally:
+        db.dispose()
+    return time.perf_counter() - start, "models.demo.generate in-process (CLI unavailable)"
+
+
+def insert_floor(source: Path) -> tuple[float, int]:
+    """Seconds for plain sqlite3 to write the same rows into a fresh file with the same schema."""
+    tables = ("enterprise", "enterprise_contact", "audit_log")
+    target = source.with_name("floor.sqlite")
+    remove_sqlite(target)
+    src = sqlite3.connect(source)
+    schema = [sql for (sql,) in src.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name IN (?, ?, ?) AND sql IS NOT NULL "
+        "ORDER BY type = 'index'", tables)]
+    data = {t: src.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    src.close()
+    dst = sqlite3.connect(target, isolation_level=None)
+    dst.execute("PRAGMA journal_mode = WAL")
+    dst.execute("PRAGMA synchronous = NORMAL")
+    for sql in schema:
+        dst.execute(sql)
+    rows = 0
+    start = time.perf_counter()
+    dst.execute("BEGIN IMMEDIATE")
+    for table, values in data.items():
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            dst.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+            rows += len(values)
+    dst.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    dst.close()
+    remove_sqlite(target)
+    return seconds, rows
+
+
+def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
+    city, meta_path = city_paths(seed)
+    if fresh or not city.exists() or not meta_path.exists():
+        print(f"generating the city database (seed {seed}) into {city.relative_to(ROOT)} …", file=sys.stderr)
+        partial = city.with_name(city.stem + ".partial.sqlite")
+        seconds, how = generate_city(partial, seed, BENCH_DIR / "data")
+        floor, rows = insert_floor(partial)
+        remove_sqlite(city)
+        partial.replace(city)
+        remove_sqlite(partial)
+        with sqlite3.connect(city) as conn:
+            counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                      for t in ("enterprise", "enterprise_contact", "audit_log")}
+        conn.close()
+        meta = {"measured": datetime.now().isoformat(timespec="seconds"), "seconds": seconds,
+                "floor_seconds": floor, "floor_rows": rows, "how": how, "counts": counts,
+                "size_mb": city.stat().st_size / 2**20}
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        cached = ""
+    else:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        cached = f"cached, measured {meta['measured']}; --fresh to re-measure. "
+    c = meta["counts"]
+    note = (f"{cached}{meta['how']}; {c['enterprise']} enterprises, {c['enterprise_contact']} contacts, "
+            f"{c['audit_log']} audit rows, {meta['size_mb']:.0f} MB")
+    result = Result("demo --scale city", meta["seconds"], "s", meta["floor_seconds"],
+                    f"sqlite3 executemany of the same {meta['floor_rows']} rows", f"≤ {DEMO_GOAL_S:.0f} s",
+                    meta["seconds"] <= DEMO_GOAL_S, note)
+    return [result], city
+
+
+# --- list ------------------------------------------------------------------------------------------
+
+
+def bench_list(city: Path, runs: int) -> list[Result]:
+    from models import enterprises, reference
+    from models.enterprises import EnterpriseFilter
+    from models.schema import open_database
+
+    db = open_database(str(city))
+    try:
+        with db.read() as s:
+            hazchem = tuple(c.id for c in reference.industries(s) if c.code.startswith("hazchem"))
+            total = enterprises.count(s, EnterpriseFilter())
+
+        def rows_ready(flt: EnterpriseFilter, sort: str = "name", last: bool = False) -> Callable[[], object]:
+            def run() -> object:
+                with db.read() as s:
+                    n = enterprises.count(s, flt)
+                    offset = max(0, n - 100) if last else 0
+                    return enterprises.page(s, flt, sort=sort, offset=offset, limit=100)
+            return run
+
+        cases = [
+            ("list: first page, cold (count + 100 rows)", rows_ready(EnterpriseFilter()), 1),
+            ("list: first page (count + 100 rows)", rows_ready(EnterpriseFilter()), runs),
+            ("list: search keystroke “化工”", rows_ready(EnterpriseFilter(text="化工")), runs),
+            ("list: industry filter 危险化学品", rows_ready(EnterpriseFilter(industry_ids=hazchem)), runs),
+            ("list: search + industry, sorted by risk",
+             rows_ready(EnterpriseFilter(text="有限", industry_ids=hazchem), sort="risk_level"), runs),
+            ("list: last page (scrolled to the end)", rows_ready(EnterpriseFilter(), last=True), runs),
+        ]
+        measured = [(name, median_ms(fn, n)) for name, fn, n in cases]
+    finally:
+        db.dispose()
+
+    conn = sqlite3.connect(city)
+    floor_sql = ("SELECT id, name, uscc, address FROM enterprise WHERE deleted_at IS NULL "
+                 "ORDER BY name LIMIT 100")
+    floor = median_ms(lambda: conn.execute(floor_sql).fetchall(), max(runs, 20))
+    conn.close()
+    return [Result(name, ms, "ms", floor, "sqlite3 SELECT … ORDER BY name LIMIT 100",
+                   f"≤ {LIST_GOAL_MS:.0f} ms", ms <= LIST_GOAL_MS, f"{total} enterprises")
+            for name, ms in measured]
+
+
+# --- export ----------------------------------------------------------------------------------------
+
+
+def bench_export(city: Path) -> list[Result]:
+    from openpyxl import Workbook
+
+    from exports.excel import export_enterprises
+    from models.enterprises import EnterpriseFilter
+    from models.schema import open_database
+
+    out = BENCH_DIR / "export"
+    out.mkdir(exist_ok=True)
+    db = open_database(str(city))
+    try:
+        start = time.perf_counter()
+        rows = export_enterprises(db, EnterpriseFilter(), out / "企业名录.xlsx")
+        seconds = time.perf_counter() - start
+    finally:
+        db.dispose()
+    # Floor: one plain SELECT of the same columns, streamed into a write-only workbook unstyled.
+    start = time.perf_counter()
+    conn = sqlite3.connect(city)
+    data = conn.execute(
+        "SELECT e.name, e.uscc, i.name, r.name, g.name, d.name, e.address, e.principal, e.principal_phone, "
+        "e.employees, e.updated_at FROM enterprise e JOIN industry i ON i.id = e.industry_id "
+        "JOIN risk_level r ON r.id = e.risk_level_id JOIN region g ON g.id = e.region_id "
+        "JOIN department d ON d.id = e.department_id WHERE e.deleted_at IS NULL ORDER BY e.name").fetchall()
+    conn.close()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("floor")
+    for row in data:
+        ws.append(row)
+    wb.save(out / "floor.xlsx")
+    floor = time.perf_counter() - start
+    shutil.rmtree(out)
+    return [Result("export: all enterprises to .xlsx", seconds, "s", floor,
+                   "sqlite3 SELECT + unstyled openpyxl write-only", "—", None,
+                   f"{rows} rows, {rows / seconds:.0f} rows/s")]
+
+
+# --- start-up and memory ---------------------------------------------------------------------------
+
+
+@dataclass
+class Shown:
+    seconds: float
+    rss_mb: float
+
+
+def time_to_shown(command: list[str], env: dict[str, str]) -> Shown | str:
+    """Seconds from process start to its ``shown rss_kb=N`` line, or why it failed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    shown: Shown | None = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("shown rss_kb="):
+            shown = Shown(time.perf_counter() - start, int(line.split("=", 1)[1]) / 1024)
+            break
+    try:
+        _out, err = proc.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _out, err = proc.communicate()
+        return f"did not exit within {TIMEOUT_S:.0f} s"
+    if shown is None:
+        return f"exit code {proc.returncode}, no 'shown' line: {err.strip()[-300:]}"
+    if proc.returncode != 0:
+        return f"shown, then exit code {proc.returncode}: {err.strip()[-300:]}"
+    return shown
+
+
+def bench_startup(city: Path, runs: int) -> list[Result]:
+    env = app_env(BENCH_DIR / "data")
+    app_cmd = [str(APP), "--db", str(city)]
+    bare_cmd = [sys.executable, str(BARE)]
+    if not APP.exists():
+        why = f"{APP} not installed"
+        return [Result("start-up to window shown", None, "s", note=why),
+                Result("resident memory when shown", None, "MB", note=why)]
+    app_env_ = dict(env, EMERGENCY_DESK_QUIT_WHEN_SHOWN="1")
+    time_to_shown(bare_cmd, env)  # warm the page cache for both (Qt libraries, Python files)
+    first = time_to_shown(app_cmd, app_env_)
+    if isinstance(first, str):
+        return [Result("start-up to window shown", None, "s", note=f"app: {first}"),
+                Result("resident memory when shown", None, "MB", note=f"app: {first}")]
+    apps: list[Shown] = []
+    bares: list[Shown] = []
+    for _ in range(runs):
+        for command, bucket, run_env in ((app_cmd, apps, app_env_), (bare_cmd, bares, env)):
+            got = time_to_shown(command, run_env)
+            if isinstance(got, str):
+                which = "app" if bucket is apps else "bare window"
+                return [Result("start-up to window shown", None, "s", note=f"{which}: {got}")]
+            bucket.append(got)
+    app_s = statistics.median(s.seconds for s in apps)
+    bare_s = statistics.median(s.seconds for s in bares)
+    app_mb = statistics.median(s.rss_mb for s in apps)
+    bare_mb = statistics.median(s.rss_mb for s in bares)
+    spread = f"app {min(s.seconds for s in apps):.2f}–{max(s.seconds for s in apps):.2f} s"
+    return [
+        Result("start-up to window shown (city db)", app_s, "s", bare_s, "bare PySide6 QMainWindow",
+               f"≤ {STARTUP_GOAL_RATIO}× floor", app_s <= STARTUP_GOAL_RATIO * bare_s,
+               f"median of {runs} alternate runs each; {spread}"),
+        Result("resident memory when shown (city db)", app_mb, "MB", bare_mb, "bare PySide6 QMainWindow",
+               f"≤ {RSS_GOAL_MB:.0f} MB", app_mb <= RSS_GOAL_MB, "VmRSS from the 'shown rss_kb=' line"),
+    ]
+
+
+# --- report ----------------------------------------------------------------------------------------
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
+    if unit == "s":
+        return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    return f"{value:.0f} {unit}"
+
+
+def verdict(result: Result) -> str:
+    if result.ok is None:
+        return "not run" if result.value is None else "—"
+    return "ok" if result.ok else "MISSED"
+
+
+def print_table(results: list[Result], markdown: bool) -> None:
+    header = ("benchmark", "result", "floor", "ratio", "goal", "verdict", "notes")
+    rows = [(r.name, fmt(r.value, r.unit), fmt(r.floor, r.unit) + (f" ({r.floor_name})" if r.floor_name else ""),
+             f"{r.ratio:.1f}×" if r.ratio is not None else "—", r.goal, verdict(r), r.note)
+            for r in results]
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header[:-1])]
+    line = "  ".join(h.ljust(w) for h, w in zip(header[:-1], widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)))
+        if row[-1]:
+            print(f"    {row[-1]}")
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    return (f"{os.cpu_count()} cores ({cpu or 'unknown CPU'}), {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
+    parser.add_argument("--only", default="demo,list,export,startup",
+                        help="comma-separated: demo,list,export,startup")
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list: ×4)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--clean", action="store_true", help="delete .bench/ and exit")
+    args = parser.parse_args(argv)
+    if args.clean:
+        shutil.rmtree(BENCH_DIR, ignore_errors=True)
+        return 0
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    prepare_bench_dir()
+    print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
+    results, city = bench_demo(args.seed, args.fresh)  # always: it provides the city database
+    if "demo" not in only:
+        results = []
+    if "list" in only:
+        results += bench_list(city, args.runs * 4)
+    if "export" in only:
+        results += bench_export(city)
+    if "startup" in only:
+        results += bench_startup(city, args.runs)
+    print_table(results, args.markdown)
+    return 1 if any(r.ok is False for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
