@@ -38,9 +38,19 @@ def _canonical_at(at: datetime) -> str:
     return at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
+def _part(value: object) -> str:
+    # Length-prefixed, so no choice of field contents can make two different rows hash alike;
+    # None ("-") differs from every string ("<len>:<text>").
+    if value is None:
+        return "-"
+    text = value if isinstance(value, str) else _canonical_at(value) if isinstance(value, datetime) \
+        else str(value)
+    return f"{len(text)}:{text}"
+
+
 def row_hash(row: Mapping[str, Any]) -> str:
-    payload = [row[k] if k != "at" else _canonical_at(row[k]) for k in _HASHED]
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    """SHA-256 over the previous hash and the row's content (not its id: ids are positions)."""
+    data = "|".join(_part(row[k]) for k in _HASHED)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 

@@ -123,7 +123,20 @@ class Database:
     def write_session(self) -> Session:
         return self._write()
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics after bulk writes (``ANALYZE``; data unchanged).
+
+        Without them SQLite answers a filtered enterprise list by walking the whole
+        ``(deleted_at, name)`` index: at city scale 28 ms for the count instead of 2.7 ms.
+        """
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
+        if self.is_sqlite:
+            # Let SQLite refresh the planner statistics it finds stale (cheap; sqlite.org/lang_analyze).
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
         self.engine.dispose()
 
 

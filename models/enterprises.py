@@ -277,10 +277,12 @@ def _escape_like(text: str) -> str:
 def _filtered(query: Select[Any], flt: EnterpriseFilter) -> Select[Any]:
     query = query.where(Enterprise.deleted_at.isnot(None) if flt.deleted else Enterprise.deleted_at.is_(None))
     for word in flt.text.split():
+        # Plain LIKE (SQLite's is case-blind for ASCII; ilike's lower() would cost a scan of
+        # function calls). Credit codes are stored upper-case, so the word is upper-cased for them.
         pattern = f"%{_escape_like(word)}%"
-        query = query.where(or_(Enterprise.name.ilike(pattern, escape="\\"),
-                                Enterprise.uscc.ilike(pattern, escape="\\"),
-                                Enterprise.address.ilike(pattern, escape="\\")))
+        query = query.where(or_(Enterprise.name.like(pattern, escape="\\"),
+                                Enterprise.uscc.like(pattern.upper(), escape="\\"),
+                                Enterprise.address.like(pattern, escape="\\")))
     if flt.industry_ids:
         query = query.where(Enterprise.industry_id.in_(flt.industry_ids))
     if flt.risk_level_id is not None:

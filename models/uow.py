@@ -212,13 +212,13 @@ def _field_rows(uow: UnitOfWork, obj: Entity, action: str) -> list[dict[str, Any
         key = attr.key
         if key in BOOKKEEPING:
             continue
-        hist = state.attrs[key].history
         if action == "insert":
             value = getattr(obj, key)
-            if value is None:
-                continue
-            rows.append(_row(uow, obj, "insert", key, None, audit.encode(value)))
-        elif hist.has_changes():
+            if value is not None:
+                rows.append(_row(uow, obj, "insert", key, None, audit.encode(value)))
+            continue
+        hist = state.attrs[key].history
+        if hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
             if before == after:
