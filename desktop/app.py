@@ -1,12 +1,13 @@
 """Starting the window: ``run_gui`` is what ``emergency-desk`` (no arguments) calls.
 
-Start-up does only what the first screen needs: Qt's Chinese translations, logging and error
-hooks, opening (and if needed migrating) the database, and the first page's query. Heavy modules
-(openpyxl, the exporters, the demo generator) are imported when first used.
+Start-up shows the window first and then does only what the first screen needs: the window
+frame appears as soon as Qt is up; then the database layer is imported and the database opened
+(and migrated if needed), the first-start question asked if it applies, and the first page's
+query run. Heavy modules (openpyxl, the exporters, the demo generator) load when first used.
 
-Benchmark hook: when ``EMERGENCY_DESK_QUIT_WHEN_SHOWN`` is set, the app prints one line
-``shown rss_kb=<VmRSS>`` as soon as the main window is shown with its first page loaded, and quits
-with exit code 0. Nothing else changes; settings are not written in that mode.
+Benchmark hook: when ``EMERGENCY_DESK_QUIT_WHEN_SHOWN`` is set, the app prints
+``shown rss_kb=<VmRSS>`` once the window is on screen, ``ready rss_kb=<VmRSS>`` once the database
+is open and the first page loaded, and quits with exit code 0. Settings are not written then.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from desktop import first_start, messages
+from desktop import __version__, messages
 from desktop.errors import install_exception_hooks
 from desktop.logs import setup_logging
-from desktop.main_window import MainWindow, app_version
+from desktop.main_window import MainWindow
 from desktop.settings import APPLICATION, ORGANISATION, Settings
-from models.database import Database, demo_db_path
 from models.errors import DeskError
-from models.schema import open_database
+from models.paths import demo_db_path
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ def application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationVersion(app_version())
+    app.setApplicationVersion(__version__)
     return app
 
 
@@ -81,7 +85,7 @@ def run_gui(db: str | None, *, demo: bool = False) -> int:
     app = application()
     install_translations(app)
     log_file = setup_logging()
-    log.info("启动 %s，日志：%s", app_version(), log_file)
+    log.info("启动 %s，日志：%s", __version__, log_file)
     hooks = install_exception_hooks()
     try:
         return _run(app, db, demo)
@@ -90,6 +94,8 @@ def run_gui(db: str | None, *, demo: bool = False) -> int:
 
 
 def _open(target: str | None) -> Database | None:
+    from models.schema import open_database
+
     try:
         return open_database(target)
     except DeskError as exc:
@@ -100,35 +106,51 @@ def _open(target: str | None) -> Database | None:
 
 def _run(app: QApplication, db: str | None, demo: bool) -> int:
     settings = Settings.open()
+    window = MainWindow(None, settings)
+    window.show()
+    bench = bool(os.environ.get(QUIT_WHEN_SHOWN_ENV))
+    if bench:
+        QTimer.singleShot(0, lambda: _report("shown"))
+    # Open the database once the frame is on screen (the zero timer runs after the show).
+    QTimer.singleShot(0, lambda: _open_into(app, window, settings, db, demo, bench))
+    try:
+        return app.exec()
+    finally:
+        window.runner.shutdown()
+        if window.has_database:
+            window.db.dispose()
+        window.deleteLater()
+
+
+def _open_into(app: QApplication, window: MainWindow, settings: Settings, db: str | None,
+               demo: bool, bench: bool) -> None:
+    from desktop import first_start
+    from models.enterprises import has_enterprises
+
     database = _open(str(demo_db_path()) if demo else db)
     if database is None:
-        return 1
-    fill = demo and not first_start.has_enterprises(database)
+        window.hide()
+        app.exit(1)
+        return
+    fill = demo and not has_enterprises(database)
     if not demo and first_start.should_ask(db, settings, database):
-        choice = first_start.ask()
+        choice = first_start.ask(window)
         first_start.record(choice, settings)
         if choice is first_start.FirstStartChoice.DEMO:
             database.dispose()
             database = _open(str(demo_db_path()))
             if database is None:
-                return 1
-            fill = not first_start.has_enterprises(database)
-
-    window = MainWindow(database, settings)
-    window.show()
+                window.hide()
+                app.exit(1)
+                return
+            fill = not has_enterprises(database)
+    window.attach_database(database)
     if fill:
         window.fill_demo()
-    if os.environ.get(QUIT_WHEN_SHOWN_ENV):
-        # The first page loaded in MainWindow(); the zero timer fires once the show is processed.
-        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
-    try:
-        return app.exec()
-    finally:
-        window.runner.shutdown()
-        window.db.dispose()
-        window.deleteLater()
+    if bench:
+        _report("ready")
+        app.exit(0)
 
 
-def _report_shown_and_quit(app: QApplication) -> None:
-    print(f"shown rss_kb={rss_kb()}", flush=True)
-    app.exit(0)
+def _report(stage: str) -> None:
+    print(f"{stage} rss_kb={rss_kb()}", flush=True)

@@ -12,22 +12,19 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from models.database import Database
+from desktop import __version__
 from models.errors import DeskError
+
+if TYPE_CHECKING:  # the window path must not pay for SQLAlchemy before it shows
+    from models.database import Database
 
 log = logging.getLogger(__name__)
 
 PROG = "emergency-desk"
 
 
-def app_version() -> str:
-    try:
-        return version(PROG)
-    except PackageNotFoundError:
-        return "0.0.0"
 
 
 # --- a parser that speaks Chinese --------------------------------------------------------------------
@@ -74,7 +71,7 @@ def build_parser() -> ChineseParser:
                         help="数据库：SQLite 文件路径或 SQLAlchemy 地址（默认读取 EMERGENCY_DESK_DB，"
                              "否则为用户数据目录下的 emergency-desk.sqlite）")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（为空时自动生成演示数据）")
-    parser.add_argument("--version", action="version", version=f"{PROG} {app_version()}",
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
                         help="显示版本号并退出")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
 
@@ -118,11 +115,12 @@ def _open(args: argparse.Namespace) -> Database:
 
 def cmd_demo(args: argparse.Namespace, io: Output) -> int:
     from models import demo
+    from models.enterprises import has_enterprises
     from models.progress import Progress
 
     db = _open(args)
     try:
-        if args.if_empty and demo.has_enterprises(db):
+        if args.if_empty and has_enterprises(db):
             print("数据库中已有企业，未生成演示数据。", file=io.out)
             return 0
         last = [-1]

@@ -15,21 +15,14 @@ from PySide6.QtWidgets import QWidget
 
 from desktop import messages
 from desktop.settings import Settings
-from models import enterprises
-from models.database import ENV_DB, Database
-from models.enterprises import EnterpriseFilter
+from models.database import Database
+from models.enterprises import has_enterprises
+from models.paths import ENV_DB
 
 
 class FirstStartChoice(enum.Enum):
     DEMO = "demo"
     BLANK = "blank"
-
-
-def has_enterprises(db: Database) -> bool:
-    """Whether the database holds any enterprise at all (in the list or in the recycle bin)."""
-    with db.read() as session:
-        return bool(enterprises.count(session, EnterpriseFilter())
-                    or enterprises.count(session, EnterpriseFilter(deleted=True)))
 
 
 def should_ask(db_arg: str | None, settings: Settings, database: Database) -> bool:

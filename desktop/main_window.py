@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -20,30 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import messages
-from desktop.first_start import has_enterprises
+from desktop import __version__, messages
 from desktop.pages.base import Page
-from desktop.pages.enterprises import EnterprisesPage
-from desktop.pages.home import HomePage
 from desktop.settings import Settings
 from desktop.tasks import PROGRESS_DELAY_MS, Task, TaskRunner
-from models.database import Database, demo_db_path
+from models.actors import Actor, os_actor
 from models.errors import DeskError
+from models.paths import demo_db_path
 from models.progress import Progress
-from models.schema import open_database
-from models.uow import Actor, os_actor
+
+if TYPE_CHECKING:  # the database layer is imported after the window shows (see desktop.app)
+    from desktop.pages.enterprises import EnterprisesPage
+    from desktop.pages.home import HomePage
+    from models.database import Database
 
 log = logging.getLogger(__name__)
 
 PRODUCT = "应急预案与演练管理系统"
 DEMO_SCALE = "small"
-
-
-def app_version() -> str:
-    try:
-        return version("emergency-desk")
-    except PackageNotFoundError:
-        return "开发版"
 
 
 class MainWindow(QMainWindow):
@@ -53,10 +47,11 @@ class MainWindow(QMainWindow):
     sig_demo_filled = Signal(object)
     """The demo database was filled in the background; the argument is the generator's result."""
 
-    def __init__(self, db: Database, settings: Settings, *, actor: Actor | None = None,
+    def __init__(self, db: Database | None, settings: Settings, *, actor: Actor | None = None,
                  progress_delay_ms: int = PROGRESS_DELAY_MS, parent: QWidget | None = None) -> None:
+        """``db`` None builds the window without pages; ``attach_database`` adds them later."""
         super().__init__(parent)
-        self.db = db
+        self._db = db
         self.settings = settings
         self.actor = actor or os_actor()
         self.runner = TaskRunner(self, progress_delay_ms=progress_delay_ms)
@@ -98,9 +93,29 @@ class MainWindow(QMainWindow):
         self.runner.sig_busy_changed.connect(self.busy_label.setVisible)
         self.nav.currentRowChanged.connect(self._on_nav)
 
+        self.opening_label = QLabel(self.tr("正在打开数据库…"), self.stack)
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_label.setStyleSheet("color: #5A6570; font-size: 15px;")
+        self.stack.addWidget(self.opening_label)
+        self.setWindowTitle(PRODUCT)
+        self._restore_window()
+        if db is not None:
+            self.attach_database(db)
+
+    @property
+    def has_database(self) -> bool:
+        return self._db is not None
+
+    @property
+    def db(self) -> Database:
+        assert self._db is not None, "attach_database() first"
+        return self._db
+
+    def attach_database(self, db: Database) -> None:
+        """Show ``db`` in this window: create the module pages and load the first one."""
+        self._db = db
         self._install_pages()
         self._show_database_name()
-        self._restore_window()
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -127,6 +142,9 @@ class MainWindow(QMainWindow):
 
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""
+        from desktop.pages.enterprises import EnterprisesPage
+        from desktop.pages.home import HomePage
+
         self.nav.blockSignals(True)
         self.nav.clear()
         for page in self.pages:
@@ -168,15 +186,11 @@ class MainWindow(QMainWindow):
 
     @property
     def home_page(self) -> HomePage:
-        page = self.page("home")
-        assert isinstance(page, HomePage)
-        return page
+        return self.page("home")  # type: ignore[return-value]
 
     @property
     def enterprises_page(self) -> EnterprisesPage:
-        page = self.page("enterprises")
-        assert isinstance(page, EnterprisesPage)
-        return page
+        return self.page("enterprises")  # type: ignore[return-value]
 
     def current_page(self) -> Page:
         widget = self.stack.currentWidget()
@@ -225,6 +239,8 @@ class MainWindow(QMainWindow):
             self.switch_database(path)
 
     def open_demo_database(self) -> None:
+        from models.enterprises import has_enterprises
+
         if self.switch_database(str(demo_db_path())) and not has_enterprises(self.db):
             self.fill_demo()
 
@@ -233,17 +249,20 @@ class MainWindow(QMainWindow):
         if self.runner.busy:
             messages.warn(self, self.tr("切换数据库"), self.tr("后台任务还在进行，请等它完成后再切换数据库。"))
             return False
+        from models.schema import open_database
+
         try:
             new_db = open_database(target)
         except DeskError as exc:
             messages.warn(self, self.tr("无法打开数据库"), str(exc))
             return False
-        old, self.db = self.db, new_db
+        old, self._db = self._db, new_db
         for page in self.pages:
             page.save_state(self.settings)
         self._install_pages()
         self._show_database_name()
-        old.dispose()
+        if old is not None:
+            old.dispose()
         self.sig_database_changed.emit(new_db)
         self.show_status(self.tr("已打开数据库：{0}").format(new_db.name))
         return True
@@ -280,7 +299,7 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(self.tr("<h3>{0}</h3><p>版本 {1}</p>"
                             "<p>企业应急预案、应急演练、应急物资、救援队伍与值班的管理工具。</p>"
-                            "<p>数据库：{2}</p>").format(PRODUCT, app_version(), self.db.name))
+                            "<p>数据库：{2}</p>").format(PRODUCT, __version__, self.db.name))
         box.addButton(self.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 

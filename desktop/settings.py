@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from models.database import data_dir
+from models.paths import data_dir
 
 ORGANISATION = "emergency-desk"
 APPLICATION = "emergency-desk"

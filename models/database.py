@@ -13,32 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import DatabaseOpenError
+from models.paths import ENV_DB, default_db_path
 
-APP_NAME = "emergency-desk"
-ENV_DB = "EMERGENCY_DESK_DB"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-def data_dir() -> Path:
-    """The per-user directory for the default database, demo database, backups and logs."""
-    override = os.environ.get("EMERGENCY_DESK_DATA_DIR")
-    path = Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def default_db_path() -> Path:
-    return data_dir() / "emergency-desk.sqlite"
-
-
-def demo_db_path() -> Path:
-    return data_dir() / "demo.sqlite"
 
 
 def resolve_url(db: str | None) -> URL:

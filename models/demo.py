@@ -692,12 +692,6 @@ def scale_count(scale: str) -> int:
         raise ValueError(f"未知的演示数据规模“{scale}”，可选：{names}") from None
 
 
-def has_enterprises(db: Database) -> bool:
-    """True when any enterprise is stored (the recycle bin counts too): ``demo --if-empty`` skips."""
-    with db.read() as session:
-        return session.scalar(select(Enterprise.id).limit(1)) is not None
-
-
 def generate(db: Database, *, scale: str = "small", seed: int = 1, actor: Actor = SYSTEM,
              progress: Progress = NULL_PROGRESS, count: int | None = None,
              steps: Sequence[DemoStep] | None = None) -> DemoResult:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models import uscc
+from models.database import Database
 from models.entities import Department, Enterprise, EnterpriseContact, Industry, Region, RiskLevel
 from models.errors import FieldError, NotFoundError, ValidationError
 from models.uow import Command, UnitOfWork
@@ -212,6 +213,12 @@ def restore(uow: UnitOfWork, enterprise_id: int) -> None:
         return
     uow.restore(ent)
     uow.session.flush()
+
+
+def has_enterprises(db: Database) -> bool:
+    """Whether any enterprise is stored at all (in the list or in the recycle bin)."""
+    with db.read() as session:
+        return session.scalar(select(Enterprise.id).limit(1)) is not None
 
 
 def load(session: Session, enterprise_id: int) -> tuple[EnterpriseData, int]:

@@ -12,8 +12,6 @@ A session without a unit of work cannot flush changes at all.
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,33 +23,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import audit
+from models.actors import SYSTEM, Actor, os_actor
 from models.base import BOOKKEEPING, Base, Entity
 from models.database import Database
 from models.entities import AuditLog
 from models.errors import ConflictError, NotFoundError, PermissionDenied
 
 T = TypeVar("T", bound=Entity)
+__all__ = ["SYSTEM", "Actor", "Command", "UnitOfWork", "os_actor", "unit_of_work"]
 
 WRITER_LOCK_KEY = 0x454D4453  # "EMDS": PostgreSQL advisory lock for the single writer
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts. Until accounts exist it is the OS account, with every role."""
-
-    name: str
-    roles: frozenset[str] = frozenset({"staff", "admin"})
-
-
-def os_actor() -> Actor:
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        name = os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
-    return Actor(name=name)
-
-
-SYSTEM = Actor(name="系统", roles=frozenset({"staff", "admin"}))
 
 
 @dataclass(frozen=True)

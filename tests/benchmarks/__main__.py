@@ -301,12 +301,13 @@ def bench_export(city: Path) -> list[Result]:
 
 @dataclass
 class Shown:
-    seconds: float
-    rss_mb: float
+    seconds: float  # process start → window on screen ("shown")
+    rss_mb: float  # at "ready" when the process reports it (database open, first page loaded)
+    ready_seconds: float | None = None  # process start → first page loaded (the app only)
 
 
 def time_to_shown(command: list[str], env: dict[str, str]) -> Shown | str:
-    """Seconds from process start to its ``shown rss_kb=N`` line, or why it failed."""
+    """Seconds from process start to its ``shown rss_kb=N`` (and ``ready rss_kb=N``) lines, or why it failed."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT)
@@ -315,7 +316,9 @@ def time_to_shown(command: list[str], env: dict[str, str]) -> Shown | str:
     for line in proc.stdout:
         if line.startswith("shown rss_kb="):
             shown = Shown(time.perf_counter() - start, int(line.split("=", 1)[1]) / 1024)
-            break
+        elif line.startswith("ready rss_kb=") and shown is not None:
+            shown.ready_seconds = time.perf_counter() - start
+            shown.rss_mb = int(line.split("=", 1)[1]) / 1024
     try:
         _out, err = proc.communicate(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -356,13 +359,18 @@ def bench_startup(city: Path, runs: int) -> list[Result]:
     bare_s = statistics.median(s.seconds for s in bares)
     app_mb = statistics.median(s.rss_mb for s in apps)
     bare_mb = statistics.median(s.rss_mb for s in bares)
+    readies = [s.ready_seconds for s in apps if s.ready_seconds is not None]
+    ready_s = statistics.median(readies) if readies else None
     spread = f"app {min(s.seconds for s in apps):.2f}–{max(s.seconds for s in apps):.2f} s"
     return [
         Result("start-up to window shown (city db)", app_s, "s", bare_s, "bare PySide6 QMainWindow",
                f"≤ {STARTUP_GOAL_RATIO}× floor", app_s <= STARTUP_GOAL_RATIO * bare_s,
                f"median of {runs} alternate runs each; {spread}"),
-        Result("resident memory when shown (city db)", app_mb, "MB", bare_mb, "bare PySide6 QMainWindow",
-               f"≤ {RSS_GOAL_MB:.0f} MB", app_mb <= RSS_GOAL_MB, "VmRSS from the 'shown rss_kb=' line"),
+        Result("start-up to first page ready (city db)", ready_s, "s", bare_s, "bare PySide6 QMainWindow",
+               "—", None, "database opened, enterprise register counted, home page loaded"),
+        Result("resident memory when ready (city db)", app_mb, "MB", bare_mb, "bare PySide6 QMainWindow",
+               f"≤ {RSS_GOAL_MB:.0f} MB", app_mb <= RSS_GOAL_MB,
+               "VmRSS from the 'ready rss_kb=' line (first page loaded)"),
     ]
 
 

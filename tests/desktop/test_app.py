@@ -10,7 +10,7 @@ from desktop.app import QUIT_WHEN_SHOWN_ENV, install_translations, run_gui
 from desktop.first_start import FirstStartChoice
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
-from models.database import ENV_DB, default_db_path, demo_db_path
+from models.paths import ENV_DB, default_db_path, demo_db_path
 from models.progress import NULL_PROGRESS
 from models.schema import open_database
 from tests.factories import create_enterprise
@@ -41,8 +41,9 @@ def test_quit_when_shown_prints_memory_and_exits_0(qapp, quit_when_shown, tmp_pa
     db.dispose()
     assert run_gui(str(tmp_path / "x.sqlite")) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].startswith("shown rss_kb=")
-    assert int(out[0].split("=")[1]) > 0  # VmRSS from /proc on Linux
+    # The frame shows first; then the database opens and the first page loads.
+    assert [line.split()[0] for line in out] == ["shown", "ready"]
+    assert all(int(line.split("=")[1]) > 0 for line in out)  # VmRSS from /proc on Linux
     (window,) = windows
     assert window.windowTitle() == "应急预案与演练管理系统 — x.sqlite"
     assert window.home_page.overview is not None and window.home_page.overview.total == 2

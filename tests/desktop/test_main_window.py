@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.main_window import MainWindow
 from desktop.settings import Settings
 from models import enterprises, reference
-from models.database import demo_db_path
 from models.enterprises import EnterpriseFilter
 from models.errors import Cancelled
+from models.paths import demo_db_path
 from models.progress import NULL_PROGRESS
 from models.schema import open_database
 from models.stats import enterprise_overview

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from models import demo, reference, uscc
 from models.audit import verify_chain
 from models.database import Database
+from models.enterprises import has_enterprises
 from models.entities import AuditLog, Enterprise, EnterpriseContact, Industry, Region
 from models.errors import Cancelled, PermissionDenied
 from models.progress import Progress
@@ -33,9 +34,9 @@ def _audit_count(db: Database) -> int:
 
 
 def test_small_scale_covers_every_reference_value(db: Database) -> None:
-    assert not demo.has_enterprises(db)
+    assert not has_enterprises(db)
     result = demo.generate(db, scale="small", seed=1)
-    assert demo.has_enterprises(db)
+    assert has_enterprises(db)
     assert result.enterprises == demo.SCALES["small"] == 50
     with db.read() as s:
         assert s.scalar(select(func.count(Enterprise.id))) == 50
@@ -148,7 +149,7 @@ def test_cancel_rolls_everything_back(db: Database, monkeypatch: pytest.MonkeyPa
         demo.generate(db, count=30, progress=progress)
     assert "取消" in str(info.value)
     assert 10 in seen
-    assert not demo.has_enterprises(db)
+    assert not has_enterprises(db)
     assert _audit_count(db) == before
     with db.read() as s:
         assert s.scalar(select(func.count(EnterpriseContact.id))) == 0
@@ -165,13 +166,13 @@ def test_progress_reaches_the_total(db: Database) -> None:
 def test_unknown_scale_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="未知的演示数据规模“huge”"):
         demo.generate(db, scale="huge")
-    assert not demo.has_enterprises(db)
+    assert not has_enterprises(db)
 
 
 def test_needs_the_admin_role(db: Database) -> None:
     with pytest.raises(PermissionDenied):
         demo.generate(db, count=3, actor=Actor("值班员", frozenset({"staff"})))
-    assert not demo.has_enterprises(db)
+    assert not has_enterprises(db)
 
 
 def test_second_run_adds_without_collisions(db: Database) -> None:

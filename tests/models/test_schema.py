@@ -10,8 +10,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from models.base import Base
-from models.database import connect, default_db_path, display_name, resolve_url
+from models.database import connect, display_name, resolve_url
 from models.entities import Industry, RiskLevel
+from models.migrations import HEAD
+from models.paths import default_db_path
 from models.schema import backup_sqlite, current_revision, head_revision, upgrade
 
 
@@ -29,6 +31,10 @@ def test_models_and_migrations_do_not_drift(db) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
+
+
+def test_head_constant_matches_the_migration_scripts(sqlite_db) -> None:
+    assert head_revision(sqlite_db) == HEAD
 
 
 def test_upgrade_is_idempotent(db) -> None:
@@ -72,15 +78,15 @@ def test_upgrade_from_an_older_schema_backs_up_first(tmp_path: Path) -> None:
         # Pretend the file was written by an older release: rewind its recorded revision.
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
-        from models import schema
+        from alembic import command
 
         calls: list[str] = []
-        original = schema.command.upgrade
-        schema.command.upgrade = lambda cfg, rev: calls.append(rev)  # type: ignore[assignment]
+        original = command.upgrade
+        command.upgrade = lambda cfg, rev: calls.append(rev)  # type: ignore[assignment]
         try:
             result = upgrade(db)
         finally:
-            schema.command.upgrade = original
+            command.upgrade = original
         assert calls == ["head"] and result.before == "older"
         assert result.backup is not None and result.backup.exists()
         assert "备份" in result.message()
