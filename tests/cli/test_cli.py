@@ -116,3 +116,17 @@ def test_installed_command_runs(sqlite_db) -> None:
     proc = subprocess.run([str(exe), "--db", db_arg(sqlite_db), "list", "enterprises", "--json"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0 and json.loads(proc.stdout) == []
+
+
+def test_demo_fills_once_with_if_empty(tmp_path: Path, capsys) -> None:
+    path = str(tmp_path / "demo.sqlite")
+    code, out, err = run(capsys, "--db", path, "demo", "--scale", "small", "--seed", "7")
+    assert code == 0, err
+    assert "企业 50 家" in out
+    code, out, _ = run(capsys, "--db", path, "demo", "--if-empty")
+    assert code == 0 and "已有企业" in out
+    code, out, _ = run(capsys, "--db", path, "list", "enterprises", "--json")
+    rows = json.loads(out)
+    assert len(rows) == 50 and len({r["uscc"] for r in rows}) == 50
+    code, out, _ = run(capsys, "--db", path, "audit", "verify")
+    assert code == 0
