@@ -24,6 +24,8 @@ def _default(value: Any) -> Any:
         return str(value)
     if isinstance(value, set | frozenset):
         return sorted(value)
+    if isinstance(value, bytes):  # images: the trail records what was stored, not the bytes
+        return {"bytes": len(value), "sha256": hashlib.sha256(value).hexdigest()}
     raise TypeError(f"无法记录到审计日志的值类型：{type(value).__name__}")
 
 

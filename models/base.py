@@ -31,10 +31,12 @@ class Entity:
     """Mixin: id, created/updated at and by, version counter (optimistic lock), soft delete.
 
     ``__label__`` is the Chinese name used in messages; ``__field_labels__`` names the fields
-    for validation messages and the audit view.
+    for validation messages and the audit view. ``__immutable__`` rows (published plan versions)
+    are refused by the unit of work once stored.
     """
 
     __label__: ClassVar[str] = "记录"
+    __immutable__: ClassVar[bool] = False  # True: rows are written once and never changed
     __field_labels__: ClassVar[dict[str, str]] = {}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -65,6 +65,15 @@ class PermissionDenied(DeskError):
         super().__init__(f"用户“{actor}”无权执行“{command_label}”。")
 
 
+class ImmutableError(DeskError):
+    def __init__(self, entity_label: str) -> None:
+        super().__init__(f"{entity_label}一经保存便不可修改。")
+
+
+class StateError(DeskError):
+    """A command does not apply to the record's current state (e.g. publishing a retired plan)."""
+
+
 class DatabaseOpenError(DeskError):
     pass
 

@@ -27,7 +27,7 @@ from models.actors import SYSTEM, Actor, os_actor
 from models.base import BOOKKEEPING, Base, Entity
 from models.database import Database
 from models.entities import AuditLog
-from models.errors import ConflictError, NotFoundError, PermissionDenied
+from models.errors import ConflictError, ImmutableError, NotFoundError, PermissionDenied
 
 T = TypeVar("T", bound=Entity)
 __all__ = ["SYSTEM", "Actor", "Command", "UnitOfWork", "os_actor", "unit_of_work"]
@@ -161,6 +161,8 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             obj.created_by = obj.updated_by = uow.actor.name
     for obj in session.dirty:
         if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
+            if obj.__immutable__:
+                raise ImmutableError(obj.__label__)
             obj.updated_at = uow.now
             obj.updated_by = uow.actor.name
     if session.deleted and not uow.allow_purge:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import models.entities  # noqa: F401  (register every table on the metadata)
+import models.entities
+import models.plan_entities  # noqa: F401
 from models.base import Base
 
 config = context.config

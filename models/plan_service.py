@@ -1,0 +1,379 @@
+"""Plan services (P1, P4, P6): create and edit plans, keep their section tree, run the lifecycle.
+
+Everything writes through the unit of work. The lifecycle is data: ``TRANSITIONS`` names, per
+command, the statuses it applies to, the status it leads to, and the fields that must be filled
+first; ``transition`` is the one function that runs them. Publishing freezes an immutable
+``PlanVersion`` (sections, metadata, template); revising starts a new draft from the latest one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.entities import Enterprise
+from models.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.plan_entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
+from models.uow import Command, UnitOfWork
+
+CREATE = Command("plan.create", "新建预案")
+UPDATE = Command("plan.update", "修改预案")
+EDIT_SECTIONS = Command("plan.sections", "编辑预案内容")
+DELETE = Command("plan.delete", "删除预案")
+LABELS = Plan.__field_labels__
+EDITABLE_STATUSES = ("draft", "revising")
+IMAGE_MIMES = ("image/png", "image/jpeg")
+
+
+@dataclass(frozen=True)
+class Transition:
+    command: Command
+    sources: tuple[str, ...]
+    target: str
+    requires: tuple[str, ...] = ()
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit_review": Transition(Command("plan.submit_review", "提交评审"), ("draft", "revising"), "reviewing"),
+    "return_review": Transition(Command("plan.return_review", "退回修改"), ("reviewing",), "draft"),
+    "publish": Transition(Command("plan.publish", "发布预案"), ("reviewing",), "published",
+                          ("plan_no", "review_date", "approver", "publish_date")),
+    "file": Transition(Command("plan.file", "登记备案"), ("published",), "filed",
+                       ("publish_date", "filing_submitted_date")),
+    "start_revision": Transition(Command("plan.start_revision", "开始修订"), ("published", "filed"),
+                                 "revising", ("revision_trigger",)),
+    "retire": Transition(Command("plan.retire", "废止预案"),
+                         ("draft", "reviewing", "published", "filed", "revising"), "retired"),
+}
+
+
+@dataclass
+class PlanData:
+    """A plan's record fields as a form edits them (status changes go through ``transition``)."""
+
+    kind: str = "comprehensive"
+    plan_no: str = ""
+    title: str = ""
+    parent_plan_id: int | None = None
+    version_label: str = "V1.0"
+    compiling_unit: str = ""
+    compiled_by: str = ""
+    approver: str = ""
+    review_type: str = ""
+    review_date: date | None = None
+    reviewers: str = ""
+    approval_date: date | None = None
+    publish_date: date | None = None
+    effective_date: date | None = None
+    filing_submitted_date: date | None = None
+    filing_number: str = ""
+    filing_registered_date: date | None = None
+    last_evaluation_date: date | None = None
+    controlled: bool = True
+    copy_no: str = ""
+    holder: str = ""
+    notes: str = ""
+    template_key: str = ""
+    template_version: str = ""
+    revision_trigger: str | None = None
+    revision_trigger_date: date | None = None
+    revision_reason: str = ""
+
+
+_DATA_FIELDS = [f.name for f in fields(PlanData)]
+
+
+@dataclass
+class SectionInput:
+    """One section of the tree as the document layer flattens it (parents before children)."""
+
+    key: str
+    title: str
+    parent_key: str | None = None
+    position: int = 0
+    required: bool = False
+    template_key: str | None = None
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    search_text: str = ""
+
+
+def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int | None) -> None:
+    errors: list[FieldError] = []
+
+    def err(name: str, message: str) -> None:
+        errors.append(FieldError(name, LABELS[name], message))
+
+    if data.kind not in PLAN_KINDS:
+        err("kind", "请选择预案类型")
+    if not data.plan_no.strip():
+        err("plan_no", "不能为空")
+    if not data.title.strip():
+        err("title", "不能为空")
+    if data.review_type not in ("", "评审", "论证"):
+        err("review_type", "只能是“评审”或“论证”")
+    for earlier, later in (("review_date", "publish_date"), ("approval_date", "publish_date"),
+                           ("publish_date", "filing_submitted_date"),
+                           ("filing_submitted_date", "filing_registered_date")):
+        a, b = getattr(data, earlier), getattr(data, later)
+        if a and b and b < a:
+            err(later, f"不能早于{LABELS[earlier]}（{a.isoformat()}）")
+    if data.plan_no.strip():
+        other = uow.session.scalar(select(Plan.id).where(Plan.enterprise_id == enterprise_id,
+                                                         Plan.plan_no == data.plan_no.strip()))
+        if other is not None and other != own_id:
+            err("plan_no", f"本企业已有编号为“{data.plan_no.strip()}”的预案")
+    if data.parent_plan_id is not None:
+        parent = uow.session.get(Plan, data.parent_plan_id)
+        if data.kind == "comprehensive":
+            err("parent_plan_id", "综合应急预案是预案体系的顶层，不能挂在其他预案下")
+        elif parent is None or parent.is_deleted or parent.enterprise_id != enterprise_id:
+            err("parent_plan_id", "上级预案必须是本企业的预案")
+        elif parent.kind != "comprehensive":
+            err("parent_plan_id", "专项预案和现场处置方案只能挂在综合应急预案下")
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_plan(uow: UnitOfWork, enterprise_id: int, data: PlanData,
+                sections: list[SectionInput] | None = None) -> int:
+    uow.require(CREATE)
+    uow.get(Enterprise, enterprise_id)
+    _validate(uow, enterprise_id, data, None)
+    plan = Plan(enterprise_id=enterprise_id, status="draft",
+                **{k: (v.strip() if isinstance(v, str) else v) for k, v in vars(data).items()})
+    uow.add(plan)
+    uow.session.flush()
+    if sections:
+        _write_sections(uow, plan, sections)
+    return plan.id
+
+
+def update_plan(uow: UnitOfWork, plan_id: int, data: PlanData, expected_version: int) -> int:
+    """Save the record fields; returns the new version."""
+    uow.require(UPDATE)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status == "retired":
+        raise StateError("已废止的预案不能再修改。")
+    _validate(uow, plan.enterprise_id, data, plan_id)
+    for key in _DATA_FIELDS:
+        value = getattr(data, key)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(plan, key) != value:
+            setattr(plan, key, value)
+    uow.session.flush()
+    return plan.version
+
+
+def save_sections(uow: UnitOfWork, plan_id: int, sections: list[SectionInput], expected_version: int) -> int:
+    """Make the stored section tree equal ``sections`` (by key); returns the plan's new version.
+
+    Only drafts and plans under revision can be edited; published content lives in its version.
+    """
+    uow.require(EDIT_SECTIONS)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status not in EDITABLE_STATUSES:
+        raise StateError(f"预案状态为“{PLAN_STATUSES[plan.status]}”，不能编辑内容；请先开始修订。")
+    if _write_sections(uow, plan, sections):
+        uow.touch(plan)
+    uow.session.flush()
+    return plan.version
+
+
+def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -> bool:
+    keys = [s.key for s in sections]
+    if len(set(keys)) != len(keys):
+        raise ValueError("section keys must be unique within a plan")
+    existing = {s.key: s for s in uow.session.scalars(
+        select(PlanSection).where(PlanSection.plan_id == plan.id, PlanSection.deleted_at.is_(None)))}
+    rows: dict[str, PlanSection] = {}
+    changed = False
+    for item in sections:
+        parent = rows.get(item.parent_key) if item.parent_key else None
+        if item.parent_key and parent is None:
+            raise ValueError(f"section {item.key!r} comes before its parent {item.parent_key!r}")
+        values = {"title": item.title, "position": item.position, "required": item.required,
+                  "template_key": item.template_key, "blocks": item.blocks, "search_text": item.search_text,
+                  "parent_id": parent.id if parent else None}
+        row = existing.pop(item.key, None)
+        if row is None:
+            row = PlanSection(plan_id=plan.id, key=item.key, **values)
+            uow.add(row)
+            changed = True
+        else:
+            for name, value in values.items():
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+                    changed = True
+        uow.session.flush()  # children need the parent's id
+        rows[item.key] = row
+    for row in existing.values():
+        uow.soft_delete(row)
+        changed = True
+    return changed
+
+
+def add_image(uow: UnitOfWork, plan_id: int, data: bytes, mime: str) -> str:
+    """Store an image for the plan once (by content); returns its SHA-256 for image blocks."""
+    uow.require(EDIT_SECTIONS)
+    uow.get(Plan, plan_id)
+    if mime not in IMAGE_MIMES:
+        raise ValidationError([FieldError("image", "图片", "只支持 PNG 和 JPEG 图片")])
+    digest = hashlib.sha256(data).hexdigest()
+    have = uow.session.scalar(select(PlanImage.id).where(PlanImage.plan_id == plan_id,
+                                                         PlanImage.sha256 == digest))
+    if have is None:
+        uow.add(PlanImage(plan_id=plan_id, sha256=digest, mime=mime, data=data))
+        uow.session.flush()
+    return digest
+
+
+def transition(uow: UnitOfWork, plan_id: int, command: str, expected_version: int,
+               **values: Any) -> int:
+    """Run a lifecycle command; ``values`` are record fields set with it (e.g. publish_date).
+
+    Refused with ``StateError`` from a status the command does not apply to, and with
+    ``ValidationError`` naming every field the command needs that is still empty.
+    Returns the plan's new version.
+    """
+    step = TRANSITIONS[command]
+    uow.require(step.command)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status not in step.sources:
+        raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，不能{step.command.label}。")
+    unknown = set(values) - set(_DATA_FIELDS)
+    if unknown:
+        raise ValueError(f"not plan fields: {sorted(unknown)}")
+    for key, value in values.items():
+        setattr(plan, key, value)
+    missing = [FieldError(name, LABELS[name], f"{step.command.label}前必须填写")
+               for name in step.requires if not getattr(plan, name)]
+    if missing:
+        raise ValidationError(missing)
+    if command == "publish":
+        _freeze_version(uow, plan)
+    if command == "return_review" and _latest_version_number(uow.session, plan.id):
+        plan.status = "revising"
+    else:
+        plan.status = step.target
+    uow.session.flush()
+    return plan.version
+
+
+def _latest_version_number(session: Session, plan_id: int) -> int:
+    return session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan_id)) or 0
+
+
+def section_rows(session: Session, plan_id: int) -> list[PlanSection]:
+    """The live section rows of a plan, parents before children, siblings by position."""
+    rows = list(session.scalars(select(PlanSection).where(PlanSection.plan_id == plan_id,
+                                                          PlanSection.deleted_at.is_(None))))
+    by_parent: dict[int | None, list[PlanSection]] = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_id, []).append(row)
+    ordered: list[PlanSection] = []
+
+    def walk(parent: int | None) -> None:
+        for row in sorted(by_parent.get(parent, []), key=lambda r: (r.position, r.id)):
+            ordered.append(row)
+            walk(row.id)
+
+    walk(None)
+    return ordered
+
+
+def _section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
+    rows = section_rows(session, plan_id)
+    key_of = {r.id: r.key for r in rows}
+    return [SectionInput(key=r.key, title=r.title, parent_key=key_of.get(r.parent_id) if r.parent_id else None,
+                         position=r.position, required=r.required, template_key=r.template_key,
+                         blocks=r.blocks, search_text=r.search_text) for r in rows]
+
+
+def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
+    assert plan.publish_date is not None
+    content = [vars(s) for s in _section_inputs(uow.session, plan.id)]
+    meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
+    meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
+    uow.add(PlanVersion(plan_id=plan.id, number=_latest_version_number(uow.session, plan.id) + 1,
+                        version_label=plan.version_label, publish_date=plan.publish_date,
+                        reason=plan.revision_trigger, reason_text=plan.revision_reason, content=content,
+                        meta=meta, template_key=plan.template_key, template_version=plan.template_version))
+
+
+def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str, reason: str,
+                   trigger_date: date, version_label: str) -> int:
+    """Begin a new draft from the latest published version because of ``trigger``.
+
+    The working sections are reset to the latest frozen content, the dates of the previous round
+    (review, approval, publish, filing) are cleared for the new one, and the reason is kept for
+    the revision history.
+    """
+    transition(uow, plan_id, "start_revision", expected_version, revision_trigger=trigger,
+                             revision_reason=reason, revision_trigger_date=trigger_date,
+                             version_label=version_label)
+    plan = uow.session.get(Plan, plan_id)
+    assert plan is not None
+    latest = uow.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                                .order_by(PlanVersion.number.desc()).limit(1))
+    if latest is not None:
+        _write_sections(uow, plan, [SectionInput(**item) for item in latest.content])
+    for name in ("review_date", "approval_date", "publish_date", "effective_date",
+                 "filing_submitted_date", "filing_registered_date"):
+        setattr(plan, name, None)
+    plan.filing_number = ""
+    uow.session.flush()
+    return plan.version
+
+
+def delete_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
+    uow.require(DELETE)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    children = uow.session.scalar(select(func.count(Plan.id)).where(Plan.parent_plan_id == plan_id,
+                                                                    Plan.deleted_at.is_(None)))
+    if children:
+        raise StateError(f"该综合预案下还有 {children} 个专项预案或现场处置方案，请先移走或删除它们。")
+    uow.soft_delete(plan)
+    uow.session.flush()
+
+
+def load_plan(session: Session, plan_id: int) -> tuple[PlanData, int, str, int]:
+    """A form's copy: (data, version, status, enterprise id)."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.is_deleted:
+        raise NotFoundError(Plan.__label__, plan_id)
+    data = PlanData(**{k: getattr(plan, k) for k in _DATA_FIELDS})
+    return data, plan.version, plan.status, plan.enterprise_id
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One line of the revision history (修订记录)."""
+
+    id: int
+    number: int
+    version_label: str
+    publish_date: date
+    reason: str | None
+    reason_text: str
+    published_by: str
+
+
+def versions(session: Session, plan_id: int) -> list[VersionInfo]:
+    rows = session.execute(select(PlanVersion.id, PlanVersion.number, PlanVersion.version_label,
+                                  PlanVersion.publish_date, PlanVersion.reason, PlanVersion.reason_text,
+                                  PlanVersion.created_by)
+                           .where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))
+    return [VersionInfo(r.id, r.number, r.version_label, r.publish_date, r.reason, r.reason_text,
+                        r.created_by) for r in rows]
+
+
+def version_content(session: Session, version_id: int) -> tuple[list[SectionInput], dict[str, Any]]:
+    row = session.get(PlanVersion, version_id)
+    if row is None:
+        raise NotFoundError(PlanVersion.__label__, version_id)
+    return [SectionInput(**item) for item in row.content], dict(row.meta)

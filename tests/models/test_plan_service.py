@@ -1,0 +1,164 @@
+"""Plans through the write path: record, section tree, lifecycle, frozen versions (both backends)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import plan_service as ps
+from models.errors import ConflictError, ImmutableError, StateError, ValidationError
+from models.plan_entities import Plan, PlanVersion
+from models.plan_service import PlanData, SectionInput
+from models.uow import unit_of_work
+from tests.factories import TESTER, create_enterprise
+
+
+def sections(text: str = "初稿") -> list[SectionInput]:
+    return [
+        SectionInput(key="s1", title="总则", position=0, required=True),
+        SectionInput(key="s1.1", title="适用范围", parent_key="s1", position=0, required=True,
+                     blocks=[{"type": "paragraph", "text": text}], search_text=text),
+        SectionInput(key="s2", title="应急组织机构及职责", position=1, required=True),
+    ]
+
+
+def new_plan(db, enterprise_id: int, **overrides: object) -> int:
+    data = PlanData(kind="comprehensive", plan_no="YA-2026-01", title="生产安全事故综合应急预案")
+    for k, v in overrides.items():
+        setattr(data, k, v)
+    with unit_of_work(db, TESTER) as uow:
+        return ps.create_plan(uow, enterprise_id, data, sections())
+
+
+def version_of(db, plan_id: int) -> int:
+    with db.read() as s:
+        return s.get(Plan, plan_id).version
+
+
+def run(db, plan_id: int, command: str, **values: object) -> int:
+    with unit_of_work(db, TESTER) as uow:
+        return ps.transition(uow, plan_id, command, version_of(db, plan_id), **values)
+
+
+def test_plan_with_section_tree(db) -> None:
+    ent = create_enterprise(db, 1)
+    pid = new_plan(db, ent)
+    with db.read() as s:
+        rows = ps.section_rows(s, pid)
+        assert [(r.key, r.title) for r in rows] == [("s1", "总则"), ("s1.1", "适用范围"),
+                                                     ("s2", "应急组织机构及职责")]
+        assert rows[1].parent_id == rows[0].id
+        assert ps.load_plan(s, pid)[2] == "draft"
+
+
+def test_plan_number_unique_per_enterprise_and_parent_rules(db) -> None:
+    e1, e2 = create_enterprise(db, 1), create_enterprise(db, 2)
+    top = new_plan(db, e1)
+    with pytest.raises(ValidationError, match="已有编号"):
+        new_plan(db, e1)
+    new_plan(db, e2)  # another enterprise may use the same number
+    special = new_plan(db, e1, kind="special", plan_no="YA-2026-02", title="危险化学品泄漏专项应急预案",
+                       parent_plan_id=top)
+    with pytest.raises(ValidationError, match="只能挂在综合应急预案下"):
+        new_plan(db, e1, kind="onsite", plan_no="YA-2026-03", title="现场处置方案", parent_plan_id=special)
+    with pytest.raises(ValidationError, match="本企业的预案"):
+        new_plan(db, e2, kind="special", plan_no="YA-9", title="专项", parent_plan_id=top)
+
+
+def test_editing_sections_keeps_keys_and_bumps_the_plan_version(db) -> None:
+    pid = new_plan(db, create_enterprise(db, 1))
+    v = version_of(db, pid)
+    edited = sections("修改后的适用范围")
+    edited.append(SectionInput(key="s3", title="应急响应", position=2))
+    edited = [s for s in edited if s.key != "s2"]
+    with unit_of_work(db, TESTER) as uow:
+        assert ps.save_sections(uow, pid, edited, v) == v + 1
+    with db.read() as s:
+        rows = ps.section_rows(s, pid)
+    assert [r.key for r in rows] == ["s1", "s1.1", "s3"]
+    assert rows[1].search_text == "修改后的适用范围"
+    with pytest.raises(ConflictError), unit_of_work(db, TESTER) as uow:
+        ps.save_sections(uow, pid, sections(), v)
+
+
+def test_lifecycle_preconditions_and_frozen_versions(db) -> None:
+    pid = new_plan(db, create_enterprise(db, 1))
+    with pytest.raises(StateError, match="不能发布预案"):
+        run(db, pid, "publish")
+    run(db, pid, "submit_review")
+    with pytest.raises(ValidationError) as err:
+        run(db, pid, "publish")
+    assert {e.field for e in err.value.errors} == {"review_date", "approver", "publish_date"}
+    assert "发布预案前必须填写" in str(err.value)
+    run(db, pid, "publish", review_date=date(2026, 3, 2), approver="王建国", publish_date=date(2026, 3, 10))
+    with db.read() as s:
+        assert ps.load_plan(s, pid)[2] == "published"
+        (info,) = ps.versions(s, pid)
+        content, meta = ps.version_content(s, info.id)
+    assert info.number == 1 and info.publish_date == date(2026, 3, 10)
+    assert [c.key for c in content] == ["s1", "s1.1", "s2"] and meta["approver"] == "王建国"
+    with pytest.raises(StateError, match="不能编辑内容"), unit_of_work(db, TESTER) as uow:
+        ps.save_sections(uow, pid, sections("偷偷改"), version_of(db, pid))
+    with pytest.raises(ValidationError, match="备案申报日期"):
+        run(db, pid, "file")
+    run(db, pid, "file", filing_submitted_date=date(2026, 3, 20))
+
+
+def test_published_versions_are_immutable(db) -> None:
+    pid = new_plan(db, create_enterprise(db, 1))
+    run(db, pid, "submit_review")
+    run(db, pid, "publish", review_date=date(2026, 3, 2), approver="王建国", publish_date=date(2026, 3, 10))
+    with db.read() as s:
+        vid = s.scalar(select(PlanVersion.id).where(PlanVersion.plan_id == pid))
+    with pytest.raises(ImmutableError, match="不可修改"), unit_of_work(db, TESTER) as uow:
+        uow.session.get(PlanVersion, vid).reason_text = "改历史"
+        uow.session.flush()
+
+
+def test_revision_starts_from_the_latest_version_and_publishes_a_second(db) -> None:
+    pid = new_plan(db, create_enterprise(db, 1))
+    run(db, pid, "submit_review")
+    run(db, pid, "publish", review_date=date(2025, 3, 2), approver="王建国", publish_date=date(2025, 3, 10))
+    with pytest.raises(ValidationError, match="修订原因"), unit_of_work(db, TESTER) as uow:
+        ps.transition(uow, pid, "start_revision", version_of(db, pid))
+    with unit_of_work(db, TESTER) as uow:
+        ps.start_revision(uow, pid, version_of(db, pid), trigger="risk_changed", reason="新增液氨储罐",
+                          trigger_date=date(2026, 2, 1), version_label="V2.0")
+    with db.read() as s:
+        data, _, status, _ = ps.load_plan(s, pid)
+    assert status == "revising" and data.publish_date is None and data.version_label == "V2.0"
+    with unit_of_work(db, TESTER) as uow:
+        ps.save_sections(uow, pid, sections("第二版适用范围"), version_of(db, pid))
+    run(db, pid, "submit_review")
+    run(db, pid, "publish", review_date=date(2026, 3, 1), publish_date=date(2026, 3, 5))
+    with db.read() as s:
+        history = ps.versions(s, pid)
+        assert [(h.number, h.version_label, h.reason) for h in history] == [
+            (1, "V1.0", None), (2, "V2.0", "risk_changed")]
+        first, _ = ps.version_content(s, history[0].id)
+        second, _ = ps.version_content(s, history[1].id)
+    assert first[1].search_text == "初稿" and second[1].search_text == "第二版适用范围"
+
+
+def test_retire_and_delete_rules(db) -> None:
+    ent = create_enterprise(db, 1)
+    top = new_plan(db, ent)
+    new_plan(db, ent, kind="onsite", plan_no="XC-01", title="液氯泄漏现场处置方案", parent_plan_id=top)
+    with pytest.raises(StateError, match="还有 1 个"), unit_of_work(db, TESTER) as uow:
+        ps.delete_plan(uow, top, version_of(db, top))
+    run(db, top, "retire")
+    with pytest.raises(StateError, match="已废止"), unit_of_work(db, TESTER) as uow:
+        ps.update_plan(uow, top, PlanData(plan_no="YA-2026-01", title="x"), version_of(db, top))
+
+
+def test_images_are_stored_once_and_only_png_or_jpeg(db) -> None:
+    pid = new_plan(db, create_enterprise(db, 1))
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+    with unit_of_work(db, TESTER) as uow:
+        a = ps.add_image(uow, pid, png, "image/png")
+        b = ps.add_image(uow, pid, png, "image/png")
+    assert a == b and len(a) == 64
+    with pytest.raises(ValidationError, match="PNG 和 JPEG"), unit_of_work(db, TESTER) as uow:
+        ps.add_image(uow, pid, b"GIF89a", "image/gif")
