@@ -303,6 +303,9 @@ def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
                         version_label=plan.version_label, publish_date=plan.publish_date,
                         reason=plan.revision_trigger, reason_text=plan.revision_reason, content=content,
                         meta=meta, template_key=plan.template_key, template_version=plan.template_version))
+    # The trigger is answered by this version (kept in it as its reason).
+    plan.revision_trigger = None
+    plan.revision_trigger_date = None
 
 
 def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str, reason: str,
@@ -313,9 +316,9 @@ def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trig
     (review, approval, publish, filing) are cleared for the new one, and the reason is kept for
     the revision history.
     """
+    _check_trigger(trigger)
     transition(uow, plan_id, "start_revision", expected_version, revision_trigger=trigger,
-                             revision_reason=reason, revision_trigger_date=trigger_date,
-                             version_label=version_label)
+               revision_reason=reason, revision_trigger_date=trigger_date, version_label=version_label)
     plan = uow.session.get(Plan, plan_id)
     assert plan is not None
     latest = uow.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
@@ -326,6 +329,34 @@ def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trig
                  "filing_submitted_date", "filing_registered_date"):
         setattr(plan, name, None)
     plan.filing_number = ""
+    uow.session.flush()
+    return plan.version
+
+
+RECORD_TRIGGER = Command("plan.record_trigger", "记录修订原因")
+
+
+def _check_trigger(trigger: str) -> None:
+    from models.plan_rules import revision_trigger_label
+
+    try:
+        revision_trigger_label(trigger)
+    except KeyError:
+        raise ValidationError([FieldError("revision_trigger", LABELS["revision_trigger"],
+                                          f"“{trigger}”不是规定的修订情形")]) from None
+
+
+def record_revision_trigger(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str,
+                            trigger_date: date, reason: str = "") -> int:
+    """Note that a revision is due (e.g. a drill found problems) without starting it yet."""
+    uow.require(RECORD_TRIGGER)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status not in ("published", "filed"):
+        raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，无需记录修订原因。")
+    _check_trigger(trigger)
+    plan.revision_trigger = trigger
+    plan.revision_trigger_date = trigger_date
+    plan.revision_reason = reason
     uow.session.flush()
     return plan.version
 
@@ -377,3 +408,77 @@ def version_content(session: Session, version_id: int) -> tuple[list[SectionInpu
     if row is None:
         raise NotFoundError(PlanVersion.__label__, version_id)
     return [SectionInput(**item) for item in row.content], dict(row.meta)
+
+
+# --- the list query --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    enterprise_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    text: str = ""  # plan number or title
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    enterprise_id: int
+    enterprise: str
+    industry_flags: tuple[str, ...]
+    parent_plan_id: int | None
+    plan_no: str
+    title: str
+    kind: str
+    status: str
+    version_label: str
+    publish_date: date | None
+    filing_submitted_date: date | None
+    last_evaluation_date: date | None
+    revision_trigger: str | None
+    revision_trigger_date: date | None
+    version: int
+
+    @property
+    def kind_label(self) -> str:
+        return PLAN_KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUSES[self.status]
+
+
+def _plan_query(flt: PlanFilter) -> Any:
+    from models.entities import Industry
+
+    query = (select(Plan.id, Plan.enterprise_id, Enterprise.name.label("enterprise"),
+                    Industry.flags.label("industry_flags"), Plan.parent_plan_id, Plan.plan_no, Plan.title,
+                    Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
+                    Plan.filing_submitted_date, Plan.last_evaluation_date, Plan.revision_trigger,
+                    Plan.revision_trigger_date, Plan.version)
+             .join(Enterprise, Plan.enterprise_id == Enterprise.id)
+             .join(Industry, Enterprise.industry_id == Industry.id))
+    query = query.where(Plan.deleted_at.isnot(None) if flt.deleted else Plan.deleted_at.is_(None))
+    if flt.enterprise_id is not None:
+        query = query.where(Plan.enterprise_id == flt.enterprise_id)
+    if flt.kind:
+        query = query.where(Plan.kind == flt.kind)
+    if flt.status:
+        query = query.where(Plan.status == flt.status)
+    for word in flt.text.split():
+        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+        query = query.where((Plan.plan_no.like(pattern)) | (Plan.title.like(pattern)))
+    return query
+
+
+def plan_count(session: Session, flt: PlanFilter) -> int:
+    sub = _plan_query(flt).subquery()
+    return session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+def plan_page(session: Session, flt: PlanFilter, *, offset: int = 0, limit: int = 100) -> list[PlanRow]:
+    query = _plan_query(flt).order_by(Enterprise.name, Plan.enterprise_id, Plan.kind, Plan.plan_no, Plan.id)
+    rows = session.execute(query.offset(offset).limit(limit))
+    return [PlanRow(**{**row._mapping, "industry_flags": tuple(row.industry_flags or ())}) for row in rows]

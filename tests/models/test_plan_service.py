@@ -124,7 +124,7 @@ def test_revision_starts_from_the_latest_version_and_publishes_a_second(db) -> N
     with pytest.raises(ValidationError, match="修订原因"), unit_of_work(db, TESTER) as uow:
         ps.transition(uow, pid, "start_revision", version_of(db, pid))
     with unit_of_work(db, TESTER) as uow:
-        ps.start_revision(uow, pid, version_of(db, pid), trigger="risk_changed", reason="新增液氨储罐",
+        ps.start_revision(uow, pid, version_of(db, pid), trigger="risks_changed", reason="新增液氨储罐",
                           trigger_date=date(2026, 2, 1), version_label="V2.0")
     with db.read() as s:
         data, _, status, _ = ps.load_plan(s, pid)
@@ -136,7 +136,7 @@ def test_revision_starts_from_the_latest_version_and_publishes_a_second(db) -> N
     with db.read() as s:
         history = ps.versions(s, pid)
         assert [(h.number, h.version_label, h.reason) for h in history] == [
-            (1, "V1.0", None), (2, "V2.0", "risk_changed")]
+            (1, "V1.0", None), (2, "V2.0", "risks_changed")]
         first, _ = ps.version_content(s, history[0].id)
         second, _ = ps.version_content(s, history[1].id)
     assert first[1].search_text == "初稿" and second[1].search_text == "第二版适用范围"
@@ -162,3 +162,35 @@ def test_images_are_stored_once_and_only_png_or_jpeg(db) -> None:
     assert a == b and len(a) == 64
     with pytest.raises(ValidationError, match="PNG 和 JPEG"), unit_of_work(db, TESTER) as uow:
         ps.add_image(uow, pid, b"GIF89a", "image/gif")
+
+
+def test_deadlines_follow_the_lifecycle(db) -> None:
+    from models.plan_deadlines import plan_deadlines
+    from models.plan_rules import Status
+    from models.plan_service import PlanFilter, plan_page
+
+    ent = create_enterprise(db, 1)  # industry with hazardous-goods flags (see factories)
+    pid = new_plan(db, ent)
+    run(db, pid, "submit_review")
+    # Published Friday 2024-09-27: 20 working days skip 国庆 and count the 9-29 and 10-12 调休 days.
+    run(db, pid, "publish", review_date=date(2024, 9, 20), approver="王建国", publish_date=date(2024, 9, 27))
+
+    def row():
+        with db.read() as s:
+            (r,) = plan_page(s, PlanFilter(enterprise_id=ent))
+        return r
+
+    dl = plan_deadlines(row(), as_of=date(2024, 10, 20))
+    filing = next(d for d in dl.items if d.kind == "filing")
+    assert filing.due == date(2024, 10, 30) and filing.status is Status.NOT_DUE
+    assert plan_deadlines(row(), as_of=date(2024, 10, 31)).overdue[:1] == ["filing"]
+    run(db, pid, "file", filing_submitted_date=date(2024, 10, 25))
+    filing = next(d for d in plan_deadlines(row(), as_of=date(2024, 11, 1)).items if d.kind == "filing")
+    assert filing.status is Status.DONE_ON_TIME
+    with unit_of_work(db, TESTER) as uow:
+        ps.record_revision_trigger(uow, pid, version_of(db, pid), trigger="exercise_or_response_problems",
+                                   trigger_date=date(2025, 6, 1), reason="演练暴露通讯不畅")
+    dl = plan_deadlines(row(), as_of=date(2025, 6, 2))
+    assert "revision" in dl.overdue
+    with pytest.raises(ValidationError, match="不是规定的修订情形"), unit_of_work(db, TESTER) as uow:
+        ps.record_revision_trigger(uow, pid, version_of(db, pid), trigger="new_boss", trigger_date=date(2025, 6, 1))
