@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from desktop import __version__
@@ -36,6 +37,7 @@ _ARGPARSE_ERRORS: list[tuple[re.Pattern[str], str]] = [
      r"参数 \1 的取值 \2 无效（可选：\3）"),
     (re.compile(r"argument (\S+): invalid int value: (\S+)"), r"参数 \1 需要整数，收到 \2"),
     (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
+    (re.compile(r"argument (\S+): (.+)"), r"参数 \1：\2"),  # our own type checks' Chinese messages
 ]
 
 _HELP_WORDS = {"usage: ": "用法：", "positional arguments:": "命令与参数：", "options:": "选项：",
@@ -65,6 +67,13 @@ def _translate_help(text: str) -> str:
     return text
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
+
+
 def build_parser() -> ChineseParser:
     parser = ChineseParser(prog=PROG, description="应急预案与演练管理系统。不带命令时打开主窗口。")
     parser.add_argument("--db", metavar="URL|路径",
@@ -87,6 +96,10 @@ def build_parser() -> ChineseParser:
     ent.add_argument("--json", action="store_true", help="输出 JSON 数组")
     ent.add_argument("--search", default="", help="按名称、信用代码、地址筛选")
     ent.add_argument("--deleted", action="store_true", help="列出回收站中的企业")
+    plans = what.add_parser("plans", help="应急预案（含备案、评估、修订期限）")
+    plans.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业的预案")
+    plans.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    plans.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算期限（默认今天）")
 
     dbc = commands.add_parser("db", help="数据库维护")
     dbsub = dbc.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -155,15 +168,39 @@ def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[
         offset += len(rows)
 
 
+def _all_plans(db: Database, enterprise_id: int | None, as_of: date) -> Iterator[dict[str, object]]:
+    from models.plan_deadlines import plan_deadlines
+    from models.plan_service import PlanFilter, plan_page
+
+    flt = PlanFilter(enterprise_id=enterprise_id)
+    offset = 0
+    while True:
+        with db.read() as session:
+            rows = plan_page(session, flt, offset=offset, limit=2000)
+        for row in rows:
+            deadlines = plan_deadlines(row, as_of)
+            filing = next((d for d in deadlines.items if d.kind == "filing"), None)
+            next_due = deadlines.next_due
+            yield {"id": row.id, "enterprise_id": row.enterprise_id, "enterprise": row.enterprise,
+                   "number": row.plan_no, "title": row.title, "kind": row.kind_label,
+                   "status": row.status_label, "version": row.version_label,
+                   "publish_date": row.publish_date.isoformat() if row.publish_date else None,
+                   "filing_due": filing.due.isoformat() if filing and filing.due else None,
+                   "next_deadline": next_due.describe() if next_due else None,
+                   "overdue": deadlines.overdue, "warnings": list(deadlines.warnings)}
+        if len(rows) < 2000:
+            return
+        offset += len(rows)
+
+
 def cmd_list(args: argparse.Namespace, io: Output) -> int:
+    if args.what == "plans":
+        return cmd_list_plans(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
         if args.json:
-            io.out.write("[")
-            for i, row in enumerate(rows):
-                io.out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-            io.out.write("\n]\n")
+            _write_json_array(rows, io.out)
         else:
             count = 0
             for row in rows:
@@ -174,6 +211,37 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return 0
     finally:
         db.dispose()
+
+
+def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
+    as_of = args.as_of or date.today()  # the boundary: rules below take as_of and never read the clock
+    db = _open(args)
+    try:
+        rows = _all_plans(db, args.enterprise, as_of)
+        if args.json:
+            _write_json_array(rows, io.out)
+        else:
+            count = 0
+            for row in rows:
+                count += 1
+                overdue = "逾期：" + "、".join(_OVERDUE_LABELS[k] for k in row["overdue"]) if row["overdue"] else ""
+                print("\t".join(str(v) for v in (row["id"], row["enterprise"], row["number"], row["title"],
+                                                  row["kind"], row["status"], row["version"],
+                                                  row["next_deadline"] or "", overdue)), file=io.out)
+            print(f"共 {count} 个预案（期限按 {as_of.isoformat()} 计算）", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+_OVERDUE_LABELS = {"filing": "备案", "evaluation": "评估", "revision": "修订"}
+
+
+def _write_json_array(rows: Iterator[dict[str, object]], out: TextIO) -> None:
+    out.write("[")
+    for i, row in enumerate(rows):
+        out.write(("," if i else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+    out.write("\n]\n")
 
 
 def cmd_db(args: argparse.Namespace, io: Output) -> int:

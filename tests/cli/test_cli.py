@@ -130,3 +130,33 @@ def test_demo_fills_once_with_if_empty(tmp_path: Path, capsys) -> None:
     assert len(rows) == 50 and len({r["uscc"] for r in rows}) == 50
     code, out, _ = run(capsys, "--db", path, "audit", "verify")
     assert code == 0
+
+
+def test_list_plans_with_deadlines(db, capsys) -> None:
+    from datetime import date
+
+    from models import plan_service as ps
+    from models.plan_entities import Plan
+    from models.uow import unit_of_work
+    from tests.factories import TESTER
+
+    ent = create_enterprise(db, 1)
+    with unit_of_work(db, TESTER) as uow:
+        pid = ps.create_plan(uow, ent, ps.PlanData(plan_no="YA-01", title="综合应急预案"))
+    for command, values in (("submit_review", {}), ("publish", {"review_date": date(2024, 9, 20),
+                                                                 "approver": "王建国",
+                                                                 "publish_date": date(2024, 9, 27)})):
+        with db.read() as s:
+            version = s.get(Plan, pid).version
+        with unit_of_work(db, TESTER) as uow:
+            ps.transition(uow, pid, command, version, **values)
+    code, out, err = run(capsys, "--db", db_arg(db), "list", "plans", "--json", "--as-of", "2024-11-01")
+    assert code == 0, err
+    (row,) = json.loads(out)
+    assert row["number"] == "YA-01" and row["status"] == "已发布" and row["kind"] == "综合应急预案"
+    assert row["filing_due"] == "2024-10-30" and row["overdue"] == ["filing"]
+    code, out, err = run(capsys, "--db", db_arg(db), "list", "plans", "--enterprise", str(ent),
+                         "--as-of", "2024-10-08")
+    assert code == 0 and "YA-01" in out and "备案期限：2024-10-30（未到期）" in out
+    code, _, err = run(capsys, "--db", db_arg(db), "list", "plans", "--as-of", "11/01/2024")
+    assert code == 2 and "不是 YYYY-MM-DD 格式" in err and "argument" not in err
