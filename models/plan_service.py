@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models import search
 from models.entities import Enterprise
 from models.errors import FieldError, NotFoundError, StateError, ValidationError
 from models.plan_entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
@@ -214,6 +215,9 @@ def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -
     for row in existing.values():
         uow.soft_delete(row)
         changed = True
+    if changed:  # keep the search index in step, in this same transaction
+        search.index_sections(uow.session, [(r.id, f"{r.title}\n{r.search_text}") for r in rows.values()]
+                              + [(r.id, None) for r in existing.values()])
     return changed
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 
+import models.plan_entities  # noqa: F401  (every table on the metadata before migrating)
 from models.database import Database, connect
 from models.errors import DatabaseOpenError
 from models.migrations import HEAD
@@ -24,6 +25,13 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 # Alembic is imported only when there is something to migrate: it costs a noticeable share of
 # start-up, and on an up-to-date database one query on alembic_version says all we need.
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the search index out of model/migration comparisons (it is not ORM metadata)."""
+    from models.search import INDEX_OBJECTS
+
+    return not (type_ == "table" and name is not None and name.startswith(INDEX_OBJECTS))
 
 
 def alembic_config(db: Database) -> Config:

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 import models.entities
 import models.plan_entities  # noqa: F401
 from models.base import Base
+from models.schema import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -29,6 +30,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: rebuild tables in batch mode
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
