@@ -101,6 +101,12 @@ def build_parser() -> ChineseParser:
     plans.add_argument("--json", action="store_true", help="输出 JSON 数组")
     plans.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算期限（默认今天）")
 
+    cal = commands.add_parser("calendar", help="节假日安排（工作日计算用）")
+    calsub = cal.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    cal_import = calsub.add_parser("import", help="录入或更正某一年的节假日安排（JSON，格式同内置文件）")
+    cal_import.add_argument("file", metavar="文件", help="JSON 文件：year、source、holidays、workdays")
+    calsub.add_parser("list", help="列出已有节假日安排的年份及来源")
+
     dbc = commands.add_parser("db", help="数据库维护")
     dbsub = dbc.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
     dbsub.add_parser("upgrade", help="把数据库结构升级到最新版本（SQLite 先自动备份）")
@@ -169,16 +175,19 @@ def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[
 
 
 def _all_plans(db: Database, enterprise_id: int | None, as_of: date) -> Iterator[dict[str, object]]:
+    from models.calendar import load_calendar
     from models.plan_deadlines import plan_deadlines
     from models.plan_service import PlanFilter, plan_page
 
     flt = PlanFilter(enterprise_id=enterprise_id)
     offset = 0
+    with db.read() as session:
+        calendar = load_calendar(session)
     while True:
         with db.read() as session:
             rows = plan_page(session, flt, offset=offset, limit=2000)
         for row in rows:
-            deadlines = plan_deadlines(row, as_of)
+            deadlines = plan_deadlines(row, as_of, calendar=calendar)
             filing = next((d for d in deadlines.items if d.kind == "filing"), None)
             next_due = deadlines.next_due
             yield {"id": row.id, "enterprise_id": row.enterprise_id, "enterprise": row.enterprise,
@@ -274,8 +283,36 @@ def cmd_audit(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_calendar(args: argparse.Namespace, io: Output) -> int:
+    from pathlib import Path
+
+    from models.calendar import load_calendar, save_holiday_year
+    from models.uow import os_actor, unit_of_work
+
+    db = _open(args)
+    try:
+        if args.action == "import":
+            try:
+                document = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise DeskError(f"无法读取节假日文件 {args.file}：{exc}") from exc
+            if not isinstance(document, dict):
+                raise DeskError(f"节假日文件 {args.file} 应是一个 JSON 对象")
+            with unit_of_work(db, os_actor()) as uow:
+                year = save_holiday_year(uow, document)
+            print(f"已录入 {year} 年节假日安排。", file=io.out)
+            return 0
+        with db.read() as session:
+            calendar = load_calendar(session)
+        for year in sorted(calendar.year_sources):
+            print(f"{year}\t{calendar.year_sources[year]}", file=io.out)
+        return 0
+    finally:
+        db.dispose()
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
-    "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit,
+    "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
 }
 
 

@@ -175,3 +175,18 @@ class AuditLog(Base):
     def as_dict(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in ("id", "at", "actor", "action", "entity", "entity_id",
                                                "field", "before", "after")}
+
+
+class HolidayYear(Entity, Base):
+    """An administrator's 节假日安排 for one year (same format as ``models/refdata/holidays/*.json``).
+
+    A year stored here replaces the shipped file for that year as a whole.
+    """
+
+    __tablename__ = "holiday_year"
+    __label__ = "节假日安排"
+    __field_labels__ = {"year": "年份", "source": "依据", "document": "安排", "deleted_at": "删除时间"}
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)

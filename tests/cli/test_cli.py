@@ -160,3 +160,17 @@ def test_list_plans_with_deadlines(db, capsys) -> None:
     assert code == 0 and "YA-01" in out and "备案期限：2024-10-30（未到期）" in out
     code, _, err = run(capsys, "--db", db_arg(db), "list", "plans", "--as-of", "11/01/2024")
     assert code == 2 and "不是 YYYY-MM-DD 格式" in err and "argument" not in err
+
+
+def test_calendar_import_and_list(sqlite_db, tmp_path: Path, capsys) -> None:
+    doc = {"year": 2027, "source": "测试用安排", "holidays": [{"date": "2027-01-01", "name": "元旦"}],
+           "workdays": []}
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "calendar", "import", str(path))
+    assert code == 0 and "已录入 2027 年" in out, err
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "calendar", "list")
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["2024", "2025", "2026", "2027"]
+    (tmp_path / "bad.json").write_text("{不是 JSON", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db_arg(sqlite_db), "calendar", "import", str(tmp_path / "bad.json"))
+    assert code == 1 and err.count("\n") == 1 and "无法读取节假日文件" in err
