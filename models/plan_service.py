@@ -290,7 +290,7 @@ def section_rows(session: Session, plan_id: int) -> list[PlanSection]:
     return ordered
 
 
-def _section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
+def section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
     rows = section_rows(session, plan_id)
     key_of = {r.id: r.key for r in rows}
     return [SectionInput(key=r.key, title=r.title, parent_key=key_of.get(r.parent_id) if r.parent_id else None,
@@ -300,7 +300,7 @@ def _section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
 
 def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
     assert plan.publish_date is not None
-    content = [vars(s) for s in _section_inputs(uow.session, plan.id)]
+    content = [vars(s) for s in section_inputs(uow.session, plan.id)]
     meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
     meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
     uow.add(PlanVersion(plan_id=plan.id, number=_latest_version_number(uow.session, plan.id) + 1,
