@@ -101,6 +101,16 @@ def build_parser() -> ChineseParser:
     plans.add_argument("--json", action="store_true", help="输出 JSON 数组")
     plans.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算期限（默认今天）")
 
+    imp = commands.add_parser("import", help="导入数据")
+    impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
+    imp_plan = impsub.add_parser("plan", help="从 Word 文件（.docx）导入一份预案（存为草稿）")
+    imp_plan.add_argument("file", metavar="文件.docx")
+    imp_plan.add_argument("--enterprise", type=int, required=True, metavar="企业ID")
+    imp_plan.add_argument("--kind", choices=["comprehensive", "special", "onsite", "card"],
+                          default="comprehensive", help="预案类型（默认 comprehensive 综合应急预案）")
+    imp_plan.add_argument("--number", metavar="预案编号", help="默认取文件名")
+    imp_plan.add_argument("--title", metavar="预案名称", help="默认取文档标题")
+
     cal = commands.add_parser("calendar", help="节假日安排（工作日计算用）")
     calsub = cal.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
     cal_import = calsub.add_parser("import", help="录入或更正某一年的节假日安排（JSON，格式同内置文件）")
@@ -311,8 +321,31 @@ def cmd_calendar(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_import(args: argparse.Namespace, io: Output) -> int:
+    from pathlib import Path
+
+    from models.plan_service import PlanData
+    from models.uow import os_actor, unit_of_work
+    from plans.store import import_word
+
+    path = Path(args.file)
+    data = PlanData(kind=args.kind, plan_no=args.number or path.stem, title=args.title or "")
+    db = _open(args)
+    try:
+        with unit_of_work(db, os_actor()) as uow:
+            plan_id, result = import_word(uow, args.enterprise, path, data)
+        print(f"已导入预案（编号 {plan_id}，{len(result.document.sections)} 个一级章节，"
+              f"{len(result.images)} 张图片），状态为草稿。", file=io.out)
+        for line in result.report:
+            print(f"未能完全转换：{line}", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
+    "import": cmd_import,
 }
 
 

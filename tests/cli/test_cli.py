@@ -174,3 +174,27 @@ def test_calendar_import_and_list(sqlite_db, tmp_path: Path, capsys) -> None:
     (tmp_path / "bad.json").write_text("{不是 JSON", encoding="utf-8")
     code, _, err = run(capsys, "--db", db_arg(sqlite_db), "calendar", "import", str(tmp_path / "bad.json"))
     assert code == 1 and err.count("\n") == 1 and "无法读取节假日文件" in err
+
+
+def test_import_plan_from_word(sqlite_db, tmp_path: Path, capsys) -> None:
+    from docx import Document as WordDocument
+
+    ent = create_enterprise(sqlite_db, 1)
+    word = WordDocument()
+    word.add_heading("一、总则", level=1)
+    word.add_paragraph("本预案适用于本公司液氨泄漏事故的应急处置。")
+    path = tmp_path / "液氨泄漏专项预案.docx"
+    word.save(str(path))
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "import", "plan", str(path),
+                         "--enterprise", str(ent), "--kind", "special")
+    assert code == 0, err
+    assert "已导入预案" in out and "草稿" in out
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "list", "plans", "--json", "--as-of", "2026-11-29")
+    (row,) = json.loads(out)
+    assert row["number"] == "液氨泄漏专项预案" and row["kind"] == "专项应急预案" and row["status"] == "草稿"
+    (tmp_path / "坏文件.docx").write_bytes(b"PK\x03\x04 broken")
+    code, _, err = run(capsys, "--db", db_arg(sqlite_db), "import", "plan", str(tmp_path / "坏文件.docx"),
+                       "--enterprise", str(ent))
+    assert code == 1 and err.count("\n") == 1
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "list", "plans", "--json")
+    assert len(json.loads(out)) == 1
