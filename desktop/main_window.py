@@ -32,6 +32,8 @@ from models.progress import Progress
 if TYPE_CHECKING:  # the database layer is imported after the window shows (see desktop.app)
     from desktop.pages.enterprises import EnterprisesPage
     from desktop.pages.home import HomePage
+    from desktop.pages.plans import PlansPage
+    from desktop.pages.search import SearchPage
     from models.database import Database
 
 log = logging.getLogger(__name__)
@@ -144,6 +146,8 @@ class MainWindow(QMainWindow):
         """Create the module pages for ``self.db`` (again after switching databases)."""
         from desktop.pages.enterprises import EnterprisesPage
         from desktop.pages.home import HomePage
+        from desktop.pages.plans import PlansPage
+        from desktop.pages.search import SearchPage
 
         self.nav.blockSignals(True)
         self.nav.clear()
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
         self.pages = [
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+            PlansPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+            SearchPage(self.db, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:
             self.stack.addWidget(page)
@@ -191,6 +197,14 @@ class MainWindow(QMainWindow):
     @property
     def enterprises_page(self) -> EnterprisesPage:
         return self.page("enterprises")  # type: ignore[return-value]
+
+    @property
+    def plans_page(self) -> PlansPage:
+        return self.page("plans")  # type: ignore[return-value]
+
+    @property
+    def search_page(self) -> SearchPage:
+        return self.page("search")  # type: ignore[return-value]
 
     def current_page(self) -> Page:
         widget = self.stack.currentWidget()
