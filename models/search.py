@@ -134,8 +134,13 @@ def search(session: Session, query: str, flt: SearchFilter | None = None, *, lim
     return [SearchHit(plan_id=r.plan_id, section_id=r.section_id, section_key=r.key,
                       section_title=r.section_title, plan_no=r.plan_no, plan_title=r.plan_title,
                       enterprise=r.enterprise, kind=r.kind, status=r.status,
-                      snippet=snippet(f"{r.section_title}：{r.search_text}", words))
+                      snippet=snippet(_display_text(r.section_title, r.search_text), words))
             for r in session.execute(sql, params)]
+
+
+def _display_text(title: str, body: str) -> str:
+    # plans.document.plain_text starts with the section's title; older rows may not.
+    return body if body.startswith(title) else f"{title}：{body}" if body else title
 
 
 def snippet(value: str, words: list[str], width: int = 60) -> tuple[tuple[str, bool], ...]:
