@@ -143,6 +143,7 @@ def _open(args: argparse.Namespace) -> Database:
 
 
 def cmd_demo(args: argparse.Namespace, io: Output) -> int:
+    import plans.demo  # noqa: F401  (registers the plans step in models.demo.STEPS)
     from models import demo
     from models.enterprises import has_enterprises
     from models.progress import Progress

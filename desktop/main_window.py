@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
 
         def work(progress: Progress) -> object:
             demo = importlib.import_module("models.demo")  # only needed for the demo
+            importlib.import_module("plans.demo")  # adds the plans step to models.demo.STEPS
             return demo.generate(db, scale=scale, progress=progress)
 
         task = self.runner.run(work, writes=True, title=self.tr("演示数据库"),

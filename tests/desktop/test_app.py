@@ -106,6 +106,7 @@ def test_choosing_demo_opens_the_demo_database_and_fills_it(qapp, quit_when_show
         return None
 
     fake_module("models.demo", generate=generate)
+    fake_module("plans.demo")  # its real import would register into the stand-in
     msgs.choose_answer = 0  # 打开演示数据库
     assert run_gui(None) == 0
     (window,) = windows

@@ -130,6 +130,7 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
         return "结果"
 
     fake_module("models.demo", generate=generate)
+    fake_module("plans.demo")  # its real import would register into the stand-in
     window = make_window()
     window.show_page("enterprises")
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000) as blocker:
@@ -146,6 +147,7 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
         raise Cancelled()
 
     fake_module("models.demo", generate=generate)
+    fake_module("plans.demo")  # its real import would register into the stand-in
     window = make_window()
     task = window.fill_demo()
     with qtbot.waitSignal(task.sig_cancelled, timeout=5000):
@@ -182,6 +184,7 @@ def test_open_demo_database_fills_it_when_empty(qtbot, make_window, fake_module)
         return None
 
     fake_module("models.demo", generate=generate)
+    fake_module("plans.demo")  # its real import would register into the stand-in
     window = make_window()
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
         window.open_demo_database()
