@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from models import reference
 from models.database import Database
@@ -41,6 +41,44 @@ class ReferenceChoices:
 
     def region_ids_with_children(self, region_id: int) -> tuple[int, ...]:
         return tuple(reference.subtree_ids(self.regions, region_id))
+
+
+W = TypeVar("W", bound=QWidget)
+SEARCH_DELAY_MS = 250
+
+
+def typed_widget(widgets: dict[str, QWidget], name: str, cls: type[W]) -> W:
+    """A form's field widget by name, checked to be of the expected class."""
+    widget = widgets[name]
+    assert isinstance(widget, cls), f"{name} is a {type(widget).__name__}, not {cls.__name__}"
+    return widget
+
+
+class SearchBox(QLineEdit):
+    """A search field that asks for a search once typing pauses, or at once on Return."""
+
+    sig_search = Signal()
+    """Run the search now (typing paused for ``delay_ms``, or Return pressed)."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None, *,
+                 delay_ms: int = SEARCH_DELAY_MS) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.sig_search.emit)
+        self.textChanged.connect(lambda _text: self._timer.start())
+        self.returnPressed.connect(self._now)
+
+    def _now(self) -> None:
+        self._timer.stop()
+        self.sig_search.emit()
+
+    def cancel_pending(self) -> None:
+        """The caller searched by itself: drop the search still waiting for the pause."""
+        self._timer.stop()
 
 
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import messages
-from desktop.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items
+from desktop.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items, typed_widget
 from models import enterprises, uscc
 from models.database import Database
 from models.enterprises import ContactData, EnterpriseData
@@ -248,24 +248,16 @@ class EnterpriseDialog(QDialog):
     # --- typed access to the widgets ---------------------------------------------------------------
 
     def _line(self, name: str) -> QLineEdit:
-        widget = self.widgets[name]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        return typed_widget(self.widgets, name, QLineEdit)
 
     def _combo(self, name: str) -> QComboBox:
-        widget = self.widgets[name]
-        assert isinstance(widget, QComboBox)
-        return widget
+        return typed_widget(self.widgets, name, QComboBox)
 
     def _spin(self, name: str) -> QSpinBox:
-        widget = self.widgets[name]
-        assert isinstance(widget, QSpinBox)
-        return widget
+        return typed_widget(self.widgets, name, QSpinBox)
 
     def _text(self, name: str) -> QPlainTextEdit:
-        widget = self.widgets[name]
-        assert isinstance(widget, QPlainTextEdit)
-        return widget
+        return typed_widget(self.widgets, name, QPlainTextEdit)
 
     # --- data in and out ---------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from desktop import messages
-from desktop.widgets import ERROR_STYLE, fill_combo, set_error
+from desktop.widgets import ERROR_STYLE, fill_combo, set_error, typed_widget
 from models import plan_service as ps
 from models.database import Database
 from models.entities import Enterprise, Industry
@@ -475,24 +475,16 @@ class PlanDialog(QDialog):
     # --- typed access ----------------------------------------------------------------------------------
 
     def _line(self, name: str) -> QLineEdit:
-        widget = self.widgets[name]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        return typed_widget(self.widgets, name, QLineEdit)
 
     def _combo(self, name: str) -> QComboBox:
-        widget = self.widgets[name]
-        assert isinstance(widget, QComboBox)
-        return widget
+        return typed_widget(self.widgets, name, QComboBox)
 
     def _date(self, name: str) -> DateField:
-        widget = self.widgets[name]
-        assert isinstance(widget, DateField)
-        return widget
+        return typed_widget(self.widgets, name, DateField)
 
     def _text(self, name: str) -> QPlainTextEdit:
-        widget = self.widgets[name]
-        assert isinstance(widget, QPlainTextEdit)
-        return widget
+        return typed_widget(self.widgets, name, QPlainTextEdit)
 
     # --- reacting to choices ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import importlib
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QSizePolicy,
@@ -32,15 +31,13 @@ from desktop.pages.base import Page
 from desktop.settings import Settings
 from desktop.tables.enterprises import EnterpriseTableModel
 from desktop.tasks import Task, TaskRunner
-from desktop.widgets import ReferenceChoices, fill_combo, tree_items
+from desktop.widgets import ReferenceChoices, SearchBox, fill_combo, tree_items
 from models import enterprises
 from models.database import Database
 from models.enterprises import EnterpriseFilter, EnterpriseRow
 from models.errors import DeskError
 from models.progress import Progress
 from models.uow import Actor, os_actor, unit_of_work
-
-SEARCH_DELAY_MS = 250
 
 
 class EnterprisesPage(Page):
@@ -113,16 +110,9 @@ class EnterprisesPage(Page):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("搜索名称、信用代码、地址"))
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox(self.tr("搜索名称、信用代码、地址"), self)
         self.search.setMinimumWidth(240)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search.sig_search.connect(self.apply_filter)
         filters.addWidget(self.search, 2)
 
         self.industry_combo = self._combo(self.tr("全部行业"), self.tr("行业"))
@@ -248,7 +238,7 @@ class EnterprisesPage(Page):
         )
 
     def apply_filter(self) -> None:
-        self._search_timer.stop()
+        self.search.cancel_pending()
         if not self.activated:
             return
         flt = self.current_filter()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QSplitter,
@@ -56,7 +55,7 @@ from desktop.pages.base import Page
 from desktop.settings import Settings
 from desktop.tables.plans import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
 from desktop.tasks import Task, TaskRunner
-from desktop.widgets import fill_combo
+from desktop.widgets import SearchBox, fill_combo
 from models import plan_service as ps
 from models.database import Database
 from models.errors import DeskError, ValidationError
@@ -70,7 +69,6 @@ if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 250
 EDITOR_MODULE = "desktop.editor.plan_editor"
 
 
@@ -191,16 +189,9 @@ class PlansPage(Page):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("搜索预案编号、名称"))
-        self.search.setClearButtonEnabled(True)
+        self.search = SearchBox(self.tr("搜索预案编号、名称"), self)
         self.search.setMinimumWidth(180)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search.sig_search.connect(self.apply_filter)
         filters.addWidget(self.search, 2)
         self.enterprise_combo = EnterpriseCombo(self.tr("全部企业"), self)
         self.enterprise_combo.setToolTip(self.tr("企业（可输入名称的一部分查找）"))
@@ -372,7 +363,7 @@ class PlansPage(Page):
                           text=self.search.text().strip())
 
     def apply_filter(self) -> None:
-        self._search_timer.stop()
+        self.search.cancel_pending()
         if not self.activated:
             return
         flt = self.current_filter()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.dialogs.plan_dialog import EnterpriseCombo, kind_items, load_enterprise_choices, status_items
 from desktop.pages.base import Page
 from desktop.pages.plans import open_plan_editor
-from desktop.widgets import fill_combo
+from desktop.widgets import SearchBox, fill_combo
 from models import search
 from models.database import Database
 from models.plan_entities import PLAN_KINDS, PLAN_STATUSES
@@ -164,18 +163,12 @@ class SearchPage(Page):
         heading.setStyleSheet("font-size: 15px; font-weight: bold;")
         layout.addWidget(heading)
         row = QHBoxLayout()
-        self.search_box = QLineEdit(self)
+        self.search_box = SearchBox(self.tr("输入关键词，如“泄漏”“应急响应”；多个词用空格分开"), self,
+                                    delay_ms=SEARCH_DELAY_MS)
         self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText(self.tr("输入关键词，如“泄漏”“应急响应”；多个词用空格分开"))
-        self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumHeight(30)
         self.search_box.setStyleSheet("QLineEdit#searchBox { font-size: 14px; padding: 2px 6px; }")
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.run_search)
-        self.search_box.textChanged.connect(lambda _t: self._timer.start())
-        self.search_box.returnPressed.connect(self.run_search)
+        self.search_box.sig_search.connect(self.run_search)
         row.addWidget(self.search_box, 1)
         self.search_button = QPushButton(self.tr("检索"), self)
         self.search_button.clicked.connect(self.run_search)
@@ -243,7 +236,7 @@ class SearchPage(Page):
                             kind=self.kind_combo.currentData(), status=self.status_combo.currentData())
 
     def run_search(self) -> None:
-        self._timer.stop()
+        self.search_box.cancel_pending()
         if not self.activated:
             return
         query = self.search_box.text().strip()
