@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # the window path must not pay for SQLAlchemy before it shows
 log = logging.getLogger(__name__)
 
 PROG = "emergency-desk"
+# models.plan_entities.PLAN_KINDS, repeated so that parsing arguments does not import SQLAlchemy
+# (the window is shown before it is imported); tests/cli checks that the two agree.
+TEMPLATE_KINDS = {"comprehensive": "综合应急预案", "special": "专项应急预案", "onsite": "现场处置方案",
+                  "card": "应急处置卡"}
 
 
 
@@ -106,7 +110,7 @@ def build_parser() -> ChineseParser:
     imp_plan = impsub.add_parser("plan", help="从 Word 文件（.docx）导入一份预案（存为草稿）")
     imp_plan.add_argument("file", metavar="文件.docx")
     imp_plan.add_argument("--enterprise", type=int, required=True, metavar="企业ID")
-    imp_plan.add_argument("--kind", choices=["comprehensive", "special", "onsite", "card"],
+    imp_plan.add_argument("--kind", choices=list(TEMPLATE_KINDS),
                           default="comprehensive", help="预案类型（默认 comprehensive 综合应急预案）")
     imp_plan.add_argument("--number", metavar="预案编号", help="默认取文件名")
     imp_plan.add_argument("--title", metavar="预案名称", help="默认取文档标题")
@@ -116,6 +120,20 @@ def build_parser() -> ChineseParser:
     cal_import = calsub.add_parser("import", help="录入或更正某一年的节假日安排（JSON，格式同内置文件）")
     cal_import.add_argument("file", metavar="文件", help="JSON 文件：year、source、holidays、workdays")
     calsub.add_parser("list", help="列出已有节假日安排的年份及来源")
+
+    tpl = commands.add_parser("template", help="预案模板（管理员可修改）")
+    tplsub = tpl.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    tplsub.add_parser("list", help="列出各类预案正在使用的模板及其版本")
+    tpl_export = tplsub.add_parser("export", help="把正在使用的模板导出为 JSON 文件（修改后再导入）")
+    tpl_export.add_argument("kind", choices=list(TEMPLATE_KINDS), metavar="类型",
+                            help="comprehensive、special、onsite 或 card")
+    tpl_export.add_argument("--out", required=True, metavar="文件.json")
+    tpl_import = tplsub.add_parser("import", help="导入修改后的模板 JSON，作为该类预案的新模板版本")
+    tpl_import.add_argument("file", metavar="文件.json")
+    tpl_import.add_argument("--note", default="", metavar="说明", help="修改说明（记入模板版本）")
+    tpl_reset = tplsub.add_parser("reset", help="恢复内置模板（已有预案仍按其创建时的模板检查）")
+    tpl_reset.add_argument("kind", choices=list(TEMPLATE_KINDS), metavar="类型",
+                           help="comprehensive、special、onsite 或 card")
 
     dbc = commands.add_parser("db", help="数据库维护")
     dbsub = dbc.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -322,6 +340,48 @@ def cmd_calendar(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_template(args: argparse.Namespace, io: Output) -> int:
+    from pathlib import Path
+
+    from models.uow import os_actor, unit_of_work
+    from plans import template_store as ts
+
+    db = _open(args)
+    try:
+        if args.action == "list":
+            with db.read() as session:
+                for info in ts.template_infos(session):
+                    changed = (f"\t{info.changed_by} {info.changed_at:%Y-%m-%d %H:%M}\t{info.note}"
+                               if info.changed_at else "")
+                    print(f"{info.kind}\t{info.kind_label}\t第 {info.version} 版\t{info.origin}\t"
+                          f"{info.sections} 个章节{changed}", file=io.out)
+            return 0
+        if args.action == "export":
+            with db.read() as session:
+                data = ts.template_json(session, args.kind)
+            try:
+                Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise DeskError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+            print(f"已导出{TEMPLATE_KINDS[args.kind]}模板第 {data['version']} 版到 {args.out}。", file=io.out)
+            return 0
+        if args.action == "import":
+            try:
+                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise DeskError(f"无法读取模板文件 {args.file}：{exc}") from exc
+            with unit_of_work(db, os_actor()) as uow:
+                version = ts.save_template(uow, data, note=args.note)
+            print(f"已保存{TEMPLATE_KINDS[data['kind']]}模板第 {version} 版，新建预案将使用它。", file=io.out)
+            return 0
+        with unit_of_work(db, os_actor()) as uow:
+            version = ts.reset_template(uow, args.kind)
+        print(f"已恢复内置{TEMPLATE_KINDS[args.kind]}模板（第 {version} 版）。", file=io.out)
+        return 0
+    finally:
+        db.dispose()
+
+
 def cmd_import(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
@@ -346,7 +406,7 @@ def cmd_import(args: argparse.Namespace, io: Output) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
-    "import": cmd_import,
+    "import": cmd_import, "template": cmd_template,
 }
 
 

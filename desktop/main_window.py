@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -136,11 +137,26 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_open_demo)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        tools_menu = bar.addMenu(self.tr("管理(&M)"))
+        self.act_templates = QAction(self.tr("预案模板…"), self)
+        self.act_templates.triggered.connect(self.manage_templates)
+        tools_menu.addAction(self.act_templates)
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         self.act_about = QAction(self.tr("关于"), self)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.act_about.triggered.connect(self.show_about)
         help_menu.addAction(self.act_about)
+
+    def manage_templates(self) -> QDialog | None:
+        """预案模板管理 (administrators change templates; everyone may look)."""
+        if self._db is None:
+            return None
+        from desktop.dialogs.template_dialog import TemplateDialog
+
+        dialog = TemplateDialog(self.db, actor=self.actor, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""

@@ -60,6 +60,7 @@ class Plan(Entity, Base):
         "template_key": "模板", "template_version": "模板版本", "revision_trigger": "修订原因",
         "revision_trigger_date": "修订原因记录日期", "revision_reason": "修订说明",
         "deleted_at": "删除时间", "deleted_by": "删除人",
+        "attachments": "附件",  # not a column: what a frozen version records of the attachments
     }
 
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
@@ -164,3 +165,50 @@ class PlanVersion(Entity, Base):
     template_version: Mapped[str] = mapped_column(String(16), default="")
 
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+
+class PlanAttachment(Entity, Base):
+    """A file kept with a plan: the review minutes (评审纪要), the filing registration form….
+
+    The bytes live in the database like images, so a copied database file carries them; the audit
+    trail records their size and SHA-256, not the bytes. ``kind`` is a key of
+    ``refdata/attachments.json``.
+    """
+
+    __tablename__ = "plan_attachment"
+    __label__ = "预案附件"
+    __field_labels__ = {"plan_id": "预案", "kind": "附件类型", "filename": "文件名", "mime": "文件类型",
+                        "size": "大小", "sha256": "内容摘要", "data": "文件内容", "deleted_at": "删除时间",
+                        "deleted_by": "删除人"}
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PlanTemplate(Entity, Base):
+    """An administrator's version of a plan template, overriding the shipped one of its kind.
+
+    Each save adds a row with the next version number, so a plan created from it can always find
+    the template it used; soft-deleting every row of a kind returns to the shipped template.
+    ``data`` is the template JSON (``plans.templates`` validates it).
+    """
+
+    __tablename__ = "plan_template"
+    __label__ = "预案模板"
+    __field_labels__ = {"kind": "预案类型", "template_version": "模板版本", "name": "模板名称", "source": "依据",
+                        "data": "模板内容", "note": "修改说明", "deleted_at": "停用时间",
+                        "deleted_by": "停用人"}
+
+    kind: Mapped[str] = mapped_column(String(16))
+    template_version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("kind", "template_version"),)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import search
+from models import plan_attachments, search
 from models.entities import Enterprise
 from models.errors import FieldError, NotFoundError, StateError, ValidationError
 from models.plan_entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
@@ -303,6 +303,7 @@ def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
     content = [vars(s) for s in section_inputs(uow.session, plan.id)]
     meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
     meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
+    meta["attachments"] = plan_attachments.version_meta(uow.session, plan.id)
     uow.add(PlanVersion(plan_id=plan.id, number=_latest_version_number(uow.session, plan.id) + 1,
                         version_label=plan.version_label, publish_date=plan.publish_date,
                         reason=plan.revision_trigger, reason_text=plan.revision_reason, content=content,

@@ -67,11 +67,14 @@ DATE_FIELDS: dict[str, str] = {"publish_date": "发布日期", "effective_date":
 CoverValue = str | date | None
 
 
-def check(document: Document, cover: Mapping[str, CoverValue]) -> list[Finding]:
-    """Everything missing before the plan can be printed, cover first, then sections in order."""
+def check(document: Document, cover: Mapping[str, CoverValue], template: Template | None = None) -> list[Finding]:
+    """Everything missing before the plan can be printed, cover first, then sections in order.
+
+    ``template`` is the one the plan was created from (``plans.template_store.template_for``);
+    without it the shipped template of the document's kind is used."""
     findings = _check_cover(cover)
     findings += _check_title(document)
-    template = _template_of(document)
+    template = template or _template_of(document)
     if not document.sections:
         findings.append(Finding("预案正文还没有任何章节。", Severity.ERROR, "", "document"))
         return findings

@@ -22,7 +22,8 @@ from models.plan_entities import Plan, PlanImage
 from models.plan_service import PlanData, SectionInput
 from models.uow import UnitOfWork
 from plans.document import Document, flatten, from_flat
-from plans.templates import instantiate, load_template
+from plans.template_store import active_template
+from plans.templates import instantiate
 from plans.word_import import ImportResult, import_docx
 
 DUTY_ROLES = ("值班室", "值班电话", "总值班室", "调度室", "中控室")
@@ -63,7 +64,7 @@ def _rows(document: Document) -> list[SectionInput]:
 def create_from_template(uow: UnitOfWork, enterprise_id: int, data: PlanData,
                          extra_facts: dict[str, str] | None = None) -> int:
     """A new draft plan of ``data.kind`` from its template, filled with the enterprise's facts."""
-    template = load_template(data.kind)
+    template = active_template(uow.session, data.kind)
     facts = {**enterprise_facts(uow.session, enterprise_id), **(extra_facts or {})}
     document = instantiate(template, facts)
     data.template_key = template.kind

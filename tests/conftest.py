@@ -9,7 +9,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from models.database import Database
 from models.schema import open_database
@@ -27,6 +27,43 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.delenv("EMERGENCY_DESK_DB", raising=False)
 
 
+def _own_pg_url() -> str | None:
+    """This test process's own database on the PostgreSQL server (``<name>_<pid>``), created on
+    first use, so that several test runs against one server do not drop each other's tables."""
+    if not PG_URL:
+        return None
+    base = make_url(PG_URL)
+    name = f"{base.database}_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_own_pg_database() -> Iterator[None]:
+    yield
+    if PG_URL and _OWN_PG_URL.get("url"):
+        base = make_url(PG_URL)
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(_OWN_PG_URL["url"]).database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+_OWN_PG_URL: dict[str, str] = {}
+
+
+def own_pg_url() -> str:
+    if "url" not in _OWN_PG_URL:
+        url = _own_pg_url()
+        assert url
+        _OWN_PG_URL["url"] = url
+    return _OWN_PG_URL["url"]
+
+
 def reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -38,9 +75,9 @@ def reset_postgres(url: str) -> None:
 def make_db(backend: str, tmp_path: Path) -> Database:
     if backend == "sqlite":
         return open_database(str(tmp_path / "test.sqlite"))
-    assert PG_URL
-    reset_postgres(PG_URL)
-    return open_database(PG_URL)
+    url = own_pg_url()
+    reset_postgres(url)
+    return open_database(url)
 
 
 @pytest.fixture(params=BACKENDS)

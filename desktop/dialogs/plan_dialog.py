@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from desktop import messages
+from desktop.dialogs.attachments import AttachmentList
 from desktop.widgets import ERROR_STYLE, fill_combo, set_error, typed_widget
 from models import plan_service as ps
 from models.database import Database
@@ -415,8 +416,11 @@ class PlanDialog(QDialog):
         form = self._form(review_box)
         self._add_row(form, "review_type")
         form.addRow("", self.review_hint)
-        for name in ("review_date", "reviewers", "approver", "approval_date", "publish_date",
-                     "effective_date"):
+        for name in ("review_date", "reviewers"):
+            self._add_row(form, name)
+        self.attachments = AttachmentList(self._db, "review_minutes", self)
+        form.addRow(QLabel(self.tr("评审纪要"), self), self.attachments)
+        for name in ("approver", "approval_date", "publish_date", "effective_date"):
             self._add_row(form, name)
         filing_box = QGroupBox(self.tr("备案、评估与发放"), self)
         grid = QGridLayout(filing_box)
@@ -562,6 +566,8 @@ class PlanDialog(QDialog):
         self._fill_parents(enterprise_id)
         self.review_hint.setText(self.tr("按行业建议：{0}").format(suggest_review_type(flags)))
         self._fill(data)
+        self.attachments.load(self._id)
+        self.attachments.setEnabled(status != "retired")
         self.errors.clear()
 
     def _fill(self, data: PlanData) -> None:
@@ -605,7 +611,7 @@ class PlanDialog(QDialog):
         return {k: e.text().strip() for k, e in self.fact_edits.items() if k in needed and e.text().strip()}
 
     def is_modified(self) -> bool:
-        return self.data() != self._loaded or bool(self.facts())
+        return self.data() != self._loaded or bool(self.facts()) or self.attachments.has_changes()
 
     # --- saving ---------------------------------------------------------------------------------------
 
@@ -627,6 +633,7 @@ class PlanDialog(QDialog):
                     assert self._version is not None
                     version = ps.update_plan(uow, self._id, data, expected_version=self._version)
                     saved_id = self._id
+                self.attachments.apply(uow, saved_id)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return False

@@ -82,6 +82,8 @@ from plans.document import (
     rename_section,
     set_blocks,
 )
+from plans.template_store import template_for
+from plans.templates import Template
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,7 @@ class PlanEditor(QDialog):
         self._version = 0
         self._status = ""
         self._plan_data = PlanData()
+        self._template: Template | None = None
         self._read_only = False
         self._undo: list[tuple[Document, str | None]] = []
         self._redo: list[tuple[Document, str | None]] = []
@@ -358,6 +361,7 @@ class PlanEditor(QDialog):
         with self._db.read() as session:
             data, _version, status, _enterprise = ps.load_plan(session, self._plan_id)
             document, version = store.load_document(session, self._plan_id)
+            self._template = template_for(session, data.template_key, data.template_version)
         self._plan_data = data
         self._status = status
         self._document = self._saved_document = document
@@ -745,7 +749,7 @@ class PlanEditor(QDialog):
     def refresh_findings(self) -> list[Finding]:
         """Run the completeness check on the document as edited and show the result."""
         self.commit()
-        findings = check(self._document, store.cover(self._plan_data))
+        findings = check(self._document, store.cover(self._plan_data), self._template)
         self._findings_timer.stop()
         self.findings.show_findings(findings)
         marks: dict[str, QIcon] = {}

@@ -4,4 +4,4 @@ Add a revision: ``alembic`` via ``models.schema.alembic_config``, then update ``
 (``tests/models/test_schema.py`` fails until the two agree).
 """
 
-HEAD = "0004"
+HEAD = "0005"

@@ -174,6 +174,15 @@ def load_template(kind: str) -> Template:
     return parse_template(_read_json(f"{kind}.json"), f"{kind}.json")
 
 
+def shipped_json(kind: str) -> dict[str, Any]:
+    """The shipped template file of ``kind`` as JSON (a fresh copy)."""
+    if kind not in KINDS:
+        raise TemplateError(f"没有“{kind}”类型的预案模板。")
+    data = _read_json(f"{kind}.json")
+    assert isinstance(data, dict)
+    return data
+
+
 def load_templates() -> dict[str, Template]:
     return {kind: load_template(kind) for kind in KINDS}
 

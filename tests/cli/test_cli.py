@@ -198,3 +198,31 @@ def test_import_plan_from_word(sqlite_db, tmp_path: Path, capsys) -> None:
     assert code == 1 and err.count("\n") == 1
     code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "list", "plans", "--json")
     assert len(json.loads(out)) == 1
+
+
+def test_template_export_edit_import_list_and_reset(sqlite_db, tmp_path: Path, capsys) -> None:
+    from desktop.cli import TEMPLATE_KINDS
+    from models.plan_entities import PLAN_KINDS
+
+    assert TEMPLATE_KINDS == PLAN_KINDS
+    path = tmp_path / "onsite.json"
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "template", "export", "onsite", "--out", str(path))
+    assert code == 0 and "现场处置方案模板第 1 版" in out, err
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["sections"][0]["title"] = "事故风险描述（本区格式）"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "template", "import", str(path), "--note", "按区局格式")
+    assert code == 0 and "第 2 版" in out, err
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "template", "import", str(path))
+    assert code == 1 and err.count("\n") == 1 and "已被修改" in err  # the file is based on version 1
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "template", "list")
+    lines = {line.split("\t")[0]: line for line in out.splitlines()}
+    assert "第 2 版\t管理员修改" in lines["onsite"] and "按区局格式" in lines["onsite"]
+    assert "内置" in lines["comprehensive"]
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "template", "reset", "onsite")
+    assert code == 0 and "已恢复内置现场处置方案模板（第 1 版）" in out
+    (tmp_path / "bad.json").write_text(json.dumps({**data, "sections": [{"key": "", "title": ""}]}), encoding="utf-8")
+    code, _, err = run(capsys, "--db", db_arg(sqlite_db), "template", "import", str(tmp_path / "bad.json"))
+    assert code == 1 and err.count("\n") == 1 and "有误" in err
+    code, _, err = run(capsys, "--db", db_arg(sqlite_db), "template", "export", "plan9", "--out", str(path))
+    assert code == 2 and "plan9" in err

@@ -45,7 +45,7 @@ def test_title_status_bar_and_navigation(make_window, sqlite_db, fill):
     assert window.user_label.text() == f"用户：{os_actor().name}"
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["首页", "企业", "预案", "检索"]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "管理(&M)", "帮助(&H)"]
     assert window.current_page() is window.home_page  # first page, loaded at start
     assert window.home_page.total_label.text() == "在册企业 3 家（不含回收站）"
     assert not window.enterprises_page.activated  # nothing loaded before it is shown
