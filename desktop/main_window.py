@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
-            SearchPage(self.db, actor=self.actor, parent=self.stack),
+            SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:
             self.stack.addWidget(page)

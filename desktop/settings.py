@@ -120,15 +120,22 @@ class Settings:
     def last_page(self, value: str) -> None:
         self._set("main_window/last_page", value)
 
-    # --- enterprise list --------------------------------------------------------------------------
+    # --- lists ------------------------------------------------------------------------------------
+
+    def header_state(self, page: str) -> QByteArray | None:
+        """A list's header (column widths, sort) as its page (``Page.key``) saved it."""
+        return self._bytes(f"{page}/header_state")
+
+    def set_header_state(self, page: str, value: QByteArray | None) -> None:
+        self._set(f"{page}/header_state", value)
 
     @property
     def enterprise_header_state(self) -> QByteArray | None:
-        return self._bytes("enterprises/header_state")
+        return self.header_state("enterprises")
 
     @enterprise_header_state.setter
     def enterprise_header_state(self, value: QByteArray | None) -> None:
-        self._set("enterprises/header_state", value)
+        self.set_header_state("enterprises", value)
 
     @property
     def last_export_dir(self) -> str:

@@ -1,4 +1,5 @@
-"""Small shared pieces: reference choices for combo boxes, and marking a field as wrong."""
+"""Small shared pieces: reference choices for combo boxes, the search box, the 回收站 switch, and
+marking a field as wrong."""
 
 from __future__ import annotations
 
@@ -6,9 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolBar,
+    QWidget,
+    QWidgetAction,
+)
 
 from models import reference
 from models.database import Database
@@ -79,6 +90,55 @@ class SearchBox(QLineEdit):
     def cancel_pending(self) -> None:
         """The caller searched by itself: drop the search still waiting for the pause."""
         self._timer.stop()
+
+
+class TrashButton(QPushButton):
+    """A list page's 回收站 switch: while it is down the list shows what was deleted (to restore)."""
+
+    STYLE = ("QPushButton#trashButton { padding: 3px 14px; }"
+             "QPushButton#trashButton:checked { background: #FBE3E6; color: #9B1C2C;"
+             " border: 1px solid #C0152F; border-radius: 3px; }")
+
+    def __init__(self, tip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCheckable(True)
+        self.setObjectName("trashButton")
+        self.setStyleSheet(self.STYLE)
+        self.setToolTip(tip)
+        self.toggled.connect(self._show_state)
+        self._show_state(False)
+
+    def _show_state(self, on: bool) -> None:
+        tr = QCoreApplication.translate
+        self.setText(tr("TrashButton", "回收站（点击返回）") if on else tr("TrashButton", "回收站"))
+
+
+def add_trash_button(toolbar: QToolBar, tip: str) -> TrashButton:
+    """The 回收站 switch at the right end of a page's toolbar."""
+    spacer = QWidget(toolbar)
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    toolbar.addWidget(spacer)
+    button = TrashButton(tip, toolbar)
+    toolbar.addWidget(button)
+    return button
+
+
+def tidy_separators(toolbar: QToolBar) -> None:
+    """After hiding actions: show a separator only between two groups that still show something
+    (the widgets added with ``addWidget`` at the end, such as a spacer, close the last group)."""
+    pending = None
+    seen = False
+    for action in toolbar.actions():
+        if isinstance(action, QWidgetAction):
+            break
+        if action.isSeparator():
+            action.setVisible(False)
+            pending = action if seen else None
+        elif action.isVisible():
+            if pending is not None:
+                pending.setVisible(True)
+                pending = None
+            seen = True
 
 
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 1

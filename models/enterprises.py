@@ -14,6 +14,7 @@ from models import uscc
 from models.database import Database
 from models.entities import Department, Enterprise, EnterpriseContact, Industry, Region, RiskLevel
 from models.errors import FieldError, NotFoundError, ValidationError
+from models.listing import SortColumns, contains_pattern, order_by_key
 from models.uow import Command, UnitOfWork
 
 CREATE = Command("enterprise.create", "新建企业")
@@ -236,10 +237,6 @@ def load(session: Session, enterprise_id: int) -> tuple[EnterpriseData, int]:
 
 # --- the list query --------------------------------------------------------------------------------
 
-SORT_KEYS = ("name", "uscc", "industry", "risk_level", "region", "department", "principal",
-             "employees", "updated_at")
-
-
 @dataclass(frozen=True)
 class EnterpriseFilter:
     text: str = ""
@@ -277,16 +274,12 @@ class EnterpriseRow:
                 "version": self.version}
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filtered(query: Select[Any], flt: EnterpriseFilter) -> Select[Any]:
     query = query.where(Enterprise.deleted_at.isnot(None) if flt.deleted else Enterprise.deleted_at.is_(None))
     for word in flt.text.split():
         # Plain LIKE (SQLite's is case-blind for ASCII; ilike's lower() would cost a scan of
         # function calls). Credit codes are stored upper-case, so the word is upper-cased for them.
-        pattern = f"%{_escape_like(word)}%"
+        pattern = contains_pattern(word)
         query = query.where(or_(Enterprise.name.like(pattern, escape="\\"),
                                 Enterprise.uscc.like(pattern.upper(), escape="\\"),
                                 Enterprise.address.like(pattern, escape="\\")))
@@ -301,17 +294,18 @@ def _filtered(query: Select[Any], flt: EnterpriseFilter) -> Select[Any]:
     return query
 
 
-_SORT_COLUMNS: dict[str, Any] = {
-    "name": Enterprise.name,
-    "uscc": Enterprise.uscc,
-    "industry": Industry.sort_order,
-    "risk_level": RiskLevel.rank,
-    "region": Region.sort_order,
-    "department": Department.sort_order,
-    "principal": Enterprise.principal,
-    "employees": Enterprise.employees,
-    "updated_at": Enterprise.updated_at,
+_SORT_COLUMNS: SortColumns = {
+    "name": (Enterprise.name,),
+    "uscc": (Enterprise.uscc,),
+    "industry": (Industry.sort_order,),
+    "risk_level": (RiskLevel.rank,),
+    "region": (Region.sort_order,),
+    "department": (Department.sort_order,),
+    "principal": (Enterprise.principal,),
+    "employees": (Enterprise.employees,),
+    "updated_at": (Enterprise.updated_at,),
 }
+SORT_KEYS = tuple(_SORT_COLUMNS)
 
 
 def count(session: Session, flt: EnterpriseFilter) -> int:
@@ -324,8 +318,6 @@ _District = aliased(Region)
 def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descending: bool = False,
          offset: int = 0, limit: int = 100) -> list[EnterpriseRow]:
     """One page of the filtered list, joined with its reference names, sorted in SQL."""
-    if sort not in _SORT_COLUMNS:
-        raise ValueError(f"unknown sort key {sort!r}")
     query = (
         select(Enterprise.id, Enterprise.name, Enterprise.uscc, Industry.name.label("industry"),
                RiskLevel.name.label("risk_level"), RiskLevel.color.label("risk_color"),
@@ -339,8 +331,6 @@ def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descend
         .outerjoin(_District, (Region.parent_code == _District.code) & (_District.level == 2))
         .join(Department, Enterprise.department_id == Department.id)
     )
-    column = _SORT_COLUMNS[sort]
-    order = column.desc() if descending else column.asc()
-    query = _filtered(query, flt).order_by(order, Enterprise.id.desc() if descending else Enterprise.id)
+    query = order_by_key(_filtered(query, flt), _SORT_COLUMNS, sort, descending, Enterprise.id)
     rows = session.execute(query.offset(offset).limit(limit))
     return [EnterpriseRow(**row._mapping) for row in rows]

@@ -16,6 +16,7 @@ from models.workdays import HolidayCalendar
 
 # Statuses in which the published content is in force (deadlines on it run).
 IN_FORCE = ("published", "filed", "revising", "reviewing")
+OVERDUE_LABELS = {"filing": "备案", "evaluation": "评估", "revision": "修订"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ class PlanDeadlines:
     @property
     def overdue(self) -> list[str]:
         return [d.kind for d in self.items if d.status is Status.OVERDUE]
+
+    @property
+    def overdue_text(self) -> str:
+        """What is overdue, as the lists show it: 备案、评估 (empty when nothing is)."""
+        return "、".join(OVERDUE_LABELS.get(kind, kind) for kind in self.overdue)
+
+    def due(self, kind: str) -> Deadline | None:
+        """The deadline of one kind (filing / evaluation / revision), if the plan has one."""
+        return next((d for d in self.items if d.kind == kind), None)
 
     @property
     def warnings(self) -> tuple[str, ...]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
 from models import plan_attachments, search
 from models.entities import Enterprise
 from models.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.listing import SortColumns, contains_pattern, order_by_key
 from models.plan_entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
 from models.uow import Command, UnitOfWork
 
@@ -26,6 +27,7 @@ CREATE = Command("plan.create", "新建预案")
 UPDATE = Command("plan.update", "修改预案")
 EDIT_SECTIONS = Command("plan.sections", "编辑预案内容")
 DELETE = Command("plan.delete", "删除预案")
+RESTORE = Command("plan.restore", "恢复预案")
 LABELS = Plan.__field_labels__
 EDITABLE_STATUSES = ("draft", "revising")
 IMAGE_MIMES = ("image/png", "image/jpeg")
@@ -377,6 +379,36 @@ def delete_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
     uow.session.flush()
 
 
+def restore_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> int:
+    """Take a plan out of the recycle bin (回收站); returns its new version.
+
+    Refused, with a Chinese message saying what to do first, when the plan is not in the recycle
+    bin, when its enterprise or its parent 综合 plan is still there, or when a live plan of the same
+    enterprise now carries its number.
+    """
+    uow.require(RESTORE)
+    plan = uow.get_for_update(Plan, plan_id, expected_version, include_deleted=True)
+    name = f"{plan.plan_no} {plan.title}"
+    if not plan.is_deleted:
+        raise StateError(f"预案“{name}”不在回收站中，无需恢复。")
+    enterprise = uow.session.get(Enterprise, plan.enterprise_id)
+    if enterprise is not None and enterprise.is_deleted:
+        raise StateError(f"预案“{name}”所属的企业“{enterprise.name}”在回收站中，请先在企业页的回收站恢复该企业。")
+    parent = uow.session.get(Plan, plan.parent_plan_id) if plan.parent_plan_id is not None else None
+    if parent is not None and parent.is_deleted:
+        raise StateError(f"预案“{name}”的上级预案“{parent.plan_no} {parent.title}”也在回收站中，请先恢复上级预案。")
+    clash = uow.session.scalar(select(Plan.title).where(Plan.enterprise_id == plan.enterprise_id,
+                                                        Plan.plan_no == plan.plan_no, Plan.id != plan.id,
+                                                        Plan.deleted_at.is_(None)))
+    if clash is not None:
+        raise ValidationError([FieldError("plan_no", LABELS["plan_no"],
+                                          f"本企业已有编号为“{plan.plan_no}”的预案“{clash}”，不能恢复同编号的预案；"
+                                          "请先修改那个预案的编号，再恢复。")])
+    uow.restore(plan)
+    uow.session.flush()
+    return plan.version
+
+
 def load_plan(session: Session, plan_id: int) -> tuple[PlanData, int, str, int]:
     """A form's copy: (data, version, status, enterprise id)."""
     plan = session.get(Plan, plan_id)
@@ -424,7 +456,7 @@ class PlanFilter:
     kind: str | None = None
     status: str | None = None
     text: str = ""  # plan number or title
-    deleted: bool = False
+    deleted: bool = False  # True: the recycle bin (回收站)
 
 
 @dataclass(frozen=True)
@@ -445,6 +477,7 @@ class PlanRow:
     revision_trigger: str | None
     revision_trigger_date: date | None
     version: int
+    deleted_at: datetime | None = None
 
     @property
     def kind_label(self) -> str:
@@ -455,6 +488,28 @@ class PlanRow:
         return PLAN_STATUSES[self.status]
 
 
+def _rank(column: Any, order: dict[str, str]) -> Any:
+    """``column``'s position in ``order`` (the hierarchy or lifecycle order, not the alphabet)."""
+    return case({key: i for i, key in enumerate(order)}, value=column, else_=len(order))
+
+
+# The order a header click asks for; "enterprise" (enterprise, then 综合 → 专项 → 现场处置 → 处置卡,
+# then number) is the list's default. Deadlines are computed per row from the holiday calendar
+# in Python (``plan_deadlines``), so the deadline and overdue columns have no SQL order.
+_PLAN_SORT_COLUMNS: SortColumns = {
+    "enterprise": (Enterprise.name, Plan.enterprise_id, _rank(Plan.kind, PLAN_KINDS), Plan.plan_no),
+    "plan_no": (Plan.plan_no,),
+    "title": (Plan.title,),
+    "kind": (_rank(Plan.kind, PLAN_KINDS),),
+    "status": (_rank(Plan.status, PLAN_STATUSES),),
+    "version_label": (Plan.version_label,),
+    "publish_date": (Plan.publish_date,),
+    "deleted_at": (Plan.deleted_at,),
+}
+PLAN_SORT_KEYS = tuple(_PLAN_SORT_COLUMNS)
+_NULLABLE_SORTS = ("publish_date", "deleted_at")
+
+
 def _plan_query(flt: PlanFilter) -> Any:
     from models.entities import Industry
 
@@ -462,7 +517,7 @@ def _plan_query(flt: PlanFilter) -> Any:
                     Industry.flags.label("industry_flags"), Plan.parent_plan_id, Plan.plan_no, Plan.title,
                     Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
                     Plan.filing_submitted_date, Plan.last_evaluation_date, Plan.revision_trigger,
-                    Plan.revision_trigger_date, Plan.version)
+                    Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
              .join(Enterprise, Plan.enterprise_id == Enterprise.id)
              .join(Industry, Enterprise.industry_id == Industry.id))
     query = query.where(Plan.deleted_at.isnot(None) if flt.deleted else Plan.deleted_at.is_(None))
@@ -473,8 +528,8 @@ def _plan_query(flt: PlanFilter) -> Any:
     if flt.status:
         query = query.where(Plan.status == flt.status)
     for word in flt.text.split():
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        query = query.where((Plan.plan_no.like(pattern)) | (Plan.title.like(pattern)))
+        pattern = contains_pattern(word)
+        query = query.where(Plan.plan_no.like(pattern, escape="\\") | Plan.title.like(pattern, escape="\\"))
     return query
 
 
@@ -483,7 +538,10 @@ def plan_count(session: Session, flt: PlanFilter) -> int:
     return session.scalar(select(func.count()).select_from(sub)) or 0
 
 
-def plan_page(session: Session, flt: PlanFilter, *, offset: int = 0, limit: int = 100) -> list[PlanRow]:
-    query = _plan_query(flt).order_by(Enterprise.name, Plan.enterprise_id, Plan.kind, Plan.plan_no, Plan.id)
+def plan_page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descending: bool = False,
+              offset: int = 0, limit: int = 100) -> list[PlanRow]:
+    """One page of the filtered plans, sorted in SQL by ``sort`` (a ``PLAN_SORT_KEYS`` key), then id."""
+    query = order_by_key(_plan_query(flt), _PLAN_SORT_COLUMNS, sort, descending, Plan.id,
+                         nulls_last=_NULLABLE_SORTS)
     rows = session.execute(query.offset(offset).limit(limit))
     return [PlanRow(**{**row._mapping, "industry_flags": tuple(row.industry_flags or ())}) for row in rows]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.settings import Settings
+
+if TYPE_CHECKING:
+    from desktop.tables.sorting import HeaderSorting
 
 
 class Page(QWidget):
@@ -25,6 +30,8 @@ class Page(QWidget):
         super().__init__(parent)
         self._activated = False
         self._stale = False
+        self.sorting: HeaderSorting | None = None
+        """A list page's header sorting; its header (widths, sort) is saved under ``key``."""
 
     @property
     def title(self) -> str:
@@ -58,4 +65,11 @@ class Page(QWidget):
         raise NotImplementedError
 
     def save_state(self, settings: Settings) -> None:
-        """Remember view state (column widths…) when the window closes."""
+        """Remember view state (column widths, sort…) when the window closes."""
+        if self.sorting is not None and self._activated:  # never shown: nothing was restored either
+            settings.set_header_state(self.key, self.sorting.save_state())
+
+    def restore_state(self, settings: Settings) -> None:
+        """Bring back what ``save_state`` remembered (call before the first query)."""
+        if self.sorting is not None:
+            self.sorting.restore_state(settings.header_state(self.key))

@@ -3,22 +3,19 @@ editing, soft delete / restore, and Excel export of the current filter."""
 
 from __future__ import annotations
 
-import importlib
-from datetime import date
 from pathlib import Path
+from types import ModuleType
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -27,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from desktop import messages
 from desktop.dialogs.enterprise_dialog import EnterpriseDialog
+from desktop.exporting import ListExporter
 from desktop.pages.base import Page
 from desktop.settings import Settings
 from desktop.tables.enterprises import EnterpriseTableModel
+from desktop.tables.sorting import HeaderSorting
 from desktop.tasks import Task, TaskRunner
-from desktop.widgets import ReferenceChoices, SearchBox, fill_combo, tree_items
+from desktop.widgets import ReferenceChoices, SearchBox, add_trash_button, fill_combo, tree_items
 from models import enterprises
 from models.database import Database
 from models.enterprises import EnterpriseFilter, EnterpriseRow
@@ -55,11 +54,10 @@ class EnterprisesPage(Page):
         self._actor = actor or os_actor()
         self.choices: ReferenceChoices | None = None
         self.dialog: EnterpriseDialog | None = None
-        self.export_task: Task | None = None
+        self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出企业名录…"),
+                                     unit=self.tr("家企业"))
+        self.exporter.sig_finished.connect(self.sig_export_finished)
         self.model = EnterpriseTableModel(db, parent=self)
-        self._sort_column = 0
-        self._sort_order = Qt.SortOrder.AscendingOrder
-        self._own_indicator_change = False
         self._build()
 
     @property
@@ -93,19 +91,8 @@ class EnterprisesPage(Page):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_export)
-        spacer = QWidget(self.toolbar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.trash_button = QPushButton(self.tr("回收站"), self)
-        self.trash_button.setCheckable(True)
-        self.trash_button.setObjectName("trashButton")
-        self.trash_button.setStyleSheet(
-            "QPushButton#trashButton { padding: 3px 14px; }"
-            "QPushButton#trashButton:checked { background: #FBE3E6; color: #9B1C2C;"
-            " border: 1px solid #C0152F; border-radius: 3px; }")
-        self.trash_button.setToolTip(self.tr("查看已删除（移入回收站）的企业，可以恢复"))
+        self.trash_button = add_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的企业，可以恢复"))
         self.trash_button.toggled.connect(self._on_trash_toggled)
-        self.toolbar.addWidget(self.trash_button)
         layout.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
@@ -145,16 +132,14 @@ class EnterprisesPage(Page):
         self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(26)
+        self.sorting = HeaderSorting(self.view, self.model)
+        self.sorting.sig_status.connect(self.sig_status)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
-        header.setSortIndicator(self._sort_column, self._sort_order)
-        header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_count_changed.connect(self._show_count)
@@ -259,25 +244,7 @@ class EnterprisesPage(Page):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _set_indicator(self, column: int, order: Qt.SortOrder) -> None:
-        self._own_indicator_change = True
-        try:
-            self.view.horizontalHeader().setSortIndicator(column, order)
-        finally:
-            self._own_indicator_change = False
-
-    def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
-        if self._own_indicator_change:
-            return
-        if not self.model.is_sortable(column):
-            self._set_indicator(self._sort_column, self._sort_order)
-            self.sig_status.emit(self.tr("“{0}”列不能排序").format(self.model.columns[column].title))
-            return
-        self._sort_column, self._sort_order = column, order
-        self.model.sort(column, order)
-
     def _on_trash_toggled(self, on: bool) -> None:
-        self.trash_button.setText(self.tr("回收站（点击返回）") if on else self.tr("回收站"))
         self.act_new.setVisible(not on)
         self.act_edit.setVisible(not on)
         self.act_delete.setVisible(not on)
@@ -431,58 +398,17 @@ class EnterprisesPage(Page):
 
     # --- export ---------------------------------------------------------------------------------------
 
-    def export_excel(self) -> None:
+    @property
+    def export_task(self) -> Task | None:
+        return self.exporter.task
+
+    def export_excel(self) -> Task | None:
         """Ask where to save, then export the current filter and order in the background."""
         flt = self.current_filter()
-        stem = self.tr("回收站企业") if flt.deleted else self.tr("企业名录")
-        folder = Path(self._settings.last_export_dir or Path.home())
-        suggested = folder / f"{stem}-{date.today():%Y%m%d}.xlsx"
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出Excel"), str(suggested),
-                                                self.tr("Excel 工作簿 (*.xlsx)"))
-        if not chosen:
-            return
-        path = Path(chosen)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        self._settings.last_export_dir = str(path.parent)
         db, sort, descending = self._db, self.model.sort_key, self.model.descending
 
-        def work(progress: Progress) -> int:
-            excel = importlib.import_module("exports.excel")  # openpyxl loads only when exporting
-            return excel.export_enterprises(db, flt, path, sort=sort, descending=descending, progress=progress)
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_enterprises(db, flt, path, sort=sort, descending=descending,
+                                                progress=progress))
 
-        task = self._runner.run(work, title=self.tr("导出Excel"), label=self.tr("正在导出企业名录…"))
-        task.sig_finished.connect(lambda count: self._on_exported(path, int(count)))
-        task.sig_cancelled.connect(lambda: self.sig_status.emit(self.tr("已取消导出，未生成文件")))
-        self.export_task = task
-
-    def _on_exported(self, path: Path, count: int) -> None:
-        self.export_task = None
-        self.sig_status.emit(self.tr("已导出 {0} 家企业：{1}").format(count, path))
-        self.sig_export_finished.emit(str(path), count)
-        choice = messages.choose(self, self.tr("导出完成"),
-                                 self.tr("已导出 {0} 家企业到：\n{1}").format(count, path),
-                                 [self.tr("确定"), self.tr("打开所在文件夹")])
-        if choice == 1:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
-
-    # --- state ----------------------------------------------------------------------------------------
-
-    def save_state(self, settings: Settings) -> None:
-        settings.enterprise_header_state = self.view.horizontalHeader().saveState()
-
-    def restore_state(self, settings: Settings) -> None:
-        state = settings.enterprise_header_state
-        header = self.view.horizontalHeader()
-        if state is None:
-            return
-        self._own_indicator_change = True
-        try:
-            ok = header.restoreState(state)
-        finally:
-            self._own_indicator_change = False
-        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        if ok and self.model.set_sort(column, order):
-            self._sort_column, self._sort_order = column, order
-        else:
-            self._set_indicator(self._sort_column, self._sort_order)
+        return self.exporter.start(self.tr("回收站企业") if flt.deleted else self.tr("企业名录"), write)

@@ -1,7 +1,9 @@
 """预案 page: every plan with its status, next deadline and overdue flags; the enterprise's plan
 tree beside it; creating, editing, the lifecycle, versions and comparison, and Word import.
 
-The list is a paged SQL query (``PlanTableModel``). The tree on the right shows, for the chosen
+The list is a paged SQL query (``PlanTableModel``) sorted in SQL by a header click (except the
+deadline columns, computed in Python); the 回收站 switch lists the deleted plans to restore them,
+and 导出Excel writes the current filter and order in the background. The tree on the right shows, for the chosen
 enterprise (the enterprise filter, else the enterprise of the selected row), its 综合 plan with the
 专项 plans and 现场处置 schemes under it. Actions are enabled by the selected plan's status, as
 ``plan_service.TRANSITIONS`` says. Nothing holds a session while the user thinks: every dialog
@@ -17,6 +19,8 @@ import importlib
 import logging
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
@@ -51,17 +55,19 @@ from desktop.dialogs.plan_dialog import (
     load_enterprise_choices,
     status_items,
 )
+from desktop.exporting import ListExporter
 from desktop.pages.base import Page
 from desktop.settings import Settings
 from desktop.tables.plans import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
+from desktop.tables.sorting import HeaderSorting
 from desktop.tasks import Task, TaskRunner
-from desktop.widgets import SearchBox, fill_combo
+from desktop.widgets import SearchBox, add_trash_button, fill_combo, tidy_separators
 from models import plan_service as ps
 from models.database import Database
 from models.errors import DeskError, ValidationError
 from models.plan_service import TRANSITIONS, PlanFilter, PlanRow
 from models.progress import Progress
-from models.uow import Actor, os_actor, unit_of_work
+from models.uow import Actor, UnitOfWork, os_actor, unit_of_work
 
 if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
     from desktop.dialogs.diff_dialog import DiffDialog, VersionsDialog
@@ -107,6 +113,9 @@ class PlansPage(Page):
     sig_plan_changed = Signal(int)
     """A plan was created or changed from this page; the argument is its id."""
 
+    sig_export_finished = Signal(str, int)
+    """An Excel export was written: path and number of plans."""
+
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         """``today`` gives the day deadlines are computed for (the clock, read at each refresh)."""
@@ -120,6 +129,9 @@ class PlansPage(Page):
         self.editor: QDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
         self.import_task: Task | None = None
+        self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出预案清单…"),
+                                     unit=self.tr("个预案"))
+        self.exporter.sig_finished.connect(self.sig_export_finished)
         self.last_import: WordImportRequest | None = None
         self.tree_enterprise_id: int | None = None
         self.deadline_warnings: tuple[str, ...] = ()
@@ -164,6 +176,11 @@ class PlansPage(Page):
                                         self.tr("当前草稿与最近发布的版本相比改了什么"))
         self.act_delete = self._action(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
                                        self.tr("将所选预案移入回收站"))
+        self.act_restore = self._action(self.tr("恢复"), self.restore_current, None,
+                                        self.tr("将所选预案从回收站恢复"))
+        self.act_restore.setVisible(False)
+        self.act_export = self._action(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
+                                       self.tr("把当前筛选出的预案（按当前排序）导出为 Excel 工作簿"))
         self.act_refresh = self._action(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
         self.act_search = self._action(self.tr("搜索"), self._focus_search, QKeySequence.StandardKey.Find, "")
         self.act_tree = self._action(self.tr("预案体系"), lambda: None, None,
@@ -180,11 +197,14 @@ class PlansPage(Page):
         for group in ((self.act_new, self.act_import), (self.act_edit_info, self.act_edit_content),
                       (self.act_submit, self.act_return, self.act_publish, self.act_file, self.act_revise,
                        self.act_trigger, self.act_retire),
-                      (self.act_versions, self.act_delete)):
+                      (self.act_versions, self.act_delete, self.act_restore), (self.act_export,)):
             for action in group:
                 self.toolbar.addAction(action)
             self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_tree)
+        tidy_separators(self.toolbar)
+        self.trash_button = add_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的预案，可以恢复"))
+        self.trash_button.toggled.connect(self._on_trash_toggled)
         layout.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
@@ -225,16 +245,18 @@ class PlansPage(Page):
         self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(26)
+        self.sorting = HeaderSorting(self.view, self.model)
+        self.sorting.sig_status.connect(self.sig_status)
+        self.sorting.sig_sorted.connect(self._after_refresh)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionsClickable(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(40)
-        header.setToolTip(self.tr("按企业、类型、编号排列"))
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
-        self.view.installEventFilter(self)  # the title column takes the room that is left
+        self.view.setColumnHidden(self.model.DELETED_COLUMN, True)
+        self.view.viewport().installEventFilter(self)  # the title column takes the room that is left
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_count_changed.connect(self._show_count)
@@ -277,12 +299,13 @@ class PlansPage(Page):
         self.note_label.hide()
         layout.addWidget(self.note_label)
 
-        for action in (self.act_new, self.act_edit_content, self.act_delete, self.act_refresh, self.act_search):
+        for action in (self.act_new, self.act_edit_content, self.act_delete, self.act_restore, self.act_export,
+                       self.act_refresh, self.act_search):
             self.addAction(action)
         self._update_actions()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view and event.type() == QEvent.Type.Resize:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.fit_title_column()
         return super().eventFilter(watched, event)
 
@@ -318,6 +341,7 @@ class PlansPage(Page):
 
     def load(self) -> None:
         self._load_enterprises()
+        self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
         self._after_refresh()
 
@@ -344,7 +368,7 @@ class PlansPage(Page):
         self.enterprise_combo.blockSignals(False)
 
     def _after_refresh(self) -> None:
-        self._show_enterprise_column()
+        self._show_columns()
         self.model.prefetch(0)
         self.deadline_warnings = self.model.cached_warnings()
         if self.deadline_warnings:
@@ -357,10 +381,14 @@ class PlansPage(Page):
 
     # --- filtering -----------------------------------------------------------------------------------
 
+    @property
+    def in_trash(self) -> bool:
+        return self.trash_button.isChecked()
+
     def current_filter(self) -> PlanFilter:
         return PlanFilter(enterprise_id=self.enterprise_combo.enterprise_id(),
                           kind=self.kind_combo.currentData(), status=self.status_combo.currentData(),
-                          text=self.search.text().strip())
+                          text=self.search.text().strip(), deleted=self.in_trash)
 
     def apply_filter(self) -> None:
         self.search.cancel_pending()
@@ -371,9 +399,14 @@ class PlansPage(Page):
             self.model.set_filter(flt)
             self._after_refresh()
 
-    def _show_enterprise_column(self) -> None:
-        """One enterprise chosen: its name in every row says nothing, the title gets the room."""
+    def _show_columns(self) -> None:
+        """One enterprise chosen: its name in every row says nothing, the title gets the room. The
+        recycle bin shows when each plan was deleted instead of deadlines that no longer run."""
         self.view.setColumnHidden(self.model.ENTERPRISE_COLUMN, self.model.filter.enterprise_id is not None)
+        trash = self.model.filter.deleted
+        for column in (self.model.DEADLINE_COLUMN, self.model.OVERDUE_COLUMN):
+            self.view.setColumnHidden(column, trash)
+        self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
         self.fit_title_column()
 
     def clear_filters(self) -> None:
@@ -392,12 +425,26 @@ class PlansPage(Page):
         self.search.selectAll()
 
     def _show_count(self, count: int) -> None:
-        self.count_label.setText(self.tr("共 {0} 个预案").format(count))
+        if self.in_trash:
+            self.count_label.setText(self.tr("回收站中共 {0} 个预案").format(count))
+        else:
+            self.count_label.setText(self.tr("共 {0} 个预案").format(count))
+
+    def _on_trash_toggled(self, on: bool) -> None:
+        for action in (self.act_new, self.act_import, self.act_edit_info, self.act_edit_content,
+                       *self.lifecycle_actions.values(), self.act_trigger, self.act_versions, self.act_delete,
+                       self.act_tree):
+            action.setVisible(not on)
+        self.act_restore.setVisible(on)
+        tidy_separators(self.toolbar)
+        self.tree_panel.setVisible(self.act_tree.isChecked() and not on)
+        self.apply_filter()
+        self._update_actions()
 
     # --- the plan tree -------------------------------------------------------------------------------
 
     def _update_tree(self, *, force: bool = False) -> None:
-        if not self.act_tree.isChecked():
+        if not self.act_tree.isChecked() or self.in_trash:
             return
         enterprise_id = self.enterprise_combo.enterprise_id()
         if enterprise_id is None:
@@ -420,7 +467,7 @@ class PlansPage(Page):
         self._mark_tree_current()
 
     def _on_tree_toggled(self, on: bool) -> None:
-        self.tree_panel.setVisible(on)
+        self.tree_panel.setVisible(on and not self.in_trash)
         if on:
             self._update_tree(force=True)
 
@@ -470,6 +517,10 @@ class PlansPage(Page):
 
     def _update_actions(self) -> None:
         row = self.current_row()
+        self.act_restore.setEnabled(row is not None and self.in_trash)
+        self.act_export.setEnabled(self.model.rowCount() > 0)
+        if self.in_trash:  # a deleted plan is only restored (or exported)
+            row = None
         status = row.status if row is not None else None
         for command, action in self.lifecycle_actions.items():
             action.setEnabled(status is not None and status in TRANSITIONS[command].sources)
@@ -487,6 +538,11 @@ class PlansPage(Page):
 
     def build_context_menu(self) -> QMenu:
         menu = QMenu(self)
+        if self.in_trash:
+            menu.addAction(self.act_restore)
+            menu.addSeparator()
+            menu.addAction(self.act_export)
+            return menu
         for action in (self.act_edit_info, self.act_edit_content):
             menu.addAction(action)
         menu.addSeparator()
@@ -499,6 +555,7 @@ class PlansPage(Page):
         menu.addAction(self.act_compare)
         menu.addSeparator()
         menu.addAction(self.act_delete)
+        menu.addAction(self.act_export)
         menu.addSeparator()
         menu.addAction(self.act_new)
         menu.addAction(self.act_import)
@@ -519,6 +576,9 @@ class PlansPage(Page):
     def _open_default(self) -> None:
         row = self.current_row()
         if row is None:
+            return
+        if self.in_trash:
+            self.sig_status.emit(self.tr("回收站中的预案需先恢复才能查看或编辑"))
             return
         self.edit_content()
 
@@ -554,6 +614,19 @@ class PlansPage(Page):
         self.sig_data_changed.emit()
         self.sig_plan_changed.emit(plan_id)
         self.sig_status.emit(status)
+
+    def _write(self, plan_id: int, change: Callable[[UnitOfWork], object], *, refused: str, done: str) -> bool:
+        """Run ``change`` in one unit of work; a refusal is shown under the title ``refused`` (and the
+        list is fetched again, as it is now), success is said with ``done`` in the status bar."""
+        try:
+            with unit_of_work(self._db, self._actor) as uow:
+                change(uow)
+        except DeskError as exc:
+            messages.warn(self, refused, str(exc))
+            self.reload(enterprises=False)
+            return False
+        self._changed(plan_id, done)
+        return True
 
     # --- create and edit -----------------------------------------------------------------------------
 
@@ -611,15 +684,9 @@ class PlansPage(Page):
         if not messages.confirm(self, TRANSITIONS[command].command.label,
                                 question.format(row.plan_no, row.title), yes=yes, no=self.tr("取消")):
             return False
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                ps.transition(uow, row.id, command, row.version)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法{0}").format(TRANSITIONS[command].command.label), str(exc))
-            self.reload(enterprises=False)
-            return False
-        self._changed(row.id, done.format(row.title))
-        return True
+        return self._write(row.id, lambda uow: ps.transition(uow, row.id, command, row.version),
+                           refused=self.tr("无法{0}").format(TRANSITIONS[command].command.label),
+                           done=done.format(row.title))
 
     def submit_review(self) -> bool:
         return self._simple_step("submit_review", self.tr("将“{0} {1}”提交评审吗？\n提交后内容不能再编辑，评审未通过可退回修改。"),
@@ -708,7 +775,7 @@ class PlansPage(Page):
 
     def delete_current(self) -> bool:
         row = self.current_row()
-        if row is None or self._writer_busy():
+        if row is None or self.in_trash or self._writer_busy():
             return False
         if not messages.confirm(
             self, self.tr("删除预案"),
@@ -717,17 +784,34 @@ class PlansPage(Page):
             yes=self.tr("移入回收站"), no=self.tr("取消"),
         ):
             return False
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                ps.delete_plan(uow, row.id, expected_version=row.version)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法删除"), str(exc))
-            self.reload(enterprises=False)
+        return self._write(row.id, lambda uow: ps.delete_plan(uow, row.id, expected_version=row.version),
+                           refused=self.tr("无法删除"), done=self.tr("已将“{0}”移入回收站").format(row.title))
+
+    def restore_current(self) -> bool:
+        """Take the selected plan out of the recycle bin (with the version the list loaded)."""
+        row = self.current_row()
+        if row is None or not self.in_trash or self._writer_busy():
             return False
-        self.reload(enterprises=False)
-        self.sig_data_changed.emit()
-        self.sig_status.emit(self.tr("已将“{0}”移入回收站").format(row.title))
-        return True
+        return self._write(row.id, lambda uow: ps.restore_plan(uow, row.id, expected_version=row.version),
+                           refused=self.tr("无法恢复"), done=self.tr("已恢复“{0} {1}”").format(row.plan_no, row.title))
+
+    # --- export --------------------------------------------------------------------------------------
+
+    @property
+    def export_task(self) -> Task | None:
+        return self.exporter.task
+
+    def export_excel(self) -> Task | None:
+        """Ask where to save, then export the current filter and order in the background, with the
+        deadlines as the list shows them (the same day)."""
+        flt = self.current_filter()
+        db, sort, descending, as_of = self._db, self.model.sort_key, self.model.descending, self.model.as_of
+
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_plans(db, flt, path, as_of=as_of, sort=sort, descending=descending,
+                                          progress=progress))
+
+        return self.exporter.start(self.tr("回收站预案") if flt.deleted else self.tr("预案清单"), write)
 
     # --- Word import ---------------------------------------------------------------------------------
 

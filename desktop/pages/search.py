@@ -1,7 +1,9 @@
 """检索 page: one search box over every plan's title and content, across all enterprises.
 
 Typing waits a moment (debounce) and then asks ``models.search.search`` — terms of one, two, three
-or more Chinese characters all work — with the enterprise, kind and status filters. Each result
+or more Chinese characters all work — with the enterprise, kind and status filters. The query runs
+on the task runner's read pool, so typing never waits for the database: the page shows that it is
+searching, and a result that arrives after a newer search was started is dropped. Each result
 shows 企业 · 预案编号 预案名称 · 章节 over a snippet with the matched words highlighted (rich text;
 every piece of stored text is HTML-escaped first). Double-click or Enter opens the section editor
 at that section.
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -34,10 +37,13 @@ from PySide6.QtWidgets import (
 from desktop.dialogs.plan_dialog import EnterpriseCombo, kind_items, load_enterprise_choices, status_items
 from desktop.pages.base import Page
 from desktop.pages.plans import open_plan_editor
+from desktop.tasks import Task, TaskRunner
 from desktop.widgets import SearchBox, fill_combo
 from models import search
 from models.database import Database
+from models.errors import DeskError
 from models.plan_entities import PLAN_KINDS, PLAN_STATUSES
+from models.progress import Progress
 from models.search import SearchFilter, SearchHit
 from models.uow import Actor, os_actor
 
@@ -141,14 +147,22 @@ class SearchPage(Page):
     key = "search"
 
     sig_searched = Signal(int)
-    """A search finished; the argument is the number of hits shown."""
+    """A search finished and its hits are shown; the argument is their number."""
 
-    def __init__(self, db: Database, *, actor: Actor | None = None, parent: QWidget | None = None) -> None:
+    sig_search_failed = Signal(str)
+    """A search failed; the argument is the message shown in place of the results' count."""
+
+    def __init__(self, db: Database, runner: TaskRunner, *, actor: Actor | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._runner = runner
         self._actor = actor or os_actor()
         self.hits: list[SearchHit] = []
         self.editor: QDialog | None = None
+        self.search_task: Task | None = None
+        """The search running in the background (None when idle)."""
+        self._generation = 0  # bumped by every search; a result of an older one is dropped
         self._build()
 
     @property
@@ -193,10 +207,19 @@ class SearchPage(Page):
         filters.addStretch(1)
         layout.addLayout(filters)
 
+        status = QHBoxLayout()
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
         self.count_label.setStyleSheet("color: #5A6570;")
-        layout.addWidget(self.count_label)
+        status.addWidget(self.count_label, 1)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setObjectName("searchBusy")
+        self.busy_bar.setRange(0, 0)  # busy, no percentage
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedSize(120, 8)
+        self.busy_bar.hide()
+        status.addWidget(self.busy_bar)
+        layout.addLayout(status)
         self.results = QListWidget(self)
         self.results.setObjectName("searchResults")
         self.results.setItemDelegate(HtmlDelegate(self.results))
@@ -235,19 +258,52 @@ class SearchPage(Page):
         return SearchFilter(enterprise_id=self.enterprise_combo.enterprise_id(),
                             kind=self.kind_combo.currentData(), status=self.status_combo.currentData())
 
+    @property
+    def searching(self) -> bool:
+        return self.search_task is not None
+
     def run_search(self) -> None:
+        """Start a search for the box's text and the filters in the background (any older one is
+        dropped); an empty box shows the hint at once."""
         self.search_box.cancel_pending()
         if not self.activated:
             return
+        self._generation += 1
+        if self.search_task is not None:
+            self.search_task.cancel()  # not started yet: it never runs; running: its result is dropped
+            self.search_task = None
         query = self.search_box.text().strip()
         if not search.query_terms(query):
+            self._set_busy(False)
             self.hits = []
             self.results.clear()
             self._show_idle()
             self.sig_searched.emit(0)
             return
-        with self._db.read() as session:
-            self.hits = search.search(session, query, self.current_filter(), limit=RESULT_LIMIT)
+        db, flt, generation = self._db, self.current_filter(), self._generation
+
+        def work(_progress: Progress) -> list[SearchHit]:
+            with db.read() as session:
+                return search.search(session, query, flt, limit=RESULT_LIMIT)
+
+        task = self._runner.run(work, label=self.tr("正在检索…"), show_progress=False, report_errors=False)
+        task.sig_finished.connect(lambda hits: self._on_found(generation, query, hits))
+        task.sig_failed.connect(lambda error: self._on_failed(generation, error))
+        self.search_task = task
+        self._set_busy(True)
+        self.count_label.setText(self.tr("正在检索“{0}”…").format(query))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        self.count_label.setStyleSheet("color: #5A6570;")
+
+    def _on_found(self, generation: int, query: str, hits: object) -> None:
+        if generation != self._generation:
+            return  # a newer search was started meanwhile
+        assert isinstance(hits, list)
+        self.search_task = None
+        self._set_busy(False)
+        self.hits = hits
         self.results.clear()
         words = search.highlight_terms(query)
         for hit in self.hits:
@@ -265,6 +321,23 @@ class SearchPage(Page):
         if self.hits:
             self.results.setCurrentRow(0)
         self.sig_searched.emit(len(self.hits))
+
+    def _on_failed(self, generation: int, error: object) -> None:
+        if generation != self._generation:
+            return
+        self.search_task = None
+        self._set_busy(False)
+        assert isinstance(error, BaseException)
+        if isinstance(error, DeskError):
+            text = self.tr("检索失败：{0}").format(error)
+        else:  # unexpected: logged with its traceback and shown once
+            from desktop.errors import report_exception
+
+            report_exception(error, self)
+            text = self.tr("检索失败，详细信息已写入日志。请稍后重试。")
+        self.count_label.setText(text)
+        self.count_label.setStyleSheet("color: #D7263D;")
+        self.sig_search_failed.emit(text)
 
     def _show_idle(self) -> None:
         self.count_label.setText(self.tr("输入关键词开始检索；一个字、两个字的词也可以。"))

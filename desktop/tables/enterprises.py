@@ -69,11 +69,3 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
     def enterprise_at(self, row: int) -> EnterpriseRow | None:
         """The ``EnterpriseRow`` shown at ``row``."""
         return self.row_at(row)
-
-    def row_of_id(self, enterprise_id: int) -> int:
-        """The row of an enterprise among the cached pages, or -1 (no extra query)."""
-        for number, rows in self._pages.items():
-            for i, row in enumerate(rows):
-                if row.id == enterprise_id:
-                    return number * self.page_size + i
-        return -1

@@ -123,6 +123,15 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
                 return i
         return -1
 
+    def row_of_id(self, row_id: int) -> int:
+        """The row showing the record ``row_id`` (rows with an ``id``) among the cached pages, or -1
+        (no extra query)."""
+        for number, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if getattr(row, "id", None) == row_id:
+                    return number * self.page_size + i
+        return -1
+
     def row_at(self, row: int) -> R | None:
         """The row object shown at ``row`` (fetching its page if needed); None when out of range."""
         if not 0 <= row < self._count:

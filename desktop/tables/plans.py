@@ -3,7 +3,9 @@
 Each row also shows where its deadlines stand (``plan_deadlines``): the next one due and which
 are overdue. ``as_of`` is read from the clock here, at the UI boundary, once per refresh, and the
 holiday calendar is loaded once per refresh in the same short read as the count; deadlines are
-computed per row when first shown and kept until the next refresh.
+computed per row when first shown and kept until the next refresh. The columns sort in SQL
+(``plan_page``'s sort keys), except the two deadline columns: they are computed in Python from
+the holiday calendar, so SQL cannot order by them and their headers do not react to clicks.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
+from desktop.tables.enterprises import local_time
 from desktop.tables.paged import Column, PagedTableModel
 from models import plan_service as ps
 from models.calendar import load_calendar
@@ -27,7 +30,6 @@ from models.workdays import HolidayCalendar
 
 TITLE_MIN_WIDTH = 170
 KIND_SHORT = {"comprehensive": "综合预案", "special": "专项预案", "onsite": "现场处置", "card": "处置卡"}
-OVERDUE_LABELS = {"filing": "备案", "evaluation": "评估", "revision": "修订"}
 STATUS_COLOURS = {"draft": "#5A6570", "reviewing": "#1F5FA8", "published": "#2E7D32", "filed": "#1B5E20",
                   "revising": "#B35C00", "retired": "#9AA3AB"}
 OVERDUE_COLOUR = "#D7263D"
@@ -35,35 +37,37 @@ DUE_SOON_COLOUR = "#B35C00"
 ESTIMATE_COLOUR = "#8A6D00"
 
 
-def overdue_text(deadlines: PlanDeadlines) -> str:
-    return "、".join(OVERDUE_LABELS.get(kind, kind) for kind in deadlines.overdue)
-
-
 class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
-    """预案 list: enterprise, number, title, kind, status, version, publish date, deadlines."""
+    """预案 list: enterprise, number, title, kind, status, version, publish date, deadlines, and the
+    time of deletion (shown in the recycle bin only)."""
 
     ENTERPRISE_COLUMN = 0
     TITLE_COLUMN = 2
     STATUS_COLUMN = 4
     DEADLINE_COLUMN = 7
     OVERDUE_COLUMN = 8
+    DELETED_COLUMN = 9
 
     def __init__(self, db: Database, flt: PlanFilter | None = None, *, today: Callable[[], date] = date.today,
                  page_size: int = 100, cache_pages: int = 20, parent: Any = None) -> None:
         columns: list[Column[PlanRow]] = [
-            Column(self.tr("企业"), lambda r: r.enterprise, width=130, tooltip=lambda r: r.enterprise),
-            Column(self.tr("预案编号"), lambda r: r.plan_no, width=86),
-            Column(self.tr("预案名称"), lambda r: r.title, width=TITLE_MIN_WIDTH, tooltip=lambda r: r.title),
-            Column(self.tr("类型"), lambda r: KIND_SHORT.get(r.kind, r.kind_label), width=72,
+            Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=130,
+                   tooltip=lambda r: r.enterprise),
+            Column(self.tr("预案编号"), lambda r: r.plan_no, "plan_no", width=86),
+            Column(self.tr("预案名称"), lambda r: r.title, "title", width=TITLE_MIN_WIDTH,
+                   tooltip=lambda r: r.title),
+            Column(self.tr("类型"), lambda r: KIND_SHORT.get(r.kind, r.kind_label), "kind", width=80,
                    tooltip=lambda r: r.kind_label),
-            Column(self.tr("状态"), lambda r: r.status_label, width=50),
-            Column(self.tr("版本号"), lambda r: r.version_label, width=50),
-            Column(self.tr("发布日期"), lambda r: r.publish_date.isoformat() if r.publish_date else "", width=82),
+            Column(self.tr("状态"), lambda r: r.status_label, "status", width=64),
+            Column(self.tr("版本号"), lambda r: r.version_label, "version_label", width=64),
+            Column(self.tr("发布日期"), lambda r: r.publish_date.isoformat() if r.publish_date else "",
+                   "publish_date", width=90),
             Column(self.tr("下一期限"), self._next_due_text, width=198, tooltip=self._deadline_tooltip),
-            Column(self.tr("逾期"), lambda r: overdue_text(self.deadlines(r)), width=58),
+            Column(self.tr("逾期"), lambda r: self.deadlines(r).overdue_text, width=58),
+            Column(self.tr("删除时间"), lambda r: local_time(r.deleted_at), "deleted_at", width=130),
         ]
         super().__init__(db, flt or PlanFilter(), columns, page_size=page_size, cache_pages=cache_pages,
-                         sort="default", parent=parent)
+                         sort="enterprise", parent=parent)
         self._today = today
         self.as_of: date = today()
         self.calendar: HolidayCalendar | None = None
@@ -79,8 +83,7 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
 
     def query_page(self, session: Session, flt: PlanFilter, *, sort: str, descending: bool, offset: int,
                    limit: int) -> list[PlanRow]:
-        # plan_page has one fixed order (enterprise, kind, number): the columns do not sort.
-        return ps.plan_page(session, flt, offset=offset, limit=limit)
+        return ps.plan_page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
 
     # --- deadlines -----------------------------------------------------------------------------------
 
@@ -138,11 +141,3 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
 
     def plan_at(self, row: int) -> PlanRow | None:
         return self.row_at(row)
-
-    def row_of_id(self, plan_id: int) -> int:
-        """The row of a plan among the cached pages, or -1 (no extra query)."""
-        for number, rows in self._pages.items():
-            for i, row in enumerate(rows):
-                if row.id == plan_id:
-                    return number * self.page_size + i
-        return -1

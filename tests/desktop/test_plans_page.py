@@ -1,5 +1,6 @@
 """The 预案 page: list with deadlines, filters and tree, new plan from a template, the lifecycle with
-its dialogs, versions and diff, Word import, the editor hand-off, delete."""
+its dialogs, versions and diff, Word import, the editor hand-off, delete; sorting by a header
+click, Excel export, the recycle bin and restore."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import ClassVar
 
 import pytest
 from docx import Document as WordDocument
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget, QWidgetAction
 from sqlalchemy import func, select
 
 from desktop.dialogs.diff_dialog import INSERT_STYLE, VersionsDialog
@@ -21,6 +22,7 @@ from desktop.pages.plans import PlansPage
 from desktop.tables.plans import PlanTableModel
 from models import plan_service as ps
 from models import reference
+from models.errors import Cancelled
 from models.plan_entities import Plan
 from models.plan_service import PlanData
 from models.uow import unit_of_work
@@ -107,7 +109,9 @@ def test_list_shows_status_next_deadline_and_overdue(qtbot, qtmodeltester, page,
     page.refresh()
     assert page.model.rowCount() == 2 and page.count_label.text() == "共 2 个预案"
     headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
-    assert headers == ["企业", "预案编号", "预案名称", "类型", "状态", "版本号", "发布日期", "下一期限", "逾期"]
+    assert headers == ["企业", "预案编号", "预案名称", "类型", "状态", "版本号", "发布日期", "下一期限", "逾期",
+                       "删除时间"]
+    assert page.view.isColumnHidden(PlanTableModel.DELETED_COLUMN)  # shown in the recycle bin only
     r = row_of(page, "YA-01")
     values = [page.model.index(r, c).data() for c in range(9)]
     assert values[0] == "临江市测试1号化工有限公司" and values[3] == "综合预案"
@@ -564,3 +568,185 @@ def test_plans_page_screenshot(qtbot, page, sqlite_db, tmp_path):
     assert not image.isNull() and image.width() >= 1000
     assert image.save(str(tmp_path / "plans_page.png"))
     assert isinstance(page.tree, QWidget) and page.tree.topLevelItem(0).childCount() == 1
+
+
+# --- sorting, export, recycle bin --------------------------------------------------------------------
+
+
+def click_header(qtbot, page: PlansPage, col: int) -> None:
+    header = page.view.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+@pytest.fixture
+def three(sqlite_db):
+    a = create_enterprise(sqlite_db, 1)
+    b = create_enterprise(sqlite_db, 2)
+    top = new_plan(sqlite_db, a, "comprehensive", "YA-01")
+    publish(sqlite_db, top, date(2026, 1, 5))
+    child = new_plan(sqlite_db, a, "special", "ZX-01", top, {"事故类型": "火灾"})
+    other = new_plan(sqlite_db, b, "comprehensive", "YA-B")
+    return {"a": a, "b": b, "top": top, "child": child, "other": other}
+
+
+def test_header_click_sorts_in_sql_and_deadline_headers_do_not_react(qtbot, page, sqlite_db, three):
+    page.refresh()
+    assert column(page, 1) == ["YA-01", "ZX-01", "YA-B"]  # enterprise, then 综合 → 专项, then number
+    page.select_row(1)
+    header = page.view.horizontalHeader()
+    assert header.sectionsClickable() and header.sortIndicatorSection() == 0
+    click_header(qtbot, page, 1)  # 预案编号
+    assert page.model.sort_key == "plan_no" and column(page, 1) == ["YA-01", "YA-B", "ZX-01"]
+    click_header(qtbot, page, 1)
+    assert page.model.descending and column(page, 1) == ["ZX-01", "YA-B", "YA-01"]
+    click_header(qtbot, page, PlanTableModel.STATUS_COLUMN)
+    assert page.model.sort_key == "status" and column(page, 1)[-1] == "YA-01"  # 草稿 before 已发布
+    click_header(qtbot, page, 6)  # 发布日期: the undated ones last
+    assert column(page, 1) == ["YA-01", "ZX-01", "YA-B"]
+    fetched = page.model.fetches
+    statuses: list[str] = []
+    page.sig_status.connect(statuses.append)
+    for col in (PlanTableModel.DEADLINE_COLUMN, PlanTableModel.OVERDUE_COLUMN):  # computed in Python
+        click_header(qtbot, page, col)
+        assert page.model.sort_key == "publish_date" and header.sortIndicatorSection() == 6
+        assert page.model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == "此列不能排序"
+    assert page.model.fetches == fetched and statuses == []  # no query, not even a press
+    header.setSortIndicator(PlanTableModel.DEADLINE_COLUMN, Qt.SortOrder.AscendingOrder)  # from code
+    assert header.sortIndicatorSection() == 6 and statuses == ["“下一期限”列不能排序"]
+    # the selected plan stays selected; the tree keeps the plan system's order whatever the list's
+    assert page.current_row().plan_no == "ZX-01" and page.view.currentIndex().row() == 1
+    assert page.tree.topLevelItem(0).text(0).startswith("〔综合〕YA-01")
+    assert page.tree.currentItem().text(0).startswith("〔专项〕ZX-01")
+
+
+def test_sort_is_remembered(qtbot, sqlite_db, runner, settings, three):
+    first = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(first)
+    first.save_state(settings)  # never shown: nothing to remember
+    assert settings.header_state("plans") is None
+    first.activate()
+    first.view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    first.save_state(settings)
+    second = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(second)
+    second.activate()
+    assert (second.model.sort_key, second.model.descending) == ("plan_no", True)
+    assert column(second, 1) == ["ZX-01", "YA-B", "YA-01"]
+
+
+def test_export_writes_the_list_as_shown(qtbot, page, sqlite_db, three, monkeypatch, tmp_path, msgs, settings):
+    openpyxl = pytest.importorskip("openpyxl")
+    page.refresh()
+    page.view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("comprehensive"))
+    target = tmp_path / "预案"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    assert page.act_export.isEnabled()
+    with qtbot.waitSignal(page.sig_export_finished, timeout=20000) as blocker:
+        page.act_export.trigger()
+    written = tmp_path / "预案.xlsx"
+    assert blocker.args == [str(written), 2] and page.export_task is None
+    rows = list(openpyxl.load_workbook(written).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:8] == ("预案编号", "预案名称", "企业", "类型", "状态", "版本号", "发布日期", "备案期限")
+    assert [r[0] for r in rows[1:]] == ["YA-B", "YA-01"]  # filter and order as the list shows
+    assert rows[2][-1] == "备案"  # overdue on the list's day (2026-03-02)
+    assert msgs.kinds() == ["choose"] and "已导出 2 个预案" in msgs.texts()[0]
+    assert settings.last_export_dir == str(tmp_path)
+
+
+def test_export_cancel_failure_and_dialog_cancelled(qtbot, page, sqlite_db, three, fake_module, monkeypatch,
+                                                  tmp_path, msgs, runner):
+    page.refresh()
+    calls = []
+
+    def cancelled(db, flt, path, *, as_of, sort="enterprise", descending=False, progress=None):
+        calls.append((flt, as_of, sort, descending))
+        raise Cancelled()
+
+    fake_module("exports.excel", export_plans=cancelled)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    assert page.export_excel() is None and not runner.busy  # the file dialog was cancelled
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "a.xlsx"), "")))
+    statuses: list[str] = []
+    page.sig_status.connect(statuses.append)
+    task = page.export_excel()
+    with qtbot.waitSignal(task.sig_cancelled, timeout=5000):
+        pass
+    assert calls == [(page.current_filter(), TODAY, "enterprise", False)]
+    assert statuses == ["已取消导出，未生成文件"] and msgs.calls == []
+
+    def broken(db, flt, path, *, as_of, sort="enterprise", descending=False, progress=None):
+        raise OSError("磁盘已满")
+
+    fake_module("exports.excel", export_plans=broken)
+    task = page.export_excel()
+    with qtbot.waitSignal(task.sig_failed, timeout=5000):
+        pass
+    assert msgs.kinds() == ["critical"] and not (tmp_path / "a.xlsx").exists()
+
+
+def test_delete_then_restore_from_the_recycle_bin(qtbot, page, sqlite_db, three, msgs):
+    page.refresh()
+    page.select_row(row_of(page, "YA-B"))
+    assert page.delete_current()
+    assert column(page, 1) == ["YA-01", "ZX-01"]
+    assert not page.act_restore.isVisible() and page.trash_button.text() == "回收站"
+    page.trash_button.click()
+    assert page.trash_button.text() == "回收站（点击返回）" and page.count_label.text() == "回收站中共 1 个预案"
+    assert column(page, 1) == ["YA-B"] and page.current_filter().deleted
+    assert page.act_restore.isVisible() and not page.act_delete.isVisible() and not page.act_new.isVisible()
+    assert page.tree_panel.isHidden()
+    assert not page.view.isColumnHidden(PlanTableModel.DELETED_COLUMN)
+    assert page.view.isColumnHidden(PlanTableModel.DEADLINE_COLUMN)
+    assert column(page, PlanTableModel.DELETED_COLUMN)[0].startswith("20")
+    visible = [a for a in page.toolbar.actions() if a.isVisible() and not isinstance(a, QWidgetAction)]
+    assert [a.text() for a in visible] == ["恢复", "", "导出Excel"]  # no doubled separators
+    page.select_row(0)
+    assert [a.text() for a in page.build_context_menu().actions() if a.text()] == ["恢复", "导出Excel"]
+    assert not page.act_edit_info.isEnabled() and not page.act_submit.isEnabled()
+    assert page.delete_current() is False  # nothing to delete in the recycle bin
+    statuses: list[str] = []
+    page.sig_status.connect(statuses.append)
+    page._on_double_clicked(page.model.index(0, 1))
+    assert statuses == ["回收站中的预案需先恢复才能查看或编辑"]
+    with qtbot.waitSignal(page.sig_data_changed, timeout=1000):
+        assert page.act_restore.isEnabled() and page.restore_current()
+    assert page.model.rowCount() == 0 and statuses[-1] == "已恢复“YA-B 临江市测试2号化工有限公司生产安全事故综合应急预案”"
+    page.trash_button.click()
+    assert column(page, 1) == ["YA-01", "ZX-01", "YA-B"] and not page.tree_panel.isHidden()
+    assert page.act_new.isVisible() and not page.act_restore.isVisible()
+    assert msgs.kinds() == ["confirm"]
+
+
+def test_restore_refusals_are_said_in_chinese(page, sqlite_db, three, msgs):
+    for plan_no in ("ZX-01", "YA-01"):
+        page.refresh()
+        page.select_row(row_of(page, plan_no))
+        assert page.delete_current()
+    page.trash_button.click()
+    page.select_row(column(page, 1).index("ZX-01"))
+    assert not page.restore_current()  # its 综合 plan is still in the recycle bin
+    assert msgs.kinds()[-1] == "warn" and "上级预案“YA-01" in msgs.texts()[-1] and "请先恢复上级预案" in msgs.texts()[-1]
+    page.select_row(column(page, 1).index("YA-01"))
+    with unit_of_work(sqlite_db, TESTER) as uow:  # somebody else restores it meanwhile
+        ps.restore_plan(uow, three["top"], page.current_row().version)
+    assert not page.restore_current()
+    assert msgs.kinds()[-1] == "warn" and "已被他人修改" in msgs.texts()[-1]
+    assert column(page, 1) == ["ZX-01"]  # refreshed
+    page.select_row(0)
+    assert page.restore_current() and page.model.rowCount() == 0
+
+
+def test_plans_page_screenshot_sorted_and_in_the_recycle_bin(qtbot, page, sqlite_db, three, tmp_path):
+    """Look at it: sorted list with its indicator, then the recycle bin (PNGs kept in tmp_path)."""
+    page.refresh()
+    page.view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    page.select_row(0)
+    assert page.grab().save(str(tmp_path / "plans_sorted.png"))
+    page.select_row(row_of(page, "YA-B"))
+    page.delete_current()
+    page.trash_button.click()
+    image = page.grab()
+    assert not image.isNull() and image.save(str(tmp_path / "plans_trash.png"))

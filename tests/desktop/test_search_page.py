@@ -1,8 +1,10 @@
 """The 检索 page: one debounced box over every plan, 1- and 2-character terms, filters, highlighted
-and escaped snippets, and double-click opening the editor at the section."""
+and escaped snippets, double-click opening the editor at the section, and the search running in
+the background (busy state, stale results dropped, failures said)."""
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 import pytest
@@ -10,6 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog
 
 from desktop.pages.search import HIT_ROLE, HTML_ROLE, MARK_STYLE, SearchPage, hit_html
+from models import search
+from models.errors import DeskError
 from models.plan_service import PlanData
 from models.search import SearchHit
 from models.uow import unit_of_work
@@ -35,8 +39,8 @@ def editor(fake_module):
 
 
 @pytest.fixture
-def page(qtbot, sqlite_db):
-    widget = SearchPage(sqlite_db, actor=TESTER)
+def page(qtbot, sqlite_db, runner):
+    widget = SearchPage(sqlite_db, runner, actor=TESTER)
     qtbot.addWidget(widget)
     widget.resize(1000, 600)
     widget.show()
@@ -97,13 +101,17 @@ def test_one_character_terms_and_filters(qtbot, plans, page):
     search_for(qtbot, page, "应急")
     everywhere = page.results.count()
     assert {page.hit_at(r).plan_id for r in range(everywhere)} == {plans["first"], plans["second"]}
-    page.kind_combo.setCurrentIndex(page.kind_combo.findData("onsite"))
+    with qtbot.waitSignal(page.sig_searched, timeout=2000):
+        page.kind_combo.setCurrentIndex(page.kind_combo.findData("onsite"))
     assert 0 < page.results.count() < everywhere
     assert {page.hit_at(r).plan_id for r in range(page.results.count())} == {plans["second"]}
-    page.kind_combo.setCurrentIndex(0)
-    page.enterprise_combo.set_enterprise_id(plans["a"])
+    with qtbot.waitSignal(page.sig_searched, timeout=2000):
+        page.kind_combo.setCurrentIndex(0)
+    with qtbot.waitSignal(page.sig_searched, timeout=2000):
+        page.enterprise_combo.set_enterprise_id(plans["a"])
     assert {page.hit_at(r).plan_id for r in range(page.results.count())} == {plans["first"]}
-    page.status_combo.setCurrentIndex(page.status_combo.findData("published"))
+    with qtbot.waitSignal(page.sig_searched, timeout=2000):
+        page.status_combo.setCurrentIndex(page.status_combo.findData("published"))
     assert page.results.count() == 0 and page.count_label.text() == "没有找到包含“应急”的预案章节"
     page.search_box.clear()
     page.run_search()
@@ -127,7 +135,7 @@ def test_search_follows_edits(qtbot, plans, page, sqlite_db):
     assert search_for(qtbot, page, "堵漏") == 0
     write_section(sqlite_db, plans["first"], 3, "使用堵漏工具进行处置。")
     page.refresh()
-    assert page.results.count() == 1
+    qtbot.waitUntil(lambda: page.results.count() == 1, timeout=2000)
 
 
 def test_stored_text_is_escaped():
@@ -145,3 +153,92 @@ def test_search_page_screenshot(qtbot, plans, page, tmp_path):
     image = page.grab()
     assert not image.isNull() and image.save(str(tmp_path / "search_page.png"))
     assert isinstance(page.results.item(0).data(HIT_ROLE), SearchHit)
+
+
+class Gate:
+    """Stands in for ``models.search.search``: each query waits until its gate is opened."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+        self.gates: dict[str, threading.Event] = {}
+        self.started: list[str] = []
+
+    def __call__(self, session, query, flt=None, *, limit=50):
+        self.started.append(query)
+        self.gates.setdefault(query, threading.Event()).wait(5)
+        return self.real(session, query, flt, limit=limit)
+
+    def open(self, query: str) -> None:
+        self.gates.setdefault(query, threading.Event()).set()
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    gate = Gate(search.search)
+    monkeypatch.setattr(search, "search", gate)
+    yield gate
+    for event in gate.gates.values():
+        event.set()
+
+
+def test_typing_never_waits_for_the_search(qtbot, plans, page, gate, runner):
+    page.search_box.setText("泄漏")
+    page.search_box.returnPressed.emit()  # returns at once although the query is still running
+    assert page.searching and page.busy_bar.isVisibleTo(page)
+    assert page.count_label.text() == "正在检索“泄漏”…" and page.results.count() == 0
+    qtbot.waitUntil(lambda: gate.started == ["泄漏"], timeout=2000)
+    with qtbot.waitSignal(page.sig_searched, timeout=2000) as blocker:
+        gate.open("泄漏")
+    assert blocker.args[0] >= 1 and page.results.count() == blocker.args[0]
+    assert not page.searching and not page.busy_bar.isVisibleTo(page)
+    assert page.count_label.text().startswith("在 ")
+
+
+def test_a_result_that_arrives_after_a_newer_search_is_dropped(qtbot, plans, page, gate, runner):
+    shown: list[int] = []
+    page.sig_searched.connect(shown.append)
+    page.search_box.setText("泄漏")
+    page.run_search()
+    qtbot.waitUntil(lambda: gate.started == ["泄漏"], timeout=2000)  # the first one is running
+    gate.open("仓库")
+    with qtbot.waitSignal(page.sig_searched, timeout=2000) as blocker:
+        page.search_box.setText("仓库")
+        page.run_search()
+    assert {page.hit_at(r).plan_id for r in range(page.results.count())} == {plans["second"]}
+    assert blocker.args == [page.results.count()]
+    gate.open("泄漏")  # the older search finishes now: its hits must not replace the newer ones
+    qtbot.waitUntil(lambda: not runner.busy, timeout=2000)
+    qtbot.wait(50)  # let a late delivery (if any) reach the page
+    assert shown == [blocker.args[0]]
+    assert {page.hit_at(r).plan_id for r in range(page.results.count())} == {plans["second"]}
+    assert page.count_label.text().startswith("在 1 个预案中") and not page.searching
+    # clearing the box drops a running search as well
+    page.search_box.setText("应急")
+    page.run_search()
+    page.search_box.clear()
+    page.run_search()
+    assert not page.searching and page.results.count() == 0 and "输入关键词" in page.count_label.text()
+    gate.open("应急")
+    qtbot.waitUntil(lambda: not runner.busy, timeout=2000)
+    assert page.results.count() == 0
+
+
+def test_a_failed_search_is_said_in_chinese(qtbot, plans, page, monkeypatch, msgs):
+    def broken(session, query, flt=None, *, limit=50):
+        raise DeskError("数据库正忙，请稍后再试。")
+
+    monkeypatch.setattr(search, "search", broken)
+    with qtbot.waitSignal(page.sig_search_failed, timeout=2000) as blocker:
+        page.search_box.setText("泄漏")
+        page.run_search()
+    assert blocker.args == ["检索失败：数据库正忙，请稍后再试。"]
+    assert page.count_label.text() == blocker.args[0] and not page.searching and msgs.calls == []
+
+    def crashing(session, query, flt=None, *, limit=50):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(search, "search", crashing)
+    with qtbot.waitSignal(page.sig_search_failed, timeout=2000):
+        page.run_search()
+    assert "详细信息已写入日志" in page.count_label.text()
+    assert msgs.kinds() == ["critical"]  # unexpected: reported once, with the log

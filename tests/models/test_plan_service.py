@@ -194,3 +194,138 @@ def test_deadlines_follow_the_lifecycle(db) -> None:
     assert "revision" in dl.overdue
     with pytest.raises(ValidationError, match="不是规定的修订情形"), unit_of_work(db, TESTER) as uow:
         ps.record_revision_trigger(uow, pid, version_of(db, pid), trigger="new_boss", trigger_date=date(2025, 6, 1))
+
+
+# --- the list: sorting in SQL ------------------------------------------------------------------------
+
+
+def numbers(db, flt=None, **sort: object) -> list[str]:
+    with db.read() as s:
+        return [r.plan_no for r in ps.plan_page(s, flt or ps.PlanFilter(), limit=100, **sort)]
+
+
+def test_plan_list_sorts_in_sql_by_the_chosen_column_then_by_id(db) -> None:
+    e1, e2 = create_enterprise(db, 1), create_enterprise(db, 2)
+    top = new_plan(db, e2, plan_no="YA-01", title="综合应急预案")
+    new_plan(db, e2, kind="onsite", plan_no="XC-01", title="泄漏现场处置方案", parent_plan_id=top)
+    new_plan(db, e2, kind="special", plan_no="ZX-01", title="火灾专项应急预案", parent_plan_id=top)
+    other = new_plan(db, e1, plan_no="YA-09", title="综合应急预案")
+    run(db, other, "submit_review")
+    run(db, top, "submit_review")
+    run(db, top, "publish", review_date=date(2026, 1, 2), approver="王建国", publish_date=date(2026, 1, 5))
+    # default: enterprise name, then 综合 → 专项 → 现场处置 (the plan system's order), then number
+    assert numbers(db) == ["YA-09", "YA-01", "ZX-01", "XC-01"]
+    assert numbers(db, sort="enterprise", descending=True) == ["XC-01", "ZX-01", "YA-01", "YA-09"]
+    assert numbers(db, sort="plan_no") == ["XC-01", "YA-01", "YA-09", "ZX-01"]
+    assert numbers(db, sort="plan_no", descending=True) == ["ZX-01", "YA-09", "YA-01", "XC-01"]
+    assert numbers(db, sort="kind")[-2:] == ["ZX-01", "XC-01"]
+    assert numbers(db, sort="status") == ["XC-01", "ZX-01", "YA-09", "YA-01"]  # 草稿, 评审中, 已发布
+    # a date nobody entered sorts last both ways; equal values keep the id order (reversed when descending)
+    assert numbers(db, sort="publish_date") == ["YA-01", "XC-01", "ZX-01", "YA-09"]
+    assert numbers(db, sort="publish_date", descending=True) == ["YA-01", "YA-09", "ZX-01", "XC-01"]
+    assert numbers(db, sort="title") == numbers(db, sort="title")  # total order: same every time
+    with db.read() as s:
+        paged = [r.plan_no for i in range(4) for r in ps.plan_page(s, ps.PlanFilter(), sort="title",
+                                                                    offset=i, limit=1)]
+    assert paged == numbers(db, sort="title")
+    with pytest.raises(ValueError, match="unknown sort key"):
+        numbers(db, sort="next_deadline")
+    assert set(ps.PLAN_SORT_KEYS) >= {"enterprise", "plan_no", "title", "kind", "status", "publish_date"}
+
+
+def test_plan_search_takes_wildcards_literally(db) -> None:
+    ent = create_enterprise(db, 1)
+    new_plan(db, ent, plan_no="YA_01", title="综合应急预案")
+    new_plan(db, ent, kind="special", plan_no="YA-01", title="100%专项应急预案", parent_plan_id=None)
+    assert numbers(db, ps.PlanFilter(text="A_0")) == ["YA_01"]
+    assert numbers(db, ps.PlanFilter(text="100%")) == ["YA-01"]
+    assert numbers(db, ps.PlanFilter(text="%")) == ["YA-01"]
+
+
+# --- the recycle bin ---------------------------------------------------------------------------------
+
+
+def delete(db, plan_id: int) -> None:
+    with unit_of_work(db, TESTER) as uow:
+        ps.delete_plan(uow, plan_id, version_of(db, plan_id))
+
+
+def restore(db, plan_id: int, version: int | None = None) -> int:
+    with unit_of_work(db, TESTER) as uow:
+        return ps.restore_plan(uow, plan_id, version_of(db, plan_id) if version is None else version)
+
+
+def test_deleted_plans_are_listed_in_the_recycle_bin_and_restored(db) -> None:
+    from models.entities import AuditLog
+
+    ent = create_enterprise(db, 1)
+    pid = new_plan(db, ent)
+    delete(db, pid)
+    assert numbers(db) == [] and numbers(db, ps.PlanFilter(deleted=True)) == ["YA-2026-01"]
+    with db.read() as s:
+        (row,) = ps.plan_page(s, ps.PlanFilter(deleted=True), sort="deleted_at", descending=True)
+        assert ps.plan_count(s, ps.PlanFilter(deleted=True)) == 1
+    assert row.deleted_at is not None
+    stale = row.version - 1
+    with pytest.raises(ConflictError, match="已被他人修改"):
+        restore(db, pid, stale)
+    assert restore(db, pid, row.version) == row.version + 1
+    assert numbers(db) == ["YA-2026-01"] and numbers(db, ps.PlanFilter(deleted=True)) == []
+    with db.read() as s:
+        audit = s.scalars(select(AuditLog).where(AuditLog.entity == "plan", AuditLog.entity_id == pid,
+                                                 AuditLog.field == "deleted_at").order_by(AuditLog.id)).all()
+        assert ps.load_plan(s, pid)[0].plan_no == "YA-2026-01"
+    assert [a.actor for a in audit] == ["测试员", "测试员"] and audit[-1].after in (None, "null")
+    with pytest.raises(StateError, match="不在回收站中"):
+        restore(db, pid)
+
+
+def test_restore_waits_for_the_parent_plan_and_the_enterprise(db) -> None:
+    from models import enterprises
+
+    ent = create_enterprise(db, 1)
+    top = new_plan(db, ent)
+    child = new_plan(db, ent, kind="special", plan_no="ZX-01", title="火灾专项应急预案", parent_plan_id=top)
+    delete(db, child)
+    delete(db, top)
+    with pytest.raises(StateError, match="上级预案“YA-2026-01 生产安全事故综合应急预案”也在回收站中"):
+        restore(db, child)
+    restore(db, top)
+    restore(db, child)
+    assert numbers(db) == ["YA-2026-01", "ZX-01"]
+    delete(db, child)
+    with db.read() as s:
+        from models.entities import Enterprise
+
+        ent_version = s.get(Enterprise, ent).version
+    with unit_of_work(db, TESTER) as uow:
+        enterprises.delete(uow, ent, ent_version)
+    with pytest.raises(StateError, match="所属的企业“临江市测试1号化工有限公司”在回收站中"):
+        restore(db, child)
+
+
+def test_restore_refuses_a_number_a_live_plan_now_has(db) -> None:
+    """Numbers unique among live plans only (a partial index), so a restore can meet a clash."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    with db.engine.begin() as conn, \
+            Operations(MigrationContext.configure(conn)).batch_alter_table("plan") as batch:
+        batch.drop_constraint("uq_plan_enterprise_id_plan_no", type_="unique")
+    ent = create_enterprise(db, 1)
+    old = new_plan(db, ent)
+    delete(db, old)
+    new = new_plan(db, ent, plan_no="YA-2026-02", title="新综合应急预案")
+    with unit_of_work(db, TESTER) as uow:  # renumbered through the write path
+        uow.get_for_update(Plan, new, version_of(db, new)).plan_no = "YA-2026-01"
+        uow.session.flush()
+    with pytest.raises(ValidationError, match="本企业已有编号为“YA-2026-01”的预案“新综合应急预案”，不能恢复") as err:
+        restore(db, old)
+    assert err.value.errors[0].field == "plan_no"
+    assert numbers(db, ps.PlanFilter(deleted=True)) == ["YA-2026-01"]
+    other = create_enterprise(db, 2)  # the same number at another enterprise is no clash
+    with unit_of_work(db, TESTER) as uow:
+        uow.get_for_update(Plan, new, version_of(db, new)).enterprise_id = other
+        uow.session.flush()
+    restore(db, old)
+    assert numbers(db) == ["YA-2026-01", "YA-2026-01"]

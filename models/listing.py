@@ -1,0 +1,42 @@
+"""What the paged list queries share: ordering by a named sort key in SQL, and LIKE patterns.
+
+A list module names its sort keys once (``{"name": (Enterprise.name,), …}``); ``order_by_key``
+turns the key and direction the user chose (a header click) into ORDER BY terms and always ends
+with the row id, so the order is total and paging with OFFSET never repeats or skips a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Select
+
+SortColumns = Mapping[str, Sequence[Any]]
+"""Sort key → the column expressions it orders by, most significant first."""
+
+
+def order_by_key(query: Select[Any], columns: SortColumns, sort: str, descending: bool, id_column: Any, *,
+                 nulls_last: Collection[str] = ()) -> Select[Any]:
+    """``query`` ordered by the columns of ``sort`` (all reversed when ``descending``), then by id.
+
+    Keys named in ``nulls_last`` put rows without a value at the end in both directions (SQLite
+    and PostgreSQL disagree on where NULL sorts by default). An unknown key raises ValueError.
+    """
+    if sort not in columns:
+        raise ValueError(f"unknown sort key {sort!r}")
+    terms = []
+    for column in (*columns[sort], id_column):
+        term = column.desc() if descending else column.asc()
+        terms.append(term.nulls_last() if sort in nulls_last and column is not id_column else term)
+    return query.order_by(*terms)
+
+
+def escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped, backslash being the escape character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_pattern(word: str) -> str:
+    """A LIKE pattern matching values that contain ``word`` literally."""
+    return f"%{escape_like(word)}%"
