@@ -145,6 +145,16 @@ class Settings:
     def last_export_dir(self, value: str) -> None:
         self._set("exports/last_dir", value)
 
+    @property
+    def export_style(self) -> str:
+        """The house style offered for plan documents (``exports.styles`` key), the last one used."""
+        value = self._str("exports/style", "default")
+        return value if value in ("default", "gbt9704") else "default"
+
+    @export_style.setter
+    def export_style(self, value: str) -> None:
+        self._set("exports/style", value)
+
     # --- first start --------------------------------------------------------------------------------
 
     @property

@@ -57,6 +57,7 @@ from desktop.dialogs.plan_dialog import (
 )
 from desktop.exporting import ListExporter
 from desktop.pages.base import Page
+from desktop.plan_documents import PlanDocuments
 from desktop.settings import Settings
 from desktop.tables.plans import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
 from desktop.tables.sorting import HeaderSorting
@@ -132,6 +133,8 @@ class PlansPage(Page):
         self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出预案清单…"),
                                      unit=self.tr("个预案"))
         self.exporter.sig_finished.connect(self.sig_export_finished)
+        self.documents = PlanDocuments(db, runner, settings, self._actor, self)
+        self.documents.sig_status.connect(self.sig_status)
         self.last_import: WordImportRequest | None = None
         self.tree_enterprise_id: int | None = None
         self.deadline_warnings: tuple[str, ...] = ()
@@ -181,6 +184,12 @@ class PlansPage(Page):
         self.act_restore.setVisible(False)
         self.act_export = self._action(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
                                        self.tr("把当前筛选出的预案（按当前排序）导出为 Excel 工作簿"))
+        self.act_documents = self._action(self.tr("导出 Word/PDF…"), self.export_document, QKeySequence("Ctrl+Shift+E"),
+                                          self.tr("把所选预案导出为 Word 或 PDF 文档（先做打印前检查）"))
+        self.act_preview = self._action(self.tr("打印预览"), self.preview_document, QKeySequence.StandardKey.Print,
+                                        self.tr("显示所选预案的 PDF 页面，可在预览中打印"))
+        self.act_archive = self._action(self.tr("批量归档…"), self.archive_documents, None,
+                                        self.tr("按企业、监管部门、类型、状态或发布日期选择预案，批量导出 PDF 并生成清单"))
         self.act_refresh = self._action(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
         self.act_search = self._action(self.tr("搜索"), self._focus_search, QKeySequence.StandardKey.Find, "")
         self.act_tree = self._action(self.tr("预案体系"), lambda: None, None,
@@ -197,7 +206,8 @@ class PlansPage(Page):
         for group in ((self.act_new, self.act_import), (self.act_edit_info, self.act_edit_content),
                       (self.act_submit, self.act_return, self.act_publish, self.act_file, self.act_revise,
                        self.act_trigger, self.act_retire),
-                      (self.act_versions, self.act_delete, self.act_restore), (self.act_export,)):
+                      (self.act_versions, self.act_delete, self.act_restore),
+                      (self.act_documents, self.act_preview, self.act_archive, self.act_export)):
             for action in group:
                 self.toolbar.addAction(action)
             self.toolbar.addSeparator()
@@ -300,7 +310,7 @@ class PlansPage(Page):
         layout.addWidget(self.note_label)
 
         for action in (self.act_new, self.act_edit_content, self.act_delete, self.act_restore, self.act_export,
-                       self.act_refresh, self.act_search):
+                       self.act_refresh, self.act_search, self.act_documents, self.act_preview):
             self.addAction(action)
         self._update_actions()
 
@@ -433,7 +443,7 @@ class PlansPage(Page):
     def _on_trash_toggled(self, on: bool) -> None:
         for action in (self.act_new, self.act_import, self.act_edit_info, self.act_edit_content,
                        *self.lifecycle_actions.values(), self.act_trigger, self.act_versions, self.act_delete,
-                       self.act_tree):
+                       self.act_tree, self.act_documents, self.act_preview, self.act_archive):
             action.setVisible(not on)
         self.act_restore.setVisible(on)
         tidy_separators(self.toolbar)
@@ -535,6 +545,8 @@ class PlansPage(Page):
         self.act_versions.setEnabled(row is not None)
         self.act_compare.setEnabled(status in ps.EDITABLE_STATUSES)
         self.act_delete.setEnabled(row is not None)
+        self.act_documents.setEnabled(row is not None and not self.in_trash)
+        self.act_preview.setEnabled(row is not None and not self.in_trash)
 
     def build_context_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -553,6 +565,9 @@ class PlansPage(Page):
         menu.addSeparator()
         menu.addAction(self.act_versions)
         menu.addAction(self.act_compare)
+        menu.addSeparator()
+        menu.addAction(self.act_documents)
+        menu.addAction(self.act_preview)
         menu.addSeparator()
         menu.addAction(self.act_delete)
         menu.addAction(self.act_export)
@@ -812,6 +827,20 @@ class PlansPage(Page):
                                           progress=progress))
 
         return self.exporter.start(self.tr("回收站预案") if flt.deleted else self.tr("预案清单"), write)
+
+    # --- plan documents ------------------------------------------------------------------------------
+
+    def export_document(self) -> Task | None:
+        """导出 Word/PDF of the selected plan: pre-print check, choices, then the file(s)."""
+        row = self.current_row()
+        return self.documents.export(row.id) if row is not None else None
+
+    def preview_document(self) -> Task | None:
+        row = self.current_row()
+        return self.documents.preview(row.id) if row is not None else None
+
+    def archive_documents(self) -> Task | None:
+        return self.documents.archive(self.current_filter().enterprise_id)
 
     # --- Word import ---------------------------------------------------------------------------------
 
