@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Literal, NoReturn, TextIO
 
 from desktop import __version__
 from models.errors import DeskError
@@ -28,6 +28,8 @@ PROG = "emergency-desk"
 # (the window is shown before it is imported); tests/cli checks that the two agree.
 TEMPLATE_KINDS = {"comprehensive": "综合应急预案", "special": "专项应急预案", "onsite": "现场处置方案",
                   "card": "应急处置卡"}
+PLAN_STATUS_KEYS = ("draft", "reviewing", "published", "filed", "revising", "retired")  # models' PLAN_STATUSES
+STYLE_KEYS = ("default", "gbt9704")  # exports.styles.STYLE_KEYS
 
 
 
@@ -120,6 +122,30 @@ def build_parser() -> ChineseParser:
     cal_import = calsub.add_parser("import", help="录入或更正某一年的节假日安排（JSON，格式同内置文件）")
     cal_import.add_argument("file", metavar="文件", help="JSON 文件：year、source、holidays、workdays")
     calsub.add_parser("list", help="列出已有节假日安排的年份及来源")
+
+    exp = commands.add_parser("export", help="导出预案文档（Word、PDF）或批量归档")
+    expsub = exp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
+    exp_plan = expsub.add_parser("plan", help="把一份预案导出为 Word（.docx）或 PDF")
+    exp_plan.add_argument("plan_id", type=int, metavar="预案ID")
+    exp_plan.add_argument("--format", choices=["docx", "pdf"], help="默认按 --out 的扩展名")
+    exp_plan.add_argument("--out", metavar="文件", help="输出文件（.docx 或 .pdf；--check 时不需要）")
+    exp_plan.add_argument("--style", choices=list(STYLE_KEYS), default="default",
+                          help="版式：default 默认样式，gbt9704 GB/T 9704 样式")
+    exp_plan.add_argument("--version", type=int, metavar="版次", help="导出第几版（默认：已发布预案的最新版，否则草稿）")
+    exp_plan.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="附件中实时数据的截止日期（默认今天）")
+    exp_plan.add_argument("--check", action="store_true",
+                          help="只做打印前检查并列出问题，不导出（有问题时退出码为 1）")
+    exp_arc = expsub.add_parser("archive", help="按条件批量导出预案 PDF（可含 Word），附 manifest.csv/manifest.json")
+    exp_arc.add_argument("--out", required=True, metavar="文件夹|文件.zip", help="输出文件夹，或以 .zip 结尾的压缩包")
+    exp_arc.add_argument("--enterprise", type=int, metavar="企业ID")
+    exp_arc.add_argument("--department", metavar="监管部门", help="监管部门的名称或代码")
+    exp_arc.add_argument("--kind", choices=list(TEMPLATE_KINDS), help="预案类型")
+    exp_arc.add_argument("--status", choices=list(PLAN_STATUS_KEYS), help="预案状态")
+    exp_arc.add_argument("--from", dest="published_from", type=_iso_date, metavar="YYYY-MM-DD", help="发布日期起")
+    exp_arc.add_argument("--to", dest="published_to", type=_iso_date, metavar="YYYY-MM-DD", help="发布日期止")
+    exp_arc.add_argument("--docx", action="store_true", help="同时导出 Word 文档")
+    exp_arc.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
+    exp_arc.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="附件中实时数据的截止日期（默认今天）")
 
     tpl = commands.add_parser("template", help="预案模板（管理员可修改）")
     tplsub = tpl.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -340,6 +366,73 @@ def cmd_calendar(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_export(args: argparse.Namespace, io: Output) -> int:
+    from datetime import datetime
+    from pathlib import Path
+
+    from models.actors import os_actor
+
+    as_of = args.as_of or date.today()  # the user's "now" enters here, never inside a rule
+    db = _open(args)
+    try:
+        if args.what == "plan":
+            from exports.plan_export import export_plan, load_print_document
+            from plans.preprint import preprint_check
+
+            out = Path(args.out or "")
+            fmt = args.format or out.suffix.lower().lstrip(".")
+            if not args.out and not args.check:
+                raise DeskError("请用 --out 指定输出文件")
+            if fmt not in ("docx", "pdf") and not args.check:
+                raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 --format docx 或 --format pdf")
+            version_id = _version_id(db, args.plan_id, args.version) if args.version else None
+            report = preprint_check(load_print_document(db, args.plan_id, as_of=as_of, version_id=version_id))
+            if args.check:
+                for finding in report.findings:
+                    print(f"{finding.severity.label}：{finding.message}", file=io.out)
+                print(report.summary(), file=io.out)
+                return 0 if report.clean else 1
+            if not report.clean:
+                print(f"{report.summary()}（用 --check 列出各项）", file=io.err)
+            result = export_plan(db, args.plan_id, fmt, out, as_of=as_of, style_key=args.style,
+                                 version_id=version_id)
+            pages = f"，{result.pages} 页" if result.pages else ""
+            print(f"已导出 {out}（{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
+            for line in result.fonts:
+                print(f"字体：{line}", file=io.out)
+            for line in result.warnings:
+                print(f"警告：{line}", file=io.err)
+            return 0
+        from exports.archive import ArchiveFilter, export_archive
+
+        flt = ArchiveFilter(enterprise_id=args.enterprise, department=args.department, kind=args.kind,
+                            status=args.status, published_from=args.published_from, published_to=args.published_to)
+        out = Path(args.out)
+        is_zip = out.suffix.lower() == ".zip"
+        formats: tuple[Literal["pdf", "docx"], ...] = ("pdf", "docx") if args.docx else ("pdf",)
+        result = export_archive(db, flt, out.parent if is_zip else out, as_of=as_of, exported_at=datetime.now(),
+                                exported_by=os_actor().name, formats=formats, style_key=args.style,
+                                zip_path=out if is_zip else None)
+        print(result.summary(), file=io.out)
+        for line in result.warnings:
+            print(f"警告：{line}", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def _version_id(db: Database, plan_id: int, number: int) -> int:
+    from models import plan_service as ps
+
+    with db.read() as session:
+        versions = ps.versions(session, plan_id)
+    for v in versions:
+        if v.number == number:
+            return v.id
+    have = "、".join(str(v.number) for v in versions) or "无"
+    raise DeskError(f"预案 {plan_id} 没有第 {number} 版（已发布的版次：{have}）")
+
+
 def cmd_template(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
@@ -406,7 +499,7 @@ def cmd_import(args: argparse.Namespace, io: Output) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
-    "import": cmd_import, "template": cmd_template,
+    "import": cmd_import, "template": cmd_template, "export": cmd_export,
 }
 
 

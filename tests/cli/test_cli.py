@@ -226,3 +226,44 @@ def test_template_export_edit_import_list_and_reset(sqlite_db, tmp_path: Path, c
     assert code == 1 and err.count("\n") == 1 and "有误" in err
     code, _, err = run(capsys, "--db", db_arg(sqlite_db), "template", "export", "plan9", "--out", str(path))
     assert code == 2 and "plan9" in err
+
+
+def test_export_plan_and_archive(sqlite_db, tmp_path: Path, capsys) -> None:
+    from pypdf import PdfReader
+
+    from tests.exports.samples import add_kitchen_sink, fill_demo
+
+    fill_demo(sqlite_db, count=1)
+    plan_id = add_kitchen_sink(sqlite_db)
+    db = db_arg(sqlite_db)
+    pdf = tmp_path / "预案.pdf"
+    code, out, err = run(capsys, "--db", db, "export", "plan", str(plan_id), "--out", str(pdf), "--style", "gbt9704",
+                         "--as-of", "2026-11-29")
+    assert code == 0, err
+    assert f"已导出 {pdf}（PDF，" in out and "字体：仿宋：" in out
+    assert len(PdfReader(pdf).pages) > 5
+    docx = tmp_path / "预案.docx"
+    code, out, err = run(capsys, "--db", db, "export", "plan", str(plan_id), "--out", str(docx))
+    assert code == 0 and docx.stat().st_size > 10_000 and "（Word）" in out, err
+    code, _, err = run(capsys, "--db", db, "export", "plan", str(plan_id), "--out", str(tmp_path / "x.txt"))
+    assert code == 1 and err.count("\n") == 1 and "--format" in err
+    code, _, err = run(capsys, "--db", db, "export", "plan", "99999", "--out", str(pdf))
+    assert code == 1 and err.count("\n") == 1 and "99999" in err
+    code, _, err = run(capsys, "--db", db, "export", "plan", str(plan_id), "--version", "7", "--out", str(pdf))
+    assert code == 1 and "没有第 7 版（已发布的版次：1）" in err
+    code, _, err = run(capsys, "--db", db, "export", "plan", str(plan_id), "--out", str(tmp_path / "无此目录" / "a.pdf"))
+    assert code == 1 and err.count("\n") == 2 and "文件夹不存在" in err and "用 --check 列出各项" in err
+    code, out, _ = run(capsys, "--db", db, "export", "plan", str(plan_id), "--check")
+    assert code == 1 and "必须处理：必备章节“2 应急组织机构及职责”仍只有模板提示文字" in out
+    code, _, err = run(capsys, "--db", db, "export", "plan", str(plan_id))
+    assert code == 1 and "请用 --out 指定输出文件" in err
+    archive = tmp_path / "归档"
+    code, out, err = run(capsys, "--db", db, "export", "archive", "--out", str(archive), "--status", "published")
+    assert code == 0 and "已归档" in out, err
+    assert json.loads((archive / "manifest.json").read_text(encoding="utf-8"))["count"] >= 1
+    code, out, _ = run(capsys, "--db", db, "export", "archive", "--out", str(archive), "--status", "published")
+    assert "新写入 0 个" in out
+    code, _, err = run(capsys, "--db", db, "export", "archive", "--out", str(archive), "--department", "不存在")
+    assert code == 1 and "监管部门" in err
+    code, out, err = run(capsys, "--db", db, "export", "archive", "--out", str(tmp_path / "a.zip"), "--docx")
+    assert code == 0 and (tmp_path / "a.zip").exists(), err
