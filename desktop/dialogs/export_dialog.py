@@ -2,8 +2,8 @@
 
 ``ExportDialog`` shows the pre-print check of one plan (missing cover data, unwritten required
 sections, missing approval, expired items in live annexes) and lets the user choose the format and
-house style; with findings the main button reads 导出草稿 — exporting is still possible, and an
-unpublished plan is watermarked anyway. ``ArchiveDialog`` chooses the plans of a batch archive
+house style; with findings exporting is still possible (仍然导出), and an unpublished plan is
+watermarked anyway (导出草稿). ``ArchiveDialog`` chooses the plans of a batch archive
 (enterprise, department, kind, status, publish-date range), the output folder or .zip, Word copies
 and the style.
 """
@@ -86,7 +86,10 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("格式"), formats)
         form.addRow(self.tr("版式"), self.style)
         buttons = QDialogButtonBox(self)
-        label = self.tr("导出草稿…") if report.findings else self.tr("导出…")
+        if report.watermark == "草稿":
+            label = self.tr("导出草稿…")
+        else:
+            label = self.tr("仍然导出…") if report.findings else self.tr("导出…")
         self.export_button = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
         cancel = buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
