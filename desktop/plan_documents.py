@@ -116,7 +116,7 @@ class PlanDocuments(QObject):
         self._write(doc, targets, choice.style)
 
     def _write(self, doc: PrintDocument, targets: list[Path], style_key: str) -> Task:
-        def work(progress: Progress) -> list[Path]:
+        def work(progress: Progress) -> tuple[list[Path], list[str]]:
             from exports.files import write_atomically
             from exports.plan_export import render_plan
             from exports.styles import load_style
@@ -124,15 +124,17 @@ class PlanDocuments(QObject):
             style = load_style(style_key)
             toc: dict[str, int] | None = None
             rendered = []
+            fonts: list[str] = []
             for n, target in enumerate(targets):
                 progress.report(n, len(targets), _tr("正在生成 {0}…").format(target.name))
                 fmt: Format = "pdf" if target.suffix == ".pdf" else "docx"
                 out = render_plan(doc, fmt, style=style, toc_pages=toc, cancel=lambda: progress.cancelled)
                 toc = toc or out.result.toc or None
+                fonts = fonts or out.result.fonts
                 rendered.append((target, out.data))
             for target, data in rendered:  # written only when every format rendered
                 write_atomically(target, data)
-            return targets
+            return targets, fonts
 
         task = self._runner.run(work, label=_tr("正在导出预案文档…"), title=_tr("导出预案文档"))
         task.sig_finished.connect(self._exported)
@@ -140,11 +142,15 @@ class PlanDocuments(QObject):
         self.task = task
         return task
 
-    def _exported(self, paths: list[Path]) -> None:
+    def _exported(self, outcome: tuple[list[Path], list[str]]) -> None:
+        paths, fonts = outcome
         names = "\n".join(str(p) for p in paths)
         self.sig_status.emit(_tr("已导出：{0}").format("；".join(p.name for p in paths)))
         self.sig_done.emit(paths)
-        choice = messages.choose(self._parent, _tr("导出完成"), _tr("已导出到：\n{0}").format(names),
+        text = _tr("已导出到：\n{0}").format(names)
+        if fonts:
+            text += "\n\n" + _tr("使用的字体：\n{0}").format("\n".join(fonts))
+        choice = messages.choose(self._parent, _tr("导出完成"), text,
                                  [_tr("确定"), _tr("打开文件"), _tr("打开所在文件夹")])
         if choice == 1:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths[0])))
