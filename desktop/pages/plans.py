@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -206,11 +207,22 @@ class PlansPage(Page):
         for group in ((self.act_new, self.act_import), (self.act_edit_info, self.act_edit_content),
                       (self.act_submit, self.act_return, self.act_publish, self.act_file, self.act_revise,
                        self.act_trigger, self.act_retire),
-                      (self.act_versions, self.act_delete, self.act_restore),
-                      (self.act_documents, self.act_preview, self.act_archive, self.act_export)):
+                      (self.act_versions, self.act_delete, self.act_restore)):
             for action in group:
                 self.toolbar.addAction(action)
             self.toolbar.addSeparator()
+        self.documents_menu = QMenu(self.tr("导出与打印"), self)
+        for action in (self.act_documents, self.act_preview, self.act_archive):
+            self.documents_menu.addAction(action)
+        self.documents_menu.addSeparator()
+        self.documents_menu.addAction(self.act_export)
+        self.documents_button = QToolButton(self)
+        self.documents_button.setText(self.tr("导出与打印"))
+        self.documents_button.setToolTip(self.tr("导出 Word/PDF、打印预览、批量归档、导出Excel"))
+        self.documents_button.setMenu(self.documents_menu)
+        self.documents_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(self.documents_button)
+        self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_tree)
         tidy_separators(self.toolbar)
         self.trash_button = add_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的预案，可以恢复"))
