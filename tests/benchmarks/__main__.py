@@ -17,6 +17,9 @@
   (``emergency-desk --db city.sqlite`` with ``EMERGENCY_DESK_QUIT_WHEN_SHOWN=1``), against a bare
   PySide6 window (``bare_window.py``), run alternately, median of N; goal ≤ 1.5×. The same runs give
   the resident memory when shown (goal ≤ 250 MB), next to the bare window's.
+- ``documents``: plan documents — a ≈ 200-page plan to PDF against bare reportlab (≤ 1.3×) and
+  against LibreOffice converting our .docx (≥ 10× faster; skipped without LibreOffice), to DOCX
+  (≤ 1 s), and archive throughput; see ``tests/benchmarks/documents.py``. Needs no city database.
 
 The city database is generated once and cached in ``.bench/`` keyed by the schema head, the seed and
 a digest of the demo generator (``models/demo.py``, ``plans/demo.py``, ``plans/demo_content.py``;
@@ -44,6 +47,8 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
+from tests.benchmarks.results import Result
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / ".bench"
 VENV_BIN = Path(sys.executable).parent
@@ -56,24 +61,6 @@ SEARCH_GOAL_MS = 100.0
 STARTUP_GOAL_RATIO = 1.5
 RSS_GOAL_MB = 250.0
 TIMEOUT_S = 120.0
-
-
-@dataclass
-class Result:
-    name: str
-    value: float | None
-    unit: str
-    floor: float | None = None
-    floor_name: str = ""
-    goal: str = ""
-    ok: bool | None = None
-    note: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        if self.value is None or not self.floor:
-            return None
-        return self.value / self.floor
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -470,6 +457,8 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
     if unit == "s":
         return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    if value < 100:
+        return f"{value:.1f} {unit}"
     return f"{value:.0f} {unit}"
 
 
@@ -516,8 +505,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,export,startup",
-                        help="comma-separated: demo,list,search,export,startup")
+    parser.add_argument("--only", default="demo,list,search,export,startup,documents",
+                        help="comma-separated: demo,list,search,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -529,9 +518,11 @@ def main(argv: list[str] | None = None) -> int:
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
-    results, city = bench_demo(args.seed, args.fresh)  # always: it provides the city database
-    if "demo" not in only:
-        results = []
+    results: list[Result] = []
+    if only & {"demo", "list", "search", "export", "startup"}:  # they need the city database
+        results, city = bench_demo(args.seed, args.fresh)
+        if "demo" not in only:
+            results = []
     if "list" in only:
         results += bench_list(city, args.runs * 4)
     if "search" in only:
@@ -540,6 +531,10 @@ def main(argv: list[str] | None = None) -> int:
         results += bench_export(city)
     if "startup" in only:
         results += bench_startup(city, args.runs)
+    if "documents" in only:
+        from tests.benchmarks.documents import bench_documents
+
+        results += bench_documents(max(3, args.runs // 2 + 1))
     print_table(results, args.markdown)
     return 1 if any(r.ok is False for r in results) else 0
 
