@@ -32,12 +32,16 @@ class Entity:
 
     ``__label__`` is the Chinese name used in messages; ``__field_labels__`` names the fields
     for validation messages and the audit view. ``__immutable__`` rows (published plan versions)
-    are refused by the unit of work once stored.
+    are refused by the unit of work once stored. ``__audit_digest__`` names the fields the audit
+    trail records by size and SHA-256 (``models.audit.digest``) instead of in full: bulky values
+    that are derived from audited fields or kept unchanged in their own row, so the trail still
+    shows every change and can still prove a stored value (``models.audit.matches``).
     """
 
     __label__: ClassVar[str] = "记录"
     __immutable__: ClassVar[bool] = False  # True: rows are written once and never changed
     __field_labels__: ClassVar[dict[str, str]] = {}
+    __audit_digest__: ClassVar[frozenset[str]] = frozenset()  # fields audited by digest, not value
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

@@ -104,6 +104,8 @@ class PlanSection(Entity, Base):
 
     __tablename__ = "plan_section"
     __label__ = "章节"
+    # The search text is derived from ``blocks`` (audited in full): the trail keeps its digest.
+    __audit_digest__ = frozenset({"search_text"})
     __field_labels__ = {"plan_id": "预案", "parent_id": "上级章节", "position": "顺序", "key": "章节标识",
                         "title": "标题", "required": "必备章节", "template_key": "模板章节",
                         "blocks": "内容", "search_text": "检索文本", "deleted_at": "删除时间"}
@@ -129,6 +131,7 @@ class PlanImage(Entity, Base):
 
     __tablename__ = "plan_image"
     __label__ = "图片"
+    __audit_digest__ = frozenset({"data"})
     __field_labels__ = {"plan_id": "预案", "sha256": "内容摘要", "mime": "类型", "data": "图片数据"}
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
@@ -148,6 +151,9 @@ class PlanVersion(Entity, Base):
     __tablename__ = "plan_version"
     __label__ = "已发布的预案版本"
     __immutable__ = True
+    # A frozen copy of the plan's sections and record fields (each audited as it was edited), kept
+    # unchanged in this row: the trail keeps their digests, which prove the row was not altered.
+    __audit_digest__ = frozenset({"content", "meta"})
     __field_labels__ = {"plan_id": "预案", "number": "版次", "version_label": "版本号",
                         "publish_date": "发布日期", "reason": "修订原因", "reason_text": "修订说明",
                         "content": "内容", "meta": "元数据", "template_key": "模板",
@@ -177,6 +183,7 @@ class PlanAttachment(Entity, Base):
 
     __tablename__ = "plan_attachment"
     __label__ = "预案附件"
+    __audit_digest__ = frozenset({"data"})
     __field_labels__ = {"plan_id": "预案", "kind": "附件类型", "filename": "文件名", "mime": "文件类型",
                         "size": "大小", "sha256": "内容摘要", "data": "文件内容", "deleted_at": "删除时间",
                         "deleted_by": "删除人"}

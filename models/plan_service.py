@@ -188,39 +188,79 @@ def save_sections(uow: UnitOfWork, plan_id: int, sections: list[SectionInput], e
 
 
 def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -> bool:
+    """Make the plan's live sections equal ``sections`` (by key); True when anything changed.
+
+    New sections get their ids up front (``_new_section_ids``), so a whole tree goes in with one
+    flush instead of one per section (children carry their parent's id); the search index is
+    rewritten for the sections whose text changed, in the same transaction.
+    """
     keys = [s.key for s in sections]
     if len(set(keys)) != len(keys):
         raise ValueError("section keys must be unique within a plan")
-    existing = {s.key: s for s in uow.session.scalars(
-        select(PlanSection).where(PlanSection.plan_id == plan.id, PlanSection.deleted_at.is_(None)))}
-    rows: dict[str, PlanSection] = {}
-    changed = False
+    seen: set[str] = set()
     for item in sections:
-        parent = rows.get(item.parent_key) if item.parent_key else None
-        if item.parent_key and parent is None:
+        if item.parent_key and item.parent_key not in seen:
             raise ValueError(f"section {item.key!r} comes before its parent {item.parent_key!r}")
+        seen.add(item.key)
+    session = uow.session
+    existing = {s.key: s for s in session.scalars(
+        select(PlanSection).where(PlanSection.plan_id == plan.id, PlanSection.deleted_at.is_(None)))}
+    fresh = [item for item in sections if item.key not in existing]
+    ids = {key: row.id for key, row in existing.items()}
+    ids.update(zip((item.key for item in fresh), _new_section_ids(session, len(fresh)), strict=True))
+    added: list[PlanSection] = []
+    reindex: list[PlanSection] = []
+    updates: list[tuple[PlanSection, dict[str, Any]]] = []
+    for item in sections:
         values = {"title": item.title, "position": item.position, "required": item.required,
                   "template_key": item.template_key, "blocks": item.blocks, "search_text": item.search_text,
-                  "parent_id": parent.id if parent else None}
+                  "parent_id": ids[item.parent_key] if item.parent_key else None}
         row = existing.pop(item.key, None)
         if row is None:
-            row = PlanSection(plan_id=plan.id, key=item.key, **values)
+            row = PlanSection(id=ids[item.key], plan_id=plan.id, key=item.key, **values)
             uow.add(row)
-            changed = True
-        else:
-            for name, value in values.items():
-                if getattr(row, name) != value:
-                    setattr(row, name, value)
-                    changed = True
-        uow.session.flush()  # children need the parent's id
-        rows[item.key] = row
+            added.append(row)
+            continue
+        changes = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if changes:
+            updates.append((row, changes))
+            if "title" in changes or "search_text" in changes:
+                reindex.append(row)
+    if fresh and updates:
+        session.flush()  # the new sections first: an existing one may move under one of them
+    for row, changes in updates:
+        for name, value in changes.items():
+            setattr(row, name, value)
     for row in existing.values():
         uow.soft_delete(row)
-        changed = True
-    if changed:  # keep the search index in step, in this same transaction
-        search.index_sections(uow.session, [(r.id, f"{r.title}\n{r.search_text}") for r in rows.values()]
+    changed = bool(fresh or updates or existing)
+    if changed:
+        session.flush()
+        # Keep the search index in step, in this same transaction.
+        search.index_sections(session, [(r.id, f"{r.title}\n{r.search_text}") for r in added], new=True)
+        search.index_sections(session, [(r.id, f"{r.title}\n{r.search_text}") for r in reindex]
                               + [(r.id, None) for r in existing.values()])
     return changed
+
+
+def _new_section_ids(session: Session, n: int) -> list[int]:
+    """Ids for ``n`` new sections, ascending, taken before they are inserted.
+
+    PostgreSQL: drawn from the column's sequence. SQLite: the next ids after the largest, as SQLite
+    itself would give them (the unit of work is the only writer, ``BEGIN IMMEDIATE``).
+    """
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name != "sqlite":
+        return sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence('plan_section', 'id'))"
+                                           " FROM generate_series(1, :n)"), {"n": n}))
+    if any(isinstance(obj, PlanSection) and obj.id is None for obj in session.new):
+        session.flush()  # sections added but not yet stored would take the same ids
+    top = session.connection().scalar(_MAX_SECTION_ID) or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+_MAX_SECTION_ID = select(func.max(PlanSection.id))
 
 
 def add_image(uow: UnitOfWork, plan_id: int, data: bytes, mime: str) -> str:

@@ -55,23 +55,30 @@ def highlight_terms(query: str) -> list[str]:
     return [run for word in query.split() for run in _runs(word)]
 
 
-def index_sections(session: Session, items: Iterable[tuple[int, str | None]]) -> None:
-    """Put (section id, text) into the index; ``None`` text removes the section from it."""
+_SQL = {
+    "sqlite": (text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"),
+               text(f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (:id, :grams)")),
+    "postgresql": (text(f"DELETE FROM {PG_TABLE} WHERE section_id = :id"),
+                   text(f"INSERT INTO {PG_TABLE} (section_id, grams) VALUES (:id, to_tsvector('simple', :grams))")),
+}
+
+
+def index_sections(session: Session, items: Iterable[tuple[int, str | None]], *, new: bool = False) -> None:
+    """Put (section id, text) into the index; ``None`` text removes the section from it.
+
+    ``new``: the sections were just inserted (ids never used before), so there is nothing to
+    replace and the rows are only added. One statement per kind of change, all rows at once.
+    """
     items = list(items)
     if not items:
         return
-    dialect = session.get_bind().dialect.name
-    ids = [{"id": sid} for sid, _ in items]
+    conn = session.connection()
+    delete, insert = _SQL["sqlite" if conn.dialect.name == "sqlite" else "postgresql"]
+    if not new:
+        conn.execute(delete, [{"id": sid} for sid, _ in items])
     rows = [{"id": sid, "grams": grams(value)} for sid, value in items if value is not None]
-    if dialect == "sqlite":
-        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), ids)
-        if rows:
-            session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (:id, :grams)"), rows)
-    else:
-        session.execute(text(f"DELETE FROM {PG_TABLE} WHERE section_id = :id"), ids)
-        if rows:
-            session.execute(text(f"INSERT INTO {PG_TABLE} (section_id, grams) "
-                                 "VALUES (:id, to_tsvector('simple', :grams))"), rows)
+    if rows:
+        conn.execute(insert, rows)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ chain), checks the actor's permission for each command, stamps created/updated a
 SQLAlchemy bump ``version`` (``version_id_col``), refuses stale saves with ``ConflictError``,
 writes one hash-chained audit row per changed field, and commits or rolls back as a whole.
 A session without a unit of work cannot flush changes at all.
+
+A field named in its entity's ``__audit_digest__`` (bulky values derived from audited fields or
+frozen in their own row: a section's search text, a published version's content) is recorded by
+its size and SHA-256 (``models.audit.digest``) instead of in full. Audit rows are chained as each
+flush happens and inserted in batches, the last ones just before the commit.
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ class UnitOfWork:
     now: datetime = field(default_factory=utc_now)
     allow_purge: bool = False
     last_hash: str = audit.GENESIS
+    # Audit rows chained but not yet inserted: written in batches and before the commit.
+    pending_audit: list[dict[str, Any]] = field(default_factory=list)
+    chain: audit.Chain = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.chain = audit.Chain(self.now, self.actor.name)
 
     def require(self, command: Command) -> None:
         if not self.policy.allows(self.actor, command):
@@ -169,36 +180,80 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         raise RuntimeError("记录只能移入回收站（软删除），彻底删除需要管理员清理")
 
 
+AUDIT_BATCH = 5000  # audit rows held before they are inserted (the rest go in before the commit)
+_AUDIT_INSERT = insert(AuditLog.__table__)
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _ctx: Any) -> None:
     uow = session.info.get("uow")
     if uow is None:
         return
-    rows: list[dict[str, Any]] = []
+    rows = uow.pending_audit
     for obj in session.new:
         if isinstance(obj, Entity):
-            rows.extend(_field_rows(uow, obj, "insert"))
+            _insert_rows(uow, obj, rows)
     for obj in session.dirty:
         if isinstance(obj, Entity):
-            rows.extend(_field_rows(uow, obj, "update"))
+            _update_rows(uow, obj, rows)
     for obj in session.deleted:
         if isinstance(obj, Entity):
             rows.append(_row(uow, obj, "purge", "*", audit.encode({"id": obj.id}), None))
-    if rows:
-        session.connection().execute(insert(AuditLog.__table__), rows)
+    if len(rows) >= AUDIT_BATCH:
+        _write_audit(session, uow)
 
 
-def _field_rows(uow: UnitOfWork, obj: Entity, action: str) -> list[dict[str, Any]]:
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    uow = session.info.get("uow")
+    if uow is None:
+        return
+    session.flush()  # every change's audit rows are chained before the last ones are written
+    _write_audit(session, uow)
+
+
+def _write_audit(session: Session, uow: UnitOfWork) -> None:
+    if uow.pending_audit:
+        session.connection().execute(_AUDIT_INSERT, uow.pending_audit)
+        uow.pending_audit = []
+
+
+# Per entity class: (field, audited by digest) for every audited column, in mapper order.
+_AUDITED: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def audited_fields(cls: type[Entity]) -> tuple[tuple[str, bool], ...]:
+    """The fields of ``cls`` the trail records, each with whether it records only the digest."""
+    fields = _AUDITED.get(cls)
+    if fields is None:
+        digest = cls.__audit_digest__
+        columns = [a.key for a in inspect(cls).column_attrs if a.key not in BOOKKEEPING]
+        unknown = digest - set(columns)
+        if unknown:
+            raise TypeError(f"{cls.__name__}.__audit_digest__ names no audited column: {sorted(unknown)}")
+        fields = _AUDITED[cls] = tuple((key, key in digest) for key in columns)
+    return fields
+
+
+def _encode(value: Any, by_digest: bool) -> str | None:
+    return audit.encode_digest(value) if by_digest else audit.encode(value)
+
+
+def _insert_rows(uow: UnitOfWork, obj: Entity, rows: list[dict[str, Any]]) -> None:
+    stored = inspect(obj).dict
+    for key, by_digest in audited_fields(type(obj)):
+        value = stored[key] if key in stored else getattr(obj, key)
+        if value is not None:
+            rows.append(_row(uow, obj, "insert", key, None, _encode(value, by_digest)))
+
+
+def _update_rows(uow: UnitOfWork, obj: Entity, rows: list[dict[str, Any]]) -> None:
     state = inspect(obj)
-    rows = []
-    for attr in state.mapper.column_attrs:
-        key = attr.key
-        if key in BOOKKEEPING:
-            continue
-        if action == "insert":
-            value = getattr(obj, key)
-            if value is not None:
-                rows.append(_row(uow, obj, "insert", key, None, audit.encode(value)))
+    changed = state.committed_state  # the attributes set since the last flush (with their old values)
+    if not changed:
+        return
+    for key, by_digest in audited_fields(type(obj)):
+        if key not in changed:
             continue
         hist = state.attrs[key].history
         if hist.has_changes():
@@ -209,23 +264,14 @@ def _field_rows(uow: UnitOfWork, obj: Entity, action: str) -> list[dict[str, Any
             kind = "update"
             if key == "deleted_at":
                 kind = "delete" if after is not None else "restore"
-            rows.append(_row(uow, obj, kind, key, audit.encode(before), audit.encode(after)))
-    return rows
+            rows.append(_row(uow, obj, kind, key, _encode(before, by_digest), _encode(after, by_digest)))
 
 
 def _row(uow: UnitOfWork, obj: Base, action: str, field_name: str,
          before: str | None, after: str | None) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "at": uow.now,
-        "actor": uow.actor.name,
-        "action": action,
-        "entity": obj.__tablename__,
-        "entity_id": obj.id,  # type: ignore[attr-defined]
-        "field": field_name,
-        "before": before,
-        "after": after,
-        "prev_hash": uow.last_hash,
-    }
-    row["hash"] = audit.row_hash(row)
-    uow.last_hash = row["hash"]
-    return row
+    entity, entity_id = obj.__tablename__, obj.id  # type: ignore[attr-defined]
+    prev = uow.last_hash
+    uow.last_hash = uow.chain.link(prev, action, entity, entity_id, field_name, before, after)
+    return {"at": uow.now, "actor": uow.actor.name, "action": action, "entity": entity,
+            "entity_id": entity_id, "field": field_name, "before": before, "after": after,
+            "prev_hash": prev, "hash": uow.last_hash}

@@ -9,6 +9,10 @@ enterprises:
   ``LJHT-YA-2024-01``, compiled by the enterprise, approved by its 主要负责人;
 - 专项应急预案 for its industry's main accident types and 现场处置方案 for key places, hung under the
   综合 plan (``parent_plan_id``);
+- 应急处置卡 for the key posts of units with enough risk (a hazardous-chemicals tank farm or store,
+  有限空间 work, the 配电室, a furnace, a dam…; ``plans.demo_content.CARD_POSTS``), also hung under
+  the 综合 plan (the plan model lets only the 综合 plan head the system) and written for the post:
+  its people, signs, steps in order, cautions and phone numbers;
 - a lifecycle for each: drafts, plans under review, published ones (some with the filing overdue),
   filed ones (on time and late), old ones whose three-yearly evaluation is overdue (high-risk
   units), plans with a recorded revision trigger, plans under revision, retired ones, and plans
@@ -50,6 +54,8 @@ from plans.demo_content import (
     PlanSpec,
     Unit,
     build_document,
+    card_posts,
+    card_spec,
     family_for,
 )
 from plans.document import Document, flatten
@@ -295,6 +301,22 @@ def plan_specs(rng: random.Random, unit: Unit, risk: str) -> list[PlanSpec]:
             place = hazards[0]
         out.append(PlanSpec("onsite", accident, place))
     return out
+
+
+# 应急处置卡 per enterprise by risk level: (fewest, most, chance of having any).
+CARDS_BY_RISK: dict[str, tuple[int, int, float]] = {
+    "major": (2, 3, 1.0), "larger": (1, 2, 1.0), "general": (1, 1, 0.6), "low": (1, 1, 0.3)}
+
+
+def card_specs(rng: random.Random, unit: Unit, risk: str, parent_title: str = "") -> list[PlanSpec]:
+    """The 应急处置卡 an enterprise keeps: its family's first key post and some of the others."""
+    posts = card_posts(unit)
+    low, high, chance = CARDS_BY_RISK.get(risk, CARDS_BY_RISK["low"])
+    if not posts or rng.random() >= chance:
+        return []
+    n = min(len(posts), rng.randint(low, high))
+    others = sorted(rng.sample(range(1, len(posts)), n - 1))
+    return [card_spec(*posts[i], parent_title) for i in (0, *others)]
 
 
 # --- the step -------------------------------------------------------------------------------------------
@@ -575,6 +597,10 @@ def _write_enterprise(w: _Enterprise, story_name: str, rng: random.Random, *, re
         places = [(p, a) for p, a in w.unit.family.onsites if p not in used] or list(w.unit.family.onsites)
         place, accident = rng.choice(places)
         w.retire_old(PlanSpec("onsite", accident, f"原{place}", parent_title), main_id, f"{seed}:retired")
+    # The cards draw from their own stream, so adding them left every other plan as it was.
+    card_rng = w.ctx.demo.rng(f"{STEP_NAME}:cards:{w.ent.name}")
+    for i, spec in enumerate(card_specs(card_rng, w.unit, w.ent.risk_code, parent_title)):
+        w.run(spec, _child_story(card_rng, story, d), main_id, f"{seed}:card{i}")
 
 
 def _register(steps: list[DemoStep], make: Callable[[], DemoStep]) -> None:
@@ -584,5 +610,5 @@ def _register(steps: list[DemoStep], make: Callable[[], DemoStep]) -> None:
 
 _register(base.STEPS, plans_step)
 
-__all__ = ["ACCIDENTS", "DEFAULT_AS_OF", "STEP_NAME", "abbreviation", "choose_story", "initial", "plan_specs",
-           "plans_step"]
+__all__ = ["ACCIDENTS", "DEFAULT_AS_OF", "STEP_NAME", "abbreviation", "card_specs", "choose_story", "initial",
+           "plan_specs", "plans_step"]

@@ -9,6 +9,12 @@ the enterprise, the plan and the section, so plans of the same industry do not r
 the same seed always gives the same text. ``variant`` (0 = first version) changes only the
 sections a revision would change (basis, organisation, supplies, …), so versions differ where a
 real revision would.
+
+应急处置卡 are written for the key posts of each industry (``CARD_POSTS``: a tank farm's operator,
+a chemicals store's keeper, the 有限空间 watchman, the 配电室 electrician, a furnace hand…): the
+post's people and shift, the accident's signs, the steps in order (report first, then what the
+post does, first aid, cordon and muster, hand-over), cautions with the post's equipment, and the
+phone numbers it needs.
 """
 
 from __future__ import annotations
@@ -753,12 +759,14 @@ class Unit:
 
 @dataclass(frozen=True)
 class PlanSpec:
-    """Which plan to write: its kind and, for 专项/现场处置, the accident and place."""
+    """Which plan to write: its kind and, for 专项/现场处置/处置卡, the accident, place and post."""
 
-    kind: str  # comprehensive / special / onsite
+    kind: str  # comprehensive / special / onsite / card
     accident: str | None = None
     place: str = ""
     parent_title: str = ""
+    post: str = ""  # 应急处置卡: the post's name (岗位)
+    post_key: str = ""  # 应急处置卡: ``Post.key``
 
     def facts(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -767,7 +775,312 @@ class PlanSpec:
             out["事故类型"] = acc.special if self.kind == "special" else acc.onsite
         if self.place:
             out["场所"] = self.place
+        if self.post:
+            out["岗位"] = self.post
         return out
+
+
+# --- key posts (应急处置卡) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    """A key post that carries an 应急处置卡: who, where, the accident, and what the post does first.
+
+    ``name`` and ``actions`` may use ``{place}`` (the post's place: a major hazard source of the
+    unit when one ``match``es, else ``place``) and ``{district}``.
+    """
+
+    key: str
+    name: str  # 岗位, e.g. "{place}操作工"
+    place: str
+    accident: str
+    actions: tuple[str, ...]  # in order, one sentence each, after the report
+    cautions: tuple[str, ...] = ()
+    match: tuple[str, ...] = ()  # hazard-source name parts that locate the post
+    rescue: bool = True  # add the accident's first-aid step (False: the actions already rescue)
+    signs: tuple[str, ...] = ()  # the signs at this post (default: the accident's)
+    muster: str = ""  # where people gather (default: a muster point of the site)
+    phones: tuple[tuple[str, str], ...] = ()  # more numbers the post needs: (unit, phone)
+
+
+_ELECTRICIAN = Post(
+    "electric", "配电室值班电工", "配电室", "electric",
+    ("发现人员触电，立即断开上一级开关或拉下电源刀闸；无法断电时，戴绝缘手套、穿绝缘靴，用绝缘杆挑开电线。",
+     "配电柜、变压器冒烟起火时，先断开进线电源，再用二氧化碳或干粉灭火器扑救，严禁用水扑救带电设备。",
+     "对停电范围内的设备挂“禁止合闸，有人工作”标识牌，防止误送电。",
+     "通知供电公司和本单位电气负责人，查明故障原因前不得强行送电。"),
+    ("倒闸操作和事故处理必须两人进行，一人操作、一人监护", "进入高压配电室必须穿戴绝缘靴、绝缘手套"),
+    phones=(("供电服务热线", "95598"),))
+_CONFINED = Post(
+    "confined", "有限空间作业监护人", "污水池、化粪池、管沟等有限空间", "poisoning",
+    ("作业人员无应答或出现异常时，立即呼叫，并利用安全绳、三脚架将其拉出，严禁未佩戴防护装备进入施救。",
+     "保持轴流风机持续强制通风，用四合一气体检测仪检测有限空间内氧气和有毒气体浓度。",
+     "救援人员佩戴正压式空气呼吸器、系好安全绳后方可进入，监护人在入口持续监护。",
+     "将救出人员移至空气新鲜处，呼吸心跳停止的立即进行心肺复苏，同时拨打120。"),
+    ("作业期间监护人不得离开出入口，与作业人员每5分钟联络一次", "出入口保持畅通，不得堆放杂物"),
+    rescue=False)
+
+CARD_POSTS: dict[str, tuple[Post, ...]] = {
+    "chem": (
+        Post("chem.tank", "{place}操作工", "储罐区", "leak",
+             ("确认泄漏储罐位号、物料名称和泄漏部位，用防爆对讲机报告中控室。",
+              "在确保安全的前提下关闭泄漏点上游阀门和储罐根部阀，停止收发料作业。",
+              "开启泄漏储罐及相邻储罐的喷淋冷却水，必要时开启水幕稀释泄漏气体。",
+              "关闭防火堤雨水排放阀，用沙袋、吸附棉围堵泄漏物，防止流出防火堤。"),
+             ("关阀、堵漏时使用铜制防爆工具，穿防静电工作服", "处置中注意观察储罐液位和压力变化，发现异常立即撤离"),
+             match=("储罐区", "球罐区", "氢气柜")),
+        Post("chem.dcs", "中控室内操", "中控室", "fire_explosion",
+             ("在DCS上确认报警位号和温度、压力、液位变化趋势，立即通知外操到现场确认。",
+              "确认着火或爆炸后，按紧急停车程序切断进料、停车，装置泄压至火炬系统。",
+              "启动固定消防冷却和泡沫灭火系统，开启厂区应急广播通知撤离。",
+              "拨打119报警，说明着火装置、物料名称和进厂路线，并报告值班长。",
+              "持续监视相邻装置和储罐的温度、压力、液位，每5分钟记录一次。"),
+             ("中控室人员不得擅离岗位，撤离须经值班长同意", "紧急停车后未经值班长批准不得复位联锁")),
+        _CONFINED,
+        _ELECTRICIAN,
+    ),
+    "chem_trade": (
+        Post("trade.store", "{place}保管员", "危险化学品仓库", "leak",
+             ("确认泄漏化学品的名称、包装规格和泄漏量，查阅安全技术说明书（SDS）确定处置方法。",
+              "穿戴化学防护服和防毒面具，将破损包装移入应急收容桶，扶正倾倒的容器。",
+              "用吸附棉、砂土覆盖吸收泄漏物，收集后装入专用废物桶，严禁冲入下水道。",
+              "打开库房通风设施，切断库内非防爆电源，禁止车辆进入。"),
+             ("不同性质的泄漏物不得混合收集", "不清楚泄漏物性质时不得盲目处置"),
+             match=("库房", "仓库"),
+             signs=("库房内出现刺激性气味", "包装桶（袋）破损、渗漏或地面有液体", "可燃（有毒）气体检测报警仪报警",
+                    "包装容器鼓胀、发热")),
+        Post("trade.loading", "装卸作业人员", "装卸作业区", "fire_explosion",
+             ("立即停止装卸作业，关闭槽车紧急切断阀和装卸管线阀门。",
+              "用推车式干粉灭火器扑救初起火灾，同时冷却受火势威胁的槽车和包装容器。",
+              "将未着火的车辆在确保安全的情况下驶离装卸区，疏散装卸区人员。",
+              "拨打119报警，并派人到门口引导消防车。"),
+             ("装卸前必须连接静电接地，作业中不得离开现场", "装卸区严禁明火和使用非防爆工具")),
+        _ELECTRICIAN,
+    ),
+    "chem_transport": (
+        Post("haul.driver", "危险货物运输车辆驾驶员", "运输途中", "transport_leak",
+             ("立即靠边停车熄火，开启危险报警闪光灯，在来车方向150米外放置三角警告牌。",
+              "在确保自身安全的前提下关闭罐车紧急切断阀，切断车辆总电源。",
+              "拨打119、110报警，报告公司调度室事故地点、货物名称、数量和泄漏情况。",
+              "疏散周边人员和车辆至上风向，禁止一切烟火，等待专业救援。"),
+             ("停车位置尽量避开桥梁、隧道和人员密集区", "疏散时向上风向撤离，远离罐体"),
+             muster="道路护栏外上风向的安全地带", phones=(("交通事故报警", "122"),)),
+        Post("haul.escort", "危险货物运输押运员", "运输途中", "transport_leak",
+             ("协助驾驶员设置警告标志，穿戴防护服和防毒面具后检查罐体、阀门泄漏部位。",
+              "对照危险货物安全卡确定处置方法，用随车堵漏工具、吸附材料进行初期堵漏和围堵。",
+              "防止泄漏物流入河流、排水沟，必要时用沙土筑堤围堵。",
+              "向到场救援人员提供货物名称、危险特性和安全技术说明书。"),
+             ("押运员不得擅离车辆，途中随时观察罐体压力和温度", "堵漏时站在上风向，不得正对泄漏口"),
+             muster="道路护栏外上风向的安全地带", phones=(("交通事故报警", "122"),)),
+    ),
+    "fireworks": (
+        Post("fw.store", "{place}保管员", "成品仓库", "fire_explosion",
+             ("发现产品包装冒烟、发热或有异味，立即停止库内一切作业，撤出库内人员。",
+              "初起火灾用干粉灭火器或消防沙扑救；火势蔓延时立即撤离，不得进库抢救物资。",
+              "关闭相邻库房门窗，疏散库区及周边人员至安全距离以外。",
+              "拨打119报警，说明库存产品类别和数量。"),
+             ("进入库区必须穿防静电服，严禁携带火种和手机", "库房内不得进行拆箱、分装作业"),
+             match=("成品仓库", "中转库"),
+             signs=("产品包装冒烟、发热或有异味", "库房温度、湿度超过规定值", "库内有异常响声或火花")),
+    ),
+    "coal": (
+        Post("coal.face", "采煤工作面班组长", "采煤工作面", "roof_fall",
+             ("发现顶板掉渣、支柱压弯、煤帮片落加剧等征兆，立即停止作业，组织人员撤至支护完好的安全地点。",
+              "发生冒顶后立即清点人数，确定被埋压人员位置，报告调度室。",
+              "先加固冒顶区周边支护，再由外向里清理矸石，扒出被埋人员。",
+              "利用压风管路向被困区域供风，保持联络。"),
+             ("撤离时沿避灾路线行进，不得进入独头巷道", "恢复作业前必须敲帮问顶，确认安全")),
+        Post("coal.gas", "瓦斯检查工", "回风巷", "gas_explosion",
+             ("发现瓦斯浓度超限，立即通知工作面停止作业、撤出人员，切断超限区域电源。",
+              "在巷道入口设置栅栏和警示牌，禁止人员进入。",
+              "向调度室和通风区报告瓦斯浓度、位置和范围，按通风区安排排放瓦斯。",
+              "恢复通电前检查瓦斯浓度，低于规定值后方可恢复作业。"),
+             ("瓦斯检查做到牌板、记录、调度台账“三对口”，不得漏检、假检", "排放瓦斯严禁“一风吹”")),
+        Post("coal.pump", "中央水泵房司机", "中央水泵房", "flooding",
+             ("发现涌水量增大、水仓水位快速上升，立即开启备用水泵，报告调度室。",
+              "检查水泵、管路和配电设备运行情况，保证排水不中断。",
+              "水位继续上涨时，按调度室命令关闭防水闸门，撤离至上一水平。"),
+             ("水泵、闸阀和配电设备每班检查，保证随时可用", "泵房停电时立即报告调度室，不得盲目合闸")),
+    ),
+    "mine": (
+        Post("mine.stope", "采场班组长", "井下采场", "roof_fall",
+             ("发现浮石、片帮、顶板淋水增大等险情，立即停止作业，撤出人员并设置警戒。",
+              "发生冒顶片帮后清点人数，报告调度室，确定被困人员位置。",
+              "在专人观察顶板的前提下，先找顶、加固支护，再清理岩石施救。"),
+             ("严禁在未处理的浮石下作业", "爆破后必须通风、检查浮石后方可进入采场")),
+        Post("mine.hoist", "主井提升机司机", "主井提升系统", "mechanical",
+             ("提升机运行异常或发生卡罐、过卷时，立即按下紧急停车按钮，实施安全制动。",
+              "通过信号和通讯系统与井口、井底信号工联系，确认罐笼内人员情况。",
+              "报告调度室和机电科，由专业人员检查处理，未查明原因不得开车。"),
+             ("司机必须持证上岗，不得擅自处理提升系统故障",), match=("提升系统",)),
+        Post("mine.pump", "井下水泵房值班员", "井下泵房", "flooding",
+             ("发现涌水量突然增大、水色变浑，立即开启全部水泵，报告调度室。",
+              "通知受威胁区域人员按避水灾路线撤离。",
+              "保证泵房供电和排水，水位超过警戒线时按调度室命令撤离。"),
+             ("水泵房防水门保持完好，随时可以关闭",)),
+    ),
+    "tailings": (
+        Post("tail.dam", "尾矿坝巡坝工", "尾矿坝", "dam_break",
+             ("发现坝体裂缝、渗水、管涌或库水位快速上涨，立即报告库区负责人和调度室。",
+              "在险情部位设置标志，测量并记录裂缝长度、渗水量和库水位。",
+              "按指令停止排尾，开启排洪设施，协助抢险人员进行反滤压盖或加高子堤。",
+              "险情加剧时立即向下游方向发出警报，撤离至安全地带。"),
+             ("巡坝记录如实填写，发现异常随时上报", "夜间巡坝必须携带应急照明灯和对讲机"), match=("尾矿库",)),
+        Post("tail.flood", "排洪设施巡查工", "排洪系统", "dam_break",
+             ("发现排水井、排水管堵塞或变形，立即报告库区负责人。",
+              "在确保安全的前提下清理排洪设施进口的漂浮物和杂物。",
+              "持续观测库水位和干滩长度，每小时报告一次。"),
+             ("清理排洪设施必须系安全绳",)),
+    ),
+    "construction": (
+        Post("build.crane", "塔式起重机司机", "塔式起重机", "crane",
+             ("发现限位、力矩限制器报警或塔身异响，立即停止起重作业，将吊物平稳放下。",
+              "发生吊物坠落或人员伤害时，立即断开塔吊总电源，报告项目部。",
+              "大风或设备倾斜时撤离驾驶室，沿爬梯下至地面安全区域。"),
+             ("司机与信号工保持通讯畅通，信号不清时不得操作", "严禁斜拉斜吊和超载起吊")),
+        Post("build.pit", "基坑作业班组长", "深基坑", "collapse",
+             ("发现坑壁裂缝、渗水、掉土或支撑变形，立即停止作业，组织人员从安全通道撤出基坑。",
+              "发生坍塌后清点人数，确定被埋压人员位置，报告项目部。",
+              "在专业人员指导下加固周边支护后，采用人工挖掘救人。"),
+             ("基坑边1米内不得堆放材料", "基坑监测数据达到预警值时立即停止坑内作业")),
+        Post("build.power", "施工现场电工", "施工现场临时用电", "electric",
+             ("发现人员触电，立即拉下开关箱电源；无法断电时用干燥木棒挑开电线。",
+              "对触电人员立即进行心肺复苏，拨打120。",
+              "检查漏电保护器和接地情况，查明原因前不得恢复送电。"),
+             ("严禁带电作业", "雨天对配电箱进行检查，防止漏电"), rescue=False),
+    ),
+    "metal": (
+        Post("metal.furnace", "炉前工", "炼钢车间", "molten_metal",
+             ("发现冷却水泄漏、炉内异响或钢水喷溅，立即停止加料和吹炼，撤离炉前人员。",
+              "关闭泄漏部位冷却水阀门，防止水与钢水接触。",
+              "用干砂围堵流淌的钢水，严禁用水扑救。",
+              "对烫伤人员进行冷水冲洗降温后送医。"),
+             ("炉前地面保持干燥，不得有积水", "吊运钢水包时人员远离吊运路线"), rescue=False),
+        Post("metal.gas", "煤气防护站值班员", "煤气区域", "gas_poisoning",
+             ("接到煤气泄漏或中毒报警，立即携带空气呼吸器、一氧化碳检测仪赶赴现场。",
+              "检测泄漏区域一氧化碳浓度，划定警戒区，疏散下风向人员。",
+              "佩戴空气呼吸器将中毒人员救出至上风向空气新鲜处，进行吸氧和心肺复苏。",
+              "协助关闭泄漏点前后阀门，通入氮气保压。"),
+             ("空气呼吸器每班检查气瓶压力，不足时立即更换", "救护时从上风向接近"), match=("煤气柜", "煤气系统"),
+             rescue=False),
+        _ELECTRICIAN,
+    ),
+    "transport": (
+        Post("bus.driver", "营运车辆驾驶员", "营运车辆", "road",
+             ("立即停车，开启危险报警闪光灯，在来车方向放置三角警告牌。",
+              "组织乘客有序下车，转移至护栏外安全地带。",
+              "拨打122、120报警，报告公司调度室事故地点和伤亡情况。",
+              "车辆起火时使用车载灭火器扑救，组织乘客用安全锤破窗逃生。"),
+             ("行车中保持车载视频和动态监控设备正常工作", "夜间和雨雾天气设置警告标志时穿反光背心"),
+             muster="道路护栏外的安全地带", phones=(("交通事故报警", "122"),),
+             signs=("车辆制动、转向异常或仪表报警", "车辆冒烟或有焦糊味", "驾驶员身体不适、疲劳")),
+        Post("bus.depot", "停车场值班员", "停车场", "fire",
+             ("发现车辆冒烟起火，立即用灭火器扑救，切断充电桩电源。",
+              "将相邻车辆移离着火车辆，保持消防通道畅通。",
+              "火势无法控制时拨打119，并派人到停车场入口引导消防车。"),
+             ("电动车辆着火时与车辆保持安全距离，防止电池爆燃",)),
+    ),
+    "rail": (
+        Post("rail.station", "车站值班站长", "车站站厅", "fire_evacuation",
+             ("接到火灾报警后立即派人确认，确认火情后报告行车调度和环控调度。",
+              "启动车站火灾模式，开启应急广播和闸机常开，组织乘客从最近出口疏散。",
+              "组织车站应急队扑救初起火灾，关闭着火区域防火卷帘。",
+              "派人到出入口引导消防救援人员，清点车站工作人员。"),
+             ("值班站长统一指挥，车站人员服从行车调度命令", "疏散结束后逐层检查，确认无乘客滞留")),
+        Post("rail.platform", "站台岗站务员", "站台", "stampede",
+             ("发现站台客流拥挤，立即报告值班站长，请求启动限流措施。",
+              "在楼梯口、扶梯口引导乘客分散候车，防止乘客拥挤跌倒。",
+              "发生摔倒、踩踏时立即呼叫暂停扶梯，疏导后方乘客，救护受伤乘客。"),
+             ("列车进站时提醒乘客站在安全线以内", "乘客物品掉落轨道时，不得让乘客自行下轨道捡拾")),
+    ),
+    "tourism": (
+        Post("tour.gate", "景区入口安保员", "景区入口及主游道", "stampede",
+             ("客流接近最大承载量时，报告值班经理，按指令暂停售票、关闭入口闸机。",
+              "在入口和狭窄路段设置隔离护栏，实行单向通行。",
+              "发生拥挤时用扩音器安抚游客，引导向开阔地带疏散，救护受伤游客。"),
+             ("节假日提前启用预约和分时段入园",)),
+        Post("tour.valley", "沟谷游览区巡查员", "沟谷游览区", "flash_flood",
+             ("接到暴雨预警或发现河水上涨、变浑，立即劝离河道、沟谷内的游客。",
+              "关闭沟谷游览区入口，设置警示标志，禁止游客进入。",
+              "用救生衣、救生圈、救援绳营救落水游客，报告景区值班经理。"),
+             ("巡查时随身携带对讲机和扩音器", "暴雨预警解除并经检查确认安全后方可重新开放")),
+    ),
+    "crowded": (
+        Post("mall.fcc", "消防控制室值班员", "消防控制室", "fire_evacuation",
+             ("接到火灾报警后立即通知附近员工携带灭火器到现场确认。",
+              "确认火情后立即拨打119，启动消防应急广播和声光报警，报告值班经理。",
+              "确认消防水泵、防排烟风机已启动，关闭防火卷帘前确认下方无人。",
+              "通过监控引导各楼层疏散，派人到路口引导消防车。"),
+             ("消防控制室必须24小时双人值班，不得离岗", "火灾确认后不得关闭消防联动设备")),
+        Post("mall.kitchen", "厨房操作人员", "厨房", "fire",
+             ("油锅起火时立即关闭燃气阀门，盖上锅盖或用灭火毯覆盖，严禁用水扑救。",
+              "燃气泄漏时关闭燃气总阀，打开门窗通风，严禁开关电器。",
+              "火势扩大时撤离厨房，关闭厨房防火门，报告消防控制室。"),
+             ("每日下班前检查燃气阀门和电器开关", "排油烟管道定期清洗")),
+        Post("mall.lift", "电梯安全管理员", "客用电梯", "elevator",
+             ("接到电梯困人报警，通过对讲系统安抚被困人员，告知不要扒门。",
+              "通知电梯维保单位30分钟内到达，确认轿厢位置。",
+              "由持证人员切断主电源后按程序盘车放人。"),
+             ("盘车前必须确认轿厢门、层门已关闭", "救援完成后经维保单位检查合格方可恢复运行")),
+    ),
+    "gas": (
+        Post("gas.station", "{place}值班员", "燃气门站", "gas_leak",
+             ("SCADA系统报警或闻到燃气异味，立即到现场用检测仪确认泄漏部位和浓度。",
+              "关闭泄漏点上游阀门，降低管网压力，切断站内非防爆电源。",
+              "设置警戒区，禁止一切火源和车辆进入，报告调度中心。"),
+             ("进入站区前消除人体静电，不得穿化纤服装", "放散作业时注意风向，周边设置警戒"), match=("门站", "储罐区")),
+        Post("gas.repair", "燃气抢修班组长", "燃气管网抢修现场", "gas_leak",
+             ("接报后带领抢修队伍30分钟内到达现场，检测周边建筑和地下空间燃气浓度。",
+              "设置警戒区，疏散周边群众，禁止一切火源。",
+              "关闭泄漏点上游阀门，降压后实施抢修，抢修完成后置换通气。"),
+             ("抢修人员必须穿防静电服", "进入地下空间检测前先通风")),
+        _ELECTRICIAN,
+    ),
+    "general": (
+        _ELECTRICIAN,
+        _CONFINED,
+        Post("factory.machine", "生产车间机加工操作工", "生产车间", "mechanical",
+             ("发生人员卷入、挤压时，立即按下急停按钮，切断设备电源。",
+              "不得强行拉出被卷入人员，必要时拆卸设备部件施救。",
+              "对出血伤员止血包扎，断肢用干净布料包裹后随伤员送医。"),
+             ("严禁佩戴手套操作旋转设备", "检修时必须停机断电挂牌"), rescue=False),
+        Post("factory.store", "仓库保管员", "仓库", "fire",
+             ("发现火情立即呼喊报警，用就近灭火器、消火栓扑救初起火灾。",
+              "切断仓库电源，移走着火点附近可燃物。",
+              "火势较大时拨打119，组织人员疏散至集合点。"),
+             ("仓库内严禁吸烟和使用明火", "货物堆放与灯具保持安全距离")),
+    ),
+    "trade": (
+        Post("shop.store", "仓库保管员", "仓库", "fire",
+             ("发现火情立即呼喊报警，用就近灭火器、消火栓扑救初起火灾。",
+              "切断仓库电源，关闭防火门，移走着火点附近货物。",
+              "火势较大时拨打119，组织人员疏散至集合点。"),
+             ("仓库内严禁吸烟和使用明火", "保持消防通道和安全出口畅通")),
+        _ELECTRICIAN,
+        Post("shop.forklift", "叉车司机", "货物装卸区", "mechanical",
+             ("发生叉车碰撞、挤压人员时，立即停车、拉紧手制动，关闭电源。",
+              "货物倾倒压住人员时，组织人员用千斤顶、撬棍抬起货物施救。",
+              "设置警戒，保护现场，报告部门负责人。"),
+             ("叉车司机必须持证上岗，严禁载人", "货叉上严禁站人")),
+    ),
+}
+_POSTS_BY_KEY: dict[str, Post] = {p.key: p for posts in CARD_POSTS.values() for p in posts}
+
+
+def card_posts(unit: Unit) -> list[tuple[Post, str]]:
+    """The unit's key posts that carry 应急处置卡, each with its place (a hazard source when fitting)."""
+    out: list[tuple[Post, str]] = []
+    for post in CARD_POSTS.get(unit.family.key, ()):
+        place = next((h for h in unit.hazards if any(m in h for m in post.match)), post.place)
+        out.append((post, place))
+    return out
+
+
+def card_spec(post: Post, place: str, parent_title: str = "") -> PlanSpec:
+    """The plan spec of an 应急处置卡 for ``post`` at ``place``."""
+    return PlanSpec("card", post.accident, place, parent_title, post=post.name.replace("{place}", place),
+                    post_key=post.key)
 
 
 # --- the writer ----------------------------------------------------------------------------------------
@@ -775,9 +1088,9 @@ class PlanSpec:
 # Sections a revision rewrites, by the variant that first rewrites them (variants are cumulative).
 REVISED: dict[int, frozenset[str]] = {
     1: frozenset({"general.scope", "organization", "response.report.receive", "assurance.teams", "assurance.supplies",
-                  "scope", "duties", "handling.alarm"}),
+                  "scope", "duties", "handling.alarm", "post", "steps", "phones"}),
     2: frozenset({"general.levels", "organization", "response.handling", "assurance.supplies", "measures",
-                  "handling.measures", "cautions"}),
+                  "handling.measures", "cautions", "risks"}),
 }
 MAX_VARIANT = max(REVISED)
 
@@ -1196,6 +1509,73 @@ class Writer:
             return [BulletList(items)]
         return []
 
+    # --- 应急处置卡 ---
+
+    def card_people(self) -> tuple[str, str, int]:
+        """The post's team leader, the leader's mobile and the post's headcount (same on every section)."""
+        rng = random.Random(f"{self.seed}:card-people:{_section_variant('phones', self.variant)}")
+        return person_name(rng), mobile(rng), rng.randint(2, 12)
+
+    def card(self, key: str) -> list[Block]:
+        u, acc, place = self.unit, self.acc, self.spec.place
+        post = _POSTS_BY_KEY[self.spec.post_key]
+        leader, leader_phone, headcount = self.card_people()
+        self.use(key)
+        if key == "post":
+            return [Paragraph(f"本岗位共{headcount}人，实行{self.pick('四班三运转', '三班两运转', '常白班', '两班倒')}，"
+                              f"当班负责人为班组长{leader}（{leader_phone}）。"),
+                    Paragraph(f"本卡{self.pick('张贴在岗位操作室显著位置', '由岗位人员随身携带', '张贴在场所入口处，当班人员随身携带一份')}，"
+                              f"岗位人员每{self.pick('月', '季度')}进行一次处置卡演练，人员或设施变化时及时更新。")]
+        if key == "risks":
+            event = acc.onsite if acc.onsite.endswith(("事故", "险情")) else f"{acc.onsite}事故"
+            blocks: list[Block] = [
+                Paragraph(f"本岗位在{place}作业，可能发生{event}。{acc.harms}。"),
+                Paragraph("事故前的征兆：" + "；".join(_few(self._rng, post.signs or acc.signs, 2, 4)) + "。")]
+            if self.variant >= 2:
+                blocks.append(Paragraph("可能的原因：" + "；".join(_few(self._rng, acc.causes, 2, 3)) + "。"))
+            return blocks
+        if key == "steps":
+            sign = self._rng.choice(post.signs or acc.signs)
+            steps = [f"发现{sign}等异常或发生事故时，立即{self.pick('呼喊周边人员并', '')}报告班组长{leader}"
+                     f"（{leader_phone}）和应急值守电话（{u.duty_phone}），情况紧急时直接拨打119、120。"]
+            if self.variant >= 1:
+                steps.append("报告时讲清事故地点、事故类型、有无人员受伤和已采取的措施。")
+            steps += [self.fmt(a).replace("{place}", place) for a in post.actions]
+            if post.rescue:
+                meet = "路口" if post.muster else self.pick("厂区大门口", "路口", "单位门口")
+                steps.append(f"有人员受伤时：{acc.rescue[0]}，并派人到{meet}接应救护车。")
+            assembly = post.muster or self.pick("厂区大门口集合点", "办公楼前集合点", f"{place}上风向集合点",
+                                                "1号应急集合点")
+            steps.append(f"设置警戒，禁止无关人员进入，组织现场人员撤离到{assembly}并清点人数。")
+            steps.append(f"应急救援人员到达后，报告事故情况和已采取的措施，服从统一指挥；事态扩大时按"
+                         f"《{self.spec.parent_title}》启动应急响应。")
+            return [NumberedList(steps)]
+        if key == "cautions":
+            equipment = "、".join(_few(self._rng, acc.equipment, 2, 4))
+            items = [*_few(self._rng, acc.cautions, 1, 2), *post.cautions,
+                     f"本岗位应急器材：{equipment}，存放于{self.pick('岗位应急柜', '操作室', '值班室')}，每班交接时检查完好。"]
+            if self.variant >= 2:
+                items.append("处置结束后清点人数、检查现场，确认无遗留隐患后方可恢复作业。")
+            return [BulletList(list(dict.fromkeys(items)))]
+        if key == "phones":
+            duty = next((c.name for c in u.contacts if c.name in _POSTS), "值班室")
+            rng = random.Random(f"{self.seed}:card-phones:{_section_variant('phones', self.variant)}")
+            rows = [[Cell("单位或岗位"), Cell("联系人"), Cell("电话")],
+                    [Cell("本单位应急值守"), Cell(duty), Cell(u.duty_phone)],
+                    [Cell("班组长"), Cell(leader), Cell(leader_phone)],
+                    [Cell("主要负责人"), Cell(u.principal), Cell(u.principal_phone)],
+                    [Cell("安全管理人员"), Cell(u.safety), Cell(u.safety_phone)]]
+            if acc.support == "电梯维保单位":
+                rows.append([Cell("电梯维保单位"), Cell("维保值班"), Cell(landline(rng))])
+            elif "医疗急救机构" not in acc.support:  # the hospital's row below is that force
+                rows.append([Cell(self.support_force(acc)), Cell("值班室"), Cell(landline(rng))])
+            rows.append([Cell(self.hospital()), Cell("急诊科"), Cell(landline(rng))])
+            rows += [[Cell(name), Cell(""), Cell(phone)] for name, phone in post.phones]
+            rows += [[Cell("火警"), Cell(""), Cell("119")], [Cell("医疗急救"), Cell(""), Cell("120")],
+                     [Cell("报警"), Cell(""), Cell("110")]]
+            return [Table(rows, 1)]
+        return []
+
 
 _GROUPS: tuple[tuple[str, str], ...] = (
     ("抢险救援组", "负责事故现场的抢险救援、初期控制和被困人员搜救"),
@@ -1220,7 +1600,7 @@ _COMPREHENSIVE: dict[str, Callable[[Writer], list[Block]]] = {
 }
 
 # Template form blocks kept in front of the written text (filled lines such as "应急总指挥：…").
-_KEEP_FORMS = frozenset({"general.scope", "organization", "assurance.communication"})
+_KEEP_FORMS = frozenset({"general.scope", "organization", "assurance.communication", "post"})
 
 
 def build_document(unit: Unit, spec: PlanSpec, facts: dict[str, str], *, seed: str, variant: int = 0) -> Document:
@@ -1234,6 +1614,8 @@ def build_document(unit: Unit, spec: PlanSpec, facts: dict[str, str], *, seed: s
             written = writer.comprehensive(section.key)
         elif spec.kind == "special":
             written = writer.special(section.key)
+        elif spec.kind == "card":
+            written = writer.card(section.key)
         else:
             written = writer.onsite(section.key)
         if not written:

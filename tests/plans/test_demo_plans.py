@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from models.plan_entities import PLAN_STATUSES, Plan, PlanVersion
 from models.plan_service import PlanFilter, plan_page
 from plans import store
 from plans.completeness import Severity, check
-from plans.document import document_text
+from plans.document import NumberedList, Table, document_text
 from tests.conftest import BACKENDS, make_db
 
 HAZARDOUS = ("hazchem", "fireworks")
@@ -69,15 +70,19 @@ def test_every_enterprise_has_one_comprehensive_plan_heading_its_tree(small: Dat
         ent = ents[p.enterprise_id]
         assert re.fullmatch(r"[A-Z]{2,4}-YA-20\d\d-\d\d", p.plan_no), p.plan_no
         assert p.compiling_unit == ent.name and p.approver == ent.principal
-        assert p.title.startswith(ent.name)
+        if p.kind == "card":  # titled by its post, as the template has it: "储罐区操作工应急处置卡"
+            assert p.title.endswith("应急处置卡")
+        else:
+            assert p.title.startswith(ent.name)
         if p.kind == "comprehensive":
             assert p.parent_plan_id is None and p.title.endswith("综合应急预案")
         else:
-            assert p.kind in ("special", "onsite")
+            assert p.kind in ("special", "onsite", "card")
             assert p.parent_plan_id == main[p.enterprise_id].id
     kinds = Counter(p.kind for p in plans)
-    assert kinds["special"] and kinds["onsite"]
-    assert 2.0 <= len(plans) / len(ents) <= 5.0
+    assert kinds["special"] and kinds["onsite"] and kinds["card"]
+    assert 2.0 <= (len(plans) - kinds["card"]) / len(ents) <= 5.0
+    assert 0.3 <= kinds["card"] / len(ents) <= 2.0
 
 
 def test_content_is_written_for_the_enterprise(small: Database) -> None:
@@ -134,6 +139,56 @@ def test_search_finds_a_two_character_term_in_hazardous_enterprises_plans(small:
     assert all("泄漏" in h.snippet_text() for h in hits)
 
 
+def test_key_posts_get_cards_written_for_the_post(small: Database) -> None:
+    """应急处置卡 hang under the 综合 plan, one per key post, with the post's own steps and phones."""
+    with small.read() as s:
+        cards = list(s.scalars(select(Plan).where(Plan.kind == "card").order_by(Plan.id)))
+        assert cards
+        for card in cards:
+            parent = s.get(Plan, card.parent_plan_id)
+            ent = s.get(Enterprise, card.enterprise_id)
+            assert parent is not None and ent is not None
+            assert parent.kind == "comprehensive" and parent.enterprise_id == ent.id
+            assert card.template_key == "card"
+            doc, _ = store.load_document(s, card.id)
+            post = card.title.removesuffix("应急处置卡")
+            assert post and [sec.key for sec in doc.sections] == ["post", "risks", "steps", "cautions", "phones"]
+            text = document_text(doc)
+            assert f"岗位：{post}；" in text and ent.name in text and "【待填写" not in text
+            assert ent.principal in text and ent.principal_phone in text and parent.title in text
+            steps = next(sec for sec in doc.sections if sec.key == "steps").blocks[0]
+            assert isinstance(steps, NumberedList) and len(steps.items) >= 5
+            assert steps.items[0].startswith("发现") and "119" in steps.items[0]
+            phones = next(sec for sec in doc.sections if sec.key == "phones").blocks[0]
+            assert isinstance(phones, Table) and {"班组长", "火警", "医疗急救"} <= {r[0].text for r in phones.rows}
+        by_ent: dict[int, set[str]] = {}
+        for card in cards:
+            assert card.title not in by_ent.setdefault(card.enterprise_id, set()), "two cards for one post"
+            by_ent[card.enterprise_id].add(card.title)
+        hazchem = [c for c in cards if "化工" in s.get(Enterprise, c.enterprise_id).name]
+    assert hazchem and any(("储罐区" in c.title or "仓库" in c.title or "库房" in c.title) for c in hazchem)
+    assert len({c.title for c in cards}) >= 4  # posts of several industries, not one card copied
+
+
+def test_card_posts_follow_the_hazard_sources_and_risk() -> None:
+    from plans.demo_content import CARD_POSTS, FAMILIES, Unit, card_posts
+
+    unit = Unit(name="临江市恒泰化工有限公司", address="滨江路1号", city="临江市", district="江城区", street="",
+                industry="化工", family=FAMILIES["chem"], risk="major", employees=300, on_shift=40,
+                principal="张三", principal_phone="13800000000", safety="李四", safety_phone="13900000000",
+                duty_phone="0539-1234567", hazards=("液氨储罐区", "液氯钢瓶库"), hazards_text="", department="",
+                contacts=())
+    posts = card_posts(unit)
+    assert posts[0][1] == "液氨储罐区" and posts[0][0].name.replace("{place}", posts[0][1]) == "液氨储罐区操作工"
+    assert {p.key for p, _ in posts} == {p.key for p in CARD_POSTS["chem"]}
+    rng = random.Random(1)
+    major = [plan_demo.card_specs(rng, unit, "major") for _ in range(50)]
+    assert all(2 <= len(specs) <= 3 and specs[0].place == "液氨储罐区" for specs in major)
+    low = [plan_demo.card_specs(rng, unit, "low") for _ in range(200)]
+    assert 0.1 < sum(bool(specs) for specs in low) / len(low) < 0.5
+    assert all(s.kind == "card" and s.post and s.facts()["岗位"] == s.post for specs in major for s in specs)
+
+
 def test_statuses_span_the_lifecycle(sample: Database) -> None:
     with sample.read() as s:
         statuses = Counter(s.scalars(select(Plan.status)))
@@ -142,6 +197,9 @@ def test_statuses_span_the_lifecycle(sample: Database) -> None:
         revising = list(s.scalars(select(Plan).where(Plan.status == "revising")))
         rows = plan_page(s, PlanFilter(), limit=10_000)
     assert set(statuses) == set(PLAN_STATUSES), statuses
+    with sample.read() as s:
+        card_statuses = Counter(s.scalars(select(Plan.status).where(Plan.kind == "card")))
+    assert {"draft", "filed"} <= set(card_statuses) and len(card_statuses) >= 3, card_statuses
     assert max(versions.values()) >= 2 and {"V1.0", "V2.0"} <= labels
     assert all(p.revision_trigger and p.revision_trigger_date for p in revising)
     as_of = plan_demo.DEFAULT_AS_OF
