@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,12 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
+from exports.files import ExportError, describe, temp_path
 from models import enterprises
 from models import plan_service as ps
 from models.calendar import load_calendar
 from models.database import Database
 from models.enterprises import EnterpriseFilter, EnterpriseRow
-from models.errors import DeskError
 from models.plan_deadlines import PlanDeadlines, plan_deadlines
 from models.plan_rules import Status
 from models.plan_service import PlanFilter, PlanRow
@@ -153,10 +152,6 @@ DELETED_PLAN_COLUMN: SheetColumn[PlanLine] = SheetColumn("删除时间", 18, lam
                                                          TIME_FORMAT)
 
 
-class ExportError(DeskError):
-    """The file could not be written; the message says which file and why, in Chinese."""
-
-
 class _HeaderStyle:
     def __init__(self) -> None:
         thin = Side(style="thin", color="B7B7B7")
@@ -186,16 +181,6 @@ def _batches(db: Database, fetch: Callable[[Session, int, int], list[R]],
         offset += len(batch)
 
 
-def _temp_path(path: Path) -> Path:
-    """A fresh hidden name next to ``path`` (same file system, so the final rename is atomic).
-
-    Not ``mkstemp``: its 0600 mode would survive the rename and hide the file from colleagues.
-    """
-    if not path.parent.is_dir():
-        raise FileNotFoundError(2, "No such directory", str(path.parent))
-    return path.with_name(f".~{path.stem}.{uuid.uuid4().hex[:12]}.xlsx.part")
-
-
 def _discard(ws: WriteOnlyWorksheet) -> None:
     """Drop openpyxl's own staging file of an abandoned sheet (it would linger until exit)."""
     if not ws.closed:
@@ -203,14 +188,6 @@ def _discard(ws: WriteOnlyWorksheet) -> None:
     writer = ws._writer
     if writer is not None and os.path.exists(writer.out):
         writer.cleanup()
-
-
-def _describe(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有写入权限，或文件正被其他程序（如 Excel）打开"
-    if isinstance(exc, FileNotFoundError):
-        return "文件夹不存在"
-    return exc.strerror or type(exc).__name__
 
 
 def export_enterprises(db: Database, flt: EnterpriseFilter, path: Path, *, sort: str = "name",
@@ -258,9 +235,9 @@ def _export(path: Path, sheet: Sheet[R], rows: Iterator[R], total: int, progress
     message = "正在导出…"
     progress.report(0, total, message)
     try:
-        tmp = _temp_path(path)
+        tmp = temp_path(path)
     except OSError as exc:
-        raise ExportError(f"无法写入 {path}：{_describe(exc)}") from exc
+        raise ExportError(f"无法写入 {path}：{describe(exc)}") from exc
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet.title)
     try:
@@ -270,7 +247,7 @@ def _export(path: Path, sheet: Sheet[R], rows: Iterator[R], total: int, progress
         os.replace(tmp, path)
     except OSError as exc:
         _cleanup(ws, tmp)
-        raise ExportError(f"无法写入 {path}：{_describe(exc)}") from exc
+        raise ExportError(f"无法写入 {path}：{describe(exc)}") from exc
     except BaseException:
         _cleanup(ws, tmp)
         raise
