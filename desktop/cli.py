@@ -147,6 +147,9 @@ def build_parser() -> ChineseParser:
     exp_arc.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
     exp_arc.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="附件中实时数据的截止日期（默认今天）")
 
+    exp_verify = expsub.add_parser("verify", help="按 manifest.json 重新计算归档文件夹中各文件的 SHA-256")
+    exp_verify.add_argument("folder", metavar="归档文件夹")
+
     tpl = commands.add_parser("template", help="预案模板（管理员可修改）")
     tplsub = tpl.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
     tplsub.add_parser("list", help="列出各类预案正在使用的模板及其版本")
@@ -372,6 +375,17 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
     from models.actors import os_actor
 
+    if args.what == "verify":
+        from pathlib import Path
+
+        from exports.archive import verify_manifest
+
+        problems = verify_manifest(Path(args.folder))
+        for line in problems:
+            print(line, file=io.err)
+        if not problems:
+            print(f"{args.folder}：所有文件与 manifest.json 中的 SHA-256 一致。", file=io.out)
+        return 1 if problems else 0
     as_of = args.as_of or date.today()  # the user's "now" enters here, never inside a rule
     db = _open(args)
     try:

@@ -263,6 +263,12 @@ def test_export_plan_and_archive(sqlite_db, tmp_path: Path, capsys) -> None:
     assert json.loads((archive / "manifest.json").read_text(encoding="utf-8"))["count"] >= 1
     code, out, _ = run(capsys, "--db", db, "export", "archive", "--out", str(archive), "--status", "published")
     assert "新写入 0 个" in out
+    code, out, _ = run(capsys, "export", "verify", str(archive))
+    assert code == 0 and "一致" in out
+    victim = next(archive.rglob("*.pdf"))
+    victim.write_bytes(victim.read_bytes() + b"x")
+    code, _, err = run(capsys, "export", "verify", str(archive))
+    assert code == 1 and "SHA-256 不符" in err
     code, _, err = run(capsys, "--db", db, "export", "archive", "--out", str(archive), "--department", "不存在")
     assert code == 1 and "监管部门" in err
     code, out, err = run(capsys, "--db", db, "export", "archive", "--out", str(tmp_path / "a.zip"), "--docx")
