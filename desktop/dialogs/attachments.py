@@ -158,12 +158,16 @@ class AttachmentList(QWidget):
         with self._db.read() as session:
             return pa.attachment_data(session, entry.id)
 
-    def open_selected(self) -> None:
+    def _picked(self, failure_title: str) -> tuple[str, bytes] | None:
+        """The selected file, or None (nothing selected, or it could not be read: said)."""
         try:
-            picked = self.selected_file()
+            return self.selected_file()
         except DeskError as exc:
-            messages.warn(self, self.tr("无法打开"), str(exc))
-            return
+            messages.warn(self, failure_title, str(exc))
+            return None
+
+    def open_selected(self) -> None:
+        picked = self._picked(self.tr("无法打开"))
         if picked is None:
             return
         if self._opened_dir is None:
@@ -175,11 +179,7 @@ class AttachmentList(QWidget):
                           self.tr("系统中没有能打开“{0}”的程序，可用“另存为…”保存后再打开。").format(picked[0]))
 
     def save_selected_as(self) -> None:
-        try:
-            picked = self.selected_file()
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法保存"), str(exc))
-            return
+        picked = self._picked(self.tr("无法保存"))
         if picked is None:
             return
         target, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), picked[0])
