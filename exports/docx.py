@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import docx
 from docx.image.exceptions import UnrecognizedImageError
@@ -862,26 +862,6 @@ def _page_setup(document: DocxDocument, style: HouseStyle) -> None:
     section.gutter = 0
     for attr in ("rsidR", "rsidRPr", "rsidSect"):
         section._sectPr.attrib.pop(qn(f"w:{attr}"), None)
-    if style.grid is not None:
-        _text_grid(section._sectPr, style)
-
-
-def _text_grid(sect_pr: Any, style: HouseStyle) -> None:
-    """Word's document grid for a fixed number of lines and characters (GB/T 9704: 22 × 28): the
-    line pitch in twips, and the character pitch as the difference from the body font size in
-    1/4096 pt (Word's ``w:charSpace``; 156 mm ÷ 28 at 16 pt gives −848)."""
-    assert style.grid is not None
-    page = style.page
-    line_pitch = round(style.body.leading * 20)  # the body's exact line spacing: 22 lines fill 225 mm
-    char_pitch = page.text_width_mm * MM / style.grid.chars_per_line
-    char_space = round((char_pitch - style.body.size_pt) * 4096)
-    grid = sect_pr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(line_pitch))
-    grid.set(qn("w:charSpace"), str(char_space))
 
 
 def _settings(document: DocxDocument) -> None:

@@ -97,14 +97,6 @@ class Watermark:
 
 
 @dataclass(frozen=True)
-class TextGrid:
-    """A fixed text grid (GB/T 9704: 22 lines × 28 characters on the 156 × 225 mm text block)."""
-
-    lines_per_page: int
-    chars_per_line: int
-
-
-@dataclass(frozen=True)
 class HouseStyle:
     key: str
     label: str
@@ -120,7 +112,6 @@ class HouseStyle:
     header: TextStyle
     page_number: PageNumber
     watermark: Watermark
-    grid: TextGrid | None = None  # None: lines and characters flow freely
 
     def heading(self, level: int) -> TextStyle:
         """The style of a heading at ``level`` (1 = chapter; deeper levels share the last one)."""
@@ -144,9 +135,7 @@ def parse_style(data: dict[str, Any]) -> HouseStyle:
             numbering=data["numbering"], body=_text(data["body"]), title=_text(data["title"]),
             cover_title=_text(data["cover_title"]), headings=tuple(_text(h) for h in data["headings"]),
             table=TableStyle(**data["table"]), caption=_text(data["caption"]), header=_text(data["header"]),
-            page_number=PageNumber(**data["page_number"]), watermark=Watermark(**data["watermark"]),
-            grid=TextGrid(data["body"]["lines_per_page"], data["body"]["chars_per_line"])
-            if "chars_per_line" in data["body"] else None)
+            page_number=PageNumber(**data["page_number"]), watermark=Watermark(**data["watermark"]))
     except (KeyError, TypeError) as exc:
         raise StyleError(f"版式“{data.get('label', data.get('key', '?'))}”的数据有误：{exc}") from None
 

@@ -593,19 +593,3 @@ def test_libreoffice_opens_the_file_and_shows_the_headings(sample: Sample, tmp_p
         assert len(reader.pages) >= 12  # cover, front matter, TOC, body with the 60-row table, annexes
         first = re.sub(r"\s+", "", reader.pages[0].extract_text() or "")
         assert "页" not in first and "—" not in first  # the cover carries no page number
-
-
-def test_gbt9704_word_file_has_the_22_by_28_text_grid(sample) -> None:
-    from exports.plan_export import render_plan
-
-    for key, expected in (("gbt9704", ("linesAndChars", "579", "-848")), ("default", None)):
-        data = render_plan(sample.sink, "docx", style=load_style(key), fonts=sample.fonts).data
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            xml = package.read("word/document.xml").decode("utf-8")
-        grid = re.search(r'<w:docGrid ([^>]*)/>', xml)
-        assert grid is not None
-        attrs = dict(re.findall(r'w:(\w+)="([^"]*)"', grid.group(1)))
-        if expected is None:
-            assert attrs.get("type") != "linesAndChars"
-        else:
-            assert (attrs["type"], attrs["linePitch"], attrs["charSpace"]) == expected
