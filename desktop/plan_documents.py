@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from desktop import messages
 from desktop.dialogs.export_dialog import ArchiveDialog, ArchiveRequest, ExportDialog
 from desktop.dialogs.plan_dialog import load_enterprise_choices
-from desktop.dialogs.preview_dialog import PreviewDialog
 from desktop.settings import Settings
 from desktop.tasks import Task, TaskRunner
 from models.actors import Actor
@@ -177,6 +176,8 @@ class PlanDocuments(QObject):
         return task
 
     def _show_preview(self, result: tuple[PrintDocument, PreprintReport, bytes]) -> None:
+        from desktop.dialogs.preview_dialog import PreviewDialog  # QtPdf and QtPrintSupport: on first use
+
         doc, report, data = result
         notes = [] if report.clean else [report.summary()]
         dialog = PreviewDialog(data, doc.title, file_name=f"{doc.file_stem}.pdf", notes=notes,
