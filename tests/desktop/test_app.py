@@ -124,3 +124,18 @@ def test_demo_flag_skips_the_question_and_does_not_refill(qapp, quit_when_shown,
     assert msgs.calls == []
     assert windows[0].demo_task is None
     assert windows[0].db.name == "demo.sqlite"
+
+
+def test_the_pages_do_not_import_the_document_exporters() -> None:
+    """Start-up stays light: reportlab, python-docx, openpyxl and QtPdf load with their first use."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; import desktop.main_window, desktop.pages.plans, desktop.pages.enterprises, "
+            "desktop.pages.search, desktop.pages.home; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'docx', 'openpyxl'}) + "
+            "[m for m in sys.modules if m.startswith(('PySide6.QtPdf', 'PySide6.QtPrintSupport'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "[]"
