@@ -281,6 +281,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
 
 
 def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
+    from models.plan_deadlines import OVERDUE_LABELS
+
     as_of = args.as_of or date.today()  # the boundary: rules below take as_of and never read the clock
     db = _open(args)
     try:
@@ -291,7 +293,7 @@ def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
             count = 0
             for row in rows:
                 count += 1
-                overdue = "逾期：" + "、".join(_OVERDUE_LABELS[k] for k in row["overdue"]) if row["overdue"] else ""
+                overdue = "逾期：" + "、".join(OVERDUE_LABELS[k] for k in row["overdue"]) if row["overdue"] else ""
                 print("\t".join(str(v) for v in (row["id"], row["enterprise"], row["number"], row["title"],
                                                   row["kind"], row["status"], row["version"],
                                                   row["next_deadline"] or "", overdue)), file=io.out)
@@ -299,9 +301,6 @@ def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
         return 0
     finally:
         db.dispose()
-
-
-_OVERDUE_LABELS = {"filing": "备案", "evaluation": "评估", "revision": "修订"}
 
 
 def _write_json_array(rows: Iterator[dict[str, object]], out: TextIO) -> None:
