@@ -143,3 +143,29 @@ def test_preprint_check_lists_what_is_missing_and_passes_a_complete_plan(db, mon
     monkeypatch.setattr(annexes, "_BUILDERS", dict(annexes._BUILDERS))
     annexes.register("supplies")(lambda s, p, d: AnnexContent([], warnings=["应急物资：灭火器 3 具已过期"]))
     assert "应急物资：灭火器 3 具已过期" in [f.message for f in preprint_check(build(db, pid)).findings]
+
+
+def test_a_word_imported_plan_prints_with_the_annexes_built_from_live_data(db, tmp_path) -> None:
+    import io
+
+    from docx import Document as WordDocument
+
+    from exports.plan_export import render_plan
+    from exports.styles import load_style
+
+    ent = create_enterprise(db, 1)
+    word = WordDocument()
+    word.add_heading("一、总则", level=1)
+    word.add_paragraph("本预案适用于本公司液氨泄漏事故的应急处置。")
+    word.add_heading("二、应急处置", level=1)
+    word.add_paragraph("发现泄漏立即报告值班室。")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    with unit_of_work(db, TESTER) as uow:
+        pid, _ = store.import_word(uow, ent, buffer.getvalue(), PlanData(kind="special", plan_no="WD-01"))
+    doc = build(db, pid)
+    assert doc.template is None and doc.watermark == "草稿"
+    assert [a.key for a in doc.annexes] == ["unit_profile", "contacts"]
+    assert [a.heading for a in doc.annexes] == ["附件1　生产经营单位概况", "附件2　有关应急部门、机构或人员的联系方式"]
+    rendered = render_plan(doc, "pdf", style=load_style("default"))
+    assert rendered.result.pages and rendered.result.headings[-1].startswith("附件2")
