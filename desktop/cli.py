@@ -399,7 +399,8 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
             if fmt not in ("docx", "pdf") and not args.check:
                 raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 --format docx 或 --format pdf")
             version_id = _version_id(db, args.plan_id, args.version) if args.version else None
-            report = preprint_check(load_print_document(db, args.plan_id, as_of=as_of, version_id=version_id))
+            doc = load_print_document(db, args.plan_id, as_of=as_of, version_id=version_id)
+            report = preprint_check(doc)
             if args.check:
                 for finding in report.findings:
                     print(f"{finding.severity.label}：{finding.message}", file=io.out)
@@ -407,8 +408,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
                 return 0 if report.clean else 1
             if not report.clean:
                 print(f"{report.summary()}（用 --check 列出各项）", file=io.err)
-            result = export_plan(db, args.plan_id, fmt, out, as_of=as_of, style_key=args.style,
-                                 version_id=version_id)
+            result = export_plan(doc, fmt, out, style_key=args.style)
             pages = f"，{result.pages} 页" if result.pages else ""
             print(f"已导出 {out}（{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
             for line in result.fonts:

@@ -8,6 +8,7 @@ the settings and offered next time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -52,8 +53,11 @@ class PlanDocuments(QObject):
     sig_done = Signal(object)
     """An export, preview or archive finished; the argument is its result (paths, dialog, summary)."""
 
-    def __init__(self, db: Database, runner: TaskRunner, settings: Settings, actor: Actor, parent: QWidget) -> None:
+    def __init__(self, db: Database, runner: TaskRunner, settings: Settings, actor: Actor, parent: QWidget, *,
+                 today: Callable[[], date] = date.today) -> None:
+        """``today`` gives the day live annexes are read for (the page's clock, as its deadlines use)."""
         super().__init__(parent)
+        self.today = today
         self._db = db
         self._runner = runner
         self._settings = settings
@@ -62,10 +66,6 @@ class PlanDocuments(QObject):
         self.task: Task | None = None
         self.last_dialog: QDialog | None = None
 
-    @staticmethod
-    def today() -> date:
-        return date.today()  # the user's "now": live annexes are as of today
-
     def _styles(self) -> list[tuple[str, str]]:
         from exports.styles import style_choices
 
@@ -73,7 +73,8 @@ class PlanDocuments(QObject):
 
     # --- one plan --------------------------------------------------------------------------------------
 
-    def _prepare(self, plan_id: int, then: str) -> Task:
+    def export(self, plan_id: int) -> Task:
+        """Pre-print check, then the export dialog, then the file(s) in the background."""
         db, as_of = self._db, self.today()
 
         def work(_progress: Progress) -> Prepared:
@@ -84,13 +85,9 @@ class PlanDocuments(QObject):
             return Prepared(doc, preprint_check(doc))
 
         task = self._runner.run(work, label=_tr("正在检查预案…"), title=_tr("打印前检查"))
-        task.sig_finished.connect(getattr(self, then))
+        task.sig_finished.connect(self._choose_export)
         self.task = task
         return task
-
-    def export(self, plan_id: int) -> Task:
-        """Pre-print check, then the export dialog, then the file(s) in the background."""
-        return self._prepare(plan_id, "_choose_export")
 
     def _choose_export(self, prepared: Prepared) -> None:
         doc, report = prepared.doc, prepared.report

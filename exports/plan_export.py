@@ -1,7 +1,7 @@
 """Export one plan to Word or PDF: the one entry the window, the CLI and the archive use.
 
-``render_plan`` turns a ``PrintDocument`` into bytes in either format; ``export_plan`` reads the
-plan, renders it and writes the file atomically (nothing under the final name unless complete).
+``load_print_document`` reads a plan as it prints; ``render_plan`` turns it into bytes in either
+format; ``export_plan`` renders it and writes the file atomically (nothing under the final name unless complete).
 The .docx's table of contents is pre-filled with the page numbers of the PDF of the same document
 when both are made (Word refreshes the field on opening anyway).
 """
@@ -54,11 +54,9 @@ def load_print_document(db: Database, plan_id: int, *, as_of: date, version_id: 
         return build_print_document(session, plan_id, as_of=as_of, version_id=version_id)
 
 
-def export_plan(db: Database, plan_id: int, fmt: Format, target: Path, *, as_of: date,
-                style_key: str = DEFAULT_STYLE, version_id: int | None = None,
+def export_plan(doc: PrintDocument, fmt: Format, target: Path, *, style_key: str = DEFAULT_STYLE,
                 cancel: Callable[[], bool] | None = None) -> ExportResult:
-    """Write the plan (its current print source, or ``version_id``) to ``target``."""
-    doc = load_print_document(db, plan_id, as_of=as_of, version_id=version_id)
+    """Write the printed plan (from ``load_print_document``) to ``target`` in ``fmt``."""
     rendered = render_plan(doc, fmt, style=load_style(style_key), cancel=cancel)
     write_atomically(Path(target), rendered.data)
     return rendered.result

@@ -19,6 +19,7 @@ from plans.print_model import PrintDocument
 class PreprintReport:
     findings: list[Finding]
     watermark: str | None
+    draft: bool  # the working draft is printed (not a published version)
 
     @property
     def errors(self) -> list[Finding]:
@@ -49,4 +50,4 @@ def preprint_check(doc: PrintDocument) -> PreprintReport:
         findings.append(Finding("尚未批准：封面缺少批准日期（主要负责人签署批准的日期）。", Severity.ERROR,
                                 "approval_date", "cover"))
     findings += [Finding(w, Severity.WARNING, "", "document") for w in doc.warnings()]
-    return PreprintReport(findings, doc.watermark)
+    return PreprintReport(findings, doc.watermark, doc.version_number is None)

@@ -79,7 +79,11 @@ def template_json(session: Session, kind: str) -> dict[str, Any]:
 def active_template(session: Session, kind: str) -> Template:
     """The template a new plan of ``kind`` starts from."""
     _check_kind(kind)
-    row = _live_row(session, kind)
+    return _template_of(kind, _live_row(session, kind))
+
+
+def _template_of(kind: str, row: PlanTemplate | None) -> Template:
+    """The stored version ``row`` as a template, or the shipped one without a row."""
     return parse_template(row.data, f"{PLAN_KINDS[kind]}模板第 {row.template_version} 版") if row else load_template(kind)
 
 
@@ -96,7 +100,7 @@ def template_for(session: Session, kind: str, version: str | int | None) -> Temp
         row = session.scalar(select(PlanTemplate).where(PlanTemplate.kind == kind,
                                                         PlanTemplate.template_version == number))
         if row is not None:
-            return parse_template(row.data, f"{PLAN_KINDS[kind]}模板第 {number} 版")
+            return _template_of(kind, row)
         if number == load_template(kind).version:
             return load_template(kind)
     return active_template(session, kind)
@@ -106,7 +110,7 @@ def template_infos(session: Session) -> list[TemplateInfo]:
     out = []
     for kind in KINDS:
         row = _live_row(session, kind)
-        template = active_template(session, kind)
+        template = _template_of(kind, row)
         out.append(TemplateInfo(kind, template.name, template.version, template.source, row is not None,
                                 row.updated_at if row else None, row.updated_by if row else "",
                                 row.note if row else "", len(template.iter_sections())))

@@ -86,7 +86,7 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("格式"), formats)
         form.addRow(self.tr("版式"), self.style)
         buttons = QDialogButtonBox(self)
-        if report.watermark == "草稿":
+        if report.draft:
             label = self.tr("导出草稿…")
         else:
             label = self.tr("仍然导出…") if report.findings else self.tr("导出…")

@@ -134,7 +134,7 @@ class PlansPage(Page):
         self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出预案清单…"),
                                      unit=self.tr("个预案"))
         self.exporter.sig_finished.connect(self.sig_export_finished)
-        self.documents = PlanDocuments(db, runner, settings, self._actor, self)
+        self.documents = PlanDocuments(db, runner, settings, self._actor, self, today=today)
         self.documents.sig_status.connect(self.sig_status)
         self.last_import: WordImportRequest | None = None
         self.tree_enterprise_id: int | None = None
