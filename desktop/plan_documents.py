@@ -112,7 +112,8 @@ class PlanDocuments(QObject):
         self._write(doc, targets, choice.style)
 
     def _write(self, doc: PrintDocument, targets: list[Path], style_key: str) -> Task:
-        def work(progress: Progress) -> tuple[list[Path], list[str]]:
+        def work(progress: Progress) -> tuple[list[Path], list[str], list[str]]:
+            """The files written, the fonts used and the renderers' warnings."""
             from exports.files import write_atomically
             from exports.plan_export import render_plan
             from exports.styles import load_style
@@ -121,16 +122,18 @@ class PlanDocuments(QObject):
             toc: dict[str, int] | None = None
             rendered = []
             fonts: list[str] = []
+            warnings: list[str] = []
             for n, target in enumerate(targets):
                 progress.report(n, len(targets), _tr("正在生成 {0}…").format(target.name))
                 fmt: Format = "pdf" if target.suffix == ".pdf" else "docx"
                 out = render_plan(doc, fmt, style=style, toc_pages=toc, cancel=lambda: progress.cancelled)
                 toc = toc or out.result.toc or None
                 fonts = fonts or out.result.fonts
+                warnings += [w for w in out.result.warnings if w not in warnings]
                 rendered.append((target, out.data))
             for target, data in rendered:  # written only when every format rendered
                 write_atomically(target, data)
-            return targets, fonts
+            return targets, fonts, warnings
 
         task = self._runner.run(work, label=_tr("正在导出预案文档…"), title=_tr("导出预案文档"))
         task.sig_finished.connect(self._exported)
@@ -138,12 +141,14 @@ class PlanDocuments(QObject):
         self.task = task
         return task
 
-    def _exported(self, outcome: tuple[list[Path], list[str]]) -> None:
-        paths, fonts = outcome
+    def _exported(self, outcome: tuple[list[Path], list[str], list[str]]) -> None:
+        paths, fonts, warnings = outcome
         names = "\n".join(str(p) for p in paths)
         self.sig_status.emit(_tr("已导出：{0}").format("；".join(p.name for p in paths)))
         self.sig_done.emit(paths)
         text = _tr("已导出到：\n{0}").format(names)
+        if warnings:
+            text += "\n\n" + _tr("注意：\n{0}").format("\n".join(warnings))
         if fonts:
             text += "\n\n" + _tr("使用的字体：\n{0}").format("\n".join(fonts))
         choice = messages.choose(self._parent, _tr("导出完成"), text,
@@ -157,7 +162,7 @@ class PlanDocuments(QObject):
         """Render the PDF in the background and show it (the same bytes print and save)."""
         db, as_of, style_key = self._db, self.today(), self._settings.export_style
 
-        def work(progress: Progress) -> tuple[PrintDocument, PreprintReport, bytes]:
+        def work(progress: Progress) -> tuple[PrintDocument, PreprintReport, bytes, list[str]]:
             from exports.plan_export import load_print_document, render_plan
             from exports.styles import load_style
             from plans.preprint import preprint_check
@@ -165,18 +170,18 @@ class PlanDocuments(QObject):
             doc = load_print_document(db, plan_id, as_of=as_of)
             progress.report(0, 0, _tr("正在排版…"))
             rendered = render_plan(doc, "pdf", style=load_style(style_key), cancel=lambda: progress.cancelled)
-            return doc, preprint_check(doc), rendered.data
+            return doc, preprint_check(doc), rendered.data, rendered.result.warnings
 
         task = self._runner.run(work, label=_tr("正在生成打印预览…"), title=_tr("打印预览"))
         task.sig_finished.connect(self._show_preview)
         self.task = task
         return task
 
-    def _show_preview(self, result: tuple[PrintDocument, PreprintReport, bytes]) -> None:
+    def _show_preview(self, result: tuple[PrintDocument, PreprintReport, bytes, list[str]]) -> None:
         from desktop.dialogs.preview_dialog import PreviewDialog  # QtPdf and QtPrintSupport: on first use
 
-        doc, report, data = result
-        notes = [] if report.clean else [report.summary()]
+        doc, report, data, warnings = result
+        notes = ([] if report.clean else [report.summary()]) + warnings
         dialog = PreviewDialog(data, doc.title, file_name=f"{doc.file_stem}.pdf", notes=notes,
                                parent=self._parent)
         self.last_dialog = dialog

@@ -479,6 +479,9 @@ class _Renderer:
             if not isinstance(flowable, CondPageBreak):
                 height += flowable.wrap(self.text_w, self.text_h)[1] + flowable.getSpaceBefore() + \
                     flowable.getSpaceAfter()
+        if height > 1.25 * self.text_h:
+            self.warnings.append(f"应急处置卡应为一页，这张卡的内容约有 {height / self.text_h:.1f} 页，打印时会排成多页，"
+                                 "建议精简处置步骤或注意事项。")
         if height <= self.text_h or height > 1.25 * self.text_h or any(
                 isinstance(f, PageBreak) for f in content):
             return content

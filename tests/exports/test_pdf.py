@@ -440,3 +440,18 @@ def _text_spots(reader: PdfReader, page_number: int) -> list[tuple[str, float, f
 
     reader.pages[page_number - 1].extract_text(visitor_text=visit)
     return spots
+
+
+def test_a_card_longer_than_a_page_is_reported(sample) -> None:
+    """A 应急处置卡 is one page: a card whose content runs to several pages says so."""
+    from plans.print_model import PrintSection
+
+    card = sample.doc(sample.card_id)
+    long = dataclasses.replace(card, sections=[*card.sections, *[
+        PrintSection(f"extra{i}", f"补充{i}", 1, (len(card.sections) + i,), [Paragraph("处置步骤说明。" * 40)])
+        for i in range(1, 8)]])
+    result = render_pdf(long, io.BytesIO(), style=load_style("default"))
+    assert result.pages and result.pages > 1
+    assert any("应急处置卡应为一页" in w for w in result.warnings)
+    short = render_pdf(card, io.BytesIO(), style=load_style("default"))
+    assert not any("应急处置卡" in w for w in short.warnings)
