@@ -644,7 +644,17 @@ class _Body:
         parts.append("</w:tbl>")
         self.out.append("".join(parts))
         # a paragraph after every table: keeps two tables apart and gives the text room to breathe
-        self.out.append(_p("Normal", "", f'<w:spacing w:line="{_tw(self.style.table.leading_pt)}" w:lineRule="exact"/>'))
+        self.out.append(self.after_table())
+
+    def after_table(self) -> str:
+        return _p("Normal", "", f'<w:spacing w:line="{_tw(self.style.table.leading_pt)}" w:lineRule="exact"/>')
+
+    def end(self) -> None:
+        """Word ends the body with a paragraph; after a closing table it is a hair-thin one, so a
+        document that just fits (a one-page card) gets no empty last page."""
+        if self.out and self.out[-1] == self.after_table():
+            self.out[-1] = _p("Normal", "", '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+                                             '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
 
     def _column_widths(self, placed: list[PlacedCell], ncols: int, heads: int,
                        weights: list[float] | None) -> list[int]:
@@ -951,6 +961,7 @@ def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyl
             raise Cancelled()
 
     check()
+    style = style.for_layout(doc.layout)
     names = _Fonts(fonts or find_fonts(), style)
     document = docx.Document()
     body_element = document.element.body
@@ -986,6 +997,7 @@ def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyl
     # XPath over the whole body
     _headers_and_footers(document, doc, style, names, has_cover=not card)
     _settings(document)
+    writer.end()
     fragment = parse_xml(f"<w:body {_DECLS}>{''.join(writer.out)}</w:body>")
     sect_pr = body_element.find(qn("w:sectPr"))
     body_element.remove(sect_pr)

@@ -106,6 +106,7 @@ def render_pdf(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyle
     """Draw ``doc`` in ``style`` and write the finished PDF to ``target`` (a path, written
     atomically, or a binary stream, written once at the end). Raises ``Cancelled`` when
     ``cancel()`` turns true; nothing is written then."""
+    style = style.for_layout(doc.layout)
     renderer = _Renderer(doc, style, fonts or find_fonts(), cancel)
     data = renderer.render()
     if isinstance(target, str | os.PathLike):

@@ -11,7 +11,7 @@ resolved to real fonts by ``exports.fonts``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -97,6 +97,18 @@ class Watermark:
 
 
 @dataclass(frozen=True)
+class CardSizes:
+    """A 应急处置卡 is one page: its smaller type sizes in this style."""
+
+    body_size_pt: float
+    body_leading_pt: float
+    heading_size_pt: float
+    title_size_pt: float
+    table_size_pt: float
+    table_leading_pt: float
+
+
+@dataclass(frozen=True)
 class HouseStyle:
     key: str
     label: str
@@ -112,6 +124,20 @@ class HouseStyle:
     header: TextStyle
     page_number: PageNumber
     watermark: Watermark
+    card: CardSizes | None = None
+
+    def for_layout(self, layout: str) -> HouseStyle:
+        """The style a document of ``layout`` is drawn in: a card ("card") in the card sizes."""
+        if layout != "card" or self.card is None:
+            return self
+        c = self.card
+        body = replace(self.body, size_pt=c.body_size_pt, leading_pt=c.body_leading_pt)
+        return replace(
+            self, body=body, title=replace(self.title, size_pt=c.title_size_pt),
+            headings=tuple(replace(h, size_pt=c.heading_size_pt, leading_pt=c.body_leading_pt, space_before_pt=min(
+                h.space_before_pt, 4), space_after_pt=min(h.space_after_pt, 2)) for h in self.headings),
+            table=replace(self.table, size_pt=c.table_size_pt, leading_pt=c.table_leading_pt),
+            caption=replace(self.caption, size_pt=c.table_size_pt))
 
     def heading(self, level: int) -> TextStyle:
         """The style of a heading at ``level`` (1 = chapter; deeper levels share the last one)."""
@@ -135,7 +161,8 @@ def parse_style(data: dict[str, Any]) -> HouseStyle:
             numbering=data["numbering"], body=_text(data["body"]), title=_text(data["title"]),
             cover_title=_text(data["cover_title"]), headings=tuple(_text(h) for h in data["headings"]),
             table=TableStyle(**data["table"]), caption=_text(data["caption"]), header=_text(data["header"]),
-            page_number=PageNumber(**data["page_number"]), watermark=Watermark(**data["watermark"]))
+            page_number=PageNumber(**data["page_number"]), watermark=Watermark(**data["watermark"]),
+            card=CardSizes(**data["card"]) if "card" in data else None)
     except (KeyError, TypeError) as exc:
         raise StyleError(f"版式“{data.get('label', data.get('key', '?'))}”的数据有误：{exc}") from None
 

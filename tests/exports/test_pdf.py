@@ -455,3 +455,13 @@ def test_a_card_longer_than_a_page_is_reported(sample) -> None:
     assert any("应急处置卡应为一页" in w for w in result.warnings)
     short = render_pdf(card, io.BytesIO(), style=load_style("default"))
     assert not any("应急处置卡" in w for w in short.warnings)
+
+
+@pytest.mark.parametrize("style_key", ["default", "gbt9704"])
+def test_a_card_is_set_in_the_styles_card_sizes_on_one_page(sample: Sample, style_key: str) -> None:
+    style = load_style(style_key)
+    card_style = style.for_layout("card")
+    assert style.card is not None and card_style.body.size_pt == style.card.body_size_pt < style.body.size_pt
+    assert style.for_layout("plan") is style
+    result = render_pdf(sample.doc(sample.card_id), io.BytesIO(), style=style)
+    assert result.pages == 1 and not result.warnings
