@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from desktop import __version__, messages
-from desktop.errors import install_exception_hooks
-from desktop.logs import setup_logging
+from desktop import __version__
+from desktop.kit import messages
+from desktop.kit.errors import install_exception_hooks
+from desktop.kit.logs import setup_logging
+from desktop.kit.settings import APPLICATION, ORGANISATION, Settings
 from desktop.main_window import MainWindow
-from desktop.settings import APPLICATION, ORGANISATION, Settings
-from models.errors import DeskError
-from models.paths import demo_db_path
+from models.core.errors import DeskError
+from models.core.paths import demo_db_path
 
 if TYPE_CHECKING:
-    from models.database import Database
+    from models.core.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def run_gui(db: str | None, *, demo: bool = False) -> int:
 
 
 def _open(target: str | None) -> Database | None:
-    from models.schema import open_database
+    from models.core.schema import open_database
 
     try:
         return open_database(target)
@@ -125,7 +126,7 @@ def _run(app: QApplication, db: str | None, demo: bool) -> int:
 def _open_into(app: QApplication, window: MainWindow, settings: Settings, db: str | None,
                demo: bool, bench: bool) -> None:
     from desktop import first_start
-    from models.enterprises import has_enterprises
+    from models.enterprises.service import has_enterprises
 
     database = _open(str(demo_db_path()) if demo else db)
     if database is None:

@@ -16,15 +16,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal, NoReturn, TextIO
 
 from desktop import __version__
-from models.errors import DeskError
+from models.core.errors import DeskError
 
 if TYPE_CHECKING:  # the window path must not pay for SQLAlchemy before it shows
-    from models.database import Database
+    from models.core.database import Database
 
 log = logging.getLogger(__name__)
 
 PROG = "emergency-desk"
-# models.plan_entities.PLAN_KINDS, repeated so that parsing arguments does not import SQLAlchemy
+# models.plans.entities.PLAN_KINDS, repeated so that parsing arguments does not import SQLAlchemy
 # (the window is shown before it is imported); tests/cli checks that the two agree.
 TEMPLATE_KINDS = {"comprehensive": "综合应急预案", "special": "专项应急预案", "onsite": "现场处置方案",
                   "card": "应急处置卡"}
@@ -184,16 +184,16 @@ class Output:
 
 
 def _open(args: argparse.Namespace) -> Database:
-    from models.schema import open_database
+    from models.core.schema import open_database
 
     return open_database(args.db)
 
 
 def cmd_demo(args: argparse.Namespace, io: Output) -> int:
-    import plans.demo  # noqa: F401  (registers the plans step in models.demo.STEPS)
-    from models import demo
-    from models.enterprises import has_enterprises
-    from models.progress import Progress
+    import plans.plans.demo  # noqa: F401  (registers the plans step in models.core.demo.STEPS)
+    from models.core import demo
+    from models.core.progress import Progress
+    from models.enterprises.service import has_enterprises
 
     db = _open(args)
     try:
@@ -218,7 +218,7 @@ def cmd_demo(args: argparse.Namespace, io: Output) -> int:
 
 
 def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[str, object]]:
-    from models import enterprises
+    from models.enterprises import service as enterprises
 
     flt = enterprises.EnterpriseFilter(text=search, deleted=deleted)
     offset = 0
@@ -233,9 +233,9 @@ def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[
 
 
 def _all_plans(db: Database, enterprise_id: int | None, as_of: date) -> Iterator[dict[str, object]]:
-    from models.calendar import load_calendar
-    from models.plan_deadlines import plan_deadlines
-    from models.plan_service import PlanFilter, plan_page
+    from models.core.calendar import load_calendar
+    from models.plans.deadlines import plan_deadlines
+    from models.plans.service import PlanFilter, plan_page
 
     flt = PlanFilter(enterprise_id=enterprise_id)
     offset = 0
@@ -281,7 +281,7 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
 
 
 def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
-    from models.plan_deadlines import OVERDUE_LABELS
+    from models.plans.deadlines import OVERDUE_LABELS
 
     as_of = args.as_of or date.today()  # the boundary: rules below take as_of and never read the clock
     db = _open(args)
@@ -311,8 +311,8 @@ def _write_json_array(rows: Iterator[dict[str, object]], out: TextIO) -> None:
 
 
 def cmd_db(args: argparse.Namespace, io: Output) -> int:
-    from models.database import connect
-    from models.schema import ensure_reference, upgrade
+    from models.core.database import connect
+    from models.core.schema import ensure_reference, upgrade
 
     db = connect(args.db)
     try:
@@ -325,7 +325,7 @@ def cmd_db(args: argparse.Namespace, io: Output) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, io: Output) -> int:
-    from models.audit import verify_chain
+    from models.core.audit import verify_chain
 
     db = _open(args)
     try:
@@ -343,8 +343,8 @@ def cmd_audit(args: argparse.Namespace, io: Output) -> int:
 def cmd_calendar(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
-    from models.calendar import load_calendar, save_holiday_year
-    from models.uow import os_actor, unit_of_work
+    from models.core.calendar import load_calendar, save_holiday_year
+    from models.core.uow import os_actor, unit_of_work
 
     db = _open(args)
     try:
@@ -372,12 +372,12 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
     from datetime import datetime
     from pathlib import Path
 
-    from models.actors import os_actor
+    from models.core.actors import os_actor
 
     if args.what == "verify":
         from pathlib import Path
 
-        from exports.archive import verify_manifest
+        from exports.plans.archive import verify_manifest
 
         problems = verify_manifest(Path(args.folder))
         for line in problems:
@@ -389,8 +389,8 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
     db = _open(args)
     try:
         if args.what == "plan":
-            from exports.plan_export import export_plan, load_print_document
-            from plans.preprint import preprint_check
+            from exports.plans.export import export_plan, load_print_document
+            from plans.plans.preprint import preprint_check
 
             out = Path(args.out or "")
             fmt = args.format or out.suffix.lower().lstrip(".")
@@ -416,7 +416,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
             for line in result.warnings:
                 print(f"警告：{line}", file=io.err)
             return 0
-        from exports.archive import ArchiveFilter, export_archive
+        from exports.plans.archive import ArchiveFilter, export_archive
 
         flt = ArchiveFilter(enterprise_id=args.enterprise, department=args.department, kind=args.kind,
                             status=args.status, published_from=args.published_from, published_to=args.published_to)
@@ -435,7 +435,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
 
 def _version_id(db: Database, plan_id: int, number: int) -> int:
-    from models import plan_service as ps
+    from models.plans import service as ps
 
     with db.read() as session:
         versions = ps.versions(session, plan_id)
@@ -449,8 +449,8 @@ def _version_id(db: Database, plan_id: int, number: int) -> int:
 def cmd_template(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
-    from models.uow import os_actor, unit_of_work
-    from plans import template_store as ts
+    from models.core.uow import os_actor, unit_of_work
+    from plans.plans import template_store as ts
 
     db = _open(args)
     try:
@@ -491,9 +491,9 @@ def cmd_template(args: argparse.Namespace, io: Output) -> int:
 def cmd_import(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
-    from models.plan_service import PlanData
-    from models.uow import os_actor, unit_of_work
-    from plans.store import import_word
+    from models.core.uow import os_actor, unit_of_work
+    from models.plans.service import PlanData
+    from plans.plans.store import import_word
 
     path = Path(args.file)
     data = PlanData(kind=args.kind, plan_no=args.number or path.stem, title=args.title or "")
@@ -517,7 +517,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
 
 
 def run_command(args: argparse.Namespace, io: Output | None = None) -> int:
-    from desktop.logs import setup_logging
+    from desktop.kit.logs import setup_logging
 
     io = io or Output(sys.stdout, sys.stderr)
     try:

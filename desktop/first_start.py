@@ -13,11 +13,11 @@ import os
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from desktop import messages
-from desktop.settings import Settings
-from models.database import Database
-from models.enterprises import has_enterprises
-from models.paths import ENV_DB
+from desktop.kit import messages
+from desktop.kit.settings import Settings
+from models.core.database import Database
+from models.core.paths import ENV_DB
+from models.enterprises.service import has_enterprises
 
 
 class FirstStartChoice(enum.Enum):

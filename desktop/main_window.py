@@ -21,21 +21,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import __version__, messages
-from desktop.pages.base import Page
-from desktop.settings import Settings
-from desktop.tasks import PROGRESS_DELAY_MS, Task, TaskRunner
-from models.actors import Actor, os_actor
-from models.errors import DeskError
-from models.paths import demo_db_path
-from models.progress import Progress
+from desktop import __version__
+from desktop.kit import messages
+from desktop.kit.pages import Page
+from desktop.kit.settings import Settings
+from desktop.kit.tasks import PROGRESS_DELAY_MS, Task, TaskRunner
+from models.core.actors import Actor, os_actor
+from models.core.errors import DeskError
+from models.core.paths import demo_db_path
+from models.core.progress import Progress
 
 if TYPE_CHECKING:  # the database layer is imported after the window shows (see desktop.app)
-    from desktop.pages.enterprises import EnterprisesPage
-    from desktop.pages.home import HomePage
-    from desktop.pages.plans import PlansPage
-    from desktop.pages.search import SearchPage
-    from models.database import Database
+    from desktop.enterprises.page import EnterprisesPage
+    from desktop.home.page import HomePage
+    from desktop.plans.page import PlansPage
+    from desktop.plans.search import SearchPage
+    from models.core.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ class MainWindow(QMainWindow):
         """预案模板管理 (administrators change templates; everyone may look)."""
         if self._db is None:
             return None
-        from desktop.dialogs.template_dialog import TemplateDialog
+        from desktop.plans.template_dialog import TemplateDialog
 
         dialog = TemplateDialog(self.db, actor=self.actor, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -160,10 +161,10 @@ class MainWindow(QMainWindow):
 
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""
-        from desktop.pages.enterprises import EnterprisesPage
-        from desktop.pages.home import HomePage
-        from desktop.pages.plans import PlansPage
-        from desktop.pages.search import SearchPage
+        from desktop.enterprises.page import EnterprisesPage
+        from desktop.home.page import HomePage
+        from desktop.plans.page import PlansPage
+        from desktop.plans.search import SearchPage
 
         self.nav.blockSignals(True)
         self.nav.clear()
@@ -269,7 +270,7 @@ class MainWindow(QMainWindow):
             self.switch_database(path)
 
     def open_demo_database(self) -> None:
-        from models.enterprises import has_enterprises
+        from models.enterprises.service import has_enterprises
 
         if self.switch_database(str(demo_db_path())) and not has_enterprises(self.db):
             self.fill_demo()
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
         if self.runner.busy:
             messages.warn(self, self.tr("切换数据库"), self.tr("后台任务还在进行，请等它完成后再切换数据库。"))
             return False
-        from models.schema import open_database
+        from models.core.schema import open_database
 
         try:
             new_db = open_database(target)
@@ -302,8 +303,8 @@ class MainWindow(QMainWindow):
         db = self.db
 
         def work(progress: Progress) -> object:
-            demo = importlib.import_module("models.demo")  # only needed for the demo
-            importlib.import_module("plans.demo")  # adds the plans step to models.demo.STEPS
+            demo = importlib.import_module("models.core.demo")  # only needed for the demo
+            importlib.import_module("plans.plans.demo")  # adds the plans step to models.core.demo.STEPS
             return demo.generate(db, scale=scale, progress=progress)
 
         task = self.runner.run(work, writes=True, title=self.tr("演示数据库"),

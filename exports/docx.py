@@ -60,7 +60,7 @@ from exports.files import write_atomically
 from exports.fonts import FontSet, find_fonts
 from exports.result import ExportResult
 from exports.styles import MM, HouseStyle, TextStyle
-from models.errors import Cancelled
+from models.core.errors import Cancelled
 from plans.document import (
     Block,
     BulletList,
@@ -72,7 +72,7 @@ from plans.document import (
     PlacedCell,
     Table,
 )
-from plans.print_model import PrintDocument
+from plans.plans.print_model import PrintDocument
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -26,15 +26,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from exports.files import ExportError, describe, temp_path
-from models import enterprises
-from models import plan_service as ps
-from models.calendar import load_calendar
-from models.database import Database
-from models.enterprises import EnterpriseFilter, EnterpriseRow
-from models.plan_deadlines import PlanDeadlines, plan_deadlines
-from models.plan_rules import Status
-from models.plan_service import PlanFilter, PlanRow
-from models.progress import NULL_PROGRESS, Progress
+from models.core.calendar import load_calendar
+from models.core.database import Database
+from models.core.progress import NULL_PROGRESS, Progress
+from models.enterprises import service as enterprises
+from models.enterprises.service import EnterpriseFilter, EnterpriseRow
+from models.plans import service as ps
+from models.plans.deadlines import PlanDeadlines, plan_deadlines
+from models.plans.rules import Status
+from models.plans.service import PlanFilter, PlanRow
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet

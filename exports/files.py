@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.errors import DeskError
+from models.core.errors import DeskError
 
 
 class ExportError(DeskError):

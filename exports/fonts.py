@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal, get_args
 
-from models.errors import DeskError
+from models.core.errors import DeskError
 
 if TYPE_CHECKING:  # reportlab is imported when a font is registered or measured, not for discovery
     from reportlab.pdfbase.ttfonts import TTFont

@@ -74,11 +74,11 @@ from exports.files import write_atomically
 from exports.fonts import FontSet, Role, find_fonts
 from exports.result import ExportResult
 from exports.styles import MM, HouseStyle, TextStyle
-from models.errors import Cancelled, DeskError
+from models.core.errors import Cancelled, DeskError
 from plans.document import Block, BulletList, Image, NumberedList, Table
 from plans.document import PageBreak as DocPageBreak
 from plans.document import Paragraph as DocParagraph
-from plans.print_model import PrintAnnex, PrintDocument
+from plans.plans.print_model import PrintAnnex, PrintDocument
 
 APP_TITLE = "应急预案与演练管理系统"
 TOC_DEPTH = 3  # body headings of levels 1–3 go into the 目次

@@ -2,7 +2,7 @@
 
 - ``plans.document`` — the format-neutral document model (document → sections → blocks), its
   JSON, numbering, tree editing and plain text;
-- ``plans.templates`` — the GB/T 29639-2020 templates (data) and ``instantiate``;
+- ``plans.plans.templates`` — the GB/T 29639-2020 templates (data) and ``instantiate``;
 - ``plans.completeness`` — what is still missing before printing;
 - ``plans.diff`` — what changed between two versions;
 - ``plans.word_import`` — reading an existing .docx plan.

@@ -5,7 +5,7 @@
 (``target_kind`` "cover": a cover field name such as ``plan_no``; "section": a section key;
 "document": the document title or the document as a whole).
 
-What counts as unwritten (templates: ``plans.templates``):
+What counts as unwritten (templates: ``plans.plans.templates``):
 - a section with no text at all (no own content; for a chapter, none in any subsection either —
   a chapter whose subsections are checked themselves is not reported again);
 - a section whose blocks are all still the template's *guidance* (placeholders filled or not),
@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Literal
 
 from plans.document import Document, Section, block_text, heading, iter_sections, numbered
-from plans.templates import (
+from plans.plans.templates import (
     KINDS,
     UNFILLED_RE,
     Template,
@@ -70,7 +70,7 @@ CoverValue = str | date | None
 def check(document: Document, cover: Mapping[str, CoverValue], template: Template | None = None) -> list[Finding]:
     """Everything missing before the plan can be printed, cover first, then sections in order.
 
-    ``template`` is the one the plan was created from (``plans.template_store.template_for``);
+    ``template`` is the one the plan was created from (``plans.plans.template_store.template_for``);
     without it the shipped template of the document's kind is used."""
     findings = _check_cover(cover)
     findings += _check_title(document)

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeAlias
 
-from models.errors import DeskError
+from models.core.errors import DeskError
 
 SCHEMA_VERSION = 1
 PREFACE = "preface"
@@ -348,7 +348,7 @@ def _expect_int(obj: dict[str, Any], name: str, where: str, default: int, minimu
 class FlatSection:
     """One section as the database stores it (parents before children).
 
-    Field names match ``models.plan_service.SectionInput``: ``SectionInput(**vars(flat))``.
+    Field names match ``models.plans.service.SectionInput``: ``SectionInput(**vars(flat))``.
     """
 
     key: str

@@ -64,7 +64,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from models.errors import DeskError
+from models.core.errors import DeskError
 from plans.document import (
     PREFACE,
     Block,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from models import enterprises, reference, uscc
-from models.database import Database
-from models.enterprises import ContactData, EnterpriseData
-from models.uow import Actor, unit_of_work
+from models.core import reference
+from models.core.database import Database
+from models.core.uow import Actor, unit_of_work
+from models.enterprises import rules as uscc
+from models.enterprises import service as enterprises
+from models.enterprises.service import ContactData, EnterpriseData
 
 TESTER = Actor("测试员")
 

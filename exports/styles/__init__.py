@@ -16,8 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from models.errors import DeskError
-from plans.print_model import NumberScheme
+from models.core.errors import DeskError
+from plans.plans.print_model import NumberScheme
 
 STYLE_KEYS: tuple[str, ...] = ("default", "gbt9704")
 DEFAULT_STYLE = "default"

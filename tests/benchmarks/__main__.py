@@ -7,7 +7,7 @@
 - ``list``: the enterprise list on the city database — first page (count + 100 rows), a search
   keystroke, an industry filter, both with a sort, and the last page; goal ≤ 50 ms each; floor: a
   bare ``SELECT … ORDER BY name LIMIT 100`` through ``sqlite3``.
-- ``search``: full-text search over the city's plan sections (``models.search.search``, limit 50) in a
+- ``search``: full-text search over the city's plan sections (``models.plans.search.search``, limit 50) in a
   fresh read session, for a two- and a four-character term (goal ≤ 100 ms each) and, for
   information, the most common two- and four-character terms; floor: the bare FTS5 ``MATCH`` of the
   same gram phrase through ``sqlite3``, fetching every matching rowid.
@@ -139,9 +139,9 @@ def generate_city(target: Path, seed: int, data_dir: Path) -> tuple[float, str]:
         print(f"  CLI failed ({proc.returncode}): {proc.stderr.strip()[:300]}; generating in-process",
               file=sys.stderr)
         remove_sqlite(target)
-    import plans.demo  # noqa: F401  (registers the plans step, as the CLI does)
-    from models import demo
-    from models.schema import open_database
+    import plans.plans.demo  # noqa: F401  (registers the plans step, as the CLI does)
+    from models.core import demo
+    from models.core.schema import open_database
 
     start = time.perf_counter()
     db = open_database(str(target))
@@ -149,7 +149,7 @@ def generate_city(target: Path, seed: int, data_dir: Path) -> tuple[float, str]:
         demo.generate(db, scale="city", seed=seed)
     finally:
         db.dispose()
-    return time.perf_counter() - start, "models.demo.generate in-process (CLI unavailable)"
+    return time.perf_counter() - start, "models.core.demo.generate in-process (CLI unavailable)"
 
 
 def insert_floor(source: Path) -> tuple[float, int]:
@@ -226,9 +226,10 @@ def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
 
 
 def bench_list(city: Path, runs: int) -> list[Result]:
-    from models import enterprises, reference
-    from models.enterprises import EnterpriseFilter
-    from models.schema import open_database
+    from models.core import reference
+    from models.core.schema import open_database
+    from models.enterprises import service as enterprises
+    from models.enterprises.service import EnterpriseFilter
 
     db = open_database(str(city))
     try:
@@ -280,8 +281,8 @@ SEARCH_CASES = (
 
 
 def fts_phrase(query: str) -> str:
-    """The FTS5 expression ``models.search`` sends for ``query`` (one word)."""
-    from models.search import query_terms
+    """The FTS5 expression ``models.plans.search`` sends for ``query`` (one word)."""
+    from models.plans.search import query_terms
 
     return " AND ".join('"' + " ".join(tokens) + '"' for tokens in query_terms(query))
 
@@ -289,8 +290,8 @@ def fts_phrase(query: str) -> str:
 def bench_search(city: Path, runs: int) -> list[Result]:
     from sqlalchemy import text
 
-    from models import search
-    from models.schema import open_database
+    from models.core.schema import open_database
+    from models.plans import search
 
     db = open_database(str(city))
     measured = []
@@ -336,8 +337,8 @@ def bench_export(city: Path) -> list[Result]:
     from openpyxl import Workbook
 
     from exports.excel import export_enterprises
-    from models.enterprises import EnterpriseFilter
-    from models.schema import open_database
+    from models.core.schema import open_database
+    from models.enterprises.service import EnterpriseFilter
 
     out = BENCH_DIR / "export"
     out.mkdir(exist_ok=True)

@@ -8,7 +8,7 @@
   product's .docx of the same plan, one cold run, against our PDF export; goal: ours ≥ 10× faster.
   Skipped with a message when ``soffice`` is not installed.
 - ``docx``: the same plan → .docx through ``exports.docx.render_docx``; goal ≤ 1 s.
-- ``archive``: ``exports.archive.export_archive`` of a demo district sample's plans (PDF only, into
+- ``archive``: ``exports.plans.archive.export_archive`` of a demo district sample's plans (PDF only, into
   a fresh folder): plans per second, for information.
 """
 
@@ -47,7 +47,7 @@ def _median_s(fn: Callable[[], object], runs: int) -> float:
 
 def _enlarge(doc: Any, copies: int) -> Any:
     """The document with its chapters repeated ``copies`` times (numbers continue, keys stay unique)."""
-    from plans.print_model import PrintSection
+    from plans.plans.print_model import PrintSection
 
     chapters = max(s.path[0] for s in doc.sections if s.path)
     sections = [PrintSection(f"{s.key}~{i}", s.title, s.level,
@@ -87,7 +87,7 @@ def bench_documents(runs: int) -> list[Result]:
     from exports.fonts import find_fonts
     from exports.pdf import render_pdf
     from exports.styles import load_style
-    from models.schema import open_database
+    from models.core.schema import open_database
     from tests.exports.samples import add_kitchen_sink, fill_demo, print_doc
 
     work = Path(tempfile.mkdtemp(prefix="edesk-bench-docs-"))
@@ -136,10 +136,10 @@ def _libreoffice(docx: Path, work: Path, ours_s: float, pages: int | None) -> Re
 
 
 def _archive(work: Path) -> Result:
-    from exports.archive import ArchiveFilter, export_archive
-    from models import demo
-    from models.schema import open_database
-    from plans import demo as plan_demo
+    from exports.plans.archive import ArchiveFilter, export_archive
+    from models.core import demo
+    from models.core.schema import open_database
+    from plans.plans import demo as plan_demo
 
     db = open_database(str(work / "district.sqlite"))
     steps = [s for s in demo.STEPS if s.name in ("enterprises", plan_demo.STEP_NAME)]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop.__main__ import main
-from models.database import Database
+from models.core.database import Database
 from tests.factories import create_enterprise
 
 
@@ -135,9 +135,9 @@ def test_demo_fills_once_with_if_empty(tmp_path: Path, capsys) -> None:
 def test_list_plans_with_deadlines(db, capsys) -> None:
     from datetime import date
 
-    from models import plan_service as ps
-    from models.plan_entities import Plan
-    from models.uow import unit_of_work
+    from models.core.uow import unit_of_work
+    from models.plans import service as ps
+    from models.plans.entities import Plan
     from tests.factories import TESTER
 
     ent = create_enterprise(db, 1)
@@ -202,7 +202,7 @@ def test_import_plan_from_word(sqlite_db, tmp_path: Path, capsys) -> None:
 
 def test_template_export_edit_import_list_and_reset(sqlite_db, tmp_path: Path, capsys) -> None:
     from desktop.cli import TEMPLATE_KINDS
-    from models.plan_entities import PLAN_KINDS
+    from models.plans.entities import PLAN_KINDS
 
     assert TEMPLATE_KINDS == PLAN_KINDS
     path = tmp_path / "onsite.json"

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from desktop import messages
-from desktop.settings import Settings
-from desktop.tasks import TaskRunner
-from models.database import Database
+from desktop.kit import messages
+from desktop.kit.settings import Settings
+from desktop.kit.tasks import TaskRunner
+from models.core.database import Database
 from tests.factories import create_enterprise
 
 
 @dataclass
 class MessageRecorder:
-    """Stands in for ``desktop.messages``: records every box and answers without showing it."""
+    """Stands in for ``desktop.kit.messages``: records every box and answers without showing it."""
 
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     confirm_answer: bool = True

@@ -8,11 +8,11 @@ from desktop import app as app_module
 from desktop import first_start
 from desktop.app import QUIT_WHEN_SHOWN_ENV, install_translations, run_gui
 from desktop.first_start import FirstStartChoice
+from desktop.kit.settings import Settings
 from desktop.main_window import MainWindow
-from desktop.settings import Settings
-from models.paths import ENV_DB, default_db_path, demo_db_path
-from models.progress import NULL_PROGRESS
-from models.schema import open_database
+from models.core.paths import ENV_DB, default_db_path, demo_db_path
+from models.core.progress import NULL_PROGRESS
+from models.core.schema import open_database
 from tests.factories import create_enterprise
 
 
@@ -105,8 +105,8 @@ def test_choosing_demo_opens_the_demo_database_and_fills_it(qapp, quit_when_show
     def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
         return None
 
-    fake_module("models.demo", generate=generate)
-    fake_module("plans.demo")  # its real import would register into the stand-in
+    fake_module("models.core.demo", generate=generate)
+    fake_module("plans.plans.demo")  # its real import would register into the stand-in
     msgs.choose_answer = 0  # 打开演示数据库
     assert run_gui(None) == 0
     (window,) = windows
@@ -132,8 +132,8 @@ def test_the_pages_do_not_import_the_document_exporters() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; import desktop.main_window, desktop.pages.plans, desktop.pages.enterprises, "
-            "desktop.pages.search, desktop.pages.home; "
+    code = ("import sys; import desktop.main_window, desktop.plans.page, desktop.enterprises.page, "
+            "desktop.plans.search, desktop.home.page; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'docx', 'openpyxl'}) + "
             "[m for m in sys.modules if m.startswith(('PySide6.QtPdf', 'PySide6.QtPrintSupport'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -8,16 +8,17 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QMessageBox
 
+from desktop.kit.settings import Settings
 from desktop.main_window import MainWindow
-from desktop.settings import Settings
-from models import enterprises, reference
-from models.enterprises import EnterpriseFilter
-from models.errors import Cancelled
-from models.paths import demo_db_path
-from models.progress import NULL_PROGRESS
-from models.schema import open_database
-from models.stats import enterprise_overview
-from models.uow import os_actor
+from models.core import reference
+from models.core.errors import Cancelled
+from models.core.paths import demo_db_path
+from models.core.progress import NULL_PROGRESS
+from models.core.schema import open_database
+from models.core.uow import os_actor
+from models.enterprises import service as enterprises
+from models.enterprises.service import EnterpriseFilter
+from models.enterprises.stats import enterprise_overview
 from tests.factories import TESTER, create_enterprise
 
 
@@ -129,8 +130,8 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
             create_enterprise(db, n)
         return "结果"
 
-    fake_module("models.demo", generate=generate)
-    fake_module("plans.demo")  # its real import would register into the stand-in
+    fake_module("models.core.demo", generate=generate)
+    fake_module("plans.plans.demo")  # its real import would register into the stand-in
     window = make_window()
     window.show_page("enterprises")
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000) as blocker:
@@ -146,8 +147,8 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
     def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
         raise Cancelled()
 
-    fake_module("models.demo", generate=generate)
-    fake_module("plans.demo")  # its real import would register into the stand-in
+    fake_module("models.core.demo", generate=generate)
+    fake_module("plans.plans.demo")  # its real import would register into the stand-in
     window = make_window()
     task = window.fill_demo()
     with qtbot.waitSignal(task.sig_cancelled, timeout=5000):
@@ -183,8 +184,8 @@ def test_open_demo_database_fills_it_when_empty(qtbot, make_window, fake_module)
         create_enterprise(db, 1, actor=TESTER)
         return None
 
-    fake_module("models.demo", generate=generate)
-    fake_module("plans.demo")  # its real import would register into the stand-in
+    fake_module("models.core.demo", generate=generate)
+    fake_module("plans.plans.demo")  # its real import would register into the stand-in
     window = make_window()
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
         window.open_demo_database()

@@ -1,6 +1,6 @@
 """The export tests fill their databases with demo enterprises only.
 
-``plans.demo`` appends its step to ``models.demo.STEPS`` when imported (the CLI and the plans tests
+``plans.plans.demo`` appends its step to ``models.core.demo.STEPS`` when imported (the CLI and the plans tests
 import it); the enterprise exports need no plans, and writing them would only slow these tests down.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import demo
+from models.core import demo
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import demo
-from models import plan_service as ps
-from models.database import Database
-from models.plan_entities import Plan
-from models.plan_service import PlanData
-from models.uow import unit_of_work
-from plans import print_model as pm
-from plans import store
+from models.core import demo
+from models.core.database import Database
+from models.core.uow import unit_of_work
+from models.plans import service as ps
+from models.plans.entities import Plan
+from models.plans.service import PlanData
 from plans.document import (
     BulletList,
     Cell,
@@ -35,6 +33,8 @@ from plans.document import (
     iter_sections,
     set_blocks,
 )
+from plans.plans import print_model as pm
+from plans.plans import store
 from tests.factories import TESTER
 
 AS_OF = date(2026, 11, 29)
@@ -59,7 +59,7 @@ def png(width: int = 320, height: int = 200) -> bytes:
 
 
 def fill_demo(db: Database, count: int = 3) -> None:
-    from plans import demo as plan_demo  # registers the plans step
+    from plans.plans import demo as plan_demo  # registers the plans step
 
     steps = [s for s in demo.STEPS if s.name in ("enterprises", plan_demo.STEP_NAME)]
     demo.generate(db, count=count, seed=7, steps=steps)

@@ -30,11 +30,11 @@ from exports.files import ExportError
 from exports.fonts import FontSet, find_fonts
 from exports.result import ExportResult
 from exports.styles import load_style
-from models.database import Database
-from models.errors import Cancelled
-from models.plan_entities import Plan
+from models.core.database import Database
+from models.core.errors import Cancelled
+from models.plans.entities import Plan
 from plans.document import Image, Paragraph
-from plans.print_model import PrintDocument, PrintSection
+from plans.plans.print_model import PrintDocument, PrintSection
 from tests.conftest import make_db
 from tests.exports import samples
 

@@ -10,14 +10,14 @@ import pytest
 from openpyxl import load_workbook
 
 from exports import excel
-from models import demo, reference
-from models import plan_service as ps
-from models.database import Database
-from models.enterprises import EnterpriseFilter, count, page
-from models.errors import Cancelled
-from models.plan_service import PlanData, PlanFilter
-from models.progress import Progress
-from models.uow import unit_of_work
+from models.core import demo, reference
+from models.core.database import Database
+from models.core.errors import Cancelled
+from models.core.progress import Progress
+from models.core.uow import unit_of_work
+from models.enterprises.service import EnterpriseFilter, count, page
+from models.plans import service as ps
+from models.plans.service import PlanData, PlanFilter
 from tests.factories import TESTER, create_enterprise
 
 HEADER = ("企业名称", "统一社会信用代码", "行业", "风险等级", "所属区域", "监管部门", "地址", "主要负责人",

@@ -25,15 +25,15 @@ from exports.fonts import find_fonts
 from exports.pdf import APP_TITLE, render_pdf
 from exports.result import ExportResult
 from exports.styles import MM, load_style
-from models.database import Database
-from models.errors import Cancelled
-from models.plan_entities import Plan
-from models.plan_service import PlanData
-from models.uow import unit_of_work
-from plans import demo as _plan_demo  # noqa: F401  (registers the demo's plans step before any test patches it)
-from plans import store
+from models.core.database import Database
+from models.core.errors import Cancelled
+from models.core.uow import unit_of_work
+from models.plans.entities import Plan
+from models.plans.service import PlanData
 from plans.document import Paragraph
-from plans.print_model import PrintDocument
+from plans.plans import demo as _plan_demo  # noqa: F401  (registers the demo's plans step before any test patches it)
+from plans.plans import store
+from plans.plans.print_model import PrintDocument
 from tests.conftest import make_db
 from tests.exports.samples import add_kitchen_sink, fill_demo, print_doc
 from tests.factories import TESTER
@@ -444,7 +444,7 @@ def _text_spots(reader: PdfReader, page_number: int) -> list[tuple[str, float, f
 
 def test_a_card_longer_than_a_page_is_reported(sample) -> None:
     """A 应急处置卡 is one page: a card whose content runs to several pages says so."""
-    from plans.print_model import PrintSection
+    from plans.plans.print_model import PrintSection
 
     card = sample.doc(sample.card_id)
     long = dataclasses.replace(card, sections=[*card.sections, *[

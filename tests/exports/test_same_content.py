@@ -9,9 +9,9 @@ import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from exports.plan_export import render_plan
+from exports.plans.export import render_plan
 from exports.styles import load_style
-from models.database import Database
+from models.core.database import Database
 from plans.document import Image, Table
 from tests.conftest import make_db
 from tests.exports.samples import add_kitchen_sink, fill_demo, print_doc

@@ -1,6 +1,6 @@
 """The models layer's tests see the demo generator's own steps only.
 
-``plans.demo`` appends its step to ``models.demo.STEPS`` when imported (the CLI and the plans tests
+``plans.plans.demo`` appends its step to ``models.core.demo.STEPS`` when imported (the CLI and the plans tests
 import it); the tests here check the enterprise generator, so they run it without the plans step.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import demo
+from models.core import demo
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from datetime import date
 from plans import document as d
 from plans.completeness import Finding, Severity, check
 from plans.document import BulletList, Document, NumberedList, Paragraph, Section, Table
-from plans.templates import instantiate, load_template
+from plans.plans.templates import instantiate, load_template
 
 COVER = {"plan_no": "HZHG-YA-2025-01", "publish_date": date(2025, 3, 1), "approver": "张三",
          "effective_date": date(2025, 3, 1)}

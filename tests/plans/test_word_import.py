@@ -17,7 +17,7 @@ from docx.shared import Mm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.errors import DeskError
+from models.core.errors import DeskError
 from plans.document import (
     PREFACE,
     BulletList,

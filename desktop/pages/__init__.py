@@ -1,1 +1,0 @@
-"""Module pages of the main window."""

@@ -1,0 +1,982 @@
+"""预案 page: every plan with its status, next deadline and overdue flags; the enterprise's plan
+tree beside it; creating, editing, the lifecycle, versions and comparison, and Word import.
+
+The list is a paged SQL query (``PlanTableModel``) sorted in SQL by a header click (except the
+deadline columns, computed in Python); the 回收站 switch lists the deleted plans to restore them,
+and 导出Excel writes the current filter and order in the background. The tree on the right shows, for the chosen
+enterprise (the enterprise filter, else the enterprise of the selected row), its 综合 plan with the
+专项 plans and 现场处置 schemes under it. Actions are enabled by the selected plan's status, as
+``plan_service.TRANSITIONS`` says. Nothing holds a session while the user thinks: every dialog
+loads what it shows and saves through the write path with the version it loaded.
+
+The section editor (``desktop.plans.editor.plan_editor.PlanEditor``) is imported lazily by
+``open_plan_editor`` so this page works (and says so) before the editor is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.kit import messages
+from desktop.kit.exporting import ListExporter
+from desktop.kit.pages import Page
+from desktop.kit.settings import Settings
+from desktop.kit.sorting import HeaderSorting
+from desktop.kit.tasks import Task, TaskRunner
+from desktop.kit.widgets import SearchBox, add_trash_button, fill_combo, tidy_separators
+from desktop.plans.dialog import (
+    EnterpriseChoice,
+    EnterpriseCombo,
+    ImportReportDialog,
+    PlanDialog,
+    WordImportDialog,
+    WordImportRequest,
+    kind_items,
+    load_enterprise_choices,
+    status_items,
+)
+from desktop.plans.documents import PlanDocuments
+from desktop.plans.table import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
+from models.core.database import Database
+from models.core.errors import DeskError, ValidationError
+from models.core.progress import Progress
+from models.core.uow import Actor, UnitOfWork, os_actor, unit_of_work
+from models.plans import service as ps
+from models.plans.service import TRANSITIONS, PlanFilter, PlanRow
+
+if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
+    from desktop.plans.diff_dialog import DiffDialog, VersionsDialog
+    from desktop.plans.lifecycle_dialog import LifecycleDialog
+
+log = logging.getLogger(__name__)
+
+EDITOR_MODULE = "desktop.plans.editor.plan_editor"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PlansPage", text)
+
+
+def open_plan_editor(db: Database, plan_id: int, *, actor: Actor, section_key: str | None = None,
+                     parent: QWidget | None = None,
+                     on_saved: Callable[[int], None] | None = None) -> QDialog | None:
+    """Open the section editor for a plan (at ``section_key``); None when it could not open."""
+    try:
+        module = importlib.import_module(EDITOR_MODULE)
+    except ImportError:
+        log.exception("section editor not available")
+        messages.warn(parent, _tr("无法打开编辑器"), _tr("预案内容编辑器尚未安装在此版本中。"))
+        return None
+    try:
+        editor = module.PlanEditor(db, plan_id, actor=actor, section_key=section_key, parent=parent)
+    except DeskError as exc:
+        messages.warn(parent, _tr("无法打开编辑器"), str(exc))
+        return None
+    if on_saved is not None:
+        editor.sig_saved.connect(on_saved)
+    editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    editor.open()
+    return editor  # type: ignore[no-any-return]
+
+
+class PlansPage(Page):
+    key = "plans"
+
+    sig_import_finished = Signal(int, object)
+    """A Word file was imported: the new plan's id and the ``ImportResult``."""
+
+    sig_plan_changed = Signal(int)
+    """A plan was created or changed from this page; the argument is its id."""
+
+    sig_export_finished = Signal(str, int)
+    """An Excel export was written: path and number of plans."""
+
+    def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        """``today`` gives the day deadlines are computed for (the clock, read at each refresh)."""
+        super().__init__(parent)
+        self._db = db
+        self._runner = runner
+        self._settings = settings
+        self._actor = actor or os_actor()
+        self.enterprises: list[EnterpriseChoice] = []
+        self.dialog: QDialog | None = None
+        self.editor: QDialog | None = None
+        self.report_dialog: ImportReportDialog | None = None
+        self.import_task: Task | None = None
+        self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出预案清单…"),
+                                     unit=self.tr("个预案"))
+        self.exporter.sig_finished.connect(self.sig_export_finished)
+        self.documents = PlanDocuments(db, runner, settings, self._actor, self, today=today)
+        self.documents.sig_status.connect(self.sig_status)
+        self.last_import: WordImportRequest | None = None
+        self.tree_enterprise_id: int | None = None
+        self.deadline_warnings: tuple[str, ...] = ()
+        self.model = PlanTableModel(db, today=today, parent=self)
+        self._build()
+
+    @property
+    def title(self) -> str:
+        return self.tr("预案")
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+
+        self.act_new = self._action(self.tr("新建预案"), self.new_plan, QKeySequence.StandardKey.New,
+                                    self.tr("按模板新建一个预案草稿"))
+        self.act_import = self._action(self.tr("从 Word 导入…"), self.import_word, None,
+                                       self.tr("把现有的 Word 预案（.docx）导入为草稿"))
+        self.act_edit_info = self._action(self.tr("编辑信息"), self.edit_info, None,
+                                          self.tr("编辑预案编号、名称、评审、发布、备案等信息"))
+        self.act_edit_content = self._action(self.tr("编辑内容"), self.edit_content, QKeySequence("Ctrl+Return"),
+                                             self.tr("在章节编辑器中编辑预案正文（双击行）"))
+        self.act_submit = self._action(self.tr("提交评审"), self.submit_review, None,
+                                       self.tr("草稿编写完成，提交评审"))
+        self.act_return = self._action(self.tr("退回修改"), self.return_review, None,
+                                       self.tr("评审未通过，退回修改"))
+        self.act_publish = self._action(self.tr("发布"), self.publish, None,
+                                        self.tr("填写评审日期、批准人和发布日期后发布，冻结为一个版本"))
+        self.act_file = self._action(self.tr("登记备案"), self.file_plan, None,
+                                     self.tr("登记备案申报日期、备案编号和登记日期"))
+        self.act_revise = self._action(self.tr("开始修订"), self.start_revision, None,
+                                       self.tr("按修订情形从最新版本开始修订"))
+        self.act_trigger = self._action(self.tr("记录修订原因"), self.record_trigger, None,
+                                        self.tr("记录需要修订的原因，暂不开始修订"))
+        self.act_retire = self._action(self.tr("废止"), self.retire, None, self.tr("废止此预案"))
+        self.act_versions = self._action(self.tr("版本与对比"), self.show_versions, None,
+                                         self.tr("查看修订记录，对比两个版本"))
+        self.act_compare = self._action(self.tr("与最新版本对比"), self.compare_with_latest, None,
+                                        self.tr("当前草稿与最近发布的版本相比改了什么"))
+        self.act_delete = self._action(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
+                                       self.tr("将所选预案移入回收站"))
+        self.act_restore = self._action(self.tr("恢复"), self.restore_current, None,
+                                        self.tr("将所选预案从回收站恢复"))
+        self.act_restore.setVisible(False)
+        self.act_export = self._action(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
+                                       self.tr("把当前筛选出的预案（按当前排序）导出为 Excel 工作簿"))
+        self.act_documents = self._action(self.tr("导出 Word/PDF…"), self.export_document, QKeySequence("Ctrl+Shift+E"),
+                                          self.tr("把所选预案导出为 Word 或 PDF 文档（先做打印前检查）"))
+        self.act_preview = self._action(self.tr("打印预览"), self.preview_document, QKeySequence.StandardKey.Print,
+                                        self.tr("显示所选预案的 PDF 页面，可在预览中打印"))
+        self.act_archive = self._action(self.tr("批量归档…"), self.archive_documents, None,
+                                        self.tr("按企业、监管部门、类型、状态或发布日期选择预案，批量导出 PDF 并生成清单"))
+        self.act_refresh = self._action(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
+        self.act_search = self._action(self.tr("搜索"), self._focus_search, QKeySequence.StandardKey.Find, "")
+        self.act_tree = self._action(self.tr("预案体系"), lambda: None, None,
+                                     self.tr("在右侧显示所选企业的预案体系（综合预案及其下的专项预案、现场处置方案）"))
+        self.act_tree.setCheckable(True)
+        self.act_tree.setChecked(True)
+        self.lifecycle_actions: dict[str, QAction] = {
+            "submit_review": self.act_submit, "return_review": self.act_return, "publish": self.act_publish,
+            "file": self.act_file, "start_revision": self.act_revise, "retire": self.act_retire,
+        }
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for group in ((self.act_new, self.act_import), (self.act_edit_info, self.act_edit_content),
+                      (self.act_submit, self.act_return, self.act_publish, self.act_file, self.act_revise,
+                       self.act_trigger, self.act_retire),
+                      (self.act_versions, self.act_delete, self.act_restore)):
+            for action in group:
+                self.toolbar.addAction(action)
+            self.toolbar.addSeparator()
+        self.documents_menu = QMenu(self.tr("导出与打印"), self)
+        for action in (self.act_documents, self.act_preview, self.act_archive):
+            self.documents_menu.addAction(action)
+        self.documents_menu.addSeparator()
+        self.documents_menu.addAction(self.act_export)
+        self.documents_button = QToolButton(self)
+        self.documents_button.setText(self.tr("导出与打印"))
+        self.documents_button.setToolTip(self.tr("导出 Word/PDF、打印预览、批量归档、导出Excel"))
+        self.documents_button.setMenu(self.documents_menu)
+        self.documents_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(self.documents_button)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_tree)
+        tidy_separators(self.toolbar)
+        self.trash_button = add_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的预案，可以恢复"))
+        self.trash_button.toggled.connect(self._on_trash_toggled)
+        layout.addWidget(self.toolbar)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        self.search = SearchBox(self.tr("搜索预案编号、名称"), self)
+        self.search.setMinimumWidth(180)
+        self.search.sig_search.connect(self.apply_filter)
+        filters.addWidget(self.search, 2)
+        self.enterprise_combo = EnterpriseCombo(self.tr("全部企业"), self)
+        self.enterprise_combo.setToolTip(self.tr("企业（可输入名称的一部分查找）"))
+        self.enterprise_combo.sig_enterprise_changed.connect(lambda _id: self.apply_filter())
+        filters.addWidget(self.enterprise_combo, 3)
+        self.kind_combo = self._combo(self.tr("全部类型"), self.tr("预案类型"), kind_items())
+        self.status_combo = self._combo(self.tr("全部状态"), self.tr("状态"), status_items())
+        filters.addWidget(self.kind_combo, 1)
+        filters.addWidget(self.status_combo, 1)
+        self.clear_button = QPushButton(self.tr("清除筛选"), self)
+        self.clear_button.clicked.connect(self.clear_filters)
+        filters.addWidget(self.clear_button)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setMinimumWidth(96)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        filters.addWidget(self.count_label)
+        layout.addLayout(filters)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.view = QTableView(self.splitter)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_context_menu)
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.sorting = HeaderSorting(self.view, self.model)
+        self.sorting.sig_status.connect(self.sig_status)
+        self.sorting.sig_sorted.connect(self._after_refresh)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
+        for column, spec in enumerate(self.model.columns):
+            self.view.setColumnWidth(column, spec.width)
+        self.view.setColumnHidden(self.model.DELETED_COLUMN, True)
+        self.view.viewport().installEventFilter(self)  # the title column takes the room that is left
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.model.modelReset.connect(self._update_actions)
+        self.model.sig_count_changed.connect(self._show_count)
+
+        tree_panel = QWidget(self.splitter)
+        tree_layout = QVBoxLayout(tree_panel)
+        tree_layout.setContentsMargins(4, 0, 0, 0)
+        tree_layout.setSpacing(4)
+        self.tree_title = QLabel(self.tr("预案体系"), tree_panel)
+        self.tree_title.setObjectName("treeTitle")
+        self.tree_title.setWordWrap(True)
+        self.tree_title.setStyleSheet("font-weight: bold;")
+        tree_layout.addWidget(self.tree_title)
+        self.tree = QTreeWidget(tree_panel)
+        self.tree.setObjectName("planTree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels([self.tr("预案"), self.tr("状态")])
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemClicked.connect(self._on_tree_clicked)
+        self.tree.itemDoubleClicked.connect(self._on_tree_double_clicked)
+        tree_layout.addWidget(self.tree, 1)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(tree_panel)
+        self.tree_panel = tree_panel
+        self.act_tree.toggled.connect(self._on_tree_toggled)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([10_000, 230])
+        self.splitter.setCollapsible(0, False)
+        layout.addWidget(self.splitter, 1)
+
+        self.note_label = QLabel(self)
+        self.note_label.setObjectName("deadlineNote")
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet("color: #8A6D00;")
+        self.note_label.hide()
+        layout.addWidget(self.note_label)
+
+        for action in (self.act_new, self.act_edit_content, self.act_delete, self.act_restore, self.act_export,
+                       self.act_refresh, self.act_search, self.act_documents, self.act_preview):
+            self.addAction(action)
+        self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_title_column()
+        return super().eventFilter(watched, event)
+
+    def fit_title_column(self) -> None:
+        """Give the title whatever width the other columns leave (never less than its minimum)."""
+        title = self.model.TITLE_COLUMN
+        others = sum(self.view.columnWidth(c) for c in range(self.model.columnCount())
+                     if c != title and not self.view.isColumnHidden(c))
+        room = self.view.viewport().width() - others
+        self.view.setColumnWidth(title, max(TITLE_MIN_WIDTH, room))
+
+    def _action(self, text: str, slot: Callable[[], object], shortcut: Any, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        return action
+
+    def _combo(self, all_text: str, tip: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setToolTip(tip)
+        fill_combo(combo, items, first=(all_text, None))
+        combo.setMinimumContentsLength(6)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.currentIndexChanged.connect(self.apply_filter)
+        return combo
+
+    # --- loading -------------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self._load_enterprises()
+        self.restore_state(self._settings)
+        self.model.set_filter(self.current_filter())
+        self._after_refresh()
+
+    def refresh(self) -> None:
+        """Count and fetch again (and the enterprise list), keeping the filter and the selected plan."""
+        self.reload(enterprises=True)
+
+    def reload(self, *, enterprises: bool) -> None:
+        """Fetch the rows again; ``enterprises``: the enterprise list too (changed elsewhere)."""
+        current = self.current_row()
+        index = self.view.currentIndex().row()
+        if enterprises:
+            self._load_enterprises()
+        self.model.refresh()
+        self.model.prefetch(max(index, 0))
+        if current is not None and not self.select_plan(current.id) and 0 <= index < self.model.rowCount():
+            self.select_row(index)
+        self._after_refresh()
+
+    def _load_enterprises(self) -> None:
+        self.enterprises = load_enterprise_choices(self._db)
+        self.enterprise_combo.blockSignals(True)
+        self.enterprise_combo.set_choices(self.enterprises)
+        self.enterprise_combo.blockSignals(False)
+
+    def _after_refresh(self) -> None:
+        self._show_columns()
+        self.model.prefetch(0)
+        self.deadline_warnings = self.model.cached_warnings()
+        if self.deadline_warnings:
+            self.note_label.setText("⚠ " + "；".join(self.deadline_warnings))
+            self.note_label.show()
+        else:
+            self.note_label.hide()
+        self._update_tree(force=True)
+        self._update_actions()
+
+    # --- filtering -----------------------------------------------------------------------------------
+
+    @property
+    def in_trash(self) -> bool:
+        return self.trash_button.isChecked()
+
+    def current_filter(self) -> PlanFilter:
+        return PlanFilter(enterprise_id=self.enterprise_combo.enterprise_id(),
+                          kind=self.kind_combo.currentData(), status=self.status_combo.currentData(),
+                          text=self.search.text().strip(), deleted=self.in_trash)
+
+    def apply_filter(self) -> None:
+        self.search.cancel_pending()
+        if not self.activated:
+            return
+        flt = self.current_filter()
+        if flt != self.model.filter or not self.model.loaded:
+            self.model.set_filter(flt)
+            self._after_refresh()
+
+    def _show_columns(self) -> None:
+        """One enterprise chosen: its name in every row says nothing, the title gets the room. The
+        recycle bin shows when each plan was deleted instead of deadlines that no longer run."""
+        self.view.setColumnHidden(self.model.ENTERPRISE_COLUMN, self.model.filter.enterprise_id is not None)
+        trash = self.model.filter.deleted
+        for column in (self.model.DEADLINE_COLUMN, self.model.OVERDUE_COLUMN):
+            self.view.setColumnHidden(column, trash)
+        self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
+        self.fit_title_column()
+
+    def clear_filters(self) -> None:
+        for combo in (self.kind_combo, self.status_combo, self.enterprise_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.enterprise_combo.setEditText(self.enterprise_combo.itemText(0))
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _show_count(self, count: int) -> None:
+        if self.in_trash:
+            self.count_label.setText(self.tr("回收站中共 {0} 个预案").format(count))
+        else:
+            self.count_label.setText(self.tr("共 {0} 个预案").format(count))
+
+    def _on_trash_toggled(self, on: bool) -> None:
+        for action in (self.act_new, self.act_import, self.act_edit_info, self.act_edit_content,
+                       *self.lifecycle_actions.values(), self.act_trigger, self.act_versions, self.act_delete,
+                       self.act_tree, self.act_documents, self.act_preview, self.act_archive):
+            action.setVisible(not on)
+        self.act_restore.setVisible(on)
+        tidy_separators(self.toolbar)
+        self.tree_panel.setVisible(self.act_tree.isChecked() and not on)
+        self.apply_filter()
+        self._update_actions()
+
+    # --- the plan tree -------------------------------------------------------------------------------
+
+    def _update_tree(self, *, force: bool = False) -> None:
+        if not self.act_tree.isChecked() or self.in_trash:
+            return
+        enterprise_id = self.enterprise_combo.enterprise_id()
+        if enterprise_id is None:
+            row = self.current_row()
+            enterprise_id = row.enterprise_id if row is not None else None
+        if enterprise_id == self.tree_enterprise_id and not force:
+            self._mark_tree_current()
+            return
+        self.tree_enterprise_id = enterprise_id
+        self.tree.clear()
+        if enterprise_id is None:
+            self.tree_title.setText(self.tr("预案体系（选择企业或预案后显示）"))
+            return
+        with self._db.read() as session:
+            rows = ps.plan_page(session, PlanFilter(enterprise_id=enterprise_id), limit=1000)
+        choice = next((c for c in self.enterprises if c.id == enterprise_id), None)
+        name = choice.name if choice is not None else (rows[0].enterprise if rows else "")
+        self.tree_title.setText(self.tr("预案体系：{0}（{1} 个）").format(name, len(rows)))
+        build_plan_tree(self.tree, rows)
+        self._mark_tree_current()
+
+    def _on_tree_toggled(self, on: bool) -> None:
+        self.tree_panel.setVisible(on and not self.in_trash)
+        if on:
+            self._update_tree(force=True)
+
+    def _mark_tree_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        item = find_tree_item(self.tree, row.id)
+        if item is not None:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            self.tree.blockSignals(False)
+
+    def _on_tree_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        plan_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(plan_id, int) and not self.select_plan(plan_id):
+            self.sig_status.emit(self.tr("该预案不在当前筛选结果中"))
+
+    def _on_tree_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        plan_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(plan_id, int) and self.select_plan(plan_id):
+            self._open_default()
+
+    # --- rows and actions ----------------------------------------------------------------------------
+
+    def current_row(self) -> PlanRow | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.plan_at(index.row())
+
+    def select_row(self, row: int) -> None:
+        self.view.selectRow(row)
+        self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def select_plan(self, plan_id: int) -> bool:
+        """Select a plan if it is among the rows fetched; False when it is not."""
+        row = self.model.row_of_id(plan_id)
+        if row < 0:
+            return False
+        self.select_row(row)
+        return True
+
+    def _on_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
+        self._update_tree()
+
+    def _update_actions(self) -> None:
+        row = self.current_row()
+        self.act_restore.setEnabled(row is not None and self.in_trash)
+        self.act_export.setEnabled(self.model.rowCount() > 0)
+        if self.in_trash:  # a deleted plan is only restored (or exported)
+            row = None
+        status = row.status if row is not None else None
+        for command, action in self.lifecycle_actions.items():
+            action.setEnabled(status is not None and status in TRANSITIONS[command].sources)
+        self.act_trigger.setEnabled(status in ("published", "filed"))
+        self.act_edit_info.setEnabled(status is not None and status != "retired")
+        editable = status in ps.EDITABLE_STATUSES
+        self.act_edit_content.setEnabled(row is not None)
+        self.act_edit_content.setText(self.tr("编辑内容") if editable or row is None else self.tr("查看内容"))
+        self.act_edit_content.setToolTip(
+            self.tr("在章节编辑器中编辑预案正文（双击行）") if editable or row is None
+            else self.tr("预案内容已冻结，只能查看；如需修改请先“开始修订”"))
+        self.act_versions.setEnabled(row is not None)
+        self.act_compare.setEnabled(status in ps.EDITABLE_STATUSES)
+        self.act_delete.setEnabled(row is not None)
+        self.act_documents.setEnabled(row is not None and not self.in_trash)
+        self.act_preview.setEnabled(row is not None and not self.in_trash)
+
+    def build_context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        if self.in_trash:
+            menu.addAction(self.act_restore)
+            menu.addSeparator()
+            menu.addAction(self.act_export)
+            return menu
+        for action in (self.act_edit_info, self.act_edit_content):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.act_submit, self.act_return, self.act_publish, self.act_file, self.act_revise,
+                       self.act_trigger, self.act_retire):
+            if action.isEnabled():
+                menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.act_versions)
+        menu.addAction(self.act_compare)
+        menu.addSeparator()
+        menu.addAction(self.act_documents)
+        menu.addAction(self.act_preview)
+        menu.addSeparator()
+        menu.addAction(self.act_delete)
+        menu.addAction(self.act_export)
+        menu.addSeparator()
+        menu.addAction(self.act_new)
+        menu.addAction(self.act_import)
+        return menu
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.select_row(index.row())
+        menu = self.build_context_menu()
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self._open_default()
+
+    def _open_default(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if self.in_trash:
+            self.sig_status.emit(self.tr("回收站中的预案需先恢复才能查看或编辑"))
+            return
+        self.edit_content()
+
+    def _writer_busy(self) -> bool:
+        if not self._runner.writing:
+            return False
+        messages.warn(self, self.tr("请稍候"),
+                      self.tr("后台任务正在写入数据库（如导入或生成演示数据），请等它完成后再修改。"))
+        return True
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        """Show a page dialog window-modally (one at a time); ``self.dialog`` while it is open."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result, d=dialog: self._on_dialog_finished(d))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dialog_finished(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def _dialog_open(self) -> bool:
+        if self.dialog is None:
+            return False
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return True
+
+    def _changed(self, plan_id: int, status: str) -> None:
+        self.reload(enterprises=False)
+        self.select_plan(plan_id)
+        self.sig_data_changed.emit()
+        self.sig_plan_changed.emit(plan_id)
+        self.sig_status.emit(status)
+
+    def _write(self, plan_id: int, change: Callable[[UnitOfWork], object], *, refused: str, done: str) -> bool:
+        """Run ``change`` in one unit of work; a refusal is shown under the title ``refused`` (and the
+        list is fetched again, as it is now), success is said with ``done`` in the status bar."""
+        try:
+            with unit_of_work(self._db, self._actor) as uow:
+                change(uow)
+        except DeskError as exc:
+            messages.warn(self, refused, str(exc))
+            self.reload(enterprises=False)
+            return False
+        self._changed(plan_id, done)
+        return True
+
+    # --- create and edit -----------------------------------------------------------------------------
+
+    def new_plan(self) -> PlanDialog | None:
+        if self._dialog_open() or self._writer_busy():
+            return None
+        row = self.current_row()
+        enterprise_id = self.enterprise_combo.enterprise_id() or (row.enterprise_id if row else None)
+        try:
+            dialog = PlanDialog(self._db, None, enterprise_id=enterprise_id, actor=self._actor,
+                                enterprises=self.enterprises, parent=self)
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法新建"), str(exc))
+            return None
+        dialog.sig_saved.connect(lambda pid: self._changed(pid, self.tr("已新建预案草稿")))
+        self._open(dialog)
+        return dialog
+
+    def edit_info(self) -> PlanDialog | None:
+        row = self.current_row()
+        if row is None or self._dialog_open() or self._writer_busy():
+            return None
+        try:
+            dialog = PlanDialog(self._db, row.id, actor=self._actor, parent=self)
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法打开"), str(exc))
+            self.reload(enterprises=False)
+            return None
+        dialog.sig_saved.connect(lambda pid: self._changed(pid, self.tr("已保存预案信息")))
+        self._open(dialog)
+        return dialog
+
+    def edit_content(self, section_key: str | None = None) -> QDialog | None:
+        """Open the section editor (read-only for a plan whose content is frozen)."""
+        row = self.current_row()
+        if row is None or self._writer_busy():
+            return None
+        if self.editor is not None:
+            self.editor.raise_()
+            self.editor.activateWindow()
+            return self.editor
+        editor = open_plan_editor(self._db, row.id, actor=self._actor, section_key=section_key, parent=self,
+                                  on_saved=lambda pid: self._changed(pid, self.tr("已保存预案内容")))
+        if editor is not None:
+            editor.finished.connect(lambda _r: setattr(self, "editor", None))
+        self.editor = editor
+        return editor
+
+    # --- lifecycle -----------------------------------------------------------------------------------
+
+    def _simple_step(self, command: str, question: str, done: str, *, yes: str) -> bool:
+        row = self.current_row()
+        if row is None or self._writer_busy():
+            return False
+        if not messages.confirm(self, TRANSITIONS[command].command.label,
+                                question.format(row.plan_no, row.title), yes=yes, no=self.tr("取消")):
+            return False
+        return self._write(row.id, lambda uow: ps.transition(uow, row.id, command, row.version),
+                           refused=self.tr("无法{0}").format(TRANSITIONS[command].command.label),
+                           done=done.format(row.title))
+
+    def submit_review(self) -> bool:
+        return self._simple_step("submit_review", self.tr("将“{0} {1}”提交评审吗？\n提交后内容不能再编辑，评审未通过可退回修改。"),
+                                 self.tr("已提交评审：{0}"), yes=self.tr("提交评审"))
+
+    def return_review(self) -> bool:
+        return self._simple_step("return_review", self.tr("将“{0} {1}”退回修改吗？"),
+                                 self.tr("已退回修改：{0}"), yes=self.tr("退回修改"))
+
+    def retire(self) -> bool:
+        return self._simple_step("retire", self.tr("确定废止“{0} {1}”吗？\n废止后不能再修改、发布或修订，已发布的版本仍然保留。"),
+                                 self.tr("已废止：{0}"), yes=self.tr("废止"))
+
+    def _lifecycle(self, make: Callable[[int], LifecycleDialog], done: str) -> LifecycleDialog | None:
+        row = self.current_row()
+        if row is None or self._dialog_open() or self._writer_busy():
+            return None
+        try:
+            dialog = make(row.id)
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法打开"), str(exc))
+            self.reload(enterprises=False)
+            return None
+        dialog.sig_done.connect(lambda pid: self._changed(pid, done.format(row.title)))
+        self._open(dialog)
+        return dialog
+
+    def publish(self) -> LifecycleDialog | None:
+        from desktop.plans.lifecycle_dialog import PublishDialog
+
+        return self._lifecycle(lambda pid: PublishDialog(self._db, pid, actor=self._actor, parent=self),
+                               self.tr("已发布：{0}"))
+
+    def file_plan(self) -> LifecycleDialog | None:
+        from desktop.plans.lifecycle_dialog import FilingDialog
+
+        return self._lifecycle(lambda pid: FilingDialog(self._db, pid, actor=self._actor, parent=self),
+                               self.tr("已登记备案：{0}"))
+
+    def start_revision(self) -> LifecycleDialog | None:
+        from desktop.plans.lifecycle_dialog import RevisionDialog
+
+        return self._lifecycle(lambda pid: RevisionDialog(self._db, pid, start=True, actor=self._actor,
+                                                          parent=self), self.tr("已开始修订：{0}"))
+
+    def record_trigger(self) -> LifecycleDialog | None:
+        from desktop.plans.lifecycle_dialog import RevisionDialog
+
+        return self._lifecycle(lambda pid: RevisionDialog(self._db, pid, start=False, actor=self._actor,
+                                                          parent=self), self.tr("已记录修订原因：{0}"))
+
+    # --- versions ------------------------------------------------------------------------------------
+
+    def show_versions(self) -> VersionsDialog | None:
+        from desktop.plans.diff_dialog import VersionsDialog
+
+        row = self.current_row()
+        if row is None or self._dialog_open():
+            return None
+        try:
+            dialog = VersionsDialog(self._db, row.id, parent=self)
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法打开"), str(exc))
+            return None
+        self._open(dialog)
+        return dialog
+
+    def compare_with_latest(self) -> DiffDialog | None:
+        from desktop.plans.diff_dialog import draft_diff
+
+        row = self.current_row()
+        if row is None or self._dialog_open():
+            return None
+        try:
+            dialog = draft_diff(self._db, row.id, self)
+        except DeskError as exc:
+            messages.warn(self, self.tr("无法对比"), str(exc))
+            return None
+        if dialog is None:
+            messages.info(self, self.tr("版本对比"), self.tr("此预案还没有发布过版本，没有可对比的内容。"))
+            return None
+        self._open(dialog)
+        return dialog
+
+    # --- delete --------------------------------------------------------------------------------------
+
+    def delete_current(self) -> bool:
+        row = self.current_row()
+        if row is None or self.in_trash or self._writer_busy():
+            return False
+        if not messages.confirm(
+            self, self.tr("删除预案"),
+            self.tr("确定将“{0} {1}”移入回收站吗？\n已发布的版本随预案一并移入回收站，管理员可以恢复。")
+                .format(row.plan_no, row.title),
+            yes=self.tr("移入回收站"), no=self.tr("取消"),
+        ):
+            return False
+        return self._write(row.id, lambda uow: ps.delete_plan(uow, row.id, expected_version=row.version),
+                           refused=self.tr("无法删除"), done=self.tr("已将“{0}”移入回收站").format(row.title))
+
+    def restore_current(self) -> bool:
+        """Take the selected plan out of the recycle bin (with the version the list loaded)."""
+        row = self.current_row()
+        if row is None or not self.in_trash or self._writer_busy():
+            return False
+        return self._write(row.id, lambda uow: ps.restore_plan(uow, row.id, expected_version=row.version),
+                           refused=self.tr("无法恢复"), done=self.tr("已恢复“{0} {1}”").format(row.plan_no, row.title))
+
+    # --- export --------------------------------------------------------------------------------------
+
+    @property
+    def export_task(self) -> Task | None:
+        return self.exporter.task
+
+    def export_excel(self) -> Task | None:
+        """Ask where to save, then export the current filter and order in the background, with the
+        deadlines as the list shows them (the same day)."""
+        flt = self.current_filter()
+        db, sort, descending, as_of = self._db, self.model.sort_key, self.model.descending, self.model.as_of
+
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_plans(db, flt, path, as_of=as_of, sort=sort, descending=descending,
+                                          progress=progress))
+
+        return self.exporter.start(self.tr("回收站预案") if flt.deleted else self.tr("预案清单"), write)
+
+    # --- plan documents ------------------------------------------------------------------------------
+
+    def export_document(self) -> Task | None:
+        """导出 Word/PDF of the selected plan: pre-print check, choices, then the file(s)."""
+        row = self.current_row()
+        return self.documents.export(row.id) if row is not None else None
+
+    def preview_document(self) -> Task | None:
+        row = self.current_row()
+        return self.documents.preview(row.id) if row is not None else None
+
+    def archive_documents(self) -> Task | None:
+        return self.documents.archive(self.current_filter().enterprise_id)
+
+    # --- Word import ---------------------------------------------------------------------------------
+
+    def import_word(self, request: WordImportRequest | None = None) -> WordImportDialog | None:
+        """Ask for the file and the new plan's record (again with ``request`` after a refusal)."""
+        if self._dialog_open() or self._writer_busy():
+            return None
+        if self.import_task is not None:
+            messages.warn(self, self.tr("请稍候"), self.tr("上一个 Word 文件还在导入中。"))
+            return None
+        row = self.current_row()
+        enterprise_id = self.enterprise_combo.enterprise_id() or (row.enterprise_id if row else None)
+        dialog = WordImportDialog(self.enterprises, enterprise_id=enterprise_id, parent=self)
+        if request is not None:
+            dialog.fill(request)
+        dialog.sig_submitted.connect(self.run_import)
+        self._open(dialog)
+        return dialog
+
+    def run_import(self, request: WordImportRequest) -> Task:
+        """Import in the background (one writer at a time); the report is shown afterwards."""
+        from plans.plans import store
+
+        db, actor = self._db, self._actor
+        self.last_import = request
+
+        def work(progress: Progress) -> tuple[int, Any]:
+            progress.report(0, 0, "读取 Word 文件")
+            with unit_of_work(db, actor) as uow:
+                return store.import_word(uow, request.enterprise_id, request.path, request.data)
+
+        task = self._runner.run(work, writes=True, title=self.tr("从 Word 导入"),
+                                label=self.tr("正在导入 {0}…").format(request.path.name), report_errors=False)
+        task.sig_finished.connect(self._on_imported)
+        task.sig_failed.connect(self._on_import_failed)
+        task.sig_cancelled.connect(self._on_import_cancelled)
+        self.import_task = task
+        return task
+
+    def _on_imported(self, result: object) -> None:
+        self.import_task = None
+        assert isinstance(result, tuple)
+        plan_id, outcome = result
+        self.reload(enterprises=False)
+        self.select_plan(plan_id)
+        self.sig_data_changed.emit()
+        title = (self.last_import.data.title if self.last_import else "") or outcome.document.title
+        self.sig_status.emit(self.tr("已导入“{0}”").format(title))
+        dialog = ImportReportDialog(plan_id, title, list(outcome.report), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_open_editor.connect(self._edit_imported)
+        dialog.finished.connect(lambda _r: setattr(self, "report_dialog", None))
+        self.report_dialog = dialog
+        dialog.open()
+        self.sig_import_finished.emit(plan_id, outcome)
+
+    def _edit_imported(self, plan_id: int) -> None:
+        if self.select_plan(plan_id):
+            self.edit_content()
+
+    def _on_import_failed(self, error: object) -> None:
+        self.import_task = None
+        request = self.last_import
+        if isinstance(error, ValidationError) and request is not None:
+            messages.warn(self, self.tr("无法导入"), str(error))
+            dialog = self.import_word(request)
+            if dialog is not None:
+                dialog.show_errors(error.errors)
+            return
+        if isinstance(error, DeskError):  # WordImportError: a damaged or non-docx file
+            messages.warn(self, self.tr("无法导入"), str(error))
+            return
+        from desktop.kit.errors import report_exception
+
+        assert isinstance(error, BaseException)
+        report_exception(error, self)
+
+    def _on_import_cancelled(self) -> None:
+        self.import_task = None
+        self.sig_status.emit(self.tr("已取消导入，未写入任何数据"))
+
+
+TREE_KIND = {"comprehensive": "综合", "special": "专项", "onsite": "现场", "card": "处置卡"}
+
+
+def plan_item_text(row: PlanRow) -> str:
+    """〔专项〕ZX-01 液氯泄漏专项应急预案 — the enterprise's name left off (the tree names it)."""
+    title = row.title.removeprefix(row.enterprise) or row.title
+    return f"〔{TREE_KIND.get(row.kind, row.kind_label)}〕{row.plan_no} {title}"
+
+
+def build_plan_tree(tree: QTreeWidget, rows: list[PlanRow]) -> None:
+    """综合 plans at the top with their 专项/现场处置 children; plans without a parent at the top too."""
+    by_id = {r.id: r for r in rows}
+    items: dict[int, QTreeWidgetItem] = {}
+
+    def make(row: PlanRow, parent: QTreeWidget | QTreeWidgetItem) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [plan_item_text(row), row.status_label])
+        item.setData(0, Qt.ItemDataRole.UserRole, row.id)
+        item.setToolTip(0, f"{row.kind_label} {row.plan_no} {row.title}")
+        item.setForeground(1, QColor(STATUS_COLOURS.get(row.status, "#000000")))
+        items[row.id] = item
+        return item
+
+    roots = [r for r in rows if r.parent_plan_id is None or r.parent_plan_id not in by_id]
+    order = {"comprehensive": 0, "special": 1, "onsite": 2, "card": 3}
+    for row in sorted(roots, key=lambda r: (order.get(r.kind, 9), r.plan_no)):
+        make(row, tree)
+    for row in sorted((r for r in rows if r not in roots), key=lambda r: (order.get(r.kind, 9), r.plan_no)):
+        parent = items.get(row.parent_plan_id or -1)
+        make(row, parent if parent is not None else tree)
+    tree.expandAll()
+
+
+def find_tree_item(tree: QTreeWidget, plan_id: int) -> QTreeWidgetItem | None:
+    stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            continue
+        if item.data(0, Qt.ItemDataRole.UserRole) == plan_id:
+            return item
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    return None
+
+
+__all__ = ["PlansPage", "build_plan_tree", "find_tree_item", "open_plan_editor"]

@@ -1,0 +1,143 @@
+"""The plan list as a paged table model over ``plan_service.plan_count`` / ``plan_page``.
+
+Each row also shows where its deadlines stand (``plan_deadlines``): the next one due and which
+are overdue. ``as_of`` is read from the clock here, at the UI boundary, once per refresh, and the
+holiday calendar is loaded once per refresh in the same short read as the count; deadlines are
+computed per row when first shown and kept until the next refresh. The columns sort in SQL
+(``plan_page``'s sort keys), except the two deadline columns: they are computed in Python from
+the holiday calendar, so SQL cannot order by them and their headers do not react to clicks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from sqlalchemy.orm import Session
+
+from desktop.enterprises.table import local_time
+from desktop.kit.paged import Column, PagedTableModel
+from models.core.calendar import load_calendar
+from models.core.database import Database
+from models.core.workdays import HolidayCalendar
+from models.plans import service as ps
+from models.plans.deadlines import PlanDeadlines, plan_deadlines
+from models.plans.rules import Status
+from models.plans.service import PlanFilter, PlanRow
+
+TITLE_MIN_WIDTH = 170
+KIND_SHORT = {"comprehensive": "综合预案", "special": "专项预案", "onsite": "现场处置", "card": "处置卡"}
+STATUS_COLOURS = {"draft": "#5A6570", "reviewing": "#1F5FA8", "published": "#2E7D32", "filed": "#1B5E20",
+                  "revising": "#B35C00", "retired": "#9AA3AB"}
+OVERDUE_COLOUR = "#D7263D"
+DUE_SOON_COLOUR = "#B35C00"
+ESTIMATE_COLOUR = "#8A6D00"
+
+
+class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
+    """预案 list: enterprise, number, title, kind, status, version, publish date, deadlines, and the
+    time of deletion (shown in the recycle bin only)."""
+
+    ENTERPRISE_COLUMN = 0
+    TITLE_COLUMN = 2
+    STATUS_COLUMN = 4
+    DEADLINE_COLUMN = 7
+    OVERDUE_COLUMN = 8
+    DELETED_COLUMN = 9
+
+    def __init__(self, db: Database, flt: PlanFilter | None = None, *, today: Callable[[], date] = date.today,
+                 page_size: int = 100, cache_pages: int = 20, parent: Any = None) -> None:
+        columns: list[Column[PlanRow]] = [
+            Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=130,
+                   tooltip=lambda r: r.enterprise),
+            Column(self.tr("预案编号"), lambda r: r.plan_no, "plan_no", width=86),
+            Column(self.tr("预案名称"), lambda r: r.title, "title", width=TITLE_MIN_WIDTH,
+                   tooltip=lambda r: r.title),
+            Column(self.tr("类型"), lambda r: KIND_SHORT.get(r.kind, r.kind_label), "kind", width=80,
+                   tooltip=lambda r: r.kind_label),
+            Column(self.tr("状态"), lambda r: r.status_label, "status", width=64),
+            Column(self.tr("版本号"), lambda r: r.version_label, "version_label", width=64),
+            Column(self.tr("发布日期"), lambda r: r.publish_date.isoformat() if r.publish_date else "",
+                   "publish_date", width=90),
+            Column(self.tr("下一期限"), self._next_due_text, width=198, tooltip=self._deadline_tooltip),
+            Column(self.tr("逾期"), lambda r: self.deadlines(r).overdue_text, width=58),
+            Column(self.tr("删除时间"), lambda r: local_time(r.deleted_at), "deleted_at", width=130),
+        ]
+        super().__init__(db, flt or PlanFilter(), columns, page_size=page_size, cache_pages=cache_pages,
+                         sort="enterprise", parent=parent)
+        self._today = today
+        self.as_of: date = today()
+        self.calendar: HolidayCalendar | None = None
+        self._deadlines: dict[tuple[int, int], PlanDeadlines] = {}
+
+    # --- queries -------------------------------------------------------------------------------------
+
+    def query_count(self, session: Session, flt: PlanFilter) -> int:
+        self.as_of = self._today()
+        self.calendar = load_calendar(session)
+        self._deadlines.clear()
+        return ps.plan_count(session, flt)
+
+    def query_page(self, session: Session, flt: PlanFilter, *, sort: str, descending: bool, offset: int,
+                   limit: int) -> list[PlanRow]:
+        return ps.plan_page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
+
+    # --- deadlines -----------------------------------------------------------------------------------
+
+    def deadlines(self, row: PlanRow) -> PlanDeadlines:
+        key = (row.id, row.version)
+        found = self._deadlines.get(key)
+        if found is None:
+            found = plan_deadlines(row, self.as_of, calendar=self.calendar)
+            self._deadlines[key] = found
+        return found
+
+    def _next_due_text(self, row: PlanRow) -> str:
+        item = self.deadlines(row).next_due
+        return item.describe() if item is not None else ""
+
+    def _deadline_tooltip(self, row: PlanRow) -> str:
+        found = self.deadlines(row)
+        if not found.items:
+            return self.tr("无待办期限")
+        lines = [item.describe() for item in found.items]
+        lines += [f"⚠ {w}" for w in found.warnings]
+        return "\n".join(lines)
+
+    def cached_warnings(self) -> tuple[str, ...]:
+        """Calendar warnings (a year without holiday data) of the rows fetched so far."""
+        seen: dict[str, None] = {}
+        for rows in self._pages.values():
+            for row in rows:
+                for warning in self.deadlines(row).warnings:
+                    seen[warning] = None
+        return tuple(seen)
+
+    # --- looks ---------------------------------------------------------------------------------------
+
+    def decorate(self, row: PlanRow, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.ForegroundRole:
+            return None
+        if column == self.STATUS_COLUMN:
+            return QColor(STATUS_COLOURS.get(row.status, "#000000"))
+        if column == self.OVERDUE_COLUMN:
+            return QColor(OVERDUE_COLOUR)
+        if column == self.DEADLINE_COLUMN:
+            item = self.deadlines(row).next_due
+            if item is None:
+                return None
+            if item.status is Status.OVERDUE:
+                return QColor(OVERDUE_COLOUR)
+            if item.status is Status.DUE_SOON:
+                return QColor(DUE_SOON_COLOUR)
+            if item.warnings:
+                return QColor(ESTIMATE_COLOUR)
+        return None
+
+    # --- rows ----------------------------------------------------------------------------------------
+
+    def plan_at(self, row: int) -> PlanRow | None:
+        return self.row_at(row)

@@ -1,0 +1,62 @@
+"""Export one plan to Word or PDF: the one entry the window, the CLI and the archive use.
+
+``load_print_document`` reads a plan as it prints; ``render_plan`` turns it into bytes in either
+format; ``export_plan`` renders it and writes the file atomically (nothing under the final name unless complete).
+The .docx's table of contents is pre-filled with the page numbers of the PDF of the same document
+when both are made (Word refreshes the field on opening anyway).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from exports.files import write_atomically
+from exports.fonts import FontSet, find_fonts
+from exports.result import ExportResult, Format
+from exports.styles import DEFAULT_STYLE, HouseStyle, load_style
+from models.core.database import Database
+from plans.plans.print_model import PrintDocument, build_print_document
+
+FORMATS: dict[str, str] = {"pdf": "PDF 文档", "docx": "Word 文档"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    result: ExportResult
+
+
+def render_plan(doc: PrintDocument, fmt: Format, *, style: HouseStyle, fonts: FontSet | None = None,
+                toc_pages: Mapping[str, int] | None = None,
+                cancel: Callable[[], bool] | None = None) -> Rendered:
+    """The file's bytes in ``fmt`` ("pdf" or "docx") and what the renderer reported."""
+    fonts = fonts or find_fonts()
+    buffer = io.BytesIO()
+    if fmt == "pdf":
+        from exports.pdf import render_pdf
+
+        result = render_pdf(doc, buffer, style=style, fonts=fonts, cancel=cancel)
+    elif fmt == "docx":
+        from exports.docx import render_docx
+
+        result = render_docx(doc, buffer, style=style, fonts=fonts, toc_pages=toc_pages, cancel=cancel)
+    else:
+        raise ValueError(f"未知的导出格式：{fmt}")
+    return Rendered(buffer.getvalue(), result)
+
+
+def load_print_document(db: Database, plan_id: int, *, as_of: date, version_id: int | None = None) -> PrintDocument:
+    with db.read() as session:
+        return build_print_document(session, plan_id, as_of=as_of, version_id=version_id)
+
+
+def export_plan(doc: PrintDocument, fmt: Format, target: Path, *, style_key: str = DEFAULT_STYLE,
+                cancel: Callable[[], bool] | None = None) -> ExportResult:
+    """Write the printed plan (from ``load_print_document``) to ``target`` in ``fmt``."""
+    rendered = render_plan(doc, fmt, style=load_style(style_key), cancel=cancel)
+    write_atomically(Path(target), rendered.data)
+    return rendered.result

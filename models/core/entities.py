@@ -1,0 +1,192 @@
+"""Stored entities of the foundation: reference data, enterprises and their contacts, the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.core.base import Base, Entity
+
+# --- reference data -------------------------------------------------------------------------------
+
+
+class Industry(Entity, Base):
+    """行业. ``flags`` are the categories later rules key on (hazardous_goods, mining, …)."""
+
+    __tablename__ = "industry"
+    __label__ = "行业"
+    __field_labels__ = {"code": "代码", "name": "名称", "parent_code": "上级", "flags": "规则类别",
+                        "is_key": "重点行业", "sort_order": "排序", "source": "依据"}
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_key: Mapped[bool] = mapped_column(default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class Department(Entity, Base):
+    """监管部门."""
+
+    __tablename__ = "department"
+    __label__ = "监管部门"
+    __field_labels__ = {"code": "代码", "name": "名称", "short_name": "简称", "sort_order": "排序"}
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    short_name: Mapped[str | None] = mapped_column(String(32))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Region(Entity, Base):
+    """行政区域: a tree city → district/county → street/town, keyed by its code."""
+
+    __tablename__ = "region"
+    __label__ = "区域"
+    __field_labels__ = {"code": "区划代码", "name": "名称", "parent_code": "上级", "level": "层级"}
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    level: Mapped[int] = mapped_column(Integer)  # 1 市, 2 区县, 3 街道乡镇
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RiskLevel(Entity, Base):
+    """风险等级 重大/较大/一般/低 with its colour 红/橙/黄/蓝; ``rank`` 1 is the highest."""
+
+    __tablename__ = "risk_level"
+    __label__ = "风险等级"
+    __field_labels__ = {"code": "代码", "name": "名称", "color_name": "颜色", "color": "色值", "rank": "级别"}
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(16))
+    color_name: Mapped[str] = mapped_column(String(8))
+    color: Mapped[str] = mapped_column(String(8))
+    rank: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+# --- enterprises ----------------------------------------------------------------------------------
+
+
+class Enterprise(Entity, Base):
+    """企业."""
+
+    __tablename__ = "enterprise"
+    __label__ = "企业"
+    __field_labels__ = {
+        "name": "企业名称",
+        "uscc": "统一社会信用代码",
+        "industry_id": "行业",
+        "risk_level_id": "风险等级",
+        "region_id": "所属区域",
+        "department_id": "监管部门",
+        "address": "地址",
+        "principal": "主要负责人",
+        "principal_phone": "主要负责人电话",
+        "safety_manager": "安全管理人员",
+        "safety_manager_phone": "安全管理人员电话",
+        "employees": "从业人数",
+        "on_shift_headcount": "当班人数",
+        "major_hazard_sources": "重大危险源",
+        "notes": "备注",
+        "deleted_at": "删除时间",
+        "deleted_by": "删除人",
+    }
+
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    industry_id: Mapped[int] = mapped_column(ForeignKey("industry.id"), index=True)
+    risk_level_id: Mapped[int] = mapped_column(ForeignKey("risk_level.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    address: Mapped[str] = mapped_column(String(256), default="")
+    principal: Mapped[str] = mapped_column(String(32), default="")
+    principal_phone: Mapped[str] = mapped_column(String(32), default="")
+    safety_manager: Mapped[str] = mapped_column(String(32), default="")
+    safety_manager_phone: Mapped[str] = mapped_column(String(32), default="")
+    employees: Mapped[int] = mapped_column(Integer, default=0)
+    on_shift_headcount: Mapped[int] = mapped_column(Integer, default=0)
+    major_hazard_sources: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    industry: Mapped[Industry] = relationship()
+    risk_level: Mapped[RiskLevel] = relationship()
+    region: Mapped[Region] = relationship()
+    department: Mapped[Department] = relationship()
+    contacts: Mapped[list[EnterpriseContact]] = relationship(
+        back_populates="enterprise", order_by="EnterpriseContact.sort_order"
+    )
+
+    __table_args__ = (Index("ix_enterprise_deleted_name", "deleted_at", "name"),)
+
+
+class EnterpriseContact(Entity, Base):
+    """企业联系人 (通讯录 rows; the plan annex of contacts is built from these)."""
+
+    __tablename__ = "enterprise_contact"
+    __label__ = "联系人"
+    __field_labels__ = {"name": "姓名", "role": "职务/岗位", "phone": "电话", "mobile": "手机",
+                        "notes": "备注", "sort_order": "排序"}
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    mobile: Mapped[str] = mapped_column(String(32), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="contacts")
+
+
+# --- audit ----------------------------------------------------------------------------------------
+
+
+class AuditLog(Base):
+    """One changed field of one entity, hash-chained to the row before it.
+
+    ``action``: insert / update / delete / restore. ``before`` and ``after`` are JSON texts.
+    Rows are only ever appended (by the unit of work); ``audit verify`` recomputes the chain.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    entity: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    field: Mapped[str] = mapped_column(String(64), nullable=False)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in ("id", "at", "actor", "action", "entity", "entity_id",
+                                               "field", "before", "after")}
+
+
+class HolidayYear(Entity, Base):
+    """An administrator's 节假日安排 for one year (same format as ``models/core/refdata/holidays/*.json``).
+
+    A year stored here replaces the shipped file for that year as a whole.
+    """
+
+    __tablename__ = "holiday_year"
+    __label__ = "节假日安排"
+    __field_labels__ = {"year": "年份", "source": "依据", "document": "安排", "deleted_at": "删除时间"}
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)

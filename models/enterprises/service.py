@@ -1,0 +1,336 @@
+"""Enterprise register (E1): validation, the write services, and the paged list query."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from models.core.database import Database
+from models.core.entities import Department, Enterprise, EnterpriseContact, Industry, Region, RiskLevel
+from models.core.errors import FieldError, NotFoundError, ValidationError
+from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.core.uow import Command, UnitOfWork
+from models.enterprises import rules as uscc
+
+CREATE = Command("enterprise.create", "新建企业")
+UPDATE = Command("enterprise.update", "修改企业")
+DELETE = Command("enterprise.delete", "删除企业")
+RESTORE = Command("enterprise.restore", "恢复企业")
+
+_PHONE = re.compile(r"^[0-9+\-() 转]{5,32}$")
+LABELS = Enterprise.__field_labels__
+CONTACT_LABELS = EnterpriseContact.__field_labels__
+
+
+@dataclass
+class ContactData:
+    name: str = ""
+    role: str = ""
+    phone: str = ""
+    mobile: str = ""
+    notes: str = ""
+    id: int | None = None
+
+
+@dataclass
+class EnterpriseData:
+    """What a form edits: a plain copy, never a live ORM object."""
+
+    name: str = ""
+    uscc: str = ""
+    industry_id: int | None = None
+    risk_level_id: int | None = None
+    region_id: int | None = None
+    department_id: int | None = None
+    address: str = ""
+    principal: str = ""
+    principal_phone: str = ""
+    safety_manager: str = ""
+    safety_manager_phone: str = ""
+    employees: int = 0
+    on_shift_headcount: int = 0
+    major_hazard_sources: str = ""
+    notes: str = ""
+    contacts: list[ContactData] = field(default_factory=list)
+
+    def cleaned(self) -> EnterpriseData:
+        out = replace(self, contacts=[replace(c) for c in self.contacts])
+        for f in fields(out):
+            value = getattr(out, f.name)
+            if isinstance(value, str):
+                setattr(out, f.name, value.strip())
+        out.uscc = uscc.normalize(out.uscc)
+        for c in out.contacts:
+            for name in ("name", "role", "phone", "mobile", "notes"):
+                setattr(c, name, getattr(c, name).strip())
+        return out
+
+
+_SCALARS = [f.name for f in fields(EnterpriseData) if f.name != "contacts"]
+
+
+def validate(data: EnterpriseData) -> list[FieldError]:
+    """Field problems of a cleaned ``data``; each message is Chinese and names its field."""
+    errors: list[FieldError] = []
+
+    def err(name: str, message: str) -> None:
+        errors.append(FieldError(name, LABELS[name], message))
+
+    if not data.name:
+        err("name", "不能为空")
+    elif len(data.name) < 4:
+        err("name", "至少 4 个字，请填写营业执照上的全称")
+    elif len(data.name) > 128:
+        err("name", "不能超过 128 个字")
+    problem = uscc.problem(data.uscc)
+    if problem:
+        err("uscc", problem)
+    for name in ("industry_id", "risk_level_id", "region_id", "department_id"):
+        if getattr(data, name) is None:
+            err(name, "请选择")
+    for name in ("principal_phone", "safety_manager_phone"):
+        value = getattr(data, name)
+        if value and not _PHONE.match(value):
+            err(name, "格式不正确（只能含数字、+、-、括号和空格，5 到 32 位）")
+    if data.employees < 0:
+        err("employees", "不能为负数")
+    if data.on_shift_headcount < 0:
+        err("on_shift_headcount", "不能为负数")
+    elif data.on_shift_headcount > data.employees:
+        err("on_shift_headcount", f"不能多于从业人数（{data.employees} 人）")
+    for i, contact in enumerate(data.contacts, start=1):
+        if not contact.name:
+            errors.append(FieldError("contacts", "联系人", f"第 {i} 行姓名不能为空"))
+        for name in ("phone", "mobile"):
+            value = getattr(contact, name)
+            if value and not _PHONE.match(value):
+                errors.append(FieldError("contacts", "联系人",
+                                         f"第 {i} 行{CONTACT_LABELS[name]}格式不正确"))
+    return errors
+
+
+def _check_references(uow: UnitOfWork, data: EnterpriseData, errors: list[FieldError]) -> None:
+    for name, cls in (("industry_id", Industry), ("risk_level_id", RiskLevel),
+                      ("region_id", Region), ("department_id", Department)):
+        value = getattr(data, name)
+        if value is not None:
+            ref = uow.session.get(cls, value)
+            if ref is None or ref.is_deleted:
+                errors.append(FieldError(name, LABELS[name], "所选项已不存在，请重新选择"))
+
+
+def _check_uscc_unique(uow: UnitOfWork, data: EnterpriseData, own_id: int | None,
+                       errors: list[FieldError]) -> None:
+    if any(e.field == "uscc" for e in errors):
+        return
+    row = uow.session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.deleted_at).where(Enterprise.uscc == data.uscc)
+    ).first()
+    if row is not None and row.id != own_id:
+        where = "（该企业在回收站中，可在回收站恢复）" if row.deleted_at else ""
+        errors.append(FieldError("uscc", LABELS["uscc"], f"已被“{row.name}”使用{where}"))
+
+
+def _checked(uow: UnitOfWork, data: EnterpriseData, own_id: int | None) -> EnterpriseData:
+    clean = data.cleaned()
+    errors = validate(clean)
+    _check_references(uow, clean, errors)
+    _check_uscc_unique(uow, clean, own_id, errors)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _apply_contacts(uow: UnitOfWork, ent: Enterprise, contacts: list[ContactData]) -> bool:
+    """Make the stored contacts match ``contacts``; True when anything changed."""
+    existing = {c.id: c for c in ent.contacts if not c.is_deleted}
+    changed = False
+    keep: set[int] = set()
+    for order, item in enumerate(contacts):
+        values = {"name": item.name, "role": item.role, "phone": item.phone, "mobile": item.mobile,
+                  "notes": item.notes, "sort_order": order}
+        row = existing.get(item.id) if item.id is not None else None
+        if row is None:
+            uow.add(EnterpriseContact(enterprise=ent, **values))
+            changed = True
+            continue
+        keep.add(row.id)
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+                changed = True
+    for cid, row in existing.items():
+        if cid not in keep:
+            uow.soft_delete(row)
+            changed = True
+    return changed
+
+
+def create(uow: UnitOfWork, data: EnterpriseData) -> int:
+    uow.require(CREATE)
+    clean = _checked(uow, data, None)
+    ent = Enterprise(**{k: getattr(clean, k) for k in _SCALARS})
+    uow.add(ent)
+    _apply_contacts(uow, ent, clean.contacts)
+    uow.session.flush()
+    return ent.id
+
+
+def update(uow: UnitOfWork, enterprise_id: int, data: EnterpriseData, expected_version: int) -> int:
+    """Save ``data`` over the enterprise; refused when the stored version is not ``expected_version``.
+
+    Returns the new version.
+    """
+    uow.require(UPDATE)
+    ent = uow.get_for_update(Enterprise, enterprise_id, expected_version)
+    clean = _checked(uow, data, enterprise_id)
+    for key in _SCALARS:
+        value = getattr(clean, key)
+        if getattr(ent, key) != value:
+            setattr(ent, key, value)
+    if _apply_contacts(uow, ent, clean.contacts):
+        uow.touch(ent)
+    uow.session.flush()
+    return ent.version
+
+
+def delete(uow: UnitOfWork, enterprise_id: int, expected_version: int) -> None:
+    """Move to the recycle bin (soft delete)."""
+    uow.require(DELETE)
+    ent = uow.get_for_update(Enterprise, enterprise_id, expected_version)
+    uow.soft_delete(ent)
+    uow.session.flush()
+
+
+def restore(uow: UnitOfWork, enterprise_id: int) -> None:
+    uow.require(RESTORE)
+    ent = uow.get(Enterprise, enterprise_id, include_deleted=True)
+    if not ent.is_deleted:
+        return
+    uow.restore(ent)
+    uow.session.flush()
+
+
+def has_enterprises(db: Database) -> bool:
+    """Whether any enterprise is stored at all (in the list or in the recycle bin)."""
+    with db.read() as session:
+        return session.scalar(select(Enterprise.id).limit(1)) is not None
+
+
+def load(session: Session, enterprise_id: int) -> tuple[EnterpriseData, int]:
+    """A form's copy of the enterprise and the version it was loaded at."""
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        raise NotFoundError(Enterprise.__label__, enterprise_id)
+    data = EnterpriseData(**{k: getattr(ent, k) for k in _SCALARS})
+    data.contacts = [
+        ContactData(id=c.id, name=c.name, role=c.role, phone=c.phone, mobile=c.mobile, notes=c.notes)
+        for c in ent.contacts if not c.is_deleted
+    ]
+    return data, ent.version
+
+
+# --- the list query --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    text: str = ""
+    industry_ids: tuple[int, ...] = ()
+    risk_level_id: int | None = None
+    department_id: int | None = None
+    region_ids: tuple[int, ...] = ()
+    deleted: bool = False  # True: the recycle bin
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    id: int
+    name: str
+    uscc: str
+    industry: str
+    risk_level: str
+    risk_color: str
+    region: str
+    department: str
+    address: str
+    principal: str
+    principal_phone: str
+    employees: int
+    version: int
+    updated_at: datetime
+    deleted_at: datetime | None
+    blacklist: str | None = None  # filled once the blacklist module exists
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "uscc": self.uscc, "industry": self.industry,
+                "risk_level": self.risk_level, "department": self.department, "region": self.region,
+                "address": self.address, "principal": self.principal,
+                "principal_phone": self.principal_phone, "employees": self.employees,
+                "version": self.version}
+
+
+def _filtered(query: Select[Any], flt: EnterpriseFilter) -> Select[Any]:
+    query = query.where(Enterprise.deleted_at.isnot(None) if flt.deleted else Enterprise.deleted_at.is_(None))
+    for word in flt.text.split():
+        # Plain LIKE (SQLite's is case-blind for ASCII; ilike's lower() would cost a scan of
+        # function calls). Credit codes are stored upper-case, so the word is upper-cased for them.
+        pattern = contains_pattern(word)
+        query = query.where(or_(Enterprise.name.like(pattern, escape="\\"),
+                                Enterprise.uscc.like(pattern.upper(), escape="\\"),
+                                Enterprise.address.like(pattern, escape="\\")))
+    if flt.industry_ids:
+        query = query.where(Enterprise.industry_id.in_(flt.industry_ids))
+    if flt.risk_level_id is not None:
+        query = query.where(Enterprise.risk_level_id == flt.risk_level_id)
+    if flt.department_id is not None:
+        query = query.where(Enterprise.department_id == flt.department_id)
+    if flt.region_ids:
+        query = query.where(Enterprise.region_id.in_(flt.region_ids))
+    return query
+
+
+_SORT_COLUMNS: SortColumns = {
+    "name": (Enterprise.name,),
+    "uscc": (Enterprise.uscc,),
+    "industry": (Industry.sort_order,),
+    "risk_level": (RiskLevel.rank,),
+    "region": (Region.sort_order,),
+    "department": (Department.sort_order,),
+    "principal": (Enterprise.principal,),
+    "employees": (Enterprise.employees,),
+    "updated_at": (Enterprise.updated_at,),
+}
+SORT_KEYS = tuple(_SORT_COLUMNS)
+
+
+def count(session: Session, flt: EnterpriseFilter) -> int:
+    return session.scalar(_filtered(select(func.count(Enterprise.id)), flt)) or 0
+
+
+_District = aliased(Region)
+
+
+def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descending: bool = False,
+         offset: int = 0, limit: int = 100) -> list[EnterpriseRow]:
+    """One page of the filtered list, joined with its reference names, sorted in SQL."""
+    query = (
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc, Industry.name.label("industry"),
+               RiskLevel.name.label("risk_level"), RiskLevel.color.label("risk_color"),
+               func.coalesce(_District.name + "/" + Region.name, Region.name).label("region"),
+               Department.name.label("department"), Enterprise.address,
+               Enterprise.principal, Enterprise.principal_phone, Enterprise.employees,
+               Enterprise.version, Enterprise.updated_at, Enterprise.deleted_at)
+        .join(Industry, Enterprise.industry_id == Industry.id)
+        .join(RiskLevel, Enterprise.risk_level_id == RiskLevel.id)
+        .join(Region, Enterprise.region_id == Region.id)
+        .outerjoin(_District, (Region.parent_code == _District.code) & (_District.level == 2))
+        .join(Department, Enterprise.department_id == Department.id)
+    )
+    query = order_by_key(_filtered(query, flt), _SORT_COLUMNS, sort, descending, Enterprise.id)
+    rows = session.execute(query.offset(offset).limit(limit))
+    return [EnterpriseRow(**row._mapping) for row in rows]

@@ -1,7 +1,0 @@
-"""Alembic migrations. ``HEAD`` names the newest revision so start-up can compare without Alembic.
-
-Add a revision: ``alembic`` via ``models.schema.alembic_config``, then update ``HEAD``
-(``tests/models/test_schema.py`` fails until the two agree).
-"""
-
-HEAD = "0005"

@@ -1,0 +1,588 @@
+"""Plan services (P1, P4, P6): create and edit plans, keep their section tree, run the lifecycle.
+
+Everything writes through the unit of work. The lifecycle is data: ``TRANSITIONS`` names, per
+command, the statuses it applies to, the status it leads to, and the fields that must be filled
+first; ``transition`` is the one function that runs them. Publishing freezes an immutable
+``PlanVersion`` (sections, metadata, template); revising starts a new draft from the latest one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, text
+from sqlalchemy.orm import Session
+
+from models.core.entities import Enterprise
+from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.core.uow import Command, UnitOfWork
+from models.plans import attachments as plan_attachments
+from models.plans import search
+from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
+
+CREATE = Command("plan.create", "新建预案")
+UPDATE = Command("plan.update", "修改预案")
+EDIT_SECTIONS = Command("plan.sections", "编辑预案内容")
+DELETE = Command("plan.delete", "删除预案")
+RESTORE = Command("plan.restore", "恢复预案")
+LABELS = Plan.__field_labels__
+EDITABLE_STATUSES = ("draft", "revising")
+IMAGE_MIMES = ("image/png", "image/jpeg")
+
+
+@dataclass(frozen=True)
+class Transition:
+    command: Command
+    sources: tuple[str, ...]
+    target: str
+    requires: tuple[str, ...] = ()
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit_review": Transition(Command("plan.submit_review", "提交评审"), ("draft", "revising"), "reviewing"),
+    "return_review": Transition(Command("plan.return_review", "退回修改"), ("reviewing",), "draft"),
+    "publish": Transition(Command("plan.publish", "发布预案"), ("reviewing",), "published",
+                          ("plan_no", "review_date", "approver", "publish_date")),
+    "file": Transition(Command("plan.file", "登记备案"), ("published",), "filed",
+                       ("publish_date", "filing_submitted_date")),
+    "start_revision": Transition(Command("plan.start_revision", "开始修订"), ("published", "filed"),
+                                 "revising", ("revision_trigger",)),
+    "retire": Transition(Command("plan.retire", "废止预案"),
+                         ("draft", "reviewing", "published", "filed", "revising"), "retired"),
+}
+
+
+@dataclass
+class PlanData:
+    """A plan's record fields as a form edits them (status changes go through ``transition``)."""
+
+    kind: str = "comprehensive"
+    plan_no: str = ""
+    title: str = ""
+    parent_plan_id: int | None = None
+    version_label: str = "V1.0"
+    compiling_unit: str = ""
+    compiled_by: str = ""
+    approver: str = ""
+    review_type: str = ""
+    review_date: date | None = None
+    reviewers: str = ""
+    approval_date: date | None = None
+    publish_date: date | None = None
+    effective_date: date | None = None
+    filing_submitted_date: date | None = None
+    filing_number: str = ""
+    filing_registered_date: date | None = None
+    last_evaluation_date: date | None = None
+    controlled: bool = True
+    copy_no: str = ""
+    holder: str = ""
+    notes: str = ""
+    template_key: str = ""
+    template_version: str = ""
+    revision_trigger: str | None = None
+    revision_trigger_date: date | None = None
+    revision_reason: str = ""
+
+
+_DATA_FIELDS = [f.name for f in fields(PlanData)]
+
+
+@dataclass
+class SectionInput:
+    """One section of the tree as the document layer flattens it (parents before children)."""
+
+    key: str
+    title: str
+    parent_key: str | None = None
+    position: int = 0
+    required: bool = False
+    template_key: str | None = None
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    search_text: str = ""
+
+
+def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int | None) -> None:
+    errors: list[FieldError] = []
+
+    def err(name: str, message: str) -> None:
+        errors.append(FieldError(name, LABELS[name], message))
+
+    if data.kind not in PLAN_KINDS:
+        err("kind", "请选择预案类型")
+    if not data.plan_no.strip():
+        err("plan_no", "不能为空")
+    if not data.title.strip():
+        err("title", "不能为空")
+    if data.review_type not in ("", "评审", "论证"):
+        err("review_type", "只能是“评审”或“论证”")
+    for earlier, later in (("review_date", "publish_date"), ("approval_date", "publish_date"),
+                           ("publish_date", "filing_submitted_date"),
+                           ("filing_submitted_date", "filing_registered_date")):
+        a, b = getattr(data, earlier), getattr(data, later)
+        if a and b and b < a:
+            err(later, f"不能早于{LABELS[earlier]}（{a.isoformat()}）")
+    if data.plan_no.strip():
+        other = uow.session.scalar(select(Plan.id).where(Plan.enterprise_id == enterprise_id,
+                                                         Plan.plan_no == data.plan_no.strip()))
+        if other is not None and other != own_id:
+            err("plan_no", f"本企业已有编号为“{data.plan_no.strip()}”的预案")
+    if data.parent_plan_id is not None:
+        parent = uow.session.get(Plan, data.parent_plan_id)
+        if data.kind == "comprehensive":
+            err("parent_plan_id", "综合应急预案是预案体系的顶层，不能挂在其他预案下")
+        elif parent is None or parent.is_deleted or parent.enterprise_id != enterprise_id:
+            err("parent_plan_id", "上级预案必须是本企业的预案")
+        elif parent.kind != "comprehensive":
+            err("parent_plan_id", "专项预案和现场处置方案只能挂在综合应急预案下")
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_plan(uow: UnitOfWork, enterprise_id: int, data: PlanData,
+                sections: list[SectionInput] | None = None) -> int:
+    uow.require(CREATE)
+    uow.get(Enterprise, enterprise_id)
+    _validate(uow, enterprise_id, data, None)
+    plan = Plan(enterprise_id=enterprise_id, status="draft",
+                **{k: (v.strip() if isinstance(v, str) else v) for k, v in vars(data).items()})
+    uow.add(plan)
+    uow.session.flush()
+    if sections:
+        _write_sections(uow, plan, sections)
+    return plan.id
+
+
+def update_plan(uow: UnitOfWork, plan_id: int, data: PlanData, expected_version: int) -> int:
+    """Save the record fields; returns the new version."""
+    uow.require(UPDATE)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status == "retired":
+        raise StateError("已废止的预案不能再修改。")
+    _validate(uow, plan.enterprise_id, data, plan_id)
+    for key in _DATA_FIELDS:
+        value = getattr(data, key)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(plan, key) != value:
+            setattr(plan, key, value)
+    uow.session.flush()
+    return plan.version
+
+
+def save_sections(uow: UnitOfWork, plan_id: int, sections: list[SectionInput], expected_version: int) -> int:
+    """Make the stored section tree equal ``sections`` (by key); returns the plan's new version.
+
+    Only drafts and plans under revision can be edited; published content lives in its version.
+    """
+    uow.require(EDIT_SECTIONS)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status not in EDITABLE_STATUSES:
+        raise StateError(f"预案状态为“{PLAN_STATUSES[plan.status]}”，不能编辑内容；请先开始修订。")
+    if _write_sections(uow, plan, sections):
+        uow.touch(plan)
+    uow.session.flush()
+    return plan.version
+
+
+def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -> bool:
+    """Make the plan's live sections equal ``sections`` (by key); True when anything changed.
+
+    New sections get their ids up front (``_new_section_ids``), so a whole tree goes in with one
+    flush instead of one per section (children carry their parent's id); the search index is
+    rewritten for the sections whose text changed, in the same transaction.
+    """
+    keys = [s.key for s in sections]
+    if len(set(keys)) != len(keys):
+        raise ValueError("section keys must be unique within a plan")
+    seen: set[str] = set()
+    for item in sections:
+        if item.parent_key and item.parent_key not in seen:
+            raise ValueError(f"section {item.key!r} comes before its parent {item.parent_key!r}")
+        seen.add(item.key)
+    session = uow.session
+    existing = {s.key: s for s in session.scalars(
+        select(PlanSection).where(PlanSection.plan_id == plan.id, PlanSection.deleted_at.is_(None)))}
+    fresh = [item for item in sections if item.key not in existing]
+    ids = {key: row.id for key, row in existing.items()}
+    ids.update(zip((item.key for item in fresh), _new_section_ids(session, len(fresh)), strict=True))
+    added: list[PlanSection] = []
+    reindex: list[PlanSection] = []
+    updates: list[tuple[PlanSection, dict[str, Any]]] = []
+    for item in sections:
+        values = {"title": item.title, "position": item.position, "required": item.required,
+                  "template_key": item.template_key, "blocks": item.blocks, "search_text": item.search_text,
+                  "parent_id": ids[item.parent_key] if item.parent_key else None}
+        row = existing.pop(item.key, None)
+        if row is None:
+            row = PlanSection(id=ids[item.key], plan_id=plan.id, key=item.key, **values)
+            uow.add(row)
+            added.append(row)
+            continue
+        changes = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if changes:
+            updates.append((row, changes))
+            if "title" in changes or "search_text" in changes:
+                reindex.append(row)
+    if fresh and updates:
+        session.flush()  # the new sections first: an existing one may move under one of them
+    for row, changes in updates:
+        for name, value in changes.items():
+            setattr(row, name, value)
+    for row in existing.values():
+        uow.soft_delete(row)
+    changed = bool(fresh or updates or existing)
+    if changed:
+        session.flush()
+        # Keep the search index in step, in this same transaction.
+        search.index_sections(session, [(r.id, f"{r.title}\n{r.search_text}") for r in added], new=True)
+        search.index_sections(session, [(r.id, f"{r.title}\n{r.search_text}") for r in reindex]
+                              + [(r.id, None) for r in existing.values()])
+    return changed
+
+
+def _new_section_ids(session: Session, n: int) -> list[int]:
+    """Ids for ``n`` new sections, ascending, taken before they are inserted.
+
+    PostgreSQL: drawn from the column's sequence. SQLite: the next ids after the largest, as SQLite
+    itself would give them (the unit of work is the only writer, ``BEGIN IMMEDIATE``).
+    """
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name != "sqlite":
+        return sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence('plan_section', 'id'))"
+                                           " FROM generate_series(1, :n)"), {"n": n}))
+    if any(isinstance(obj, PlanSection) and obj.id is None for obj in session.new):
+        session.flush()  # sections added but not yet stored would take the same ids
+    top = session.connection().scalar(_MAX_SECTION_ID) or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+_MAX_SECTION_ID = select(func.max(PlanSection.id))
+
+
+def add_image(uow: UnitOfWork, plan_id: int, data: bytes, mime: str) -> str:
+    """Store an image for the plan once (by content); returns its SHA-256 for image blocks."""
+    uow.require(EDIT_SECTIONS)
+    uow.get(Plan, plan_id)
+    if mime not in IMAGE_MIMES:
+        raise ValidationError([FieldError("image", "图片", "只支持 PNG 和 JPEG 图片")])
+    digest = hashlib.sha256(data).hexdigest()
+    have = uow.session.scalar(select(PlanImage.id).where(PlanImage.plan_id == plan_id,
+                                                         PlanImage.sha256 == digest))
+    if have is None:
+        uow.add(PlanImage(plan_id=plan_id, sha256=digest, mime=mime, data=data))
+        uow.session.flush()
+    return digest
+
+
+def transition(uow: UnitOfWork, plan_id: int, command: str, expected_version: int,
+               **values: Any) -> int:
+    """Run a lifecycle command; ``values`` are record fields set with it (e.g. publish_date).
+
+    Refused with ``StateError`` from a status the command does not apply to, and with
+    ``ValidationError`` naming every field the command needs that is still empty.
+    Returns the plan's new version.
+    """
+    step = TRANSITIONS[command]
+    uow.require(step.command)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status not in step.sources:
+        raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，不能{step.command.label}。")
+    unknown = set(values) - set(_DATA_FIELDS)
+    if unknown:
+        raise ValueError(f"not plan fields: {sorted(unknown)}")
+    for key, value in values.items():
+        setattr(plan, key, value)
+    missing = [FieldError(name, LABELS[name], f"{step.command.label}前必须填写")
+               for name in step.requires if not getattr(plan, name)]
+    if missing:
+        raise ValidationError(missing)
+    if command == "publish":
+        _freeze_version(uow, plan)
+    if command == "return_review" and _latest_version_number(uow.session, plan.id):
+        plan.status = "revising"
+    else:
+        plan.status = step.target
+    uow.session.flush()
+    return plan.version
+
+
+def _latest_version_number(session: Session, plan_id: int) -> int:
+    return session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan_id)) or 0
+
+
+def section_rows(session: Session, plan_id: int) -> list[PlanSection]:
+    """The live section rows of a plan, parents before children, siblings by position."""
+    rows = list(session.scalars(select(PlanSection).where(PlanSection.plan_id == plan_id,
+                                                          PlanSection.deleted_at.is_(None))))
+    by_parent: dict[int | None, list[PlanSection]] = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_id, []).append(row)
+    ordered: list[PlanSection] = []
+
+    def walk(parent: int | None) -> None:
+        for row in sorted(by_parent.get(parent, []), key=lambda r: (r.position, r.id)):
+            ordered.append(row)
+            walk(row.id)
+
+    walk(None)
+    return ordered
+
+
+def section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
+    rows = section_rows(session, plan_id)
+    key_of = {r.id: r.key for r in rows}
+    return [SectionInput(key=r.key, title=r.title, parent_key=key_of.get(r.parent_id) if r.parent_id else None,
+                         position=r.position, required=r.required, template_key=r.template_key,
+                         blocks=r.blocks, search_text=r.search_text) for r in rows]
+
+
+def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
+    assert plan.publish_date is not None
+    content = [vars(s) for s in section_inputs(uow.session, plan.id)]
+    meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
+    meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
+    meta["attachments"] = plan_attachments.version_meta(uow.session, plan.id)
+    uow.add(PlanVersion(plan_id=plan.id, number=_latest_version_number(uow.session, plan.id) + 1,
+                        version_label=plan.version_label, publish_date=plan.publish_date,
+                        reason=plan.revision_trigger, reason_text=plan.revision_reason, content=content,
+                        meta=meta, template_key=plan.template_key, template_version=plan.template_version))
+    # The trigger is answered by this version (kept in it as its reason).
+    plan.revision_trigger = None
+    plan.revision_trigger_date = None
+
+
+def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str, reason: str,
+                   trigger_date: date, version_label: str) -> int:
+    """Begin a new draft from the latest published version because of ``trigger``.
+
+    The working sections are reset to the latest frozen content, the dates of the previous round
+    (review, approval, publish, filing) are cleared for the new one, and the reason is kept for
+    the revision history.
+    """
+    _check_trigger(trigger)
+    transition(uow, plan_id, "start_revision", expected_version, revision_trigger=trigger,
+               revision_reason=reason, revision_trigger_date=trigger_date, version_label=version_label)
+    plan = uow.session.get(Plan, plan_id)
+    assert plan is not None
+    latest = uow.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                                .order_by(PlanVersion.number.desc()).limit(1))
+    if latest is not None:
+        _write_sections(uow, plan, [SectionInput(**item) for item in latest.content])
+    for name in ("review_date", "approval_date", "publish_date", "effective_date",
+                 "filing_submitted_date", "filing_registered_date"):
+        setattr(plan, name, None)
+    plan.filing_number = ""
+    uow.session.flush()
+    return plan.version
+
+
+RECORD_TRIGGER = Command("plan.record_trigger", "记录修订原因")
+
+
+def _check_trigger(trigger: str) -> None:
+    from models.plans.rules import revision_trigger_label
+
+    try:
+        revision_trigger_label(trigger)
+    except KeyError:
+        raise ValidationError([FieldError("revision_trigger", LABELS["revision_trigger"],
+                                          f"“{trigger}”不是规定的修订情形")]) from None
+
+
+def record_revision_trigger(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str,
+                            trigger_date: date, reason: str = "") -> int:
+    """Note that a revision is due (e.g. a drill found problems) without starting it yet."""
+    uow.require(RECORD_TRIGGER)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    if plan.status not in ("published", "filed"):
+        raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，无需记录修订原因。")
+    _check_trigger(trigger)
+    plan.revision_trigger = trigger
+    plan.revision_trigger_date = trigger_date
+    plan.revision_reason = reason
+    uow.session.flush()
+    return plan.version
+
+
+def delete_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
+    uow.require(DELETE)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    children = uow.session.scalar(select(func.count(Plan.id)).where(Plan.parent_plan_id == plan_id,
+                                                                    Plan.deleted_at.is_(None)))
+    if children:
+        raise StateError(f"该综合预案下还有 {children} 个专项预案或现场处置方案，请先移走或删除它们。")
+    uow.soft_delete(plan)
+    uow.session.flush()
+
+
+def restore_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> int:
+    """Take a plan out of the recycle bin (回收站); returns its new version.
+
+    Refused, with a Chinese message saying what to do first, when the plan is not in the recycle
+    bin, when its enterprise or its parent 综合 plan is still there, or when a live plan of the same
+    enterprise now carries its number.
+    """
+    uow.require(RESTORE)
+    plan = uow.get_for_update(Plan, plan_id, expected_version, include_deleted=True)
+    name = f"{plan.plan_no} {plan.title}"
+    if not plan.is_deleted:
+        raise StateError(f"预案“{name}”不在回收站中，无需恢复。")
+    enterprise = uow.session.get(Enterprise, plan.enterprise_id)
+    if enterprise is not None and enterprise.is_deleted:
+        raise StateError(f"预案“{name}”所属的企业“{enterprise.name}”在回收站中，请先在企业页的回收站恢复该企业。")
+    parent = uow.session.get(Plan, plan.parent_plan_id) if plan.parent_plan_id is not None else None
+    if parent is not None and parent.is_deleted:
+        raise StateError(f"预案“{name}”的上级预案“{parent.plan_no} {parent.title}”也在回收站中，请先恢复上级预案。")
+    clash = uow.session.scalar(select(Plan.title).where(Plan.enterprise_id == plan.enterprise_id,
+                                                        Plan.plan_no == plan.plan_no, Plan.id != plan.id,
+                                                        Plan.deleted_at.is_(None)))
+    if clash is not None:
+        raise ValidationError([FieldError("plan_no", LABELS["plan_no"],
+                                          f"本企业已有编号为“{plan.plan_no}”的预案“{clash}”，不能恢复同编号的预案；"
+                                          "请先修改那个预案的编号，再恢复。")])
+    uow.restore(plan)
+    uow.session.flush()
+    return plan.version
+
+
+def load_plan(session: Session, plan_id: int) -> tuple[PlanData, int, str, int]:
+    """A form's copy: (data, version, status, enterprise id)."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.is_deleted:
+        raise NotFoundError(Plan.__label__, plan_id)
+    data = PlanData(**{k: getattr(plan, k) for k in _DATA_FIELDS})
+    return data, plan.version, plan.status, plan.enterprise_id
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One line of the revision history (修订记录)."""
+
+    id: int
+    number: int
+    version_label: str
+    publish_date: date
+    reason: str | None
+    reason_text: str
+    published_by: str
+
+
+def versions(session: Session, plan_id: int) -> list[VersionInfo]:
+    rows = session.execute(select(PlanVersion.id, PlanVersion.number, PlanVersion.version_label,
+                                  PlanVersion.publish_date, PlanVersion.reason, PlanVersion.reason_text,
+                                  PlanVersion.created_by)
+                           .where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))
+    return [VersionInfo(r.id, r.number, r.version_label, r.publish_date, r.reason, r.reason_text,
+                        r.created_by) for r in rows]
+
+
+def version_content(session: Session, version_id: int) -> tuple[list[SectionInput], dict[str, Any]]:
+    row = session.get(PlanVersion, version_id)
+    if row is None:
+        raise NotFoundError(PlanVersion.__label__, version_id)
+    return [SectionInput(**item) for item in row.content], dict(row.meta)
+
+
+# --- the list query --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    enterprise_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    text: str = ""  # plan number or title
+    deleted: bool = False  # True: the recycle bin (回收站)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    enterprise_id: int
+    enterprise: str
+    industry_flags: tuple[str, ...]
+    parent_plan_id: int | None
+    plan_no: str
+    title: str
+    kind: str
+    status: str
+    version_label: str
+    publish_date: date | None
+    filing_submitted_date: date | None
+    last_evaluation_date: date | None
+    revision_trigger: str | None
+    revision_trigger_date: date | None
+    version: int
+    deleted_at: datetime | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return PLAN_KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUSES[self.status]
+
+
+def _rank(column: Any, order: dict[str, str]) -> Any:
+    """``column``'s position in ``order`` (the hierarchy or lifecycle order, not the alphabet)."""
+    return case({key: i for i, key in enumerate(order)}, value=column, else_=len(order))
+
+
+# The order a header click asks for; "enterprise" (enterprise, then 综合 → 专项 → 现场处置 → 处置卡,
+# then number) is the list's default. Deadlines are computed per row from the holiday calendar
+# in Python (``plan_deadlines``), so the deadline and overdue columns have no SQL order.
+_PLAN_SORT_COLUMNS: SortColumns = {
+    "enterprise": (Enterprise.name, Plan.enterprise_id, _rank(Plan.kind, PLAN_KINDS), Plan.plan_no),
+    "plan_no": (Plan.plan_no,),
+    "title": (Plan.title,),
+    "kind": (_rank(Plan.kind, PLAN_KINDS),),
+    "status": (_rank(Plan.status, PLAN_STATUSES),),
+    "version_label": (Plan.version_label,),
+    "publish_date": (Plan.publish_date,),
+    "deleted_at": (Plan.deleted_at,),
+}
+PLAN_SORT_KEYS = tuple(_PLAN_SORT_COLUMNS)
+_NULLABLE_SORTS = ("publish_date", "deleted_at")
+
+
+def _plan_query(flt: PlanFilter) -> Any:
+    from models.core.entities import Industry
+
+    query = (select(Plan.id, Plan.enterprise_id, Enterprise.name.label("enterprise"),
+                    Industry.flags.label("industry_flags"), Plan.parent_plan_id, Plan.plan_no, Plan.title,
+                    Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
+                    Plan.filing_submitted_date, Plan.last_evaluation_date, Plan.revision_trigger,
+                    Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
+             .join(Enterprise, Plan.enterprise_id == Enterprise.id)
+             .join(Industry, Enterprise.industry_id == Industry.id))
+    query = query.where(Plan.deleted_at.isnot(None) if flt.deleted else Plan.deleted_at.is_(None))
+    if flt.enterprise_id is not None:
+        query = query.where(Plan.enterprise_id == flt.enterprise_id)
+    if flt.kind:
+        query = query.where(Plan.kind == flt.kind)
+    if flt.status:
+        query = query.where(Plan.status == flt.status)
+    for word in flt.text.split():
+        pattern = contains_pattern(word)
+        query = query.where(Plan.plan_no.like(pattern, escape="\\") | Plan.title.like(pattern, escape="\\"))
+    return query
+
+
+def plan_count(session: Session, flt: PlanFilter) -> int:
+    sub = _plan_query(flt).subquery()
+    return session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+def plan_page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descending: bool = False,
+              offset: int = 0, limit: int = 100) -> list[PlanRow]:
+    """One page of the filtered plans, sorted in SQL by ``sort`` (a ``PLAN_SORT_KEYS`` key), then id."""
+    query = order_by_key(_plan_query(flt), _PLAN_SORT_COLUMNS, sort, descending, Plan.id,
+                         nulls_last=_NULLABLE_SORTS)
+    rows = session.execute(query.offset(offset).limit(limit))
+    return [PlanRow(**{**row._mapping, "industry_flags": tuple(row.industry_flags or ())}) for row in rows]

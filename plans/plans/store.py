@@ -1,0 +1,119 @@
+"""Plans as documents, stored: the bridge between ``plans.document`` and the plan services.
+
+Everything that writes goes through ``models.plans.service`` inside the caller's unit of work;
+this module turns documents into section rows and back, fills templates with an enterprise's
+facts, and brings Word files in.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.core.entities import Enterprise, EnterpriseContact
+from models.core.errors import NotFoundError
+from models.core.uow import UnitOfWork
+from models.plans import service as ps
+from models.plans.entities import Plan, PlanImage
+from models.plans.service import PlanData, SectionInput
+from plans.document import Document, flatten, from_flat
+from plans.plans.template_store import active_template
+from plans.plans.templates import instantiate
+from plans.word_import import ImportResult, import_docx
+
+DUTY_ROLES = ("值班室", "值班电话", "总值班室", "调度室", "中控室")
+
+
+def _placeholder_sources() -> dict[str, str | None]:
+    text = resources.files("plans.plans.templates").joinpath("placeholders.json").read_text(encoding="utf-8")
+    return {item["name"]: item.get("from") for item in json.loads(text)["items"]}
+
+
+def enterprise_facts(session: Session, enterprise_id: int) -> dict[str, str]:
+    """Placeholder values from the enterprise record (``placeholders.json`` says which field)."""
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None or ent.is_deleted:
+        raise NotFoundError(Enterprise.__label__, enterprise_id)
+    values = {
+        "enterprise.name": ent.name, "enterprise.address": ent.address,
+        "enterprise.industry": ent.industry.name, "enterprise.employees": f"{ent.employees}",
+        "enterprise.principal": ent.principal, "enterprise.principal_phone": ent.principal_phone,
+        "enterprise.safety_manager": ent.safety_manager,
+        "enterprise.safety_manager_phone": ent.safety_manager_phone,
+        "enterprise.major_hazard_sources": ent.major_hazard_sources or "无",
+    }
+    facts = {name: values[src] for name, src in _placeholder_sources().items()
+             if values.get(src)}
+    duty = session.scalar(select(EnterpriseContact.phone).where(
+        EnterpriseContact.enterprise_id == enterprise_id, EnterpriseContact.deleted_at.is_(None),
+        EnterpriseContact.role.in_(DUTY_ROLES), EnterpriseContact.phone != "").limit(1))
+    if duty:
+        facts["值班电话"] = duty
+    return facts
+
+
+def _rows(document: Document) -> list[SectionInput]:
+    return [SectionInput(**vars(row)) for row in flatten(document)]
+
+
+def create_from_template(uow: UnitOfWork, enterprise_id: int, data: PlanData,
+                         extra_facts: dict[str, str] | None = None) -> int:
+    """A new draft plan of ``data.kind`` from its template, filled with the enterprise's facts."""
+    template = active_template(uow.session, data.kind)
+    facts = {**enterprise_facts(uow.session, enterprise_id), **(extra_facts or {})}
+    document = instantiate(template, facts)
+    data.template_key = template.kind
+    data.template_version = str(template.version)
+    if not data.title:
+        data.title = document.title
+    return ps.create_plan(uow, enterprise_id, data, _rows(document))
+
+
+def load_document(session: Session, plan_id: int) -> tuple[Document, int]:
+    """The plan's working document and the plan version it was read at."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.is_deleted:
+        raise NotFoundError(Plan.__label__, plan_id)
+    document = from_flat(plan.title, ps.section_inputs(session, plan_id),
+                         {"template_key": plan.template_key, "template_version": plan.template_version})
+    return document, plan.version
+
+
+def save_document(uow: UnitOfWork, plan_id: int, document: Document, expected_version: int) -> int:
+    """Store the edited document (sections, blocks, search text); returns the new plan version."""
+    return ps.save_sections(uow, plan_id, _rows(document), expected_version)
+
+
+def version_document(session: Session, version_id: int) -> Document:
+    sections, meta = ps.version_content(session, version_id)
+    return from_flat(str(meta.get("title", "")), sections, {k: str(v) for k, v in meta.items() if v is not None})
+
+
+def image_data(session: Session, plan_id: int, sha256: str) -> tuple[bytes, str] | None:
+    row = session.execute(select(PlanImage.data, PlanImage.mime).where(
+        PlanImage.plan_id == plan_id, PlanImage.sha256 == sha256, PlanImage.deleted_at.is_(None))).first()
+    return (row.data, row.mime) if row else None
+
+
+def import_word(uow: UnitOfWork, enterprise_id: int, source: str | Path | bytes | BinaryIO,
+                data: PlanData) -> tuple[int, ImportResult]:
+    """A new draft plan from a .docx (``WordImportError`` for a bad file: nothing written)."""
+    result = import_docx(source)
+    if not data.title:
+        data.title = result.document.title or "导入的应急预案"
+    plan_id = ps.create_plan(uow, enterprise_id, data, _rows(result.document))
+    for digest, (blob, mime) in result.images.items():
+        stored = ps.add_image(uow, plan_id, blob, mime)
+        assert stored == digest
+    return plan_id, result
+
+
+def cover(data: PlanData) -> dict[str, Any]:
+    """The cover fields the completeness check looks at."""
+    return {"plan_no": data.plan_no, "publish_date": data.publish_date, "approver": data.approver,
+            "effective_date": data.effective_date, "approval_date": data.approval_date}

@@ -1,0 +1,177 @@
+"""The enterprise dialog: validation keeps the input, conflicts never overwrite, saves go through the UoW."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.enterprises.dialog import EnterpriseDialog
+from models.core.entities import AuditLog
+from models.core.uow import unit_of_work
+from models.enterprises import service as enterprises
+from tests.factories import TESTER, create_enterprise, enterprise_data, valid_uscc
+
+
+@pytest.fixture
+def open_dialog(qtbot, sqlite_db):
+    def make(enterprise_id: int | None = None) -> EnterpriseDialog:
+        dialog = EnterpriseDialog(sqlite_db, enterprise_id, actor=TESTER)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+
+    return make
+
+
+def line(dialog: EnterpriseDialog, name: str):
+    return dialog.widgets[name]
+
+
+def test_labels_buttons_and_loaded_values_are_chinese(open_dialog, sqlite_db):
+    eid = create_enterprise(sqlite_db, 3)
+    dialog = open_dialog(eid)
+    assert dialog.save_button.text() == "保存" and dialog.cancel_button.text() == "取消"
+    assert dialog.loaded_version == 1
+    assert line(dialog, "name").text() == "临江市测试3号化工有限公司"
+    assert dialog.widgets["employees"].value() == 120
+    assert dialog.contacts.rowCount() == 1 and dialog.contacts.item(0, 0).text() == "赵敏"
+    headers = [dialog.contacts.horizontalHeaderItem(c).text() for c in range(5)]
+    assert headers == ["姓名", "职务/岗位", "电话", "手机", "备注"]
+    with sqlite_db.read() as s:
+        stored, _version = enterprises.load(s, eid)
+    assert dialog.data() == stored
+    assert not dialog.is_modified()
+
+
+def test_invalid_input_keeps_everything_and_marks_the_fields(open_dialog, sqlite_db):
+    dialog = open_dialog()
+    data = enterprise_data(sqlite_db, 4)
+    dialog._fill(data)
+    line(dialog, "name").setText("")
+    line(dialog, "uscc").setText("91369902MA000001X0")  # wrong check character
+    line(dialog, "address").setText("人民路 88 号")
+    dialog.add_contact()
+    dialog.contacts.item(1, 1).setText("值班员")
+    assert dialog.save() is False
+    assert dialog.isVisible()
+    # nothing typed is lost
+    assert line(dialog, "name").text() == ""
+    assert line(dialog, "uscc").text() == "91369902MA000001X0"
+    assert line(dialog, "address").text() == "人民路 88 号"
+    assert dialog.contacts.item(1, 1).text() == "值班员"
+    # each bad field is marked and says why, in Chinese
+    assert dialog.error_text("name") == "不能为空"
+    assert dialog.error_text("uscc") == "校验位不正确，请核对是否录入有误"
+    assert dialog.error_text("contacts") == "第 2 行姓名不能为空"
+    assert dialog.error_text("address") == ""
+    assert line(dialog, "name").property("error") is True
+    assert not line(dialog, "address").property("error")
+    banner = dialog.error_banner.text()
+    assert not dialog.error_banner.isHidden()
+    assert "企业名称：不能为空" in banner and "统一社会信用代码：校验位不正确" in banner
+    assert dialog.focusWidget() is line(dialog, "name")
+    with sqlite_db.read() as s:
+        assert enterprises.count(s, enterprises.EnterpriseFilter()) == 0
+    # editing a field clears its mark
+    line(dialog, "name").textEdited.emit("临")
+    assert dialog.error_text("name") == ""
+    assert not line(dialog, "name").property("error")
+
+
+def test_uscc_hint_checks_while_typing(open_dialog):
+    dialog = open_dialog()
+    line(dialog, "uscc").setText("9136")
+    assert dialog.uscc_hint.text() == "应为 18 位，现为 4 位"
+    line(dialog, "uscc").setText("91369902MA0000011X"[:17] + "0")
+    assert "校验位" in dialog.uscc_hint.text()
+    line(dialog, "uscc").setText(valid_uscc(5))
+    assert dialog.uscc_hint.text() == "✓ 校验位正确"
+
+
+def test_valid_save_updates_the_database(qtbot, open_dialog, sqlite_db):
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    line(dialog, "principal").setText("陈立新")
+    dialog.widgets["employees"].setValue(300)
+    dialog.add_contact()
+    dialog.contacts.item(1, 0).setText("孙丽")
+    dialog.contacts.item(1, 3).setText("13905391111")
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as blocker:
+        assert dialog.save() is True
+    assert blocker.args == [eid]
+    assert not dialog.isVisible()
+    with sqlite_db.read() as s:
+        data, version = enterprises.load(s, eid)
+        actors = set(s.scalars(AuditLog.__table__.select().with_only_columns(AuditLog.actor)
+                               .where(AuditLog.entity == "enterprise", AuditLog.entity_id == eid,
+                                      AuditLog.action == "update")))
+    assert version == 2
+    assert data.principal == "陈立新" and data.employees == 300
+    assert [c.name for c in data.contacts] == ["赵敏", "孙丽"]
+    assert actors == {TESTER.name}
+
+
+def test_remove_contact(open_dialog, sqlite_db):
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    dialog.contacts.selectRow(0)
+    dialog.remove_selected_contacts()
+    assert dialog.contacts.rowCount() == 0
+    assert dialog.save()
+    with sqlite_db.read() as s:
+        assert enterprises.load(s, eid)[0].contacts == []
+
+
+def test_conflict_keeps_the_input_and_overwrites_nothing(open_dialog, sqlite_db, msgs):
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    # somebody else saves the same enterprise in between
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        data, version = enterprises.load(uow.session, eid)
+        data.principal = "他人改的负责人"
+        enterprises.update(uow, eid, data, expected_version=version)
+    line(dialog, "principal").setText("我改的负责人")
+    msgs.choose_answer = 0  # 继续编辑
+    assert dialog.save() is False
+    assert msgs.kinds() == ["choose"]
+    assert "此记录已被他人修改" in msgs.texts()[0] and "第 1 版" in msgs.texts()[0]
+    assert dialog.isVisible()
+    assert line(dialog, "principal").text() == "我改的负责人"
+    with sqlite_db.read() as s:
+        stored, version = enterprises.load(s, eid)
+    assert stored.principal == "他人改的负责人" and version == 2
+
+    msgs.choose_answer = 1  # 重新载入
+    assert dialog.save() is False
+    assert line(dialog, "principal").text() == "他人改的负责人"
+    assert dialog.loaded_version == 2
+    line(dialog, "principal").setText("我改的负责人")
+    assert dialog.save() is True
+    with sqlite_db.read() as s:
+        assert enterprises.load(s, eid)[0].principal == "我改的负责人"
+
+
+def test_deleted_meanwhile_is_reported(open_dialog, sqlite_db, msgs):
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        enterprises.delete(uow, eid, expected_version=1)
+    dialog.widgets["notes"].setPlainText("补充说明")
+    assert dialog.save() is False
+    assert msgs.kinds() == ["warn"]
+    assert "找不到企业" in msgs.texts()[0]
+    assert dialog.isVisible()
+
+
+def test_cancel_with_changes_asks_first(open_dialog, sqlite_db, msgs):
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    dialog.reject()
+    assert msgs.calls == [] and not dialog.isVisible()
+    dialog = open_dialog(eid)
+    line(dialog, "address").setText("改了")
+    msgs.confirm_answer = False
+    dialog.cancel_button.click()
+    assert dialog.isVisible() and msgs.kinds() == ["confirm"]
+    msgs.confirm_answer = True
+    dialog.cancel_button.click()
+    assert not dialog.isVisible()

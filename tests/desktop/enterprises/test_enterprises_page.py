@@ -1,0 +1,330 @@
+"""The 企业 page: search, filters, sorting, recycle bin, delete/restore, export, context menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QComboBox, QFileDialog
+
+from desktop.enterprises.page import EnterprisesPage
+from models.core import reference
+from models.core.errors import Cancelled
+from models.core.progress import NULL_PROGRESS
+from models.core.uow import unit_of_work
+from models.enterprises import service as enterprises
+from models.enterprises.service import EnterpriseFilter
+from tests.factories import TESTER
+
+
+@pytest.fixture
+def page(qtbot, sqlite_db, runner, settings):
+    widget = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    widget.activate()
+    return widget
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+
+
+def shown_names(page: EnterprisesPage) -> list[str]:
+    model = page.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_page_loads_lazily_and_counts(qtbot, sqlite_db, runner, settings, fill):
+    fill(sqlite_db, 5)
+    page = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0 and not page.model.loaded
+    page.activate()
+    assert page.model.rowCount() == 5
+    assert page.count_label.text() == "共 5 家企业"
+    assert page.model.fetches == 1  # the first page is already fetched
+
+
+def test_search_box_filters_after_a_short_pause(qtbot, page, sqlite_db, fill):
+    fill(sqlite_db, 12)
+    page.refresh()
+    assert page.model.rowCount() == 12
+    assert page.search.placeholderText() == "搜索名称、信用代码、地址"
+    with qtbot.waitSignal(page.model.sig_count_changed, timeout=2000) as blocker:
+        page.search.setText("测试1")  # as if typed (QTest cannot type Chinese)
+        assert page.model.rowCount() == 12  # debounced: nothing yet while typing
+    assert blocker.args == [4]
+    assert page.count_label.text() == "共 4 家企业"
+    page.search.setText("测试1 11号")
+    page.search.returnPressed.emit()  # Enter applies at once
+    assert shown_names(page) == ["临江市测试11号化工有限公司"]
+
+
+def test_industry_filter_includes_child_industries(page, sqlite_db, fill):
+    with sqlite_db.read() as s:
+        industries = reference.industries(s)
+    parent = next(c for c in industries if c.code == "mining")
+    child = next(c for c in industries if c.code == "mining.coal")
+    other = next(c for c in industries if c.code == "construction")
+    fill(sqlite_db, 1, start=1, industry_id=parent.id)
+    fill(sqlite_db, 1, start=2, industry_id=child.id)
+    fill(sqlite_db, 1, start=3, industry_id=other.id)
+    page.refresh()
+    select_data(page.industry_combo, parent.id)
+    assert set(page.current_filter().industry_ids) >= {parent.id, child.id}
+    assert shown_names(page) == ["临江市测试1号化工有限公司", "临江市测试2号化工有限公司"]
+    select_data(page.industry_combo, child.id)
+    assert shown_names(page) == ["临江市测试2号化工有限公司"]
+    page.clear_filters()
+    assert page.model.rowCount() == 3
+
+
+def test_risk_department_and_region_filters(page, sqlite_db, fill):
+    with sqlite_db.read() as s:
+        risks = reference.risk_levels(s)
+        departments = reference.departments(s)
+        regions = reference.regions(s)
+    district = next(r for r in regions if r.level == 2)
+    street = next(r for r in regions if r.parent_code == district.code)
+    elsewhere = next(r for r in regions if r.level == 3 and r.parent_code != district.code)
+    fill(sqlite_db, 1, start=1, risk_level_id=risks[0].id, department_id=departments[0].id, region_id=street.id)
+    fill(sqlite_db, 1, start=2, risk_level_id=risks[1].id, department_id=departments[1].id,
+         region_id=district.id)
+    fill(sqlite_db, 1, start=3, risk_level_id=risks[1].id, department_id=departments[0].id,
+         region_id=elsewhere.id)
+    page.refresh()
+    select_data(page.risk_combo, risks[1].id)
+    assert page.model.rowCount() == 2
+    select_data(page.department_combo, departments[0].id)
+    assert shown_names(page) == ["临江市测试3号化工有限公司"]
+    page.clear_filters()
+    select_data(page.region_combo, district.id)  # a district includes its streets
+    assert shown_names(page) == ["临江市测试1号化工有限公司", "临江市测试2号化工有限公司"]
+    select_data(page.region_combo, street.id)
+    assert shown_names(page) == ["临江市测试1号化工有限公司"]
+
+
+def test_header_click_sorts_in_sql_and_ignores_unsortable_columns(page, sqlite_db, fill):
+    fill(sqlite_db, 3)
+    page.refresh()
+    header = page.view.horizontalHeader()
+    assert shown_names(page)[0] == "临江市测试1号化工有限公司"
+    header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    assert shown_names(page)[0] == "临江市测试3号化工有限公司"
+    assert page.model.descending
+    uscc_column = page.model.column_of("uscc")
+    header.setSortIndicator(uscc_column, Qt.SortOrder.AscendingOrder)
+    assert page.model.sort_key == "uscc"
+    header.setSortIndicator(7, Qt.SortOrder.AscendingOrder)  # 联系电话: not sortable
+    assert header.sortIndicatorSection() == uscc_column
+    assert page.model.sort_key == "uscc"
+
+
+def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sqlite_db, fill, msgs):
+    fill(sqlite_db, 2)
+    page.refresh()
+    page.select_row(0)
+    target = page.current_row()
+    assert target is not None
+    msgs.confirm_answer = False
+    page.delete_current()
+    assert "临江市测试1号化工有限公司" in msgs.texts("confirm")[0]
+    assert page.model.rowCount() == 2  # the user said no
+    msgs.confirm_answer = True
+    page.select_row(0)
+    page.delete_current()
+    assert shown_names(page) == ["临江市测试2号化工有限公司"]
+    with sqlite_db.read() as s:
+        assert enterprises.count(s, EnterpriseFilter(deleted=True)) == 1
+
+    page.trash_button.setChecked(True)
+    assert page.act_restore.isVisible() and not page.act_delete.isVisible()
+    assert not page.act_edit.isVisible()
+    assert page.count_label.text() == "回收站中共 1 家企业"
+    assert shown_names(page) == ["临江市测试1号化工有限公司"]
+    page.select_row(0)
+    page.restore_current()
+    assert page.model.rowCount() == 0
+    page.trash_button.setChecked(False)
+    assert page.model.rowCount() == 2
+    with sqlite_db.read() as s:
+        assert enterprises.count(s, EnterpriseFilter(deleted=True)) == 0
+
+
+def test_delete_of_a_row_changed_elsewhere_is_refused(page, sqlite_db, fill, msgs):
+    (eid,) = fill(sqlite_db, 1)
+    page.refresh()
+    page.select_row(0)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        data, version = enterprises.load(uow.session, eid)
+        data.notes = "他人修改"
+        enterprises.update(uow, eid, data, expected_version=version)
+    page.delete_current()
+    assert msgs.kinds() == ["confirm", "warn"]
+    assert "已被他人修改" in msgs.texts("warn")[0]
+    with sqlite_db.read() as s:
+        assert enterprises.count(s, EnterpriseFilter()) == 1
+
+
+def test_context_menu_offers_the_right_actions(page, sqlite_db, fill):
+    fill(sqlite_db, 1)
+    page.refresh()
+    page.select_row(0)
+    texts = [a.text() for a in page.build_context_menu().actions() if not a.isSeparator()]
+    assert texts == ["编辑", "删除", "复制信用代码", "导出Excel", "新建"]
+    page.copy_uscc()
+    row = page.current_row()
+    assert row is not None and QGuiApplication.clipboard().text() == row.uscc
+    page.trash_button.setChecked(True)
+    texts = [a.text() for a in page.build_context_menu().actions() if not a.isSeparator()]
+    assert texts == ["恢复", "复制信用代码", "导出Excel"]
+
+
+def test_double_click_opens_the_edit_dialog(qtbot, page, sqlite_db, fill):
+    fill(sqlite_db, 2)
+    page.refresh()
+    page.select_row(1)
+    page.view.doubleClicked.emit(page.model.index(1, 0))
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.enterprise_id == page.current_row().id  # type: ignore[union-attr]
+    assert dialog.windowTitle() == "编辑企业 — 临江市测试2号化工有限公司"
+    dialog.widgets["address"].setText("新地址 8 号")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(page.sig_data_changed, timeout=2000):
+        dialog.save_button.click()
+    assert page.dialog is None
+    row = page.model.enterprise_at(1)
+    assert row is not None and row.address == "新地址 8 号"
+
+
+def test_new_enterprise_dialog_adds_a_row(qtbot, page, sqlite_db):
+    from tests.factories import enterprise_data
+
+    page.new_enterprise()
+    dialog = page.dialog
+    assert dialog is not None and dialog.windowTitle() == "新建企业"
+    data = enterprise_data(sqlite_db, 7)
+    dialog._fill(data)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
+        dialog.save_button.click()
+    assert shown_names(page) == ["临江市测试7号化工有限公司"]
+
+
+def test_export_runs_in_the_background_with_the_current_filter(
+        qtbot, page, sqlite_db, fill, fake_module, monkeypatch, tmp_path, msgs, settings):
+    fill(sqlite_db, 3)
+    page.refresh()
+    calls = []
+
+    def export_enterprises(db, flt, path, *, sort="name", descending=False, progress=NULL_PROGRESS):
+        calls.append((db, flt, path, sort, descending))
+        progress.report(1, 1, "")
+        Path(path).write_bytes(b"xlsx")
+        return 2
+
+    fake_module("exports.excel", export_enterprises=export_enterprises)
+    target = tmp_path / "企业名录"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "Excel 工作簿 (*.xlsx)")))
+    page.search.setText("测试")
+    page.apply_filter()
+    page.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(page.sig_export_finished, timeout=5000) as blocker:
+        page.export_excel()
+    written = tmp_path / "企业名录.xlsx"
+    assert blocker.args == [str(written), 2]
+    assert calls == [(sqlite_db, page.current_filter(), written, "name", True)]
+    assert written.read_bytes() == b"xlsx"
+    assert msgs.kinds() == ["choose"] and "已导出 2 家企业" in msgs.texts()[0]
+    assert settings.last_export_dir == str(tmp_path)
+
+
+def test_export_cancel_and_failure(qtbot, page, sqlite_db, fill, fake_module, monkeypatch, tmp_path, msgs):
+    fill(sqlite_db, 1)
+    page.refresh()
+
+    def cancelled(db, flt, path, *, sort="name", descending=False, progress=NULL_PROGRESS):
+        raise Cancelled()
+
+    fake_module("exports.excel", export_enterprises=cancelled)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "a.xlsx"), "")))
+    statuses: list[str] = []
+    page.sig_status.connect(statuses.append)
+    page.export_excel()
+    assert page.export_task is not None
+    with qtbot.waitSignal(page.export_task.sig_cancelled, timeout=5000):
+        pass
+    assert statuses == ["已取消导出，未生成文件"]
+    assert msgs.calls == []
+
+    def broken(db, flt, path, *, sort="name", descending=False, progress=NULL_PROGRESS):
+        raise OSError("磁盘已满")
+
+    fake_module("exports.excel", export_enterprises=broken)
+    page.export_excel()
+    with qtbot.waitSignal(page.export_task.sig_failed, timeout=5000):
+        pass
+    assert msgs.kinds() == ["critical"]
+    assert "详细信息已写入日志" in msgs.texts()[0]
+
+
+def test_export_dialog_cancelled_does_nothing(page, monkeypatch, runner):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    page.export_excel()
+    assert page.export_task is None and not runner.busy
+
+
+def test_header_state_round_trip(qtbot, sqlite_db, runner, settings, fill):
+    fill(sqlite_db, 2)
+    first = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(first)
+    first.activate()
+    first.view.setColumnWidth(1, 222)
+    first.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    first.save_state(settings)
+    second = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(second)
+    second.activate()
+    assert second.view.columnWidth(1) == 222
+    assert second.model.descending
+    assert second.model.index(0, 0).data() == "临江市测试2号化工有限公司"
+
+
+def test_changes_wait_while_a_background_task_writes(page, runner, sqlite_db, fill, msgs):
+    import threading
+
+    fill(sqlite_db, 1)
+    page.refresh()
+    page.select_row(0)
+    release = threading.Event()
+    runner.run(lambda p: release.wait(5), label="写入中", writes=True, show_progress=False)
+    assert runner.writing
+    page.new_enterprise()
+    page.delete_current()
+    assert page.dialog is None
+    assert msgs.kinds() == ["warn", "warn"] and "后台任务正在写入数据库" in msgs.texts()[0]
+    release.set()
+    runner.wait()
+
+
+def test_export_with_the_real_exporter(qtbot, page, sqlite_db, fill, monkeypatch, tmp_path):
+    excel = pytest.importorskip("exports.excel", reason="exports/excel.py is not written yet")
+    openpyxl = pytest.importorskip("openpyxl")
+    assert excel.export_enterprises
+    fill(sqlite_db, 3)
+    page.refresh()
+    target = tmp_path / "企业.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    with qtbot.waitSignal(page.sig_export_finished, timeout=20000) as blocker:
+        page.export_excel()
+    assert blocker.args == [str(target), 3]
+    sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert "临江市测试2号化工有限公司" in text
