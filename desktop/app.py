@@ -126,7 +126,7 @@ def _run(app: QApplication, db: str | None, demo: bool) -> int:
 def _open_into(app: QApplication, window: MainWindow, settings: Settings, db: str | None,
                demo: bool, bench: bool) -> None:
     from desktop import first_start
-    from models.enterprises.service import has_enterprises
+    from models.enterprises.queries import has_enterprises
 
     database = _open(str(demo_db_path()) if demo else db)
     if database is None:

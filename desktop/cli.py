@@ -32,8 +32,6 @@ PLAN_STATUS_KEYS = ("draft", "reviewing", "published", "filed", "revising", "ret
 STYLE_KEYS = ("default", "gbt9704")  # exports.styles.STYLE_KEYS
 
 
-
-
 # --- a parser that speaks Chinese --------------------------------------------------------------------
 
 _ARGPARSE_ERRORS: list[tuple[re.Pattern[str], str]] = [
@@ -190,10 +188,9 @@ def _open(args: argparse.Namespace) -> Database:
 
 
 def cmd_demo(args: argparse.Namespace, io: Output) -> int:
-    import plans.plans.demo  # noqa: F401  (registers the plans step in models.core.demo.STEPS)
-    from models.core import demo
     from models.core.progress import Progress
-    from models.enterprises.service import has_enterprises
+    from models.enterprises.queries import has_enterprises
+    from plans import demo
 
     db = _open(args)
     try:
@@ -218,13 +215,13 @@ def cmd_demo(args: argparse.Namespace, io: Output) -> int:
 
 
 def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[str, object]]:
-    from models.enterprises import service as enterprises
 
-    flt = enterprises.EnterpriseFilter(text=search, deleted=deleted)
+    from models.enterprises import queries as enterprise_queries
+    flt = enterprise_queries.EnterpriseFilter(text=search, deleted=deleted)
     offset = 0
     while True:
         with db.read() as session:
-            rows = enterprises.page(session, flt, sort="name", offset=offset, limit=2000)
+            rows = enterprise_queries.page(session, flt, sort="name", offset=offset, limit=2000)
         for row in rows:
             yield row.as_json()
         if len(rows) < 2000:
@@ -235,7 +232,8 @@ def _all_enterprises(db: Database, search: str, deleted: bool) -> Iterator[dict[
 def _all_plans(db: Database, enterprise_id: int | None, as_of: date) -> Iterator[dict[str, object]]:
     from models.core.calendar import load_calendar
     from models.plans.deadlines import plan_deadlines
-    from models.plans.service import PlanFilter, plan_page
+    from models.plans.queries import PlanFilter
+    from models.plans.queries import page as plan_page
 
     flt = PlanFilter(enterprise_id=enterprise_id)
     offset = 0
@@ -435,10 +433,10 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
 
 def _version_id(db: Database, plan_id: int, number: int) -> int:
-    from models.plans import service as ps
 
+    from models.plans import queries as pq
     with db.read() as session:
-        versions = ps.versions(session, plan_id)
+        versions = pq.versions(session, plan_id)
     for v in versions:
         if v.number == number:
             return v.id

@@ -17,7 +17,7 @@ from desktop.kit import messages
 from desktop.kit.settings import Settings
 from models.core.database import Database
 from models.core.paths import ENV_DB
-from models.enterprises.service import has_enterprises
+from models.enterprises.queries import has_enterprises
 
 
 class FirstStartChoice(enum.Enum):

@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
             self.switch_database(path)
 
     def open_demo_database(self) -> None:
-        from models.enterprises.service import has_enterprises
+        from models.enterprises.queries import has_enterprises
 
         if self.switch_database(str(demo_db_path())) and not has_enterprises(self.db):
             self.fill_demo()
@@ -303,8 +303,7 @@ class MainWindow(QMainWindow):
         db = self.db
 
         def work(progress: Progress) -> object:
-            demo = importlib.import_module("models.core.demo")  # only needed for the demo
-            importlib.import_module("plans.plans.demo")  # adds the plans step to models.core.demo.STEPS
+            demo = importlib.import_module("plans.demo")  # only needed for the demo
             return demo.generate(db, scale=scale, progress=progress)
 
         task = self.runner.run(work, writes=True, title=self.tr("演示数据库"),

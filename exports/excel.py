@@ -29,12 +29,12 @@ from exports.files import ExportError, describe, temp_path
 from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.progress import NULL_PROGRESS, Progress
-from models.enterprises import service as enterprises
-from models.enterprises.service import EnterpriseFilter, EnterpriseRow
-from models.plans import service as ps
+from models.enterprises import queries as enterprise_queries
+from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
+from models.plans import queries as pq
 from models.plans.deadlines import PlanDeadlines, plan_deadlines
+from models.plans.queries import PlanFilter, PlanRow
 from models.plans.rules import Status
-from models.plans.service import PlanFilter, PlanRow
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -197,10 +197,10 @@ def export_enterprises(db: Database, flt: EnterpriseFilter, path: Path, *, sort:
     Reports ``progress.report(done, total, "正在导出…")``; a cancel raises ``Cancelled`` and
     leaves no file. An existing file at ``path`` is replaced only when the export succeeds.
     """
-    _check_sort(sort, enterprises.SORT_KEYS)
+    _check_sort(sort, enterprise_queries.SORT_KEYS)
     with db.read() as session:
-        total = enterprises.count(session, flt)
-    rows = _batches(db, lambda session, offset, limit: enterprises.page(
+        total = enterprise_queries.count(session, flt)
+    rows = _batches(db, lambda session, offset, limit: enterprise_queries.page(
         session, flt, sort=sort, descending=descending, offset=offset, limit=limit), lambda r: r.id)
     sheet = Sheet(ENTERPRISE_SHEET, "企业名录导出", ENTERPRISE_COLUMNS)
     return _export(Path(path), sheet, rows, total, progress)
@@ -212,13 +212,13 @@ def export_plans(db: Database, flt: PlanFilter, path: Path, *, as_of: date, sort
     the .xlsx file ``path``; return the row count. Progress, cancel and failure as
     ``export_enterprises``. The recycle bin's export (``flt.deleted``) adds the time of deletion.
     """
-    _check_sort(sort, ps.PLAN_SORT_KEYS)
+    _check_sort(sort, pq.SORT_KEYS)
     with db.read() as session:
-        total = ps.plan_count(session, flt)
+        total = pq.count(session, flt)
         calendar = load_calendar(session)
 
     def fetch(session: Session, offset: int, limit: int) -> list[PlanLine]:
-        rows = ps.plan_page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
+        rows = pq.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
         return [PlanLine(row, plan_deadlines(row, as_of, calendar=calendar)) for row in rows]
 
     columns = PLAN_COLUMNS + ((DELETED_PLAN_COLUMN,) if flt.deleted else ())

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from models.core import demo as core_demo
 from models.core import reference
 from models.core.database import Database
+from models.core.demo import DemoResult
 from models.core.uow import Actor, unit_of_work
+from models.enterprises import demo as enterprise_demo
 from models.enterprises import rules as uscc
 from models.enterprises import service as enterprises
 from models.enterprises.service import ContactData, EnterpriseData
@@ -38,3 +43,9 @@ def enterprise_data(db: Database, n: int = 1, **overrides: object) -> Enterprise
 def create_enterprise(db: Database, n: int = 1, actor: Actor = TESTER, **overrides: object) -> int:
     with unit_of_work(db, actor) as uow:
         return enterprises.create(uow, enterprise_data(db, n, **overrides))
+
+
+def demo_enterprises(db: Database, **kwargs: Any) -> DemoResult:
+    """The demo generator with the enterprise register's step only (no plans: faster, and what the
+    models and export tests check)."""
+    return core_demo.generate(db, [enterprise_demo.STEP], **kwargs)

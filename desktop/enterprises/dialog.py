@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 from desktop.kit import messages
 from desktop.kit.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items, typed_widget
 from models.core.database import Database
-from models.core.entities import Enterprise, EnterpriseContact
 from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
 from models.core.uow import Actor, os_actor, unit_of_work
 from models.enterprises import rules as uscc
 from models.enterprises import service as enterprises
+from models.enterprises.entities import Enterprise, EnterpriseContact
 from models.enterprises.service import ContactData, EnterpriseData
 
 LABELS = Enterprise.__field_labels__

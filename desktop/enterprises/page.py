@@ -36,7 +36,7 @@ from models.core.errors import DeskError
 from models.core.progress import Progress
 from models.core.uow import Actor, os_actor, unit_of_work
 from models.enterprises import service as enterprises
-from models.enterprises.service import EnterpriseFilter, EnterpriseRow
+from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
 
 
 class EnterprisesPage(Page):
@@ -377,7 +377,7 @@ class EnterprisesPage(Page):
             return
         try:
             with unit_of_work(self._db, self._actor) as uow:
-                enterprises.restore(uow, row.id)
+                enterprises.restore(uow, row.id, row.version)
         except DeskError as exc:
             messages.warn(self, self.tr("无法恢复"), str(exc))
             self.refresh()

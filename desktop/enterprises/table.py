@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from desktop.kit.paged import Column, PagedTableModel
 from models.core.database import Database
-from models.enterprises import service as enterprises
-from models.enterprises.service import EnterpriseFilter, EnterpriseRow
+from models.enterprises import queries as enterprise_queries
+from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -50,11 +50,11 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
                          cache_pages=cache_pages, sort="name", parent=parent)
 
     def query_count(self, session: Session, flt: EnterpriseFilter) -> int:
-        return enterprises.count(session, flt)
+        return enterprise_queries.count(session, flt)
 
     def query_page(self, session: Session, flt: EnterpriseFilter, *, sort: str, descending: bool,
                    offset: int, limit: int) -> list[EnterpriseRow]:
-        return enterprises.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
+        return enterprise_queries.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
 
     def decorate(self, row: EnterpriseRow, column: int, role: int) -> Any:
         if column == self.RISK_COLUMN and row.risk_color:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.kit.pages import Page
 from models.core.database import Database
-from models.enterprises.stats import Overview, Tally, enterprise_overview
+from models.enterprises.queries import Overview, Tally, overview
 
 
 class HomePage(Page):
@@ -78,7 +78,7 @@ class HomePage(Page):
 
     def refresh(self) -> None:
         with self._db.read() as session:
-            self.overview = enterprise_overview(session)
+            self.overview = overview(session)
         self._show(self.overview)
 
     def _show(self, overview: Overview) -> None:

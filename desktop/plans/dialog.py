@@ -43,13 +43,16 @@ from desktop.kit import messages
 from desktop.kit.attachments import AttachmentList
 from desktop.kit.widgets import ERROR_STYLE, fill_combo, set_error, typed_widget
 from models.core.database import Database
-from models.core.entities import Enterprise, Industry
+from models.core.entities import Industry
 from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
 from models.core.uow import Actor, os_actor, unit_of_work
+from models.enterprises.entities import Enterprise
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan
+from models.plans.queries import PlanFilter
 from models.plans.rules import suggest_review_type
-from models.plans.service import PlanData, PlanFilter
+from models.plans.service import PlanData
 
 LABELS = Plan.__field_labels__
 NO_DATE = QDate(1900, 1, 1)
@@ -288,7 +291,7 @@ def status_items() -> list[tuple[str, str]]:
 def comprehensive_plans(db: Database, enterprise_id: int, exclude: int | None = None) -> list[tuple[str, int]]:
     """(text, id) of the enterprise's 综合 plans, the parents a 专项/现场处置 plan may hang under."""
     with db.read() as session:
-        rows = ps.plan_page(session, PlanFilter(enterprise_id=enterprise_id, kind="comprehensive"), limit=200)
+        rows = pq.page(session, PlanFilter(enterprise_id=enterprise_id, kind="comprehensive"), limit=200)
     return [(f"{r.plan_no} {r.title}", r.id) for r in rows if r.id != exclude]
 
 
@@ -551,7 +554,7 @@ class PlanDialog(QDialog):
         """Load the stored plan (and its version) into the form, replacing the input."""
         assert self._id is not None
         with self._db.read() as session:
-            data, version, status, enterprise_id = ps.load_plan(session, self._id)
+            data, version, status, enterprise_id = ps.load(session, self._id)
             enterprise = session.get(Enterprise, enterprise_id)
             name = enterprise.name if enterprise is not None else ""
             flags = tuple(enterprise.industry.flags or ()) if enterprise is not None else ()
@@ -631,7 +634,7 @@ class PlanDialog(QDialog):
                     version = None
                 else:
                     assert self._version is not None
-                    version = ps.update_plan(uow, self._id, data, expected_version=self._version)
+                    version = ps.update(uow, self._id, data, expected_version=self._version)
                     saved_id = self._id
                 self.attachments.apply(uow, saved_id)
         except ValidationError as exc:

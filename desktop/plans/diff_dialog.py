@@ -40,10 +40,11 @@ from PySide6.QtWidgets import (
 from desktop.kit import messages
 from models.core.database import Database
 from models.core.errors import DeskError
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import PLAN_STATUSES, Plan
+from models.plans.queries import VersionInfo
 from models.plans.rules import revision_trigger_label
-from models.plans.service import VersionInfo
 from plans.diff import BlockDiff, DocumentDiff, SectionDiff, Segment, diff
 from plans.document import Document
 
@@ -277,7 +278,7 @@ def draft_diff(db: Database, plan_id: int, parent: QWidget | None = None) -> Dif
     from plans.plans import store
 
     with db.read() as session:
-        history = ps.versions(session, plan_id)
+        history = pq.versions(session, plan_id)
         if not history:
             return None
         latest = history[-1]
@@ -300,8 +301,8 @@ class VersionsDialog(QDialog):
         self.plan_id = plan_id
         self.diff_dialog: DiffDialog | None = None
         with db.read() as session:
-            data, _version, self.status, _ent = ps.load_plan(session, plan_id)
-            self.versions = ps.versions(session, plan_id)
+            data, _version, self.status, _ent = ps.load(session, plan_id)
+            self.versions = pq.versions(session, plan_id)
         self.setWindowTitle(self.tr("版本与修订记录 — {0}").format(data.title))
         self.setSizeGripEnabled(True)
         layout = QVBoxLayout(self)

@@ -34,6 +34,7 @@ from desktop.plans.dialog import LABELS, DateField, FormErrors
 from models.core.database import Database
 from models.core.errors import ConflictError, DeskError, FieldError, StateError, ValidationError
 from models.core.uow import Actor, UnitOfWork, os_actor, unit_of_work
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import PLAN_STATUSES
 from models.plans.rules import revision_triggers
@@ -109,7 +110,7 @@ class LifecycleDialog(QDialog):
 
     def _load(self) -> tuple[PlanData, int, str]:
         with self._db.read() as session:
-            data, version, status, _enterprise = ps.load_plan(session, self.plan_id)
+            data, version, status, _enterprise = ps.load(session, self.plan_id)
         return data, version, status
 
     def _set_heading(self) -> None:
@@ -239,7 +240,7 @@ class PublishDialog(LifecycleDialog):
 
     def _note_version(self) -> None:
         with self._db.read() as session:
-            number = len(ps.versions(session, self.plan_id)) + 1
+            number = len(pq.versions(session, self.plan_id)) + 1
         self.note.setText(self.tr("发布后将冻结当前内容为第 {0} 版（{1}），之后的修改需先“开始修订”。"
                                   "备案期限从发布日期起按工作日计算。").format(number, self.plan.version_label))
 

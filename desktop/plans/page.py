@@ -68,8 +68,10 @@ from models.core.database import Database
 from models.core.errors import DeskError, ValidationError
 from models.core.progress import Progress
 from models.core.uow import Actor, UnitOfWork, os_actor, unit_of_work
+from models.plans import queries as pq
 from models.plans import service as ps
-from models.plans.service import TRANSITIONS, PlanFilter, PlanRow
+from models.plans.queries import PlanFilter, PlanRow
+from models.plans.service import TRANSITIONS
 
 if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
     from desktop.plans.diff_dialog import DiffDialog, VersionsDialog
@@ -481,7 +483,7 @@ class PlansPage(Page):
             self.tree_title.setText(self.tr("预案体系（选择企业或预案后显示）"))
             return
         with self._db.read() as session:
-            rows = ps.plan_page(session, PlanFilter(enterprise_id=enterprise_id), limit=1000)
+            rows = pq.page(session, PlanFilter(enterprise_id=enterprise_id), limit=1000)
         choice = next((c for c in self.enterprises if c.id == enterprise_id), None)
         name = choice.name if choice is not None else (rows[0].enterprise if rows else "")
         self.tree_title.setText(self.tr("预案体系：{0}（{1} 个）").format(name, len(rows)))
@@ -811,7 +813,7 @@ class PlansPage(Page):
             yes=self.tr("移入回收站"), no=self.tr("取消"),
         ):
             return False
-        return self._write(row.id, lambda uow: ps.delete_plan(uow, row.id, expected_version=row.version),
+        return self._write(row.id, lambda uow: ps.delete(uow, row.id, expected_version=row.version),
                            refused=self.tr("无法删除"), done=self.tr("已将“{0}”移入回收站").format(row.title))
 
     def restore_current(self) -> bool:
@@ -819,7 +821,7 @@ class PlansPage(Page):
         row = self.current_row()
         if row is None or not self.in_trash or self._writer_busy():
             return False
-        return self._write(row.id, lambda uow: ps.restore_plan(uow, row.id, expected_version=row.version),
+        return self._write(row.id, lambda uow: ps.restore(uow, row.id, expected_version=row.version),
                            refused=self.tr("无法恢复"), done=self.tr("已恢复“{0} {1}”").format(row.plan_no, row.title))
 
     # --- export --------------------------------------------------------------------------------------

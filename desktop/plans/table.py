@@ -23,10 +23,10 @@ from desktop.kit.paged import Column, PagedTableModel
 from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.workdays import HolidayCalendar
-from models.plans import service as ps
+from models.plans import queries as pq
 from models.plans.deadlines import PlanDeadlines, plan_deadlines
+from models.plans.queries import PlanFilter, PlanRow
 from models.plans.rules import Status
-from models.plans.service import PlanFilter, PlanRow
 
 TITLE_MIN_WIDTH = 170
 KIND_SHORT = {"comprehensive": "综合预案", "special": "专项预案", "onsite": "现场处置", "card": "处置卡"}
@@ -79,11 +79,11 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
         self.as_of = self._today()
         self.calendar = load_calendar(session)
         self._deadlines.clear()
-        return ps.plan_count(session, flt)
+        return pq.count(session, flt)
 
     def query_page(self, session: Session, flt: PlanFilter, *, sort: str, descending: bool, offset: int,
                    limit: int) -> list[PlanRow]:
-        return ps.plan_page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
+        return pq.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
 
     # --- deadlines -----------------------------------------------------------------------------------
 

@@ -32,9 +32,10 @@ from exports.plans.export import render_plan
 from exports.result import Format
 from exports.styles import DEFAULT_STYLE, load_style
 from models.core.database import Database
-from models.core.entities import Department, Enterprise
+from models.core.entities import Department
 from models.core.errors import DeskError
 from models.core.progress import NULL_PROGRESS, Progress
+from models.enterprises.entities import Enterprise
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan
 from plans.plans.print_model import build_print_document, safe_file_name
 

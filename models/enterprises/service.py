@@ -1,30 +1,45 @@
-"""Enterprise register (E1): validation, the write services, and the paged list query."""
+"""Enterprise register (E1): validation and the write services (create, update, delete, restore), and a form's copy of an enterprise."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from models.core.database import Database
-from models.core.entities import Department, Enterprise, EnterpriseContact, Industry, Region, RiskLevel
-from models.core.errors import FieldError, NotFoundError, ValidationError
-from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.core.entities import Department, Industry, Region, RiskLevel
+from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
 from models.core.uow import Command, UnitOfWork
 from models.enterprises import rules as uscc
+from models.enterprises.entities import Enterprise, EnterpriseContact
 
 CREATE = Command("enterprise.create", "新建企业")
+
+
+
 UPDATE = Command("enterprise.update", "修改企业")
+
+
+
 DELETE = Command("enterprise.delete", "删除企业")
+
+
+
 RESTORE = Command("enterprise.restore", "恢复企业")
 
+
+
 _PHONE = re.compile(r"^[0-9+\-() 转]{5,32}$")
+
+
+
 LABELS = Enterprise.__field_labels__
+
+
+
 CONTACT_LABELS = EnterpriseContact.__field_labels__
+
 
 
 @dataclass
@@ -35,6 +50,7 @@ class ContactData:
     mobile: str = ""
     notes: str = ""
     id: int | None = None
+
 
 
 @dataclass
@@ -71,7 +87,9 @@ class EnterpriseData:
         return out
 
 
+
 _SCALARS = [f.name for f in fields(EnterpriseData) if f.name != "contacts"]
+
 
 
 def validate(data: EnterpriseData) -> list[FieldError]:
@@ -114,6 +132,7 @@ def validate(data: EnterpriseData) -> list[FieldError]:
     return errors
 
 
+
 def _check_references(uow: UnitOfWork, data: EnterpriseData, errors: list[FieldError]) -> None:
     for name, cls in (("industry_id", Industry), ("risk_level_id", RiskLevel),
                       ("region_id", Region), ("department_id", Department)):
@@ -122,6 +141,7 @@ def _check_references(uow: UnitOfWork, data: EnterpriseData, errors: list[FieldE
             ref = uow.session.get(cls, value)
             if ref is None or ref.is_deleted:
                 errors.append(FieldError(name, LABELS[name], "所选项已不存在，请重新选择"))
+
 
 
 def _check_uscc_unique(uow: UnitOfWork, data: EnterpriseData, own_id: int | None,
@@ -136,6 +156,7 @@ def _check_uscc_unique(uow: UnitOfWork, data: EnterpriseData, own_id: int | None
         errors.append(FieldError("uscc", LABELS["uscc"], f"已被“{row.name}”使用{where}"))
 
 
+
 def _checked(uow: UnitOfWork, data: EnterpriseData, own_id: int | None) -> EnterpriseData:
     clean = data.cleaned()
     errors = validate(clean)
@@ -144,6 +165,7 @@ def _checked(uow: UnitOfWork, data: EnterpriseData, own_id: int | None) -> Enter
     if errors:
         raise ValidationError(errors)
     return clean
+
 
 
 def _apply_contacts(uow: UnitOfWork, ent: Enterprise, contacts: list[ContactData]) -> bool:
@@ -171,6 +193,7 @@ def _apply_contacts(uow: UnitOfWork, ent: Enterprise, contacts: list[ContactData
     return changed
 
 
+
 def create(uow: UnitOfWork, data: EnterpriseData) -> int:
     uow.require(CREATE)
     clean = _checked(uow, data, None)
@@ -179,6 +202,7 @@ def create(uow: UnitOfWork, data: EnterpriseData) -> int:
     _apply_contacts(uow, ent, clean.contacts)
     uow.session.flush()
     return ent.id
+
 
 
 def update(uow: UnitOfWork, enterprise_id: int, data: EnterpriseData, expected_version: int) -> int:
@@ -199,6 +223,7 @@ def update(uow: UnitOfWork, enterprise_id: int, data: EnterpriseData, expected_v
     return ent.version
 
 
+
 def delete(uow: UnitOfWork, enterprise_id: int, expected_version: int) -> None:
     """Move to the recycle bin (soft delete)."""
     uow.require(DELETE)
@@ -207,19 +232,20 @@ def delete(uow: UnitOfWork, enterprise_id: int, expected_version: int) -> None:
     uow.session.flush()
 
 
-def restore(uow: UnitOfWork, enterprise_id: int) -> None:
+
+def restore(uow: UnitOfWork, enterprise_id: int, expected_version: int) -> int:
+    """Take an enterprise out of the recycle bin (回收站); returns its new version.
+
+    Refused when the caller's copy is stale (``ConflictError``) or the enterprise is not in the bin.
+    """
     uow.require(RESTORE)
-    ent = uow.get(Enterprise, enterprise_id, include_deleted=True)
+    ent = uow.get_for_update(Enterprise, enterprise_id, expected_version, include_deleted=True)
     if not ent.is_deleted:
-        return
+        raise StateError(f"企业“{ent.name}”不在回收站中，无需恢复。")
     uow.restore(ent)
     uow.session.flush()
+    return ent.version
 
-
-def has_enterprises(db: Database) -> bool:
-    """Whether any enterprise is stored at all (in the list or in the recycle bin)."""
-    with db.read() as session:
-        return session.scalar(select(Enterprise.id).limit(1)) is not None
 
 
 def load(session: Session, enterprise_id: int) -> tuple[EnterpriseData, int]:
@@ -233,104 +259,3 @@ def load(session: Session, enterprise_id: int) -> tuple[EnterpriseData, int]:
         for c in ent.contacts if not c.is_deleted
     ]
     return data, ent.version
-
-
-# --- the list query --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EnterpriseFilter:
-    text: str = ""
-    industry_ids: tuple[int, ...] = ()
-    risk_level_id: int | None = None
-    department_id: int | None = None
-    region_ids: tuple[int, ...] = ()
-    deleted: bool = False  # True: the recycle bin
-
-
-@dataclass(frozen=True)
-class EnterpriseRow:
-    id: int
-    name: str
-    uscc: str
-    industry: str
-    risk_level: str
-    risk_color: str
-    region: str
-    department: str
-    address: str
-    principal: str
-    principal_phone: str
-    employees: int
-    version: int
-    updated_at: datetime
-    deleted_at: datetime | None
-    blacklist: str | None = None  # filled once the blacklist module exists
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "uscc": self.uscc, "industry": self.industry,
-                "risk_level": self.risk_level, "department": self.department, "region": self.region,
-                "address": self.address, "principal": self.principal,
-                "principal_phone": self.principal_phone, "employees": self.employees,
-                "version": self.version}
-
-
-def _filtered(query: Select[Any], flt: EnterpriseFilter) -> Select[Any]:
-    query = query.where(Enterprise.deleted_at.isnot(None) if flt.deleted else Enterprise.deleted_at.is_(None))
-    for word in flt.text.split():
-        # Plain LIKE (SQLite's is case-blind for ASCII; ilike's lower() would cost a scan of
-        # function calls). Credit codes are stored upper-case, so the word is upper-cased for them.
-        pattern = contains_pattern(word)
-        query = query.where(or_(Enterprise.name.like(pattern, escape="\\"),
-                                Enterprise.uscc.like(pattern.upper(), escape="\\"),
-                                Enterprise.address.like(pattern, escape="\\")))
-    if flt.industry_ids:
-        query = query.where(Enterprise.industry_id.in_(flt.industry_ids))
-    if flt.risk_level_id is not None:
-        query = query.where(Enterprise.risk_level_id == flt.risk_level_id)
-    if flt.department_id is not None:
-        query = query.where(Enterprise.department_id == flt.department_id)
-    if flt.region_ids:
-        query = query.where(Enterprise.region_id.in_(flt.region_ids))
-    return query
-
-
-_SORT_COLUMNS: SortColumns = {
-    "name": (Enterprise.name,),
-    "uscc": (Enterprise.uscc,),
-    "industry": (Industry.sort_order,),
-    "risk_level": (RiskLevel.rank,),
-    "region": (Region.sort_order,),
-    "department": (Department.sort_order,),
-    "principal": (Enterprise.principal,),
-    "employees": (Enterprise.employees,),
-    "updated_at": (Enterprise.updated_at,),
-}
-SORT_KEYS = tuple(_SORT_COLUMNS)
-
-
-def count(session: Session, flt: EnterpriseFilter) -> int:
-    return session.scalar(_filtered(select(func.count(Enterprise.id)), flt)) or 0
-
-
-_District = aliased(Region)
-
-
-def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descending: bool = False,
-         offset: int = 0, limit: int = 100) -> list[EnterpriseRow]:
-    """One page of the filtered list, joined with its reference names, sorted in SQL."""
-    query = (
-        select(Enterprise.id, Enterprise.name, Enterprise.uscc, Industry.name.label("industry"),
-               RiskLevel.name.label("risk_level"), RiskLevel.color.label("risk_color"),
-               func.coalesce(_District.name + "/" + Region.name, Region.name).label("region"),
-               Department.name.label("department"), Enterprise.address,
-               Enterprise.principal, Enterprise.principal_phone, Enterprise.employees,
-               Enterprise.version, Enterprise.updated_at, Enterprise.deleted_at)
-        .join(Industry, Enterprise.industry_id == Industry.id)
-        .join(RiskLevel, Enterprise.risk_level_id == RiskLevel.id)
-        .join(Region, Enterprise.region_id == Region.id)
-        .outerjoin(_District, (Region.parent_code == _District.code) & (_District.level == 2))
-        .join(Department, Enterprise.department_id == Department.id)
-    )
-    query = order_by_key(_filtered(query, flt), _SORT_COLUMNS, sort, descending, Enterprise.id)
-    rows = session.execute(query.offset(offset).limit(limit))
-    return [EnterpriseRow(**row._mapping) for row in rows]

@@ -11,8 +11,8 @@ from datetime import date
 
 from models.core.workdays import HolidayCalendar
 from models.plans import rules as plan_rules
+from models.plans.queries import PlanRow
 from models.plans.rules import PlanRules, Status
-from models.plans.service import PlanRow
 
 # Statuses in which the published content is in force (deadlines on it run).
 IN_FORCE = ("published", "filed", "revising", "reviewing")

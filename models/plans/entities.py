@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.base import Base, Entity
-from models.core.entities import Enterprise
+from models.enterprises.entities import Enterprise
 
 PLAN_KINDS: dict[str, str] = {
     "comprehensive": "综合应急预案",

@@ -10,28 +10,49 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from models.core.entities import Enterprise
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
-from models.core.listing import SortColumns, contains_pattern, order_by_key
 from models.core.uow import Command, UnitOfWork
+from models.enterprises.entities import Enterprise
 from models.plans import attachments as plan_attachments
 from models.plans import search
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
 
 CREATE = Command("plan.create", "新建预案")
+
+
+
 UPDATE = Command("plan.update", "修改预案")
+
+
+
 EDIT_SECTIONS = Command("plan.sections", "编辑预案内容")
+
+
+
 DELETE = Command("plan.delete", "删除预案")
+
+
+
 RESTORE = Command("plan.restore", "恢复预案")
+
+
+
 LABELS = Plan.__field_labels__
+
+
+
 EDITABLE_STATUSES = ("draft", "revising")
+
+
+
 IMAGE_MIMES = ("image/png", "image/jpeg")
+
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     requires: tuple[str, ...] = ()
+
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -54,6 +76,7 @@ TRANSITIONS: dict[str, Transition] = {
     "retire": Transition(Command("plan.retire", "废止预案"),
                          ("draft", "reviewing", "published", "filed", "revising"), "retired"),
 }
+
 
 
 @dataclass
@@ -89,7 +112,9 @@ class PlanData:
     revision_reason: str = ""
 
 
+
 _DATA_FIELDS = [f.name for f in fields(PlanData)]
+
 
 
 @dataclass
@@ -104,6 +129,7 @@ class SectionInput:
     template_key: str | None = None
     blocks: list[dict[str, Any]] = field(default_factory=list)
     search_text: str = ""
+
 
 
 def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int | None) -> None:
@@ -143,7 +169,8 @@ def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int |
         raise ValidationError(errors)
 
 
-def create_plan(uow: UnitOfWork, enterprise_id: int, data: PlanData,
+
+def create(uow: UnitOfWork, enterprise_id: int, data: PlanData,
                 sections: list[SectionInput] | None = None) -> int:
     uow.require(CREATE)
     uow.get(Enterprise, enterprise_id)
@@ -157,7 +184,8 @@ def create_plan(uow: UnitOfWork, enterprise_id: int, data: PlanData,
     return plan.id
 
 
-def update_plan(uow: UnitOfWork, plan_id: int, data: PlanData, expected_version: int) -> int:
+
+def update(uow: UnitOfWork, plan_id: int, data: PlanData, expected_version: int) -> int:
     """Save the record fields; returns the new version."""
     uow.require(UPDATE)
     plan = uow.get_for_update(Plan, plan_id, expected_version)
@@ -173,6 +201,7 @@ def update_plan(uow: UnitOfWork, plan_id: int, data: PlanData, expected_version:
     return plan.version
 
 
+
 def save_sections(uow: UnitOfWork, plan_id: int, sections: list[SectionInput], expected_version: int) -> int:
     """Make the stored section tree equal ``sections`` (by key); returns the plan's new version.
 
@@ -186,6 +215,7 @@ def save_sections(uow: UnitOfWork, plan_id: int, sections: list[SectionInput], e
         uow.touch(plan)
     uow.session.flush()
     return plan.version
+
 
 
 def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -> bool:
@@ -244,6 +274,7 @@ def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -
     return changed
 
 
+
 def _new_section_ids(session: Session, n: int) -> list[int]:
     """Ids for ``n`` new sections, ascending, taken before they are inserted.
 
@@ -261,7 +292,9 @@ def _new_section_ids(session: Session, n: int) -> list[int]:
     return list(range(top + 1, top + 1 + n))
 
 
+
 _MAX_SECTION_ID = select(func.max(PlanSection.id))
+
 
 
 def add_image(uow: UnitOfWork, plan_id: int, data: bytes, mime: str) -> str:
@@ -277,6 +310,7 @@ def add_image(uow: UnitOfWork, plan_id: int, data: bytes, mime: str) -> str:
         uow.add(PlanImage(plan_id=plan_id, sha256=digest, mime=mime, data=data))
         uow.session.flush()
     return digest
+
 
 
 def transition(uow: UnitOfWork, plan_id: int, command: str, expected_version: int,
@@ -311,8 +345,10 @@ def transition(uow: UnitOfWork, plan_id: int, command: str, expected_version: in
     return plan.version
 
 
+
 def _latest_version_number(session: Session, plan_id: int) -> int:
     return session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.plan_id == plan_id)) or 0
+
 
 
 def section_rows(session: Session, plan_id: int) -> list[PlanSection]:
@@ -333,12 +369,14 @@ def section_rows(session: Session, plan_id: int) -> list[PlanSection]:
     return ordered
 
 
+
 def section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
     rows = section_rows(session, plan_id)
     key_of = {r.id: r.key for r in rows}
     return [SectionInput(key=r.key, title=r.title, parent_key=key_of.get(r.parent_id) if r.parent_id else None,
                          position=r.position, required=r.required, template_key=r.template_key,
                          blocks=r.blocks, search_text=r.search_text) for r in rows]
+
 
 
 def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
@@ -354,6 +392,7 @@ def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
     # The trigger is answered by this version (kept in it as its reason).
     plan.revision_trigger = None
     plan.revision_trigger_date = None
+
 
 
 def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str, reason: str,
@@ -381,7 +420,9 @@ def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trig
     return plan.version
 
 
+
 RECORD_TRIGGER = Command("plan.record_trigger", "记录修订原因")
+
 
 
 def _check_trigger(trigger: str) -> None:
@@ -392,6 +433,7 @@ def _check_trigger(trigger: str) -> None:
     except KeyError:
         raise ValidationError([FieldError("revision_trigger", LABELS["revision_trigger"],
                                           f"“{trigger}”不是规定的修订情形")]) from None
+
 
 
 def record_revision_trigger(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str,
@@ -409,7 +451,8 @@ def record_revision_trigger(uow: UnitOfWork, plan_id: int, expected_version: int
     return plan.version
 
 
-def delete_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
+
+def delete(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
     uow.require(DELETE)
     plan = uow.get_for_update(Plan, plan_id, expected_version)
     children = uow.session.scalar(select(func.count(Plan.id)).where(Plan.parent_plan_id == plan_id,
@@ -420,7 +463,8 @@ def delete_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
     uow.session.flush()
 
 
-def restore_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> int:
+
+def restore(uow: UnitOfWork, plan_id: int, expected_version: int) -> int:
     """Take a plan out of the recycle bin (回收站); returns its new version.
 
     Refused, with a Chinese message saying what to do first, when the plan is not in the recycle
@@ -450,7 +494,8 @@ def restore_plan(uow: UnitOfWork, plan_id: int, expected_version: int) -> int:
     return plan.version
 
 
-def load_plan(session: Session, plan_id: int) -> tuple[PlanData, int, str, int]:
+
+def load(session: Session, plan_id: int) -> tuple[PlanData, int, str, int]:
     """A form's copy: (data, version, status, enterprise id)."""
     plan = session.get(Plan, plan_id)
     if plan is None or plan.is_deleted:
@@ -459,130 +504,9 @@ def load_plan(session: Session, plan_id: int) -> tuple[PlanData, int, str, int]:
     return data, plan.version, plan.status, plan.enterprise_id
 
 
-@dataclass(frozen=True)
-class VersionInfo:
-    """One line of the revision history (修订记录)."""
-
-    id: int
-    number: int
-    version_label: str
-    publish_date: date
-    reason: str | None
-    reason_text: str
-    published_by: str
-
-
-def versions(session: Session, plan_id: int) -> list[VersionInfo]:
-    rows = session.execute(select(PlanVersion.id, PlanVersion.number, PlanVersion.version_label,
-                                  PlanVersion.publish_date, PlanVersion.reason, PlanVersion.reason_text,
-                                  PlanVersion.created_by)
-                           .where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))
-    return [VersionInfo(r.id, r.number, r.version_label, r.publish_date, r.reason, r.reason_text,
-                        r.created_by) for r in rows]
-
 
 def version_content(session: Session, version_id: int) -> tuple[list[SectionInput], dict[str, Any]]:
     row = session.get(PlanVersion, version_id)
     if row is None:
         raise NotFoundError(PlanVersion.__label__, version_id)
     return [SectionInput(**item) for item in row.content], dict(row.meta)
-
-
-# --- the list query --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanFilter:
-    enterprise_id: int | None = None
-    kind: str | None = None
-    status: str | None = None
-    text: str = ""  # plan number or title
-    deleted: bool = False  # True: the recycle bin (回收站)
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    id: int
-    enterprise_id: int
-    enterprise: str
-    industry_flags: tuple[str, ...]
-    parent_plan_id: int | None
-    plan_no: str
-    title: str
-    kind: str
-    status: str
-    version_label: str
-    publish_date: date | None
-    filing_submitted_date: date | None
-    last_evaluation_date: date | None
-    revision_trigger: str | None
-    revision_trigger_date: date | None
-    version: int
-    deleted_at: datetime | None = None
-
-    @property
-    def kind_label(self) -> str:
-        return PLAN_KINDS[self.kind]
-
-    @property
-    def status_label(self) -> str:
-        return PLAN_STATUSES[self.status]
-
-
-def _rank(column: Any, order: dict[str, str]) -> Any:
-    """``column``'s position in ``order`` (the hierarchy or lifecycle order, not the alphabet)."""
-    return case({key: i for i, key in enumerate(order)}, value=column, else_=len(order))
-
-
-# The order a header click asks for; "enterprise" (enterprise, then 综合 → 专项 → 现场处置 → 处置卡,
-# then number) is the list's default. Deadlines are computed per row from the holiday calendar
-# in Python (``plan_deadlines``), so the deadline and overdue columns have no SQL order.
-_PLAN_SORT_COLUMNS: SortColumns = {
-    "enterprise": (Enterprise.name, Plan.enterprise_id, _rank(Plan.kind, PLAN_KINDS), Plan.plan_no),
-    "plan_no": (Plan.plan_no,),
-    "title": (Plan.title,),
-    "kind": (_rank(Plan.kind, PLAN_KINDS),),
-    "status": (_rank(Plan.status, PLAN_STATUSES),),
-    "version_label": (Plan.version_label,),
-    "publish_date": (Plan.publish_date,),
-    "deleted_at": (Plan.deleted_at,),
-}
-PLAN_SORT_KEYS = tuple(_PLAN_SORT_COLUMNS)
-_NULLABLE_SORTS = ("publish_date", "deleted_at")
-
-
-def _plan_query(flt: PlanFilter) -> Any:
-    from models.core.entities import Industry
-
-    query = (select(Plan.id, Plan.enterprise_id, Enterprise.name.label("enterprise"),
-                    Industry.flags.label("industry_flags"), Plan.parent_plan_id, Plan.plan_no, Plan.title,
-                    Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
-                    Plan.filing_submitted_date, Plan.last_evaluation_date, Plan.revision_trigger,
-                    Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
-             .join(Enterprise, Plan.enterprise_id == Enterprise.id)
-             .join(Industry, Enterprise.industry_id == Industry.id))
-    query = query.where(Plan.deleted_at.isnot(None) if flt.deleted else Plan.deleted_at.is_(None))
-    if flt.enterprise_id is not None:
-        query = query.where(Plan.enterprise_id == flt.enterprise_id)
-    if flt.kind:
-        query = query.where(Plan.kind == flt.kind)
-    if flt.status:
-        query = query.where(Plan.status == flt.status)
-    for word in flt.text.split():
-        pattern = contains_pattern(word)
-        query = query.where(Plan.plan_no.like(pattern, escape="\\") | Plan.title.like(pattern, escape="\\"))
-    return query
-
-
-def plan_count(session: Session, flt: PlanFilter) -> int:
-    sub = _plan_query(flt).subquery()
-    return session.scalar(select(func.count()).select_from(sub)) or 0
-
-
-def plan_page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descending: bool = False,
-              offset: int = 0, limit: int = 100) -> list[PlanRow]:
-    """One page of the filtered plans, sorted in SQL by ``sort`` (a ``PLAN_SORT_KEYS`` key), then id."""
-    query = order_by_key(_plan_query(flt), _PLAN_SORT_COLUMNS, sort, descending, Plan.id,
-                         nulls_last=_NULLABLE_SORTS)
-    rows = session.execute(query.offset(offset).limit(limit))
-    return [PlanRow(**{**row._mapping, "industry_flags": tuple(row.industry_flags or ())}) for row in rows]

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.entities import Enterprise, EnterpriseContact
+from models.enterprises.entities import Enterprise, EnterpriseContact
 from models.plans.entities import Plan
 from plans.document import Block, Cell, Paragraph, Table
 

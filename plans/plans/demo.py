@@ -1,8 +1,7 @@
 """Demo plans: every demo enterprise's plan system, written through the plan services.
 
-Importing this module appends the ``plans`` step to ``models.core.demo.STEPS`` (``models`` must not
-import ``plans``), so ``models.core.demo.generate`` then writes, in its one unit of work and after the
-enterprises:
+``plans_step()`` is the plan module's generation step (``plans.demo.STEPS`` lists it after the
+enterprise register's); it writes, after the enterprises:
 
 - for every enterprise one 综合应急预案 from the template, filled with the enterprise's facts and
   with enterprise-specific content in every section (``plans.plans.demo_content``), numbered like
@@ -30,7 +29,7 @@ same plans in any empty database.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -39,9 +38,9 @@ from sqlalchemy.orm import selectinload
 
 from models.core import demo as base
 from models.core.demo import DemoContext, DemoEnterprise, DemoStep, person_name
-from models.core.entities import Enterprise
 from models.core.uow import UnitOfWork
 from models.core.workdays import HolidayCalendar, load_shipped_calendar
+from models.enterprises.entities import Enterprise
 from models.plans import rules as plan_rules
 from models.plans import service as ps
 from models.plans.entities import Plan
@@ -376,7 +375,7 @@ class _Enterprise:
                         controlled=True, copy_no=f"{self.rng.randint(1, 12):02d}",
                         holder=self.rng.choice(("安全管理部", "安全环保部", "应急办公室", "办公室", "生产技术部")),
                         template_key=template.kind, template_version=str(template.version))
-        plan_id = ps.create_plan(self.uow, self.ent.id, data, _rows(document))
+        plan_id = ps.create(self.uow, self.ent.id, data, _rows(document))
         self.plans += 1
         return plan_id, self._version(plan_id)
 
@@ -420,9 +419,9 @@ class _Enterprise:
                                       r.trigger_date, r.reason)
             version = self.publish(plan_id, version, r)
         if story.evaluated is not None:
-            data, version, _status, _ent = ps.load_plan(self.uow.session, plan_id)
+            data, version, _status, _ent = ps.load(self.uow.session, plan_id)
             data.last_evaluation_date = story.evaluated
-            version = ps.update_plan(self.uow, plan_id, data, version)
+            version = ps.update(self.uow, plan_id, data, version)
         if story.final == "revision_due":
             assert story.trigger and story.trigger_date
             ps.record_revision_trigger(self.uow, plan_id, version, trigger=story.trigger,
@@ -602,13 +601,6 @@ def _write_enterprise(w: _Enterprise, story_name: str, rng: random.Random, *, re
     for i, spec in enumerate(card_specs(card_rng, w.unit, w.ent.risk_code, parent_title)):
         w.run(spec, _child_story(card_rng, story, d), main_id, f"{seed}:card{i}")
 
-
-def _register(steps: list[DemoStep], make: Callable[[], DemoStep]) -> None:
-    if all(step.name != STEP_NAME for step in steps):
-        steps.append(make())
-
-
-_register(base.STEPS, plans_step)
 
 __all__ = ["ACCIDENTS", "DEFAULT_AS_OF", "STEP_NAME", "abbreviation", "card_specs", "choose_story", "initial",
            "plan_specs", "plans_step"]

@@ -31,8 +31,9 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.entities import Enterprise
 from models.core.errors import NotFoundError
+from models.enterprises.entities import Enterprise
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanVersion
 from models.plans.rules import revision_trigger_label
@@ -261,7 +262,7 @@ def _source(session: Session, plan: Plan, version_id: int | None) -> tuple[PlanV
 def _meta_of(session: Session, plan: Plan, version: PlanVersion | None) -> dict[str, Any]:
     if version is not None:
         return dict(version.meta)
-    return vars(ps.load_plan(session, plan.id)[0])
+    return vars(ps.load(session, plan.id)[0])
 
 
 def build_print_document(session: Session, plan_id: int, *, as_of: date,
@@ -305,7 +306,7 @@ def build_print_document(session: Session, plan_id: int, *, as_of: date,
                         _iso(meta.get(r["date_from"])) if r["date_from"] else "")
                 for r in fm["signoff"]["roles"]]
 
-    history = ps.versions(session, plan.id)
+    history = pq.versions(session, plan.id)
     if version is not None:
         history = [h for h in history if h.number <= version.number]
     revisions = [RevisionRow(h.version_label, _iso(h.publish_date),

@@ -15,9 +15,9 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.entities import Enterprise, EnterpriseContact
 from models.core.errors import NotFoundError
 from models.core.uow import UnitOfWork
+from models.enterprises.entities import Enterprise, EnterpriseContact
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanImage
 from models.plans.service import PlanData, SectionInput
@@ -71,7 +71,7 @@ def create_from_template(uow: UnitOfWork, enterprise_id: int, data: PlanData,
     data.template_version = str(template.version)
     if not data.title:
         data.title = document.title
-    return ps.create_plan(uow, enterprise_id, data, _rows(document))
+    return ps.create(uow, enterprise_id, data, _rows(document))
 
 
 def load_document(session: Session, plan_id: int) -> tuple[Document, int]:
@@ -106,7 +106,7 @@ def import_word(uow: UnitOfWork, enterprise_id: int, source: str | Path | bytes 
     result = import_docx(source)
     if not data.title:
         data.title = result.document.title or "导入的应急预案"
-    plan_id = ps.create_plan(uow, enterprise_id, data, _rows(result.document))
+    plan_id = ps.create(uow, enterprise_id, data, _rows(result.document))
     for digest, (blob, mime) in result.images.items():
         stored = ps.add_image(uow, plan_id, blob, mime)
         assert stored == digest

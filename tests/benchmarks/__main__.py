@@ -139,9 +139,8 @@ def generate_city(target: Path, seed: int, data_dir: Path) -> tuple[float, str]:
         print(f"  CLI failed ({proc.returncode}): {proc.stderr.strip()[:300]}; generating in-process",
               file=sys.stderr)
         remove_sqlite(target)
-    import plans.plans.demo  # noqa: F401  (registers the plans step, as the CLI does)
-    from models.core import demo
     from models.core.schema import open_database
+    from plans import demo
 
     start = time.perf_counter()
     db = open_database(str(target))
@@ -149,7 +148,7 @@ def generate_city(target: Path, seed: int, data_dir: Path) -> tuple[float, str]:
         demo.generate(db, scale="city", seed=seed)
     finally:
         db.dispose()
-    return time.perf_counter() - start, "models.core.demo.generate in-process (CLI unavailable)"
+    return time.perf_counter() - start, "plans.demo.generate in-process (CLI unavailable)"
 
 
 def insert_floor(source: Path) -> tuple[float, int]:
@@ -228,21 +227,21 @@ def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
 def bench_list(city: Path, runs: int) -> list[Result]:
     from models.core import reference
     from models.core.schema import open_database
-    from models.enterprises import service as enterprises
-    from models.enterprises.service import EnterpriseFilter
+    from models.enterprises import queries as enterprise_queries
+    from models.enterprises.queries import EnterpriseFilter
 
     db = open_database(str(city))
     try:
         with db.read() as s:
             hazchem = tuple(c.id for c in reference.industries(s) if c.code.startswith("hazchem"))
-            total = enterprises.count(s, EnterpriseFilter())
+            total = enterprise_queries.count(s, EnterpriseFilter())
 
         def rows_ready(flt: EnterpriseFilter, sort: str = "name", last: bool = False) -> Callable[[], object]:
             def run() -> object:
                 with db.read() as s:
-                    n = enterprises.count(s, flt)
+                    n = enterprise_queries.count(s, flt)
                     offset = max(0, n - 100) if last else 0
-                    return enterprises.page(s, flt, sort=sort, offset=offset, limit=100)
+                    return enterprise_queries.page(s, flt, sort=sort, offset=offset, limit=100)
             return run
 
         cases = [
@@ -338,7 +337,7 @@ def bench_export(city: Path) -> list[Result]:
 
     from exports.excel import export_enterprises
     from models.core.schema import open_database
-    from models.enterprises.service import EnterpriseFilter
+    from models.enterprises.queries import EnterpriseFilter
 
     out = BENCH_DIR / "export"
     out.mkdir(exist_ok=True)

@@ -137,13 +137,11 @@ def _libreoffice(docx: Path, work: Path, ours_s: float, pages: int | None) -> Re
 
 def _archive(work: Path) -> Result:
     from exports.plans.archive import ArchiveFilter, export_archive
-    from models.core import demo
     from models.core.schema import open_database
-    from plans.plans import demo as plan_demo
+    from plans import demo
 
     db = open_database(str(work / "district.sqlite"))
-    steps = [s for s in demo.STEPS if s.name in ("enterprises", plan_demo.STEP_NAME)]
-    demo.generate(db, count=25, seed=3, steps=steps)
+    demo.generate(db, count=25, seed=3)
     start = time.perf_counter()
     result = export_archive(db, ArchiveFilter(), work / "archive", as_of=AS_OF, exported_at=datetime(2026, 11, 29),
                             exported_by="bench")

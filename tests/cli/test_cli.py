@@ -142,7 +142,7 @@ def test_list_plans_with_deadlines(db, capsys) -> None:
 
     ent = create_enterprise(db, 1)
     with unit_of_work(db, TESTER) as uow:
-        pid = ps.create_plan(uow, ent, ps.PlanData(plan_no="YA-01", title="综合应急预案"))
+        pid = ps.create(uow, ent, ps.PlanData(plan_no="YA-01", title="综合应急预案"))
     for command, values in (("submit_review", {}), ("publish", {"review_date": date(2024, 9, 20),
                                                                  "approver": "王建国",
                                                                  "publish_date": date(2024, 9, 27)})):

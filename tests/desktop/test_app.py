@@ -105,8 +105,7 @@ def test_choosing_demo_opens_the_demo_database_and_fills_it(qapp, quit_when_show
     def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
         return None
 
-    fake_module("models.core.demo", generate=generate)
-    fake_module("plans.plans.demo")  # its real import would register into the stand-in
+    fake_module("plans.demo", generate=generate)
     msgs.choose_answer = 0  # 打开演示数据库
     assert run_gui(None) == 0
     (window,) = windows

@@ -16,9 +16,8 @@ from models.core.paths import demo_db_path
 from models.core.progress import NULL_PROGRESS
 from models.core.schema import open_database
 from models.core.uow import os_actor
-from models.enterprises import service as enterprises
-from models.enterprises.service import EnterpriseFilter
-from models.enterprises.stats import enterprise_overview
+from models.enterprises import queries as enterprise_queries
+from models.enterprises.queries import EnterpriseFilter, overview
 from tests.factories import TESTER, create_enterprise
 
 
@@ -64,11 +63,11 @@ def test_home_counts_by_risk_and_key_industry(sqlite_db, fill):
     fill(sqlite_db, 1, start=3, industry_id=industries["hazchem"], risk_level_id=risks[3].id)
     fill(sqlite_db, 1, start=4, industry_id=industries["other"], risk_level_id=risks[3].id)
     with sqlite_db.read() as s:
-        overview = enterprise_overview(s)
-    assert overview.total == 4
-    assert [(t.name, t.count) for t in overview.by_risk] == [("重大", 2), ("较大", 0), ("一般", 0), ("低", 2)]
-    assert overview.by_risk[0].color == "#D7263D"
-    by_industry = dict((t.name, t.count) for t in overview.by_key_industry)
+        counts = overview(s)
+    assert counts.total == 4
+    assert [(t.name, t.count) for t in counts.by_risk] == [("重大", 2), ("较大", 0), ("一般", 0), ("低", 2)]
+    assert counts.by_risk[0].color == "#D7263D"
+    by_industry = dict((t.name, t.count) for t in counts.by_key_industry)
     assert by_industry["危险化学品"] == 3 and by_industry["矿山"] == 0
     assert "其他" not in by_industry
 
@@ -130,8 +129,7 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
             create_enterprise(db, n)
         return "结果"
 
-    fake_module("models.core.demo", generate=generate)
-    fake_module("plans.plans.demo")  # its real import would register into the stand-in
+    fake_module("plans.demo", generate=generate)
     window = make_window()
     window.show_page("enterprises")
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000) as blocker:
@@ -147,14 +145,13 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
     def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
         raise Cancelled()
 
-    fake_module("models.core.demo", generate=generate)
-    fake_module("plans.plans.demo")  # its real import would register into the stand-in
+    fake_module("plans.demo", generate=generate)
     window = make_window()
     task = window.fill_demo()
     with qtbot.waitSignal(task.sig_cancelled, timeout=5000):
         pass
     with sqlite_db.read() as s:
-        assert enterprises.count(s, EnterpriseFilter()) == 0
+        assert enterprise_queries.count(s, EnterpriseFilter()) == 0
 
 
 def test_switch_database(make_window, tmp_path, fill):
@@ -184,8 +181,7 @@ def test_open_demo_database_fills_it_when_empty(qtbot, make_window, fake_module)
         create_enterprise(db, 1, actor=TESTER)
         return None
 
-    fake_module("models.core.demo", generate=generate)
-    fake_module("plans.plans.demo")  # its real import would register into the stand-in
+    fake_module("plans.demo", generate=generate)
     window = make_window()
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
         window.open_demo_database()

@@ -15,12 +15,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.core import demo
 from models.core.database import Database
 from models.core.uow import unit_of_work
 from models.plans import service as ps
 from models.plans.entities import Plan
 from models.plans.service import PlanData
+from plans import demo
 from plans.document import (
     BulletList,
     Cell,
@@ -59,10 +59,7 @@ def png(width: int = 320, height: int = 200) -> bytes:
 
 
 def fill_demo(db: Database, count: int = 3) -> None:
-    from plans.plans import demo as plan_demo  # registers the plans step
-
-    steps = [s for s in demo.STEPS if s.name in ("enterprises", plan_demo.STEP_NAME)]
-    demo.generate(db, count=count, seed=7, steps=steps)
+    demo.generate(db, count=count, seed=7)
 
 
 def add_kitchen_sink(db: Database) -> int:
@@ -103,7 +100,7 @@ def add_kitchen_sink(db: Database) -> int:
             "review_date": date(2026, 3, 2), "approver": "王建国", "approval_date": date(2026, 3, 8),
             "publish_date": date(2026, 3, 10), "effective_date": date(2026, 3, 15)})):
         with db.read() as s:
-            version = ps.load_plan(s, plan_id)[1]
+            version = ps.load(s, plan_id)[1]
         with unit_of_work(db, TESTER) as uow:
             ps.transition(uow, plan_id, command, version, **values)
     return plan_id

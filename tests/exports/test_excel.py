@@ -10,15 +10,16 @@ import pytest
 from openpyxl import load_workbook
 
 from exports import excel
-from models.core import demo, reference
+from models.core import reference
 from models.core.database import Database
 from models.core.errors import Cancelled
 from models.core.progress import Progress
 from models.core.uow import unit_of_work
-from models.enterprises.service import EnterpriseFilter, count, page
+from models.enterprises.queries import EnterpriseFilter, count, page
 from models.plans import service as ps
-from models.plans.service import PlanData, PlanFilter
-from tests.factories import TESTER, create_enterprise
+from models.plans.queries import PlanFilter
+from models.plans.service import PlanData
+from tests.factories import TESTER, create_enterprise, demo_enterprises
 
 HEADER = ("企业名称", "统一社会信用代码", "行业", "风险等级", "所属区域", "监管部门", "地址", "主要负责人",
           "联系电话", "从业人数", "更新时间")
@@ -26,7 +27,7 @@ HEADER = ("企业名称", "统一社会信用代码", "行业", "风险等级", 
 
 @pytest.fixture
 def filled(db: Database) -> Database:
-    demo.generate(db, count=40, seed=4)
+    demo_enterprises(db, count=40, seed=4)
     return db
 
 
@@ -164,13 +165,13 @@ AS_OF = date(2026, 3, 2)
 def _plan(db: Database, enterprise_id: int, plan_no: str, title: str, kind: str = "comprehensive",
           parent: int | None = None) -> int:
     with unit_of_work(db, TESTER) as uow:
-        return ps.create_plan(uow, enterprise_id, PlanData(kind=kind, plan_no=plan_no, title=title,
+        return ps.create(uow, enterprise_id, PlanData(kind=kind, plan_no=plan_no, title=title,
                                                            parent_plan_id=parent))
 
 
 def _step(db: Database, plan_id: int, command: str, **values: object) -> None:
     with db.read() as s:
-        version = ps.load_plan(s, plan_id)[1]
+        version = ps.load(s, plan_id)[1]
     with unit_of_work(db, TESTER) as uow:
         ps.transition(uow, plan_id, command, version, **values)
 
@@ -217,9 +218,9 @@ def test_plan_export_keeps_the_filter_and_the_recycle_bin_says_when(db: Database
     assert excel.export_plans(db, PlanFilter(enterprise_id=plans["a"], kind="special"), target, as_of=AS_OF) == 1
     assert [r[0] for r in _sheet(target, "预案清单")] == ["预案编号", "ZX-01"]
     with db.read() as s:
-        version = ps.load_plan(s, plans["other"])[1]
+        version = ps.load(s, plans["other"])[1]
     with unit_of_work(db, TESTER) as uow:
-        ps.delete_plan(uow, plans["other"], version)
+        ps.delete(uow, plans["other"], version)
     trash = out / "回收站.xlsx"
     assert excel.export_plans(db, PlanFilter(deleted=True), trash, as_of=AS_OF) == 1
     header, row = _sheet(trash, "预案清单")

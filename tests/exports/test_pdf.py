@@ -31,7 +31,6 @@ from models.core.uow import unit_of_work
 from models.plans.entities import Plan
 from models.plans.service import PlanData
 from plans.document import Paragraph
-from plans.plans import demo as _plan_demo  # noqa: F401  (registers the demo's plans step before any test patches it)
 from plans.plans import store
 from plans.plans.print_model import PrintDocument
 from tests.conftest import make_db

@@ -359,7 +359,7 @@ class PlanEditor(QDialog):
 
     def _load(self) -> None:
         with self._db.read() as session:
-            data, _version, status, _enterprise = ps.load_plan(session, self._plan_id)
+            data, _version, status, _enterprise = ps.load(session, self._plan_id)
             document, version = store.load_document(session, self._plan_id)
             self._template = template_for(session, data.template_key, data.template_version)
         self._plan_data = data

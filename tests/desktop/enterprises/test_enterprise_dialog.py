@@ -7,6 +7,7 @@ import pytest
 from desktop.enterprises.dialog import EnterpriseDialog
 from models.core.entities import AuditLog
 from models.core.uow import unit_of_work
+from models.enterprises import queries as enterprise_queries
 from models.enterprises import service as enterprises
 from tests.factories import TESTER, create_enterprise, enterprise_data, valid_uscc
 
@@ -70,7 +71,7 @@ def test_invalid_input_keeps_everything_and_marks_the_fields(open_dialog, sqlite
     assert "企业名称：不能为空" in banner and "统一社会信用代码：校验位不正确" in banner
     assert dialog.focusWidget() is line(dialog, "name")
     with sqlite_db.read() as s:
-        assert enterprises.count(s, enterprises.EnterpriseFilter()) == 0
+        assert enterprise_queries.count(s, enterprise_queries.EnterpriseFilter()) == 0
     # editing a field clears its mark
     line(dialog, "name").textEdited.emit("临")
     assert dialog.error_text("name") == ""

@@ -14,8 +14,9 @@ from models.core import reference
 from models.core.errors import Cancelled
 from models.core.progress import NULL_PROGRESS
 from models.core.uow import unit_of_work
+from models.enterprises import queries as enterprise_queries
 from models.enterprises import service as enterprises
-from models.enterprises.service import EnterpriseFilter
+from models.enterprises.queries import EnterpriseFilter
 from tests.factories import TESTER
 
 
@@ -141,7 +142,7 @@ def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sql
     page.delete_current()
     assert shown_names(page) == ["临江市测试2号化工有限公司"]
     with sqlite_db.read() as s:
-        assert enterprises.count(s, EnterpriseFilter(deleted=True)) == 1
+        assert enterprise_queries.count(s, EnterpriseFilter(deleted=True)) == 1
 
     page.trash_button.setChecked(True)
     assert page.act_restore.isVisible() and not page.act_delete.isVisible()
@@ -154,7 +155,7 @@ def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sql
     page.trash_button.setChecked(False)
     assert page.model.rowCount() == 2
     with sqlite_db.read() as s:
-        assert enterprises.count(s, EnterpriseFilter(deleted=True)) == 0
+        assert enterprise_queries.count(s, EnterpriseFilter(deleted=True)) == 0
 
 
 def test_delete_of_a_row_changed_elsewhere_is_refused(page, sqlite_db, fill, msgs):
@@ -169,7 +170,7 @@ def test_delete_of_a_row_changed_elsewhere_is_refused(page, sqlite_db, fill, msg
     assert msgs.kinds() == ["confirm", "warn"]
     assert "已被他人修改" in msgs.texts("warn")[0]
     with sqlite_db.read() as s:
-        assert enterprises.count(s, EnterpriseFilter()) == 1
+        assert enterprise_queries.count(s, EnterpriseFilter()) == 1
 
 
 def test_context_menu_offers_the_right_actions(page, sqlite_db, fill):

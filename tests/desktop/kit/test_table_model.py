@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from desktop.enterprises.table import EnterpriseTableModel
 from models.core.uow import unit_of_work
 from models.enterprises import service as enterprises
-from models.enterprises.service import EnterpriseFilter
+from models.enterprises.queries import EnterpriseFilter
 from tests.factories import TESTER
 
 

@@ -76,7 +76,7 @@ def change_plan_elsewhere(db, plan_id: int) -> None:
 
 def publish(db, plan_id: int) -> None:
     with db.read() as s:
-        _data, version, _status, _ent = ps.load_plan(s, plan_id)
+        _data, version, _status, _ent = ps.load(s, plan_id)
     for command, values in (("submit_review", {}),
                             ("publish", {"review_date": date(2026, 3, 1), "approver": "王建国",
                                          "publish_date": date(2026, 3, 2)})):

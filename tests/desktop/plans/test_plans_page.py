@@ -58,7 +58,7 @@ def new_plan(db, enterprise_id: int, kind: str, plan_no: str, parent: int | None
 
 def step(db, plan_id: int, command: str, **values) -> None:
     with db.read() as s:
-        _data, version, _status, _ent = ps.load_plan(s, plan_id)
+        _data, version, _status, _ent = ps.load(s, plan_id)
     with unit_of_work(db, TESTER) as uow:
         ps.transition(uow, plan_id, command, version, **values)
 
@@ -70,7 +70,7 @@ def publish(db, plan_id: int, day: date) -> None:
 
 def status_of(db, plan_id: int) -> str:
     with db.read() as s:
-        return ps.load_plan(s, plan_id)[2]
+        return ps.load(s, plan_id)[2]
 
 
 def column(page: PlansPage, col: int) -> list[str]:
@@ -259,10 +259,10 @@ def test_record_dialog_keeps_input_on_errors_and_conflicts(qtbot, page, sqlite_d
     assert dialog.widgets["publish_date"].edit.text() == "未填写"
     # somebody else saves in between
     with sqlite_db.read() as s:
-        data, version, _st, _e = ps.load_plan(s, pid)
+        data, version, _st, _e = ps.load(s, pid)
     data.holder = "安全科"
     with unit_of_work(sqlite_db, TESTER) as uow:
-        ps.update_plan(uow, pid, data, version)
+        ps.update(uow, pid, data, version)
     dialog.widgets["notes"].setPlainText("我的备注")
     msgs.choose_answer = 0  # 继续编辑
     assert not dialog.save()
@@ -732,7 +732,7 @@ def test_restore_refusals_are_said_in_chinese(page, sqlite_db, three, msgs):
     assert msgs.kinds()[-1] == "warn" and "上级预案“YA-01" in msgs.texts()[-1] and "请先恢复上级预案" in msgs.texts()[-1]
     page.select_row(column(page, 1).index("YA-01"))
     with unit_of_work(sqlite_db, TESTER) as uow:  # somebody else restores it meanwhile
-        ps.restore_plan(uow, three["top"], page.current_row().version)
+        ps.restore(uow, three["top"], page.current_row().version)
     assert not page.restore_current()
     assert msgs.kinds()[-1] == "warn" and "已被他人修改" in msgs.texts()[-1]
     assert column(page, 1) == ["ZX-01"]  # refreshed

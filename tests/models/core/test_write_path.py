@@ -9,11 +9,14 @@ from sqlalchemy import func, select, text
 
 from models.core.audit import verify_chain
 from models.core.database import connect
-from models.core.entities import AuditLog, Enterprise, EnterpriseContact
-from models.core.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from models.core.entities import AuditLog
+from models.core.errors import ConflictError, NotFoundError, PermissionDenied, StateError, ValidationError
 from models.core.uow import Actor, Command, unit_of_work
+from models.enterprises import queries as enterprise_queries
 from models.enterprises import service as enterprises
-from models.enterprises.service import ContactData, EnterpriseFilter
+from models.enterprises.entities import Enterprise, EnterpriseContact
+from models.enterprises.queries import EnterpriseFilter
+from models.enterprises.service import ContactData
 from tests.factories import TESTER, create_enterprise, enterprise_data
 
 
@@ -154,19 +157,31 @@ def test_soft_delete_and_restore(db) -> None:
     with unit_of_work(db, TESTER) as uow:
         enterprises.delete(uow, eid, expected_version=1)
     with db.read() as s:
-        assert [r.id for r in enterprises.page(s, EnterpriseFilter())] != [eid]
-        assert enterprises.count(s, EnterpriseFilter()) == 1
-        binned = enterprises.page(s, EnterpriseFilter(deleted=True))
+        assert [r.id for r in enterprise_queries.page(s, EnterpriseFilter())] != [eid]
+        assert enterprise_queries.count(s, EnterpriseFilter()) == 1
+        binned = enterprise_queries.page(s, EnterpriseFilter(deleted=True))
         assert [r.id for r in binned] == [eid] and binned[0].deleted_at is not None
         with pytest.raises(NotFoundError), unit_of_work(db, TESTER) as uow:
             enterprises.update(uow, eid, enterprise_data(db, 1), expected_version=2)
     with unit_of_work(db, TESTER) as uow:
-        enterprises.restore(uow, eid)
+        enterprises.restore(uow, eid, expected_version=2)
     with db.read() as s:
-        assert enterprises.count(s, EnterpriseFilter()) == 2
+        assert enterprise_queries.count(s, EnterpriseFilter()) == 2
         assert s.get(Enterprise, eid).version == 3
     actions = [r.action for r in audit_rows(db, "enterprise", eid) if r.field == "deleted_at"]
     assert actions == ["delete", "restore"]
+
+
+def test_restore_refuses_a_stale_copy_and_a_live_enterprise(db) -> None:
+    eid = create_enterprise(db, 1)
+    with unit_of_work(db, TESTER) as uow:
+        enterprises.delete(uow, eid, expected_version=1)
+    with pytest.raises(ConflictError), unit_of_work(db, TESTER) as uow:
+        enterprises.restore(uow, eid, expected_version=1)  # the copy from before the delete
+    with unit_of_work(db, TESTER) as uow:
+        assert enterprises.restore(uow, eid, expected_version=2) == 3
+    with pytest.raises(StateError, match="不在回收站"), unit_of_work(db, TESTER) as uow:
+        enterprises.restore(uow, eid, expected_version=3)
 
 
 def test_contacts_are_kept_in_step_and_bump_the_enterprise_version(db) -> None:
@@ -198,23 +213,23 @@ def test_list_filters_and_sorts_in_sql(db) -> None:
         create_enterprise(db, n, name=f"临江市{'甲乙丙丁戊己庚'[n - 1]}字号化工有限公司", employees=n * 10,
                           on_shift_headcount=n)
     with db.read() as s:
-        assert enterprises.count(s, EnterpriseFilter(text="丙字号")) == 1
-        assert enterprises.count(s, EnterpriseFilter(text="化工 滨江路 丙字号")) == 1  # words are AND-ed
-        assert enterprises.count(s, EnterpriseFilter(text="化工 建设")) == 0
-        assert enterprises.count(s, EnterpriseFilter(text="100%")) == 0  # LIKE wildcards are literal
-        assert enterprises.count(s, EnterpriseFilter(text="ma000002")) == 1  # USCC, any case
-        by_emp = enterprises.page(s, EnterpriseFilter(), sort="employees", descending=True, limit=3)
+        assert enterprise_queries.count(s, EnterpriseFilter(text="丙字号")) == 1
+        assert enterprise_queries.count(s, EnterpriseFilter(text="化工 滨江路 丙字号")) == 1  # words are AND-ed
+        assert enterprise_queries.count(s, EnterpriseFilter(text="化工 建设")) == 0
+        assert enterprise_queries.count(s, EnterpriseFilter(text="100%")) == 0  # LIKE wildcards are literal
+        assert enterprise_queries.count(s, EnterpriseFilter(text="ma000002")) == 1  # USCC, any case
+        by_emp = enterprise_queries.page(s, EnterpriseFilter(), sort="employees", descending=True, limit=3)
         assert [r.employees for r in by_emp] == [70, 60, 50]
-        second = enterprises.page(s, EnterpriseFilter(), sort="employees", offset=3, limit=2)
+        second = enterprise_queries.page(s, EnterpriseFilter(), sort="employees", offset=3, limit=2)
         assert [r.employees for r in second] == [40, 50]
         regions = reference.regions(s)
         district = next(r for r in regions if r.level == 2 and r.name == "江城区")
         sub = tuple(reference.subtree_ids(regions, district.id))
-        in_district = enterprises.page(s, EnterpriseFilter(region_ids=sub), limit=50)
+        in_district = enterprise_queries.page(s, EnterpriseFilter(region_ids=sub), limit=50)
         assert in_district and all(r.region.startswith("江城区/") for r in in_district)
         risk = reference.risk_levels(s)[0]
         assert all(r.risk_level == "重大" for r in
-                   enterprises.page(s, EnterpriseFilter(risk_level_id=risk.id)))
+                   enterprise_queries.page(s, EnterpriseFilter(risk_level_id=risk.id)))
 
 
 def test_audit_chain_verifies_and_catches_tampering(db) -> None:

@@ -12,13 +12,16 @@ from sqlalchemy import func, select, text
 from models.core import demo, reference
 from models.core.audit import verify_chain
 from models.core.database import Database
-from models.core.entities import AuditLog, Enterprise, EnterpriseContact, Industry, Region
+from models.core.entities import AuditLog, Industry, Region
 from models.core.errors import Cancelled, PermissionDenied
 from models.core.progress import Progress
 from models.core.schema import open_database
 from models.core.uow import Actor
+from models.enterprises import demo as enterprise_demo
 from models.enterprises import rules as uscc
-from models.enterprises.service import has_enterprises
+from models.enterprises.entities import Enterprise, EnterpriseContact
+from models.enterprises.queries import has_enterprises
+from tests.factories import demo_enterprises
 
 
 def _enterprise_rows(db: Database) -> list[tuple]:
@@ -36,7 +39,7 @@ def _audit_count(db: Database) -> int:
 
 def test_small_scale_covers_every_reference_value(db: Database) -> None:
     assert not has_enterprises(db)
-    result = demo.generate(db, scale="small", seed=1)
+    result = demo_enterprises(db, scale="small", seed=1)
     assert has_enterprises(db)
     assert result.enterprises == demo.SCALES["small"] == 50
     with db.read() as s:
@@ -56,7 +59,7 @@ def test_small_scale_covers_every_reference_value(db: Database) -> None:
 
 
 def test_credit_codes_are_valid_unique_and_match_the_region(db: Database) -> None:
-    demo.generate(db, scale="small", seed=3)
+    demo_enterprises(db, scale="small", seed=3)
     with db.read() as s:
         rows = s.execute(select(Enterprise.uscc, Region.code, Region.parent_code)
                          .join(Region, Enterprise.region_id == Region.id)).all()
@@ -70,7 +73,7 @@ def test_credit_codes_are_valid_unique_and_match_the_region(db: Database) -> Non
 
 
 def test_names_look_like_real_registrations(db: Database) -> None:
-    demo.generate(db, scale="small", seed=1)
+    demo_enterprises(db, scale="small", seed=1)
     with db.read() as s:
         regions = s.execute(select(Region.name, Region.level)).all()
         names = list(s.scalars(select(Enterprise.name)))
@@ -92,7 +95,7 @@ def test_names_look_like_real_registrations(db: Database) -> None:
 
 
 def test_values_are_plausible(db: Database) -> None:
-    demo.generate(db, scale="small", seed=5)
+    demo_enterprises(db, scale="small", seed=5)
     with db.read() as s:
         rows = s.execute(select(Enterprise, Industry.flags).join(Industry)).all()
         phones = list(s.execute(select(EnterpriseContact.phone, EnterpriseContact.mobile)))
@@ -111,9 +114,9 @@ def test_values_are_plausible(db: Database) -> None:
 def test_same_seed_same_data_other_seed_other_data(tmp_path: Path) -> None:
     dbs = [open_database(str(tmp_path / f"{name}.sqlite")) for name in ("a", "b", "c")]
     try:
-        demo.generate(dbs[0], seed=7, count=40)
-        demo.generate(dbs[1], seed=7, count=40)
-        demo.generate(dbs[2], seed=8, count=40)
+        demo_enterprises(dbs[0], seed=7, count=40)
+        demo_enterprises(dbs[1], seed=7, count=40)
+        demo_enterprises(dbs[2], seed=8, count=40)
         first, again, other = (_enterprise_rows(d) for d in dbs)
         assert first == again
         assert [r[:2] for r in first] != [r[:2] for r in other]
@@ -124,7 +127,7 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path: Path) -> None:
 
 
 def test_every_row_is_audited_and_the_chain_verifies(db: Database) -> None:
-    result = demo.generate(db, count=20, seed=2)
+    result = demo_enterprises(db, count=20, seed=2)
     with db.read() as s:
         assert verify_chain(s).ok
         inserted = dict(s.execute(select(AuditLog.entity, func.count(func.distinct(AuditLog.entity_id)))
@@ -136,7 +139,7 @@ def test_every_row_is_audited_and_the_chain_verifies(db: Database) -> None:
 
 
 def test_cancel_rolls_everything_back(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo, "FLUSH_EVERY", 5)
+    monkeypatch.setattr(enterprise_demo, "FLUSH_EVERY", 5)
     before = _audit_count(db)
     seen: list[int] = []
 
@@ -147,7 +150,7 @@ def test_cancel_rolls_everything_back(db: Database, monkeypatch: pytest.MonkeyPa
 
     progress = Progress(report)
     with pytest.raises(Cancelled) as info:
-        demo.generate(db, count=30, progress=progress)
+        demo_enterprises(db, count=30, progress=progress)
     assert "取消" in str(info.value)
     assert 10 in seen
     assert not has_enterprises(db)
@@ -159,26 +162,26 @@ def test_cancel_rolls_everything_back(db: Database, monkeypatch: pytest.MonkeyPa
 
 def test_progress_reaches_the_total(db: Database) -> None:
     reports: list[tuple[int, int, str]] = []
-    demo.generate(db, count=12, progress=Progress(lambda d, t, m: reports.append((d, t, m))))
+    demo_enterprises(db, count=12, progress=Progress(lambda d, t, m: reports.append((d, t, m))))
     assert reports[0][0] == 0 and reports[-1][0] == reports[-1][1] == 12
     assert all(m for _, _, m in reports)
 
 
 def test_unknown_scale_is_refused(db: Database) -> None:
     with pytest.raises(ValueError, match="未知的演示数据规模“huge”"):
-        demo.generate(db, scale="huge")
+        demo_enterprises(db, scale="huge")
     assert not has_enterprises(db)
 
 
 def test_needs_the_admin_role(db: Database) -> None:
     with pytest.raises(PermissionDenied):
-        demo.generate(db, count=3, actor=Actor("值班员", frozenset({"staff"})))
+        demo_enterprises(db, count=3, actor=Actor("值班员", frozenset({"staff"})))
     assert not has_enterprises(db)
 
 
 def test_second_run_adds_without_collisions(db: Database) -> None:
-    demo.generate(db, count=15, seed=1)
-    demo.generate(db, count=15, seed=1)  # same seed: the same draws, so every code must be re-drawn
+    demo_enterprises(db, count=15, seed=1)
+    demo_enterprises(db, count=15, seed=1)  # same seed: the same draws, so every code must be re-drawn
     with db.read() as s:
         codes = list(s.scalars(select(Enterprise.uscc)))
         names = list(s.scalars(select(Enterprise.name)))
@@ -195,13 +198,13 @@ def test_later_modules_extend_the_steps(db: Database) -> None:
         ctx.tally("drills", "演练", 2 * len(ctx.enterprises))
 
     step = demo.DemoStep("drills", "演练", drills)
-    result = demo.generate(db, count=4, steps=[*demo.STEPS, step])
+    result = demo.generate(db, [enterprise_demo.STEP, step], count=4)
     assert len(seen) == 4 and result.others == (("演练", 8),)
     assert "演练 8" in result.message()
 
 
 def test_planner_statistics_are_refreshed(sqlite_db: Database) -> None:
-    demo.generate(sqlite_db, count=5)
+    demo_enterprises(sqlite_db, count=5)
     with sqlite_db.read() as s:
         tables = set(s.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")))
     assert {"enterprise", "enterprise_contact", "audit_log"} <= tables

@@ -13,6 +13,7 @@ from models.core.entities import AuditLog
 from models.core.errors import ConflictError, StateError, ValidationError
 from models.core.uow import unit_of_work
 from models.plans import attachments as pa
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import PlanAttachment
 from tests.factories import TESTER, create_enterprise
@@ -44,7 +45,7 @@ def test_review_minutes_are_kept_with_the_plan_and_recorded_in_the_published_ver
     run(db, pid, "submit_review")
     run(db, pid, "publish", review_date=date(2026, 3, 2), approver="王建国", publish_date=date(2026, 3, 10))
     with db.read() as s:
-        (info,) = ps.versions(s, pid)
+        (info,) = pq.versions(s, pid)
         _, meta = ps.version_content(s, info.id)
         audit = s.scalars(select(AuditLog).where(AuditLog.entity == "plan_attachment",
                                                  AuditLog.field == "data")).all()

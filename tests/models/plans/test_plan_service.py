@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models.core.errors import ConflictError, ImmutableError, StateError, ValidationError
 from models.core.uow import unit_of_work
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanVersion
 from models.plans.service import PlanData, SectionInput
@@ -29,7 +30,7 @@ def new_plan(db, enterprise_id: int, **overrides: object) -> int:
     for k, v in overrides.items():
         setattr(data, k, v)
     with unit_of_work(db, TESTER) as uow:
-        return ps.create_plan(uow, enterprise_id, data, sections())
+        return ps.create(uow, enterprise_id, data, sections())
 
 
 def version_of(db, plan_id: int) -> int:
@@ -50,7 +51,7 @@ def test_plan_with_section_tree(db) -> None:
         assert [(r.key, r.title) for r in rows] == [("s1", "总则"), ("s1.1", "适用范围"),
                                                      ("s2", "应急组织机构及职责")]
         assert rows[1].parent_id == rows[0].id
-        assert ps.load_plan(s, pid)[2] == "draft"
+        assert ps.load(s, pid)[2] == "draft"
 
 
 def test_plan_number_unique_per_enterprise_and_parent_rules(db) -> None:
@@ -94,8 +95,8 @@ def test_lifecycle_preconditions_and_frozen_versions(db) -> None:
     assert "发布预案前必须填写" in str(err.value)
     run(db, pid, "publish", review_date=date(2026, 3, 2), approver="王建国", publish_date=date(2026, 3, 10))
     with db.read() as s:
-        assert ps.load_plan(s, pid)[2] == "published"
-        (info,) = ps.versions(s, pid)
+        assert ps.load(s, pid)[2] == "published"
+        (info,) = pq.versions(s, pid)
         content, meta = ps.version_content(s, info.id)
     assert info.number == 1 and info.publish_date == date(2026, 3, 10)
     assert [c.key for c in content] == ["s1", "s1.1", "s2"] and meta["approver"] == "王建国"
@@ -127,14 +128,14 @@ def test_revision_starts_from_the_latest_version_and_publishes_a_second(db) -> N
         ps.start_revision(uow, pid, version_of(db, pid), trigger="risks_changed", reason="新增液氨储罐",
                           trigger_date=date(2026, 2, 1), version_label="V2.0")
     with db.read() as s:
-        data, _, status, _ = ps.load_plan(s, pid)
+        data, _, status, _ = ps.load(s, pid)
     assert status == "revising" and data.publish_date is None and data.version_label == "V2.0"
     with unit_of_work(db, TESTER) as uow:
         ps.save_sections(uow, pid, sections("第二版适用范围"), version_of(db, pid))
     run(db, pid, "submit_review")
     run(db, pid, "publish", review_date=date(2026, 3, 1), publish_date=date(2026, 3, 5))
     with db.read() as s:
-        history = ps.versions(s, pid)
+        history = pq.versions(s, pid)
         assert [(h.number, h.version_label, h.reason) for h in history] == [
             (1, "V1.0", None), (2, "V2.0", "risks_changed")]
         first, _ = ps.version_content(s, history[0].id)
@@ -147,10 +148,10 @@ def test_retire_and_delete_rules(db) -> None:
     top = new_plan(db, ent)
     new_plan(db, ent, kind="onsite", plan_no="XC-01", title="液氯泄漏现场处置方案", parent_plan_id=top)
     with pytest.raises(StateError, match="还有 1 个"), unit_of_work(db, TESTER) as uow:
-        ps.delete_plan(uow, top, version_of(db, top))
+        ps.delete(uow, top, version_of(db, top))
     run(db, top, "retire")
     with pytest.raises(StateError, match="已废止"), unit_of_work(db, TESTER) as uow:
-        ps.update_plan(uow, top, PlanData(plan_no="YA-2026-01", title="x"), version_of(db, top))
+        ps.update(uow, top, PlanData(plan_no="YA-2026-01", title="x"), version_of(db, top))
 
 
 def test_images_are_stored_once_and_only_png_or_jpeg(db) -> None:
@@ -166,8 +167,9 @@ def test_images_are_stored_once_and_only_png_or_jpeg(db) -> None:
 
 def test_deadlines_follow_the_lifecycle(db) -> None:
     from models.plans.deadlines import plan_deadlines
+    from models.plans.queries import PlanFilter
+    from models.plans.queries import page as plan_page
     from models.plans.rules import Status
-    from models.plans.service import PlanFilter, plan_page
 
     ent = create_enterprise(db, 1)  # industry with hazardous-goods flags (see factories)
     pid = new_plan(db, ent)
@@ -201,7 +203,7 @@ def test_deadlines_follow_the_lifecycle(db) -> None:
 
 def numbers(db, flt=None, **sort: object) -> list[str]:
     with db.read() as s:
-        return [r.plan_no for r in ps.plan_page(s, flt or ps.PlanFilter(), limit=100, **sort)]
+        return [r.plan_no for r in pq.page(s, flt or pq.PlanFilter(), limit=100, **sort)]
 
 
 def test_plan_list_sorts_in_sql_by_the_chosen_column_then_by_id(db) -> None:
@@ -225,21 +227,21 @@ def test_plan_list_sorts_in_sql_by_the_chosen_column_then_by_id(db) -> None:
     assert numbers(db, sort="publish_date", descending=True) == ["YA-01", "YA-09", "ZX-01", "XC-01"]
     assert numbers(db, sort="title") == numbers(db, sort="title")  # total order: same every time
     with db.read() as s:
-        paged = [r.plan_no for i in range(4) for r in ps.plan_page(s, ps.PlanFilter(), sort="title",
+        paged = [r.plan_no for i in range(4) for r in pq.page(s, pq.PlanFilter(), sort="title",
                                                                     offset=i, limit=1)]
     assert paged == numbers(db, sort="title")
     with pytest.raises(ValueError, match="unknown sort key"):
         numbers(db, sort="next_deadline")
-    assert set(ps.PLAN_SORT_KEYS) >= {"enterprise", "plan_no", "title", "kind", "status", "publish_date"}
+    assert set(pq.SORT_KEYS) >= {"enterprise", "plan_no", "title", "kind", "status", "publish_date"}
 
 
 def test_plan_search_takes_wildcards_literally(db) -> None:
     ent = create_enterprise(db, 1)
     new_plan(db, ent, plan_no="YA_01", title="综合应急预案")
     new_plan(db, ent, kind="special", plan_no="YA-01", title="100%专项应急预案", parent_plan_id=None)
-    assert numbers(db, ps.PlanFilter(text="A_0")) == ["YA_01"]
-    assert numbers(db, ps.PlanFilter(text="100%")) == ["YA-01"]
-    assert numbers(db, ps.PlanFilter(text="%")) == ["YA-01"]
+    assert numbers(db, pq.PlanFilter(text="A_0")) == ["YA_01"]
+    assert numbers(db, pq.PlanFilter(text="100%")) == ["YA-01"]
+    assert numbers(db, pq.PlanFilter(text="%")) == ["YA-01"]
 
 
 # --- the recycle bin ---------------------------------------------------------------------------------
@@ -247,12 +249,12 @@ def test_plan_search_takes_wildcards_literally(db) -> None:
 
 def delete(db, plan_id: int) -> None:
     with unit_of_work(db, TESTER) as uow:
-        ps.delete_plan(uow, plan_id, version_of(db, plan_id))
+        ps.delete(uow, plan_id, version_of(db, plan_id))
 
 
 def restore(db, plan_id: int, version: int | None = None) -> int:
     with unit_of_work(db, TESTER) as uow:
-        return ps.restore_plan(uow, plan_id, version_of(db, plan_id) if version is None else version)
+        return ps.restore(uow, plan_id, version_of(db, plan_id) if version is None else version)
 
 
 def test_deleted_plans_are_listed_in_the_recycle_bin_and_restored(db) -> None:
@@ -261,20 +263,20 @@ def test_deleted_plans_are_listed_in_the_recycle_bin_and_restored(db) -> None:
     ent = create_enterprise(db, 1)
     pid = new_plan(db, ent)
     delete(db, pid)
-    assert numbers(db) == [] and numbers(db, ps.PlanFilter(deleted=True)) == ["YA-2026-01"]
+    assert numbers(db) == [] and numbers(db, pq.PlanFilter(deleted=True)) == ["YA-2026-01"]
     with db.read() as s:
-        (row,) = ps.plan_page(s, ps.PlanFilter(deleted=True), sort="deleted_at", descending=True)
-        assert ps.plan_count(s, ps.PlanFilter(deleted=True)) == 1
+        (row,) = pq.page(s, pq.PlanFilter(deleted=True), sort="deleted_at", descending=True)
+        assert pq.count(s, pq.PlanFilter(deleted=True)) == 1
     assert row.deleted_at is not None
     stale = row.version - 1
     with pytest.raises(ConflictError, match="已被他人修改"):
         restore(db, pid, stale)
     assert restore(db, pid, row.version) == row.version + 1
-    assert numbers(db) == ["YA-2026-01"] and numbers(db, ps.PlanFilter(deleted=True)) == []
+    assert numbers(db) == ["YA-2026-01"] and numbers(db, pq.PlanFilter(deleted=True)) == []
     with db.read() as s:
         audit = s.scalars(select(AuditLog).where(AuditLog.entity == "plan", AuditLog.entity_id == pid,
                                                  AuditLog.field == "deleted_at").order_by(AuditLog.id)).all()
-        assert ps.load_plan(s, pid)[0].plan_no == "YA-2026-01"
+        assert ps.load(s, pid)[0].plan_no == "YA-2026-01"
     assert [a.actor for a in audit] == ["测试员", "测试员"] and audit[-1].after in (None, "null")
     with pytest.raises(StateError, match="不在回收站中"):
         restore(db, pid)
@@ -295,7 +297,7 @@ def test_restore_waits_for_the_parent_plan_and_the_enterprise(db) -> None:
     assert numbers(db) == ["YA-2026-01", "ZX-01"]
     delete(db, child)
     with db.read() as s:
-        from models.core.entities import Enterprise
+        from models.enterprises.entities import Enterprise
 
         ent_version = s.get(Enterprise, ent).version
     with unit_of_work(db, TESTER) as uow:
@@ -322,7 +324,7 @@ def test_restore_refuses_a_number_a_live_plan_now_has(db) -> None:
     with pytest.raises(ValidationError, match="本企业已有编号为“YA-2026-01”的预案“新综合应急预案”，不能恢复") as err:
         restore(db, old)
     assert err.value.errors[0].field == "plan_no"
-    assert numbers(db, ps.PlanFilter(deleted=True)) == ["YA-2026-01"]
+    assert numbers(db, pq.PlanFilter(deleted=True)) == ["YA-2026-01"]
     other = create_enterprise(db, 2)  # the same number at another enterprise is no clash
     with unit_of_work(db, TESTER) as uow:
         uow.get_for_update(Plan, new, version_of(db, new)).enterprise_id = other

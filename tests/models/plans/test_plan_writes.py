@@ -36,7 +36,7 @@ def tree(text: str = "发生泄漏时立即关闭阀门。") -> list[SectionInpu
 def new_plan(db: Database, sections: list[SectionInput]) -> int:
     ent = create_enterprise(db, 1)
     with unit_of_work(db, TESTER) as uow:
-        return ps.create_plan(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), sections)
+        return ps.create(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), sections)
 
 
 def audit_rows(db: Database, entity: str, entity_id: int, field: str) -> list[AuditLog]:
@@ -125,7 +125,7 @@ def test_a_section_tree_is_written_in_one_flush_in_document_order(db: Database) 
 
     with unit_of_work(db, TESTER) as uow:
         event.listen(uow.session, "after_flush", count)
-        pid = ps.create_plan(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), tree())
+        pid = ps.create(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), tree())
         event.remove(uow.session, "after_flush", count)
     assert flushes == [1, 5]  # the plan, then its five sections together
     with db.read() as s:
@@ -248,7 +248,7 @@ def test_nothing_is_left_unwritten_when_a_unit_of_work_fails(db: Database) -> No
     with db.read() as s:
         before = s.scalar(select(func.count(AuditLog.id)))
     with pytest.raises(RuntimeError, match="boom"), unit_of_work(db, TESTER) as uow:
-        ps.create_plan(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), tree())
+        ps.create(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), tree())
         raise RuntimeError("boom")
     with db.read() as s:
         assert s.scalar(select(func.count(Plan.id))) == 0

@@ -24,7 +24,7 @@ def make_plan(db, enterprise: int, plan_no: str, kind: str = "comprehensive", te
     sections = [SectionInput(key=k, title=t, position=i, search_text=body)
                 for i, (k, (t, body)) in enumerate(texts.items())]
     with unit_of_work(db, TESTER) as uow:
-        return ps.create_plan(uow, enterprise, PlanData(kind=kind, plan_no=plan_no, title=f"{plan_no} 预案"),
+        return ps.create(uow, enterprise, PlanData(kind=kind, plan_no=plan_no, title=f"{plan_no} 预案"),
                               sections)
 
 
@@ -85,7 +85,7 @@ def test_deleted_plans_are_not_found(db) -> None:
     with db.read() as s:
         version = s.get(Plan, pid).version
     with unit_of_work(db, TESTER) as uow:
-        ps.delete_plan(uow, pid, version)
+        ps.delete(uow, pid, version)
     assert keys(db, "泄漏") == []
 
 

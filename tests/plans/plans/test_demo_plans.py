@@ -12,15 +12,18 @@ import pytest
 from sqlalchemy import func, select
 
 import plans.plans.demo as plan_demo
-from models.core import demo
 from models.core.audit import verify_chain
 from models.core.database import Database
-from models.core.entities import Enterprise, Industry
+from models.core.entities import Industry
+from models.enterprises.entities import Enterprise
 from models.plans import deadlines as plan_deadlines
+from models.plans import queries as pq
 from models.plans import search
 from models.plans import service as ps
 from models.plans.entities import PLAN_STATUSES, Plan, PlanVersion
-from models.plans.service import PlanFilter, plan_page
+from models.plans.queries import PlanFilter
+from models.plans.queries import page as plan_page
+from plans import demo
 from plans.completeness import Severity, check
 from plans.document import NumberedList, Table, document_text
 from plans.plans import store
@@ -51,10 +54,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db.dispose()
 
 
-def test_the_step_is_registered_once() -> None:
+def test_the_product_list_runs_the_plans_after_the_enterprises() -> None:
     names = [step.name for step in demo.STEPS]
-    assert names.count(plan_demo.STEP_NAME) == 1
-    assert names.index("enterprises") < names.index(plan_demo.STEP_NAME)
+    assert names == ["enterprises", plan_demo.STEP_NAME]
 
 
 def test_every_enterprise_has_one_comprehensive_plan_heading_its_tree(small: Database) -> None:
@@ -110,7 +112,7 @@ def test_published_plans_pass_the_completeness_check(small: Database) -> None:
         assert ids
         for plan_id in ids:
             doc, _ = store.load_document(s, plan_id)
-            data = ps.load_plan(s, plan_id)[0]
+            data = ps.load(s, plan_id)[0]
             errors = [f.message for f in check(doc, store.cover(data)) if f.severity is Severity.ERROR]
             assert not errors, (plan_id, errors)
 
@@ -259,7 +261,7 @@ def test_versions_differ_only_where_a_revision_would(sample: Database) -> None:
                                   .having(func.count() >= 2)))
         assert plan_ids
         for plan_id in plan_ids[:5]:
-            versions = ps.versions(s, plan_id)
+            versions = pq.versions(s, plan_id)
             first, last = (store.version_document(s, v.id) for v in (versions[0], versions[-1]))
             changed = {sd.key for sd in diff(first, last).sections if sd.changed}
             assert changed and changed <= revisable, changed

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from models.core.entities import EnterpriseContact
 from models.core.errors import NotFoundError
 from models.core.uow import unit_of_work
+from models.enterprises.entities import EnterpriseContact
+from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.service import PlanData
 from plans.document import Paragraph, Table
@@ -33,7 +34,7 @@ def make_plan(db, **record: object) -> int:
 
 def version_of(db, plan_id: int) -> int:
     with db.read() as s:
-        return ps.load_plan(s, plan_id)[1]
+        return ps.load(s, plan_id)[1]
 
 
 def publish(db, plan_id: int, day: date = date(2026, 3, 10)) -> None:
@@ -88,7 +89,7 @@ def test_a_published_plan_prints_its_frozen_version_without_watermark(db) -> Non
     assert build(db, pid).watermark == "草稿" and build(db, pid).version_label == "V2.0"
     publish(db, pid, date(2026, 7, 1))
     with db.read() as s:
-        first = ps.versions(s, pid)[0].id
+        first = pq.versions(s, pid)[0].id
     old = build(db, pid, version_id=first)
     assert old.watermark == "作废" and [r.version for r in old.revisions] == ["V1.0"]
     new = build(db, pid)

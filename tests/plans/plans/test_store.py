@@ -10,6 +10,7 @@ from docx import Document as WordDocument
 from sqlalchemy import func, select
 
 from models.core.uow import unit_of_work
+from models.plans import queries as pq
 from models.plans import search
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanImage
@@ -58,7 +59,7 @@ def test_edit_round_trip_and_frozen_version(db) -> None:
         with unit_of_work(db, TESTER) as uow:
             version = ps.transition(uow, pid, command, version, **values)
     with db.read() as s:
-        (info,) = ps.versions(s, pid)
+        (info,) = pq.versions(s, pid)
         frozen = store.version_document(s, info.id)
     assert d.document_text(frozen) == d.document_text(again)
 

@@ -1,0 +1,80 @@
+"""Stored entities of the enterprise register: enterprises (企业) and their contacts (通讯录)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.core.base import Base, Entity
+from models.core.entities import Department, Industry, Region, RiskLevel
+
+
+class Enterprise(Entity, Base):
+    """企业."""
+
+    __tablename__ = "enterprise"
+    __label__ = "企业"
+    __field_labels__ = {
+        "name": "企业名称",
+        "uscc": "统一社会信用代码",
+        "industry_id": "行业",
+        "risk_level_id": "风险等级",
+        "region_id": "所属区域",
+        "department_id": "监管部门",
+        "address": "地址",
+        "principal": "主要负责人",
+        "principal_phone": "主要负责人电话",
+        "safety_manager": "安全管理人员",
+        "safety_manager_phone": "安全管理人员电话",
+        "employees": "从业人数",
+        "on_shift_headcount": "当班人数",
+        "major_hazard_sources": "重大危险源",
+        "notes": "备注",
+        "deleted_at": "删除时间",
+        "deleted_by": "删除人",
+    }
+
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    industry_id: Mapped[int] = mapped_column(ForeignKey("industry.id"), index=True)
+    risk_level_id: Mapped[int] = mapped_column(ForeignKey("risk_level.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    address: Mapped[str] = mapped_column(String(256), default="")
+    principal: Mapped[str] = mapped_column(String(32), default="")
+    principal_phone: Mapped[str] = mapped_column(String(32), default="")
+    safety_manager: Mapped[str] = mapped_column(String(32), default="")
+    safety_manager_phone: Mapped[str] = mapped_column(String(32), default="")
+    employees: Mapped[int] = mapped_column(Integer, default=0)
+    on_shift_headcount: Mapped[int] = mapped_column(Integer, default=0)
+    major_hazard_sources: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    industry: Mapped[Industry] = relationship()
+    risk_level: Mapped[RiskLevel] = relationship()
+    region: Mapped[Region] = relationship()
+    department: Mapped[Department] = relationship()
+    contacts: Mapped[list[EnterpriseContact]] = relationship(
+        back_populates="enterprise", order_by="EnterpriseContact.sort_order"
+    )
+
+    __table_args__ = (Index("ix_enterprise_deleted_name", "deleted_at", "name"),)
+
+
+class EnterpriseContact(Entity, Base):
+    """企业联系人 (通讯录 rows; the plan annex of contacts is built from these)."""
+
+    __tablename__ = "enterprise_contact"
+    __label__ = "联系人"
+    __field_labels__ = {"name": "姓名", "role": "职务/岗位", "phone": "电话", "mobile": "手机",
+                        "notes": "备注", "sort_order": "排序"}
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    mobile: Mapped[str] = mapped_column(String(32), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="contacts")

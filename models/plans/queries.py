@@ -1,0 +1,147 @@
+"""Plan reads (P1, P4): the paged, filtered, sorted plan list and a plan's revision history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.enterprises.entities import Enterprise
+from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanVersion
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One line of the revision history (修订记录)."""
+
+    id: int
+    number: int
+    version_label: str
+    publish_date: date
+    reason: str | None
+    reason_text: str
+    published_by: str
+
+
+
+def versions(session: Session, plan_id: int) -> list[VersionInfo]:
+    rows = session.execute(select(PlanVersion.id, PlanVersion.number, PlanVersion.version_label,
+                                  PlanVersion.publish_date, PlanVersion.reason, PlanVersion.reason_text,
+                                  PlanVersion.created_by)
+                           .where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))
+    return [VersionInfo(r.id, r.number, r.version_label, r.publish_date, r.reason, r.reason_text,
+                        r.created_by) for r in rows]
+
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    enterprise_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    text: str = ""  # plan number or title
+    deleted: bool = False  # True: the recycle bin (回收站)
+
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    enterprise_id: int
+    enterprise: str
+    industry_flags: tuple[str, ...]
+    parent_plan_id: int | None
+    plan_no: str
+    title: str
+    kind: str
+    status: str
+    version_label: str
+    publish_date: date | None
+    filing_submitted_date: date | None
+    last_evaluation_date: date | None
+    revision_trigger: str | None
+    revision_trigger_date: date | None
+    version: int
+    deleted_at: datetime | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return PLAN_KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUSES[self.status]
+
+
+
+def _rank(column: Any, order: dict[str, str]) -> Any:
+    """``column``'s position in ``order`` (the hierarchy or lifecycle order, not the alphabet)."""
+    return case({key: i for i, key in enumerate(order)}, value=column, else_=len(order))
+
+
+
+# The order a header click asks for; "enterprise" (enterprise, then 综合 → 专项 → 现场处置 → 处置卡,
+# then number) is the list's default. Deadlines are computed per row from the holiday calendar
+# in Python (``plan_deadlines``), so the deadline and overdue columns have no SQL order.
+_PLAN_SORT_COLUMNS: SortColumns = {
+    "enterprise": (Enterprise.name, Plan.enterprise_id, _rank(Plan.kind, PLAN_KINDS), Plan.plan_no),
+    "plan_no": (Plan.plan_no,),
+    "title": (Plan.title,),
+    "kind": (_rank(Plan.kind, PLAN_KINDS),),
+    "status": (_rank(Plan.status, PLAN_STATUSES),),
+    "version_label": (Plan.version_label,),
+    "publish_date": (Plan.publish_date,),
+    "deleted_at": (Plan.deleted_at,),
+}
+
+
+
+SORT_KEYS = tuple(_PLAN_SORT_COLUMNS)
+
+
+
+_NULLABLE_SORTS = ("publish_date", "deleted_at")
+
+
+
+def _plan_query(flt: PlanFilter) -> Any:
+    from models.core.entities import Industry
+
+    query = (select(Plan.id, Plan.enterprise_id, Enterprise.name.label("enterprise"),
+                    Industry.flags.label("industry_flags"), Plan.parent_plan_id, Plan.plan_no, Plan.title,
+                    Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
+                    Plan.filing_submitted_date, Plan.last_evaluation_date, Plan.revision_trigger,
+                    Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
+             .join(Enterprise, Plan.enterprise_id == Enterprise.id)
+             .join(Industry, Enterprise.industry_id == Industry.id))
+    query = query.where(Plan.deleted_at.isnot(None) if flt.deleted else Plan.deleted_at.is_(None))
+    if flt.enterprise_id is not None:
+        query = query.where(Plan.enterprise_id == flt.enterprise_id)
+    if flt.kind:
+        query = query.where(Plan.kind == flt.kind)
+    if flt.status:
+        query = query.where(Plan.status == flt.status)
+    for word in flt.text.split():
+        pattern = contains_pattern(word)
+        query = query.where(Plan.plan_no.like(pattern, escape="\\") | Plan.title.like(pattern, escape="\\"))
+    return query
+
+
+
+def count(session: Session, flt: PlanFilter) -> int:
+    sub = _plan_query(flt).subquery()
+    return session.scalar(select(func.count()).select_from(sub)) or 0
+
+
+
+def page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descending: bool = False,
+              offset: int = 0, limit: int = 100) -> list[PlanRow]:
+    """One page of the filtered plans, sorted in SQL by ``sort`` (a ``SORT_KEYS`` key), then id."""
+    query = order_by_key(_plan_query(flt), _PLAN_SORT_COLUMNS, sort, descending, Plan.id,
+                         nulls_last=_NULLABLE_SORTS)
+    rows = session.execute(query.offset(offset).limit(limit))
+    return [PlanRow(**{**row._mapping, "industry_flags": tuple(row.industry_flags or ())}) for row in rows]
