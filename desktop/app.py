@@ -95,7 +95,7 @@ def run_gui(db: str | None, *, demo: bool = False) -> int:
 
 
 def _open(target: str | None) -> Database | None:
-    from models.core.schema import open_database
+    from models.modules import open_database
 
     try:
         return open_database(target)

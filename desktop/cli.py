@@ -182,7 +182,7 @@ class Output:
 
 
 def _open(args: argparse.Namespace) -> Database:
-    from models.core.schema import open_database
+    from models.modules import open_database
 
     return open_database(args.db)
 
@@ -310,7 +310,8 @@ def _write_json_array(rows: Iterator[dict[str, object]], out: TextIO) -> None:
 
 def cmd_db(args: argparse.Namespace, io: Output) -> int:
     from models.core.database import connect
-    from models.core.schema import ensure_reference, upgrade
+    from models.core.schema import ensure_reference
+    from models.modules import upgrade
 
     db = connect(args.db)
     try:

@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         if self.runner.busy:
             messages.warn(self, self.tr("切换数据库"), self.tr("后台任务还在进行，请等它完成后再切换数据库。"))
             return False
-        from models.core.schema import open_database
+        from models.modules import open_database
 
         try:
             new_db = open_database(target)

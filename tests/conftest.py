@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from models.core.database import Database
-from models.core.schema import open_database
+from models.modules import open_database
 
 PG_URL = os.environ.get("EMERGENCY_DESK_TEST_PG_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(

@@ -1,14 +1,15 @@
-"""The attachment list of a plan form (评审纪要 and other files kept with the plan).
+"""The attachment list of a form: files of one kind kept with a record (a plan's 评审纪要 …).
 
 Changes are staged: files added or removed here are written only when the form is saved, in the
-same unit of work as the plan's record (``apply``), so 取消 leaves the plan as it was and a refused
-save loses nothing. A file is checked when it is added (type, content, size) and refused at once
+same unit of work as the record (``apply``, through the owning module's ``add`` / ``remove``
+commands), so 取消 leaves the record as it was and a refused save loses nothing. A file is checked when it is added (type, content, size) and refused at once
 with the reason, before anything is staged.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +26,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from models.core import attachments as pa
 from models.core.database import Database
 from models.core.errors import DeskError
 from models.core.uow import UnitOfWork
-from models.plans import attachments as pa
+
+AddFile = Callable[[UnitOfWork, int, str, str, bytes], int]  # (uow, owner id, kind, filename, data)
+RemoveFile = Callable[[UnitOfWork, int, int], None]  # (uow, attachment id, expected version)
+
+
+@dataclass(frozen=True)
+class Commands:
+    """The owning module's write commands for its records' files (they check the owner may change)."""
+
+    add: AddFile
+    remove: RemoveFile
 
 
 @dataclass(frozen=True)
@@ -45,23 +57,26 @@ def open_with_system(path: Path) -> bool:
 
 
 class AttachmentList(QWidget):
-    """Files of one kind (default 评审纪要) kept with a plan; staged until ``apply``."""
+    """Files of one ``kind`` kept with a record of ``owner_type``; staged until ``apply``."""
 
     sig_changed = Signal()
 
-    def __init__(self, db: Database, kind: str = "review_minutes", parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, owner_type: str, kind: str, commands: Commands,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._owner_type = owner_type
         self._kind = kind
+        self._commands = commands
         self._stored: list[pa.AttachmentInfo] = []
         self._removed: set[int] = set()
         self._pending: list[PendingFile] = []
         self._opened_dir: tempfile.TemporaryDirectory[str] | None = None
-        label = pa.attachment_rules().kinds[kind]
+        label = pa.attachment_rules().kind_label(owner_type, kind)
         self.list = QListWidget(self)
         self.list.setObjectName("attachmentList")
         self.list.setMaximumHeight(72)
-        self.list.setToolTip(self.tr("双击打开；保存预案后才写入数据库"))
+        self.list.setToolTip(self.tr("双击打开；保存后才写入数据库"))
         self.list.itemDoubleClicked.connect(lambda _item: self.open_selected())
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(self.tr("添加{0}…").format(label), self)
@@ -85,28 +100,28 @@ class AttachmentList(QWidget):
 
     # --- state ----------------------------------------------------------------------------------------
 
-    def load(self, plan_id: int | None) -> None:
-        """Show the plan's stored files (none for a new plan) and drop staged changes."""
+    def load(self, owner_id: int | None) -> None:
+        """Show the record's stored files (none for a new record) and drop staged changes."""
         self._stored, self._removed, self._pending = [], set(), []
-        if plan_id is not None:
+        if owner_id is not None:
             with self._db.read() as session:
-                self._stored = pa.attachments(session, plan_id, self._kind)
+                self._stored = pa.listing(session, self._owner_type, owner_id, self._kind)
         self._refresh()
 
     def has_changes(self) -> bool:
         return bool(self._removed or self._pending)
 
     def filenames(self) -> list[str]:
-        """The files the plan will have after saving, in list order."""
+        """The files the record will have after saving, in list order."""
         return [a.filename for a in self._stored if a.id not in self._removed] + [p.filename for p in self._pending]
 
-    def apply(self, uow: UnitOfWork, plan_id: int) -> None:
+    def apply(self, uow: UnitOfWork, owner_id: int) -> None:
         """Write the staged changes in the caller's unit of work (the form's save)."""
         for info in self._stored:
             if info.id in self._removed:
-                pa.remove_attachment(uow, info.id, info.version)
+                self._commands.remove(uow, info.id, info.version)
         for pending in self._pending:
-            pa.add_attachment(uow, plan_id, self._kind, pending.filename, pending.data)
+            self._commands.add(uow, owner_id, self._kind, pending.filename, pending.data)
 
     # --- actions --------------------------------------------------------------------------------------
 
@@ -128,7 +143,7 @@ class AttachmentList(QWidget):
                           self.tr("无法读取 {0}：{1}").format(path.name, exc.strerror or exc))
             return False
         try:
-            pa.check_file(path.name, data, self._kind)
+            pa.check_file(self._owner_type, self._kind, path.name, data)
         except DeskError as exc:
             messages.warn(self, self.tr("无法添加文件"), str(exc))
             return False
@@ -156,7 +171,7 @@ class AttachmentList(QWidget):
         if isinstance(entry, PendingFile):
             return entry.filename, entry.data
         with self._db.read() as session:
-            return pa.attachment_data(session, entry.id)
+            return pa.file_data(session, entry.id)
 
     def _picked(self, failure_title: str) -> tuple[str, bytes] | None:
         """The selected file, or None (nothing selected, or it could not be read: said)."""

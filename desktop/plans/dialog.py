@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from desktop.kit import messages
-from desktop.kit.attachments import AttachmentList
+from desktop.kit.attachments import AttachmentList, Commands
 from desktop.kit.widgets import ERROR_STYLE, fill_combo, set_error, typed_widget
 from models.core.database import Database
 from models.core.entities import Industry
@@ -421,7 +421,8 @@ class PlanDialog(QDialog):
         form.addRow("", self.review_hint)
         for name in ("review_date", "reviewers"):
             self._add_row(form, name)
-        self.attachments = AttachmentList(self._db, "review_minutes", self)
+        self.attachments = AttachmentList(self._db, ps.OWNER, "review_minutes",
+                                          Commands(ps.add_attachment, ps.remove_attachment), self)
         form.addRow(QLabel(self.tr("评审纪要"), self), self.attachments)
         for name in ("approver", "approval_date", "publish_date", "effective_date"):
             self._add_row(form, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.base import Base, Entity
@@ -111,3 +111,31 @@ class HolidayYear(Entity, Base):
     year: Mapped[int] = mapped_column(Integer, unique=True)
     source: Mapped[str] = mapped_column(Text)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Attachment(Entity, Base):
+    """A file kept with a record of any module: a plan's review minutes (评审纪要), a drill's photos,
+    a member's certificate scan…, keyed by its owner (``owner_type`` is the owner's table name).
+
+    The bytes live in the database like images, so a copied database file carries them; the audit
+    trail records their size and SHA-256, not the bytes. ``kind`` is a key of the owner type's kinds
+    in ``models/core/refdata/attachments.json``.
+    """
+
+    __tablename__ = "attachment"
+    __label__ = "附件"
+    __audit_digest__ = frozenset({"data"})
+    __field_labels__ = {"owner_type": "所属类型", "owner_id": "所属记录", "kind": "附件类型", "filename": "文件名",
+                        "mime": "文件类型", "size": "大小", "sha256": "内容摘要", "data": "文件内容",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+
+    owner_type: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (Index("ix_attachment_owner", "owner_type", "owner_id"),)

@@ -1,17 +1,22 @@
-"""Schema migrations (Alembic, in ``models/migrations``) and opening a ready-to-use database."""
+"""Schema migrations (Alembic, in ``models/core/migrations``) and opening a ready-to-use database.
+
+The core knows no module: what the migrations manage is handed in as a ``Schema`` — the metadata
+of every entity module and the tables made by raw SQL — which ``models.modules`` composes from its
+explicit list of entity modules (``models.modules.open_database`` is what callers use).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import URL
 
-import models.plans.entities  # noqa: F401  (every table on the metadata before migrating)
 from models.core.database import Database, connect
 from models.core.errors import DatabaseOpenError
 from models.core.migrations import HEAD
@@ -27,27 +32,38 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # start-up, and on an up-to-date database one query on alembic_version says all we need.
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Leave the search index out of model/migration comparisons (it is not ORM metadata)."""
-    from models.plans.search import INDEX_OBJECTS
+@dataclass(frozen=True)
+class Schema:
+    """What the migrations manage: ``metadata`` with every entity module's tables on it, and the
+    name prefixes of tables made by raw SQL (search indexes) that the metadata does not describe."""
 
-    return not (type_ == "table" and name is not None and name.startswith(INDEX_OBJECTS))
+    metadata: MetaData
+    unmanaged: tuple[str, ...] = ()
+
+    def include_object(self, obj: object, name: str | None, type_: str, reflected: bool,
+                       compare_to: object) -> bool:
+        """Leave the raw-SQL tables out of model/migration comparisons (they are not ORM metadata)."""
+        return not (type_ == "table" and name is not None and name.startswith(self.unmanaged))
 
 
-def alembic_config(db: Database) -> Config:
+def alembic_config(db: Database, schema: Schema) -> Config:
     from alembic.config import Config
 
     cfg = Config()
+    cfg.attributes["schema"] = schema
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", db.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 
-def head_revision(db: Database) -> str:
+def head_revision() -> str:
     """The newest revision according to Alembic's script directory (``HEAD`` must equal it)."""
+    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
     assert head is not None
     return head
 
@@ -92,7 +108,7 @@ def backup_sqlite(db: Database, label: str) -> Path | None:
     return target
 
 
-def upgrade(db: Database) -> UpgradeResult:
+def upgrade(db: Database, schema: Schema) -> UpgradeResult:
     """Bring the schema to head (backing the SQLite file up first when there is something to do)."""
     before = current_revision(db)
     head = HEAD
@@ -102,11 +118,36 @@ def upgrade(db: Database) -> UpgradeResult:
 
         if before is not None:
             backup = backup_sqlite(db, f"before-{head}")
-        cfg = alembic_config(db)
-        with db.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        migrate(db, schema, command.upgrade, "head")
     return UpgradeResult(before, head, backup)
+
+
+def migrate(db: Database, schema: Schema, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run an Alembic ``step`` (``command.upgrade`` / ``command.downgrade``) to ``revision`` in one
+    transaction.
+
+    On SQLite, batch mode rebuilds a table to change it (copy, drop, rename); with foreign keys on,
+    dropping a table others refer to (the enterprise under its plans) would fail, so they are
+    switched off for the migration — outside the transaction, where SQLite honours it — and the
+    result is checked with ``PRAGMA foreign_key_check`` before the commit (sqlite.org/lang_altertable).
+    """
+    cfg = alembic_config(db, schema)
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        if db.is_sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+                if db.is_sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise DatabaseOpenError(f"数据库结构升级后有 {len(broken)} 处引用不一致（{broken[0][0]} 表），"
+                                                "已撤销升级。")
+        finally:
+            if db.is_sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def ensure_reference(db: Database) -> None:
@@ -117,11 +158,11 @@ def ensure_reference(db: Database) -> None:
             ensure_reference_data(uow)
 
 
-def open_database(db: str | URL | None = None) -> Database:
+def open_database(db: str | URL | None, schema: Schema) -> Database:
     """Connect, migrate to head if needed, and load reference data into an empty database."""
     database = connect(db)
     try:
-        upgrade(database)
+        upgrade(database, schema)
         ensure_reference(database)
     except DatabaseOpenError:
         database.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.base import Base, Entity
@@ -29,6 +29,8 @@ class Enterprise(Entity, Base):
         "employees": "从业人数",
         "on_shift_headcount": "当班人数",
         "major_hazard_sources": "重大危险源",
+        "medium_or_larger": "中型及以上规模",
+        "hazchem_use_above_threshold": "使用危险化学品达到规定数量",
         "notes": "备注",
         "deleted_at": "删除时间",
         "deleted_by": "删除人",
@@ -48,6 +50,10 @@ class Enterprise(Entity, Base):
     employees: Mapped[int] = mapped_column(Integer, default=0)
     on_shift_headcount: Mapped[int] = mapped_column(Integer, default=0)
     major_hazard_sources: Mapped[str] = mapped_column(Text, default="")
+    # Unit facts the plan rules key on beside the industry (``models/plans/refdata/plan_rules.json``:
+    # 评审 and the 3-yearly evaluation reach 中型规模以上 units and chemical users above the threshold).
+    medium_or_larger: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hazchem_use_above_threshold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str] = mapped_column(Text, default="")
 
     industry: Mapped[Industry] = relationship()

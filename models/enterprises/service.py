@@ -71,6 +71,8 @@ class EnterpriseData:
     employees: int = 0
     on_shift_headcount: int = 0
     major_hazard_sources: str = ""
+    medium_or_larger: bool = False
+    hazchem_use_above_threshold: bool = False
     notes: str = ""
     contacts: list[ContactData] = field(default_factory=list)
 

@@ -173,30 +173,6 @@ class PlanVersion(Entity, Base):
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
 
-class PlanAttachment(Entity, Base):
-    """A file kept with a plan: the review minutes (评审纪要), the filing registration form….
-
-    The bytes live in the database like images, so a copied database file carries them; the audit
-    trail records their size and SHA-256, not the bytes. ``kind`` is a key of
-    ``refdata/attachments.json``.
-    """
-
-    __tablename__ = "plan_attachment"
-    __label__ = "预案附件"
-    __audit_digest__ = frozenset({"data"})
-    __field_labels__ = {"plan_id": "预案", "kind": "附件类型", "filename": "文件名", "mime": "文件类型",
-                        "size": "大小", "sha256": "内容摘要", "data": "文件内容", "deleted_at": "删除时间",
-                        "deleted_by": "删除人"}
-
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    filename: Mapped[str] = mapped_column(String(255))
-    mime: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-
-
 class PlanTemplate(Entity, Base):
     """An administrator's version of a plan template, overriding the shipped one of its kind.
 

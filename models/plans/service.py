@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from models.core import attachments
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
-from models.plans import attachments as plan_attachments
 from models.plans import search
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanSection, PlanVersion
 
@@ -43,7 +43,11 @@ RESTORE = Command("plan.restore", "恢复预案")
 
 
 
+ADD_ATTACHMENT = Command("plan.attachment.add", "添加预案附件")
+REMOVE_ATTACHMENT = Command("plan.attachment.remove", "删除预案附件")
 LABELS = Plan.__field_labels__
+OWNER = Plan.__tablename__  # the owner type of a plan's attachments
+ATTACHMENTS_FROZEN = ("retired",)  # a retired plan (废止) keeps its files unchanged
 
 
 
@@ -384,7 +388,7 @@ def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
     content = [vars(s) for s in section_inputs(uow.session, plan.id)]
     meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
     meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
-    meta["attachments"] = plan_attachments.version_meta(uow.session, plan.id)
+    meta["attachments"] = attachments.manifest(uow.session, OWNER, plan.id)
     uow.add(PlanVersion(plan_id=plan.id, number=_latest_version_number(uow.session, plan.id) + 1,
                         version_label=plan.version_label, publish_date=plan.publish_date,
                         reason=plan.revision_trigger, reason_text=plan.revision_reason, content=content,
@@ -510,3 +514,29 @@ def version_content(session: Session, version_id: int) -> tuple[list[SectionInpu
     if row is None:
         raise NotFoundError(PlanVersion.__label__, version_id)
     return [SectionInput(**item) for item in row.content], dict(row.meta)
+
+
+# --- files kept with the plan (评审纪要, 备案登记表 …) ---------------------------------------------
+
+
+def _plan_for_attachments(uow: UnitOfWork, plan_id: int) -> Plan:
+    plan = uow.get(Plan, plan_id)
+    if plan.status in ATTACHMENTS_FROZEN:
+        raise StateError("预案已废止，附件不能再更改。")
+    return plan
+
+
+def add_attachment(uow: UnitOfWork, plan_id: int, kind: str, filename: str, data: bytes) -> int:
+    """Keep a file with the plan (checked by type, content and size); returns the attachment id.
+    The plan's version goes up."""
+    uow.require(ADD_ATTACHMENT)
+    return attachments.add(uow, _plan_for_attachments(uow, plan_id), kind, filename, data)
+
+
+def remove_attachment(uow: UnitOfWork, attachment_id: int, expected_version: int) -> None:
+    """Soft-delete one of a plan's files (the bytes stay for the audit trail)."""
+    uow.require(REMOVE_ATTACHMENT)
+    row = attachments.for_update(uow, attachment_id, expected_version)
+    if row.owner_type != OWNER:
+        raise StateError("该附件不属于预案。")
+    attachments.remove(uow, row, _plan_for_attachments(uow, row.owner_id))

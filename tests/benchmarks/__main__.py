@@ -139,7 +139,7 @@ def generate_city(target: Path, seed: int, data_dir: Path) -> tuple[float, str]:
         print(f"  CLI failed ({proc.returncode}): {proc.stderr.strip()[:300]}; generating in-process",
               file=sys.stderr)
         remove_sqlite(target)
-    from models.core.schema import open_database
+    from models.modules import open_database
     from plans import demo
 
     start = time.perf_counter()
@@ -226,9 +226,9 @@ def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
 
 def bench_list(city: Path, runs: int) -> list[Result]:
     from models.core import reference
-    from models.core.schema import open_database
     from models.enterprises import queries as enterprise_queries
     from models.enterprises.queries import EnterpriseFilter
+    from models.modules import open_database
 
     db = open_database(str(city))
     try:
@@ -289,7 +289,7 @@ def fts_phrase(query: str) -> str:
 def bench_search(city: Path, runs: int) -> list[Result]:
     from sqlalchemy import text
 
-    from models.core.schema import open_database
+    from models.modules import open_database
     from models.plans import search
 
     db = open_database(str(city))
@@ -336,8 +336,8 @@ def bench_export(city: Path) -> list[Result]:
     from openpyxl import Workbook
 
     from exports.excel import export_enterprises
-    from models.core.schema import open_database
     from models.enterprises.queries import EnterpriseFilter
+    from models.modules import open_database
 
     out = BENCH_DIR / "export"
     out.mkdir(exist_ok=True)

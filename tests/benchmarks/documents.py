@@ -87,7 +87,7 @@ def bench_documents(runs: int) -> list[Result]:
     from exports.fonts import find_fonts
     from exports.pdf import render_pdf
     from exports.styles import load_style
-    from models.core.schema import open_database
+    from models.modules import open_database
     from tests.exports.samples import add_kitchen_sink, fill_demo, print_doc
 
     work = Path(tempfile.mkdtemp(prefix="edesk-bench-docs-"))
@@ -137,7 +137,7 @@ def _libreoffice(docx: Path, work: Path, ours_s: float, pages: int | None) -> Re
 
 def _archive(work: Path) -> Result:
     from exports.plans.archive import ArchiveFilter, export_archive
-    from models.core.schema import open_database
+    from models.modules import open_database
     from plans import demo
 
     db = open_database(str(work / "district.sqlite"))

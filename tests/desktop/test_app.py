@@ -12,7 +12,7 @@ from desktop.kit.settings import Settings
 from desktop.main_window import MainWindow
 from models.core.paths import ENV_DB, default_db_path, demo_db_path
 from models.core.progress import NULL_PROGRESS
-from models.core.schema import open_database
+from models.modules import open_database
 from tests.factories import create_enterprise
 
 

@@ -14,10 +14,10 @@ from models.core import reference
 from models.core.errors import Cancelled
 from models.core.paths import demo_db_path
 from models.core.progress import NULL_PROGRESS
-from models.core.schema import open_database
 from models.core.uow import os_actor
 from models.enterprises import queries as enterprise_queries
 from models.enterprises.queries import EnterpriseFilter, overview
+from models.modules import open_database
 from tests.factories import TESTER, create_enterprise
 
 

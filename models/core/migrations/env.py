@@ -1,17 +1,20 @@
-"""Alembic environment: run with the connection ``models.core.schema`` hands over (or a URL)."""
+"""Alembic environment: run with the connection and the ``Schema`` that ``models.core.schema`` hands over.
+
+The schema (every entity module's metadata) comes from the caller, ``models.modules``; the core
+never imports a module's entities itself.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-import models.core.entities
-import models.plans.entities  # noqa: F401
-from models.core.base import Base
-from models.core.schema import include_object
+from models.core.schema import Schema
 
 config = context.config
-target_metadata = Base.metadata
+schema: Schema | None = config.attributes.get("schema")
+if schema is None:
+    raise SystemExit("迁移需要由程序（models.modules.upgrade）调用，而不是直接运行 alembic 命令")
 
 
 def run_migrations_online() -> None:
@@ -27,10 +30,10 @@ def run_migrations_online() -> None:
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,
-        target_metadata=target_metadata,
+        target_metadata=schema.metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: rebuild tables in batch mode
         compare_type=True,
-        include_object=include_object,
+        include_object=schema.include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,8 +8,8 @@ import pytest
 
 from desktop.kit import attachments as att
 from desktop.plans.dialog import PlanDialog
+from models.core import attachments as pa
 from models.core.uow import unit_of_work
-from models.plans import attachments as pa
 from models.plans.service import PlanData
 from plans.plans import store
 from tests.factories import TESTER, create_enterprise
@@ -25,7 +25,7 @@ def plan(db) -> int:
 
 def stored(db, plan_id: int) -> list[str]:
     with db.read() as s:
-        return [a.filename for a in pa.attachments(s, plan_id)]
+        return [a.filename for a in pa.listing(s, "plan", plan_id)]
 
 
 @pytest.fixture

@@ -14,11 +14,12 @@ from models.core.database import connect, display_name, resolve_url
 from models.core.entities import Industry, RiskLevel
 from models.core.migrations import HEAD
 from models.core.paths import default_db_path
-from models.core.schema import backup_sqlite, current_revision, head_revision, include_object, upgrade
+from models.core.schema import backup_sqlite, current_revision, head_revision
+from models.modules import SCHEMA, upgrade
 
 
 def test_empty_database_reaches_head_with_reference_data(db) -> None:
-    assert current_revision(db) == head_revision(db)
+    assert current_revision(db) == head_revision()
     with db.read() as s:
         assert s.scalar(select(func.count(RiskLevel.id))) == 4
         names = set(s.scalars(select(Industry.name)))
@@ -29,13 +30,13 @@ def test_empty_database_reaches_head_with_reference_data(db) -> None:
 
 def test_models_and_migrations_do_not_drift(db) -> None:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": SCHEMA.include_object})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 
 def test_head_constant_matches_the_migration_scripts(sqlite_db) -> None:
-    assert head_revision(sqlite_db) == HEAD
+    assert head_revision() == HEAD
 
 
 def test_upgrade_is_idempotent(db) -> None:

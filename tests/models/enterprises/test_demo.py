@@ -15,12 +15,12 @@ from models.core.database import Database
 from models.core.entities import AuditLog, Industry, Region
 from models.core.errors import Cancelled, PermissionDenied
 from models.core.progress import Progress
-from models.core.schema import open_database
 from models.core.uow import Actor
 from models.enterprises import demo as enterprise_demo
 from models.enterprises import rules as uscc
 from models.enterprises.entities import Enterprise, EnterpriseContact
 from models.enterprises.queries import has_enterprises
+from models.modules import open_database
 from tests.factories import demo_enterprises
 
 

@@ -7,10 +7,21 @@ Create Date: 2026-11-29 19:20:00
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
-from models.plans.search import FTS_TABLE, PG_TABLE, grams
+# The index as this revision made it (a migration never imports live code, which changes later).
+FTS_TABLE = "plan_section_fts"  # SQLite
+PG_TABLE = "plan_section_search"  # PostgreSQL
+_RUN = re.compile(r"[^\W_]+")
+
+
+def grams(value: str) -> str:
+    """Every character, then every two-character gram within each run of letters and digits."""
+    runs = _RUN.findall(value.lower())
+    return " ".join([ch for run in runs for ch in run] + [run[i:i + 2] for run in runs for i in range(len(run) - 1)])
 
 revision = "0003"
 down_revision = "0002"
