@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.core.errors import DatabaseOpenError
 from models.core.paths import ENV_DB, default_db_path
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for the single writer before giving up with ``BusyError`` ("数据库正忙"):
+# SQLite's busy timeout, PostgreSQL's lock_timeout on the writer lock (``models.core.uow``).
+WRITE_WAIT_SECONDS = 5.0
 
 
 def resolve_url(db: str | None) -> URL:
@@ -53,7 +55,7 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         # Let SQLAlchemy, not the driver, emit BEGIN, so a write can ask for BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(WRITE_WAIT_SECONDS * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -74,7 +76,7 @@ def make_engine(url: URL) -> Engine:
     if is_sqlite(url):
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        engine = create_engine(url, connect_args={"timeout": WRITE_WAIT_SECONDS},
                                json_serializer=_json_dumps)
         _install_sqlite_pragmas(engine)
         return engine

@@ -78,6 +78,15 @@ class DatabaseOpenError(DeskError):
     pass
 
 
+class BusyError(DeskError):
+    """Another desk held the database's single writer longer than a save may wait."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"数据库正忙：另一位用户正在保存数据，等待 {seconds:g} 秒后仍未轮到。"
+                         "您填写的内容没有丢失，请稍后再保存。")
+
+
 class Cancelled(DeskError):
     def __init__(self) -> None:
         super().__init__("操作已取消，未写入任何数据。")

@@ -24,15 +24,16 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.core import audit
+from models.core import audit, database
 from models.core.actors import SYSTEM, Actor, os_actor
 from models.core.base import BOOKKEEPING, Base, Entity
 from models.core.database import Database
 from models.core.entities import AuditLog
-from models.core.errors import ConflictError, ImmutableError, NotFoundError, PermissionDenied
+from models.core.errors import BusyError, ConflictError, ImmutableError, NotFoundError, PermissionDenied
 
 T = TypeVar("T", bound=Entity)
 __all__ = ["SYSTEM", "Actor", "Command", "UnitOfWork", "os_actor", "unit_of_work"]
@@ -133,6 +134,9 @@ def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None) -> It
     try:
         with session.begin():
             if not db.is_sqlite:
+                # Bounded: a desk waits for the writer at most WRITE_WAIT_SECONDS (the advisory lock
+                # and the row locks of this transaction), then gets "数据库正忙", never a frozen save.
+                session.execute(text(f"SET LOCAL lock_timeout = {int(database.WRITE_WAIT_SECONDS * 1000)}"))
                 session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK_KEY})
             uow.last_hash = session.scalar(
                 select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)
@@ -141,9 +145,19 @@ def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None) -> It
             session.flush()
     except StaleDataError as exc:
         raise _conflict_from(exc) from exc
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise BusyError(database.WRITE_WAIT_SECONDS) from exc
+        raise
     finally:
         session.info.pop("uow", None)
         session.close()
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" after its busy timeout, PostgreSQL's lock_not_available (55P03)."""
+    code = getattr(exc.orig, "sqlstate", None)
+    return code == "55P03" or "database is locked" in str(exc.orig)
 
 
 def _conflict_from(exc: StaleDataError) -> ConflictError:

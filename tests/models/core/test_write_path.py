@@ -260,3 +260,40 @@ def test_audit_chain_catches_a_deleted_row(db) -> None:
         report = verify_chain(s)
     assert report.broken_id == ids[ids.index(victim) + 1]
     assert "不衔接" in report.reason
+
+
+def test_a_writer_waits_a_bounded_time_then_gets_database_busy(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another desk holding the single writer makes a save fail after WRITE_WAIT_SECONDS with
+    "数据库正忙" (nothing written), never wait for ever; once the writer is free, saves go through."""
+    import sqlite3
+    import time
+
+    from models.core import database as database_module
+    from models.core.errors import BusyError
+
+    monkeypatch.setattr(database_module, "WRITE_WAIT_SECONDS", 0.3)
+    waiting = connect(db.url)  # a fresh engine: its connections get the short wait
+    if db.is_sqlite:
+        holder = sqlite3.connect(db.url.database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another desk's write transaction
+    else:
+        pg = db.engine.connect()
+        pg.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x454D4453})
+        pg.commit()  # the session-level lock outlives the transaction, like a long save elsewhere
+    try:
+        start = time.monotonic()
+        with pytest.raises(BusyError, match="数据库正忙"):
+            create_enterprise(waiting, 1)
+        assert time.monotonic() - start < 5
+    finally:
+        if db.is_sqlite:
+            holder.execute("ROLLBACK")
+            holder.close()
+        else:
+            pg.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x454D4453})
+            pg.commit()
+            pg.close()
+    with db.read() as s:
+        assert s.scalar(select(func.count(Enterprise.id))) == 0
+    create_enterprise(waiting, 1)
+    waiting.dispose()
