@@ -168,7 +168,10 @@ def build_parser() -> ChineseParser:
 
     audit = commands.add_parser("audit", help="审计日志")
     auditsub = audit.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
-    auditsub.add_parser("verify", help="重新计算审计哈希链，报告第一条被篡改的记录")
+    audit_verify = auditsub.add_parser(
+        "verify", help="重新计算审计哈希链，逐条核对数据与审计记录，核对链头与各备份，报告每一处不符")
+    audit_verify.add_argument("--head", metavar="条数:哈希",
+                              help="此前记下的链头（audit verify 输出的最后一行），核对审计记录未被截断或改写")
     return parser
 
 
@@ -324,17 +327,48 @@ def cmd_db(args: argparse.Namespace, io: Output) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, io: Output) -> int:
-    from models.core.audit import verify_chain
+    from models.core import audit
+    from models.core.schema import backups
+    from models.modules import entity_classes
 
+    noted = None
+    if args.head:
+        try:
+            noted = audit.parse_head(args.head)
+        except ValueError as exc:
+            print(str(exc), file=io.err)
+            return 2
     db = _open(args)
     try:
+        problems: list[str] = []
         with db.read() as session:
-            report = verify_chain(session)
-        if report.ok:
-            print(report.message(), file=io.out)
-            return 0
-        print(report.message(), file=io.err)
-        return 1
+            chain = audit.verify_chain(session)
+            (print(chain.message(), file=io.out) if chain.ok else problems.append(chain.message()))
+            if chain.broken_id is None:
+                data = audit.verify_data(session, entity_classes())
+                if data.ok:
+                    print(data.message(), file=io.out)
+                else:
+                    problems.append(data.message())
+                    problems += [f"  {d}" for d in data.differences]
+            else:
+                problems.append("审计链已断开，未核对数据。")
+            if noted is not None:
+                if audit.contains(session, *noted):
+                    print(f"记下的链头（第 {noted[0]} 条）仍在审计链中。", file=io.out)
+                else:
+                    problems.append(f"记下的链头（第 {noted[0]} 条，哈希 {noted[1][:12]}…）不在当前审计链中："
+                                    "审计记录被截断或改写。")
+            for path in backups(db):
+                head = audit.file_head(path)
+                if head is not None and not audit.contains(session, head.count, head.last_hash):
+                    problems.append(f"备份 {path.name} 的链头（第 {head.count} 条）不在当前审计链中："
+                                    "备份之后审计记录被截断或改写。")
+        print(f"审计链头：{chain.head.text()}。请记下“{chain.head.token()}”，日后可用 "
+              f"audit verify --head 核对。", file=io.out)
+        for line in problems:
+            print(line, file=io.err)
+        return 1 if problems else 0
     finally:
         db.dispose()
 

@@ -16,22 +16,46 @@ from sqlalchemy.engine import URL
 
 from models.core import entities as core_entities
 from models.core import schema
-from models.core.base import Base
+from models.core.base import Base, Entity
 from models.core.database import Database
+from models.core.uow import SYSTEM, unit_of_work
 from models.enterprises import entities as enterprise_entities
 from models.plans import entities as plan_entities
 from models.plans import search as plan_search
 
-__all__ = ["ENTITY_MODULES", "SCHEMA", "open_database", "upgrade"]
+__all__ = ["ENTITY_MODULES", "SCHEMA", "entity_classes", "open_database", "upgrade"]
 
 ENTITY_MODULES: tuple[ModuleType, ...] = (core_entities, enterprise_entities, plan_entities)
 
 SCHEMA = schema.Schema(Base.metadata, unmanaged=plan_search.INDEX_OBJECTS)
 
 
+def entity_classes() -> list[type[Entity]]:
+    """Every audited entity class of the modules above, by table name (what ``audit verify`` checks)."""
+    classes = [m.class_ for m in Base.registry.mappers if issubclass(m.class_, Entity)]
+    return sorted(classes, key=lambda cls: cls.__tablename__)  # type: ignore[attr-defined,no-any-return]
+
+
 def open_database(db: str | URL | None = None) -> Database:
-    """Connect, migrate to head if needed, and load reference data into an empty database."""
-    return schema.open_database(db, SCHEMA)
+    """Connect, migrate to head if needed, load reference data into an empty database, and rebuild
+    derived data that was built another way (the plan search index after an upgrade)."""
+    database = schema.open_database(db, SCHEMA)
+    try:
+        ensure_derived(database)
+    except Exception:
+        database.dispose()
+        raise
+    return database
+
+
+def ensure_derived(db: Database) -> None:
+    """Bring derived data up to date: a cheap read when it is (the usual case), a rebuild in one
+    unit of work when it is not."""
+    with db.read() as session:
+        current = plan_search.index_is_current(session)
+    if not current:
+        with unit_of_work(db, SYSTEM) as uow:
+            plan_search.ensure_index(uow.session)
 
 
 def upgrade(db: Database) -> schema.UpgradeResult:

@@ -358,7 +358,6 @@ class FlatSection:
     required: bool = False
     template_key: str | None = None
     blocks: list[dict[str, Any]] = field(default_factory=list)
-    search_text: str = ""
 
 
 class FlatLike(Protocol):
@@ -372,13 +371,13 @@ class FlatLike(Protocol):
 
 
 def flatten(document: Document) -> list[FlatSection]:
-    """The section tree as rows, parents before children, with block JSON and search text."""
+    """The section tree as rows, parents before children, with their block JSON."""
     out: list[FlatSection] = []
 
     def walk(sections: list[Section], parent: str | None) -> None:
         for pos, s in enumerate(sections):
             out.append(FlatSection(s.key, s.title, parent, pos, s.required, s.template_key,
-                                   blocks_to_json(s.blocks), plain_text(s)))
+                                   blocks_to_json(s.blocks)))
             walk(s.children, s.key)
 
     walk(document.sections, None)

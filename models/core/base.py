@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import DateTime, Dialect, Integer, LargeBinary, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -64,3 +66,22 @@ class Entity:
     @classmethod
     def field_label(cls, field: str) -> str:
         return cls.__field_labels__.get(field, field)
+
+
+class CompressedJSON(TypeDecorator[Any]):
+    """A JSON value stored zlib-compressed (bulky values read whole and rarely: a published plan
+    version's frozen content). The application sees the value; the column holds a few KB instead
+    of tens."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return json.loads(zlib.decompress(value).decode("utf-8"))

@@ -2,6 +2,13 @@
 
 The default database is one SQLite file in the user data directory; a plain path or any
 SQLAlchemy URL (``postgresql+psycopg://…``) can be given with ``--db`` or ``EMERGENCY_DESK_DB``.
+
+Every session the application makes is an ``AppSession``, and the guard that keeps writes on the
+one write path is part of that class, so it holds whatever was imported first: a session flushes
+only inside a unit of work (which hangs itself on ``session.info["uow"]`` and receives the
+flush/commit hooks from here), and a read session's transaction is read-only in the database
+itself (SQLite ``PRAGMA query_only``, PostgreSQL ``SET TRANSACTION READ ONLY``), so not even a raw
+SQL statement can write through it.
 """
 
 from __future__ import annotations
@@ -12,11 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from models.core.errors import DatabaseOpenError
 from models.core.paths import ENV_DB, default_db_path
@@ -63,13 +70,75 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        options = conn.get_execution_options()
+        # Before BEGIN: a read-only connection may not even take the write intent of BEGIN IMMEDIATE.
+        conn.exec_driver_sql(f"PRAGMA query_only = {1 if options.get(READ_ONLY) else 0}")
+        conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
+
+
+def _install_postgres_read_only(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def _json_dumps(value: Any) -> str:
     # Chinese stays Chinese in JSON columns (3 bytes a character, not a 6-byte \uXXXX escape).
     return json.dumps(value, ensure_ascii=False)
+
+
+READ_ONLY = "emergency_desk_read_only"  # execution option of the read sessions' connections
+WRITE_OUTSIDE_UOW = "数据只能通过业务服务（unit_of_work）写入"
+
+
+class WriteHooks(Protocol):
+    """What a unit of work does at its session's flushes and commit (``models.core.uow``)."""
+
+    def before_flush(self, session: Session) -> None: ...
+
+    def after_flush(self, session: Session) -> None: ...
+
+    def before_commit(self, session: Session) -> None: ...
+
+
+class AppSession(Session):
+    """Every session of the application. Changes flush only inside a unit of work."""
+
+
+def _hooks(session: Session) -> WriteHooks | None:
+    return session.info.get("uow")
+
+
+@event.listens_for(AppSession, "before_flush")
+def _guard_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    hooks = _hooks(session)
+    if hooks is None:
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError(WRITE_OUTSIDE_UOW)
+        return
+    hooks.before_flush(session)
+
+
+@event.listens_for(AppSession, "after_flush")
+def _after_flush(session: Session, _ctx: Any) -> None:
+    hooks = _hooks(session)
+    if hooks is not None:
+        hooks.after_flush(session)
+
+
+@event.listens_for(AppSession, "before_commit")
+def _before_commit(session: Session) -> None:
+    hooks = _hooks(session)
+    if hooks is not None:
+        hooks.before_commit(session)
+
+
+@event.listens_for(AppSession, "do_orm_execute")
+def _guard_bulk_statements(state: ORMExecuteState) -> None:
+    # ORM-enabled insert/update/delete statements bypass the flush: they too need a unit of work.
+    if (state.is_insert or state.is_update or state.is_delete) and _hooks(state.session) is None:
+        raise RuntimeError(WRITE_OUTSIDE_UOW)
 
 
 def make_engine(url: URL) -> Engine:
@@ -80,7 +149,9 @@ def make_engine(url: URL) -> Engine:
                                json_serializer=_json_dumps)
         _install_sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+    _install_postgres_read_only(engine)
+    return engine
 
 
 @dataclass
@@ -91,11 +162,12 @@ class Database:
     engine: Engine
 
     def __post_init__(self) -> None:
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), class_=AppSession,
+                                  expire_on_commit=False)
         write_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(self.url) else self.engine
         )
-        self._write = sessionmaker(write_engine, expire_on_commit=False, autoflush=False)
+        self._write = sessionmaker(write_engine, class_=AppSession, expire_on_commit=False, autoflush=False)
 
     @property
     def name(self) -> str:
@@ -112,6 +184,7 @@ class Database:
             yield session
 
     def write_session(self) -> Session:
+        """The session of a unit of work (``models.core.uow.unit_of_work`` is its only caller)."""
         return self._write()
 
     def analyze(self) -> None:

@@ -71,10 +71,14 @@ class RiskLevel(Entity, Base):
 
 
 class AuditLog(Base):
-    """One changed field of one entity, hash-chained to the row before it.
+    """One changed entity of one command (unit of work), hash-chained to the row before it.
 
-    ``action``: insert / update / delete / restore. ``before`` and ``after`` are JSON texts.
-    Rows are only ever appended (by the unit of work); ``audit verify`` recomputes the chain.
+    ``action``: insert / update / delete / restore / purge. ``changes`` is one JSON object: for an
+    insert the stored value of every audited field that is set (``{"name": "…"}``), otherwise the
+    changed fields with their value before and after (``{"address": ["旧", "新"]}``); fields an
+    entity names in ``__audit_digest__`` appear as ``{"bytes": n, "sha256": "…"}``. Rows are only
+    ever appended (by the unit of work); ``audit verify`` recomputes the chain and compares the
+    stored records with what the trail says they are.
     """
 
     __tablename__ = "audit_log"
@@ -85,17 +89,37 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(16), nullable=False)
     entity: Mapped[str] = mapped_column(String(64), nullable=False)
     entity_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    field: Mapped[str] = mapped_column(String(64), nullable=False)
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    changes: Mapped[str] = mapped_column(Text, nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
 
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {c: getattr(self, c) for c in ("id", "at", "actor", "action", "entity", "entity_id",
-                                               "field", "before", "after")}
+
+class AuditHead(Base):
+    """The head of the audit chain: how many rows it has and the last one's hash (one row, id 1).
+
+    Kept in step by every unit of work, so deleting the newest audit rows (which leaves a shorter
+    chain that is still intact) shows: the head names rows that are gone. The head travels with
+    every backup of the database and ``audit verify`` prints it, so a user can note it down.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Maintenance(Base):
+    """State of derived data the application keeps itself (for example the way the search index
+    was built), by key. Not a record anyone edits, so not audited."""
+
+    __tablename__ = "maintenance"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), nullable=False)
 
 
 class HolidayYear(Entity, Base):

@@ -108,6 +108,14 @@ def backup_sqlite(db: Database, label: str) -> Path | None:
     return target
 
 
+def backups(db: Database) -> list[Path]:
+    """The backups ``backup_sqlite`` made of this SQLite file, oldest first (none for a server)."""
+    if not db.is_sqlite or not db.url.database or db.url.database == ":memory:":
+        return []
+    source = Path(db.url.database)
+    return sorted(source.parent.glob(f"{source.stem}.*.bak.sqlite"), key=lambda p: p.stat().st_mtime)
+
+
 def upgrade(db: Database, schema: Schema) -> UpgradeResult:
     """Bring the schema to head (backing the SQLite file up first when there is something to do)."""
     before = current_revision(db)

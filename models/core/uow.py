@@ -4,39 +4,43 @@
 
 The unit of work opens one write transaction (SQLite ``BEGIN IMMEDIATE``; PostgreSQL takes a
 transaction-scoped advisory lock, so there is one writer at a time and the audit chain stays a
-chain), checks the actor's permission for each command, stamps created/updated at and by, lets
-SQLAlchemy bump ``version`` (``version_id_col``), refuses stale saves with ``ConflictError``,
-writes one hash-chained audit row per changed field, and commits or rolls back as a whole.
-A session without a unit of work cannot flush changes at all.
+chain; either waits at most ``WRITE_WAIT_SECONDS`` and then raises ``BusyError``), checks the
+actor's permission for each command, stamps created/updated at and by, lets SQLAlchemy bump
+``version`` (``version_id_col``), refuses stale saves with ``ConflictError``, and commits or rolls
+back as a whole. It hangs itself on its session (``session.info["uow"]``); the session class
+(``models.core.database.AppSession``) refuses to flush without one and calls its hooks.
 
-A field named in its entity's ``__audit_digest__`` (bulky values derived from audited fields or
-frozen in their own row: a section's search text, a published version's content) is recorded by
-its size and SHA-256 (``models.core.audit.digest``) instead of in full. Audit rows are chained as each
-flush happens and inserted in batches, the last ones just before the commit.
+The trail gets one row per changed entity per unit of work (``models.core.audit``): the changes
+of all flushes are gathered per entity (an entity inserted and then edited is one insert with its
+final values; a field changed twice keeps its first before and last after; a change undone is no
+change) and chained and written just before the commit, together with the chain's new head.
+``insert_rows`` writes many new records at once through the same bookkeeping and trail (bulk
+imports, the demo).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import func, insert, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.core import audit, database
 from models.core.actors import SYSTEM, Actor, os_actor
-from models.core.base import BOOKKEEPING, Base, Entity
+from models.core.audit import audited_fields
+from models.core.base import Entity
 from models.core.database import Database
-from models.core.entities import AuditLog
+from models.core.entities import AuditHead, AuditLog
 from models.core.errors import BusyError, ConflictError, ImmutableError, NotFoundError, PermissionDenied
 
 T = TypeVar("T", bound=Entity)
-__all__ = ["SYSTEM", "Actor", "Command", "UnitOfWork", "os_actor", "unit_of_work"]
+__all__ = ["SYSTEM", "Actor", "Command", "UnitOfWork", "audited_fields", "os_actor", "unit_of_work"]
 
 WRITER_LOCK_KEY = 0x454D4453  # "EMDS": PostgreSQL advisory lock for the single writer
 
@@ -73,9 +77,9 @@ class UnitOfWork:
     policy: Policy
     now: datetime = field(default_factory=utc_now)
     allow_purge: bool = False
-    last_hash: str = audit.GENESIS
-    # Audit rows chained but not yet inserted: written in batches and before the commit.
-    pending_audit: list[dict[str, Any]] = field(default_factory=list)
+    head: audit.Head = audit.EMPTY_HEAD
+    # The trail rows of this unit of work, per (table, id), in the order the entities changed.
+    pending: dict[tuple[str, int], _Change] = field(default_factory=dict)
     chain: audit.Chain = field(init=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +126,169 @@ class UnitOfWork:
         obj.updated_at = self.now
         obj.updated_by = self.actor.name
 
+    # --- many new records at once ------------------------------------------------------------------
+
+    def insert_rows(self, cls: type[Entity], rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Insert many new records of ``cls`` in one statement; returns their ids in order.
+
+        The records get the same bookkeeping (created/updated at and by, version 1) and the same
+        trail (one insert row each, with every audited field that is set, column defaults included)
+        as records added one by one; validating them is the calling service's job.
+        """
+        if not rows:
+            return []
+        table = cls.__table__  # type: ignore[attr-defined]
+        defaults = _column_defaults(cls)
+        stamp = {"created_at": self.now, "created_by": self.actor.name, "updated_at": self.now,
+                 "updated_by": self.actor.name, "version": 1}
+        full = [{**defaults, **row, **stamp} for row in rows]
+        result = self.session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), full)
+        ids = [row_id for (row_id,) in result]
+        fields = audited_fields(cls)
+        name = table.name
+        for row_id, row in zip(ids, full, strict=True):
+            changes = {key: audit.recorded(row[key], by_digest) for key, by_digest in fields
+                       if row.get(key) is not None}
+            self.pending[(name, row_id)] = _Change(audit.INSERT, name, row_id, changes)
+        return ids
+
+    # --- the session's hooks (models.core.database.AppSession) --------------------------------------
+
+    def before_flush(self, session: Session) -> None:
+        for obj in session.new:
+            if isinstance(obj, Entity):
+                obj.created_at = obj.updated_at = self.now
+                obj.created_by = obj.updated_by = self.actor.name
+        for obj in session.dirty:
+            if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
+                if obj.__immutable__:
+                    raise ImmutableError(obj.__label__)
+                obj.updated_at = self.now
+                obj.updated_by = self.actor.name
+        if session.deleted and not self.allow_purge:
+            raise RuntimeError("记录只能移入回收站（软删除），彻底删除需要管理员清理")
+
+    def after_flush(self, session: Session) -> None:
+        for obj in session.new:
+            if isinstance(obj, Entity):
+                self._record_insert(obj)
+        for obj in session.dirty:
+            if isinstance(obj, Entity):
+                self._record_update(obj)
+        for obj in session.deleted:
+            if isinstance(obj, Entity):
+                key = (obj.__tablename__, obj.id)  # type: ignore[attr-defined]
+                if key in self.pending and self.pending[key].action == audit.INSERT:
+                    del self.pending[key]  # added and purged in the same command: nothing happened
+                else:
+                    self.pending[key] = _Change(audit.PURGE, key[0], key[1], {})
+
+    def before_commit(self, session: Session) -> None:
+        session.flush()  # every change is gathered before the trail is written
+        self.write_trail()
+
+    def write_trail(self) -> None:
+        """Chain and insert the trail rows gathered so far, and move the head (also called by long
+        commands between batches, to keep memory bounded: a record changed again later gets a
+        row of its own)."""
+        rows = []
+        prev = self.head.last_hash
+        for change in self.pending.values():
+            if change.action != audit.INSERT and change.action != audit.PURGE and not change.changes:
+                continue  # a change undone within the command
+            text_ = audit.changes_text(change.changes)
+            prev = self.chain.link(prev, change.action, change.entity, change.entity_id, text_)
+            rows.append({"at": self.now, "actor": self.actor.name, "action": change.action,
+                         "entity": change.entity, "entity_id": change.entity_id, "changes": text_,
+                         "hash": prev})
+        self.pending = {}
+        if not rows:
+            return
+        conn = self.session.connection()
+        conn.execute(insert(AuditLog.__table__), rows)
+        last_id = conn.scalar(select(func.max(AuditLog.id))) or 0
+        self.head = audit.Head(self.head.count + len(rows), last_id, prev)
+        values = {"count": self.head.count, "last_id": last_id, "last_hash": prev, "at": self.now}
+        if conn.execute(update(AuditHead.__table__).where(AuditHead.id == 1), values).rowcount == 0:
+            conn.execute(insert(AuditHead.__table__), {"id": 1, **values})
+
+    def _record_insert(self, obj: Entity) -> None:
+        stored = inspect(obj).dict
+        changes: dict[str, Any] = {}
+        for key, by_digest in audited_fields(type(obj)):
+            value = stored[key] if key in stored else getattr(obj, key)
+            if value is not None:
+                changes[key] = audit.recorded(value, by_digest)
+        name = obj.__tablename__  # type: ignore[attr-defined]
+        self.pending[(name, obj.id)] = _Change(audit.INSERT, name, obj.id, changes)
+
+    def _record_update(self, obj: Entity) -> None:
+        state = inspect(obj)
+        if not state.committed_state:  # nothing set since the last flush
+            return
+        name = obj.__tablename__  # type: ignore[attr-defined]
+        key = (name, obj.id)
+        change = self.pending.get(key)
+        if change is None:
+            change = self.pending[key] = _Change(audit.UPDATE, name, obj.id, {})
+        for field_name, by_digest in audited_fields(type(obj)):
+            if field_name not in state.committed_state:
+                continue
+            hist = state.attrs[field_name].history
+            if not hist.has_changes():
+                continue
+            before = audit.recorded(hist.deleted[0] if hist.deleted else None, by_digest)
+            after = audit.recorded(hist.added[0] if hist.added else None, by_digest)
+            change.merge(field_name, before, after)
+
+
+@dataclass
+class _Change:
+    """One entity's trail row while its command runs."""
+
+    action: str
+    entity: str
+    entity_id: int
+    changes: dict[str, Any]
+
+    def merge(self, field_name: str, before: Any, after: Any) -> None:
+        if self.action == audit.INSERT:  # inserted in this command: the insert records the end state
+            if after is None:
+                self.changes.pop(field_name, None)
+            else:
+                self.changes[field_name] = after
+            return
+        if field_name in self.changes:
+            before = self.changes[field_name][0]
+        if before == after:
+            self.changes.pop(field_name, None)
+        else:
+            self.changes[field_name] = [before, after]
+        deleted = self.changes.get("deleted_at")
+        if deleted is None:
+            self.action = audit.UPDATE
+        else:
+            self.action = audit.DELETE if deleted[1] is not None else audit.RESTORE
+
+
+def _column_defaults(cls: type[Entity]) -> dict[str, Any]:
+    """The scalar Python-side defaults of ``cls``'s columns (what the ORM would fill in)."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = {}
+        for column in cls.__table__.columns:  # type: ignore[attr-defined]
+            default = column.default
+            if default is not None and default.is_scalar:
+                found[column.key] = default.arg
+            elif default is not None and default.is_callable and column.key not in ("id", "version"):
+                found[column.key] = default.arg({})  # type: ignore[operator]
+        _DEFAULTS[cls] = found
+    return dict(found)
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
 
 _default_policy = RolePolicy()
 
@@ -130,7 +297,6 @@ _default_policy = RolePolicy()
 def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None) -> Iterator[UnitOfWork]:
     session = db.write_session()
     uow = UnitOfWork(session=session, actor=actor, policy=policy or _default_policy)
-    session.info["uow"] = uow
     try:
         with session.begin():
             if not db.is_sqlite:
@@ -138,9 +304,8 @@ def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None) -> It
                 # and the row locks of this transaction), then gets "数据库正忙", never a frozen save.
                 session.execute(text(f"SET LOCAL lock_timeout = {int(database.WRITE_WAIT_SECONDS * 1000)}"))
                 session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK_KEY})
-            uow.last_hash = session.scalar(
-                select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)
-            ) or audit.GENESIS
+            uow.head = audit.read_head(session)
+            session.info["uow"] = uow
             yield uow
             session.flush()
     except StaleDataError as exc:
@@ -163,129 +328,3 @@ def _is_busy(exc: OperationalError) -> bool:
 def _conflict_from(exc: StaleDataError) -> ConflictError:
     # SQLAlchemy matched no row for "UPDATE … WHERE id = ? AND version = ?": a concurrent save won.
     return ConflictError("记录", None, None, None)
-
-
-# --- session events: stamping and auditing ---------------------------------------------------------
-
-
-def _uow_of(session: Session) -> UnitOfWork:
-    uow = session.info.get("uow")
-    if uow is None:
-        raise RuntimeError("数据只能通过业务服务（unit_of_work）写入")
-    return uow
-
-
-@event.listens_for(Session, "before_flush")
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    if not (session.new or session.dirty or session.deleted):
-        return
-    uow = _uow_of(session)
-    for obj in session.new:
-        if isinstance(obj, Entity):
-            obj.created_at = obj.updated_at = uow.now
-            obj.created_by = obj.updated_by = uow.actor.name
-    for obj in session.dirty:
-        if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
-            if obj.__immutable__:
-                raise ImmutableError(obj.__label__)
-            obj.updated_at = uow.now
-            obj.updated_by = uow.actor.name
-    if session.deleted and not uow.allow_purge:
-        raise RuntimeError("记录只能移入回收站（软删除），彻底删除需要管理员清理")
-
-
-AUDIT_BATCH = 5000  # audit rows held before they are inserted (the rest go in before the commit)
-_AUDIT_INSERT = insert(AuditLog.__table__)
-
-
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _ctx: Any) -> None:
-    uow = session.info.get("uow")
-    if uow is None:
-        return
-    rows = uow.pending_audit
-    for obj in session.new:
-        if isinstance(obj, Entity):
-            _insert_rows(uow, obj, rows)
-    for obj in session.dirty:
-        if isinstance(obj, Entity):
-            _update_rows(uow, obj, rows)
-    for obj in session.deleted:
-        if isinstance(obj, Entity):
-            rows.append(_row(uow, obj, "purge", "*", audit.encode({"id": obj.id}), None))
-    if len(rows) >= AUDIT_BATCH:
-        _write_audit(session, uow)
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    uow = session.info.get("uow")
-    if uow is None:
-        return
-    session.flush()  # every change's audit rows are chained before the last ones are written
-    _write_audit(session, uow)
-
-
-def _write_audit(session: Session, uow: UnitOfWork) -> None:
-    if uow.pending_audit:
-        session.connection().execute(_AUDIT_INSERT, uow.pending_audit)
-        uow.pending_audit = []
-
-
-# Per entity class: (field, audited by digest) for every audited column, in mapper order.
-_AUDITED: dict[type, tuple[tuple[str, bool], ...]] = {}
-
-
-def audited_fields(cls: type[Entity]) -> tuple[tuple[str, bool], ...]:
-    """The fields of ``cls`` the trail records, each with whether it records only the digest."""
-    fields = _AUDITED.get(cls)
-    if fields is None:
-        digest = cls.__audit_digest__
-        columns = [a.key for a in inspect(cls).column_attrs if a.key not in BOOKKEEPING]
-        unknown = digest - set(columns)
-        if unknown:
-            raise TypeError(f"{cls.__name__}.__audit_digest__ names no audited column: {sorted(unknown)}")
-        fields = _AUDITED[cls] = tuple((key, key in digest) for key in columns)
-    return fields
-
-
-def _encode(value: Any, by_digest: bool) -> str | None:
-    return audit.encode_digest(value) if by_digest else audit.encode(value)
-
-
-def _insert_rows(uow: UnitOfWork, obj: Entity, rows: list[dict[str, Any]]) -> None:
-    stored = inspect(obj).dict
-    for key, by_digest in audited_fields(type(obj)):
-        value = stored[key] if key in stored else getattr(obj, key)
-        if value is not None:
-            rows.append(_row(uow, obj, "insert", key, None, _encode(value, by_digest)))
-
-
-def _update_rows(uow: UnitOfWork, obj: Entity, rows: list[dict[str, Any]]) -> None:
-    state = inspect(obj)
-    changed = state.committed_state  # the attributes set since the last flush (with their old values)
-    if not changed:
-        return
-    for key, by_digest in audited_fields(type(obj)):
-        if key not in changed:
-            continue
-        hist = state.attrs[key].history
-        if hist.has_changes():
-            before = hist.deleted[0] if hist.deleted else None
-            after = hist.added[0] if hist.added else None
-            if before == after:
-                continue
-            kind = "update"
-            if key == "deleted_at":
-                kind = "delete" if after is not None else "restore"
-            rows.append(_row(uow, obj, kind, key, _encode(before, by_digest), _encode(after, by_digest)))
-
-
-def _row(uow: UnitOfWork, obj: Base, action: str, field_name: str,
-         before: str | None, after: str | None) -> dict[str, Any]:
-    entity, entity_id = obj.__tablename__, obj.id  # type: ignore[attr-defined]
-    prev = uow.last_hash
-    uow.last_hash = uow.chain.link(prev, action, entity, entity_id, field_name, before, after)
-    return {"at": uow.now, "actor": uow.actor.name, "action": action, "entity": entity,
-            "entity_id": entity_id, "field": field_name, "before": before, "after": after,
-            "prev_hash": prev, "hash": uow.last_hash}

@@ -1,8 +1,8 @@
 """Stored plans (应急预案): the plan record, its section tree, images, and frozen versions.
 
 A section's ``blocks`` is the JSON of ``plans.document`` blocks; this layer stores it without
-interpreting it (plans/ builds documents from these rows). ``search_text`` is the section's
-plain text, kept in step by the plan services for full-text search.
+interpreting it (plans/ builds documents from these rows); its plain text for search is derived
+from it (``models.plans.text``). A published version's frozen content is stored compressed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.core.base import Base, Entity
+from models.core.base import Base, CompressedJSON, Entity
 from models.enterprises.entities import Enterprise
 
 PLAN_KINDS: dict[str, str] = {
@@ -104,11 +104,12 @@ class PlanSection(Entity, Base):
 
     __tablename__ = "plan_section"
     __label__ = "章节"
-    # The search text is derived from ``blocks`` (audited in full): the trail keeps its digest.
-    __audit_digest__ = frozenset({"search_text"})
+    # The content is kept once, here; the trail records each change of it by digest, and its text
+    # (search, snippets) is derived from it (models.plans.text), never stored again.
+    __audit_digest__ = frozenset({"blocks"})
     __field_labels__ = {"plan_id": "预案", "parent_id": "上级章节", "position": "顺序", "key": "章节标识",
                         "title": "标题", "required": "必备章节", "template_key": "模板章节",
-                        "blocks": "内容", "search_text": "检索文本", "deleted_at": "删除时间"}
+                        "blocks": "内容", "deleted_at": "删除时间"}
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("plan_section.id"))
@@ -118,7 +119,6 @@ class PlanSection(Entity, Base):
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     template_key: Mapped[str | None] = mapped_column(String(64))
     blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    search_text: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[Plan] = relationship(back_populates="sections")
 
@@ -165,7 +165,7 @@ class PlanVersion(Entity, Base):
     publish_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(48))
     reason_text: Mapped[str] = mapped_column(Text, default="")
-    content: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    content: Mapped[list[dict[str, Any]]] = mapped_column(CompressedJSON)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON)
     template_key: Mapped[str] = mapped_column(String(32), default="")
     template_version: Mapped[str] = mapped_column(String(16), default="")

@@ -132,7 +132,9 @@ class SectionInput:
     required: bool = False
     template_key: str | None = None
     blocks: list[dict[str, Any]] = field(default_factory=list)
-    search_text: str = ""
+
+
+_SECTION_FIELDS = frozenset(f.name for f in fields(SectionInput))
 
 
 
@@ -244,11 +246,11 @@ def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -
     ids = {key: row.id for key, row in existing.items()}
     ids.update(zip((item.key for item in fresh), _new_section_ids(session, len(fresh)), strict=True))
     added: list[PlanSection] = []
-    reindex: list[PlanSection] = []
+    reindex: list[search.Entry] = []  # sections whose title or content changed, as they were
     updates: list[tuple[PlanSection, dict[str, Any]]] = []
     for item in sections:
         values = {"title": item.title, "position": item.position, "required": item.required,
-                  "template_key": item.template_key, "blocks": item.blocks, "search_text": item.search_text,
+                  "template_key": item.template_key, "blocks": item.blocks,
                   "parent_id": ids[item.parent_key] if item.parent_key else None}
         row = existing.pop(item.key, None)
         if row is None:
@@ -259,22 +261,25 @@ def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -
         changes = {name: value for name, value in values.items() if getattr(row, name) != value}
         if changes:
             updates.append((row, changes))
-            if "title" in changes or "search_text" in changes:
-                reindex.append(row)
+            if "title" in changes or "blocks" in changes:
+                reindex.append((row.id, row.title, row.blocks))
     if fresh and updates:
         session.flush()  # the new sections first: an existing one may move under one of them
     for row, changes in updates:
         for name, value in changes.items():
             setattr(row, name, value)
+    removed = [(row.id, row.title, row.blocks) for row in existing.values()]
     for row in existing.values():
         uow.soft_delete(row)
     changed = bool(fresh or updates or existing)
     if changed:
         session.flush()
-        # Keep the search index in step, in this same transaction.
-        search.index_sections(session, [(r.id, f"{r.title}\n{r.search_text}") for r in added], new=True)
-        search.index_sections(session, [(r.id, f"{r.title}\n{r.search_text}") for r in reindex]
-                              + [(r.id, None) for r in existing.values()])
+        # Keep the search index in step, in this same transaction: out with what was indexed,
+        # in with what is stored now.
+        changed_ids = {entry[0] for entry in reindex}
+        now = [(r.id, r.title, r.blocks) for r in added]
+        now += [(r.id, r.title, r.blocks) for r, _c in updates if r.id in changed_ids]
+        search.index_sections(session, now, removed=reindex + removed)
     return changed
 
 
@@ -379,7 +384,7 @@ def section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
     key_of = {r.id: r.key for r in rows}
     return [SectionInput(key=r.key, title=r.title, parent_key=key_of.get(r.parent_id) if r.parent_id else None,
                          position=r.position, required=r.required, template_key=r.template_key,
-                         blocks=r.blocks, search_text=r.search_text) for r in rows]
+                         blocks=r.blocks) for r in rows]
 
 
 
@@ -513,7 +518,9 @@ def version_content(session: Session, version_id: int) -> tuple[list[SectionInpu
     row = session.get(PlanVersion, version_id)
     if row is None:
         raise NotFoundError(PlanVersion.__label__, version_id)
-    return [SectionInput(**item) for item in row.content], dict(row.meta)
+    known = _SECTION_FIELDS
+    # Versions frozen before the section text stopped being stored carry it too: it is derived.
+    return [SectionInput(**{k: v for k, v in item.items() if k in known}) for item in row.content], dict(row.meta)
 
 
 # --- files kept with the plan (评审纪要, 备案登记表 …) ---------------------------------------------

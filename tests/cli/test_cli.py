@@ -56,12 +56,29 @@ def test_list_enterprises_text_and_search(db, capsys) -> None:
 def test_audit_verify_reports_tampering_with_exit_code_1(sqlite_db, capsys) -> None:
     create_enterprise(sqlite_db, 1)
     code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify")
-    assert code == 0 and "审计链完整" in out
+    assert code == 0 and "审计链完整" in out and "数据与审计记录一致" in out
+    head = out.strip().splitlines()[-1].split("“")[1].split("”")[0]
     with sqlite_db.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET actor = '别人' WHERE id = 70"))
+        last = conn.execute(text("SELECT max(id) FROM audit_log")).scalar()
+        conn.execute(text("UPDATE audit_log SET actor = '别人' WHERE id = :id"), {"id": last - 1})
     code, out, err = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify")
-    assert code == 1 and out == ""
-    assert err.strip().count("\n") == 0 and "第 70 条记录" in err
+    assert code == 1 and "审计链完整" not in out
+    assert err.splitlines()[0].startswith(f"审计链在第 {last - 1} 条记录处断开")
+    with sqlite_db.engine.begin() as conn:  # put it back, then edit the data instead
+        conn.execute(text("UPDATE audit_log SET actor = '测试员' WHERE id = :id"), {"id": last - 1})
+        conn.execute(text("UPDATE enterprise SET principal = '冒名顶替'"))
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify", "--head", head)
+    assert code == 1 and "审计链完整" in out and "记下的链头" in out
+    assert "主要负责人" in err and "冒名顶替" in err
+    with sqlite_db.engine.begin() as conn:  # deleting the newest trail row shows against the noted head
+        conn.execute(text("UPDATE enterprise SET principal = '王建国'"))
+        conn.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": last})
+        conn.execute(text("UPDATE audit_head SET count = count - 1, last_id = last_id - 1,"
+                          " last_hash = (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)"))
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify", "--head", head)
+    assert code == 1 and "不在当前审计链中" in err
+    code, _, err = run(capsys, "--db", db_arg(sqlite_db), "audit", "verify", "--head", "12:xyz")
+    assert code == 2 and "链头的格式" in err
 
 
 def test_db_upgrade(tmp_path: Path, capsys) -> None:

@@ -161,7 +161,7 @@ def test_flat_rows_round_trip() -> None:
     doc = sample()
     rows = d.flatten(doc)
     assert [r.key for r in rows][:3] == ["a", "a1", "a2"]
-    assert rows[1].parent_key == "a" and rows[2].position == 1 and "本预案适用于" in rows[1].search_text
+    assert rows[1].parent_key == "a" and rows[2].position == 1 and "本预案适用于" in rows[1].blocks[0]["text"]
     assert d.from_flat(doc.title, list(reversed(rows)), doc.meta) == doc
 
 

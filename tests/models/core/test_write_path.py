@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from models.core.audit import verify_chain
+from models.core.audit import FieldChange, history, verify_chain
 from models.core.database import connect
 from models.core.entities import AuditLog
 from models.core.errors import ConflictError, NotFoundError, PermissionDenied, StateError, ValidationError
@@ -20,7 +20,13 @@ from models.enterprises.service import ContactData
 from tests.factories import TESTER, create_enterprise, enterprise_data
 
 
-def audit_rows(db, entity: str, entity_id: int) -> list[AuditLog]:
+def audit_rows(db, entity: str, entity_id: int) -> list[FieldChange]:
+    """The record's history, one item per changed field of each trail row."""
+    with db.read() as s:
+        return history(s, entity, entity_id)
+
+
+def trail_rows(db, entity: str, entity_id: int) -> list[AuditLog]:
     with db.read() as s:
         return list(s.scalars(select(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
                               .order_by(AuditLog.id)))
@@ -43,8 +49,10 @@ def test_create_stamps_bookkeeping_and_audits_every_field(db) -> None:
     assert not fields & {"version", "created_at", "updated_by"}
     name = next(r for r in rows if r.field == "name")
     assert name.action == "insert" and name.before is None
-    assert json.loads(name.after) == "临江市测试1号化工有限公司"
+    assert name.after == "临江市测试1号化工有限公司"
     assert name.actor == "测试员"
+    (row,) = trail_rows(db, "enterprise", eid)  # one trail row for the whole new record
+    assert json.loads(row.changes)["uscc"] == enterprise_data(db, 1).uscc
 
 
 def test_update_audits_only_changed_fields_and_bumps_version(db) -> None:
@@ -58,10 +66,10 @@ def test_update_audits_only_changed_fields_and_bumps_version(db) -> None:
         new_version = enterprises.update(uow, eid, data, expected_version=version)
     assert new_version == version + 1
     changed = [r for r in audit_rows(db, "enterprise", eid) if r.action == "update"]
-    assert {(r.field, json.loads(r.before), json.loads(r.after)) for r in changed} == {
+    assert {(r.field, r.before, r.after) for r in changed} == {
         ("address", "滨江路 1 号", "临港大道 99 号"), ("employees", 120, 150)}
     assert all(r.actor == "李四" for r in changed)
-    assert audit_count(db) == before + 2
+    assert audit_count(db) == before + 1  # one row: the entity changed once in this command
 
 
 def test_saving_unchanged_data_writes_nothing(db) -> None:
@@ -237,12 +245,13 @@ def test_audit_chain_verifies_and_catches_tampering(db) -> None:
     create_enterprise(db, 2)
     with db.read() as s:
         report = verify_chain(s)
-        assert report.ok and report.checked == audit_count(db)
-        target = s.scalar(select(AuditLog.id).where(AuditLog.entity_id == eid, AuditLog.field == "name",
-                                                    AuditLog.entity == "enterprise"))
+        assert report.ok and report.checked == audit_count(db) == report.head.count
+        target = s.scalar(select(AuditLog.id).where(AuditLog.entity_id == eid, AuditLog.entity == "enterprise"))
+        changes = s.scalar(select(AuditLog.changes).where(AuditLog.id == target))
     # Someone edits the audit log behind the application's back.
+    forged = changes.replace("临江市测试1号化工有限公司", "伪造公司")
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET after = :v WHERE id = :id"), {"v": '"伪造公司"', "id": target})
+        conn.execute(text("UPDATE audit_log SET changes = :v WHERE id = :id"), {"v": forged, "id": target})
     with db.read() as s:
         report = verify_chain(s)
     assert not report.ok and report.broken_id == target
@@ -250,7 +259,8 @@ def test_audit_chain_verifies_and_catches_tampering(db) -> None:
 
 
 def test_audit_chain_catches_a_deleted_row(db) -> None:
-    create_enterprise(db, 1)
+    for n in range(1, 4):
+        create_enterprise(db, n)
     with db.read() as s:
         ids = list(s.scalars(select(AuditLog.id).order_by(AuditLog.id)))
     victim = ids[len(ids) // 2]
@@ -259,7 +269,26 @@ def test_audit_chain_catches_a_deleted_row(db) -> None:
     with db.read() as s:
         report = verify_chain(s)
     assert report.broken_id == ids[ids.index(victim) + 1]
-    assert "不衔接" in report.reason
+    assert "删除" in report.reason
+
+
+def test_deleting_the_newest_audit_rows_shows_against_the_head(db) -> None:
+    """A truncated trail is still a chain, but shorter than its head says."""
+    for n in range(1, 4):
+        create_enterprise(db, n)
+    with db.read() as s:
+        head = verify_chain(s).head
+        last = s.scalar(select(func.max(AuditLog.id)))
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": last})
+    with db.read() as s:
+        report = verify_chain(s)
+    assert not report.ok and report.broken_id is None
+    assert f"链头记录共 {head.count} 条" in report.message() and "被删除" in report.message()
+    # The next command chains to the head, not to the truncated end: the gap stays visible.
+    create_enterprise(db, 4)
+    with db.read() as s:
+        assert not verify_chain(s).ok
 
 
 def test_a_writer_waits_a_bounded_time_then_gets_database_busy(db, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,3 +326,29 @@ def test_a_writer_waits_a_bounded_time_then_gets_database_busy(db, monkeypatch: 
         assert s.scalar(select(func.count(Enterprise.id))) == 0
     create_enterprise(waiting, 1)
     waiting.dispose()
+
+
+def test_audit_verify_proves_the_data_not_only_the_chain(db) -> None:
+    """A direct SQL edit of a name, a record deleted or inserted behind the application's back:
+    the chain is intact, but the records no longer are what the trail says; each is named."""
+    from models.core.audit import verify_data
+    from models.modules import entity_classes
+
+    first = create_enterprise(db, 1)
+    second = create_enterprise(db, 2)
+    with db.read() as s:
+        assert verify_data(s, entity_classes()).ok
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE enterprise SET name = '改过的名字有限公司' WHERE id = :id"), {"id": first})
+        conn.execute(text("DELETE FROM enterprise_contact WHERE enterprise_id = :id"), {"id": second})
+        conn.execute(text("INSERT INTO department (id, code, name, sort_order, created_at, created_by, updated_at,"
+                          " updated_by, version) VALUES (9999, 'x', '影子部门', 0, '2026-01-01 00:00:00.000000',"
+                          " 'x', '2026-01-01 00:00:00.000000', 'x', 1)"))
+    with db.read() as s:
+        assert verify_chain(s).ok
+        report = verify_data(s, entity_classes())
+    text_ = "\n".join(str(d) for d in report.differences)
+    assert not report.ok
+    assert f"企业（enterprise 编号 {first}）：字段“企业名称”：审计记录为“临江市测试1号化工有限公司”，数据库中为“改过的名字有限公司”" in text_
+    assert "联系人（enterprise_contact" in text_ and "数据库中没有（记录被绕过程序删除）" in text_
+    assert "监管部门（department 编号 9999）：数据库中有此记录，但审计记录中没有" in text_

@@ -20,7 +20,7 @@ def sections(text: str = "初稿") -> list[SectionInput]:
     return [
         SectionInput(key="s1", title="总则", position=0, required=True),
         SectionInput(key="s1.1", title="适用范围", parent_key="s1", position=0, required=True,
-                     blocks=[{"type": "paragraph", "text": text}], search_text=text),
+                     blocks=[{"type": "paragraph", "text": text}]),
         SectionInput(key="s2", title="应急组织机构及职责", position=1, required=True),
     ]
 
@@ -79,7 +79,7 @@ def test_editing_sections_keeps_keys_and_bumps_the_plan_version(db) -> None:
     with db.read() as s:
         rows = ps.section_rows(s, pid)
     assert [r.key for r in rows] == ["s1", "s1.1", "s3"]
-    assert rows[1].search_text == "修改后的适用范围"
+    assert rows[1].blocks[0]["text"] == "修改后的适用范围"
     with pytest.raises(ConflictError), unit_of_work(db, TESTER) as uow:
         ps.save_sections(uow, pid, sections(), v)
 
@@ -140,7 +140,7 @@ def test_revision_starts_from_the_latest_version_and_publishes_a_second(db) -> N
             (1, "V1.0", None), (2, "V2.0", "risks_changed")]
         first, _ = ps.version_content(s, history[0].id)
         second, _ = ps.version_content(s, history[1].id)
-    assert first[1].search_text == "初稿" and second[1].search_text == "第二版适用范围"
+    assert first[1].blocks[0]["text"] == "初稿" and second[1].blocks[0]["text"] == "第二版适用范围"
 
 
 def test_retire_and_delete_rules(db) -> None:
@@ -258,7 +258,7 @@ def restore(db, plan_id: int, version: int | None = None) -> int:
 
 
 def test_deleted_plans_are_listed_in_the_recycle_bin_and_restored(db) -> None:
-    from models.core.entities import AuditLog
+    from models.core.audit import history
 
     ent = create_enterprise(db, 1)
     pid = new_plan(db, ent)
@@ -274,10 +274,10 @@ def test_deleted_plans_are_listed_in_the_recycle_bin_and_restored(db) -> None:
     assert restore(db, pid, row.version) == row.version + 1
     assert numbers(db) == ["YA-2026-01"] and numbers(db, pq.PlanFilter(deleted=True)) == []
     with db.read() as s:
-        audit = s.scalars(select(AuditLog).where(AuditLog.entity == "plan", AuditLog.entity_id == pid,
-                                                 AuditLog.field == "deleted_at").order_by(AuditLog.id)).all()
+        audit = [c for c in history(s, "plan", pid) if c.field == "deleted_at"]
         assert ps.load(s, pid)[0].plan_no == "YA-2026-01"
-    assert [a.actor for a in audit] == ["测试员", "测试员"] and audit[-1].after in (None, "null")
+    assert [(a.actor, a.action) for a in audit] == [("测试员", "delete"), ("测试员", "restore")]
+    assert audit[-1].after is None
     with pytest.raises(StateError, match="不在回收站中"):
         restore(db, pid)
 

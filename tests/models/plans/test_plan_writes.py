@@ -4,6 +4,7 @@ their digest (``__audit_digest__``), the chain still verifying and catching tamp
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import date, datetime
 from typing import Any
 
@@ -11,11 +12,24 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from models.core.audit import Chain, digest, encode, encode_digest, matches, row_hash, verify_chain
-from models.core.base import Base, Entity
+from models.core.audit import (
+    Chain,
+    DataReport,
+    FieldChange,
+    digest,
+    encode,
+    history,
+    matches,
+    recorded,
+    row_hash,
+    verify_chain,
+    verify_data,
+)
 from models.core.database import Database
 from models.core.entities import AuditLog
 from models.core.uow import audited_fields, unit_of_work
+from models.modules import entity_classes
+from models.plans import search
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanSection, PlanVersion
 from models.plans.service import PlanData, SectionInput
@@ -26,7 +40,7 @@ def tree(text: str = "发生泄漏时立即关闭阀门。") -> list[SectionInpu
     return [
         SectionInput(key="a", title="总则", position=0),
         SectionInput(key="a.1", title="适用范围", parent_key="a", position=0,
-                     blocks=[{"type": "paragraph", "text": text}], search_text=text),
+                     blocks=[{"type": "paragraph", "text": text}]),
         SectionInput(key="a.1.1", title="细则", parent_key="a.1", position=0),
         SectionInput(key="a.2", title="响应分级", parent_key="a", position=1),
         SectionInput(key="b", title="应急组织机构及职责", position=1),
@@ -39,10 +53,9 @@ def new_plan(db: Database, sections: list[SectionInput]) -> int:
         return ps.create(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), sections)
 
 
-def audit_rows(db: Database, entity: str, entity_id: int, field: str) -> list[AuditLog]:
+def audit_rows(db: Database, entity: str, entity_id: int, field: str) -> list[FieldChange]:
     with db.read() as s:
-        return list(s.scalars(select(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id == entity_id,
-                                                     AuditLog.field == field).order_by(AuditLog.id)))
+        return [c for c in history(s, entity, entity_id) if c.field == field]
 
 
 def section_id(db: Database, plan_id: int, key: str) -> int:
@@ -59,26 +72,30 @@ def plan_version(db: Database, plan_id: int) -> int:
         return plan.version
 
 
+def data_report(db: Database) -> DataReport:
+    with db.read() as s:
+        return verify_data(s, entity_classes())
+
+
 # --- the declaration ------------------------------------------------------------------------------
 
 
 def test_digest_fields_are_declared_once_on_the_entities() -> None:
-    digested = {mapper.class_.__name__: {k for k, d in audited_fields(mapper.class_) if d}
-                for mapper in Base.registry.mappers if issubclass(mapper.class_, Entity)}
-    assert digested["PlanSection"] == {"search_text"}
+    digested = {cls.__name__: {k for k, d in audited_fields(cls) if d} for cls in entity_classes()}
+    assert digested["PlanSection"] == {"blocks"}
     assert digested["PlanVersion"] == {"content", "meta"}
     assert digested["PlanImage"] == {"data"}
+    assert digested["Attachment"] == {"data"}
     assert digested["Enterprise"] == set()
-    fields = dict(audited_fields(PlanSection))
-    assert fields["blocks"] is False  # the user's content history stays in full
+    assert "search_text" not in dict(audited_fields(PlanSection))  # the text is derived, not stored
 
 
 def test_a_misspelt_digest_field_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from models.core import uow as uow_module
+    from models.core import audit as audit_module
 
-    monkeypatch.setattr(uow_module, "_AUDITED", {})
-    monkeypatch.setattr(PlanSection, "__audit_digest__", frozenset({"search_text", "serach_text"}))
-    with pytest.raises(TypeError, match="serach_text"):
+    monkeypatch.setattr(audit_module, "_AUDITED", {})
+    monkeypatch.setattr(PlanSection, "__audit_digest__", frozenset({"blocks", "blokcs"}))
+    with pytest.raises(TypeError, match="blokcs"):
         audited_fields(PlanSection)
 
 
@@ -87,30 +104,27 @@ def test_a_misspelt_digest_field_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_digest_is_size_and_sha256_of_the_canonical_encoding() -> None:
     value = {"b": [1, "应急"], "a": None}
-    recorded = encode_digest(value)
-    assert recorded is not None
-    parsed = json.loads(recorded)
+    kept = recorded(value, True)
     canonical = encode(value)
     assert canonical is not None
-    assert parsed["bytes"] == len(canonical.encode("utf-8")) and len(parsed["sha256"]) == 64
-    assert digest({"a": None, "b": [1, "应急"]}) == parsed  # key order does not matter
-    assert encode_digest(None) is None
-    assert encode(b"\x89PNG") == encode_digest(b"\x89PNG")  # bytes were always recorded this way
-    assert matches(value, recorded) and matches(value, encode(value))
-    assert not matches({"a": None, "b": [1, "应急预案"]}, recorded)
-    assert matches(None, None) and not matches("", None) and not matches(None, recorded)
+    assert kept["bytes"] == len(canonical.encode("utf-8")) and len(kept["sha256"]) == 64
+    assert digest({"a": None, "b": [1, "应急"]}) == kept  # key order does not matter
+    assert recorded(None, True) is None
+    assert recorded(b"\x89PNG", False) == digest(b"\x89PNG")  # bytes are always kept by digest
+    assert matches(value, kept, True) and matches(value, value, False)
+    assert not matches({"a": None, "b": [1, "应急预案"]}, kept, True)
+    assert matches(None, None, False) and not matches("", None, False) and not matches(None, kept, True)
+    assert recorded(date(2026, 3, 10), False) == "2026-03-10"
 
 
-@pytest.mark.parametrize("entity_id", [7, None, 123456789])
-def test_the_chain_helper_hashes_exactly_like_row_hash(entity_id: int | None) -> None:
+@pytest.mark.parametrize("entity_id", [7, 123456789])
+def test_the_chain_helper_hashes_exactly_like_row_hash(entity_id: int) -> None:
     at = datetime(2026, 11, 29, 8, 30, 1, 5)
     chain = Chain(at, "测试员")
-    for before, after in ((None, '"甲"'), ('{"bytes": 3}', None), ("", "|1:x|"), (None, None)):
-        row: dict[str, Any] = {"prev_hash": "ab" * 32, "at": at, "actor": "测试员", "action": "update",
-                               "entity": "plan_section", "entity_id": entity_id, "field": "search_text",
-                               "before": before, "after": after}
-        assert chain.link(row["prev_hash"], "update", "plan_section", entity_id, "search_text",
-                          before, after) == row_hash(row)
+    for changes in ('{"title":["甲","乙"]}', "{}", '{"x":"|1:x|"}'):
+        row: dict[str, Any] = {"at": at, "actor": "测试员", "action": "update", "entity": "plan_section",
+                               "entity_id": entity_id, "changes": changes}
+        assert chain.link("ab" * 32, "update", "plan_section", entity_id, changes) == row_hash("ab" * 32, row)
 
 
 # --- section trees ----------------------------------------------------------------------------------
@@ -131,6 +145,8 @@ def test_a_section_tree_is_written_in_one_flush_in_document_order(db: Database) 
     with db.read() as s:
         rows = ps.section_rows(s, pid)
         by_key = {r.key: r for r in rows}
+        trail = s.scalar(select(func.count(AuditLog.id)).where(AuditLog.entity == "plan_section"))
+    assert trail == 5  # one trail row per new section
     assert [r.key for r in rows] == ["a", "a.1", "a.1.1", "a.2", "b"]
     assert [r.id for r in rows] == sorted(r.id for r in rows)  # ids follow the document (search order)
     assert by_key["a.1.1"].parent_id == by_key["a.1"].id and by_key["a.2"].parent_id == by_key["a"].id
@@ -150,35 +166,31 @@ def test_an_existing_section_moves_under_a_new_one(db: Database) -> None:
         deleted = s.scalar(select(func.count(PlanSection.id)).where(PlanSection.plan_id == pid,
                                                                     PlanSection.deleted_at.isnot(None)))
         assert deleted == 3 and verify_chain(s).ok
+    assert data_report(db).ok
 
 
 # --- digest auditing ----------------------------------------------------------------------------------
 
 
-def test_search_text_is_audited_by_digest_and_blocks_in_full(db: Database) -> None:
-    pid = new_plan(db, tree("初稿：发生泄漏时立即关闭阀门。"))
+def test_content_is_kept_once_and_audited_by_digest(db: Database) -> None:
+    first = [{"type": "paragraph", "text": "初稿：发生泄漏时立即关闭阀门。"}]
+    pid = new_plan(db, tree(first[0]["text"]))
     sid = section_id(db, pid, "a.1")
-    inserted = audit_rows(db, "plan_section", sid, "search_text")
-    assert [r.action for r in inserted] == ["insert"]
-    assert inserted[0].after == encode_digest("初稿：发生泄漏时立即关闭阀门。")
-    assert "泄漏" not in (inserted[0].after or "")
-    blocks = audit_rows(db, "plan_section", sid, "blocks")
-    assert json.loads(blocks[0].after or "null") == [{"type": "paragraph", "text": "初稿：发生泄漏时立即关闭阀门。"}]
+    (inserted,) = audit_rows(db, "plan_section", sid, "blocks")
+    assert inserted.action == "insert" and inserted.after == digest(first)
+    assert "泄漏" not in json.dumps(inserted.after, ensure_ascii=False)
 
     edited = tree("修订：发生泄漏时先撤离人员，再关闭阀门。")
     with unit_of_work(db, TESTER) as uow:
         ps.save_sections(uow, pid, edited, plan_version(db, pid))
-    rows = audit_rows(db, "plan_section", sid, "search_text")
+    rows = audit_rows(db, "plan_section", sid, "blocks")
     assert [r.action for r in rows] == ["insert", "update"]
-    change = rows[1]
-    assert change.before == encode_digest("初稿：发生泄漏时立即关闭阀门。")
-    assert change.after == encode_digest("修订：发生泄漏时先撤离人员，再关闭阀门。")
-    assert [json.loads(r.after or "null")[0]["text"] for r in audit_rows(db, "plan_section", sid, "blocks")] == [
-        "初稿：发生泄漏时立即关闭阀门。", "修订：发生泄漏时先撤离人员，再关闭阀门。"]
+    assert rows[1].before == digest(first) and rows[1].after == digest(edited[1].blocks)
     with db.read() as s:
         row = s.get(PlanSection, sid)
-        assert row is not None and matches(row.search_text, change.after)
+        assert row is not None and matches(row.blocks, rows[1].after, True)
         assert verify_chain(s).ok
+    assert data_report(db).ok
 
 
 def publish(db: Database, pid: int) -> int:
@@ -192,55 +204,62 @@ def publish(db: Database, pid: int) -> int:
     return vid
 
 
-def test_a_published_version_is_audited_by_digests_that_prove_its_row(db: Database) -> None:
+def test_a_published_version_is_stored_compressed_and_audited_by_digests(db: Database) -> None:
     pid = new_plan(db, tree())
     vid = publish(db, pid)
-    content = audit_rows(db, "plan_version", vid, "content")
-    meta = audit_rows(db, "plan_version", vid, "meta")
-    assert len(content) == len(meta) == 1 and set(json.loads(content[0].after or "{}")) == {"bytes", "sha256"}
-    number = audit_rows(db, "plan_version", vid, "number")
-    assert json.loads(number[0].after or "null") == 1  # small fields stay in full
+    (content,) = audit_rows(db, "plan_version", vid, "content")
+    (meta,) = audit_rows(db, "plan_version", vid, "meta")
+    assert set(content.after) == set(meta.after) == {"bytes", "sha256"}
+    (number,) = audit_rows(db, "plan_version", vid, "number")
+    assert number.after == 1  # small fields stay in full
     with db.read() as s:
         version = s.get(PlanVersion, vid)
         assert version is not None
-        # Read back from the database (JSON columns), the frozen values still match their digests.
-        assert matches(version.content, content[0].after) and matches(version.meta, meta[0].after)
+        assert matches(version.content, content.after, True) and matches(version.meta, meta.after, True)
+        stored = s.execute(text("SELECT content FROM plan_version WHERE id = :id"), {"id": vid}).scalar_one()
+        assert zlib.decompress(stored)  # compressed bytes in the column
         assert verify_chain(s).ok
+    assert data_report(db).ok
 
 
-def test_tampering_is_still_detected(db: Database) -> None:
+def test_tampering_with_a_version_is_detected(db: Database) -> None:
     pid = new_plan(db, tree())
     vid = publish(db, pid)
-    recorded = audit_rows(db, "plan_version", vid, "content")[0]
-    # Someone edits the frozen content behind the application's back: the digest no longer matches.
-    forged = json.dumps([{"key": "a", "title": "伪造的章节"}], ensure_ascii=False)
-    with db.engine.begin() as conn:
-        conn.execute(text("UPDATE plan_version SET content = :c WHERE id = :id"), {"c": forged, "id": vid})
     with db.read() as s:
-        version = s.get(PlanVersion, vid)
-        assert version is not None and not matches(version.content, recorded.after)
+        audit_id = s.scalar(select(AuditLog.id).where(AuditLog.entity == "plan_version", AuditLog.entity_id == vid))
+    # Someone rewrites the frozen content behind the application's back: the data no longer matches.
+    forged = [{"key": "a", "title": "伪造的章节"}]
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE plan_version SET content = :c WHERE id = :id"),
+                     {"c": zlib.compress(json.dumps(forged, ensure_ascii=False).encode()), "id": vid})
+    report = data_report(db)
+    assert not report.ok and [(d.entity, d.entity_id) for d in report.differences] == [("plan_version", vid)]
+    assert "字段“内容”" in str(report.differences[0])
+    with db.read() as s:
         assert verify_chain(s).ok  # the trail itself is intact and still holds the true digest
+        changes = json.loads(s.scalar(select(AuditLog.changes).where(AuditLog.id == audit_id)))
     # …and one who also rewrites the audit row to the forged content's digest breaks the chain there.
+    changes["content"] = digest(forged)
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET after = :a WHERE id = :id"),
-                     {"a": encode_digest(json.loads(forged)), "id": recorded.id})
+        conn.execute(text("UPDATE audit_log SET changes = :c WHERE id = :id"),
+                     {"c": json.dumps(changes, ensure_ascii=False), "id": audit_id})
     with db.read() as s:
         report = verify_chain(s)
-    assert not report.ok and report.broken_id == recorded.id and "被改动" in report.reason
+    assert not report.ok and report.broken_id == audit_id and "被改动" in report.reason
 
 
-def test_audit_rows_written_in_batches_keep_one_chain(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    from models.core import uow as uow_module
-
-    monkeypatch.setattr(uow_module, "AUDIT_BATCH", 7)
-    pid = new_plan(db, tree())
-    publish(db, pid)
+def test_trail_rows_written_mid_command_keep_one_chain(db: Database) -> None:
+    ent = create_enterprise(db, 1)
+    with unit_of_work(db, TESTER) as uow:
+        pid = ps.create(uow, ent, PlanData(plan_no="YA-01", title="综合应急预案"), tree())
+        uow.write_trail()  # a long command keeps its memory bounded
+        ps.save_sections(uow, pid, tree("第二稿。"), uow.session.get(Plan, pid).version)
     with db.read() as s:
         report = verify_chain(s)
-        count = s.scalar(select(func.count(AuditLog.id)))
         ids = list(s.scalars(select(AuditLog.id).order_by(AuditLog.id)))
-    assert report.ok and report.checked == count and count and count > 7
+    assert report.ok and report.checked == len(ids) == report.head.count
     assert ids == list(range(ids[0], ids[0] + len(ids)))
+    assert data_report(db).ok
 
 
 def test_nothing_is_left_unwritten_when_a_unit_of_work_fails(db: Database) -> None:
@@ -254,3 +273,40 @@ def test_nothing_is_left_unwritten_when_a_unit_of_work_fails(db: Database) -> No
         assert s.scalar(select(func.count(Plan.id))) == 0
         assert s.scalar(select(func.count(AuditLog.id))) == before
         assert verify_chain(s).ok
+
+
+def test_the_upgrade_converts_an_old_trail_and_it_still_proves_the_data(db: Database) -> None:
+    """Migration 0008 turns the per-field trail into one row per entity per command, re-chained,
+    and keeps what it proves; a tampered old trail stops the upgrade (the file was backed up)."""
+    from alembic import command
+
+    from models.core.schema import migrate
+    from models.modules import SCHEMA, ensure_derived
+
+    pid = new_plan(db, tree())
+    publish(db, pid)
+    with unit_of_work(db, TESTER) as uow:
+        ps.delete(uow, pid, uow.session.get(Plan, pid).version)
+    with unit_of_work(db, TESTER) as uow:
+        ps.restore(uow, pid, uow.session.get(Plan, pid).version)
+    with db.read() as s:
+        before = [(c.action, c.field, c.before, c.after) for c in history(s, "plan", pid)]
+    migrate(db, SCHEMA, command.downgrade, "0007")
+    with db.engine.connect() as conn:
+        old_rows = conn.execute(text("SELECT count(*) FROM audit_log")).scalar()
+        assert conn.execute(text("SELECT count(DISTINCT field) FROM audit_log")).scalar() > 5  # per field
+    migrate(db, SCHEMA, command.upgrade, "head")
+    ensure_derived(db)
+    with db.read() as s:
+        report = verify_chain(s)
+        assert report.ok and 0 < report.checked < old_rows
+        assert [(c.action, c.field, c.before, c.after) for c in history(s, "plan", pid)] == before
+        hits = search.search(s, "泄漏")
+        assert [h.section_key for h in hits] == ["a.1"]  # the index was rebuilt
+    assert data_report(db).ok
+
+    migrate(db, SCHEMA, command.downgrade, "0007")
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = '别人' WHERE id = (SELECT max(id) FROM audit_log)"))
+    with pytest.raises(RuntimeError, match="审计链在第 .* 条记录处断开"):
+        migrate(db, SCHEMA, command.upgrade, "head")

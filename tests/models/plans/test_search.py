@@ -21,7 +21,7 @@ TEXTS = {
 
 
 def make_plan(db, enterprise: int, plan_no: str, kind: str = "comprehensive", texts=TEXTS) -> int:
-    sections = [SectionInput(key=k, title=t, position=i, search_text=body)
+    sections = [SectionInput(key=k, title=t, position=i, blocks=[{"type": "paragraph", "text": body}])
                 for i, (k, (t, body)) in enumerate(texts.items())]
     with unit_of_work(db, TESTER) as uow:
         return ps.create(uow, enterprise, PlanData(kind=kind, plan_no=plan_no, title=f"{plan_no} 预案"),
@@ -39,7 +39,7 @@ def test_terms_of_every_length(db) -> None:
     assert keys(db, "泄漏") == ["s1"]  # 2 characters
     assert keys(db, "指挥部") == ["s2"]  # 3
     assert keys(db, "应急处置") == ["s1"]  # 4
-    assert keys(db, "应急") == ["s1", "s2"]  # in the text and in a section title
+    assert keys(db, "应急") == ["s2", "s1"]  # in a section title ranks above in the text only
     assert keys(db, "值班电话 报告") == ["s3"]  # words are AND-ed
     assert keys(db, "8123456") == ["s3"] and keys(db, "v2") == ["s3"]
     assert keys(db, "储罐泄漏") == []  # not contiguous in the text
@@ -69,8 +69,10 @@ def test_index_follows_edits_in_the_same_transaction(db) -> None:
     pid = make_plan(db, create_enterprise(db, 1), "YA-01")
     with db.read() as s:
         version = s.get(Plan, pid).version
-    edited = [SectionInput(key="s1", title="适用范围", position=0, search_text="本预案适用于粉尘爆炸事故。"),
-              SectionInput(key="s4", title="后期处置", position=1, search_text="污染物处理与生产秩序恢复。")]
+    edited = [SectionInput(key="s1", title="适用范围", position=0,
+                           blocks=[{"type": "paragraph", "text": "本预案适用于粉尘爆炸事故。"}]),
+              SectionInput(key="s4", title="后期处置", position=1,
+                           blocks=[{"type": "paragraph", "text": "污染物处理与生产秩序恢复。"}])]
     with unit_of_work(db, TESTER) as uow:
         ps.save_sections(uow, pid, edited, version)
         # Visible inside the unit of work already (same transaction):
