@@ -40,7 +40,7 @@ from models.plans.rules import revision_trigger_label
 from plans.document import Block, Document, Section, from_flat, is_numbered
 from plans.plans import annexes as annex_registry
 from plans.plans.template_store import template_for
-from plans.plans.templates import Template
+from plans.template import Template
 
 NumberScheme = Literal["decimal", "gbt9704"]
 CN_DIGITS = "〇一二三四五六七八九"
