@@ -12,7 +12,8 @@ built on it too):
 
 One sub-package per kind of printed document: ``plans.plans`` (应急预案: the GB/T 29639-2020
 templates, the print model with front matter and annexes, the pre-print check, storage, demo).
-At the top, the product's compositions in explicit lists: ``plans.demo`` (demo steps).
+At the top, the product's compositions in explicit lists: ``plans.demo`` (demo steps) and
+``plans.annexes`` (annex builders). Nothing registers itself by being imported.
 
 Imports only ``models`` (and the standard library / python-docx / lxml); never PySide6.
 """

@@ -2,8 +2,9 @@
 
 The completeness check of the plan (empty required sections, guidance left in, missing cover data,
 against the template the plan was created from), plus what printing adds: a missing approval
-(批准日期), expired items reported by the live annexes (supplies, teams… once those modules
-register their annexes), and the watermark the copy will carry. Errors do not forbid exporting:
+(批准日期), expired items reported by the live annexes (the warnings of the annex builders the
+print model was given: supplies, teams… once those modules contribute theirs to
+``plans.annexes.BUILDERS``), and the watermark the copy will carry. Errors do not forbid exporting:
 the user may still export a draft (it is watermarked 草稿 anyway unless the plan is published).
 """
 
