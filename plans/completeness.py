@@ -1,11 +1,11 @@
-"""Completeness check before printing or submitting for review (P3).
+"""Completeness check before printing or submitting for review (P3), against a given template.
 
-``check(document, cover)`` lists what is still missing, in document order after the cover: each
-``Finding`` has a Chinese ``message``, a ``severity`` and a ``target`` the editor can jump to
-(``target_kind`` "cover": a cover field name such as ``plan_no``; "section": a section key;
-"document": the document title or the document as a whole).
+``check(document, cover, template)`` lists what is still missing, in document order after the
+cover: each ``Finding`` has a Chinese ``message``, a ``severity`` and a ``target`` the editor can
+jump to (``target_kind`` "cover": a cover field name such as ``plan_no``; "section": a section
+key; "document": the document title or the document as a whole).
 
-What counts as unwritten (templates: ``plans.plans.templates``):
+What counts as unwritten (templates: ``plans.template``):
 - a section with no text at all (no own content; for a chapter, none in any subsection either —
   a chapter whose subsections are checked themselves is not reported again);
 - a section whose blocks are all still the template's *guidance* (placeholders filled or not),
@@ -13,9 +13,9 @@ What counts as unwritten (templates: ``plans.plans.templates``):
 - guidance kept next to the unit's own text (warning: it would be printed);
 - ``【待填写：名称】`` left by a placeholder without a value;
 - a required template section that was deleted.
-Required sections give errors, others warnings. Guidance is recognised only when ``meta`` names
-the template (``template_key``), as ``templates.instantiate`` records.
-"""
+Required sections give errors, others warnings. The guidance rules and the deleted-section rule
+need the template the document was instantiated from; the caller passes it (for a plan:
+``plans.plans.preprint.check_plan`` finds it). Without one only the other rules apply."""
 
 from __future__ import annotations
 
@@ -27,16 +27,7 @@ from enum import StrEnum
 from typing import Literal
 
 from plans.document import Document, Section, block_text, heading, iter_sections, numbered
-from plans.plans.templates import (
-    KINDS,
-    UNFILLED_RE,
-    Template,
-    TemplateError,
-    form_patterns,
-    guidance_patterns,
-    load_template,
-    squash,
-)
+from plans.template import UNFILLED_RE, Template, form_patterns, guidance_patterns, squash
 
 
 class Severity(StrEnum):
@@ -67,14 +58,13 @@ DATE_FIELDS: dict[str, str] = {"publish_date": "发布日期", "effective_date":
 CoverValue = str | date | None
 
 
-def check(document: Document, cover: Mapping[str, CoverValue], template: Template | None = None) -> list[Finding]:
-    """Everything missing before the plan can be printed, cover first, then sections in order.
+def check(document: Document, cover: Mapping[str, CoverValue], template: Template | None) -> list[Finding]:
+    """Everything missing before the document can be printed, cover first, then sections in order.
 
-    ``template`` is the one the plan was created from (``plans.plans.template_store.template_for``);
-    without it the shipped template of the document's kind is used."""
+    ``template`` is the one the document was instantiated from; None: no guidance rules (a Word
+    import, or a template that cannot be found)."""
     findings = _check_cover(cover)
     findings += _check_title(document)
-    template = template or _template_of(document)
     if not document.sections:
         findings.append(Finding("预案正文还没有任何章节。", Severity.ERROR, "", "document"))
         return findings
@@ -87,17 +77,6 @@ def check(document: Document, cover: Mapping[str, CoverValue], template: Templat
                 findings.append(Finding(f"缺少必备章节“{ts.title}”（{template.name}要求），可能已被删除，请补上。",
                                         Severity.ERROR, "", "document"))
     return findings
-
-
-def _template_of(document: Document) -> Template | None:
-    kind = document.meta.get("template_key", "")
-    if kind not in KINDS:
-        return None
-    try:
-        return load_template(kind)
-    except TemplateError:
-        # A damaged template file must not stop the check; the guidance rules are skipped.
-        return None
 
 
 def _check_cover(cover: Mapping[str, CoverValue]) -> list[Finding]:

@@ -37,7 +37,7 @@ from models.core.database import Database
 from models.core.errors import DeskError
 from models.core.uow import Actor, os_actor, unit_of_work
 from plans.plans import template_store as ts
-from plans.plans.templates import TemplateSection
+from plans.template import TemplateSection
 
 COLUMNS = ("预案类型", "模板名称", "版本", "来源", "章节数", "修改人", "修改时间", "修改说明")
 

@@ -1,10 +1,13 @@
-"""Annexes (附件) generated from live data when a plan is exported.
+"""Annexes (附件) generated from live data when a plan is exported: the plan package's builders.
 
-A registry: each builder is registered under the key of the template annex it fills
-(``plans/templates/*.json`` → ``annexes[].key``; ``generated_from`` names the same source). Later
-modules add theirs — the supplies ledger registers ``supplies``, the rescue teams module ``teams`` —
-with ``@register("supplies")`` in their own package; nothing here needs to change. A builder reads
-the database as of ``as_of`` and returns the annex's blocks, plus warnings for the pre-print check
+An ``AnnexBuilder`` is a plain value: the key of the template annex it fills
+(``plans/plans/templates/*.json`` → ``annexes[].key``; ``generated_from`` names the same source)
+and the function that builds it. This package defines the builders of what it knows —
+``UNIT_PROFILE`` (生产经营单位概况) and ``CONTACTS`` (联系方式) — and lists them in ``BUILDERS``.
+Nothing registers itself: later modules (the supplies ledger, the rescue teams) define their own
+builders in their own package, and the product's list of every builder is ``plans.annexes.BUILDERS``
+at the top of the plans layer; the print model is given the list to use. A builder reads the
+database as of ``as_of`` and returns the annex's blocks, plus warnings for the pre-print check
 (expired supplies, lapsed certificates…), or None when it has nothing to say (the annex is then
 printed as bound separately).
 """
@@ -30,33 +33,21 @@ class AnnexContent:
     source: str = ""  # where the data came from, printed under the annex
 
 
-AnnexBuilder = Callable[[Session, Plan, date], AnnexContent | None]
-_BUILDERS: dict[str, AnnexBuilder] = {}
+BuildAnnex = Callable[[Session, Plan, date], AnnexContent | None]
 
 
-def register(key: str) -> Callable[[AnnexBuilder], AnnexBuilder]:
-    """Register the builder of the annex ``key`` (a later registration replaces an earlier one)."""
+@dataclass(frozen=True)
+class AnnexBuilder:
+    """What fills the template annex ``key`` from live data."""
 
-    def decorate(builder: AnnexBuilder) -> AnnexBuilder:
-        _BUILDERS[key] = builder
-        return builder
-
-    return decorate
-
-
-def builder(key: str) -> AnnexBuilder | None:
-    return _BUILDERS.get(key)
-
-
-def registered() -> list[str]:
-    return list(_BUILDERS)
+    key: str
+    build: BuildAnnex
 
 
 def _header_row(*titles: str) -> list[Cell]:
     return [Cell(t) for t in titles]
 
 
-@register("unit_profile")
 def enterprise_profile(session: Session, plan: Plan, as_of: date) -> AnnexContent:
     """生产经营单位概况 from the enterprise register."""
     ent = session.get(Enterprise, plan.enterprise_id)
@@ -84,7 +75,6 @@ def enterprise_profile(session: Session, plan: Plan, as_of: date) -> AnnexConten
     return AnnexContent([table], source=f"企业名录，截至 {as_of.isoformat()}")
 
 
-@register("contacts")
 def contacts(session: Session, plan: Plan, as_of: date) -> AnnexContent:
     """有关应急部门、机构或人员的联系方式: the unit's own key people and its contact list."""
     ent = session.get(Enterprise, plan.enterprise_id)
@@ -104,3 +94,10 @@ def contacts(session: Session, plan: Plan, as_of: date) -> AnnexContent:
     rows = [_header_row("序号", "姓名", "职务/岗位", "电话", "手机")]
     rows += [[Cell(str(i)), Cell(n), Cell(r), Cell(p), Cell(m)] for i, (n, r, p, m) in enumerate(people, 1)]
     return AnnexContent([Table(rows=rows, header_rows=1)], source=f"企业名录，截至 {as_of.isoformat()}")
+
+
+UNIT_PROFILE = AnnexBuilder("unit_profile", enterprise_profile)
+CONTACTS = AnnexBuilder("contacts", contacts)
+
+# The builders of this package, in the order a plan without a template lists their annexes.
+BUILDERS: tuple[AnnexBuilder, ...] = (UNIT_PROFILE, CONTACTS)

@@ -35,7 +35,8 @@ from plans.document import (
     Table,
     iter_sections,
 )
-from plans.plans.templates import instantiate, load_template
+from plans.plans.templates import load_template
+from plans.template import instantiate
 
 T = TypeVar("T")
 

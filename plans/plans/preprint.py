@@ -2,17 +2,29 @@
 
 The completeness check of the plan (empty required sections, guidance left in, missing cover data,
 against the template the plan was created from), plus what printing adds: a missing approval
-(批准日期), expired items reported by the live annexes (supplies, teams… once those modules
-register their annexes), and the watermark the copy will carry. Errors do not forbid exporting:
+(批准日期), expired items reported by the live annexes (the warnings of the annex builders the
+print model was given: supplies, teams… once those modules contribute theirs to
+``plans.annexes.BUILDERS``), and the watermark the copy will carry. Errors do not forbid exporting:
 the user may still export a draft (it is watermarked 草稿 anyway unless the plan is published).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from plans.completeness import Finding, Severity, check
+from plans.completeness import CoverValue, Finding, Severity, check
+from plans.document import Document
 from plans.plans.print_model import PrintDocument
+from plans.plans.templates import shipped_template_of
+from plans.template import Template
+
+
+def check_plan(document: Document, cover: Mapping[str, CoverValue], template: Template | None = None) -> list[Finding]:
+    """The completeness check of a plan document (``plans.completeness.check``) against ``template``,
+    the one the plan was created from (``plans.plans.template_store.template_for``); without it,
+    against the shipped template of the document's kind (``meta["template_key"]``), if any."""
+    return check(document, cover, template or shipped_template_of(document))
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,7 @@ class PreprintReport:
 def preprint_check(doc: PrintDocument) -> PreprintReport:
     findings: list[Finding] = []
     if doc.document is not None:
-        findings += check(doc.document, doc.record, doc.template)
+        findings += check_plan(doc.document, doc.record, doc.template)
     if not doc.record.get("approval_date"):
         findings.append(Finding("尚未批准：封面缺少批准日期（主要负责人签署批准的日期）。", Severity.ERROR,
                                 "approval_date", "cover"))

@@ -11,8 +11,10 @@ draw, so the two files cannot differ in content:
 - the body as a flat list of sections in reading order, each with its level and number path;
   ``heading_text`` formats the number in the plan's style (1 / 1.1) or in GB/T 9704 style
   (一、/（一）/1./（1）) — the house style chooses;
-- the annexes of the plan's template, filled from live data by ``plans.plans.annexes`` where a builder is
-  registered, otherwise listed as bound separately;
+- the annexes of the plan's template, filled from live data by the annex builders it is given
+  (``annex_builders``: the product's list is ``plans.annexes.BUILDERS``; by default the plan
+  package's own, ``plans.plans.annexes.BUILDERS``) where one has the annex's key, otherwise
+  listed as bound separately;
 - the watermark: "草稿" for anything not published, "作废" for a retired plan or a superseded
   version; metadata for the PDF (title, author = compiling unit, subject, keywords, and a creation
   date that is the content's own date, so re-exporting unchanged content gives the same bytes).
@@ -21,7 +23,7 @@ draw, so the two files cannot differ in content:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -38,9 +40,10 @@ from models.plans import service as ps
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanImage, PlanVersion
 from models.plans.rules import revision_trigger_label
 from plans.document import Block, Document, Section, from_flat, is_numbered
-from plans.plans import annexes as annex_registry
+from plans.plans import annexes as plan_annexes
+from plans.plans.annexes import AnnexBuilder
 from plans.plans.template_store import template_for
-from plans.plans.templates import Template
+from plans.template import Template
 
 NumberScheme = Literal["decimal", "gbt9704"]
 CN_DIGITS = "〇一二三四五六七八九"
@@ -265,9 +268,10 @@ def _meta_of(session: Session, plan: Plan, version: PlanVersion | None) -> dict[
     return vars(ps.load(session, plan.id)[0])
 
 
-def build_print_document(session: Session, plan_id: int, *, as_of: date,
-                         version_id: int | None = None) -> PrintDocument:
-    """Everything the exporters draw for one plan (see the module docstring)."""
+def build_print_document(session: Session, plan_id: int, *, as_of: date, version_id: int | None = None,
+                         annex_builders: Sequence[AnnexBuilder] = plan_annexes.BUILDERS) -> PrintDocument:
+    """Everything the exporters draw for one plan (see the module docstring); ``annex_builders``
+    fill the annexes (for one key, the last builder listed wins)."""
     plan = session.get(Plan, plan_id)
     if plan is None or plan.is_deleted:
         raise NotFoundError(Plan.__label__, plan_id)
@@ -314,7 +318,7 @@ def build_print_document(session: Session, plan_id: int, *, as_of: date,
                              h.reason_text, h.published_by) for h in history]
 
     template = template_for(session, str(meta.get("template_key") or ""), meta.get("template_version"))
-    annexes = _annexes(session, plan, template, as_of)
+    annexes = _annexes(session, plan, template, as_of, {b.key: b for b in annex_builders})
     images = {row.sha256: (row.data, row.mime) for row in session.scalars(
         select(PlanImage).where(PlanImage.plan_id == plan.id, PlanImage.deleted_at.is_(None)))}
 
@@ -361,17 +365,18 @@ def _trigger_label(code: str) -> str:
         return code
 
 
-def _annexes(session: Session, plan: Plan, template: Template | None, as_of: date) -> list[PrintAnnex]:
+def _annexes(session: Session, plan: Plan, template: Template | None, as_of: date,
+             builders: Mapping[str, AnnexBuilder]) -> list[PrintAnnex]:
     if template is not None:
         wanted = [(a.key, a.title) for a in template.annexes]
     else:  # a plan without a template (a Word import): the annexes built from live data
         comprehensive = template_for(session, "comprehensive", None)
         titles = {a.key: a.title for a in comprehensive.annexes} if comprehensive else {}
-        wanted = [(key, titles.get(key, key)) for key in annex_registry.registered() if key in titles]
+        wanted = [(key, titles.get(key, key)) for key in builders if key in titles]
     out: list[PrintAnnex] = []
     for number, (key, title) in enumerate(wanted, 1):
-        build = annex_registry.builder(key)
-        content = build(session, plan, as_of) if build is not None else None
+        builder = builders.get(key)
+        content = builder.build(session, plan, as_of) if builder is not None else None
         if content is None:
             out.append(PrintAnnex(number, key, title, [], True))
         else:

@@ -23,7 +23,7 @@ from models.plans.entities import Plan, PlanImage
 from models.plans.service import PlanData, SectionInput
 from plans.document import Document, flatten, from_flat
 from plans.plans.template_store import active_template
-from plans.plans.templates import instantiate
+from plans.template import instantiate
 from plans.word_import import ImportResult, import_docx
 
 DUTY_ROLES = ("值班室", "值班电话", "总值班室", "调度室", "中控室")

@@ -1,6 +1,6 @@
 """Plan templates as an administrator keeps them: the shipped GB/T 29639 templates, overridden per kind.
 
-The shipped templates are package data (``plans/templates/*.json``). An administrator changes a
+The shipped templates are package data (``plans/plans/templates/*.json``). An administrator changes a
 template by saving a new version of its JSON (``save_template``: validated like the shipped files,
 numbered after every earlier version, version-checked against the one the edit started from) or
 returns to the shipped one (``reset_template``). Every stored version is kept, so a plan always
@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
 from models.core.uow import Command, UnitOfWork
 from models.plans.entities import PLAN_KINDS, PlanTemplate
-from plans.plans.templates import KINDS, Template, TemplateError, load_template, parse_template, shipped_json
+from plans.plans.templates import KINDS, load_template, parse_plan_template, shipped_json
+from plans.template import Template, TemplateError
 
 SAVE = Command("template.save", "修改预案模板", role="admin")
 RESET = Command("template.reset", "恢复内置预案模板", role="admin")
@@ -84,7 +85,8 @@ def active_template(session: Session, kind: str) -> Template:
 
 def _template_of(kind: str, row: PlanTemplate | None) -> Template:
     """The stored version ``row`` as a template, or the shipped one without a row."""
-    return parse_template(row.data, f"{PLAN_KINDS[kind]}模板第 {row.template_version} 版") if row else load_template(kind)
+    return (parse_plan_template(row.data, f"{PLAN_KINDS[kind]}模板第 {row.template_version} 版") if row
+            else load_template(kind))
 
 
 def template_for(session: Session, kind: str, version: str | int | None) -> Template | None:
@@ -128,7 +130,7 @@ def save_template(uow: UnitOfWork, data: Any, *, note: str = "") -> int:
         raise ValidationError([FieldError("template", "模板", "模板文件应是一个 JSON 对象")])
     kind = data.get("kind")
     _check_kind(str(kind))
-    parse_template(data, f"{PLAN_KINDS[str(kind)]}模板")  # every problem listed, nothing written
+    parse_plan_template(data, f"{PLAN_KINDS[str(kind)]}模板")  # every problem listed, nothing written
     current = active_template(uow.session, str(kind))
     if data.get("version") != current.version:
         raise TemplateConflict(PLAN_KINDS[str(kind)], data.get("version"), current.version)

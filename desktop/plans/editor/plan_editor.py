@@ -83,7 +83,7 @@ from plans.document import (
 )
 from plans.plans import store
 from plans.plans.template_store import template_for
-from plans.plans.templates import Template
+from plans.template import Template
 
 log = logging.getLogger(__name__)
 

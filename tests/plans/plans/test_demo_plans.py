@@ -24,9 +24,10 @@ from models.plans.entities import PLAN_STATUSES, Plan, PlanVersion
 from models.plans.queries import PlanFilter
 from models.plans.queries import page as plan_page
 from plans import demo
-from plans.completeness import Severity, check
+from plans.completeness import Severity
 from plans.document import NumberedList, Table, document_text
 from plans.plans import store
+from plans.plans.preprint import check_plan
 from tests.conftest import BACKENDS, make_db
 
 HAZARDOUS = ("hazchem", "fireworks")
@@ -113,7 +114,7 @@ def test_published_plans_pass_the_completeness_check(small: Database) -> None:
         for plan_id in ids:
             doc, _ = store.load_document(s, plan_id)
             data = ps.load(s, plan_id)[0]
-            errors = [f.message for f in check(doc, store.cover(data)) if f.severity is Severity.ERROR]
+            errors = [f.message for f in check_plan(doc, store.cover(data)) if f.severity is Severity.ERROR]
             assert not errors, (plan_id, errors)
 
 

@@ -15,7 +15,7 @@ from models.plans.service import PlanData
 from plans.document import Paragraph, Table
 from plans.plans import annexes, store
 from plans.plans import print_model as pm
-from plans.plans.annexes import AnnexContent
+from plans.plans.annexes import AnnexBuilder, AnnexContent
 from tests.factories import TESTER, create_enterprise
 
 AS_OF = date(2026, 11, 29)
@@ -111,18 +111,19 @@ def test_chinese_numbers_and_gbt9704_numbering() -> None:
     assert pm.heading_text((2,), "应急组织机构及职责", "gbt9704") == "二、应急组织机构及职责"
 
 
-def test_registered_annex_builders_extend_the_export(db, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_annex_builders_given_extend_the_export(db) -> None:
     pid = make_plan(db)
-    monkeypatch.setattr(annexes, "_BUILDERS", dict(annexes._BUILDERS))
 
-    @annexes.register("supplies")
     def supplies(session, plan, as_of):
         return AnnexContent([Paragraph(f"截至{as_of}的物资清单")], warnings=["灭火器 3 具已过期"])
 
-    doc = build(db, pid)
+    assert {a.key: a for a in build(db, pid).annexes}["supplies"].separate  # no builder: bound separately
+    doc = build(db, pid, annex_builders=(*annexes.BUILDERS, AnnexBuilder("supplies", supplies)))
     annex = {a.key: a for a in doc.annexes}["supplies"]
     assert not annex.separate and annex.blocks == [Paragraph("截至2026-11-29的物资清单")]
     assert doc.warnings() == ["灭火器 3 具已过期"]
+    bare = build(db, pid, annex_builders=())
+    assert all(a.separate for a in bare.annexes) and [a.key for a in bare.annexes] == [a.key for a in doc.annexes]
 
 
 def test_file_stem_is_safe_for_windows() -> None:
@@ -132,7 +133,7 @@ def test_file_stem_is_safe_for_windows() -> None:
     assert doc.file_stem == "YA_2026_01___V1.0"
 
 
-def test_preprint_check_lists_what_is_missing_and_passes_a_complete_plan(db, monkeypatch) -> None:
+def test_preprint_check_lists_what_is_missing_and_passes_a_complete_plan(db) -> None:
     from plans.plans.preprint import preprint_check
 
     pid = make_plan(db)
@@ -141,9 +142,9 @@ def test_preprint_check_lists_what_is_missing_and_passes_a_complete_plan(db, mon
     assert "封面：尚未填写发布日期。" in messages and any("尚未批准" in m for m in messages)
     assert any("适用范围" in m for m in messages)  # template guidance still unwritten
     assert report.errors and "仍可导出，文档将带“草稿”水印。" in report.summary()
-    monkeypatch.setattr(annexes, "_BUILDERS", dict(annexes._BUILDERS))
-    annexes.register("supplies")(lambda s, p, d: AnnexContent([], warnings=["应急物资：灭火器 3 具已过期"]))
-    assert "应急物资：灭火器 3 具已过期" in [f.message for f in preprint_check(build(db, pid)).findings]
+    expired = AnnexBuilder("supplies", lambda s, p, d: AnnexContent([], warnings=["应急物资：灭火器 3 具已过期"]))
+    doc = build(db, pid, annex_builders=(*annexes.BUILDERS, expired))
+    assert "应急物资：灭火器 3 具已过期" in [f.message for f in preprint_check(doc).findings]
 
 
 def test_a_word_imported_plan_prints_with_the_annexes_built_from_live_data(db, tmp_path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from plans.document import BulletList, Document, NumberedList, Paragraph, Table, document_text, numbered
 from plans.plans import templates as t
-from plans.plans.templates import TemplateError
+from plans.template import TemplateError, find_placeholders, instantiate
 
 FACTS = {"企业名称": "杭州某化工有限公司", "地址": "杭州市某区某路1号", "主要负责人": "张三",
          "主要负责人电话": "13800000000", "值班电话": "0571-88888888", "行业": "危险化学品", "从业人数": "120",
@@ -39,7 +39,7 @@ def test_shipped_templates_follow_gbt_29639(kind: str) -> None:
     template = t.load_template(kind)
     assert template.kind == kind and template.version >= 1
     assert template.source == "GB/T 29639-2020《生产经营单位生产安全事故应急预案编制导则》"
-    doc = t.instantiate(template, FACTS)
+    doc = instantiate(template, FACTS)
     assert [(n, s.title) for n, s in numbered(doc)] == SKELETONS[kind]
     for _, section in numbered(doc):
         assert section.key == section.template_key and len(section.key) <= 40
@@ -67,7 +67,7 @@ def test_annexes_are_listed_with_keys() -> None:
 
 
 def test_card_is_one_page_with_phone_table() -> None:
-    card = t.instantiate(t.load_template("card"), FACTS | {"岗位": "液氯充装岗", "场所": "充装车间"})
+    card = instantiate(t.load_template("card"), FACTS | {"岗位": "液氯充装岗", "场所": "充装车间"})
     assert card.title == "液氯充装岗应急处置卡" and card.meta["layout"] == "card"
     steps, cautions, phones = card.sections[2], card.sections[3], card.sections[4]
     assert isinstance(steps.blocks[0], NumberedList) and isinstance(cautions.blocks[0], BulletList)
@@ -77,18 +77,13 @@ def test_card_is_one_page_with_phone_table() -> None:
 
 
 def test_instantiate_fills_and_marks_unknown_placeholders() -> None:
-    doc = t.instantiate(t.load_template("comprehensive"), {"企业名称": "某公司", "地址": " "})
+    doc = instantiate(t.load_template("comprehensive"), {"企业名称": "某公司", "地址": " "})
     scope = doc.sections[0].children[0]
     assert isinstance(scope.blocks[0], Paragraph)
     assert scope.blocks[0].text.startswith("本预案适用于某公司（【待填写：地址】）")
     assert "{" not in document_text(doc)
     assert doc.meta["template_key"] == "comprehensive" and doc.meta["template_version"] == "1"
     assert isinstance(Document.from_json(doc.to_json()), Document)
-
-
-def test_fill_and_find() -> None:
-    assert t.find_placeholders("{企业名称}（{地址}）{企业名称}") == ["企业名称", "地址", "企业名称"]
-    assert t.fill("{企业名称}：{未知}", {"企业名称": "甲"}) == "甲：【待填写：未知】"
 
 
 def test_placeholders_in_templates_are_known_and_used() -> None:
@@ -98,7 +93,7 @@ def test_placeholders_in_templates_are_known_and_used() -> None:
         assert name in known and known[name].description
     used = set()
     for kind in t.KINDS:
-        used |= set(t.find_placeholders(json.dumps(raw(kind), ensure_ascii=False)))
+        used |= set(find_placeholders(json.dumps(raw(kind), ensure_ascii=False)))
     assert used <= set(known)
     assert {"企业名称", "地址", "主要负责人", "值班电话", "行业", "从业人数", "重大危险源"} <= used
 
@@ -117,7 +112,7 @@ def test_validation_reports_every_problem_in_chinese() -> None:
     bad["version"] = "1"
     del bad["source"]
     bad["annexes"].append(dict(bad["annexes"][0]))
-    problems = t.validate_template(bad)
+    problems = t.validate_plan_template(bad)
     text = "；".join(problems)
     assert "章节标识“general”重复" in text
     assert "缺少“title”" in text
@@ -128,18 +123,18 @@ def test_validation_reports_every_problem_in_chinese() -> None:
     assert "缺少“source”" in text
     assert "附件标识“unit_profile”重复" in text
     with pytest.raises(TemplateError, match=r"^模板 坏模板\.json 有误："):
-        t.parse_template(bad, "坏模板.json")
+        t.parse_plan_template(bad, "坏模板.json")
 
 
 def test_validation_of_shapes() -> None:
-    assert t.validate_template([]) == ["内容应为 JSON 对象"]
-    assert "缺少“sections”" in t.validate_template({"kind": "x", "name": "x", "version": 1, "source": "x"})
+    assert t.validate_plan_template([]) == ["内容应为 JSON 对象"]
+    assert "缺少“sections”" in t.validate_plan_template({"kind": "x", "name": "x", "version": 1, "source": "x"})
     long_key = raw("card")
     long_key["sections"][0]["key"] = "k" * 41
-    assert any("超过 40 个字符" in p for p in t.validate_template(long_key))
+    assert any("超过 40 个字符" in p for p in t.validate_plan_template(long_key))
     image = raw("card")
     image["sections"][0]["blocks"] = [{"type": "image", "sha256": "0" * 64, "mime": "image/png"}]
-    assert any("不能含图片" in p for p in t.validate_template(image))
+    assert any("不能含图片" in p for p in t.validate_plan_template(image))
 
 
 def test_unknown_kind() -> None:
