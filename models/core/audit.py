@@ -339,6 +339,11 @@ def _trail_states(session: Session, entity: str, batch: int) -> Iterator[tuple[i
         yield current_id, state
 
 
+def _scalar_default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
 def verify_data(session: Session, classes: Iterable[type[Entity]], *, batch: int = 5000,
                 keep: int = 200) -> DataReport:
     """Compare every stored record of ``classes`` with the trail, field by field."""
@@ -353,6 +358,7 @@ def verify_data(session: Session, classes: Iterable[type[Entity]], *, batch: int
     for cls in classes:
         table: Table = cls.__table__  # type: ignore[attr-defined]
         fields = audited_fields(cls)
+        defaults = {key: recorded(_scalar_default(table.c[key]), by_digest) for key, by_digest in fields}
         columns = [table.c.id, *(table.c[k] for k, _ in fields)]
         stored = session.execute(select(*columns).order_by(table.c.id).execution_options(yield_per=batch))
         trail = _trail_states(session, table.name, batch)
@@ -373,7 +379,9 @@ def verify_data(session: Session, classes: Iterable[type[Entity]], *, batch: int
                 note(cls, entity_id, "审计记录显示已彻底删除，但数据库中仍有此记录")
                 continue
             for (key, by_digest), value in zip(fields, row[1:], strict=True):
-                kept = state.get(key)
+                # A field the trail never mentions holds its column's default: it was set by a
+                # migration that added the column (or, in old trails, left empty at the insert).
+                kept = state[key] if key in state else defaults.get(key)
                 if not matches(value, kept, by_digest):
                     label = cls.field_label(key)
                     note(cls, entity_id, f"字段“{label}”：审计记录为{_show(kept)}，数据库中为"
