@@ -5,9 +5,9 @@ section's title and body are indexed as their single characters and their two-ch
 (within runs of letters and digits): a one-character term looks up its character, a two-character
 term its gram, and a longer term the phrase of its consecutive grams ("应急预案" → 应急 急预 预案),
 so every term length is answered from the index. On SQLite the grams live in a *contentless* FTS5
-table (``plan_section_fts``, columns title and body: the index holds no copy of the text, which
-stays once in ``plan_section.blocks``); on PostgreSQL in a ``tsvector`` with a GIN index
-(``plan_section_search``, the title weighted A). Both are written by ``index_sections`` inside the
+table (``plan_section_fts``: the index holds no copy of the text, which stays once in
+``plan_section.blocks``; one column, title then body — a second column for the title made the
+index 45 % larger); on PostgreSQL in a ``tsvector`` with a GIN index (``plan_section_search``). Both are written by ``index_sections`` inside the
 caller's unit of work, so the index is always in step with the sections it describes. A section's
 grams are computed from its stored title and blocks (``models.plans.text``), which is also how an
 entry is removed again (a contentless table forgets a row when given the values it indexed);
@@ -15,9 +15,9 @@ entry is removed again (a contentless table forgets a row when given the values 
 database whose index was built another way.
 
 Ranking stops early: the newest matching sections are read from the index in windows of
-``WINDOW`` (FTS5 walks its doclists in rowid order and stops at the LIMIT), ranked by BM25 with the
-title weighted above the body, and the best ``limit`` of the first window that fills the page are
-shown. Up to ``WINDOW`` matches the order is the exact ranking; "应急", found in most sections of a
+``WINDOW`` (FTS5 walks its doclists in rowid order and stops at the LIMIT), ranked — sections whose
+title holds every word first, then by BM25 (ts_rank on PostgreSQL) — and the best ``limit`` of the
+first window that fills the page are shown. Up to ``WINDOW`` matches the order is the exact ranking; "应急", found in most sections of a
 city, is answered from its newest window instead of ranking 260,000 sections. ``count`` gives the
 total (the search page asks for it off the window thread).
 
@@ -42,10 +42,9 @@ from models.plans.text import body_text
 FTS_TABLE = "plan_section_fts"  # SQLite
 PG_TABLE = "plan_section_search"  # PostgreSQL
 INDEX_OBJECTS = (FTS_TABLE, PG_TABLE)  # outside the ORM metadata (migrations create them)
-INDEX_VERSION = "2"  # title and body grams from models.plans.text; a change rebuilds the index
+INDEX_VERSION = "2"  # grams of the title and body (models.plans.text); a change rebuilds the index
 STATE_KEY = "plan_search_index"
 WINDOW = 1000  # matching sections ranked per round (newest first)
-TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 
 _RUN = re.compile(r"[^\W_]+")  # runs of letters and digits (CJK included)
 
@@ -82,15 +81,14 @@ Entry = tuple[int, str, Blocks]  # (section id, title, blocks) as stored
 
 def _sql(dialect: str) -> tuple[Any, Any]:
     if dialect == "sqlite":
-        return (text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, body) VALUES ('delete', :id, :t, :b)"),
-                text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :t, :b)"))
+        return (text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, grams) VALUES ('delete', :id, :grams)"),
+                text(f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (:id, :grams)"))
     return (text(f"DELETE FROM {PG_TABLE} WHERE section_id = :id"),
-            text(f"INSERT INTO {PG_TABLE} (section_id, grams) VALUES "
-                 "(:id, setweight(to_tsvector('simple', :t), 'A') || to_tsvector('simple', :b))"))
+            text(f"INSERT INTO {PG_TABLE} (section_id, grams) VALUES (:id, to_tsvector('simple', :grams))"))
 
 
 def _params(entries: Iterable[Entry]) -> list[dict[str, object]]:
-    return [{"id": sid, "t": grams(title), "b": grams(body_text(blocks))} for sid, title, blocks in entries]
+    return [{"id": sid, "grams": grams(f"{title}\n{body_text(blocks)}")} for sid, title, blocks in entries]
 
 
 def index_sections(session: Session, added: Iterable[Entry] = (), *, removed: Iterable[Entry] = ()) -> None:
@@ -197,7 +195,7 @@ def _candidates(session: Session, terms: list[list[str]], below: int | None) -> 
         if below is not None:
             params["below"] = below
             where += " AND rowid < :below"
-        sql = (f"SELECT rowid, bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) FROM {FTS_TABLE}"
+        sql = (f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE}"
                f" WHERE {where} ORDER BY rowid DESC LIMIT :window")
     else:
         q = _pg_query(terms, params)
@@ -229,7 +227,8 @@ def search(session: Session, query: str, flt: SearchFilter | None = None, *, lim
     if not terms or limit <= 0:
         return []
     flt = flt or SearchFilter()
-    found: list[tuple[float, int, Any]] = []
+    words = highlight_terms(query)
+    found: list[tuple[int, float, int, Any]] = []
     below: int | None = None
     while True:
         window = _candidates(session, terms, below)
@@ -237,14 +236,14 @@ def search(session: Session, query: str, flt: SearchFilter | None = None, *, lim
             score = dict(window)
             for row in session.execute(_HITS, {"ids": list(score)}):
                 if _wanted(row, flt):
-                    found.append((score[row.section_id], -row.section_id, row))
+                    in_title = all(w in row.section_title.lower() for w in words)
+                    found.append((0 if in_title else 1, score[row.section_id], -row.section_id, row))
         if len(found) >= limit or len(window) < WINDOW:
             break
         below = window[-1][0]
-    found.sort(key=lambda item: (item[0], item[1]))
-    words = highlight_terms(query)
+    found.sort(key=lambda item: item[:3])
     hits = []
-    for _score, _neg, r in found[:limit]:
+    for _title, _score, _neg, r in found[:limit]:
         blocks = json.loads(r.blocks) if isinstance(r.blocks, str) else r.blocks
         hits.append(SearchHit(plan_id=r.plan_id, section_id=r.section_id, section_key=r.key,
                               section_title=r.section_title, plan_no=r.plan_no, plan_title=r.plan_title,

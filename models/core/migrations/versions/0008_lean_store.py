@@ -12,7 +12,7 @@ Create Date: 2026-12-03 14:00:00
   (``plan_id`` → ``owner_id``); a section's ``search_text`` is gone (derived); its ``blocks`` are
   recorded by digest.
 - ``plan_section.search_text`` is dropped: the text is derived from ``blocks``.
-- The search index: SQLite gets a contentless FTS5 table (title, body); PostgreSQL keeps its table.
+- The search index: SQLite gets a contentless FTS5 table (no copy of the text); PostgreSQL keeps its table.
   Both are emptied here and rebuilt when the database is next opened (``maintenance`` records the
   way the index was built; ``models.plans.search.ensure_index``).
 - ``plan_version.content`` is stored zlib-compressed.
@@ -283,7 +283,7 @@ def upgrade() -> None:
     )
     if sqlite:
         op.execute(f"DROP TABLE {FTS_TABLE}")
-        op.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='', tokenize='unicode61')")
+        op.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(grams, content='', tokenize='unicode61')")
     else:
         op.execute(f"DELETE FROM {PG_TABLE}")
     with op.batch_alter_table("plan_section", schema=None) as batch_op:
