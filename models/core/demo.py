@@ -1,8 +1,8 @@
 """Demo data: a realistic, deterministic 临江市 written through the real write path.
 
-``generate(db, scale="city", seed=1)`` fills the register with enterprises and their contacts in
-ONE unit of work, so every row gets its audit rows and a cancel (``progress.report`` raising
-``Cancelled``) rolls everything back. The data depend only on the seed and the reference data
+``generate(db, steps, scale="city", seed=1)`` fills the database through the real write path: every
+row is validated by the module's service and gets its trail row; the steps commit in bounded
+chunks, and a cancel (``progress.report`` raising ``Cancelled``) removes everything they committed. The data depend only on the seed and the reference data
 (never on database ids, dict ordering or the clock), so the same seed gives the same names and
 credit codes in any empty database.
 
@@ -18,15 +18,18 @@ phone numbers.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from models.core.base import Entity
 from models.core.database import Database
 from models.core.entities import Department, Industry, Region, RiskLevel
-from models.core.errors import DeskError
+from models.core.errors import Cancelled, DeskError
 from models.core.progress import NULL_PROGRESS, Progress
 from models.core.uow import SYSTEM, Actor, Command, UnitOfWork, unit_of_work
 
@@ -76,7 +79,12 @@ class DemoEnterprise:
 
 @dataclass
 class DemoContext:
-    uow: UnitOfWork
+    """What a generation step works with: the database (``unit()`` gives a unit of work per chunk),
+    its random streams, what earlier steps produced, progress, and the records it wrote (``wrote``),
+    which a cancelled generation removes again."""
+
+    db: Database
+    actor: Actor
     seed: int
     scale: str
     count: int  # how many enterprises this scale asks for
@@ -84,6 +92,8 @@ class DemoContext:
     ref: RefData
     enterprises: list[DemoEnterprise] = field(default_factory=list)
     tallies: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (label, count)
+    written: list[tuple[str, type[Entity], list[int]]] = field(default_factory=list)  # (step, class, ids)
+    step: str = ""
     _base: int = 0
     _total: int = 1
 
@@ -99,15 +109,29 @@ class DemoContext:
         """Progress of the current step in its own units; raises ``Cancelled`` on cancel."""
         self.progress.report(self._base + done, self._total, message)
 
+    @contextmanager
+    def unit(self) -> Iterator[UnitOfWork]:
+        """One chunk's unit of work: committed when the block ends, so memory and the write-ahead
+        log stay bounded however large the demo (a cancel removes what was committed)."""
+        with unit_of_work(self.db, self.actor) as uow:
+            yield uow
+
+    def wrote(self, cls: type[Entity], ids: list[int]) -> None:
+        """Note records the current step wrote (in the order written: children after parents)."""
+        if ids:
+            self.written.append((self.step, cls, list(ids)))
+
 
 @dataclass(frozen=True)
 class DemoStep:
-    """One generation step: ``size(count)`` is its share of the progress bar in work units."""
+    """One generation step: ``size(count)`` is its share of the progress bar in work units;
+    ``undo`` removes what only the step knows about (search entries) before its records are purged."""
 
     name: str
     label: str
     run: Callable[[DemoContext], None]
     size: Callable[[int], int] = lambda count: count
+    undo: Callable[[UnitOfWork, list[tuple[type[Entity], list[int]]]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,10 +159,9 @@ class RefData:
 RISK_CODES = ("major", "larger", "general", "low")
 
 
-def load_reference(uow: UnitOfWork) -> RefData:
+def load_reference(s: Session) -> RefData:
     """The live reference rows, ordered by their codes in Python (never by ids or a server collation,
     so SQLite and PostgreSQL give the same data for a seed)."""
-    s = uow.session
     inds = sorted(s.execute(select(Industry.id, Industry.code, Industry.parent_code)
                             .where(Industry.deleted_at.is_(None))).all(), key=lambda r: r.code)
     deps = sorted(s.execute(select(Department.id, Department.code, Department.sort_order)
@@ -238,12 +261,17 @@ def scale_count(scale: str) -> int:
 
 def generate(db: Database, steps: Sequence[DemoStep], *, scale: str = "small", seed: int = 1,
              actor: Actor = SYSTEM, progress: Progress = NULL_PROGRESS, count: int | None = None) -> DemoResult:
-    """Run ``steps`` (``plans.demo.STEPS`` is the product's list) in one unit of work; all or nothing.
+    """Run ``steps`` (``plans.demo.STEPS`` is the product's list); all or nothing.
 
-    ``count`` overrides the scale's number of enterprises (tests use a handful). Raises ``ValueError`` for an unknown scale, ``Cancelled`` when the progress is
-    cancelled (nothing is written), ``PermissionDenied`` when ``actor`` may not generate demo data.
-    The data depend on the seed, the reference data and the enterprises already stored (their names
-    and codes are avoided), and on the Python version's ``random`` algorithms.
+    Each step writes in chunks, each chunk its own unit of work (``DemoContext.unit``): memory and
+    the write-ahead log stay small at city scale. When the progress is cancelled (``Cancelled``),
+    everything the steps committed is removed again in one unit of work (the trail keeps each
+    insert and its purge), so nothing of a half-generated demo stays behind.
+
+    ``count`` overrides the scale's number of enterprises (tests use a handful). Raises
+    ``ValueError`` for an unknown scale, ``PermissionDenied`` when ``actor`` may not generate demo
+    data. The data depend on the seed, the reference data and the enterprises already stored (their
+    names and codes are avoided), and on the Python version's ``random`` algorithms.
     """
     n = scale_count(scale)
     if count is not None:
@@ -253,16 +281,35 @@ def generate(db: Database, steps: Sequence[DemoStep], *, scale: str = "small", s
     todo = list(steps)
     with unit_of_work(db, actor) as uow:
         uow.require(GENERATE)
-        ref = load_reference(uow)
-        ctx = DemoContext(uow=uow, seed=seed, scale=scale, count=n, progress=progress, ref=ref)
-        ctx._total = max(1, sum(step.size(n) for step in todo))
+    with db.read() as session:
+        ref = load_reference(session)
+    ctx = DemoContext(db=db, actor=actor, seed=seed, scale=scale, count=n, progress=progress, ref=ref)
+    ctx._total = max(1, sum(step.size(n) for step in todo))
+    try:
         for step in todo:
+            ctx.step = step.name
             step.run(ctx)
             ctx._base += step.size(n)
-        progress.report(ctx._total, ctx._total, "正在提交…")
+    except Cancelled:
+        _undo(ctx, todo)
+        raise
+    progress.report(ctx._total, ctx._total, "正在整理数据库…")
     db.analyze()
     tallies = dict(ctx.tallies)
     ents = tallies.pop("enterprises", ("企业", 0))[1]
     contacts = tallies.pop("contacts", ("联系人", 0))[1]
     return DemoResult(scale=scale, seed=seed, enterprises=ents, contacts=contacts,
                       others=tuple(tallies.values()))
+
+
+def _undo(ctx: DemoContext, steps: Sequence[DemoStep]) -> None:
+    """Remove what the cancelled generation committed, newest first."""
+    if not ctx.written:
+        return
+    with unit_of_work(ctx.db, ctx.actor, allow_purge=True) as uow:
+        for step in reversed(steps):
+            mine = [(cls, ids) for name, cls, ids in ctx.written if name == step.name]
+            if mine and step.undo is not None:
+                step.undo(uow, mine)
+            for cls, ids in reversed(mine):
+                uow.purge_rows(cls, ids)

@@ -81,6 +81,7 @@ class UnitOfWork:
     # The trail rows of this unit of work, per (table, id), in the order the entities changed.
     pending: dict[tuple[str, int], _Change] = field(default_factory=dict)
     chain: audit.Chain = field(init=False)
+    _reserved: dict[str, int] = field(default_factory=dict)  # SQLite: the last id reserved, per table
 
     def __post_init__(self) -> None:
         self.chain = audit.Chain(self.now, self.actor.name)
@@ -128,6 +129,26 @@ class UnitOfWork:
 
     # --- many new records at once ------------------------------------------------------------------
 
+    def reserve_ids(self, cls: type[Entity], n: int) -> list[int]:
+        """Ids for ``n`` new records of ``cls``, ascending, taken before they are inserted (so a tree
+        of records can refer to each other and go in with one statement per table).
+
+        PostgreSQL: drawn from the column's sequence. SQLite: the next ids after the largest and
+        after any reserved earlier in this unit of work (it is the only writer, ``BEGIN IMMEDIATE``).
+        """
+        if n <= 0:
+            return []
+        table = cls.__table__  # type: ignore[attr-defined]
+        session = self.session
+        if session.get_bind().dialect.name != "sqlite":
+            return sorted(session.scalars(text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))"
+                                               " FROM generate_series(1, :n)"), {"n": n}))
+        if any(isinstance(obj, cls) and obj.id is None for obj in session.new):
+            session.flush()  # records added but not yet stored would take the same ids
+        top = max(session.connection().scalar(select(func.max(table.c.id))) or 0, self._reserved.get(table.name, 0))
+        self._reserved[table.name] = top + n
+        return list(range(top + 1, top + 1 + n))
+
     def insert_rows(self, cls: type[Entity], rows: Sequence[Mapping[str, Any]]) -> list[int]:
         """Insert many new records of ``cls`` in one statement; returns their ids in order.
 
@@ -142,9 +163,24 @@ class UnitOfWork:
         stamp = {"created_at": self.now, "created_by": self.actor.name, "updated_at": self.now,
                  "updated_by": self.actor.name, "version": 1}
         full = [{**defaults, **row, **stamp} for row in rows]
-        result = self.session.connection().execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), full)
-        ids = [row_id for (row_id,) in result]
+        conn = self.session.connection()
+        if all(row.get("id") is not None for row in full):
+            # Ids reserved beforehand (``reserve_ids``): one plain executemany, the column types'
+            # own bind processing applied here, without a RETURNING round trip.
+            ids = [row["id"] for row in full]
+            present = set().union(*full)
+            columns = [c for c in table.columns if c.key in present]
+            processors = [c.type._cached_bind_processor(conn.dialect) for c in columns]
+            keys = [c.key for c in columns]
+            names = ", ".join(conn.dialect.identifier_preparer.quote(c.name) for c in columns)
+            marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(columns))
+            values = [tuple(v if proc is None or v is None else proc(v)
+                            for v, proc in zip((row.get(k) for k in keys), processors, strict=True))
+                      for row in full]
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
+        else:
+            result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), full)
+            ids = [row_id for (row_id,) in result]
         fields = audited_fields(cls)
         name = table.name
         for row_id, row in zip(ids, full, strict=True):
@@ -152,6 +188,24 @@ class UnitOfWork:
                        if row.get(key) is not None}
             self.pending[(name, row_id)] = _Change(audit.INSERT, name, row_id, changes)
         return ids
+
+    def purge_rows(self, cls: type[Entity], ids: Sequence[int]) -> None:
+        """Delete records for good (an administrator's clean-up, or undoing a cancelled demo); the
+        trail records each purge. Needs ``allow_purge``."""
+        if not self.allow_purge:
+            raise RuntimeError("记录只能移入回收站（软删除），彻底删除需要管理员清理")
+        table = cls.__table__  # type: ignore[attr-defined]
+        conn = self.session.connection()
+        ordered = sorted(ids, reverse=True)  # newest first: a record's children come after it
+        for start in range(0, len(ordered), 5000):
+            chunk = ordered[start:start + 5000]
+            conn.execute(table.delete().where(table.c.id.in_(chunk)))
+            for row_id in chunk:
+                key = (table.name, row_id)
+                if key in self.pending and self.pending[key].action == audit.INSERT:
+                    del self.pending[key]
+                else:
+                    self.pending[key] = _Change(audit.PURGE, table.name, row_id, {})
 
     # --- the session's hooks (models.core.database.AppSession) --------------------------------------
 
@@ -294,9 +348,10 @@ _default_policy = RolePolicy()
 
 
 @contextmanager
-def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None) -> Iterator[UnitOfWork]:
+def unit_of_work(db: Database, actor: Actor, policy: Policy | None = None, *,
+                 allow_purge: bool = False) -> Iterator[UnitOfWork]:
     session = db.write_session()
-    uow = UnitOfWork(session=session, actor=actor, policy=policy or _default_policy)
+    uow = UnitOfWork(session=session, actor=actor, policy=policy or _default_policy, allow_purge=allow_purge)
     try:
         with session.begin():
             if not db.is_sqlite:

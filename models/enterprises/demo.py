@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -29,14 +29,12 @@ from models.core.demo import (
     weighted,
     words,
 )
-from models.core.errors import ValidationError
-from models.core.uow import UnitOfWork
 from models.enterprises import rules as uscc
 from models.enterprises import service as enterprises
 from models.enterprises.entities import Enterprise, EnterpriseContact
 from models.enterprises.service import ContactData, EnterpriseData
 
-FLUSH_EVERY = 500  # rows of enterprises per flush; each flush also writes their audit rows
+FLUSH_EVERY = 1000  # enterprises per unit of work (each commits its rows and their trail rows)
 
 
 # Two-character trade names (字号) as they appear on real licences.
@@ -443,54 +441,34 @@ def _build(rng: random.Random, ref: RefData, book: _NameBook, planned: _Planned)
     )
 
 
-_SCALARS = tuple(f.name for f in fields(EnterpriseData) if f.name not in ("contacts",))
-
-
-def _store(uow: UnitOfWork, data: EnterpriseData) -> tuple[Enterprise, int]:
-    """Validate like ``enterprises.create`` and add the ORM rows; the caller flushes in chunks.
-
-    The per-row uniqueness and reference queries of ``create`` are replaced by the name book
-    (which started from every stored code) and by reference ids read in this unit of work.
-    """
-    clean = data.cleaned()
-    errors = enterprises.validate(clean)
-    if errors:
-        raise ValidationError(errors)
-    ent = Enterprise(**{k: getattr(clean, k) for k in _SCALARS})
-    uow.add(ent)
-    for order, c in enumerate(clean.contacts):
-        uow.add(EnterpriseContact(enterprise=ent, name=c.name, role=c.role, phone=c.phone,
-                                  mobile=c.mobile, notes=c.notes, sort_order=order))
-    return ent, len(clean.contacts)
-
-
 def step_enterprises(ctx: DemoContext) -> None:
-    uow, ref = ctx.uow, ctx.ref
-    uow.require(enterprises.CREATE)
+    ref = ctx.ref
     rng = ctx.rng("enterprises")
     book = _NameBook()
-    for name, code in uow.session.execute(select(Enterprise.name, Enterprise.uscc)):
-        book.names.add(name)
-        book.codes.add(code)
-        book.bodies.add(code[8:16])
+    with ctx.db.read() as session:
+        for name, code in session.execute(select(Enterprise.name, Enterprise.uscc)):
+            book.names.add(name)
+            book.codes.add(code)
+            book.bodies.add(code[8:16])
     plans = _plan(rng, ref, ctx.count)
     message = "正在生成演示企业…"
     ctx.report(0, message)
     contacts = 0
-    chunk: list[tuple[Enterprise, _Planned]] = []
-    for i, planned in enumerate(plans, start=1):
-        ent, n = _store(uow, _build(rng, ref, book, planned))
-        contacts += n
-        chunk.append((ent, planned))
-        if len(chunk) >= FLUSH_EVERY or i == len(plans):
-            uow.session.flush()
-            for e, p in chunk:
-                ctx.enterprises.append(DemoEnterprise(
-                    e.id, e.name, p.industry_code, p.risk_code, p.street.code, e.employees,
-                    e.on_shift_headcount, e.principal, e.principal_phone))
-            chunk.clear()
-            uow.session.expunge_all()  # flushed rows are stored; keep the identity map small
-            ctx.report(i, message)
+    for start in range(0, len(plans), FLUSH_EVERY):
+        chunk = plans[start:start + FLUSH_EVERY]
+        data = [_build(rng, ref, book, planned) for planned in chunk]
+        with ctx.unit() as uow:
+            ids = enterprises.import_enterprises(uow, data)
+            contact_ids = list(uow.session.scalars(select(EnterpriseContact.id)
+                                                   .where(EnterpriseContact.enterprise_id.in_(ids))))
+        ctx.wrote(Enterprise, ids)
+        ctx.wrote(EnterpriseContact, contact_ids)
+        for ent_id, d, p in zip(ids, data, chunk, strict=True):
+            ctx.enterprises.append(DemoEnterprise(ent_id, d.name, p.industry_code, p.risk_code, p.street.code,
+                                                  d.employees, d.on_shift_headcount, d.principal,
+                                                  d.principal_phone))
+        contacts += len(contact_ids)
+        ctx.report(start + len(chunk), message)
     ctx.tally("enterprises", "企业", len(plans))
     ctx.tally("contacts", "联系人", contacts)
 

@@ -9,11 +9,12 @@ first; ``transition`` is the one function that runs them. Publishing freezes an 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core import attachments
@@ -138,7 +139,8 @@ _SECTION_FIELDS = frozenset(f.name for f in fields(SectionInput))
 
 
 
-def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int | None) -> None:
+def _field_errors(data: PlanData) -> list[FieldError]:
+    """What is wrong with ``data`` on its own (no database needed)."""
     errors: list[FieldError] = []
 
     def err(name: str, message: str) -> None:
@@ -158,22 +160,32 @@ def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int |
         a, b = getattr(data, earlier), getattr(data, later)
         if a and b and b < a:
             err(later, f"不能早于{LABELS[earlier]}（{a.isoformat()}）")
+    return errors
+
+
+def _parent_error(kind: str, parent: Plan | None, enterprise_id: int) -> str | None:
+    if kind == "comprehensive":
+        return "综合应急预案是预案体系的顶层，不能挂在其他预案下"
+    if parent is None or parent.is_deleted or parent.enterprise_id != enterprise_id:
+        return "上级预案必须是本企业的预案"
+    if parent.kind != "comprehensive":
+        return "专项预案和现场处置方案只能挂在综合应急预案下"
+    return None
+
+
+def _validate(uow: UnitOfWork, enterprise_id: int, data: PlanData, own_id: int | None) -> None:
+    errors = _field_errors(data)
     if data.plan_no.strip():
         other = uow.session.scalar(select(Plan.id).where(Plan.enterprise_id == enterprise_id,
                                                          Plan.plan_no == data.plan_no.strip()))
         if other is not None and other != own_id:
-            err("plan_no", f"本企业已有编号为“{data.plan_no.strip()}”的预案")
+            errors.append(FieldError("plan_no", LABELS["plan_no"], f"本企业已有编号为“{data.plan_no.strip()}”的预案"))
     if data.parent_plan_id is not None:
-        parent = uow.session.get(Plan, data.parent_plan_id)
-        if data.kind == "comprehensive":
-            err("parent_plan_id", "综合应急预案是预案体系的顶层，不能挂在其他预案下")
-        elif parent is None or parent.is_deleted or parent.enterprise_id != enterprise_id:
-            err("parent_plan_id", "上级预案必须是本企业的预案")
-        elif parent.kind != "comprehensive":
-            err("parent_plan_id", "专项预案和现场处置方案只能挂在综合应急预案下")
+        problem = _parent_error(data.kind, uow.session.get(Plan, data.parent_plan_id), enterprise_id)
+        if problem:
+            errors.append(FieldError("parent_plan_id", LABELS["parent_plan_id"], problem))
     if errors:
         raise ValidationError(errors)
-
 
 
 def create(uow: UnitOfWork, enterprise_id: int, data: PlanData,
@@ -227,7 +239,7 @@ def save_sections(uow: UnitOfWork, plan_id: int, sections: list[SectionInput], e
 def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -> bool:
     """Make the plan's live sections equal ``sections`` (by key); True when anything changed.
 
-    New sections get their ids up front (``_new_section_ids``), so a whole tree goes in with one
+    New sections get their ids up front (``uow.reserve_ids``), so a whole tree goes in with one
     flush instead of one per section (children carry their parent's id); the search index is
     rewritten for the sections whose text changed, in the same transaction.
     """
@@ -244,7 +256,7 @@ def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -
         select(PlanSection).where(PlanSection.plan_id == plan.id, PlanSection.deleted_at.is_(None)))}
     fresh = [item for item in sections if item.key not in existing]
     ids = {key: row.id for key, row in existing.items()}
-    ids.update(zip((item.key for item in fresh), _new_section_ids(session, len(fresh)), strict=True))
+    ids.update(zip((item.key for item in fresh), uow.reserve_ids(PlanSection, len(fresh)), strict=True))
     added: list[PlanSection] = []
     reindex: list[search.Entry] = []  # sections whose title or content changed, as they were
     updates: list[tuple[PlanSection, dict[str, Any]]] = []
@@ -284,28 +296,6 @@ def _write_sections(uow: UnitOfWork, plan: Plan, sections: list[SectionInput]) -
 
 
 
-def _new_section_ids(session: Session, n: int) -> list[int]:
-    """Ids for ``n`` new sections, ascending, taken before they are inserted.
-
-    PostgreSQL: drawn from the column's sequence. SQLite: the next ids after the largest, as SQLite
-    itself would give them (the unit of work is the only writer, ``BEGIN IMMEDIATE``).
-    """
-    if n == 0:
-        return []
-    if session.get_bind().dialect.name != "sqlite":
-        return sorted(session.scalars(text("SELECT nextval(pg_get_serial_sequence('plan_section', 'id'))"
-                                           " FROM generate_series(1, :n)"), {"n": n}))
-    if any(isinstance(obj, PlanSection) and obj.id is None for obj in session.new):
-        session.flush()  # sections added but not yet stored would take the same ids
-    top = session.connection().scalar(_MAX_SECTION_ID) or 0
-    return list(range(top + 1, top + 1 + n))
-
-
-
-_MAX_SECTION_ID = select(func.max(PlanSection.id))
-
-
-
 def add_image(uow: UnitOfWork, plan_id: int, data: bytes, mime: str) -> str:
     """Store an image for the plan once (by content); returns its SHA-256 for image blocks."""
     uow.require(EDIT_SECTIONS)
@@ -330,9 +320,23 @@ def transition(uow: UnitOfWork, plan_id: int, command: str, expected_version: in
     ``ValidationError`` naming every field the command needs that is still empty.
     Returns the plan's new version.
     """
-    step = TRANSITIONS[command]
-    uow.require(step.command)
+    uow.require(TRANSITIONS[command].command)
     plan = uow.get_for_update(Plan, plan_id, expected_version)
+    published = _latest_version_number(uow.session, plan.id)
+    if apply_transition(plan, command, values, published):
+        uow.add(PlanVersion(plan_id=plan.id, **freeze(plan, [vars(s) for s in section_inputs(uow.session, plan.id)],
+                                                       published + 1, attachments.manifest(uow.session, OWNER, plan.id))))
+    uow.session.flush()
+    return plan.version
+
+
+# --- the lifecycle rules, on any object with a plan's fields (a stored Plan, or a PlanBuilder's record)
+
+
+def apply_transition(plan: Any, command: str, values: Mapping[str, Any], published: int) -> bool:
+    """Move ``plan`` through ``command`` (its fields set from ``values`` first); ``published`` is how
+    many versions it has. Returns True when the command publishes: the caller freezes a version."""
+    step = TRANSITIONS[command]
     if plan.status not in step.sources:
         raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，不能{step.command.label}。")
     unknown = set(values) - set(_DATA_FIELDS)
@@ -344,15 +348,45 @@ def transition(uow: UnitOfWork, plan_id: int, command: str, expected_version: in
                for name in step.requires if not getattr(plan, name)]
     if missing:
         raise ValidationError(missing)
-    if command == "publish":
-        _freeze_version(uow, plan)
-    if command == "return_review" and _latest_version_number(uow.session, plan.id):
-        plan.status = "revising"
-    else:
-        plan.status = step.target
-    uow.session.flush()
-    return plan.version
+    plan.status = "revising" if command == "return_review" and published else step.target
+    return command == "publish"
 
+
+def freeze(plan: Any, content: list[dict[str, Any]], number: int, manifest: str) -> dict[str, Any]:
+    """The values of the version ``plan`` publishes now (``content``: its sections as dicts); the
+    revision trigger is answered by it (kept in it as its reason) and cleared on the plan."""
+    assert plan.publish_date is not None
+    meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
+    meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
+    meta["attachments"] = manifest
+    values = {"number": number, "version_label": plan.version_label, "publish_date": plan.publish_date,
+              "reason": plan.revision_trigger, "reason_text": plan.revision_reason, "content": content,
+              "meta": meta, "template_key": plan.template_key, "template_version": plan.template_version}
+    plan.revision_trigger = None
+    plan.revision_trigger_date = None
+    return values
+
+
+def apply_start_revision(plan: Any, published: int, *, trigger: str, reason: str, trigger_date: date,
+                         version_label: str) -> None:
+    """A new round: the trigger and reason recorded, the previous round's dates cleared."""
+    _check_trigger(trigger)
+    apply_transition(plan, "start_revision", {"revision_trigger": trigger, "revision_reason": reason,
+                                              "revision_trigger_date": trigger_date,
+                                              "version_label": version_label}, published)
+    for name in ("review_date", "approval_date", "publish_date", "effective_date",
+                 "filing_submitted_date", "filing_registered_date"):
+        setattr(plan, name, None)
+    plan.filing_number = ""
+
+
+def apply_revision_trigger(plan: Any, *, trigger: str, trigger_date: date, reason: str) -> None:
+    if plan.status not in ("published", "filed"):
+        raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，无需记录修订原因。")
+    _check_trigger(trigger)
+    plan.revision_trigger = trigger
+    plan.revision_trigger_date = trigger_date
+    plan.revision_reason = reason
 
 
 def _latest_version_number(session: Session, plan_id: int) -> int:
@@ -388,22 +422,6 @@ def section_inputs(session: Session, plan_id: int) -> list[SectionInput]:
 
 
 
-def _freeze_version(uow: UnitOfWork, plan: Plan) -> None:
-    assert plan.publish_date is not None
-    content = [vars(s) for s in section_inputs(uow.session, plan.id)]
-    meta = {key: getattr(plan, key) for key in _DATA_FIELDS}
-    meta = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in meta.items()}
-    meta["attachments"] = attachments.manifest(uow.session, OWNER, plan.id)
-    uow.add(PlanVersion(plan_id=plan.id, number=_latest_version_number(uow.session, plan.id) + 1,
-                        version_label=plan.version_label, publish_date=plan.publish_date,
-                        reason=plan.revision_trigger, reason_text=plan.revision_reason, content=content,
-                        meta=meta, template_key=plan.template_key, template_version=plan.template_version))
-    # The trigger is answered by this version (kept in it as its reason).
-    plan.revision_trigger = None
-    plan.revision_trigger_date = None
-
-
-
 def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trigger: str, reason: str,
                    trigger_date: date, version_label: str) -> int:
     """Begin a new draft from the latest published version because of ``trigger``.
@@ -412,22 +430,21 @@ def start_revision(uow: UnitOfWork, plan_id: int, expected_version: int, *, trig
     (review, approval, publish, filing) are cleared for the new one, and the reason is kept for
     the revision history.
     """
-    _check_trigger(trigger)
-    transition(uow, plan_id, "start_revision", expected_version, revision_trigger=trigger,
-               revision_reason=reason, revision_trigger_date=trigger_date, version_label=version_label)
-    plan = uow.session.get(Plan, plan_id)
-    assert plan is not None
+    uow.require(TRANSITIONS["start_revision"].command)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    apply_start_revision(plan, _latest_version_number(uow.session, plan_id), trigger=trigger, reason=reason,
+                         trigger_date=trigger_date, version_label=version_label)
     latest = uow.session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
                                 .order_by(PlanVersion.number.desc()).limit(1))
     if latest is not None:
-        _write_sections(uow, plan, [SectionInput(**item) for item in latest.content])
-    for name in ("review_date", "approval_date", "publish_date", "effective_date",
-                 "filing_submitted_date", "filing_registered_date"):
-        setattr(plan, name, None)
-    plan.filing_number = ""
+        _write_sections(uow, plan, _frozen_sections(latest.content))
     uow.session.flush()
     return plan.version
 
+
+def _frozen_sections(content: list[dict[str, Any]]) -> list[SectionInput]:
+    # Versions frozen before the section text stopped being stored carry it too: it is derived.
+    return [SectionInput(**{k: v for k, v in item.items() if k in _SECTION_FIELDS}) for item in content]
 
 
 RECORD_TRIGGER = Command("plan.record_trigger", "记录修订原因")
@@ -450,15 +467,9 @@ def record_revision_trigger(uow: UnitOfWork, plan_id: int, expected_version: int
     """Note that a revision is due (e.g. a drill found problems) without starting it yet."""
     uow.require(RECORD_TRIGGER)
     plan = uow.get_for_update(Plan, plan_id, expected_version)
-    if plan.status not in ("published", "filed"):
-        raise StateError(f"预案当前状态为“{PLAN_STATUSES[plan.status]}”，无需记录修订原因。")
-    _check_trigger(trigger)
-    plan.revision_trigger = trigger
-    plan.revision_trigger_date = trigger_date
-    plan.revision_reason = reason
+    apply_revision_trigger(plan, trigger=trigger, trigger_date=trigger_date, reason=reason)
     uow.session.flush()
     return plan.version
-
 
 
 def delete(uow: UnitOfWork, plan_id: int, expected_version: int) -> None:
@@ -518,9 +529,7 @@ def version_content(session: Session, version_id: int) -> tuple[list[SectionInpu
     row = session.get(PlanVersion, version_id)
     if row is None:
         raise NotFoundError(PlanVersion.__label__, version_id)
-    known = _SECTION_FIELDS
-    # Versions frozen before the section text stopped being stored carry it too: it is derived.
-    return [SectionInput(**{k: v for k, v in item.items() if k in known}) for item in row.content], dict(row.meta)
+    return _frozen_sections(row.content), dict(row.meta)
 
 
 # --- files kept with the plan (评审纪要, 备案登记表 …) ---------------------------------------------
@@ -547,3 +556,152 @@ def remove_attachment(uow: UnitOfWork, attachment_id: int, expected_version: int
     if row.owner_type != OWNER:
         raise StateError("该附件不属于预案。")
     attachments.remove(uow, row, _plan_for_attachments(uow, row.owner_id))
+
+
+# --- plans with their history, many at once (imports, the demo) --------------------------------------
+
+IMPORT = Command("plan.import", "批量导入预案", role="admin")
+
+
+class PlanBuilder:
+    """A plan and its history built in memory with the lifecycle rules of the commands above
+    (``create``, ``transition``, ``start_revision``, ``save_sections``, ``update``,
+    ``record_revision_trigger``), then written by ``import_plans`` — all of it, its sections and its
+    published versions — in a few statements. What it refuses, the commands refuse.
+    """
+
+    def __init__(self, enterprise_id: int, data: PlanData, sections: list[SectionInput] | None = None,
+                 *, parent: PlanBuilder | None = None) -> None:
+        errors = _field_errors(data)
+        if errors:
+            raise ValidationError(errors)
+        if parent is not None and (data.kind == "comprehensive" or parent.data.kind != "comprehensive"
+                                   or parent.enterprise_id != enterprise_id):
+            raise ValidationError([FieldError("parent_plan_id", LABELS["parent_plan_id"],
+                                              "专项预案和现场处置方案只能挂在本企业的综合应急预案下")])
+        self.enterprise_id = enterprise_id
+        self.parent = parent
+        self.data = PlanData(**{k: (v.strip() if isinstance(v, str) else v) for k, v in vars(data).items()})
+        self.status = "draft"
+        self.sections: list[SectionInput] = list(sections or [])
+        self.versions: list[dict[str, Any]] = []
+        self.id: int | None = None  # set by import_plans
+
+    # the record's fields, as the rules read and write them on a stored plan
+    def __getattr__(self, name: str) -> Any:
+        if name in _DATA_FIELD_SET:
+            return getattr(self.__dict__["data"], name)
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _DATA_FIELD_SET:
+            setattr(self.data, name, value)
+        else:
+            super().__setattr__(name, value)
+
+    def transition(self, command: str, **values: Any) -> None:
+        if apply_transition(self, command, values, len(self.versions)):
+            self.versions.append(freeze(self, [dict(vars(s)) for s in self.sections], len(self.versions) + 1, ""))
+
+    def start_revision(self, *, trigger: str, reason: str, trigger_date: date, version_label: str) -> None:
+        apply_start_revision(self, len(self.versions), trigger=trigger, reason=reason, trigger_date=trigger_date,
+                             version_label=version_label)
+        if self.versions:
+            self.sections = _frozen_sections(self.versions[-1]["content"])
+
+    def save_sections(self, sections: list[SectionInput]) -> None:
+        if self.status not in EDITABLE_STATUSES:
+            raise StateError(f"预案状态为“{PLAN_STATUSES[self.status]}”，不能编辑内容；请先开始修订。")
+        self.sections = list(sections)
+
+    def update(self, data: PlanData) -> None:
+        if self.status == "retired":
+            raise StateError("已废止的预案不能再修改。")
+        errors = _field_errors(data)
+        if errors:
+            raise ValidationError(errors)
+        for key in _DATA_FIELDS:
+            value = getattr(data, key)
+            setattr(self, key, value.strip() if isinstance(value, str) else value)
+
+    def record_revision_trigger(self, *, trigger: str, trigger_date: date, reason: str = "") -> None:
+        apply_revision_trigger(self, trigger=trigger, trigger_date=trigger_date, reason=reason)
+
+
+_DATA_FIELD_SET = frozenset(_DATA_FIELDS)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The ids ``import_plans`` wrote, per table, in order."""
+
+    plans: list[int]
+    sections: list[int]
+    versions: list[int]
+
+
+def import_plans(uow: UnitOfWork, plans: list[PlanBuilder]) -> Imported:
+    """Write built plans with their sections, published versions and search entries; returns the
+    ids written (the plans' in the order given). A child's parent must come earlier in ``plans`` (or be stored already). Numbers
+    must be unique per enterprise, among the stored plans and within ``plans``."""
+    uow.require(IMPORT)
+    if not plans:
+        return Imported([], [], [])
+    session = uow.session
+    enterprises = {p.enterprise_id for p in plans}
+    taken = {(e, n) for e, n in session.execute(select(Plan.enterprise_id, Plan.plan_no)
+                                                .where(Plan.enterprise_id.in_(enterprises)))}
+    live = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(enterprises),
+                                                           Enterprise.deleted_at.is_(None))))
+    for p in plans:
+        if p.enterprise_id not in live:
+            raise NotFoundError(Enterprise.__label__, p.enterprise_id)
+        key = (p.enterprise_id, p.data.plan_no)
+        if key in taken:
+            raise ValidationError([FieldError("plan_no", LABELS["plan_no"],
+                                              f"本企业已有编号为“{p.data.plan_no}”的预案")])
+        taken.add(key)
+    ids = uow.reserve_ids(Plan, len(plans))
+    rows = []
+    for p, plan_id in zip(plans, ids, strict=True):
+        p.id = plan_id
+        if p.parent is not None:
+            if p.parent.id is None:
+                raise ValueError("a child plan must come after its parent")
+            p.data.parent_plan_id = p.parent.id
+        rows.append({"id": plan_id, "enterprise_id": p.enterprise_id, "status": p.status, **vars(p.data)})
+    uow.insert_rows(Plan, rows)
+    sections: list[dict[str, Any]] = []
+    for p in plans:
+        sections += _section_rows(p.id, p.sections)  # type: ignore[arg-type]
+    section_ids = uow.reserve_ids(PlanSection, len(sections))
+    by_key: dict[tuple[int, str], int] = {}
+    for row, sid in zip(sections, section_ids, strict=True):
+        row["id"] = sid
+        by_key[(row["plan_id"], row["key"])] = sid
+    for row in sections:
+        parent_key = row.pop("parent_key")
+        row["parent_id"] = by_key[(row["plan_id"], parent_key)] if parent_key else None
+    uow.insert_rows(PlanSection, sections)
+    versions = [{"plan_id": p.id, **v} for p in plans for v in p.versions]
+    for row, vid in zip(versions, uow.reserve_ids(PlanVersion, len(versions)), strict=True):
+        row["id"] = vid
+    version_ids = uow.insert_rows(PlanVersion, versions)
+    search.index_sections(session, [(r["id"], r["title"], r["blocks"]) for r in sections])
+    return Imported(ids, section_ids, version_ids)
+
+
+def _section_rows(plan_id: int, sections: list[SectionInput]) -> list[dict[str, Any]]:
+    keys = [s.key for s in sections]
+    if len(set(keys)) != len(keys):
+        raise ValueError("section keys must be unique within a plan")
+    seen: set[str] = set()
+    rows = []
+    for s in sections:
+        if s.parent_key and s.parent_key not in seen:
+            raise ValueError(f"section {s.key!r} comes before its parent {s.parent_key!r}")
+        seen.add(s.key)
+        rows.append({"plan_id": plan_id, "key": s.key, "title": s.title, "parent_key": s.parent_key,
+                     "position": s.position, "required": s.required, "template_key": s.template_key,
+                     "blocks": s.blocks})
+    return rows

@@ -18,9 +18,10 @@ enterprise register's); it writes, after the enterprises:
   with two or three published versions (V1.0 → V2.0 → V3.0 through ``start_revision``, a saved
   edit and a new publication).
 
-Every write goes through ``models.plans.service`` (``create_plan``, ``transition``,
-``start_revision``, ``record_revision_trigger``, ``update_plan``) and ``plans.plans.store.save_document``,
-so each row gets its audit rows and search index entries. Dates are computed from a fixed
+Every plan is taken through its story by ``models.plans.service.PlanBuilder`` — the lifecycle
+commands' own rules (``create``, ``transition``, ``start_revision``, ``save_sections``, ``update``,
+``record_revision_trigger``), applied in memory — and a chunk of enterprises' plans is written by
+``import_plans`` in its own unit of work, so each row gets its trail row and search index entry. Dates are computed from a fixed
 reference day (``as_of``, default :data:`DEFAULT_AS_OF`), never from the clock, and every random
 choice comes from streams seeded by the demo seed and the enterprise's name, so a seed gives the
 same plans in any empty database.
@@ -30,20 +31,22 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models.core import demo as base
+from models.core.base import Entity
 from models.core.demo import DemoContext, DemoEnterprise, DemoStep, person_name
 from models.core.uow import UnitOfWork
 from models.core.workdays import HolidayCalendar, load_shipped_calendar
 from models.enterprises.entities import Enterprise
 from models.plans import rules as plan_rules
+from models.plans import search
 from models.plans import service as ps
-from models.plans.entities import Plan
+from models.plans.entities import Plan, PlanSection, PlanVersion
 from models.plans.service import PlanData, SectionInput
 from plans.document import Document, flatten
 from plans.plans import store
@@ -333,9 +336,9 @@ class _Numbers:
 
 @dataclass
 class _Enterprise:
-    """One enterprise's plans being written."""
+    """One enterprise's plans being built (``models.plans.service.PlanBuilder``: the lifecycle
+    commands' own rules, in memory), written with the chunk they belong to."""
 
-    uow: UnitOfWork
     ctx: PlanContext
     ent: DemoEnterprise
     unit: Unit
@@ -346,9 +349,7 @@ class _Enterprise:
     numbers: _Numbers
     plans: int = 0
     versions: int = 0
-    # The enterprise's plan rows, held so the session's (weak) identity map keeps them between the
-    # service calls instead of loading each one again.
-    held: list[Plan] = field(default_factory=list)
+    built: list[ps.PlanBuilder] = field(default_factory=list)
 
     @property
     def review_type(self) -> str:
@@ -365,82 +366,71 @@ class _Enterprise:
     def document(self, spec: PlanSpec, seed: str, variant: int) -> Document:
         return build_document(self.unit, spec, self.facts, seed=seed, variant=variant)
 
-    def create(self, spec: PlanSpec, year: int, parent: int | None, seed: str, variant: int = 0
-               ) -> tuple[int, int]:
+    def create(self, spec: PlanSpec, year: int, parent: ps.PlanBuilder | None, seed: str,
+               variant: int = 0) -> ps.PlanBuilder:
         template = load_template(spec.kind)
         document = self.document(spec, seed, variant)
         data = PlanData(kind=spec.kind, plan_no=self.numbers.next(year), title=document.title,
-                        parent_plan_id=parent, version_label=f"V{variant + 1}.0", compiling_unit=self.unit.name,
+                        version_label=f"V{variant + 1}.0", compiling_unit=self.unit.name,
                         compiled_by=self.unit.safety, approver=self.unit.principal, review_type=self.review_type,
                         controlled=True, copy_no=f"{self.rng.randint(1, 12):02d}",
                         holder=self.rng.choice(("安全管理部", "安全环保部", "应急办公室", "办公室", "生产技术部")),
                         template_key=template.kind, template_version=str(template.version))
-        plan_id = ps.create(self.uow, self.ent.id, data, _rows(document))
+        plan = ps.PlanBuilder(self.ent.id, data, _rows(document), parent=parent)
+        self.built.append(plan)
         self.plans += 1
-        return plan_id, self._version(plan_id)
+        return plan
 
-    def _version(self, plan_id: int) -> int:
-        plan = self.uow.session.get(Plan, plan_id)
-        assert plan is not None
-        self.held.append(plan)
-        return plan.version
-
-    def publish(self, plan_id: int, version: int, r: Round) -> int:
-        uow = self.uow
-        version = ps.transition(uow, plan_id, "submit_review", version)
+    def publish(self, plan: ps.PlanBuilder, r: Round) -> None:
+        plan.transition("submit_review")
         approval = max(r.review, r.publish - timedelta(days=self.rng.randint(0, 5)))
-        version = ps.transition(uow, plan_id, "publish", version, review_date=r.review, reviewers=self.reviewers(),
-                                approval_date=approval, publish_date=r.publish,
-                                effective_date=r.publish + timedelta(days=self.rng.choice((0, 0, 0, 1, 7, 10))))
+        plan.transition("publish", review_date=r.review, reviewers=self.reviewers(), approval_date=approval,
+                        publish_date=r.publish,
+                        effective_date=r.publish + timedelta(days=self.rng.choice((0, 0, 0, 1, 7, 10))))
         self.versions += 1
         if r.filing_submitted is not None:
-            version = ps.transition(uow, plan_id, "file", version, filing_submitted_date=r.filing_submitted,
-                                    filing_number=r.filing_number, filing_registered_date=r.filing_registered)
-        return version
+            plan.transition("file", filing_submitted_date=r.filing_submitted, filing_number=r.filing_number,
+                            filing_registered_date=r.filing_registered)
 
-    def revise(self, plan_id: int, version: int, spec: PlanSpec, seed: str, variant: int, trigger: str,
-               trigger_date: date, reason: str) -> int:
-        version = ps.start_revision(self.uow, plan_id, version, trigger=trigger, reason=reason,
-                                    trigger_date=trigger_date, version_label=f"V{variant + 1}.0")
-        return store.save_document(self.uow, plan_id, self.document(spec, seed, variant), version)
+    def revise(self, plan: ps.PlanBuilder, spec: PlanSpec, seed: str, variant: int, trigger: str,
+               trigger_date: date, reason: str) -> None:
+        plan.start_revision(trigger=trigger, reason=reason, trigger_date=trigger_date,
+                            version_label=f"V{variant + 1}.0")
+        plan.save_sections(_rows(self.document(spec, seed, variant)))
 
-    def run(self, spec: PlanSpec, story: Story, parent: int | None, seed: str) -> int:
-        """Create one plan and take it through ``story``; returns its id."""
+    def run(self, spec: PlanSpec, story: Story, parent: ps.PlanBuilder | None, seed: str) -> ps.PlanBuilder:
+        """Create one plan and take it through ``story``."""
         year = story.compiled_year
-        plan_id, version = self.create(spec, year, parent, seed)
+        plan = self.create(spec, year, parent, seed)
         if story.final in ("draft", "reviewing") and not story.rounds:
             if story.final == "reviewing":
-                ps.transition(self.uow, plan_id, "submit_review", version)
-            return plan_id
+                plan.transition("submit_review")
+            return plan
         for i, r in enumerate(story.rounds):
             if i > 0:
                 assert r.trigger is not None and r.trigger_date is not None
-                version = self.revise(plan_id, version, spec, seed, min(r.variant, MAX_VARIANT), r.trigger,
-                                      r.trigger_date, r.reason)
-            version = self.publish(plan_id, version, r)
+                self.revise(plan, spec, seed, min(r.variant, MAX_VARIANT), r.trigger, r.trigger_date, r.reason)
+            self.publish(plan, r)
         if story.evaluated is not None:
-            data, version, _status, _ent = ps.load(self.uow.session, plan_id)
-            data.last_evaluation_date = story.evaluated
-            version = ps.update(self.uow, plan_id, data, version)
+            plan.update(replace(plan.data, last_evaluation_date=story.evaluated))
         if story.final == "revision_due":
             assert story.trigger and story.trigger_date
-            ps.record_revision_trigger(self.uow, plan_id, version, trigger=story.trigger,
-                                       trigger_date=story.trigger_date, reason=story.reason)
+            plan.record_revision_trigger(trigger=story.trigger, trigger_date=story.trigger_date,
+                                         reason=story.reason)
         elif story.final == "revising":
             assert story.trigger and story.trigger_date
             variant = min(len(story.rounds), MAX_VARIANT)
-            self.revise(plan_id, version, spec, seed, variant, story.trigger, story.trigger_date, story.reason)
-        return plan_id
+            self.revise(plan, spec, seed, variant, story.trigger, story.trigger_date, story.reason)
+        return plan
 
-    def retire_old(self, spec: PlanSpec, parent: int, seed: str) -> None:
+    def retire_old(self, spec: PlanSpec, parent: ps.PlanBuilder, seed: str) -> None:
         """An old 现场处置方案 for a place no longer in use: published, filed, then retired."""
         d = self.ctx.dates
         r = _round(self.rng, d, self.region6, 0, d.back(self.rng.randint(3 * 365, 6 * 365)))
-        plan_id, version = self.create(spec, r.publish.year, parent, seed)
-        version = self.publish(plan_id, version, r)
+        plan = self.create(spec, r.publish.year, parent, seed)
+        self.publish(plan, r)
         retired = d.back(self.rng.randint(20, 700))
-        ps.transition(self.uow, plan_id, "retire", version,
-                      notes=f"{retired.isoformat()} 场所停用，本方案废止。")
+        plan.transition("retire", notes=f"{retired.isoformat()} 场所停用，本方案废止。")
 
 
 def _rows(document: Document) -> list[SectionInput]:
@@ -524,12 +514,10 @@ def plans_step(as_of: date = DEFAULT_AS_OF) -> DemoStep:
     def run(ctx: DemoContext) -> None:
         _run(ctx, as_of)
 
-    return DemoStep(STEP_NAME, "应急预案", run, size=lambda count: WORK_PER_ENTERPRISE * count)
+    return DemoStep(STEP_NAME, "应急预案", run, size=lambda count: WORK_PER_ENTERPRISE * count, undo=_undo)
 
 
 def _run(ctx: DemoContext, as_of: date) -> None:
-    uow = ctx.uow
-    uow.require(ps.CREATE)
     dates = Dates(as_of, load_shipped_calendar())
     pctx = PlanContext(ctx, dates)
     street_of = {s.code: s for s in ctx.ref.streets}
@@ -542,32 +530,50 @@ def _run(ctx: DemoContext, as_of: date) -> None:
     ents = ctx.enterprises
     for start in range(0, len(ents), CHUNK):
         chunk = ents[start:start + CHUNK]
-        rows = {e.id: e for e in uow.session.scalars(
-            select(Enterprise).where(Enterprise.id.in_([e.id for e in chunk]))
-            .options(selectinload(Enterprise.contacts)))}
-        flags = {e.id: tuple(rows[e.id].industry.flags or ()) for e in chunk}
-        stories = _stories_for(step_rng, [(e, plan_rules.evaluation_due(as_of, flags[e.id]) is not None)
-                                          for e in chunk]) if start == 0 else [
-            _weighted_story(step_rng, plan_rules.evaluation_due(as_of, flags[e.id]) is not None) for e in chunk]
-        for ent, story_name in zip(chunk, stories, strict=True):
-            rng = ctx.rng(f"{STEP_NAME}:{ent.name}")
-            facts = store.enterprise_facts(uow.session, ent.id)
-            if "值班电话" not in facts:
-                facts["值班电话"] = base.landline(rng)
-            unit = _unit(ent, rows[ent.id], facts, ctx)
-            street = street_of.get(ent.region_code)
-            region6 = (street.district_code if street else ctx.ref.city_code)[:6]
-            writer = _Enterprise(uow, pctx, ent, unit, facts, flags[ent.id], region6, rng,
-                                 _Numbers(abbreviation(ent.name, prefixes)))
-            _write_enterprise(writer, story_name, rng, retired=done == 0)
-            plans += writer.plans
-            versions += writer.versions
-            done += 1
-            ctx.report(done * WORK_PER_ENTERPRISE, message)
-        uow.session.flush()
-        uow.session.expunge_all()
+        built: list[ps.PlanBuilder] = []
+        with ctx.db.read() as session:
+            rows = {e.id: e for e in session.scalars(
+                select(Enterprise).where(Enterprise.id.in_([e.id for e in chunk]))
+                .options(selectinload(Enterprise.contacts), selectinload(Enterprise.industry),
+                         selectinload(Enterprise.department)))}
+            flags = {e.id: tuple(rows[e.id].industry.flags or ()) for e in chunk}
+            stories = _stories_for(step_rng, [(e, plan_rules.evaluation_due(as_of, flags[e.id]) is not None)
+                                              for e in chunk]) if start == 0 else [
+                _weighted_story(step_rng, plan_rules.evaluation_due(as_of, flags[e.id]) is not None) for e in chunk]
+            for ent, story_name in zip(chunk, stories, strict=True):
+                rng = ctx.rng(f"{STEP_NAME}:{ent.name}")
+                facts = store.enterprise_facts(session, ent.id)
+                if "值班电话" not in facts:
+                    facts["值班电话"] = base.landline(rng)
+                unit = _unit(ent, rows[ent.id], facts, ctx)
+                street = street_of.get(ent.region_code)
+                region6 = (street.district_code if street else ctx.ref.city_code)[:6]
+                writer = _Enterprise(pctx, ent, unit, facts, flags[ent.id], region6, rng,
+                                     _Numbers(abbreviation(ent.name, prefixes)))
+                _write_enterprise(writer, story_name, rng, retired=done == 0)
+                built += writer.built
+                plans += writer.plans
+                versions += writer.versions
+                done += 1
+                ctx.report(done * WORK_PER_ENTERPRISE - WORK_PER_ENTERPRISE // 2, message)
+        with ctx.unit() as uow:
+            written = ps.import_plans(uow, built)
+        ctx.wrote(Plan, written.plans)
+        ctx.wrote(PlanSection, written.sections)
+        ctx.wrote(PlanVersion, written.versions)
+        ctx.report(done * WORK_PER_ENTERPRISE, message)
     ctx.tally("plans", "应急预案", plans)
     ctx.tally("plan_versions", "已发布版本", versions)
+
+
+def _undo(uow: UnitOfWork, written: list[tuple[type[Entity], list[int]]]) -> None:
+    """Take the cancelled plans' sections out of the search index before they are purged."""
+    ids = [i for cls, chunk in written if cls is PlanSection for i in chunk]
+    for start in range(0, len(ids), 2000):
+        rows = uow.session.execute(select(PlanSection.id, PlanSection.title, PlanSection.blocks)
+                                   .where(PlanSection.id.in_(ids[start:start + 2000]),
+                                          PlanSection.deleted_at.is_(None))).all()
+        search.index_sections(uow.session, removed=[(r.id, r.title, r.blocks) for r in rows])
 
 
 def _weighted_story(rng: random.Random, evaluation: bool) -> str:
@@ -584,22 +590,21 @@ def _write_enterprise(w: _Enterprise, story_name: str, rng: random.Random, *, re
     story = choose_story(rng, story_name, d, w.region6)
     seed = f"{w.ctx.demo.seed}:{w.ent.name}"
     main = PlanSpec("comprehensive")
-    main_id = w.run(main, story, None, f"{seed}:0")
-    title = w.uow.session.get(Plan, main_id)
-    parent_title = title.title if title is not None else ""
+    main_plan = w.run(main, story, None, f"{seed}:0")
+    parent_title = main_plan.data.title
     specs = plan_specs(rng, w.unit, w.ent.risk_code)
     for i, spec in enumerate(specs, start=1):
         spec = PlanSpec(spec.kind, spec.accident, spec.place, parent_title)
-        w.run(spec, _child_story(rng, story, d), main_id, f"{seed}:{i}")
+        w.run(spec, _child_story(rng, story, d), main_plan, f"{seed}:{i}")
     if rng.random() < RETIRED_SHARE or retired:
         used = {s.place for s in specs}
         places = [(p, a) for p, a in w.unit.family.onsites if p not in used] or list(w.unit.family.onsites)
         place, accident = rng.choice(places)
-        w.retire_old(PlanSpec("onsite", accident, f"原{place}", parent_title), main_id, f"{seed}:retired")
+        w.retire_old(PlanSpec("onsite", accident, f"原{place}", parent_title), main_plan, f"{seed}:retired")
     # The cards draw from their own stream, so adding them left every other plan as it was.
     card_rng = w.ctx.demo.rng(f"{STEP_NAME}:cards:{w.ent.name}")
     for i, spec in enumerate(card_specs(card_rng, w.unit, w.ent.risk_code, parent_title)):
-        w.run(spec, _child_story(card_rng, story, d), main_id, f"{seed}:card{i}")
+        w.run(spec, _child_story(card_rng, story, d), main_plan, f"{seed}:card{i}")
 
 
 __all__ = ["ACCIDENTS", "DEFAULT_AS_OF", "STEP_NAME", "abbreviation", "card_specs", "choose_story", "initial",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.core.errors import ConflictError, ImmutableError, StateError, ValidationError
-from models.core.uow import unit_of_work
+from models.core.uow import Actor, unit_of_work
 from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanVersion
@@ -331,3 +331,76 @@ def test_restore_refuses_a_number_a_live_plan_now_has(db) -> None:
         uow.session.flush()
     restore(db, old)
     assert numbers(db) == ["YA-2026-01", "YA-2026-01"]
+
+
+def test_a_built_plan_is_stored_exactly_as_the_commands_would_store_it(db) -> None:
+    """PlanBuilder applies the lifecycle commands' own rules in memory; import_plans writes the
+    result. The same history both ways gives the same record, sections and versions."""
+    from datetime import date
+
+    from models.core.audit import verify_chain, verify_data
+    from models.modules import entity_classes
+    from models.plans.entities import PlanVersion
+
+    data = PlanData(kind="comprehensive", plan_no="YA-2026-01", title="生产安全事故综合应急预案", approver="王建国")
+    publish = {"review_date": date(2025, 3, 1), "approver": "王建国", "publish_date": date(2025, 3, 10)}
+    filing = {"filing_submitted_date": date(2025, 3, 20), "filing_number": "备-01"}
+    revision = {"trigger": "risks_changed", "reason": "新增储罐区", "trigger_date": date(2026, 1, 5),
+                "version_label": "V2.0"}
+    second = {"review_date": date(2026, 2, 1), "approver": "王建国", "publish_date": date(2026, 2, 10)}
+
+    first_ent, second_ent = create_enterprise(db, 1), create_enterprise(db, 2)
+    with unit_of_work(db, TESTER) as uow:
+        pid = ps.create(uow, first_ent, data, sections("初稿"))
+        v = ps.transition(uow, pid, "submit_review", uow.session.get(Plan, pid).version)
+        v = ps.transition(uow, pid, "publish", v, **publish)
+        v = ps.transition(uow, pid, "file", v, **filing)
+        v = ps.start_revision(uow, pid, v, **revision)
+        v = ps.save_sections(uow, pid, sections("第二版"), v)
+        v = ps.transition(uow, pid, "submit_review", v)
+        v = ps.transition(uow, pid, "publish", v, **second)
+        ps.record_revision_trigger(uow, pid, v, trigger="exercise_or_response_problems", trigger_date=date(2026, 6, 1),
+                                   reason="演练发现问题")
+    built = ps.PlanBuilder(second_ent, data, sections("初稿"))
+    built.transition("submit_review")
+    built.transition("publish", **publish)
+    built.transition("file", **filing)
+    built.start_revision(**revision)
+    built.save_sections(sections("第二版"))
+    built.transition("submit_review")
+    built.transition("publish", **second)
+    built.record_revision_trigger(trigger="exercise_or_response_problems", trigger_date=date(2026, 6, 1), reason="演练发现问题")
+    with unit_of_work(db, Actor("导入员", frozenset({"admin", "staff"}))) as uow:
+        (bid,) = ps.import_plans(uow, [built]).plans
+
+    def stored(plan_id: int) -> tuple[object, ...]:
+        with db.read() as s:
+            plan = s.get(Plan, plan_id)
+            record = {k: getattr(plan, k) for k in vars(data)} | {"status": plan.status}
+            rows = [(r.key, r.title, r.parent_id is None, r.position, r.blocks) for r in ps.section_rows(s, plan_id)]
+            frozen = [(v.number, v.version_label, v.publish_date, v.reason, v.reason_text, v.content, v.meta)
+                      for v in s.scalars(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                                         .order_by(PlanVersion.number))]
+        return record, rows, frozen
+
+    assert stored(bid) == stored(pid)
+    with db.read() as s:
+        assert verify_chain(s).ok and verify_data(s, entity_classes()).ok
+
+
+def test_a_builder_refuses_what_the_commands_refuse(db) -> None:
+    built = ps.PlanBuilder(1, PlanData(kind="comprehensive", plan_no="YA-01", title="综合应急预案"))
+    with pytest.raises(StateError, match="不能发布预案"):
+        built.transition("publish")
+    built.transition("submit_review")
+    with pytest.raises(ValidationError, match="发布预案前必须填写"):
+        built.transition("publish")
+    with pytest.raises(ValidationError, match="不能为空"):
+        ps.PlanBuilder(1, PlanData(kind="comprehensive", plan_no="", title=""))
+    ent = create_enterprise(db, 1)
+    twice = [ps.PlanBuilder(ent, PlanData(kind="comprehensive", plan_no="YA-01", title="综合应急预案"))
+             for _ in range(2)]
+    with pytest.raises(ValidationError, match="已有编号"), unit_of_work(db, Actor("导入员", frozenset({"admin"}))) as uow:
+        ps.import_plans(uow, twice)
+    with db.read() as s:
+        assert s.scalar(select(func.count(Plan.id))) == 0

@@ -215,10 +215,15 @@ def test_statuses_span_the_lifecycle(sample: Database) -> None:
     assert all(r.publish_date is None or r.publish_date <= as_of for r in rows)
 
 
-def test_audit_chain_verifies(small: Database) -> None:
+def test_audit_chain_and_data_verify(small: Database) -> None:
+    from models.core.audit import verify_data
+    from models.modules import entity_classes
+
     with small.read() as s:
         report = verify_chain(s)
+        data = verify_data(s, entity_classes())
     assert report.ok, report.message()
+    assert data.ok, data.message() + "; ".join(map(str, data.differences[:5]))
 
 
 def _snapshot(db: Database) -> list[tuple[object, ...]]:
@@ -268,3 +273,33 @@ def test_versions_differ_only_where_a_revision_would(sample: Database) -> None:
             assert changed and changed <= revisable, changed
             assert [v.version_label for v in versions][:2] == ["V1.0", "V2.0"]
             assert all(v.reason for v in versions[1:])
+
+
+def test_a_cancelled_demo_leaves_nothing_behind(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancelled in the plans step after a chunk was committed: the plans, their sections, versions
+    and search entries and the enterprises are removed again; the trail shows it and still proves
+    the data."""
+    from models.core.audit import verify_data
+    from models.core.errors import Cancelled
+    from models.core.progress import Progress
+    from models.modules import entity_classes
+    from models.plans.entities import PlanSection
+
+    monkeypatch.setattr(plan_demo, "CHUNK", 2)
+    committed: list[int] = []
+
+    def report(done: int, total: int, _message: str) -> None:
+        with db.read() as s:
+            committed.append(s.scalar(select(func.count(Plan.id))) or 0)
+        if committed[-1] > 0:
+            progress.cancel()
+
+    progress = Progress(report)
+    with pytest.raises(Cancelled):
+        demo.generate(db, count=6, seed=2, progress=progress)
+    assert max(committed) > 0  # plans had been committed before the cancel
+    with db.read() as s:
+        for cls in (Enterprise, Plan, PlanSection, PlanVersion):
+            assert s.scalar(select(func.count(cls.id))) == 0, cls.__name__
+        assert search.count(s, "应急") == 0 and search.search(s, "预案") == []
+        assert verify_chain(s).ok and verify_data(s, entity_classes()).ok
