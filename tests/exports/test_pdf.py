@@ -22,7 +22,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlalchemy import select
 
 from exports.fonts import find_fonts
-from exports.pdf import APP_TITLE, render_pdf
+from exports.pdf import APP_TITLE
+from exports.plans.pdf import render_pdf
 from exports.result import ExportResult
 from exports.styles import MM, load_style
 from models.core.database import Database
