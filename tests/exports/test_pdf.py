@@ -431,12 +431,23 @@ def test_cancel_into_a_stream_writes_nothing(sink: PrintDocument) -> None:
 
 
 def _text_spots(reader: PdfReader, page_number: int) -> list[tuple[str, float, float]]:
-    """(text, x, y) of every text run on a 1-based page, in page coordinates."""
+    """(text, x, y) of every line of text on a 1-based page, in page coordinates (x, y: where the
+    line starts).
+
+    A line reportlab draws is one text object, but its text is shown in pieces whenever the font
+    changes, and the font changes between the 256-glyph subsets of an embedded CJK font: which
+    characters share a subset depends on the font and on the order they first appear in. So the
+    pieces that start at the same point are joined back into their line."""
     spots: list[tuple[str, float, float]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if text.strip():
-            spots.append((text, tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+        if not text.strip():
+            return
+        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if spots and spots[-1][1:] == (x, y) and not spots[-1][0].endswith("\n"):
+            spots[-1] = (spots[-1][0] + text, x, y)
+        else:
+            spots.append((text, x, y))
 
     reader.pages[page_number - 1].extract_text(visitor_text=visit)
     return spots
