@@ -99,7 +99,7 @@ _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _TABLE_BORDERS = "<w:tblBorders>" + "".join(
     _BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
 CELL_MARGIN_TW = 108  # Word's default left/right cell margin (1.9 mm)
-_CELL_PAD_PT = 2 * CELL_MARGIN_TW / 20 + 2  # both margins and 2 pt for the fonts Word finds on other machines
+CELL_PAD_PT = 2 * CELL_MARGIN_TW / 20 + 2  # both margins and 2 pt for the fonts Word finds on other machines
 _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 # Settings elements that must come after w:updateFields (CT_Settings is a sequence).
@@ -785,7 +785,7 @@ class DocxWriter:
             body = self.fonts.fonts.advance(cast(Role, ts.role))
             head = self.fonts.fonts.advance(cast(Role, ts.header_role))
             shares = column_widths(texts, header_rows=heads, available=total / 20, size=ts.size_pt,
-                                   pad=_CELL_PAD_PT, spanned=spanned,
+                                   pad=CELL_PAD_PT, spanned=spanned,
                                    measure=lambda text, header: (head if header else body)(text, ts.size_pt))
             widths = [tw(w) for w in shares]
         widths[-1] += total - sum(widths)

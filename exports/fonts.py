@@ -10,6 +10,12 @@ application (WenQuanYi Micro Hei 文泉驿微米黑, Apache-2.0, in ``exports/fo
 Latin, digits and symbols). A role therefore always
 resolves; ``FontFace.fallback`` and ``FontSet.report()`` say when it is not the font asked for.
 
+A font found for a role may still lack a character (WenQuanYi Zen Hei has no "•"). Each role has a
+*chain* — its own font, then the shipped font, then the other roles' fonts — and the renderers draw
+a character in the first font of the chain that has it (``runs``, ``face_for``; ``covers`` is the
+quick test that nothing needs to fall back). ``GlyphLog`` collects what a rendering drew, to say
+which characters fell back to which font and which no font has (``unprintable``).
+
 Discovery opens no font it does not need: installed fonts are known by their file names (a walk
 of the font folders, no file read) or from one ``fc-list`` call on Linux, matched by name against
 the catalogue, and only the file chosen for a role is opened (its table directory, and the name
@@ -24,6 +30,8 @@ Usage::
     names = fonts.register_reportlab()           # {"fang": "EDesk-uming-0-…", …}
     body = ParagraphStyle("正文", fontName=names["fang"], fontSize=16, leading=28)
     fonts.missing_glyphs(text, "fang")           # characters the 仿宋 font cannot draw
+    fonts.runs("要点：•先救人", "fang")            # [(仿宋 face, "要点："), (shipped face, "•"), (仿宋 face, "先救人")]
+    fonts.unprintable(text, "fang")              # characters no font of the chain draws
     fonts.face("fang").docx_name                 # "仿宋": the name for w:eastAsia in a .docx
     for line in fonts.report(): ...              # "仿宋：AR PL UMing CN（…uming.ttc，未找到仿宋，代用）"
 
