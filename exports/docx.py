@@ -1,13 +1,12 @@
-"""The Word renderer: a ``PrintDocument`` drawn as a .docx (python-docx) in a house style.
+"""The generic Word layout (python-docx): the blocks of ``plans.document`` as a .docx.
 
-Same content and order as the PDF: cover (first page, no header or page number), 发布令, the
-编制/审核/批准 sign-off table and the revision history, 目次 (a real ``TOC`` field, pre-filled so it
-reads right before Word/WPS/LibreOffice refresh it on opening), the numbered body, the annex index
-and the annexes (each starting on a new page). One deliberate difference: an annex bound
-separately, which the PDF only lists in the annex index, also gets its heading and the note on a
-placeholder page (consecutive ones share it) — Word's navigation pane and TOC list headings in
-document order, so every annex needs a heading at its place. A ``card`` layout (应急处置卡) is
-only the title and the body.
+``DocxWriter`` writes any document — a plan (``exports.plans.docx``), a drill report, a roster —
+in a house style: titles, headings in Word's built-in styles (bookmarked, so a ``TOC`` field and
+the navigation pane work), paragraphs, bullet and numbered lists (each numbered list restarts at
+1), tables, images with captions, page breaks, a table of contents; and the page frame: A4 page
+setup, the running header over a rule, ``PAGE``/``NUMPAGES`` page numbers in the style's format, an
+optional cover page without header or number, the watermark. A kind of document writes its body
+with these pieces into ``out`` and calls ``finish``.
 
 How it is built, and why:
 
@@ -17,25 +16,28 @@ How it is built, and why:
   objects is far too slow for a 200-page plan (the budget is one second), and string building
   keeps the per-paragraph cost to a few microseconds.
 - Styles are the template's built-ins redefined from the house style — ``Normal``, ``Body Text``,
-  ``Title``, ``Heading 1``–``Heading 4`` (so Word's navigation pane and TOC work), ``List Bullet``,
-  ``List Number``, ``caption``, ``toc 1``–``toc 3``, ``header``, ``footer``, ``Table Grid`` — plus
-  four of our own (表格文字, 表头文字, 封面标题/封面单位/封面文字). Every ``w:rFonts`` names the role's font for
-  ``w:eastAsia`` *and* ``w:ascii``/``w:hAnsi``/``w:cs``, with no theme font attribute left
-  (a theme attribute would win over the explicit name and Chinese would fall back to a Latin
-  font). The font names are the ones Word/WPS know (``FontFace.docx_name``): the file is opened on
-  other machines.
-- Page numbers are ``PAGE``/``NUMPAGES`` fields. The cover is page 1 but shows neither header
-  nor number (a different first page), as in the PDF, so "共 N 页" counts every printed page.
-  GB/T 9704 "— N —" uses odd and even footers (odd right, even left, one character in).
-- Tables: fixed layout, column widths from the text they hold (fitting the text width), header
-  rows repeated (``w:tblHeader``), rows never split (``w:cantSplit``), merged cells as
-  ``w:gridSpan``/``w:vMerge`` — exactly what python-docx ``cell.merge`` writes.
+  ``Title``, ``Heading 1``–``Heading 4``, ``List Bullet``, ``List Number``, ``caption``,
+  ``toc 1``–``toc 3``, ``header``, ``footer``, ``Table Grid`` — plus 表格文字 and 表头文字, and
+  what a kind of document adds (``extra_styles``). Every ``w:rFonts`` names the role's font for
+  ``w:eastAsia`` *and* ``w:ascii``/``w:hAnsi``/``w:cs``, with no theme font attribute left (a
+  theme attribute would win over the explicit name and Chinese would fall back to a Latin font).
+  The font names are the ones Word/WPS know (``FontFace.docx_name``): the file is opened on other
+  machines.
+- Glyphs: a character the role's font has no glyph for is written in a run of its own whose
+  ``w:rFonts`` name the first font of the role's chain (``FontSet.chain``: the font shipped with
+  the application first) that has it; a list's bullet or number and the watermark use a font
+  that has all of their characters. So every run names a font that can draw it.
+- Page numbers are ``PAGE``/``NUMPAGES`` fields. A cover is page 1 but shows neither header nor
+  number (a different first page), so "共 N 页" counts every printed page. GB/T 9704 "— N —" uses
+  odd and even footers (odd right, even left, one character in).
+- Tables: fixed layout, column widths by ``exports.layout.column_widths`` (the PDF's rule, with
+  Word's cell margins), header rows repeated (``w:tblHeader``), rows never split (``w:cantSplit``),
+  merged cells as ``w:gridSpan``/``w:vMerge`` — exactly what python-docx ``cell.merge`` writes.
 - The watermark ("草稿"/"作废") is Word's own text watermark: a VML WordArt shape
   (``v:shape`` + ``v:textpath``, id ``PowerPlusWaterMarkObject…``) in every header (the cover's
   too), behind the text; LibreOffice 7.4 shows it as well (checked by converting to PDF).
 - The same document gives the same bytes: core property dates come from the content
-  (``metadata.created``), and the zip is rewritten with fixed member dates.
-- ``cancel()`` is polled per section; the target is written only when the file is complete.
+  (``DocumentInfo.created``), and the zip is rewritten with fixed member dates.
 """
 
 from __future__ import annotations
@@ -43,11 +45,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, cast
 
 import docx
 from docx.image.exceptions import UnrecognizedImageError
@@ -56,11 +57,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from exports.files import write_atomically
-from exports.fonts import FontSet, find_fonts
-from exports.result import ExportResult
+from exports.fonts import FontFace, FontSet, GlyphLog, Role
+from exports.layout import DocumentInfo, column_widths
 from exports.styles import MM, HouseStyle, TextStyle
-from models.core.errors import Cancelled
 from plans.document import (
     Block,
     BulletList,
@@ -72,14 +71,13 @@ from plans.document import (
     PlacedCell,
     Table,
 )
-from plans.plans.print_model import PrintDocument
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 ROLE_LABELS: dict[str, str] = {"song": "宋体", "fang": "仿宋", "hei": "黑体", "kai": "楷体", "title": "小标宋"}
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
-SEPARATE_MARK = "（另行装订）"
+BULLET = "•"
 
 _NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -93,7 +91,6 @@ _NS = {
 }
 _DECLS = " ".join(f'xmlns:{k}="{v}"' for k, v in _NS.items())
 _THEME_ATTRS = tuple(qn(f"w:{a}") for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"))
-_LATIN_RUN = re.compile(r"[!-~]+")  # ASCII that should not break inside a table column
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 _EMU_PER_MM = 36000
@@ -101,7 +98,8 @@ _HEADER_FILL = "E6E6E6"  # 0.9 gray, as the PDF
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _TABLE_BORDERS = "<w:tblBorders>" + "".join(
     _BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
-_CELL_MARGIN_TW = 108  # Word's default left/right cell margin (1.9 mm)
+CELL_MARGIN_TW = 108  # Word's default left/right cell margin (1.9 mm)
+CELL_PAD_PT = 2 * CELL_MARGIN_TW / 20 + 2  # both margins and 2 pt for the fonts Word finds on other machines
 _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 # Settings elements that must come after w:updateFields (CT_Settings is a sequence).
@@ -115,12 +113,12 @@ _AFTER_UPDATE_FIELDS = {qn(f"w:{n}") for n in (
 # ------------------------------------------------------------------------------------------- units
 
 
-def _tw_mm(mm: float) -> int:
+def tw_mm(mm: float) -> int:
     """Millimetres → twentieths of a point (twips)."""
     return round(mm * 1440 / 25.4)
 
 
-def _tw(pt: float) -> int:
+def tw(pt: float) -> int:
     return round(pt * 20)
 
 
@@ -170,9 +168,12 @@ def _runs(text: str, rpr: str = "") -> str:
     return f"<w:r>{rpr}{''.join(parts)}</w:r>"
 
 
-def _p(style_id: str, content: str = "", ppr: str = "") -> str:
+def paragraph(style_id: str, content: str = "", ppr: str = "") -> str:
     """A paragraph; ``ppr`` is what follows ``w:pStyle`` inside ``w:pPr`` (in schema order)."""
     return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{content}</w:p>'
+
+
+_p = paragraph
 
 
 def _field(instruction: str, result: str, rpr: str = "") -> str:
@@ -184,7 +185,7 @@ def _field(instruction: str, result: str, rpr: str = "") -> str:
             + f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
 
 
-def _display_width(text: str) -> float:
+def display_width(text: str) -> float:
     """Width in half-ems of the longest line: CJK and full-width characters count 2, others 1.2
     (Latin letters and digits are wider than half an em in most fonts that stand in for 宋体).
 
@@ -211,7 +212,7 @@ def _bookmark(n: int) -> str:
 
 
 @dataclass(frozen=True)
-class _ParaStyle:
+class ParaStyle:
     """The paragraph and run properties of one style (sizes in points, indents in characters)."""
 
     font: str
@@ -242,11 +243,11 @@ class _ParaStyle:
             out.append(self.numpr)
         if self.tabs:
             out.append(self.tabs)
-        line = (f' w:line="{_tw(self.leading)}" w:lineRule="exact"' if self.leading
+        line = (f' w:line="{tw(self.leading)}" w:lineRule="exact"' if self.leading
                 else ' w:line="240" w:lineRule="auto"')
-        out.append(f'<w:spacing w:before="{_tw(self.before)}" w:beforeLines="0" w:after="{_tw(self.after)}"'
+        out.append(f'<w:spacing w:before="{tw(self.before)}" w:beforeLines="0" w:after="{tw(self.after)}"'
                    f' w:afterLines="0"{line}/>')
-        char = _tw(self.size)
+        char = tw(self.size)
         ind = [f'w:left="{round((self.left_chars + self.hanging_chars) * char)}"',
                f'w:leftChars="{round((self.left_chars + self.hanging_chars) * 100)}"',
                f'w:right="{round(self.right_chars * char)}"', f'w:rightChars="{round(self.right_chars * 100)}"']
@@ -278,9 +279,10 @@ def _rpr(font: str, size: float, bold: bool = False, color: str | None = None) -
     return f'<w:rPr>{_fonts_xml(font)}{b}{c}<w:sz w:val="{_hp(size)}"/><w:szCs w:val="{_hp(size)}"/></w:rPr>'
 
 
-def _style(style_id: str, name: str, props: _ParaStyle, *, based_on: str | None = "Normal",
-           next_id: str | None = None, custom: bool = False, priority: int | None = None,
-           quick: bool = False) -> str:
+def style_xml(style_id: str, name: str, props: ParaStyle, *, based_on: str | None = "Normal",
+              next_id: str | None = None, custom: bool = False, priority: int | None = None,
+              quick: bool = False) -> str:
+    """A paragraph style definition."""
     flags = (' w:customStyle="1"' if custom else "") + (' w:default="1"' if style_id == "Normal" else "")
     head = f'<w:style w:type="paragraph"{flags} w:styleId="{style_id}">'
     parts = [head, f'<w:name w:val="{name}"/>']
@@ -296,14 +298,16 @@ def _style(style_id: str, name: str, props: _ParaStyle, *, based_on: str | None 
     return "".join(parts)
 
 
-class _Fonts:
-    """Role → the font name written into the file."""
+class WordFonts:
+    """Role → the font name written into the file, and the names of the fonts that draw what a
+    role's font lacks."""
 
     def __init__(self, fonts: FontSet, style: HouseStyle) -> None:
+        self.fonts = fonts
         self.names: dict[str, str] = {}
         self.lines: list[str] = []
         for role in sorted(style.roles() | {"song"}):
-            face = fonts.face(role)  # type: ignore[arg-type]  # the house style's roles are font roles
+            face = fonts.face(cast(Role, role))  # the house style's roles are font roles
             name = face.docx_name or face.family
             self.names[role] = name
             self.lines.append(f"{ROLE_LABELS.get(role, role)}：Word 文件中使用“{name}”")
@@ -311,69 +315,73 @@ class _Fonts:
     def __call__(self, role: str) -> str:
         return self.names.get(role) or self.names["song"]
 
+    def name(self, face: FontFace, role: str) -> str:
+        """The name of ``face`` in the file: the role's name for the role's own font, else the
+        family of the font that stands in for it."""
+        return self(role) if face is self.fonts.face(cast(Role, role)) else face.family
 
-def _text_props(ts: TextStyle, fonts: _Fonts, **kw: object) -> _ParaStyle:
+    def covering(self, text: str, role: str) -> str:
+        """The name of a font that draws every character of ``text`` for ``role``."""
+        return self.name(self.fonts.face_for(text, cast(Role, role)), role)
+
+
+def text_props(ts: TextStyle, fonts: WordFonts, **kw: object) -> ParaStyle:
     values: dict[str, object] = {"font": fonts(ts.role), "size": ts.size_pt, "leading": ts.leading,
                                  "bold": ts.bold, "before": ts.space_before_pt, "after": ts.space_after_pt}
     values.update(kw)
-    return _ParaStyle(**values)  # type: ignore[arg-type]
+    return ParaStyle(**values)  # type: ignore[arg-type]
 
 
-def _styles_xml(style: HouseStyle, fonts: _Fonts) -> tuple[str, list[str]]:
-    """(docDefaults, style definitions) for the house style."""
+def _styles_xml(style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> tuple[str, list[str]]:
+    """(docDefaults, style definitions) for the house style; ``extra`` definitions follow Title."""
     body = style.body
-    text_width = _tw_mm(style.page.text_width_mm)
-    normal = _text_props(body, fonts, before=0.0, after=0.0, jc="both")
-    body_text = _text_props(body, fonts, first_chars=body.first_line_indent_chars or 2, jc="both")
-    title = _text_props(style.title, fonts, jc="center", keep_next=True,
-                        after=max(style.title.space_after_pt, body.leading))
-    cover_title = _text_props(style.cover_title, fonts, jc="center")
-    cover_size = max(14.0, body.size_pt)
-    cover_text = _ParaStyle(font=fonts(body.role), size=cover_size, leading=round(cover_size * 2, 2), jc="left")
-    cover_unit = _ParaStyle(font=fonts("hei"), size=18.0, leading=27.0, jc="center", keep_next=True)
-    caption = _text_props(style.caption, fonts, jc="center", before=3.0, after=max(style.caption.space_after_pt, 6.0))
+    text_width = tw_mm(style.page.text_width_mm)
+    normal = text_props(body, fonts, before=0.0, after=0.0, jc="both")
+    body_text = text_props(body, fonts, first_chars=body.first_line_indent_chars or 2, jc="both")
+    title = text_props(style.title, fonts, jc="center", keep_next=True,
+                       after=max(style.title.space_after_pt, body.leading))
+    caption = text_props(style.caption, fonts, jc="center", before=3.0, after=max(style.caption.space_after_pt, 6.0))
     table = style.table
-    table_text = _ParaStyle(font=fonts(table.role), size=table.size_pt, leading=table.leading_pt, jc="left")
-    table_head = _ParaStyle(font=fonts(table.header_role), size=table.size_pt, leading=table.leading_pt, jc="center")
-    header = _text_props(style.header, fonts, jc="center", leading=None)
-    footer = _ParaStyle(font=fonts(style.page_number.role), size=style.page_number.size_pt, jc="center")
-    bullet = _text_props(body, fonts, left_chars=body.first_line_indent_chars or 2, hanging_chars=1.5,
-                         numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', jc="both")
-    number = _text_props(body, fonts, left_chars=body.first_line_indent_chars or 2, hanging_chars=2,
-                         numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>', jc="both")
+    table_text = ParaStyle(font=fonts(table.role), size=table.size_pt, leading=table.leading_pt, jc="left")
+    table_head = ParaStyle(font=fonts(table.header_role), size=table.size_pt, leading=table.leading_pt, jc="center")
+    header = text_props(style.header, fonts, jc="center", leading=None)
+    footer = ParaStyle(font=fonts(style.page_number.role), size=style.page_number.size_pt, jc="center")
+    bullet = text_props(body, fonts, left_chars=body.first_line_indent_chars or 2, hanging_chars=1.5,
+                        numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', jc="both")
+    number = text_props(body, fonts, left_chars=body.first_line_indent_chars or 2, hanging_chars=2,
+                        numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>', jc="both")
     tabs = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs>'
     defs = [
-        _style("Normal", "Normal", normal, based_on=None, quick=True),
-        _style("BodyText", "Body Text", body_text, next_id="BodyText", quick=True),
-        _style("Title", "Title", title, next_id="BodyText", priority=10, quick=True),
-        _style("CoverTitle", "封面标题", cover_title, based_on="Title", custom=True, quick=True),
-        _style("CoverUnit", "封面单位", cover_unit, custom=True),
-        _style("CoverText", "封面文字", cover_text, custom=True),
+        style_xml("Normal", "Normal", normal, based_on=None, quick=True),
+        style_xml("BodyText", "Body Text", body_text, next_id="BodyText", quick=True),
+        style_xml("Title", "Title", title, next_id="BodyText", priority=10, quick=True),
+        *extra,
     ]
     for level in range(1, 5):
         ts = style.heading(level)
-        props = _text_props(ts, fonts, first_chars=ts.indent_chars, keep_next=True, keep_lines=True,
-                            outline=level - 1, jc="left")
-        defs.append(_style(f"Heading{level}", f"heading {level}", props, next_id="BodyText", priority=9, quick=True))
+        props = text_props(ts, fonts, first_chars=ts.indent_chars, keep_next=True, keep_lines=True,
+                           outline=level - 1, jc="left")
+        defs.append(style_xml(f"Heading{level}", f"heading {level}", props, next_id="BodyText", priority=9,
+                              quick=True))
     defs += [
-        _style("ListBullet", "List Bullet", bullet),
-        _style("ListNumber", "List Number", number),
-        _style("Caption", "caption", caption, next_id="BodyText", priority=35, quick=True),
-        _style("TableText", "表格文字", table_text, custom=True, quick=True),
-        _style("TableHeading", "表头文字", table_head, based_on="TableText", custom=True, quick=True),
+        style_xml("ListBullet", "List Bullet", bullet),
+        style_xml("ListNumber", "List Number", number),
+        style_xml("Caption", "caption", caption, next_id="BodyText", priority=35, quick=True),
+        style_xml("TableText", "表格文字", table_text, custom=True, quick=True),
+        style_xml("TableHeading", "表头文字", table_head, based_on="TableText", custom=True, quick=True),
     ]
     for level in range(1, 4):
-        props = _text_props(body, fonts, before=0.0, after=0.0, left_chars=float(level - 1), tabs=tabs, jc="left")
-        defs.append(_style(f"TOC{level}", f"toc {level}", props, next_id="BodyText", priority=39))
+        props = text_props(body, fonts, before=0.0, after=0.0, left_chars=float(level - 1), tabs=tabs, jc="left")
+        defs.append(style_xml(f"TOC{level}", f"toc {level}", props, next_id="BodyText", priority=39))
     defs += [
-        _style("Header", "header", header),
-        _style("Footer", "footer", footer),
+        style_xml("Header", "header", header),
+        style_xml("Footer", "footer", footer),
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
-        f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{_CELL_MARGIN_TW}" w:type="dxa"/>'
-        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{_CELL_MARGIN_TW}" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
+        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TW}" w:type="dxa"/></w:tblCellMar>'
         "</w:tblPr></w:style>",
         '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
         f'<w:uiPriority w:val="59"/><w:tblPr>{_TABLE_BORDERS}</w:tblPr></w:style>',
@@ -388,9 +396,9 @@ def _styles_xml(style: HouseStyle, fonts: _Fonts) -> tuple[str, list[str]]:
     return defaults, defs
 
 
-def _install_styles(document: DocxDocument, style: HouseStyle, fonts: _Fonts) -> None:
+def _install_styles(document: DocxDocument, style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> None:
     root = document.styles.element
-    defaults, defs = _styles_xml(style, fonts)
+    defaults, defs = _styles_xml(style, fonts, extra)
     latent = root.find(qn("w:latentStyles"))
     for child in list(root):
         root.remove(child)
@@ -406,14 +414,16 @@ def _install_styles(document: DocxDocument, style: HouseStyle, fonts: _Fonts) ->
             rfonts.attrib.pop(attr, None)
 
 
-def _install_numbering(document: DocxDocument, style: HouseStyle, fonts: _Fonts, lists: int) -> None:
-    """Bullets (numId 1), numbers (numId 2) and one restarted instance per numbered list (3…)."""
+def _install_numbering(document: DocxDocument, style: HouseStyle, fonts: WordFonts, lists: int) -> None:
+    """Bullets (numId 1), numbers (numId 2) and one restarted instance per numbered list (3…), each
+    in a font that has its characters."""
     numbering = document.part.numbering_part.element
     for child in list(numbering):
         numbering.remove(child)
-    font = _fonts_xml(fonts(style.body.role))
+    role = style.body.role
 
-    def abstract(num_id: int, fmt: str, text: str) -> str:
+    def abstract(num_id: int, fmt: str, text: str, shown: str) -> str:
+        font = _fonts_xml(fonts.covering(shown, role))
         return (f'<w:abstractNum w:abstractNumId="{num_id}"><w:multiLevelType w:val="singleLevel"/>'
                 f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
                 f'<w:lvlJc w:val="left"/><w:rPr>{font}</w:rPr></w:lvl></w:abstractNum>')
@@ -422,371 +432,23 @@ def _install_numbering(document: DocxDocument, style: HouseStyle, fonts: _Fonts,
             '<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>']
     nums += [f'<w:num w:numId="{n}"><w:abstractNumId w:val="2"/><w:lvlOverride w:ilvl="0">'
              '<w:startOverride w:val="1"/></w:lvlOverride></w:num>' for n in range(3, 3 + lists)]
-    fragment = parse_xml(f"<w:numbering {_DECLS}>{abstract(1, 'bullet', '•')}"
-                         f"{abstract(2, 'decimal', '%1.')}{''.join(nums)}</w:numbering>")
+    fragment = parse_xml(f"<w:numbering {_DECLS}>{abstract(1, 'bullet', BULLET, BULLET)}"
+                         f"{abstract(2, 'decimal', '%1.', '0123456789.')}{''.join(nums)}</w:numbering>")
     for element in list(fragment):
         numbering.append(element)
-
-
-# ------------------------------------------------------------------------------------------- body
-
-
-class _Body:
-    """Builds the body's WordprocessingML as text (see the module docstring on speed)."""
-
-    def __init__(self, doc: PrintDocument, style: HouseStyle, document: DocxDocument,
-                 toc_pages: Mapping[str, int] | None) -> None:
-        self.doc = doc
-        self.style = style
-        self.document = document
-        self.toc_pages = toc_pages or {}
-        self.out: list[str] = []
-        self.text_width = _tw_mm(style.page.text_width_mm)
-        self.numbered_lists = 0
-        self.drawings = 0
-        self.headings_done = 0
-        self.warnings: list[str] = []
-        self.image_rids: dict[str, tuple[str, int, int]] = {}
-
-    # --- front matter
-
-    def cover(self) -> None:
-        """Enterprise, title and the cover fields (label: value over a rule), as the PDF lays them out."""
-        doc = self.doc
-        top = _tw_mm(40)
-        if doc.enterprise_name:
-            self.out.append(_p("CoverUnit", _runs(doc.enterprise_name), f'<w:spacing w:before="{top}"/>'))
-            top = _tw_mm(14)
-        self.out.append(_p("CoverTitle", _runs(doc.title), f'<w:spacing w:before="{top}"/>'))
-        if not doc.cover:
-            return
-        size = max(14.0, self.style.body.size_pt)
-        label_w = round((max(_display_width(f.label + "：") for f in doc.cover) + 2) * _tw(size) / 2) + 2 * _CELL_MARGIN_TW
-        value_w = min(self.text_width - label_w, _tw_mm(80))
-        under = '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:tcBorders>'
-        rows = []
-        for f in doc.cover:
-            rows.append(
-                '<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-                f'<w:tc><w:tcPr><w:tcW w:w="{label_w}" w:type="dxa"/><w:vAlign w:val="bottom"/></w:tcPr>'
-                f'{_p("CoverText", _runs(f.label + "："))}</w:tc>'
-                f'<w:tc><w:tcPr><w:tcW w:w="{value_w}" w:type="dxa"/>{under}<w:vAlign w:val="bottom"/></w:tcPr>'
-                f'{_p("CoverText", _runs(f.value))}</w:tc></w:tr>')
-        self.out.append(_p("CoverText", "", f'<w:spacing w:before="{_tw_mm(28) - _tw(size * 2)}"/>'))
-        self.out.append(
-            f'<w:tbl><w:tblPr><w:tblW w:w="{label_w + value_w}" w:type="dxa"/><w:jc w:val="center"/>'
-            '<w:tblLayout w:type="fixed"/></w:tblPr>'
-            f'<w:tblGrid><w:gridCol w:w="{label_w}"/><w:gridCol w:w="{value_w}"/></w:tblGrid>'
-            f'{"".join(rows)}</w:tbl>')
-
-    def page_title(self, text: str, *, new_page: bool = True, before: float = 0.0) -> None:
-        ppr = ("<w:pageBreakBefore/>" if new_page else "") + (
-            f'<w:spacing w:before="{_tw(before)}"/>' if before else "")
-        self.out.append(_p("Title", _runs(text), ppr))
-
-    def decree(self) -> None:
-        doc = self.doc
-        self.page_title(doc.decree_title)
-        for text in doc.decree:
-            self.out.append(_p("BodyText", _runs(text)))
-        signer = doc.signer or "　" * 6
-        date = doc.decree_date or "　　　　年　　月　　日"
-        body = self.style.body
-        right = f'<w:ind w:right="{_tw(body.size_pt * 2)}" w:rightChars="200" w:firstLine="0" w:firstLineChars="0"/>'
-        self.out.append(_p("Normal", _runs(doc.signer_label + signer),
-                           f'<w:spacing w:before="{_tw(body.leading * 3)}"/>{right}<w:jc w:val="right"/>'))
-        self.out.append(_p("Normal", _runs(doc.decree_date_label + date), f'{right}<w:jc w:val="right"/>'))
-
-    def signoff_and_revisions(self) -> None:
-        doc = self.doc
-        self.page_title(doc.signoff_title)
-        rows = [[Cell(c) for c in doc.signoff_columns]]
-        rows += [[Cell(s.role), Cell(s.name), Cell(""), Cell(s.date)] for s in doc.signoffs]
-        weights = [0.18, 0.26, 0.30, 0.26] if len(doc.signoff_columns) == 4 else None
-        self.table(Table(rows, 1), weights=weights, row_height_mm=14, centre=True)
-        self.page_title(doc.revisions_title, new_page=False, before=self.style.body.leading)
-        rows = [[Cell(c) for c in doc.revision_columns]]
-        rows += [[Cell(r.version), Cell(r.date), Cell(r.reason), Cell(r.text), Cell(r.by)] for r in doc.revisions]
-        blank = not doc.revisions
-        if blank:  # two empty rows to fill in by hand
-            rows += [[Cell("") for _ in doc.revision_columns] for _ in range(2)]
-        self.table(Table(rows, 1), row_height_mm=10 if blank else None)
-
-    def toc(self, headings: list[tuple[int, str, str]]) -> None:
-        """目次: a TOC field whose cached result already lists the headings (and pages, if known).
-
-        ``headings`` are (level, text, note) of every heading in the order ``heading`` will be
-        called; the note ("另行装订") stands in for the page number of an annex bound separately,
-        as in the PDF, until Word refreshes the field.
-        """
-        entries = [(_heading_style(level), _bookmark(n), text, note) for n, (level, text, note)
-                   in enumerate(headings, 1) if _heading_style(level) <= 3]
-        self.page_title(self.doc.toc_title)
-        begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                 f'<w:r><w:instrText xml:space="preserve"> {_esc(TOC_INSTRUCTION)} </w:instrText></w:r>'
-                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
-        if not entries:
-            self.out.append(_p("TOC1", begin + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'))
-            return
-        for i, (level, bookmark, text, note) in enumerate(entries):
-            page = self.toc_pages.get(text)
-            if note:
-                number = "<w:r><w:tab/></w:r>" + _runs(note)
-            elif page is not None:
-                number = "<w:r><w:tab/></w:r>" + _field(f"PAGEREF {bookmark} \\h", str(page))
-            else:
-                number = ""
-            link = f'<w:hyperlink w:anchor="{bookmark}" w:history="1">{_runs(text)}{number}</w:hyperlink>'
-            end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
-            self.out.append(_p(f"TOC{level}", (begin if i == 0 else "") + link + end))
-
-    # --- headings and blocks
-
-    def heading(self, text: str, level: int, *, new_page: bool = False, flush: bool = False) -> None:
-        """A heading in Word's built-in style (levels past 4 share Heading 4), bookmarked for the TOC;
-        ``flush``: no first-line indent (annex headings start at the margin)."""
-        self.headings_done += 1
-        n = self.headings_done
-        name = _bookmark(n)
-        ppr = ("<w:pageBreakBefore/>" if new_page else "") + (
-            '<w:ind w:firstLine="0" w:firstLineChars="0"/>' if flush else "")
-        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{_heading_style(level)}"/>{ppr}</w:pPr>'
-                        f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{_runs(text)}'
-                        f'<w:bookmarkEnd w:id="{n}"/></w:p>')
-
-    def blocks(self, blocks: list[Block]) -> None:
-        out = self.out
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                out.append(_p("BodyText", _runs(block.text)))
-            elif isinstance(block, BulletList):
-                out.extend(_p("ListBullet", _runs(item)) for item in block.items)
-            elif isinstance(block, NumberedList):
-                self.numbered_lists += 1
-                num = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{2 + self.numbered_lists}"/></w:numPr>'
-                out.extend(_p("ListNumber", _runs(item), num) for item in block.items)
-            elif isinstance(block, Table):
-                self.table(block)
-            elif isinstance(block, Image):
-                self.image(block)
-            elif isinstance(block, PageBreak):
-                out.append('<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
-
-    def table(self, table: Table, *, weights: list[float] | None = None, row_height_mm: float | None = None,
-              centre: bool = False) -> None:
-        """A grid table: header rows repeated, rows kept whole, merged cells, widths by content.
-
-        Columns whose body cells hold at most four characters are centred (as in the PDF).
-        """
-        placed = table.layout()  # once: Table.grid() would run the layout twice more
-        nrows = len(table.rows)
-        ncols = max((p.col + max(p.cell.colspan, 1) for p in placed), default=0)
-        if not ncols or not nrows:
-            return
-        grid: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
-        # who covers which position: (origin row, origin col) for every position of a merged cell
-        cover: dict[tuple[int, int], tuple[int, int]] = {}
-        for pc in placed:
-            grid[pc.row][pc.col] = pc.cell
-            if pc.cell.rowspan == 1 and pc.cell.colspan == 1:
-                cover[(pc.row, pc.col)] = (pc.row, pc.col)
-                continue
-            for dr in range(max(pc.cell.rowspan, 1)):
-                for dc in range(max(pc.cell.colspan, 1)):
-                    if pc.row + dr < nrows and pc.col + dc < ncols:
-                        cover[(pc.row + dr, pc.col + dc)] = (pc.row, pc.col)
-        heads = min(max(table.header_rows, 0), nrows)
-        widths = self._column_widths(placed, ncols, heads, weights)
-        height = f'<w:trHeight w:val="{_tw_mm(row_height_mm)}" w:hRule="atLeast"/>' if row_height_mm else ""
-        centred = [centre or all(len(cell.text) <= 4 for cell in (row[c] for row in grid[heads:]) if cell is not None)
-                   for c in range(ncols)]
-        parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-                 f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>{_TABLE_BORDERS}'
-                 '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0"'
-                 ' w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
-        parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
-        parts.append("</w:tblGrid>")
-        empty_cache: dict[tuple[int, int, bool, bool], str] = {}
-        for r in range(nrows):
-            head = r < heads
-            style_id = "TableHeading" if head else "TableText"
-            shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_HEADER_FILL}"/>' if head else ""
-            row_height = height if r >= heads else ""
-            parts.append(f"<w:tr><w:trPr><w:cantSplit/>{row_height}{'<w:tblHeader/>' if head else ''}</w:trPr>")
-            c = 0
-            while c < ncols:
-                origin = cover.get((r, c))
-                if origin is None:  # left empty by a short row
-                    parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shade}</w:tcPr>'
-                                 f"{_p(style_id)}</w:tc>")
-                    c += 1
-                    continue
-                cell = grid[origin[0]][origin[1]]
-                assert cell is not None
-                span = min(max(cell.colspan, 1), ncols - origin[1])
-                width = sum(widths[origin[1]:origin[1] + span])
-                grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-                tall = min(max(cell.rowspan, 1), nrows - origin[0]) > 1
-                if origin[0] == r:
-                    vmerge = '<w:vMerge w:val="restart"/>' if tall else ""
-                    jc = '<w:jc w:val="center"/>' if centred[origin[1]] and not head else ""
-                    parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{vmerge}{shade}'
-                                 f'<w:vAlign w:val="center"/></w:tcPr>{_p(style_id, _runs(cell.text), jc)}</w:tc>')
-                else:
-                    key = (width, span, head, True)
-                    if key not in empty_cache:
-                        empty_cache[key] = (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}'
-                                            f'<w:vMerge/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
-                                            f"{_p(style_id)}</w:tc>")
-                    parts.append(empty_cache[key])
-                c = origin[1] + span
-            parts.append("</w:tr>")
-        parts.append("</w:tbl>")
-        self.out.append("".join(parts))
-        # a paragraph after every table: keeps two tables apart and gives the text room to breathe
-        self.out.append(self.after_table())
-
-    def after_table(self) -> str:
-        return _p("Normal", "", f'<w:spacing w:line="{_tw(self.style.table.leading_pt)}" w:lineRule="exact"/>')
-
-    def end(self) -> None:
-        """Word ends the body with a paragraph; after a closing table it is a hair-thin one, so a
-        document that just fits (a one-page card) gets no empty last page."""
-        if self.out and self.out[-1] == self.after_table():
-            self.out[-1] = _p("Normal", "", '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-                                             '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
-
-    def _column_widths(self, placed: list[PlacedCell], ncols: int, heads: int,
-                       weights: list[float] | None) -> list[int]:
-        """Widths (twips) filling the text width, shared as the PDF shares them: columns whose text
-        fits get what it needs, long text shares the rest by its length; none narrower than two
-        characters or its longest run of Latin letters and digits (up to eight characters)."""
-        total = self.text_width
-        if weights and len(weights) == ncols:
-            scale = sum(weights)
-            widths = [round(total * w / scale) for w in weights]
-        else:
-            half_em = _tw(self.style.table.size_pt) / 2
-            pad = 2 * _CELL_MARGIN_TW + _tw(2)
-            natural = [4 * half_em + pad] * ncols
-            minimum = [4 * half_em + pad] * ncols
-            for pc in placed:
-                if max(pc.cell.colspan, 1) > 1 or pc.col >= ncols or not pc.cell.text:
-                    continue
-                natural[pc.col] = max(natural[pc.col], _display_width(pc.cell.text) * half_em + pad)
-                runs = _LATIN_RUN.findall(pc.cell.text)
-                if runs:
-                    longest = max(len(run) for run in runs)
-                    minimum[pc.col] = max(minimum[pc.col], min(longest, 16) * 1.2 * half_em + pad)
-            # short columns (序号, 数量, 姓名: up to four characters) keep their text on one line
-            minimum = [n if n <= 8 * half_em + pad else m for m, n in zip(minimum, natural, strict=True)]
-            want, floor = sum(natural), sum(minimum)
-            if want <= total:
-                shares = [n * total / want for n in natural]
-            elif floor >= total:
-                shares = [m * total / floor for m in minimum]
-            else:  # every column gets its minimum and the same fraction of what it lacks
-                fraction = (total - floor) / (want - floor)
-                shares = [m + (n - m) * fraction for m, n in zip(minimum, natural, strict=True)]
-            widths = [round(w) for w in shares]
-        widths[-1] += total - sum(widths)
-        return widths
-
-    def image(self, block: Image) -> None:
-        found = self.doc.images.get(block.sha256)
-        if found is None:
-            self.warnings.append(f"图片“{block.caption or block.sha256[:12]}”的内容缺失，已用文字代替。")
-            self.out.append(_p("Caption", _runs("［图片缺失］")))
-        else:
-            drawing = self._drawing(block, found[0])
-            if drawing is None:
-                self.out.append(_p("Caption", _runs("［图片格式无法识别］")))
-            else:
-                self.out.append(_p("Normal", drawing, '<w:keepNext/><w:spacing w:before="120" w:line="240"'
-                                   ' w:lineRule="auto"/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
-                                   '<w:jc w:val="center"/>'))
-        if block.caption:
-            self.out.append(_p("Caption", _runs(block.caption)))
-
-    def _drawing(self, block: Image, data: bytes) -> str | None:
-        if block.sha256 not in self.image_rids:
-            try:
-                rid, picture = self.document.part.get_or_add_image(io.BytesIO(data))
-            except (UnrecognizedImageError, ValueError, OSError) as exc:
-                self.warnings.append(f"图片“{block.caption or block.sha256[:12]}”无法识别（{type(exc).__name__}），"
-                                     "已用文字代替。")
-                return None
-            self.image_rids[block.sha256] = (rid, int(picture.width), int(picture.height))
-        rid, natural_w, natural_h = self.image_rids[block.sha256]
-        page = self.style.page
-        max_w = page.text_width_mm * _EMU_PER_MM
-        width = min(block.width_mm * _EMU_PER_MM, max_w) if block.width_mm else max_w
-        height = width * natural_h / natural_w if natural_w else width * 0.6
-        max_h = (page.text_height_mm * 0.85 - (self.style.caption.leading * 2 / MM if block.caption else 0)) * _EMU_PER_MM
-        if height > max_h:
-            width, height = width * max_h / height, max_h
-        cx, cy = round(width), round(height)
-        self.drawings += 1
-        n = self.drawings
-        name = f"图片 {n}"
-        return ('<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
-                f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-                f'<wp:docPr id="{n}" name="{name}" descr="{_attr(block.caption)}"/>'
-                '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-                f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
-                f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
-                f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
-                "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
-
-    # --- annexes
-
-    def annex_index(self) -> None:
-        """附件 list: every annex, those bound separately marked 另行装订 with the note below."""
-        doc = self.doc
-        self.page_title(doc.annex_index_title)
-        size = self.style.body.size_pt
-        line = (f'<w:spacing w:after="{_tw(self.style.body.leading * 0.25)}"/>'
-                f'<w:ind w:left="{_tw(2 * size)}" w:leftChars="200" w:firstLine="0" w:firstLineChars="0"/>'
-                '<w:jc w:val="left"/>')
-        note = (f'<w:spacing w:before="0" w:after="{_tw(self.style.body.leading * 0.25)}"/>'
-                f'<w:ind w:left="{_tw(6 * size)}"/><w:jc w:val="left"/>')
-        for a in doc.annexes:
-            self.out.append(_p("Normal", _runs(a.heading + (SEPARATE_MARK if a.separate else "")), line))
-            if a.separate and doc.annex_separate_note:
-                self.out.append(_p("Caption", _runs(doc.annex_separate_note), note))
-
-    def annexes(self, check: Callable[[], None]) -> None:
-        """Each generated annex on a new page. An annex bound separately gets its heading and the
-        note on a placeholder page (shared by consecutive ones): Word's navigation pane and TOC
-        list headings in document order, so it needs a heading at its place in the sequence."""
-        doc = self.doc
-        previous_separate = False
-        source = f'<w:spacing w:after="{_tw(self.style.body.leading * 0.5)}"/><w:jc w:val="left"/>'
-        for a in doc.annexes:
-            check()
-            self.heading(a.heading, 1, new_page=not (a.separate and previous_separate), flush=True)
-            if a.separate:
-                self.out.append(_p("BodyText", _runs(doc.annex_separate_note)))
-            else:
-                if a.source:
-                    self.out.append(_p("Caption", _runs(f"数据来源：{a.source}"), f"<w:keepNext/>{source}"))
-                self.blocks(a.blocks)
-            previous_separate = a.separate
 
 
 # ---------------------------------------------------------------------------------- headers, footers
 
 
-def _watermark_run(text: str, style: HouseStyle, fonts: _Fonts, n: int) -> str:
+def _watermark_run(text: str, style: HouseStyle, fonts: WordFonts, n: int) -> str:
     """Word's own text watermark (Design → Watermark): a VML WordArt shape behind the text."""
     wm = style.watermark
     gray = max(0, min(255, round(wm.gray * 255)))
     color = f"#{gray:02x}{gray:02x}{gray:02x}"
     width = max(len(text), 1) * wm.size_pt
     rotation = round(-wm.angle) % 360
-    font = _attr(fonts(wm.role))
+    font = _attr(fonts.covering(text, wm.role))
     return (
         '<w:r><w:rPr><w:noProof/></w:rPr><w:pict>'
         '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
@@ -807,56 +469,12 @@ def _watermark_run(text: str, style: HouseStyle, fonts: _Fonts, n: int) -> str:
         f' string="{_attr(text)}"/><w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>')
 
 
-def _footer_paragraph(style: HouseStyle, align: str) -> str:
-    pn = style.page_number
-    pieces: list[str] = []
-    pos = 0
-    for m in _PLACEHOLDER.finditer(pn.format):
-        pieces.append(_runs(pn.format[pos:m.start()]))
-        pieces.append(_field("PAGE" if m.group(1) == "page" else "NUMPAGES", "1"))
-        pos = m.end()
-    pieces.append(_runs(pn.format[pos:]))
-    char = _tw(pn.size_pt)
-    inset = pn.inset_chars
-    ind = ""
-    if align == "right" and inset:
-        ind = f'<w:ind w:right="{round(inset * char)}" w:rightChars="{round(inset * 100)}"/>'
-    elif align == "left" and inset:
-        ind = f'<w:ind w:left="{round(inset * char)}" w:leftChars="{round(inset * 100)}"/>'
-    return _p("Footer", "".join(pieces), f'{ind}<w:jc w:val="{align}"/>')
-
-
 def _fill(story: object, xml: str) -> None:
     element = story.part.element  # type: ignore[attr-defined]
     for child in list(element):
         element.remove(child)
     for child in parse_xml(f"<w:hdr {_DECLS}>{xml}</w:hdr>"):
         element.append(child)
-
-
-def _headers_and_footers(document: DocxDocument, doc: PrintDocument, style: HouseStyle, fonts: _Fonts,
-                         has_cover: bool) -> None:
-    section = document.sections[0]
-    outside = style.page_number.position == "outside"
-    document.settings.odd_and_even_pages_header_footer = outside
-    section.different_first_page_header_footer = has_cover
-    marks = iter(range(1, 10))
-
-    def header(with_text: bool) -> str:
-        mark = _watermark_run(doc.watermark, style, fonts, next(marks)) if doc.watermark else ""
-        if with_text:  # the running header over a rule, as in the PDF
-            border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/></w:pBdr>'
-            return _p("Header", mark + _runs(doc.header_text), border)
-        return _p("Header", mark)
-
-    _fill(section.header, header(True))
-    _fill(section.footer, _footer_paragraph(style, "right" if outside else "center"))
-    if outside:
-        _fill(section.even_page_header, header(True))
-        _fill(section.even_page_footer, _footer_paragraph(style, "left"))
-    if has_cover:  # the cover: the watermark only, no running header, no page number
-        _fill(section.first_page_header, header(False))
-        _fill(section.first_page_footer, _p("Footer"))
 
 
 # ---------------------------------------------------------------------------------------- package
@@ -905,19 +523,18 @@ def _utc_naive(value: datetime) -> datetime:
     return value.replace(microsecond=0)
 
 
-def _core_properties(document: DocxDocument, doc: PrintDocument) -> datetime:
-    meta = doc.metadata
-    created = _utc_naive(meta.created)
+def _core_properties(document: DocxDocument, info: DocumentInfo) -> datetime:
+    created = _utc_naive(info.created)
     cp = document.core_properties
-    cp.title = meta.title[:255]
-    cp.author = meta.author[:255]
-    cp.last_modified_by = meta.author[:255]
-    cp.subject = meta.subject[:255]
-    cp.keywords = ", ".join(k for k in meta.keywords if k)[:255]
-    cp.category = doc.kind_label[:255]
-    cp.content_status = doc.status_label[:255]
-    cp.identifier = doc.plan_no[:255]
-    cp.version = doc.version_label[:255]
+    cp.title = info.title[:255]
+    cp.author = info.author[:255]
+    cp.last_modified_by = info.author[:255]
+    cp.subject = info.subject[:255]
+    cp.keywords = ", ".join(k for k in info.keywords if k)[:255]
+    cp.category = info.category[:255]
+    cp.content_status = info.status[:255]
+    cp.identifier = info.identifier[:255]
+    cp.version = info.version[:255]
     cp.language = "zh-CN"
     cp.comments = ""
     cp.revision = 1
@@ -942,78 +559,364 @@ def _deterministic_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-# -------------------------------------------------------------------------------------------- API
+# ------------------------------------------------------------------------------------------- body
 
 
-def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyle, fonts: FontSet | None = None,
-                toc_pages: Mapping[str, int] | None = None,
-                cancel: Callable[[], bool] | None = None) -> ExportResult:
-    """Draw ``doc`` as a Word file into ``target`` (a path, written atomically, or a binary stream).
+class DocxWriter:
+    """One Word file being written: the body's WordprocessingML as text (see the module docstring
+    on speed) in ``out``, then ``finish`` puts styles, numbering, page frame and body together."""
 
-    ``toc_pages`` (heading text → page number, e.g. from the PDF of the same document) pre-fills
-    the table of contents; Word, WPS and LibreOffice refresh it on opening in any case.
-    ``cancel()`` is asked once per section and annex; when it answers True, ``Cancelled`` is raised
-    and nothing is written.
-    """
+    def __init__(self, info: DocumentInfo, style: HouseStyle, fonts: FontSet,
+                 toc_pages: Mapping[str, int] | None = None) -> None:
+        self.info = info
+        self.style = style
+        self.fonts = WordFonts(fonts, style)
+        self.document = docx.Document()
+        body = self.document.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        self.toc_pages = toc_pages or {}
+        self.out: list[str] = []
+        self.text_width = tw_mm(style.page.text_width_mm)
+        self.numbered_lists = 0
+        self.drawings = 0
+        self.headings_done = 0
+        self.warnings: list[str] = []
+        self.glyphs = GlyphLog(fonts)
+        self.image_rids: dict[str, tuple[str, int, int]] = {}
 
-    def check() -> None:
-        if cancel is not None and cancel():
-            raise Cancelled()
+    # --- text in a role's font
 
-    check()
-    style = style.for_layout(doc.layout)
-    names = _Fonts(fonts or find_fonts(), style)
-    document = docx.Document()
-    body_element = document.element.body
-    for child in list(body_element):
-        if child.tag != qn("w:sectPr"):
-            body_element.remove(child)
+    def runs(self, text: str, role: str) -> str:
+        """Runs of ``text`` in the paragraph style's font (of ``role``); what that font has no
+        glyph for goes into runs naming a font that has it."""
+        self.glyphs.add(cast(Role, role), text)
+        fonts = self.fonts.fonts
+        if fonts.covers(text, cast(Role, role)):
+            return _runs(text)
+        own = fonts.face(cast(Role, role))
+        return "".join(_runs(run) if face is own else _runs(run, f"<w:rPr>{_fonts_xml(face.family)}</w:rPr>")
+                       for face, run in fonts.runs(text, cast(Role, role)))
 
-    card = doc.layout == "card"
-    writer = _Body(doc, style, document, toc_pages)
-    scheme = style.numbering
-    if card:
-        writer.page_title(doc.title, new_page=False)
-    else:
-        writer.cover()
-        writer.decree()
-        writer.signoff_and_revisions()
-        writer.toc([(s.level, s.heading(scheme), "") for s in doc.sections]
-                   + [(1, a.heading, "另行装订" if a.separate else "") for a in doc.annexes])
-        writer.page_title(doc.title)
-    for section in doc.sections:
+    # --- titles, headings and the table of contents
+
+    def page_title(self, text: str, *, new_page: bool = True, before: float = 0.0) -> None:
+        ppr = ("<w:pageBreakBefore/>" if new_page else "") + (
+            f'<w:spacing w:before="{tw(before)}"/>' if before else "")
+        self.out.append(_p("Title", self.runs(text, self.style.title.role), ppr))
+
+    def toc(self, title: str, headings: list[tuple[int, str, str]]) -> None:
+        """A table of contents under ``title``: a TOC field whose cached result already lists the
+        headings (and pages, if known).
+
+        ``headings`` are (level, text, note) of every heading in the order ``heading`` will be
+        called; the note (e.g. "另行装订") stands in for the page number, as in the PDF, until
+        Word refreshes the field.
+        """
+        entries = [(_heading_style(level), _bookmark(n), text, note) for n, (level, text, note)
+                   in enumerate(headings, 1) if _heading_style(level) <= 3]
+        self.page_title(title)
+        begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                 f'<w:r><w:instrText xml:space="preserve"> {_esc(TOC_INSTRUCTION)} </w:instrText></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        if not entries:
+            self.out.append(_p("TOC1", begin + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'))
+            return
+        role = self.style.body.role
+        for i, (level, bookmark, text, note) in enumerate(entries):
+            page = self.toc_pages.get(text)
+            if note:
+                number = "<w:r><w:tab/></w:r>" + self.runs(note, role)
+            elif page is not None:
+                number = "<w:r><w:tab/></w:r>" + _field(f"PAGEREF {bookmark} \\h", str(page),
+                                                         self._rpr_for(str(page), role))
+            else:
+                number = ""
+            link = f'<w:hyperlink w:anchor="{bookmark}" w:history="1">{self.runs(text, role)}{number}</w:hyperlink>'
+            end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
+            self.out.append(_p(f"TOC{level}", (begin if i == 0 else "") + link + end))
+
+    def _rpr_for(self, text: str, role: str) -> str:
+        """No run properties when the role's font draws ``text``, else the fonts of one that does."""
+        self.glyphs.add(cast(Role, role), text)
+        face = self.fonts.fonts.face_for(text, cast(Role, role))
+        return "" if face is self.fonts.fonts.face(cast(Role, role)) else f"<w:rPr>{_fonts_xml(face.family)}</w:rPr>"
+
+    def heading(self, text: str, level: int, *, new_page: bool = False, flush: bool = False) -> None:
+        """A heading in Word's built-in style (levels past 4 share Heading 4), bookmarked for the TOC;
+        ``flush``: no first-line indent (annex headings start at the margin)."""
+        self.headings_done += 1
+        n = self.headings_done
+        name = _bookmark(n)
+        ppr = ("<w:pageBreakBefore/>" if new_page else "") + (
+            '<w:ind w:firstLine="0" w:firstLineChars="0"/>' if flush else "")
+        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{_heading_style(level)}"/>{ppr}</w:pPr>'
+                        f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{self.runs(text, self.style.heading(level).role)}'
+                        f'<w:bookmarkEnd w:id="{n}"/></w:p>')
+
+    # --- blocks
+
+    def blocks(self, blocks: list[Block]) -> None:
+        out = self.out
+        role = self.style.body.role
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                out.append(_p("BodyText", self.runs(block.text, role)))
+            elif isinstance(block, BulletList):
+                out.extend(_p("ListBullet", self.runs(item, role)) for item in block.items)
+            elif isinstance(block, NumberedList):
+                self.numbered_lists += 1
+                num = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{2 + self.numbered_lists}"/></w:numPr>'
+                out.extend(_p("ListNumber", self.runs(item, role), num) for item in block.items)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Image):
+                self.image(block)
+            elif isinstance(block, PageBreak):
+                out.append('<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def table(self, table: Table, *, weights: list[float] | None = None, row_height_mm: float | None = None,
+              centre: bool = False) -> None:
+        """A grid table: header rows repeated, rows kept whole, merged cells, widths by content
+        (``weights``: shares of the text width instead).
+
+        Columns whose body cells hold at most four characters are centred (as in the PDF).
+        """
+        placed = table.layout()  # once: Table.grid() would run the layout twice more
+        nrows = len(table.rows)
+        ncols = max((p.col + max(p.cell.colspan, 1) for p in placed), default=0)
+        if not ncols or not nrows:
+            return
+        grid: list[list[Cell | None]] = [[None] * ncols for _ in range(nrows)]
+        # who covers which position: (origin row, origin col) for every position of a merged cell
+        cover: dict[tuple[int, int], tuple[int, int]] = {}
+        for pc in placed:
+            grid[pc.row][pc.col] = pc.cell
+            if pc.cell.rowspan == 1 and pc.cell.colspan == 1:
+                cover[(pc.row, pc.col)] = (pc.row, pc.col)
+                continue
+            for dr in range(max(pc.cell.rowspan, 1)):
+                for dc in range(max(pc.cell.colspan, 1)):
+                    if pc.row + dr < nrows and pc.col + dc < ncols:
+                        cover[(pc.row + dr, pc.col + dc)] = (pc.row, pc.col)
+        heads = min(max(table.header_rows, 0), nrows)
+        widths = self._column_widths(placed, nrows, ncols, heads, weights)
+        height = f'<w:trHeight w:val="{tw_mm(row_height_mm)}" w:hRule="atLeast"/>' if row_height_mm else ""
+        centred = [centre or all(len(cell.text) <= 4 for cell in (row[c] for row in grid[heads:]) if cell is not None)
+                   for c in range(ncols)]
+        parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+                 f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>{_TABLE_BORDERS}'
+                 '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0"'
+                 ' w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+        parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        parts.append("</w:tblGrid>")
+        empty_cache: dict[tuple[int, int, bool, bool], str] = {}
+        ts = self.style.table
+        for r in range(nrows):
+            head = r < heads
+            style_id = "TableHeading" if head else "TableText"
+            role = ts.header_role if head else ts.role
+            shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_HEADER_FILL}"/>' if head else ""
+            row_height = height if r >= heads else ""
+            parts.append(f"<w:tr><w:trPr><w:cantSplit/>{row_height}{'<w:tblHeader/>' if head else ''}</w:trPr>")
+            c = 0
+            while c < ncols:
+                origin = cover.get((r, c))
+                if origin is None:  # left empty by a short row
+                    parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shade}</w:tcPr>'
+                                 f"{_p(style_id)}</w:tc>")
+                    c += 1
+                    continue
+                cell = grid[origin[0]][origin[1]]
+                assert cell is not None
+                span = min(max(cell.colspan, 1), ncols - origin[1])
+                width = sum(widths[origin[1]:origin[1] + span])
+                grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+                tall = min(max(cell.rowspan, 1), nrows - origin[0]) > 1
+                if origin[0] == r:
+                    vmerge = '<w:vMerge w:val="restart"/>' if tall else ""
+                    jc = '<w:jc w:val="center"/>' if centred[origin[1]] and not head else ""
+                    parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{vmerge}{shade}'
+                                 f'<w:vAlign w:val="center"/></w:tcPr>{_p(style_id, self.runs(cell.text, role), jc)}'
+                                 "</w:tc>")
+                else:
+                    key = (width, span, head, True)
+                    if key not in empty_cache:
+                        empty_cache[key] = (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}'
+                                            f'<w:vMerge/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
+                                            f"{_p(style_id)}</w:tc>")
+                    parts.append(empty_cache[key])
+                c = origin[1] + span
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        self.out.append("".join(parts))
+        # a paragraph after every table: keeps two tables apart and gives the text room to breathe
+        self.out.append(self.after_table())
+
+    def after_table(self) -> str:
+        return _p("Normal", "", f'<w:spacing w:line="{tw(self.style.table.leading_pt)}" w:lineRule="exact"/>')
+
+    def end(self) -> None:
+        """Word ends the body with a paragraph; after a closing table it is a hair-thin one, so a
+        document that just fits (a one-page card) gets no empty last page."""
+        if self.out and self.out[-1] == self.after_table():
+            self.out[-1] = _p("Normal", "", '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+                                             '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
+
+    def _column_widths(self, placed: list[PlacedCell], nrows: int, ncols: int, heads: int,
+                       weights: list[float] | None) -> list[int]:
+        """Widths (twips) filling the text width: ``weights`` as shares, else the rule both
+        renderers use (``exports.layout.column_widths``), measured in the fonts of this machine
+        for the table's roles, with Word's cell margins."""
+        total = self.text_width
+        if weights and len(weights) == ncols:
+            scale = sum(weights)
+            widths = [round(total * w / scale) for w in weights]
+        else:
+            ts = self.style.table
+            texts = [[""] * ncols for _ in range(nrows)]
+            spanned: set[tuple[int, int]] = set()
+            for pc in placed:
+                texts[pc.row][pc.col] = pc.cell.text
+                if pc.cell.colspan > 1 or pc.cell.rowspan > 1:
+                    spanned |= {(c, r) for r in range(pc.row, min(pc.row + max(pc.cell.rowspan, 1), nrows))
+                                for c in range(pc.col, pc.col + max(pc.cell.colspan, 1))}
+            body = self.fonts.fonts.advance(cast(Role, ts.role))
+            head = self.fonts.fonts.advance(cast(Role, ts.header_role))
+            shares = column_widths(texts, header_rows=heads, available=total / 20, size=ts.size_pt,
+                                   pad=CELL_PAD_PT, spanned=spanned,
+                                   measure=lambda text, header: (head if header else body)(text, ts.size_pt))
+            widths = [tw(w) for w in shares]
+        widths[-1] += total - sum(widths)
+        return widths
+
+    def image(self, block: Image) -> None:
+        caption = self.style.caption.role
+        found = self.info.images.get(block.sha256)
+        if found is None:
+            self.warnings.append(f"图片“{block.caption or block.sha256[:12]}”的内容缺失，已用文字代替。")
+            self.out.append(_p("Caption", self.runs("［图片缺失］", caption)))
+        else:
+            drawing = self._drawing(block, found[0])
+            if drawing is None:
+                self.out.append(_p("Caption", self.runs("［图片格式无法识别］", caption)))
+            else:
+                self.out.append(_p("Normal", drawing, '<w:keepNext/><w:spacing w:before="120" w:line="240"'
+                                   ' w:lineRule="auto"/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
+                                   '<w:jc w:val="center"/>'))
+        if block.caption:
+            self.out.append(_p("Caption", self.runs(block.caption, caption)))
+
+    def _drawing(self, block: Image, data: bytes) -> str | None:
+        if block.sha256 not in self.image_rids:
+            try:
+                rid, picture = self.document.part.get_or_add_image(io.BytesIO(data))
+            except (UnrecognizedImageError, ValueError, OSError) as exc:
+                self.warnings.append(f"图片“{block.caption or block.sha256[:12]}”无法识别（{type(exc).__name__}），"
+                                     "已用文字代替。")
+                return None
+            self.image_rids[block.sha256] = (rid, int(picture.width), int(picture.height))
+        rid, natural_w, natural_h = self.image_rids[block.sha256]
+        page = self.style.page
+        max_w = page.text_width_mm * _EMU_PER_MM
+        width = min(block.width_mm * _EMU_PER_MM, max_w) if block.width_mm else max_w
+        height = width * natural_h / natural_w if natural_w else width * 0.6
+        max_h = (page.text_height_mm * 0.85 - (self.style.caption.leading * 2 / MM if block.caption else 0)) * _EMU_PER_MM
+        if height > max_h:
+            width, height = width * max_h / height, max_h
+        cx, cy = round(width), round(height)
+        self.drawings += 1
+        n = self.drawings
+        name = f"图片 {n}"
+        return ('<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+                f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+                f'<wp:docPr id="{n}" name="{name}" descr="{_attr(block.caption)}"/>'
+                '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+                '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+                f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+                f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+                "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
+
+    # --- the page frame and the file
+
+    def _footer_paragraph(self, align: str) -> str:
+        pn = self.style.page_number
+        role = pn.role
+        digits = self._rpr_for("0123456789", role)
+        pieces: list[str] = []
+        pos = 0
+        for m in _PLACEHOLDER.finditer(pn.format):
+            pieces.append(self.runs(pn.format[pos:m.start()], role))
+            pieces.append(_field("PAGE" if m.group(1) == "page" else "NUMPAGES", "1", digits))
+            pos = m.end()
+        pieces.append(self.runs(pn.format[pos:], role))
+        char = tw(pn.size_pt)
+        inset = pn.inset_chars
+        ind = ""
+        if align == "right" and inset:
+            ind = f'<w:ind w:right="{round(inset * char)}" w:rightChars="{round(inset * 100)}"/>'
+        elif align == "left" and inset:
+            ind = f'<w:ind w:left="{round(inset * char)}" w:leftChars="{round(inset * 100)}"/>'
+        return _p("Footer", "".join(pieces), f'{ind}<w:jc w:val="{align}"/>')
+
+    def _headers_and_footers(self, has_cover: bool) -> None:
+        document, info, style = self.document, self.info, self.style
+        section = document.sections[0]
+        outside = style.page_number.position == "outside"
+        document.settings.odd_and_even_pages_header_footer = outside
+        section.different_first_page_header_footer = has_cover
+        marks = iter(range(1, 10))
+        if info.watermark:
+            self.glyphs.add(cast(Role, style.watermark.role), info.watermark)
+
+        def header(with_text: bool) -> str:
+            mark = _watermark_run(info.watermark, style, self.fonts, next(marks)) if info.watermark else ""
+            if with_text:  # the running header over a rule, as in the PDF
+                border = '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/></w:pBdr>'
+                return _p("Header", mark + self.runs(info.header_text, style.header.role), border)
+            return _p("Header", mark)
+
+        _fill(section.header, header(True))
+        _fill(section.footer, self._footer_paragraph("right" if outside else "center"))
+        if outside:
+            _fill(section.even_page_header, header(True))
+            _fill(section.even_page_footer, self._footer_paragraph("left"))
+        if has_cover:  # the cover: the watermark only, no running header, no page number
+            _fill(section.first_page_header, header(False))
+            _fill(section.first_page_footer, _p("Footer"))
+
+    def font_lines(self) -> list[str]:
+        """Which font name each role has in the file, then what fell back to which font."""
+        return self.fonts.lines + self.glyphs.fallbacks()
+
+    def finish(self, *, cover: bool, check: Callable[[], None], extra_styles: Sequence[str] = ()) -> bytes:
+        """The file's bytes: styles (``extra_styles`` after Title), numbering, page setup, header
+        and footers (``cover``: the first page has neither), settings, the body, core properties;
+        ``check()`` is called before the package is saved and after it is zipped."""
+        document, style = self.document, self.style
+        _install_styles(document, style, self.fonts, extra_styles)
+        _install_numbering(document, style, self.fonts, self.numbered_lists)
+        _page_setup(document, style)
+        # before the body is filled: python-docx looks for the previous section's headers by an
+        # XPath over the whole body
+        self._headers_and_footers(cover)
+        _settings(document)
+        self.end()
+        body = document.element.body
+        fragment = parse_xml(f"<w:body {_DECLS}>{''.join(self.out)}</w:body>")
+        sect_pr = body.find(qn("w:sectPr"))
+        body.remove(sect_pr)
+        body.extend(fragment)
+        body.append(sect_pr)
+        _drop_template_parts(document)
+        created = _core_properties(document, self.info)
+        self.warnings += self.glyphs.warnings("Word 文件中")
         check()
-        writer.heading(section.heading(scheme), section.level)
-        writer.blocks(section.blocks)
-    if doc.annexes and not card:
-        writer.annex_index()
-    writer.annexes(check)
-    check()
-
-    _install_styles(document, style, names)
-    _install_numbering(document, style, names, writer.numbered_lists)
-    _page_setup(document, style)
-    # before the body is filled: python-docx looks for the previous section's headers by an
-    # XPath over the whole body
-    _headers_and_footers(document, doc, style, names, has_cover=not card)
-    _settings(document)
-    writer.end()
-    fragment = parse_xml(f"<w:body {_DECLS}>{''.join(writer.out)}</w:body>")
-    sect_pr = body_element.find(qn("w:sectPr"))
-    body_element.remove(sect_pr)
-    body_element.extend(fragment)
-    body_element.append(sect_pr)
-    _drop_template_parts(document)
-    created = _core_properties(document, doc)
-    check()
-
-    raw = io.BytesIO()
-    document.save(raw)
-    data = _deterministic_zip(raw.getvalue(), created)
-    check()
-    if isinstance(target, str | Path):
-        write_atomically(Path(target), data)
-    else:
-        target.write(data)
-    return ExportResult(format="docx", pages=None, headings=doc.headings(scheme), fonts=names.lines,
-                        warnings=writer.warnings)
+        raw = io.BytesIO()
+        document.save(raw)
+        data = _deterministic_zip(raw.getvalue(), created)
+        check()
+        return data

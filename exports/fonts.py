@@ -10,6 +10,12 @@ application (WenQuanYi Micro Hei 文泉驿微米黑, Apache-2.0, in ``exports/fo
 Latin, digits and symbols). A role therefore always
 resolves; ``FontFace.fallback`` and ``FontSet.report()`` say when it is not the font asked for.
 
+A font found for a role may still lack a character (WenQuanYi Zen Hei has no "•"). Each role has a
+*chain* — its own font, then the shipped font, then the other roles' fonts — and the renderers draw
+a character in the first font of the chain that has it (``runs``, ``face_for``; ``covers`` is the
+quick test that nothing needs to fall back). ``GlyphLog`` collects what a rendering drew, to say
+which characters fell back to which font and which no font has (``unprintable``).
+
 Discovery opens no font it does not need: installed fonts are known by their file names (a walk
 of the font folders, no file read) or from one ``fc-list`` call on Linux, matched by name against
 the catalogue, and only the file chosen for a role is opened (its table directory, and the name
@@ -24,6 +30,8 @@ Usage::
     names = fonts.register_reportlab()           # {"fang": "EDesk-uming-0-…", …}
     body = ParagraphStyle("正文", fontName=names["fang"], fontSize=16, leading=28)
     fonts.missing_glyphs(text, "fang")           # characters the 仿宋 font cannot draw
+    fonts.runs("要点：•先救人", "fang")            # [(仿宋 face, "要点："), (shipped face, "•"), (仿宋 face, "先救人")]
+    fonts.unprintable(text, "fang")              # characters no font of the chain draws
     fonts.face("fang").docx_name                 # "仿宋": the name for w:eastAsia in a .docx
     for line in fonts.report(): ...              # "仿宋：AR PL UMing CN（…uming.ttc，未找到仿宋，代用）"
 
@@ -48,8 +56,8 @@ import subprocess
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal, get_args
 
@@ -116,6 +124,10 @@ class FontSet:
     faces: Mapping[Role, FontFace]
     skipped: tuple[SkippedFont, ...] = ()
     notes: tuple[str, ...] = ()
+    _chains: dict[Role, tuple[FontFace, ...]] = field(default_factory=dict, init=False, repr=False)
+    _drawn: dict[Role, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _advances: dict[tuple[Path, int], Callable[[str, float], float]] = field(default_factory=dict, init=False,
+                                                                              repr=False)
 
     def face(self, role: Role) -> FontFace:
         try:
@@ -148,28 +160,183 @@ class FontSet:
         and italic are the same font, so that ``<b>``/``<i>`` in a Paragraph keep working) and
         return the reportlab font name of each role. Calling it again registers nothing new.
         Fonts are embedded as subsets when a PDF uses them."""
+        return {role: self.reportlab_font(self.faces[role]) for role in ROLES}
+
+    def reportlab_font(self, face: FontFace) -> str:
+        """Register ``face`` with reportlab (once) and return its reportlab font name: a role's
+        font, or a font of a role's ``chain`` that draws what the role's font lacks."""
         from reportlab.pdfbase import pdfmetrics
 
-        names: dict[Role, str] = {}
+        name = face.reportlab_name
         with _REGISTER_LOCK:
-            registered = set(pdfmetrics.getRegisteredFontNames())
-            for role in ROLES:
-                face = self.faces[role]
-                name = face.reportlab_name
-                if name not in registered:
-                    pdfmetrics.registerFont(_ttfont(name, str(face.path), face.subfont_index))
-                    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
-                    registered.add(name)
-                names[role] = name
-        return names
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(_ttfont(name, str(face.path), face.subfont_index))
+                pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+        return name
 
     def missing_glyphs(self, text: str, role: Role) -> set[str]:
         """The characters of ``text`` the role's font has no glyph for (they would print as blanks
         or boxes). Whitespace, control and format characters and variation selectors are ignored."""
-        face = self.face(role)
-        with _REGISTER_LOCK:
-            cmap = _ttfont(face.reportlab_name, str(face.path), face.subfont_index).face.charToGlyph
+        cmap = _cmap(self.face(role))
         return {ch for ch in set(text) if not _invisible(ch) and not cmap.get(ord(ch))}
+
+    # --- falling back, character by character
+
+    def chain(self, role: Role) -> tuple[FontFace, ...]:
+        """The fonts that draw ``role``'s text, in order: the role's own font, then the font
+        shipped with the application (it covers CJK, Latin, digits and the usual symbols, "•"
+        among them), then the other roles' fonts. A character is drawn in the first of them that
+        has a glyph for it (``runs``), so a machine's only CJK font lacking "•" still prints
+        bullets."""
+        found = self._chains.get(role)
+        if found is None:
+            faces = [self.face(role), bundled_face(role), *(self.faces[r] for r in ROLES)]
+            seen: set[tuple[Path, int]] = set()
+            chain = []
+            for face in faces:
+                if (face.path, face.subfont_index) not in seen:
+                    seen.add((face.path, face.subfont_index))
+                    chain.append(face)
+            found = self._chains[role] = tuple(chain)
+        return found
+
+    def covers(self, text: str, role: Role) -> bool:
+        """Whether the role's own font draws every visible character of ``text`` (cheap when it
+        does: the characters already checked are remembered)."""
+        known = self._drawn.setdefault(role, set())
+        chars = set(text)
+        if chars <= known:
+            return True
+        cmap = _cmap(self.face(role))
+        lacking = False
+        for ch in chars - known:
+            if _invisible(ch) or cmap.get(ord(ch)):
+                known.add(ch)
+            else:
+                lacking = True
+        return not lacking
+
+    def face_for(self, text: str, role: Role) -> FontFace:
+        """The first font of the role's chain that draws every visible character of ``text`` (for
+        what cannot change font in the middle: a bullet, a watermark), else the role's font."""
+        if self.covers(text, role):
+            return self.face(role)
+        visible = [ch for ch in set(text) if not _invisible(ch)]
+        for face in self.chain(role)[1:]:
+            cmap = _cmap(face)
+            if all(cmap.get(ord(ch)) for ch in visible):
+                return face
+        return self.face(role)
+
+    def runs(self, text: str, role: Role) -> list[tuple[FontFace, str]]:
+        """``text`` cut into runs, each with the font that draws it: the role's font wherever it
+        has the glyph, else the first font of ``chain`` that has it (a character no font has stays
+        with the role's font, and ``unprintable`` reports it). Spaces stay in the run they are in."""
+        own = self.face(role)
+        if self.covers(text, role):
+            return [(own, text)] if text else []
+        chain = self.chain(role)
+        cmaps = [_cmap(face) for face in chain]
+        out: list[tuple[FontFace, str]] = []
+        current, start = own, 0
+        for i, ch in enumerate(text):
+            if _invisible(ch):
+                continue
+            code = ord(ch)
+            face = next((f for f, cmap in zip(chain, cmaps, strict=True) if cmap.get(code)), own)
+            if face is not current:
+                if i > start:
+                    out.append((current, text[start:i]))
+                current, start = face, i
+        out.append((current, text[start:]))
+        return out
+
+    def unprintable(self, text: str, role: Role) -> set[str]:
+        """The characters of ``text`` that no font of the role's chain draws (printed as blanks or
+        boxes whatever the renderer does)."""
+        missing = self.missing_glyphs(text, role)
+        for face in self.chain(role)[1:]:
+            if not missing:
+                break
+            cmap = _cmap(face)
+            missing = {ch for ch in missing if not cmap.get(ord(ch))}
+        return missing
+
+    def advance(self, role: Role) -> Callable[[str, float], float]:
+        """``width(text, size)``: the width in points of one line of ``text`` at ``size`` in the
+        role's font (its advance widths; a character it lacks counts as its default width). Both
+        renderers size table columns with it (``exports.layout.column_widths``)."""
+        face = self.face(role)
+        found = self._advances.get((face.path, face.subfont_index))
+        if found is None:
+            with _REGISTER_LOCK:
+                metrics = _ttfont(face.reportlab_name, str(face.path), face.subfont_index).face
+            get, default = metrics.charWidths.get, metrics.defaultWidth
+
+            def found(text: str, size: float) -> float:
+                return 0.001 * size * sum([get(ord(ch), default) for ch in text])
+
+            self._advances[(face.path, face.subfont_index)] = found
+        return found
+
+
+class GlyphLog:
+    """What one rendering drew in which font role, for its report: which characters were drawn
+    in a fallback font (``fonts`` lines) and which no font has (``warnings``)."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        self.fonts = fonts
+        self._texts: dict[Role, list[str]] = {}
+
+    def add(self, role: Role, text: str) -> None:
+        self._texts.setdefault(role, []).append(text)
+
+    def fallbacks(self) -> list[str]:
+        """Chinese lines: "宋体：文泉驿正黑缺少的 1 个字符由文泉驿微米黑（随软件附带）绘制：•"."""
+        labels = _catalogue().roles
+        lines = []
+        for role, texts in self._texts.items():
+            text = "".join(texts)
+            if self.fonts.covers(text, role):
+                continue
+            used: dict[FontFace, set[str]] = {}
+            own = self.fonts.face(role)
+            for face, run in self.fonts.runs(text, role):
+                if face is not own:
+                    used.setdefault(face, set()).update(ch for ch in run if not _invisible(ch))
+            for face, chars in used.items():
+                where = "（随软件附带）" if face.bundled else ""
+                lines.append(f"{labels[role].label}：{own.display_name}缺少的 {len(chars)} 个字符由"
+                             f"{face.display_name}{where}绘制：{_shown(chars)}")
+        return lines
+
+    def warnings(self, where: str) -> list[str]:
+        """Chinese warnings about the characters no font draws (shown as blanks or boxes in
+        ``where``, e.g. "PDF 中")."""
+        labels = _catalogue().roles
+        out = []
+        for role, texts in self._texts.items():
+            missing = self.fonts.unprintable("".join(texts), role)
+            if missing:
+                first = sorted(missing, key=ord)[:5]
+                codes = "，".join(f"U+{ord(ch):04X}" for ch in first)
+                face = self.fonts.face(role)
+                out.append(
+                    f"{labels[role].label}字体“{face.display_name}”及软件附带的字体都缺少 {len(missing)} 个字符，"
+                    f"{where}将显示为空白或方框：{_shown(missing)}（{codes}）。请安装含这些字符的字体，或修改文字。")
+        return out
+
+
+def _shown(chars: Iterable[str]) -> str:
+    ordered = sorted(chars, key=ord)
+    return "、".join(ordered[:40]) + ("等" if len(ordered) > 40 else "")
+
+
+def bundled_face(role: Role) -> FontFace:
+    """The font shipped with the application, serving ``role``."""
+    catalogue = _catalogue()
+    return FontFace(role, catalogue.bundled_name, catalogue.bundled_family, _bundled_path(), 0,
+                    catalogue.roles[role].docx_name, fallback=True, bundled=True)
 
 
 def find_fonts(search_dirs: Sequence[str | os.PathLike[str]] | None = None,
@@ -573,8 +740,7 @@ def _find_fonts(dirs: tuple[Path, ...] | None, prefs: tuple[tuple[str, str], ...
             if hit := finder.locate(spec):
                 face = FontFace(role, spec.display_name, hit.family, hit.path, hit.index,
                                 spec.docx_name or role_spec.docx_name, fallback=spec.cls != role)
-        faces[role] = face or FontFace(role, catalogue.bundled_name, catalogue.bundled_family, _bundled_path(),
-                                       0, role_spec.docx_name, fallback=True, bundled=True)
+        faces[role] = face or bundled_face(role)
     skipped = tuple(SkippedFont(path, index, reason) for (path, index), reason in finder.skipped.items())
     font_set = FontSet(faces, skipped, tuple(notes))
     for line in font_set.report():
@@ -618,6 +784,12 @@ def _ttfont(name: str, path: str, subfont_index: int) -> TTFont:
     from reportlab.pdfbase.ttfonts import TTFont
 
     return TTFont(name, path, subfontIndex=subfont_index)
+
+
+def _cmap(face: FontFace) -> Mapping[int, int]:
+    """Code point → glyph of a face (its reportlab ``TTFont``, parsed once per file and subfont)."""
+    with _REGISTER_LOCK:
+        return _ttfont(face.reportlab_name, str(face.path), face.subfont_index).face.charToGlyph
 
 
 def _invisible(ch: str) -> bool:

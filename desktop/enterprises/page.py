@@ -55,7 +55,7 @@ class EnterprisesPage(Page):
         self.choices: ReferenceChoices | None = None
         self.dialog: EnterpriseDialog | None = None
         self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出企业名录…"),
-                                     unit=self.tr("家企业"))
+                                     unit=self.tr("家企业"), module="exports.enterprises.excel")
         self.exporter.sig_finished.connect(self.sig_export_finished)
         self.model = EnterpriseTableModel(db, parent=self)
         self._build()

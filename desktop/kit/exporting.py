@@ -1,6 +1,7 @@
 """Excel export of a list, the same way on every page: ask where to save, write the current filter
 and order in the background (progress after a moment, 取消 leaves no file), then say where the
-file is. ``exports.excel`` (and openpyxl) is imported only when an export runs.
+file is. The list's exports module (``exports.<module>.excel``, and openpyxl) is imported only when an
+export runs.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
 from models.core.progress import Progress
 
-EXPORTS_MODULE = "exports.excel"
-
 Write = Callable[[ModuleType, Path, Progress], int]
-"""Writes the workbook with the ``exports.excel`` module; returns the number of rows."""
+"""Writes the workbook with the list's exports module; returns the number of rows."""
 
 
 def _tr(text: str) -> str:
@@ -51,9 +50,12 @@ class ListExporter(QObject):
     sig_finished = Signal(str, int)
     """The workbook was written: its path and the number of rows."""
 
-    def __init__(self, page: Page, runner: TaskRunner, settings: Settings, *, label: str, unit: str) -> None:
-        """``label`` is the progress text; ``unit`` counts the rows in the messages (“家企业”, “个预案”)."""
+    def __init__(self, page: Page, runner: TaskRunner, settings: Settings, *, label: str, unit: str,
+                 module: str) -> None:
+        """``label`` is the progress text; ``unit`` counts the rows in the messages (“家企业”, “个预案”);
+        ``module`` names the exports module handed to ``write`` (“exports.enterprises.excel”)."""
         super().__init__(page)
+        self._module = module
         self._page = page
         self._runner = runner
         self._settings = settings
@@ -70,7 +72,7 @@ class ListExporter(QObject):
             return None
 
         def work(progress: Progress) -> int:
-            return write(importlib.import_module(EXPORTS_MODULE), path, progress)
+            return write(importlib.import_module(self._module), path, progress)
 
         task = self._runner.run(work, title=_tr("导出Excel"), label=self._label)
         task.sig_finished.connect(lambda count: self._exported(path, int(count)))

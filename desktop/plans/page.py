@@ -134,7 +134,7 @@ class PlansPage(Page):
         self.report_dialog: ImportReportDialog | None = None
         self.import_task: Task | None = None
         self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出预案清单…"),
-                                     unit=self.tr("个预案"))
+                                     unit=self.tr("个预案"), module="exports.plans.excel")
         self.exporter.sig_finished.connect(self.sig_export_finished)
         self.documents = PlanDocuments(db, runner, settings, self._actor, self, today=today)
         self.documents.sig_status.connect(self.sig_status)

@@ -37,11 +37,11 @@ def render_plan(doc: PrintDocument, fmt: Format, *, style: HouseStyle, fonts: Fo
     fonts = fonts or find_fonts()
     buffer = io.BytesIO()
     if fmt == "pdf":
-        from exports.pdf import render_pdf
+        from exports.plans.pdf import render_pdf
 
         result = render_pdf(doc, buffer, style=style, fonts=fonts, cancel=cancel)
     elif fmt == "docx":
-        from exports.docx import render_docx
+        from exports.plans.docx import render_docx
 
         result = render_docx(doc, buffer, style=style, fonts=fonts, toc_pages=toc_pages, cancel=cancel)
     else:

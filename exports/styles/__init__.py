@@ -17,7 +17,8 @@ from importlib import resources
 from typing import Any, Literal
 
 from models.core.errors import DeskError
-from plans.plans.print_model import NumberScheme
+
+NumberScheme = Literal["decimal", "gbt9704"]  # how headings are numbered: 1 / 1.1, or 一、/（一）/1./（1）
 
 STYLE_KEYS: tuple[str, ...] = ("default", "gbt9704")
 DEFAULT_STYLE = "default"

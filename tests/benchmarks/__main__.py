@@ -13,7 +13,7 @@
   ones (“应急” is in most sections), goal ≤ 100 ms for every term; the total count the search page
   shows afterwards, for information; floor: the bare FTS5 ``MATCH`` of the same gram phrase through
   ``sqlite3``, fetching every matching rowid.
-- ``export``: the whole enterprise register to .xlsx through ``exports.excel`` (no goal yet); floor:
+- ``export``: the whole enterprise register to .xlsx through ``exports.enterprises.excel`` (no goal yet); floor:
   the same columns by one ``sqlite3`` query into an unstyled openpyxl write-only workbook.
 - ``startup``: process start → main window shown with its first page loaded, on the city database
   (``emergency-desk --db city.sqlite`` with ``EMERGENCY_DESK_QUIT_WHEN_SHOWN=1``), against a bare
@@ -421,7 +421,7 @@ def bench_search(city: Path, runs: int) -> list[Result]:
 def bench_export(city: Path) -> list[Result]:
     from openpyxl import Workbook
 
-    from exports.excel import export_enterprises
+    from exports.enterprises.excel import export_enterprises
     from models.enterprises.queries import EnterpriseFilter
     from models.modules import open_database
 

@@ -1,13 +1,13 @@
 """Plan document benchmarks (``python -m tests.benchmarks --only documents``).
 
 - ``pdf``: a ≈ 200-page plan (the exporter tests' kitchen-sink plan, its chapters repeated) →
-  PDF through ``exports.pdf.render_pdf`` (cover, front matter, 目次 with page numbers, headers,
+  PDF through ``exports.plans.pdf.render_pdf`` (cover, front matter, 目次 with page numbers, headers,
   "第 X 页 共 Y 页", bookmarks); floor: bare reportlab building the same flowables (the renderer's
   own story) on plain page templates — no header, page numbers, outline or number forms; goal ≤ 1.3×.
 - ``LibreOffice``: LibreOffice (``soffice --headless --convert-to pdf``) converting this
   product's .docx of the same plan, one cold run, against our PDF export; goal: ours ≥ 10× faster.
   Skipped with a message when ``soffice`` is not installed.
-- ``docx``: the same plan → .docx through ``exports.docx.render_docx``; goal ≤ 1 s.
+- ``docx``: the same plan → .docx through ``exports.plans.docx.render_docx``; goal ≤ 1 s.
 - ``archive``: ``exports.plans.archive.export_archive`` of a demo district sample's plans (PDF only, into
   a fresh folder): plans per second, for information.
 """
@@ -62,19 +62,20 @@ def _bare_reportlab(doc: Any, style: Any, fonts: Any) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     from exports import pdf
+    from exports.plans.pdf import PlanPdf
 
-    renderer = pdf._Renderer(doc, style, fonts, None)
-    story = renderer._story()
+    renderer = PlanPdf(doc, style, fonts, None)
+    story = renderer.story()
 
     class PlainCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.setNamedCB(pdf._TOC_CALLBACK, lambda *a, **k: None)  # the 目次 lines' end mark
+            self.setNamedCB(pdf.TOC_CALLBACK, lambda *a, **k: None)  # the 目次 lines' end mark
 
     buffer = io.BytesIO()
     template = BaseDocTemplate(buffer, pagesize=(renderer.page_w, renderer.page_h), leftMargin=renderer.left,
                                rightMargin=renderer.right, topMargin=renderer.top, bottomMargin=renderer.bottom,
-                               invariant=1, initialFontName=renderer._font("song"))
+                               invariant=1, initialFontName=renderer.font("song"))
     frame = Frame(renderer.left, renderer.bottom, renderer.text_w, renderer.text_h, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="cover", frames=[frame]), PageTemplate(id="body", frames=[frame])])
@@ -83,9 +84,9 @@ def _bare_reportlab(doc: Any, style: Any, fonts: Any) -> bytes:
 
 
 def bench_documents(runs: int) -> list[Result]:
-    from exports.docx import render_docx
     from exports.fonts import find_fonts
-    from exports.pdf import render_pdf
+    from exports.plans.docx import render_docx
+    from exports.plans.pdf import render_pdf
     from exports.styles import load_style
     from models.modules import open_database
     from tests.exports.samples import add_kitchen_sink, fill_demo, print_doc

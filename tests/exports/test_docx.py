@@ -25,9 +25,9 @@ from docx.shared import Mm
 from lxml import etree
 from sqlalchemy import select
 
-from exports.docx import TOC_INSTRUCTION, render_docx
 from exports.files import ExportError
 from exports.fonts import FontSet, find_fonts
+from exports.plans.docx import TOC_INSTRUCTION, render_docx
 from exports.result import ExportResult
 from exports.styles import load_style
 from models.core.database import Database

@@ -225,7 +225,8 @@ def test_preferences(no_fontconfig: None, empty_dir: Path, tmp_path: Path) -> No
 def test_missing_glyphs_of_the_machine_fonts() -> None:
     font_set = find_fonts()
     if any(font_set.face(r).bundled for r in ROLES):
-        pytest.skip("no CJK TrueType fonts installed: see the bundled-font test")
+        pytest.skip("no CJK TrueType font installed (such as fonts-wqy-zenhei, fonts-arphic-uming or Windows SimSun): "
+                    "test_missing_glyphs_of_the_bundled_font checks the shipped font instead")
     for role in ROLES:
         assert font_set.missing_glyphs(PLAN_TEXT + COMMON, role) == set(), role
         assert font_set.missing_glyphs("预案\ue000附件\U00020000", role) == {"\ue000", "\U00020000"}

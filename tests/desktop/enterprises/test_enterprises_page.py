@@ -229,7 +229,7 @@ def test_export_runs_in_the_background_with_the_current_filter(
         Path(path).write_bytes(b"xlsx")
         return 2
 
-    fake_module("exports.excel", export_enterprises=export_enterprises)
+    fake_module("exports.enterprises.excel", export_enterprises=export_enterprises)
     target = tmp_path / "企业名录"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "Excel 工作簿 (*.xlsx)")))
@@ -253,7 +253,7 @@ def test_export_cancel_and_failure(qtbot, page, sqlite_db, fill, fake_module, mo
     def cancelled(db, flt, path, *, sort="name", descending=False, progress=NULL_PROGRESS):
         raise Cancelled()
 
-    fake_module("exports.excel", export_enterprises=cancelled)
+    fake_module("exports.enterprises.excel", export_enterprises=cancelled)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(tmp_path / "a.xlsx"), "")))
     statuses: list[str] = []
@@ -268,7 +268,7 @@ def test_export_cancel_and_failure(qtbot, page, sqlite_db, fill, fake_module, mo
     def broken(db, flt, path, *, sort="name", descending=False, progress=NULL_PROGRESS):
         raise OSError("磁盘已满")
 
-    fake_module("exports.excel", export_enterprises=broken)
+    fake_module("exports.enterprises.excel", export_enterprises=broken)
     page.export_excel()
     with qtbot.waitSignal(page.export_task.sig_failed, timeout=5000):
         pass
@@ -316,7 +316,7 @@ def test_changes_wait_while_a_background_task_writes(page, runner, sqlite_db, fi
 
 
 def test_export_with_the_real_exporter(qtbot, page, sqlite_db, fill, monkeypatch, tmp_path):
-    excel = pytest.importorskip("exports.excel", reason="exports/excel.py is not written yet")
+    excel = pytest.importorskip("exports.enterprises.excel", reason="exports/enterprises/excel.py is not written yet")
     openpyxl = pytest.importorskip("openpyxl")
     assert excel.export_enterprises
     fill(sqlite_db, 3)

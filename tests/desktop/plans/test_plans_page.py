@@ -664,7 +664,7 @@ def test_export_cancel_failure_and_dialog_cancelled(qtbot, page, sqlite_db, thre
         calls.append((flt, as_of, sort, descending))
         raise Cancelled()
 
-    fake_module("exports.excel", export_plans=cancelled)
+    fake_module("exports.plans.excel", export_plans=cancelled)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
     assert page.export_excel() is None and not runner.busy  # the file dialog was cancelled
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
@@ -680,7 +680,7 @@ def test_export_cancel_failure_and_dialog_cancelled(qtbot, page, sqlite_db, thre
     def broken(db, flt, path, *, as_of, sort="enterprise", descending=False, progress=None):
         raise OSError("磁盘已满")
 
-    fake_module("exports.excel", export_plans=broken)
+    fake_module("exports.plans.excel", export_plans=broken)
     task = page.export_excel()
     with qtbot.waitSignal(task.sig_failed, timeout=5000):
         pass
