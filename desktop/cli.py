@@ -247,13 +247,15 @@ def _all_plans(db: Database, enterprise_id: int | None, as_of: date) -> Iterator
             rows = plan_page(session, flt, offset=offset, limit=2000)
         for row in rows:
             deadlines = plan_deadlines(row, as_of, calendar=calendar)
-            filing = next((d for d in deadlines.items if d.kind == "filing"), None)
+            filing = deadlines.due("filing")
+            check = deadlines.due("authority_check")
             next_due = deadlines.next_due
             yield {"id": row.id, "enterprise_id": row.enterprise_id, "enterprise": row.enterprise,
                    "number": row.plan_no, "title": row.title, "kind": row.kind_label,
                    "status": row.status_label, "version": row.version_label,
                    "publish_date": row.publish_date.isoformat() if row.publish_date else None,
                    "filing_due": filing.due.isoformat() if filing and filing.due else None,
+                   "authority_check_due": check.due.isoformat() if check and check.due else None,
                    "next_deadline": next_due.describe() if next_due else None,
                    "overdue": deadlines.overdue, "warnings": list(deadlines.warnings)}
         if len(rows) < 2000:
@@ -292,13 +294,17 @@ def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
             _write_json_array(rows, io.out)
         else:
             count = 0
+            warnings: dict[str, None] = {}
             for row in rows:
                 count += 1
                 overdue = "逾期：" + "、".join(OVERDUE_LABELS[k] for k in row["overdue"]) if row["overdue"] else ""
                 print("\t".join(str(v) for v in (row["id"], row["enterprise"], row["number"], row["title"],
                                                   row["kind"], row["status"], row["version"],
                                                   row["next_deadline"] or "", overdue)), file=io.out)
+                warnings.update(dict.fromkeys(row["warnings"]))  # type: ignore[arg-type]
             print(f"共 {count} 个预案（期限按 {as_of.isoformat()} 计算）", file=io.err)
+            for warning in warnings:  # e.g. 2027 年节假日安排未录入: deadlines counted Monday to Friday
+                print(f"注意：{warning}", file=io.err)
         return 0
     finally:
         db.dispose()

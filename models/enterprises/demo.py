@@ -441,6 +441,13 @@ def _build(rng: random.Random, ref: RefData, book: _NameBook, planned: _Planned)
     )
 
 
+def _facts(rng: random.Random, data: EnterpriseData, planned: _Planned) -> None:
+    """The unit facts the plan rules key on (models/enterprises/refdata/unit_facts.json): larger
+    employers are mostly 中型 or larger; some manufacturers use hazardous chemicals above the threshold."""
+    data.medium_or_larger = data.employees >= 300 or (data.employees >= 100 and rng.random() < 0.4)
+    data.hazchem_use_above_threshold = planned.industry_code == "manufacturing" and rng.random() < 0.12
+
+
 def step_enterprises(ctx: DemoContext) -> None:
     ref = ctx.ref
     rng = ctx.rng("enterprises")
@@ -451,12 +458,15 @@ def step_enterprises(ctx: DemoContext) -> None:
             book.codes.add(code)
             book.bodies.add(code[8:16])
     plans = _plan(rng, ref, ctx.count)
+    facts_rng = ctx.rng("enterprise-facts")  # its own stream: the facts leave every other field as it was
     message = "正在生成演示企业…"
     ctx.report(0, message)
     contacts = 0
     for start in range(0, len(plans), FLUSH_EVERY):
         chunk = plans[start:start + FLUSH_EVERY]
         data = [_build(rng, ref, book, planned) for planned in chunk]
+        for d, planned in zip(data, chunk, strict=True):
+            _facts(facts_rng, d, planned)
         with ctx.unit() as uow:
             ids = enterprises.import_enterprises(uow, data)
             contact_ids = list(uow.session.scalars(select(EnterpriseContact.id)

@@ -7,6 +7,12 @@ the organisation code of GB 11714 (9), and a check character (1). The alphabet h
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
@@ -59,3 +65,32 @@ def make(registration: str, category: str, region6: str, org_body8: str) -> str:
     org = org_body8 + org_check_char(org_body8)
     first17 = registration + category + region6 + org
     return first17 + check_char(first17)
+
+
+# --- unit facts the plan rules key on beside the industry (reference data with its source) ----------
+
+
+@dataclass(frozen=True)
+class UnitFact:
+    """A fact about an enterprise itself (not its industry) that rules key on, as a rule flag."""
+
+    field: str  # the Enterprise column
+    flag: str  # the flag the rules name (models/plans/refdata/plan_rules.json)
+    label: str
+    help: str
+    source: str
+
+
+@cache
+def unit_facts() -> tuple[UnitFact, ...]:
+    """The shipped unit facts (``models/enterprises/refdata/unit_facts.json``)."""
+    text = resources.files("models.enterprises.refdata").joinpath("unit_facts.json").read_text(encoding="utf-8")
+    return tuple(UnitFact(**item) for item in json.loads(text)["facts"])
+
+
+def rule_flags(industry_flags: Iterable[str], facts: Mapping[str, object]) -> tuple[str, ...]:
+    """The flags the rules key on for an enterprise: its industry's, plus each unit fact it has
+    (``facts``: the Enterprise fields by name)."""
+    flags = list(dict.fromkeys(industry_flags))
+    flags += [f.flag for f in unit_facts() if facts.get(f.field) and f.flag not in flags]
+    return tuple(flags)

@@ -16,12 +16,12 @@ from models.plans.rules import PlanRules, Status
 
 # Statuses in which the published content is in force (deadlines on it run).
 IN_FORCE = ("published", "filed", "revising", "reviewing")
-OVERDUE_LABELS = {"filing": "备案", "evaluation": "评估", "revision": "修订"}
+OVERDUE_LABELS = {"filing": "备案", "authority_check": "备案审查", "evaluation": "评估", "revision": "修订"}
 
 
 @dataclass(frozen=True)
 class Deadline:
-    kind: str  # filing / evaluation / revision
+    kind: str  # filing / authority_check / evaluation / revision
     label: str
     due: date | None
     status: Status
@@ -72,6 +72,13 @@ def plan_deadlines(row: PlanRow, as_of: date, *, calendar: HolidayCalendar | Non
         items.append(Deadline("filing", "备案期限", due.date,
                               plan_rules.deadline_status(due.date, row.filing_submitted_date, as_of, rules),
                               due.warnings))
+        if row.filing_submitted_date is not None:
+            # The authority's own deadline: 5 working days to check the submitted filing (done when
+            # the 备案登记表 is registered).
+            check = plan_rules.authority_check_due(row.filing_submitted_date, calendar, rules)
+            items.append(Deadline("authority_check", "备案审查期限", check.date,
+                                  plan_rules.deadline_status(check.date, row.filing_registered_date, as_of, rules),
+                                  check.warnings))
         base = max(d for d in (row.last_evaluation_date, row.publish_date) if d is not None)
         evaluation = plan_rules.evaluation_due(base, row.industry_flags, rules)
         if evaluation is not None:

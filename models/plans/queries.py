@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.enterprises import rules as enterprise_rules
 from models.enterprises.entities import Enterprise
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanVersion
 
@@ -53,7 +54,7 @@ class PlanRow:
     id: int
     enterprise_id: int
     enterprise: str
-    industry_flags: tuple[str, ...]
+    industry_flags: tuple[str, ...]  # the flags the rules key on: the industry's and the unit facts
     parent_plan_id: int | None
     plan_no: str
     title: str
@@ -62,6 +63,7 @@ class PlanRow:
     version_label: str
     publish_date: date | None
     filing_submitted_date: date | None
+    filing_registered_date: date | None
     last_evaluation_date: date | None
     revision_trigger: str | None
     revision_trigger_date: date | None
@@ -112,9 +114,11 @@ def _plan_query(flt: PlanFilter) -> Any:
     from models.core.entities import Industry
 
     query = (select(Plan.id, Plan.enterprise_id, Enterprise.name.label("enterprise"),
-                    Industry.flags.label("industry_flags"), Plan.parent_plan_id, Plan.plan_no, Plan.title,
+                    Industry.flags.label("industry_flags"), Enterprise.medium_or_larger,
+                    Enterprise.hazchem_use_above_threshold, Plan.parent_plan_id, Plan.plan_no, Plan.title,
                     Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
-                    Plan.filing_submitted_date, Plan.last_evaluation_date, Plan.revision_trigger,
+                    Plan.filing_submitted_date, Plan.filing_registered_date, Plan.last_evaluation_date,
+                    Plan.revision_trigger,
                     Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
              .join(Enterprise, Plan.enterprise_id == Enterprise.id)
              .join(Industry, Enterprise.industry_id == Industry.id))
@@ -144,4 +148,7 @@ def page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descend
     query = order_by_key(_plan_query(flt), _PLAN_SORT_COLUMNS, sort, descending, Plan.id,
                          nulls_last=_NULLABLE_SORTS)
     rows = session.execute(query.offset(offset).limit(limit))
-    return [PlanRow(**{**row._mapping, "industry_flags": tuple(row.industry_flags or ())}) for row in rows]
+    facts = [f.field for f in enterprise_rules.unit_facts()]
+    return [PlanRow(**{**{k: v for k, v in row._mapping.items() if k not in facts},
+                       "industry_flags": enterprise_rules.rule_flags(row.industry_flags or (), row._mapping)})
+            for row in rows]

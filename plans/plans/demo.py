@@ -42,6 +42,7 @@ from models.core.base import Entity
 from models.core.demo import DemoContext, DemoEnterprise, DemoStep, person_name
 from models.core.uow import UnitOfWork
 from models.core.workdays import HolidayCalendar, load_shipped_calendar
+from models.enterprises import rules as enterprise_rules
 from models.enterprises.entities import Enterprise
 from models.plans import rules as plan_rules
 from models.plans import search
@@ -536,7 +537,8 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                 select(Enterprise).where(Enterprise.id.in_([e.id for e in chunk]))
                 .options(selectinload(Enterprise.contacts), selectinload(Enterprise.industry),
                          selectinload(Enterprise.department)))}
-            flags = {e.id: tuple(rows[e.id].industry.flags or ()) for e in chunk}
+            flags = {e.id: enterprise_rules.rule_flags(rows[e.id].industry.flags or (), vars(rows[e.id]))
+                     for e in chunk}
             stories = _stories_for(step_rng, [(e, plan_rules.evaluation_due(as_of, flags[e.id]) is not None)
                                               for e in chunk]) if start == 0 else [
                 _weighted_story(step_rng, plan_rules.evaluation_due(as_of, flags[e.id]) is not None) for e in chunk]

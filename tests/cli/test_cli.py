@@ -177,6 +177,18 @@ def test_list_plans_with_deadlines(db, capsys) -> None:
     assert code == 0 and "YA-01" in out and "备案期限：2024-10-30（未到期）" in out
     code, _, err = run(capsys, "--db", db_arg(db), "list", "plans", "--as-of", "11/01/2024")
     assert code == 2 and "不是 YYYY-MM-DD 格式" in err and "argument" not in err
+    # Filed on Friday 25 December 2026: the authority's 5 working days run into 2027, whose holiday
+    # arrangement is not shipped (1 January counts as Monday–Friday). The JSON and the text both say so.
+    with db.read() as s:
+        version = s.get(Plan, pid).version
+    with unit_of_work(db, TESTER) as uow:
+        ps.transition(uow, pid, "file", version, filing_submitted_date=date(2026, 12, 25))
+    code, out, err = run(capsys, "--db", db_arg(db), "list", "plans", "--json", "--as-of", "2026-12-28")
+    (row,) = json.loads(out)
+    assert row["authority_check_due"] == "2027-01-01" and any("2027" in w for w in row["warnings"])
+    code, out, err = run(capsys, "--db", db_arg(db), "list", "plans", "--as-of", "2026-12-28")
+    assert code == 0 and "备案审查期限：2027-01-01" in out
+    assert "注意：" in err and "2027" in err and "节假日安排" in err
 
 
 def test_calendar_import_and_list(sqlite_db, tmp_path: Path, capsys) -> None:
@@ -187,7 +199,7 @@ def test_calendar_import_and_list(sqlite_db, tmp_path: Path, capsys) -> None:
     code, out, err = run(capsys, "--db", db_arg(sqlite_db), "calendar", "import", str(path))
     assert code == 0 and "已录入 2027 年" in out, err
     code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "calendar", "list")
-    assert [line.split("\t")[0] for line in out.splitlines()] == ["2024", "2025", "2026", "2027"]
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["2021", "2022", "2023", "2024", "2025", "2026", "2027"]
     (tmp_path / "bad.json").write_text("{不是 JSON", encoding="utf-8")
     code, _, err = run(capsys, "--db", db_arg(sqlite_db), "calendar", "import", str(tmp_path / "bad.json"))
     assert code == 1 and err.count("\n") == 1 and "无法读取节假日文件" in err

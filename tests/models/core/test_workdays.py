@@ -14,7 +14,7 @@ from models.core import workdays
 from models.core.workdays import DueDate, HolidayCalendar, load_shipped_calendar, missing_year_warning
 
 CAL = load_shipped_calendar()
-SHIPPED_YEARS = (2024, 2025, 2026)
+SHIPPED_YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 
 
 def d(text: str) -> date:
@@ -31,7 +31,8 @@ def every_day(first: date, last: date) -> list[date]:
 def test_shipped_years_and_sources() -> None:
     assert CAL.years_covered == SHIPPED_YEARS
     folder = resources.files("models.core.refdata.holidays")
-    numbers = {2024: "国办发明电〔2023〕7号", 2025: "国办发明电〔2024〕12号", 2026: "国办发明电〔2025〕7号"}
+    numbers = {2021: "国办发明电〔2020〕27号", 2022: "国办发明电〔2021〕11号", 2023: "国办发明电〔2022〕16号",
+               2024: "国办发明电〔2023〕7号", 2025: "国办发明电〔2024〕12号", 2026: "国办发明电〔2025〕7号"}
     for year in SHIPPED_YEARS:
         doc = json.loads(folder.joinpath(f"{year}.json").read_text(encoding="utf-8"))
         assert doc["year"] == year
@@ -46,11 +47,11 @@ def test_no_2027_arrangement_is_invented() -> None:
     assert CAL.missing_years(d("2026-12-15"), d("2027-01-12")) == (2027,)
 
 
-def test_agrees_with_chinesecalendar_on_every_day_2024_to_2026() -> None:
+def test_agrees_with_chinesecalendar_on_every_day_2021_to_2026() -> None:
     """The oracle: the chinesecalendar package (test-only dependency), day by day."""
     import chinese_calendar
 
-    disagreements = [day for day in every_day(d("2024-01-01"), d("2026-12-31"))
+    disagreements = [day for day in every_day(d("2021-01-01"), d("2026-12-31"))
                      if CAL.is_working_day(day) != chinese_calendar.is_workday(day)]
     assert disagreements == []
 
@@ -64,8 +65,9 @@ def test_adjusted_working_days_match_chinesecalendar_exactly() -> None:
 
 
 def test_counts_per_year() -> None:
-    # Days off on Monday–Friday: 13 statutory days plus those moved by 调休 (2024: 11 statutory).
-    for year, weekday_off, adjusted in ((2024, 19, 8), (2025, 18, 5), (2026, 19, 6)):
+    # Days off on Monday–Friday: the statutory days (11 until 2024, 13 since 2025) plus those moved by 调休.
+    for year, weekday_off, adjusted in ((2021, 18, 7), (2022, 18, 7), (2023, 18, 7), (2024, 19, 8), (2025, 18, 5),
+                                        (2026, 19, 6)):
         assert sum(1 for day in CAL.holidays if day.year == year and day.weekday() < 5) == weekday_off
         assert sum(1 for day in CAL.workdays if day.year == year) == adjusted
 
@@ -144,8 +146,8 @@ def test_a_count_inside_a_known_year_has_no_warning() -> None:
 
 
 def test_years_before_the_data_also_warn() -> None:
-    assert CAL.warnings(d("2023-12-25"), d("2024-01-10")) == (missing_year_warning(2023),)
-    assert CAL.missing_years(d("2028-03-01"), d("2022-01-01")) == (2022, 2023, 2027, 2028)
+    assert CAL.warnings(d("2020-12-25"), d("2021-01-10")) == (missing_year_warning(2020),)
+    assert CAL.missing_years(d("2028-03-01"), d("2019-01-01")) == (2019, 2020, 2027, 2028)
 
 
 def test_zero_and_negative() -> None:
@@ -187,7 +189,7 @@ def test_overlay_replaces_whole_years() -> None:
     admin = HolidayCalendar.from_days({2030: "管理员录入（测试）"},
                                       {d("2030-01-01"): "元旦"}, {d("2030-01-05"): "元旦调休"})
     merged = CAL.overlay(admin)
-    assert merged.years_covered == (2024, 2025, 2026, 2030)
+    assert merged.years_covered == (*SHIPPED_YEARS, 2030)
     assert not merged.is_working_day(d("2030-01-01")) and merged.is_working_day(d("2030-01-05"))
     correction = HolidayCalendar.from_days({2026: "更正（测试）"}, {}, {})
     fixed = CAL.overlay(correction)
@@ -205,7 +207,7 @@ def test_shipped_calendar_is_read_only() -> None:
 
 # --- properties ------------------------------------------------------------------------------------
 
-DAYS = st.dates(min_value=date(2023, 6, 1), max_value=date(2027, 6, 30))
+DAYS = st.dates(min_value=date(2020, 6, 1), max_value=date(2027, 6, 30))
 COUNTS = st.integers(min_value=1, max_value=60)
 
 

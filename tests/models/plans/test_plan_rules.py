@@ -209,3 +209,27 @@ def test_a_new_principal_alone_is_not_a_trigger() -> None:
     assert "主要负责人" in RULES.not_triggers[0].text
     with pytest.raises(KeyError):
         revision_trigger_label("principal_changed")
+
+
+def test_plans_published_in_2021_to_2023_count_the_holidays_of_their_year() -> None:
+    """Published on the Friday before the 2022 National Day week (1–7 October off, 8 and 9 October
+    working weekend days): 20 working days end on 2 November; Monday to Friday alone would give
+    28 October."""
+    assert filing_due(d("2022-09-30")).date == d("2022-11-02")
+    assert filing_due(d("2022-09-30")).warnings == ()
+    assert filing_due(d("2021-02-05")).date == d("2021-03-10")  # Spring Festival 2021 and its 调休 Sunday
+
+
+def test_unit_facts_reach_the_evaluation_and_review_rules() -> None:
+    """中型规模以上 units and chemical users above the threshold are evaluated every three years and
+    reviewed formally, like the listed industries: the register's facts become rule flags."""
+    from models.enterprises.rules import rule_flags, unit_facts
+
+    assert {f.flag for f in unit_facts()} == {"medium_or_larger", "hazchem_use_above_threshold"}
+    assert all(f.source and f.help for f in unit_facts())
+    plain = rule_flags(flags_of("manufacturing"), {"medium_or_larger": False, "hazchem_use_above_threshold": False})
+    medium = rule_flags(flags_of("manufacturing"), {"medium_or_larger": True})
+    chemical = rule_flags(flags_of("manufacturing"), {"hazchem_use_above_threshold": True})
+    assert evaluation_due(d("2024-05-10"), plain) is None and suggest_review_type(plain) == "论证"
+    assert evaluation_due(d("2024-05-10"), medium) == d("2027-05-10") and suggest_review_type(medium) == "评审"
+    assert evaluation_due(d("2024-05-10"), chemical) == d("2027-05-10")
