@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
             return None
         from desktop.plans.template_dialog import TemplateDialog
 
-        dialog = TemplateDialog(self.db, actor=self.actor, parent=self)
+        dialog = TemplateDialog(self.db, self.runner, actor=self.actor, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

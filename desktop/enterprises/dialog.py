@@ -1,23 +1,23 @@
-"""新建 / 编辑企业: a form over a copy of the enterprise, saved through the write path.
+"""新建 / 编辑企业: a form over a copy of the enterprise, saved through the write flow.
 
-The dialog loads ``EnterpriseData`` and the version it was loaded at, edits that copy, and saves
-with ``enterprises.create`` or ``enterprises.update(…, expected_version=loaded_version)`` inside
-one unit of work. A ``ValidationError`` keeps the dialog open with everything typed, marks each bad
-field and says why next to it; a ``ConflictError`` (somebody saved in between) is shown, the input
-is kept, and the user may reload the stored version — nothing is ever overwritten silently.
+A ``RecordForm`` (``desktop.kit.forms``): the dialog loads ``EnterpriseData`` and the version it was
+loaded at, edits that copy, and saves with ``enterprises.create`` or
+``enterprises.update(…, expected_version=loaded_version)`` on the writer thread. A
+``ValidationError`` keeps the dialog open with everything typed, marks each bad field and says why
+next to it; a ``ConflictError`` (somebody saved in between) offers 重新载入 or 比较 — nothing is
+ever overwritten silently.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields as dc_fields
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,18 +32,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from desktop.kit import messages
-from desktop.kit.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items, typed_widget
+from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
+from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
+from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
-from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
-from models.core.uow import Actor, os_actor, unit_of_work
+from models.core.uow import Actor, UnitOfWork
 from models.enterprises import rules as uscc
 from models.enterprises import service as enterprises
 from models.enterprises.entities import Enterprise, EnterpriseContact
 from models.enterprises.service import ContactData, EnterpriseData
 
-LABELS = Enterprise.__field_labels__
+LABELS = {**Enterprise.__field_labels__, "contacts": "联系人"}
 CONTACT_LABELS = EnterpriseContact.__field_labels__
 CONTACT_FIELDS = ("name", "role", "phone", "mobile", "notes")
 MAX_PEOPLE = 1_000_000
@@ -59,34 +60,25 @@ FORM_ORDER = ("name", "uscc", "industry_id", "risk_level_id", "region_id", "depa
               "on_shift_headcount", "major_hazard_sources", "notes", "contacts")
 
 
-class EnterpriseDialog(QDialog):
+class EnterpriseDialog(RecordForm[EnterpriseData]):
     """Create (``enterprise_id`` None) or edit one enterprise."""
 
-    sig_saved = Signal(int)
-    """The enterprise was saved; the argument is its id."""
+    labels = LABELS
+    order = FORM_ORDER
+    required_fields = ("name", "uscc", *_COMBO_FIELDS)
 
-    def __init__(self, db: Database, enterprise_id: int | None = None, *, actor: Actor | None = None,
-                 choices: ReferenceChoices | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db = db
-        self._actor = actor or os_actor()
-        self._id = enterprise_id
-        self._version: int | None = None
-        self._loaded = EnterpriseData()
+    def __init__(self, db: Database, runner: TaskRunner, enterprise_id: int | None = None, *,
+                 actor: Actor | None = None, choices: ReferenceChoices | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(db, runner, record_id=enterprise_id, actor=actor, parent=parent)
         self._choices = choices or ReferenceChoices.load(db)
-        self.saved_id: int | None = None
-        self.widgets: dict[str, QWidget] = {}
-        self.error_labels: dict[str, QLabel] = {}
         self.setObjectName("EnterpriseDialog")
-        self.setStyleSheet(ERROR_STYLE)
-        self.setSizeGripEnabled(True)
         self._build()
         if enterprise_id is None:
             self.setWindowTitle(self.tr("新建企业"))
-            self._fill(EnterpriseData())
+            self.show_record(EnterpriseData(), None)
         else:
             self.reload()
-        self._watch_edits()
         hint = self.sizeHint()
         self.resize(max(980, hint.width()), max(760, hint.height()))
 
@@ -94,14 +86,7 @@ class EnterpriseDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        self.error_banner = QLabel(self)
-        self.error_banner.setObjectName("errorBanner")
-        self.error_banner.setWordWrap(True)
-        self.error_banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_banner.setStyleSheet(
-            "QLabel#errorBanner { background: #FDECEE; color: #9B1C2C; border: 1px solid #E8A3AC;"
-            " border-radius: 3px; padding: 6px 8px; }")
-        self.error_banner.hide()
+        self.error_banner = self.errors.banner
         layout.addWidget(self.error_banner)
 
         for name in _LINE_FIELDS:
@@ -175,44 +160,12 @@ class EnterpriseDialog(QDialog):
         layout.addWidget(other)
         layout.addWidget(self._build_contacts(), 1)
 
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self.make_buttons()
         layout.addWidget(self.buttons)
-
-    def _form(self, box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return form
 
     def _holder(self, name: str) -> QWidget:
         """The field widget with its hint (USCC) and its error message underneath."""
-        holder = QWidget(self)
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(self.widgets[name])
-        if name == "uscc":
-            box.addWidget(self.uscc_hint)
-        error = QLabel(holder)
-        error.setObjectName(f"error_{name}")
-        error.setStyleSheet("color: #C0152F;")
-        error.setWordWrap(True)
-        error.hide()
-        box.addWidget(error)
-        self.error_labels[name] = error
-        return holder
-
-    def _add_row(self, form: QFormLayout, name: str) -> None:
-        required = name in ("name", "uscc", *_COMBO_FIELDS)
-        holder = self._holder(name)
-        label = QLabel(LABELS[name] + (" *" if required else ""), self)
-        label.setBuddy(self.widgets[name])
-        form.addRow(label, holder)
+        return self.errors.holder(self, name, *((self.uscc_hint,) if name == "uscc" else ()))
 
     def _build_contacts(self) -> QGroupBox:
         box = QGroupBox(self.tr("联系人"), self)
@@ -228,88 +181,73 @@ class EnterpriseDialog(QDialog):
         self.contacts.setMinimumHeight(110)
         self.widgets["contacts"] = self.contacts
         layout.addWidget(self.contacts)
-        self.contacts_error = QLabel(box)
-        self.contacts_error.setObjectName("error_contacts")
-        self.contacts_error.setStyleSheet("color: #C0152F;")
-        self.contacts_error.setWordWrap(True)
-        self.contacts_error.hide()
-        self.error_labels["contacts"] = self.contacts_error
+        self.contacts_error = self.errors.message_label(box, "contacts")
         layout.addWidget(self.contacts_error)
         row = QHBoxLayout()
         self.add_contact_button = QPushButton(self.tr("添加联系人"), box)
         self.remove_contact_button = QPushButton(self.tr("删除所选联系人"), box)
         self.add_contact_button.clicked.connect(self.add_contact)
         self.remove_contact_button.clicked.connect(self.remove_selected_contacts)
+        self.inputs += [self.add_contact_button, self.remove_contact_button]
         row.addWidget(self.add_contact_button)
         row.addWidget(self.remove_contact_button)
         row.addStretch(1)
         layout.addLayout(row)
         return box
 
-    # --- typed access to the widgets ---------------------------------------------------------------
-
-    def _line(self, name: str) -> QLineEdit:
-        return typed_widget(self.widgets, name, QLineEdit)
-
-    def _combo(self, name: str) -> QComboBox:
-        return typed_widget(self.widgets, name, QComboBox)
-
-    def _spin(self, name: str) -> QSpinBox:
-        return typed_widget(self.widgets, name, QSpinBox)
-
-    def _text(self, name: str) -> QPlainTextEdit:
-        return typed_widget(self.widgets, name, QPlainTextEdit)
-
     # --- data in and out ---------------------------------------------------------------------------
 
     @property
     def enterprise_id(self) -> int | None:
-        return self._id
+        return self.record_id
 
-    @property
-    def loaded_version(self) -> int | None:
-        return self._version
+    def read(self, session: Session) -> tuple[EnterpriseData, int]:
+        assert self.record_id is not None
+        return enterprises.load(session, self.record_id)
 
-    def reload(self) -> None:
-        """Load the stored enterprise (and its version) into the form, replacing the input."""
-        assert self._id is not None
-        with self._db.read() as session:
-            data, version = enterprises.load(session, self._id)
-        self._version = version
-        self.setWindowTitle(self.tr("编辑企业 — {0}").format(data.name))
-        self._fill(data)
-        self._clear_errors()
+    def show_record(self, data: EnterpriseData, version: int | None, *, keep_staged: bool = False) -> None:
+        if self.record_id is not None:
+            self.setWindowTitle(self.tr("编辑企业 — {0}").format(data.name))
+        super().show_record(data, version, keep_staged=keep_staged)
 
-    def _fill(self, data: EnterpriseData) -> None:
-        self._loaded = data
-        for name in _LINE_FIELDS:
-            self._line(name).setText(getattr(data, name))
-        for name in _COMBO_FIELDS:
-            combo = self._combo(name)
-            value = getattr(data, name)
-            combo.setCurrentIndex(max(0, combo.findData(value)) if value is not None else 0)
-        for name in _SPIN_FIELDS:
-            self._spin(name).setValue(getattr(data, name))
-        for name in _TEXT_FIELDS:
-            self._text(name).setPlainText(getattr(data, name))
+    def fill(self, data: EnterpriseData) -> None:
+        for name in (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_TEXT_FIELDS):
+            set_widget_value(self.widgets[name], getattr(data, name))
         self.contacts.setRowCount(0)
         for contact in data.contacts:
             self._append_contact(contact)
         self._update_uscc_hint()
 
     def data(self) -> EnterpriseData:
-        """What the form holds now (not yet cleaned or validated)."""
-        out = EnterpriseData()
-        for name in _LINE_FIELDS:
-            setattr(out, name, self._line(name).text())
-        for name in _COMBO_FIELDS:
-            setattr(out, name, self._combo(name).currentData())
-        for name in _SPIN_FIELDS:
-            setattr(out, name, self._spin(name).value())
-        for name in _TEXT_FIELDS:
-            setattr(out, name, self._text(name).toPlainText())
-        out.contacts = self._contacts_data()
-        return out
+        """What the form holds now (not yet cleaned or validated); fields the form does not show
+        keep their loaded values."""
+        values = {name: widget_value(self.widgets[name])
+                  for name in (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_TEXT_FIELDS)}
+        return replace(self.loaded or EnterpriseData(), **values, contacts=self._contacts_data())
+
+    def command(self, data: EnterpriseData) -> Callable[[UnitOfWork], Saved]:
+        enterprise_id, version = self.record_id, self.version
+
+        def write(uow: UnitOfWork) -> Saved:
+            if enterprise_id is None:
+                return Saved(enterprises.create(uow, data))
+            assert version is not None
+            return Saved(enterprise_id, enterprises.update(uow, enterprise_id, data, expected_version=version))
+
+        return write
+
+    def same(self, name: str, a: Any, b: Any) -> bool:
+        if name == "contacts":
+            return _contact_rows(a) == _contact_rows(b)
+        if name == "uscc":
+            return bool(uscc.normalize(a or "") == uscc.normalize(b or ""))
+        return super().same(name, a, b)
+
+    def value_text(self, name: str, value: Any) -> str:
+        if name == "contacts":
+            rows = _contact_rows(value)
+            return "；".join("，".join(part for part in row if part) for row in rows) or super().value_text(name, "")
+        return super().value_text(name, value)
 
     def _contacts_data(self) -> list[ContactData]:
         out = []
@@ -347,29 +285,9 @@ class EnterpriseDialog(QDialog):
         for row in rows:
             self.contacts.removeRow(row)
 
-    def is_modified(self) -> bool:
-        return _comparable(self.data()) != _comparable(self._loaded)
-
-    def _watch_edits(self) -> None:
-        """Editing a field clears its error mark (the list at the top stays until the next save)."""
-        for name in _LINE_FIELDS:
-            self._line(name).textEdited.connect(lambda _text, n=name: self._clear_field_error(n))
-        for name in _COMBO_FIELDS:
-            self._combo(name).activated.connect(lambda _index, n=name: self._clear_field_error(n))
-        for name in _SPIN_FIELDS:
-            self._spin(name).valueChanged.connect(lambda _value, n=name: self._clear_field_error(n))
-        for name in _TEXT_FIELDS:
-            self._text(name).textChanged.connect(lambda n=name: self._clear_field_error(n))
-        self.contacts.itemChanged.connect(lambda _item: self._clear_field_error("contacts"))
-
-    def _clear_field_error(self, name: str) -> None:
-        set_error(self.widgets[name], False)
-        label = self.error_labels.get(name)
-        if label is not None and not label.isHidden():
-            label.hide()
-            label.clear()
+    def field_marked(self, name: str, marked: bool) -> None:
         if name == "uscc":
-            self.uscc_hint.show()
+            self.uscc_hint.setVisible(not marked)  # the error says it already
 
     # --- USCC hint -------------------------------------------------------------------------------
 
@@ -386,109 +304,7 @@ class EnterpriseDialog(QDialog):
         self.uscc_hint.setText(text)
         self.uscc_hint.setStyleSheet(f"color: {colour};")
 
-    # --- saving ------------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Save through the write path; True when saved (the dialog then closes)."""
-        data = self.data()
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                if self._id is None:
-                    saved_id = enterprises.create(uow, data)
-                    version = None
-                else:
-                    assert self._version is not None
-                    version = enterprises.update(uow, self._id, data, expected_version=self._version)
-                    saved_id = self._id
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return False
-        except ConflictError as exc:
-            self._clear_errors()
-            self._on_conflict(exc)
-            return False
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法保存"), str(exc))
-            return False
-        self._clear_errors()
-        self._id = saved_id
-        self._version = version
-        self.saved_id = saved_id
-        self._loaded = data
-        self.sig_saved.emit(saved_id)
-        self.accept()
-        return True
-
-    def _on_conflict(self, exc: ConflictError) -> None:
-        choice = messages.choose(
-            self, self.tr("保存被拒绝"), str(exc),
-            [self.tr("继续编辑"), self.tr("重新载入")],
-            self.tr("“继续编辑”保留您在此窗口中的输入（可先复制需要的内容）；"
-                    "“重新载入”放弃您的修改，显示数据库中的最新内容。"),
-        )
-        if choice == 1:
-            try:
-                self.reload()
-            except DeskError as err:
-                messages.warn(self, self.tr("无法重新载入"), str(err))
-
-    def show_errors(self, errors: list[FieldError]) -> None:
-        """Mark each bad field, say why next to it and in the list at the top, focus the first."""
-        self._clear_errors()
-        by_field: dict[str, list[str]] = {}
-        for error in errors:
-            by_field.setdefault(error.field, []).append(error.message)
-        for name, texts in by_field.items():
-            widget = self.widgets.get(name)
-            label = self.error_labels.get(name)
-            message = "；".join(texts)
-            if widget is not None:
-                set_error(widget, True, message)
-            if label is not None:
-                label.setText(message)
-                label.show()
-            if name == "uscc":
-                self.uscc_hint.hide()  # the error says it already
-        lines = [self.tr("请修正以下 {0} 处问题后再保存：").format(len(errors))]
-        lines += [f"• {e.label}：{e.message}" for e in errors]
-        self.error_banner.setText("\n".join(lines))
-        self.error_banner.show()
-        first = next((n for n in FORM_ORDER if n in by_field), None)
-        if first is not None:
-            self.widgets[first].setFocus(Qt.FocusReason.OtherFocusReason)
-            if isinstance(self.widgets[first], QLineEdit):
-                self._line(first).selectAll()
-
-    def _clear_errors(self) -> None:
-        self.error_banner.hide()
-        self.error_banner.clear()
-        for name, widget in self.widgets.items():
-            set_error(widget, False)
-            label = self.error_labels.get(name)
-            if label is not None:
-                label.hide()
-                label.clear()
-        self.uscc_hint.show()
-
-    def error_text(self, name: str) -> str:
-        """The message shown next to field ``name`` ('' when it is fine)."""
-        label = self.error_labels.get(name)
-        return label.text() if label is not None and not label.isHidden() else ""
-
-    # --- closing ------------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """取消 / Esc / the close button: ask before throwing away unsaved input."""
-        if self.is_modified() and not messages.confirm(
-            self, self.tr("放弃修改"), self.tr("您修改的内容还没有保存，确定放弃吗？"),
-            yes=self.tr("放弃修改"), no=self.tr("继续编辑"),
-        ):
-            return
-        super().reject()
-
-
-def _comparable(data: EnterpriseData) -> tuple[object, ...]:
-    clean = data.cleaned()
-    scalars = tuple(getattr(clean, f.name) for f in dc_fields(clean) if f.name != "contacts")
-    contacts = tuple((c.id, c.name, c.role, c.phone, c.mobile, c.notes) for c in clean.contacts)
-    return (*scalars, contacts)
+def _contact_rows(contacts: list[ContactData] | None) -> tuple[tuple[str, ...], ...]:
+    """The contacts as the user sees them (ids aside), for comparing."""
+    return tuple(tuple(getattr(c, f).strip() for f in CONTACT_FIELDS) for c in contacts or ())

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
+from desktop.kit.dates import local_time
 from desktop.kit.paged import Column, PagedTableModel
 from models.core.database import Database
 from models.enterprises import queries as enterprise_queries
 from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def local_time(value: datetime | None) -> str:
-    """Stored times are UTC without a zone; show them in the computer's local time."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):

@@ -1,0 +1,30 @@
+"""The window's shared machinery: one of each, used by every module's pages and dialogs.
+
+Before writing a helper in a module, find the one here. The kit knows no module (no enterprise,
+no plan): a module passes it what is special about itself.
+
+- ``tasks``: the task runner — long work on a thread pool, writes on its single writer thread,
+  progress after a moment, cancel, results on the main thread.
+- ``writes``: the write flow — ``WriteOp(parent, runner, db, actor, work)`` runs ``work(uow)`` in
+  one unit of work on the writer thread and sorts the outcome (saved, invalid, conflict, refused,
+  busy, failed, cancelled) into callbacks with Chinese defaults. Every save in the window goes here.
+- ``forms``: the form base ``RecordForm`` (loads a copy and its version, marks bad fields, the
+  error banner, saves through the write flow) and ``FormErrors``, ``set_error``, field helpers.
+- ``conflicts``: ``ConflictDialog`` — 此记录已被他人修改: 重新载入 or 比较, never overwrite.
+- ``list_page``: the list page base ``ListPage`` (search, filters, 回收站, restore, delete, Excel
+  export, context menu, double-click, one dialog at a time, writes through the write flow).
+- ``pages``: ``Page``, what every page of the main window offers (lazy load, stale refresh).
+- ``paged``: ``PagedTableModel``, a table model over a paged SQL query.
+- ``sorting``: ``HeaderSorting``, header-click sorting in SQL.
+- ``exporting``: ``ListExporter``, a list's 导出Excel in the background.
+- ``dates``: ``DateField``, the one date field (Chinese format, clearable where optional), and how
+  dates and times read.
+- ``pickers``: ``EnterprisePicker`` (the one enterprise chooser), ``ReferenceChoices`` and
+  ``fill_combo`` for reference lists.
+- ``widgets``: the search box, the 回收站 switch, tidy toolbars.
+- ``attachments``: a form's staged list of files.
+- ``preview``: the PDF print preview.
+- ``settings``: typed, versioned ``QSettings``.
+- ``messages``: message boxes with Chinese buttons (one place, so tests replace them).
+- ``errors`` and ``logs``: the log file, the last line of error handling, ``report_failure``.
+"""

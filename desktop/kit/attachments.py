@@ -1,7 +1,8 @@
 """The attachment list of a form: files of one kind kept with a record (a plan's 评审纪要 …).
 
 Changes are staged: files added or removed here are written only when the form is saved, in the
-same unit of work as the record (``apply``, through the owning module's ``add`` / ``remove``
+same unit of work as the record (``staged()`` is taken on the window thread when the save starts;
+its ``apply`` runs on the writer thread, through the owning module's ``add`` / ``remove``
 commands), so 取消 leaves the record as it was and a refused save loses nothing. A file is checked when it is added (type, content, size) and refused at once
 with the reason, before anything is staged.
 """
@@ -49,6 +50,23 @@ class PendingFile:
 
     filename: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class StagedFiles:
+    """What a save writes besides the record: files to remove (id, version) and files to add."""
+
+    commands: Commands
+    kind: str
+    removed: tuple[tuple[int, int], ...]
+    added: tuple[PendingFile, ...]
+
+    def apply(self, uow: UnitOfWork, owner_id: int) -> None:
+        """Write the staged changes in the save's unit of work (on the writer thread)."""
+        for attachment_id, version in self.removed:
+            self.commands.remove(uow, attachment_id, version)
+        for pending in self.added:
+            self.commands.add(uow, owner_id, self.kind, pending.filename, pending.data)
 
 
 def open_with_system(path: Path) -> bool:
@@ -100,12 +118,16 @@ class AttachmentList(QWidget):
 
     # --- state ----------------------------------------------------------------------------------------
 
-    def load(self, owner_id: int | None) -> None:
-        """Show the record's stored files (none for a new record) and drop staged changes."""
-        self._stored, self._removed, self._pending = [], set(), []
+    def load(self, owner_id: int | None, *, keep_staged: bool = False) -> None:
+        """Show the record's stored files (none for a new record) and drop staged changes
+        (``keep_staged``: keep the files added, and the removals of files still stored)."""
+        removed, pending = (self._removed, self._pending) if keep_staged else (set(), [])
+        self._stored = []
         if owner_id is not None:
             with self._db.read() as session:
                 self._stored = pa.listing(session, self._owner_type, owner_id, self._kind)
+        self._removed = {a.id for a in self._stored if a.id in removed}
+        self._pending = list(pending)
         self._refresh()
 
     def has_changes(self) -> bool:
@@ -115,13 +137,11 @@ class AttachmentList(QWidget):
         """The files the record will have after saving, in list order."""
         return [a.filename for a in self._stored if a.id not in self._removed] + [p.filename for p in self._pending]
 
-    def apply(self, uow: UnitOfWork, owner_id: int) -> None:
-        """Write the staged changes in the caller's unit of work (the form's save)."""
-        for info in self._stored:
-            if info.id in self._removed:
-                self._commands.remove(uow, info.id, info.version)
-        for pending in self._pending:
-            self._commands.add(uow, owner_id, self._kind, pending.filename, pending.data)
+    def staged(self) -> StagedFiles:
+        """The staged changes as they are now, for a save to write (``StagedFiles.apply``)."""
+        return StagedFiles(self._commands, self._kind,
+                           tuple((a.id, a.version) for a in self._stored if a.id in self._removed),
+                           tuple(self._pending))
 
     # --- actions --------------------------------------------------------------------------------------
 

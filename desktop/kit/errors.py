@@ -5,7 +5,9 @@
 ``install_exception_hooks`` replaces ``sys.excepthook`` and ``threading.excepthook``: an error
 nobody handled is logged with its traceback and shown as a Chinese message box, and the
 application keeps running. Expected errors (``DeskError``) show as a warning with their own
-message; they are the core's Chinese sentences meant for the user.
+message; they are the core's Chinese sentences meant for the user. ``report_failure`` is the
+write flow's way of saying a save failed unexpectedly: one Chinese sentence (no English, no SQL)
+on screen, the whole traceback in the log.
 """
 
 from __future__ import annotations
@@ -62,6 +64,15 @@ def report_exception(exc: BaseException, parent: QWidget | None = None) -> None:
             messages.critical(parent, title, text, f"{type(exc).__name__}: {exc}")
     finally:
         _showing = False
+
+
+def report_failure(exc: BaseException, parent: QWidget | None, *, heading: str = "", title: str = "") -> None:
+    """An unexpected error of an operation the user started (a save): the traceback goes to the log,
+    the user reads ``heading``（保存失败）and where the log is — never the exception's own text."""
+    log.error("%s", heading or "保存失败", exc_info=(type(exc), exc, exc.__traceback__))
+    text = _tr("{0}：发生意外错误，没有写入任何数据；窗口中的内容仍然保留。\n\n详细信息已写入日志：{1}").format(
+        heading or _tr("保存失败"), log_path())
+    messages.critical(parent or _dialog_parent(), title or _tr("保存失败"), text)
 
 
 class _Relay(QObject):

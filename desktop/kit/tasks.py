@@ -223,7 +223,7 @@ class TaskRunner(QObject):
 
     @property
     def writing(self) -> bool:
-        """A writing task is queued or running (a write on the window thread would have to wait)."""
+        """A writing task is queued or running (a new write waits behind it on the writer thread)."""
         return any(task.writes for task in self._tasks)
 
     def run(self, fn: Callable[[Progress], Any], *, label: str, title: str = "", writes: bool = False,

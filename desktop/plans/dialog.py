@@ -1,27 +1,23 @@
-"""新建预案 / 编辑预案信息, and the pieces plan forms share.
+"""新建预案 / 编辑预案信息, the Word import form, and the plan choices forms share.
 
-``PlanDialog`` edits a copy of a plan's record (``PlanData``) and saves it through the write path:
-a new plan with ``plans.plans.store.create_from_template`` (its kind's GB/T 29639 template, filled with
-the enterprise's facts), an existing one with ``plan_service.update_plan(…, expected_version)``.
-A ``ValidationError`` keeps the dialog open with everything typed, marks each bad field and says
-why; a ``ConflictError`` keeps the input and offers to reload — the enterprise dialog's style.
-
-Also here, for every plan form: ``DateField`` (a date picker with an explicit 未填写 state),
-``EnterpriseCombo`` (a searchable enterprise chooser) and ``load_enterprise_choices``.
+``PlanDialog`` is a ``RecordForm`` (``desktop.kit.forms``) over a copy of a plan's record
+(``PlanData``), saved through the write flow on the writer thread: a new plan with
+``plans.plans.store.create_from_template`` (its kind's GB/T 29639 template, filled with the
+enterprise's facts), an existing one with ``plan_service.update(…, expected_version)``; the staged
+评审纪要 files are written in the same unit of work. A ``ValidationError`` keeps the dialog open
+with everything typed, marks each bad field and says why; a ``ConflictError`` offers 重新载入 or
+比较 — the form base's way, as in every record dialog.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,15 +33,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from desktop.kit import messages
+from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit.attachments import AttachmentList, Commands
-from desktop.kit.widgets import ERROR_STYLE, fill_combo, set_error, typed_widget
+from desktop.kit.dates import DateField
+from desktop.kit.forms import (
+    ERROR_STYLE,
+    FormErrors,
+    RecordForm,
+    Saved,
+    set_widget_value,
+    widget_value,
+)
+from desktop.kit.pickers import EnterprisePicker, fill_combo
+from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
-from models.core.entities import Industry
-from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
-from models.core.uow import Actor, os_actor, unit_of_work
+from models.core.errors import FieldError
+from models.core.uow import Actor, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.plans import queries as pq
 from models.plans import service as ps
@@ -55,9 +60,6 @@ from models.plans.rules import suggest_review_type
 from models.plans.service import PlanData
 
 LABELS = Plan.__field_labels__
-NO_DATE = QDate(1900, 1, 1)
-BANNER_STYLE = ("QLabel#errorBanner { background: #FDECEE; color: #9B1C2C; border: 1px solid #E8A3AC;"
-                " border-radius: 3px; padding: 6px 8px; }")
 
 # Template placeholders the enterprise record cannot fill, asked for when a plan is created.
 TEMPLATE_FACTS: dict[str, tuple[str, ...]] = {
@@ -69,215 +71,7 @@ TEMPLATE_FACTS: dict[str, tuple[str, ...]] = {
 FACT_HINTS = {"事故类型": "如：危险化学品泄漏、火灾", "场所": "如：液氯储罐区", "岗位": "如：中控室操作工"}
 
 
-# --- shared pieces ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EnterpriseChoice:
-    """An enterprise as a plan form offers it: name, industry rule flags, principal."""
-
-    id: int
-    name: str
-    flags: tuple[str, ...]
-    principal: str
-
-
-def load_enterprise_choices(db: Database) -> list[EnterpriseChoice]:
-    """Every enterprise not in the recycle bin, by name (one short read)."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Enterprise.id, Enterprise.name, Industry.flags, Enterprise.principal)
-            .join(Industry, Enterprise.industry_id == Industry.id)
-            .where(Enterprise.deleted_at.is_(None)).order_by(Enterprise.name, Enterprise.id))
-        return [EnterpriseChoice(r.id, r.name, tuple(r.flags or ()), r.principal) for r in rows]
-
-
-class EnterpriseCombo(QComboBox):
-    """An enterprise chooser one can type into: the popup completes on any part of the name."""
-
-    sig_enterprise_changed = Signal(object)
-    """The chosen enterprise changed; the argument is its id (None: 全部 / 请选择)."""
-
-    def __init__(self, first: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._first = first
-        self._choices: dict[int, EnterpriseChoice] = {}
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMinimumContentsLength(12)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.addItem(first, None)
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
-        line = self.lineEdit()
-        assert line is not None
-        line.setPlaceholderText(self.tr("输入企业名称的一部分"))
-        line.editingFinished.connect(self._settle)
-        self.currentIndexChanged.connect(lambda _i: self.sig_enterprise_changed.emit(self.enterprise_id()))
-
-    def set_choices(self, choices: list[EnterpriseChoice]) -> None:
-        self._choices = {c.id: c for c in choices}
-        fill_combo(self, [(c.name, c.id) for c in choices], first=(self._first, None))
-
-    def choice(self, enterprise_id: int | None = None) -> EnterpriseChoice | None:
-        key = self.enterprise_id() if enterprise_id is None else enterprise_id
-        return self._choices.get(key) if key is not None else None
-
-    def enterprise_id(self) -> int | None:
-        value = self.currentData()
-        return value if isinstance(value, int) else None
-
-    def set_enterprise_id(self, enterprise_id: int | None) -> None:
-        index = self.findData(enterprise_id) if enterprise_id is not None else 0
-        self.setCurrentIndex(max(index, 0))
-
-    def _settle(self) -> None:
-        """After typing: an exact name chooses it; anything else shows the current choice again."""
-        text = self.currentText().strip()
-        index = self.findText(text, Qt.MatchFlag.MatchExactly) if text else 0
-        if index >= 0:
-            self.setCurrentIndex(index)
-        self.setEditText(self.itemText(self.currentIndex()))
-
-
-class DateField(QWidget):
-    """A date picker with an explicit 未填写 state: the box on the left says whether a date is set."""
-
-    sig_changed = Signal()
-    """The value changed (ticked, cleared, or another date picked)."""
-
-    def __init__(self, parent: QWidget | None = None, *, value: date | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        self.check = QCheckBox(self)
-        self.check.setToolTip(self.tr("勾选后填写日期；不勾选表示未填写"))
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setMinimumDate(NO_DATE)
-        self.edit.setSpecialValueText(self.tr("未填写"))
-        self.edit.setMinimumWidth(118)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-        self._last: date | None = None
-        self.check.toggled.connect(self._on_toggled)
-        self.edit.dateChanged.connect(lambda _d: self.sig_changed.emit())
-        self.set_value(value)
-
-    def value(self) -> date | None:
-        if not self.check.isChecked():
-            return None
-        picked = self.edit.date()
-        return None if picked == NO_DATE else picked.toPython()  # type: ignore[no-any-return]
-
-    def set_value(self, value: date | None) -> None:
-        if value is not None:
-            self._last = value
-        self.check.blockSignals(True)
-        self.check.setChecked(value is not None)
-        self.check.blockSignals(False)
-        self.edit.setEnabled(value is not None)
-        self.edit.setDate(QDate(value) if value is not None else NO_DATE)
-        self.sig_changed.emit()
-
-    def _on_toggled(self, on: bool) -> None:
-        if on:
-            self.edit.setEnabled(True)
-            self.edit.setDate(QDate(self._last or date.today()))
-            self.edit.setFocus()
-        else:
-            value = self.value()
-            if value is not None:
-                self._last = value
-            self.edit.setDate(NO_DATE)
-            self.edit.setEnabled(False)
-        self.sig_changed.emit()
-
-
-def mark(widget: QWidget, error: bool, message: str = "") -> None:
-    """``set_error`` on the part of a field that draws a border."""
-    set_error(widget.edit if isinstance(widget, DateField) else widget, error, message)
-
-
-class FormErrors:
-    """A red banner listing the problems plus a message under each bad field (shared by plan forms)."""
-
-    def __init__(self, owner: QWidget, widgets: dict[str, QWidget], order: tuple[str, ...]) -> None:
-        self.widgets = widgets
-        self.order = order
-        self.labels: dict[str, QLabel] = {}
-        self.banner = QLabel(owner)
-        self.banner.setObjectName("errorBanner")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.hide()
-
-    def holder(self, owner: QWidget, name: str) -> QWidget:
-        """The field's widget with room for its error message underneath."""
-        holder = QWidget(owner)
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(self.widgets[name])
-        label = QLabel(holder)
-        label.setObjectName(f"error_{name}")
-        label.setStyleSheet("color: #C0152F;")
-        label.setWordWrap(True)
-        label.hide()
-        box.addWidget(label)
-        self.labels[name] = label
-        return holder
-
-    def show(self, errors: list[FieldError], heading: str) -> None:
-        self.clear()
-        by_field: dict[str, list[str]] = {}
-        for error in errors:
-            by_field.setdefault(error.field, []).append(error.message)
-        for name, texts in by_field.items():
-            message = "；".join(texts)
-            widget = self.widgets.get(name)
-            if widget is not None:
-                mark(widget, True, message)
-            label = self.labels.get(name)
-            if label is not None:
-                label.setText(message)
-                label.show()
-        self.banner.setText("\n".join([heading] + [f"• {e.label}：{e.message}" for e in errors]))
-        self.banner.show()
-        first = next((n for n in self.order if n in by_field and n in self.widgets), None)
-        if first is not None:
-            target = self.widgets[first]
-            if isinstance(target, DateField):
-                target = target.edit if target.check.isChecked() else target.check
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._grow()
-
-    def _grow(self) -> None:
-        """Make room for the banner and the messages (never squeeze the fields)."""
-        window = self.banner.window()
-        hint = window.sizeHint()
-        if hint.height() > window.height() or hint.width() > window.width():
-            window.resize(max(window.width(), hint.width()), max(window.height(), hint.height()))
-
-    def clear(self) -> None:
-        self.banner.hide()
-        self.banner.clear()
-        for name, widget in self.widgets.items():
-            mark(widget, False)
-            label = self.labels.get(name)
-            if label is not None:
-                label.hide()
-                label.clear()
-
-    def text(self, name: str) -> str:
-        label = self.labels.get(name)
-        return label.text() if label is not None and not label.isHidden() else ""
+# --- choices plan forms share ----------------------------------------------------------------------
 
 
 def kind_items() -> list[tuple[str, str]]:
@@ -310,38 +104,31 @@ _MAX_LENGTHS = {"plan_no": 64, "title": 200, "version_label": 32, "compiling_uni
                 "approver": 32, "filing_number": 64, "copy_no": 32, "holder": 64}
 
 
-class PlanDialog(QDialog):
+class PlanDialog(RecordForm[PlanData]):
     """Create (``plan_id`` None) or edit the record of one plan."""
 
-    sig_saved = Signal(int)
-    """The plan was saved; the argument is its id."""
+    labels = LABELS
+    order = FORM_ORDER
+    required_fields = ("kind", "plan_no")
 
-    def __init__(self, db: Database, plan_id: int | None = None, *, enterprise_id: int | None = None,
-                 actor: Actor | None = None, enterprises: list[EnterpriseChoice] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._db = db
-        self._actor = actor or os_actor()
-        self._id = plan_id
-        self._version: int | None = None
+    def __init__(self, db: Database, runner: TaskRunner, plan_id: int | None = None, *,
+                 enterprise_id: int | None = None, actor: Actor | None = None,
+                 enterprises: list[EnterpriseChoice] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, runner, record_id=plan_id, actor=actor, parent=parent)
         self._status = "draft"
         self._enterprise_id = enterprise_id
-        self._loaded = PlanData()
+        self._stored: tuple[str, int, str, tuple[str, ...]] | None = None
         self._review_type_touched = False
-        self.saved_id: int | None = None
-        self.widgets: dict[str, QWidget] = {}
         self.fact_edits: dict[str, QLineEdit] = {}
         self.setObjectName("PlanDialog")
-        self.setStyleSheet(ERROR_STYLE)
-        self.setSizeGripEnabled(True)
         self._build(enterprises if enterprises is not None else
                     (load_enterprise_choices(db) if plan_id is None else []))
         if plan_id is None:
             self.setWindowTitle(self.tr("新建预案"))
-            self._fill(PlanData())
+            self.show_record(PlanData(), None)
             self.enterprise_combo.set_enterprise_id(enterprise_id)
             self._on_enterprise_changed(self.enterprise_combo.enterprise_id())
-            self._loaded = self.data()
+            self.loaded = self.data()
         else:
             self.reload()
         self.resize(max(940, self.sizeHint().width()), max(640, self.sizeHint().height()))
@@ -350,10 +137,9 @@ class PlanDialog(QDialog):
 
     def _build(self, enterprises: list[EnterpriseChoice]) -> None:
         layout = QVBoxLayout(self)
-        self.errors = FormErrors(self, self.widgets, FORM_ORDER)
         layout.addWidget(self.errors.banner)
 
-        self.enterprise_combo = EnterpriseCombo(self.tr("请选择企业…"), self)
+        self.enterprise_combo: EnterprisePicker[EnterpriseChoice] = EnterprisePicker(self.tr("请选择企业…"), self)
         self.enterprise_combo.set_choices(enterprises)
         self.enterprise_combo.sig_enterprise_changed.connect(self._on_enterprise_changed)
         self.widgets["enterprise_id"] = self.enterprise_combo
@@ -402,7 +188,7 @@ class PlanDialog(QDialog):
         form.addRow(self.enterprise_row_label, self._enterprise_holder())
         for name in ("kind", "parent_plan_id", "plan_no", "title", "version_label", "compiling_unit",
                      "compiled_by"):
-            self._add_row(form, name, required=name in ("kind", "plan_no"))
+            self._add_row(form, name)
         self.facts_box = QGroupBox(self.tr("模板中需要填写的内容"), self)
         facts_form = self._form(self.facts_box)
         for fact in ("事故类型", "场所", "岗位"):
@@ -423,6 +209,7 @@ class PlanDialog(QDialog):
             self._add_row(form, name)
         self.attachments = AttachmentList(self._db, ps.OWNER, "review_minutes",
                                           Commands(ps.add_attachment, ps.remove_attachment), self)
+        self.inputs.append(self.attachments)
         form.addRow(QLabel(self.tr("评审纪要"), self), self.attachments)
         for name in ("approver", "approval_date", "publish_date", "effective_date"):
             self._add_row(form, name)
@@ -454,12 +241,7 @@ class PlanDialog(QDialog):
         notes_layout.addWidget(self.errors.holder(self, "notes"))
         layout.addWidget(notes)
 
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self.make_buttons()
         layout.addWidget(self.buttons)
 
     def _enterprise_holder(self) -> QWidget:
@@ -469,44 +251,15 @@ class PlanDialog(QDialog):
         box.insertWidget(1, self.enterprise_label)
         return holder
 
-    def _form(self, box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return form
-
-    def _add_row(self, form: QFormLayout, name: str, *, required: bool = False) -> None:
-        label = QLabel(LABELS[name] + (" *" if required else ""), self)
-        label.setBuddy(self.widgets[name])
-        form.addRow(label, self.errors.holder(self, name))
-
-    # --- typed access ----------------------------------------------------------------------------------
-
-    def _line(self, name: str) -> QLineEdit:
-        return typed_widget(self.widgets, name, QLineEdit)
-
-    def _combo(self, name: str) -> QComboBox:
-        return typed_widget(self.widgets, name, QComboBox)
-
-    def _date(self, name: str) -> DateField:
-        return typed_widget(self.widgets, name, DateField)
-
-    def _text(self, name: str) -> QPlainTextEdit:
-        return typed_widget(self.widgets, name, QPlainTextEdit)
-
     # --- reacting to choices ---------------------------------------------------------------------------
 
     @property
     def plan_id(self) -> int | None:
-        return self._id
-
-    @property
-    def loaded_version(self) -> int | None:
-        return self._version
+        return self.record_id
 
     @property
     def enterprise_id(self) -> int | None:
-        return self.enterprise_combo.enterprise_id() if self._id is None else self._enterprise_id
+        return self.enterprise_combo.enterprise_id() if self.record_id is None else self._enterprise_id
 
     def _on_enterprise_changed(self, enterprise_id: int | None) -> None:
         self._fill_parents(enterprise_id)
@@ -516,7 +269,7 @@ class PlanDialog(QDialog):
             return
         suggested = suggest_review_type(choice.flags)
         self.review_hint.setText(self.tr("按行业建议：{0}").format(suggested))
-        if self._id is None:
+        if self.record_id is None:
             if not self._review_type_touched:
                 combo = self._combo("review_type")
                 combo.setCurrentIndex(max(0, combo.findData(suggested)))
@@ -529,7 +282,7 @@ class PlanDialog(QDialog):
 
     def _fill_parents(self, enterprise_id: int | None) -> None:
         combo = self._combo("parent_plan_id")
-        items = comprehensive_plans(self._db, enterprise_id, exclude=self._id) if enterprise_id else []
+        items = comprehensive_plans(self._db, enterprise_id, exclude=self.record_id) if enterprise_id else []
         fill_combo(combo, items, first=(self.tr("（无）"), None))
         self._on_kind_changed()
 
@@ -540,10 +293,10 @@ class PlanDialog(QDialog):
         combo.setEnabled(not top and combo.count() > 1)
         if top:
             combo.setCurrentIndex(0)
-        elif self._id is None and combo.currentIndex() == 0 and combo.count() == 2:
+        elif self.record_id is None and combo.currentIndex() == 0 and combo.count() == 2:
             combo.setCurrentIndex(1)  # the enterprise's only 综合 plan
         needed = TEMPLATE_FACTS.get(kind or "", ())
-        self.facts_box.setVisible(self._id is None and bool(needed))
+        self.facts_box.setVisible(self.record_id is None and bool(needed))
         form = self.facts_box.layout()
         assert isinstance(form, QFormLayout)
         for fact, edit in self.fact_edits.items():
@@ -551,61 +304,46 @@ class PlanDialog(QDialog):
 
     # --- data in and out ------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Load the stored plan (and its version) into the form, replacing the input."""
-        assert self._id is not None
-        with self._db.read() as session:
-            data, version, status, enterprise_id = ps.load(session, self._id)
-            enterprise = session.get(Enterprise, enterprise_id)
-            name = enterprise.name if enterprise is not None else ""
-            flags = tuple(enterprise.industry.flags or ()) if enterprise is not None else ()
-        self._version, self._status, self._enterprise_id = version, status, enterprise_id
-        self.enterprise_combo.hide()
-        self.enterprise_label.setText(name)
-        self.enterprise_label.show()
-        self.enterprise_row_label.setText(LABELS["enterprise_id"])
-        self._combo("kind").setEnabled(False)
-        self._combo("kind").setToolTip(self.tr("预案类型在新建时确定"))
-        self.setWindowTitle(self.tr("编辑预案信息 — {0}（{1}）").format(data.title, PLAN_STATUSES[status]))
-        self._fill_parents(enterprise_id)
-        self.review_hint.setText(self.tr("按行业建议：{0}").format(suggest_review_type(flags)))
-        self._fill(data)
-        self.attachments.load(self._id)
-        self.attachments.setEnabled(status != "retired")
-        self.errors.clear()
+    def read(self, session: Session) -> tuple[PlanData, int]:
+        assert self.record_id is not None
+        data, version, status, enterprise_id = ps.load(session, self.record_id)
+        enterprise = session.get(Enterprise, enterprise_id)
+        name = enterprise.name if enterprise is not None else ""
+        flags = tuple(enterprise.industry.flags or ()) if enterprise is not None else ()
+        self._stored = (status, enterprise_id, name, flags)
+        return data, version
 
-    def _fill(self, data: PlanData) -> None:
-        self._loaded = data
-        kind = self._combo("kind")
-        kind.setCurrentIndex(max(0, kind.findData(data.kind)))
-        parent = self._combo("parent_plan_id")
-        parent.setCurrentIndex(max(0, parent.findData(data.parent_plan_id)) if data.parent_plan_id else 0)
-        for name in _LINE_FIELDS:
-            self._line(name).setText(getattr(data, name))
-            self._line(name).setModified(False)
-        for name in _DATE_FIELDS:
-            self._date(name).set_value(getattr(data, name))
-        for name in _TEXT_FIELDS:
-            self._text(name).setPlainText(getattr(data, name))
-        review = self._combo("review_type")
-        review.setCurrentIndex(max(0, review.findData(data.review_type)))
-        controlled = self._combo("controlled")
-        controlled.setCurrentIndex(0 if data.controlled else 1)
+    def show_record(self, data: PlanData, version: int | None, *, keep_staged: bool = False) -> None:
+        if self._stored is not None:
+            status, enterprise_id, name, flags = self._stored
+            self._status, self._enterprise_id = status, enterprise_id
+            self.enterprise_combo.hide()
+            self.enterprise_label.setText(name)
+            self.enterprise_label.show()
+            self.enterprise_row_label.setText(LABELS["enterprise_id"])
+            self._combo("kind").setEnabled(False)
+            self._combo("kind").setToolTip(self.tr("预案类型在新建时确定"))
+            self.setWindowTitle(self.tr("编辑预案信息 — {0}（{1}）").format(data.title, PLAN_STATUSES[status]))
+            self._fill_parents(enterprise_id)
+            self.review_hint.setText(self.tr("按行业建议：{0}").format(suggest_review_type(flags)))
+        super().show_record(data, version, keep_staged=keep_staged)
+        if self.record_id is not None:
+            self.attachments.load(self.record_id, keep_staged=keep_staged)
+            self.attachments.setEnabled(self._status != "retired")
+
+    def fill(self, data: PlanData) -> None:
+        for name in ("kind", "parent_plan_id", *_LINE_FIELDS, *_DATE_FIELDS, *_TEXT_FIELDS, "review_type",
+                     "controlled"):
+            set_widget_value(self.widgets[name], getattr(data, name))
         self._on_kind_changed()
 
     def data(self) -> PlanData:
         """What the form holds now; fields the form does not show keep their loaded values."""
-        out = PlanData(**{f.name: getattr(self._loaded, f.name) for f in fields(PlanData)})
-        out.kind = self._combo("kind").currentData()
+        out = PlanData(**{f.name: getattr(self.loaded or PlanData(), f.name) for f in fields(PlanData)})
+        for name in ("kind", *_LINE_FIELDS, *_DATE_FIELDS, *_TEXT_FIELDS, "review_type"):
+            setattr(out, name, widget_value(self.widgets[name]))
         parent = self._combo("parent_plan_id")
         out.parent_plan_id = parent.currentData() if parent.isEnabled() else None
-        for name in _LINE_FIELDS:
-            setattr(out, name, self._line(name).text())
-        for name in _DATE_FIELDS:
-            setattr(out, name, self._date(name).value())
-        for name in _TEXT_FIELDS:
-            setattr(out, name, self._text(name).toPlainText())
-        out.review_type = self._combo("review_type").currentData()
         out.controlled = bool(self._combo("controlled").currentData())
         return out
 
@@ -615,69 +353,36 @@ class PlanDialog(QDialog):
         return {k: e.text().strip() for k, e in self.fact_edits.items() if k in needed and e.text().strip()}
 
     def is_modified(self) -> bool:
-        return self.data() != self._loaded or bool(self.facts()) or self.attachments.has_changes()
+        return self.data() != self.loaded or bool(self.facts()) or self.attachments.has_changes()
+
+    def compared_fields(self) -> list[str]:
+        return [n for n in super().compared_fields() if n != "enterprise_id"]
 
     # --- saving ---------------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Save through the write path; True when saved (the dialog then closes)."""
-        data = self.data()
-        enterprise_id = self.enterprise_id
-        if enterprise_id is None:
-            self.show_errors([FieldError("enterprise_id", LABELS["enterprise_id"], "请选择企业")])
-            return False
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                if self._id is None:
-                    from plans.plans import store
+    def check(self, data: PlanData) -> list[FieldError]:
+        if self.enterprise_id is None:
+            return [FieldError("enterprise_id", LABELS["enterprise_id"], self.tr("请选择企业"))]
+        return []
 
-                    saved_id = store.create_from_template(uow, enterprise_id, data, self.facts())
-                    version = None
-                else:
-                    assert self._version is not None
-                    version = ps.update(uow, self._id, data, expected_version=self._version)
-                    saved_id = self._id
-                self.attachments.apply(uow, saved_id)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return False
-        except ConflictError as exc:
-            self.errors.clear()
-            self._on_conflict(exc)
-            return False
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法保存"), str(exc))
-            return False
-        self.errors.clear()
-        self._id, self._version, self.saved_id, self._loaded = saved_id, version, saved_id, data
-        self.sig_saved.emit(saved_id)
-        self.accept()
-        return True
+    def command(self, data: PlanData) -> Callable[[UnitOfWork], Saved]:
+        plan_id, version, enterprise_id = self.record_id, self.version, self.enterprise_id
+        facts, files = self.facts(), self.attachments.staged()
+        assert enterprise_id is not None
 
-    def _on_conflict(self, exc: ConflictError) -> None:
-        choice = messages.choose(
-            self, self.tr("保存被拒绝"), str(exc), [self.tr("继续编辑"), self.tr("重新载入")],
-            self.tr("“继续编辑”保留您在此窗口中的输入（可先复制需要的内容）；"
-                    "“重新载入”放弃您的修改，显示数据库中的最新内容。"))
-        if choice == 1:
-            try:
-                self.reload()
-            except DeskError as err:
-                messages.warn(self, self.tr("无法重新载入"), str(err))
+        def write(uow: UnitOfWork) -> Saved:
+            if plan_id is None:
+                from plans.plans import store
 
-    def show_errors(self, errors: list[FieldError]) -> None:
-        self.errors.show(errors, self.tr("请修正以下 {0} 处问题后再保存：").format(len(errors)))
+                new_id = store.create_from_template(uow, enterprise_id, data, facts)
+                files.apply(uow, new_id)
+                return Saved(new_id)
+            assert version is not None
+            new_version = ps.update(uow, plan_id, data, expected_version=version)
+            files.apply(uow, plan_id)
+            return Saved(plan_id, new_version)
 
-    def error_text(self, name: str) -> str:
-        return self.errors.text(name)
-
-    def reject(self) -> None:
-        if self.is_modified() and not messages.confirm(
-            self, self.tr("放弃修改"), self.tr("您修改的内容还没有保存，确定放弃吗？"),
-            yes=self.tr("放弃修改"), no=self.tr("继续编辑"),
-        ):
-            return
-        super().reject()
+        return write
 
 
 # --- Word import ------------------------------------------------------------------------------------
@@ -719,7 +424,7 @@ class WordImportDialog(QDialog):
         self.widgets["path"] = self.path_edit
         self.browse_button = QPushButton(self.tr("浏览…"), self)
         self.browse_button.clicked.connect(self.browse)
-        self.enterprise_combo = EnterpriseCombo(self.tr("请选择企业…"), self)
+        self.enterprise_combo: EnterprisePicker[EnterpriseChoice] = EnterprisePicker(self.tr("请选择企业…"), self)
         self.enterprise_combo.set_choices(enterprises)
         self.enterprise_combo.set_enterprise_id(enterprise_id)
         self.widgets["enterprise_id"] = self.enterprise_combo

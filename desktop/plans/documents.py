@@ -18,10 +18,10 @@ from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from desktop.enterprises.choices import load_enterprise_choices
 from desktop.kit import messages
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
-from desktop.plans.dialog import load_enterprise_choices
 from desktop.plans.export_dialog import ArchiveDialog, ArchiveRequest, ExportDialog
 from models.core.actors import Actor
 from models.core.database import Database

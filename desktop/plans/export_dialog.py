@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.kit.widgets import fill_combo
-from desktop.plans.dialog import DateField, EnterpriseChoice, EnterpriseCombo, kind_items, status_items
+from desktop.enterprises.choices import EnterpriseChoice
+from desktop.kit.dates import DateField
+from desktop.kit.pickers import EnterprisePicker, fill_combo
+from desktop.plans.dialog import kind_items, status_items
 from plans.completeness import Severity
 from plans.plans.preprint import PreprintReport
 
@@ -132,7 +134,7 @@ class ArchiveDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("批量归档"))
-        self.enterprise = EnterpriseCombo(self.tr("（全部企业）"), self)
+        self.enterprise: EnterprisePicker[EnterpriseChoice] = EnterprisePicker(self.tr("（全部企业）"), self)
         self.enterprise.set_choices(enterprises)
         self.enterprise.set_enterprise_id(enterprise_id)
         self.department = QComboBox(self)

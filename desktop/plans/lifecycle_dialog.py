@@ -1,44 +1,48 @@
 """Lifecycle steps that need input: 发布, 登记备案, 开始修订, 记录修订原因.
 
-Each dialog loads the plan's current values and version in one short read, lets the user fill the
-fields the step needs (date pickers for every date), and runs the step through the write path
+Each dialog is a ``RecordForm`` (``desktop.kit.forms``) over the fields its step needs: it loads the
+plan's current values and version in one short read, lets the user fill the fields (a date picker
+for every date), and runs the step through the write flow on the writer thread
 (``plan_service.transition`` / ``start_revision`` / ``record_revision_trigger``). Missing fields
 come back as the core's ``ValidationError``: the dialog stays open with the input, marks the fields
-and lists the Chinese messages. A ``ConflictError`` keeps the input and offers to load the newer
-version (the step is then tried against it); a ``StateError`` (somebody moved the plan on) is
-shown and the dialog closes.
+and lists the Chinese messages. A ``ConflictError`` (somebody changed the plan since) offers
+重新载入 or 比较; a ``StateError`` (somebody moved the plan on) is said and the dialog stays open
+with the input, to be closed by the user.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from desktop.kit import messages
-from desktop.kit.widgets import ERROR_STYLE
-from desktop.plans.dialog import LABELS, DateField, FormErrors
+from desktop.kit.dates import DateField
+from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
+from desktop.kit.tasks import TaskRunner
+from desktop.plans.dialog import LABELS
 from models.core.database import Database
-from models.core.errors import ConflictError, DeskError, FieldError, StateError, ValidationError
-from models.core.uow import Actor, UnitOfWork, os_actor, unit_of_work
+from models.core.errors import FieldError
+from models.core.uow import Actor, UnitOfWork
 from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.entities import PLAN_STATUSES
 from models.plans.rules import revision_triggers
 from models.plans.service import PlanData
+
+Values = dict[str, Any]
+"""The fields a step asks for, by name."""
 
 _ORDER_PAIRS = (("review_date", "approval_date"), ("review_date", "publish_date"),
                 ("approval_date", "publish_date"), ("publish_date", "effective_date"),
@@ -59,38 +63,32 @@ def next_version_label(label: str) -> str:
     return label[:match.start()] + f"{major}{rest}" + label[match.end():]
 
 
-class LifecycleDialog(QDialog):
+class LifecycleDialog(RecordForm[Values]):
     """A form for one lifecycle step of one plan; subclasses add fields and say how to run it."""
 
-    sig_done = Signal(int)
-    """The step was saved; the argument is the plan's id."""
-
+    labels = LABELS
     order = ("review_date", "approver", "approval_date", "publish_date", "effective_date",
              "filing_submitted_date", "filing_number", "filing_registered_date", "revision_trigger",
              "revision_trigger_date", "revision_reason", "version_label")
 
-    def __init__(self, db: Database, plan_id: int, *, title: str, actor: Actor | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, db: Database, runner: TaskRunner, plan_id: int, *, title: str,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, runner, record_id=plan_id, actor=actor, parent=parent)
         self.step_title = title
-        self._db = db
-        self._actor = actor or os_actor()
         self.plan_id = plan_id
-        self.widgets: dict[str, QWidget] = {}
-        self.setStyleSheet(ERROR_STYLE)
-        self.setSizeGripEnabled(True)
-        self.plan, self.version, self.status = self._load()
+        self.plan = PlanData()
+        self.status = ""
+        with db.read() as session:
+            _values, self.version = self.read(session)
+        self.loaded = {}
         layout = QVBoxLayout(self)
-        self.errors = FormErrors(self, self.widgets, self.order)
         layout.addWidget(self.errors.banner)
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.heading)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form = self._form()
         layout.addLayout(self.form)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -98,20 +96,20 @@ class LifecycleDialog(QDialog):
         self.note.hide()
         layout.addWidget(self.note)
         layout.addStretch(1)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(self.step_title, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = self.make_buttons(self.step_title)
+        self.ok_button = self.save_button
         layout.addWidget(self.buttons)
         self.setWindowTitle(self.tr("{0} — {1}").format(self.step_title, self.plan.title))
         self._set_heading()
 
-    def _load(self) -> tuple[PlanData, int, str]:
-        with self._db.read() as session:
-            data, version, status, _enterprise = ps.load(session, self.plan_id)
-        return data, version, status
+    def read(self, session: Session) -> tuple[Values, int]:
+        data, version, status, _enterprise = ps.load(session, self.plan_id)
+        self.plan, self.status = data, status
+        return {name: getattr(data, name) for name in self.widgets}, version
+
+    def show_record(self, data: Values, version: int | None, *, keep_staged: bool = False) -> None:
+        super().show_record(data, version, keep_staged=keep_staged)
+        self._set_heading()
 
     def _set_heading(self) -> None:
         self.heading.setText(self.tr("{0} {1}（{2}，当前状态：{3}）").format(
@@ -120,7 +118,8 @@ class LifecycleDialog(QDialog):
     # --- building helpers ----------------------------------------------------------------------------
 
     def add_date(self, name: str, value: date | None, *, required: bool = False) -> DateField:
-        field = DateField(self, value=value)
+        """A date field; a required one that has a value cannot be cleared (no 未填写 box)."""
+        field = DateField(self, value=value, clearable=not (required and value is not None))
         self._add(name, field, required=required)
         return field
 
@@ -139,28 +138,24 @@ class LifecycleDialog(QDialog):
 
     def _add(self, name: str, widget: QWidget, *, required: bool = False) -> None:
         self.widgets[name] = widget
-        label = QLabel(LABELS[name] + (" *" if required else ""), self)
-        label.setBuddy(widget)
-        self.form.addRow(label, self.errors.holder(self, name))
+        assert isinstance(self.loaded, dict)
+        self.loaded[name] = getattr(self.plan, name)
+        self._add_row(self.form, name, required=required)
 
-    def date_value(self, name: str) -> date | None:
-        widget = self.widgets[name]
-        assert isinstance(widget, DateField)
-        return widget.value()
+    # --- the form's copy -----------------------------------------------------------------------------
 
-    def text_value(self, name: str) -> str:
-        widget = self.widgets[name]
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText().strip()
-        assert isinstance(widget, QLineEdit)
-        return widget.text().strip()
+    def fill(self, data: Values) -> None:
+        for name, value in data.items():
+            set_widget_value(self.widgets[name], value)
 
-    # --- running -------------------------------------------------------------------------------------
+    def data(self) -> Values:
+        values = {name: widget_value(widget) for name, widget in self.widgets.items()}
+        return {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
 
-    def check(self) -> list[FieldError]:
+    def check(self, data: Values) -> list[FieldError]:
         """Problems the form can see before the core does (dates out of order)."""
         known = {name: getattr(self.plan, name) for name in LABELS if hasattr(self.plan, name)}
-        known.update({n: w.value() for n, w in self.widgets.items() if isinstance(w, DateField)})
+        known.update({n: v for n, v in data.items() if isinstance(self.widgets[n], DateField)})
         problems = []
         for earlier, later in _ORDER_PAIRS:
             a, b = known.get(earlier), known.get(later)
@@ -171,63 +166,28 @@ class LifecycleDialog(QDialog):
                                                LABELS[later], b.isoformat(), LABELS[earlier], a.isoformat())))
         return problems
 
-    def run(self, uow: UnitOfWork) -> None:
+    def step(self, uow: UnitOfWork, plan_id: int, version: int, values: Values) -> int:
+        """Run the step (on the writer thread: only its arguments, never a widget); the new version."""
         raise NotImplementedError
 
-    def submit(self) -> bool:
-        """Run the step; True when saved (the dialog then closes)."""
-        problems = self.check()
-        if problems:
-            self.show_errors(problems)
-            return False
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                self.run(uow)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return False
-        except ConflictError as exc:
-            self.errors.clear()
-            self._on_conflict(exc)
-            return False
-        except StateError as exc:
-            messages.warn(self, self.tr("无法{0}").format(self.step_title), str(exc))
-            super().reject()
-            return False
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法{0}").format(self.step_title), str(exc))
-            return False
-        self.errors.clear()
-        self.sig_done.emit(self.plan_id)
-        self.accept()
-        return True
+    def command(self, data: Values) -> Callable[[UnitOfWork], Saved]:
+        plan_id, version, step = self.plan_id, self.version, self.step
+        assert version is not None
+        return lambda uow: Saved(plan_id, step(uow, plan_id, version, data))
 
-    def _on_conflict(self, exc: ConflictError) -> None:
-        choice = messages.choose(
-            self, self.tr("操作被拒绝"), str(exc), [self.tr("继续编辑"), self.tr("载入最新版本")],
-            self.tr("“载入最新版本”保留您在此窗口中的输入，按数据库中的最新记录再试一次。"))
-        if choice == 1:
-            try:
-                self.plan, self.version, self.status = self._load()
-            except DeskError as err:
-                messages.warn(self, self.tr("无法重新载入"), str(err))
-                return
-            self._set_heading()
+    def refusal_title(self) -> str:
+        return self.tr("无法{0}").format(self.step_title)
 
-    def show_errors(self, errors: list[FieldError]) -> None:
-        self.errors.show(errors, self.tr("还不能{0}，请先处理以下 {1} 处问题：").format(
-            self.step_title, len(errors)))
-
-    def error_text(self, name: str) -> str:
-        return self.errors.text(name)
+    def error_heading(self, count: int) -> str:
+        return self.tr("还不能{0}，请先处理以下 {1} 处问题：").format(self.step_title, count)
 
 
 class PublishDialog(LifecycleDialog):
     """发布: review date, approver and publish date are required; publishing freezes a version."""
 
-    def __init__(self, db: Database, plan_id: int, *, actor: Actor | None = None,
+    def __init__(self, db: Database, runner: TaskRunner, plan_id: int, *, actor: Actor | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(db, plan_id, title=_tr("PublishDialog", "发布"), actor=actor, parent=parent)
+        super().__init__(db, runner, plan_id, title=_tr("PublishDialog", "发布"), actor=actor, parent=parent)
         p = self.plan
         self.add_date("review_date", p.review_date, required=True)
         self.add_line("approver", p.approver, required=True, max_length=32)
@@ -244,19 +204,16 @@ class PublishDialog(LifecycleDialog):
         self.note.setText(self.tr("发布后将冻结当前内容为第 {0} 版（{1}），之后的修改需先“开始修订”。"
                                   "备案期限从发布日期起按工作日计算。").format(number, self.plan.version_label))
 
-    def run(self, uow: UnitOfWork) -> None:
-        values: dict[str, Any] = {name: self.date_value(name) for name in
-                                  ("review_date", "approval_date", "publish_date", "effective_date")}
-        values["approver"] = self.text_value("approver")
-        ps.transition(uow, self.plan_id, "publish", self.version, **values)
+    def step(self, uow: UnitOfWork, plan_id: int, version: int, values: Values) -> int:
+        return ps.transition(uow, plan_id, "publish", version, **values)
 
 
 class FilingDialog(LifecycleDialog):
     """登记备案: the date the filing was submitted (required), its number and registration date."""
 
-    def __init__(self, db: Database, plan_id: int, *, actor: Actor | None = None,
+    def __init__(self, db: Database, runner: TaskRunner, plan_id: int, *, actor: Actor | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(db, plan_id, title=_tr("FilingDialog", "登记备案"), actor=actor, parent=parent)
+        super().__init__(db, runner, plan_id, title=_tr("FilingDialog", "登记备案"), actor=actor, parent=parent)
         p = self.plan
         self.add_date("filing_submitted_date", p.filing_submitted_date or date.today(), required=True)
         self.add_line("filing_number", p.filing_number)
@@ -266,20 +223,17 @@ class FilingDialog(LifecycleDialog):
             self.note.show()
         self.resize(580, self.sizeHint().height())
 
-    def run(self, uow: UnitOfWork) -> None:
-        ps.transition(uow, self.plan_id, "file", self.version,
-                      filing_submitted_date=self.date_value("filing_submitted_date"),
-                      filing_number=self.text_value("filing_number"),
-                      filing_registered_date=self.date_value("filing_registered_date"))
+    def step(self, uow: UnitOfWork, plan_id: int, version: int, values: Values) -> int:
+        return ps.transition(uow, plan_id, "file", version, **values)
 
 
 class RevisionDialog(LifecycleDialog):
     """开始修订 (``start=True``: a new draft from the latest version) or 记录修订原因 (note only)."""
 
-    def __init__(self, db: Database, plan_id: int, *, start: bool, actor: Actor | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, runner: TaskRunner, plan_id: int, *, start: bool,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
         title = _tr("RevisionDialog", "开始修订") if start else _tr("RevisionDialog", "记录修订原因")
-        super().__init__(db, plan_id, title=title, actor=actor, parent=parent)
+        super().__init__(db, runner, plan_id, title=title, actor=actor, parent=parent)
         self.start = start
         p = self.plan
         self.trigger_combo = QComboBox(self)
@@ -306,25 +260,19 @@ class RevisionDialog(LifecycleDialog):
         self.note.show()
         self.resize(600, self.sizeHint().height())
 
-    def check(self) -> list[FieldError]:
-        problems = super().check()
-        if self.trigger_combo.currentData() is None:
+    def check(self, data: Values) -> list[FieldError]:
+        problems = super().check(data)
+        if data["revision_trigger"] is None:
             problems.append(FieldError("revision_trigger", LABELS["revision_trigger"], self.tr("请选择修订情形")))
-        if self.date_value("revision_trigger_date") is None:
-            problems.append(FieldError("revision_trigger_date", LABELS["revision_trigger_date"],
-                                       self.tr("请填写日期")))
-        if self.start and not self.text_value("version_label"):
+        if self.start and not data["version_label"]:
             problems.append(FieldError("version_label", LABELS["version_label"], self.tr("请填写新的版本号")))
         return problems
 
-    def run(self, uow: UnitOfWork) -> None:
-        trigger = self.trigger_combo.currentData()
-        day = self.date_value("revision_trigger_date")
-        assert isinstance(trigger, str) and day is not None
-        if self.start:
-            ps.start_revision(uow, self.plan_id, self.version, trigger=trigger,
-                              reason=self.text_value("revision_reason"), trigger_date=day,
-                              version_label=self.text_value("version_label"))
-        else:
-            ps.record_revision_trigger(uow, self.plan_id, self.version, trigger=trigger, trigger_date=day,
-                                       reason=self.text_value("revision_reason"))
+    def step(self, uow: UnitOfWork, plan_id: int, version: int, values: Values) -> int:
+        if "version_label" in values:  # 开始修订
+            return ps.start_revision(uow, plan_id, version, trigger=values["revision_trigger"],
+                                     reason=values["revision_reason"], trigger_date=values["revision_trigger_date"],
+                                     version_label=values["version_label"])
+        return ps.record_revision_trigger(uow, plan_id, version, trigger=values["revision_trigger"],
+                                          trigger_date=values["revision_trigger_date"],
+                                          reason=values["revision_reason"])

@@ -7,7 +7,8 @@ and 导出Excel writes the current filter and order in the background. The tree 
 enterprise (the enterprise filter, else the enterprise of the selected row), its 综合 plan with the
 专项 plans and 现场处置 schemes under it. Actions are enabled by the selected plan's status, as
 ``plan_service.TRANSITIONS`` says. Nothing holds a session while the user thinks: every dialog
-loads what it shows and saves through the write path with the version it loaded.
+loads what it shows and saves through the write flow (``desktop.kit.writes``, on the writer thread)
+with the version it loaded. The list machinery is the kit's ``ListPage``.
 
 The section editor (``desktop.plans.editor.plan_editor.PlanEditor``) is imported lazily by
 ``open_plan_editor`` so this page works (and says so) before the editor is installed.
@@ -23,19 +24,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
-    QPushButton,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QTreeWidget,
@@ -44,22 +41,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit import messages
-from desktop.kit.exporting import ListExporter
-from desktop.kit.pages import Page
+from desktop.kit.exporting import Write
+from desktop.kit.list_page import ListPage
+from desktop.kit.pickers import EnterprisePicker
 from desktop.kit.settings import Settings
-from desktop.kit.sorting import HeaderSorting
 from desktop.kit.tasks import Task, TaskRunner
-from desktop.kit.widgets import SearchBox, add_trash_button, fill_combo, tidy_separators
+from desktop.kit.widgets import tidy_separators
+from desktop.kit.writes import Outcome, WriteOp
 from desktop.plans.dialog import (
-    EnterpriseChoice,
-    EnterpriseCombo,
     ImportReportDialog,
     PlanDialog,
     WordImportDialog,
     WordImportRequest,
     kind_items,
-    load_enterprise_choices,
     status_items,
 )
 from desktop.plans.documents import PlanDocuments
@@ -67,7 +63,7 @@ from desktop.plans.table import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
 from models.core.database import Database
 from models.core.errors import DeskError, ValidationError
 from models.core.progress import Progress
-from models.core.uow import Actor, UnitOfWork, os_actor, unit_of_work
+from models.core.uow import Actor, UnitOfWork
 from models.plans import queries as pq
 from models.plans import service as ps
 from models.plans.queries import PlanFilter, PlanRow
@@ -86,8 +82,8 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("PlansPage", text)
 
 
-def open_plan_editor(db: Database, plan_id: int, *, actor: Actor, section_key: str | None = None,
-                     parent: QWidget | None = None,
+def open_plan_editor(db: Database, plan_id: int, *, runner: TaskRunner, actor: Actor,
+                     section_key: str | None = None, parent: QWidget | None = None,
                      on_saved: Callable[[int], None] | None = None) -> QDialog | None:
     """Open the section editor for a plan (at ``section_key``); None when it could not open."""
     try:
@@ -97,7 +93,8 @@ def open_plan_editor(db: Database, plan_id: int, *, actor: Actor, section_key: s
         messages.warn(parent, _tr("无法打开编辑器"), _tr("预案内容编辑器尚未安装在此版本中。"))
         return None
     try:
-        editor = module.PlanEditor(db, plan_id, actor=actor, section_key=section_key, parent=parent)
+        editor = module.PlanEditor(db, plan_id, runner=runner, actor=actor, section_key=section_key,
+                                   parent=parent)
     except DeskError as exc:
         messages.warn(parent, _tr("无法打开编辑器"), str(exc))
         return None
@@ -108,8 +105,10 @@ def open_plan_editor(db: Database, plan_id: int, *, actor: Actor, section_key: s
     return editor  # type: ignore[no-any-return]
 
 
-class PlansPage(Page):
+class PlansPage(ListPage[PlanRow, PlanFilter]):
     key = "plans"
+    service = ps
+    export_module = "exports.plans.excel"
 
     sig_import_finished = Signal(int, object)
     """A Word file was imported: the new plan's id and the ``ImportResult``."""
@@ -117,25 +116,16 @@ class PlansPage(Page):
     sig_plan_changed = Signal(int)
     """A plan was created or changed from this page; the argument is its id."""
 
-    sig_export_finished = Signal(str, int)
-    """An Excel export was written: path and number of plans."""
-
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
         """``today`` gives the day deadlines are computed for (the clock, read at each refresh)."""
-        super().__init__(parent)
-        self._db = db
-        self._runner = runner
-        self._settings = settings
-        self._actor = actor or os_actor()
+        super().__init__(db, runner, settings, actor=actor, unit=_tr("个预案"),
+                         export_label=_tr("正在导出预案清单…"), parent=parent)
         self.enterprises: list[EnterpriseChoice] = []
-        self.dialog: QDialog | None = None
         self.editor: QDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
-        self.import_task: Task | None = None
-        self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出预案清单…"),
-                                     unit=self.tr("个预案"), module="exports.plans.excel")
-        self.exporter.sig_finished.connect(self.sig_export_finished)
+        self.import_task: WriteOp[Any] | None = None
+        self.trash_open_message = self.tr("回收站中的预案需先恢复才能查看或编辑")
         self.documents = PlanDocuments(db, runner, settings, self._actor, self, today=today)
         self.documents.sig_status.connect(self.sig_status)
         self.last_import: WordImportRequest | None = None
@@ -194,7 +184,7 @@ class PlansPage(Page):
         self.act_archive = self._action(self.tr("批量归档…"), self.archive_documents, None,
                                         self.tr("按企业、监管部门、类型、状态或发布日期选择预案，批量导出 PDF 并生成清单"))
         self.act_refresh = self._action(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
-        self.act_search = self._action(self.tr("搜索"), self._focus_search, QKeySequence.StandardKey.Find, "")
+        self.act_search = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
         self.act_tree = self._action(self.tr("预案体系"), lambda: None, None,
                                      self.tr("在右侧显示所选企业的预案体系（综合预案及其下的专项预案、现场处置方案）"))
         self.act_tree.setCheckable(True)
@@ -203,6 +193,8 @@ class PlansPage(Page):
             "submit_review": self.act_submit, "return_review": self.act_return, "publish": self.act_publish,
             "file": self.act_file, "start_revision": self.act_revise, "retire": self.act_retire,
         }
+        self.write_actions = [*self.lifecycle_actions.values(), self.act_trigger, self.act_delete,
+                              self.act_restore]
 
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -227,50 +219,30 @@ class PlansPage(Page):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_tree)
         tidy_separators(self.toolbar)
-        self.trash_button = add_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的预案，可以恢复"))
-        self.trash_button.toggled.connect(self._on_trash_toggled)
+        self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的预案，可以恢复"))
         layout.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.search = SearchBox(self.tr("搜索预案编号、名称"), self)
+        self.make_search(self.tr("搜索预案编号、名称"))
         self.search.setMinimumWidth(180)
-        self.search.sig_search.connect(self.apply_filter)
         filters.addWidget(self.search, 2)
-        self.enterprise_combo = EnterpriseCombo(self.tr("全部企业"), self)
+        self.enterprise_combo: EnterprisePicker[EnterpriseChoice] = EnterprisePicker(self.tr("全部企业"), self)
         self.enterprise_combo.setToolTip(self.tr("企业（可输入名称的一部分查找）"))
         self.enterprise_combo.sig_enterprise_changed.connect(lambda _id: self.apply_filter())
         filters.addWidget(self.enterprise_combo, 3)
-        self.kind_combo = self._combo(self.tr("全部类型"), self.tr("预案类型"), kind_items())
-        self.status_combo = self._combo(self.tr("全部状态"), self.tr("状态"), status_items())
+        self.kind_combo = self.make_filter_combo(self.tr("全部类型"), self.tr("预案类型"), kind_items())
+        self.status_combo = self.make_filter_combo(self.tr("全部状态"), self.tr("状态"), status_items())
+        self.filter_combos.append(self.enterprise_combo)
         filters.addWidget(self.kind_combo, 1)
         filters.addWidget(self.status_combo, 1)
-        self.clear_button = QPushButton(self.tr("清除筛选"), self)
-        self.clear_button.clicked.connect(self.clear_filters)
+        self.clear_button = self.make_clear_button()
         filters.addWidget(self.clear_button)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("countLabel")
-        self.count_label.setMinimumWidth(96)
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        filters.addWidget(self.count_label)
+        filters.addWidget(self.make_count_label(96))
         layout.addLayout(filters)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.view = QTableView(self.splitter)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._show_context_menu)
-        self.view.doubleClicked.connect(self._on_double_clicked)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(26)
-        self.sorting = HeaderSorting(self.view, self.model)
-        self.sorting.sig_status.connect(self.sig_status)
+        self.make_view(self.splitter)
         self.sorting.sig_sorted.connect(self._after_refresh)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
@@ -282,8 +254,6 @@ class PlansPage(Page):
         self.view.setColumnHidden(self.model.DELETED_COLUMN, True)
         self.view.viewport().installEventFilter(self)  # the title column takes the room that is left
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self.model.modelReset.connect(self._update_actions)
-        self.model.sig_count_changed.connect(self._show_count)
 
         tree_panel = QWidget(self.splitter)
         tree_layout = QVBoxLayout(tree_panel)
@@ -326,7 +296,7 @@ class PlansPage(Page):
         for action in (self.act_new, self.act_edit_content, self.act_delete, self.act_restore, self.act_export,
                        self.act_refresh, self.act_search, self.act_documents, self.act_preview):
             self.addAction(action)
-        self._update_actions()
+        self.update_actions()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
@@ -340,26 +310,6 @@ class PlansPage(Page):
                      if c != title and not self.view.isColumnHidden(c))
         room = self.view.viewport().width() - others
         self.view.setColumnWidth(title, max(TITLE_MIN_WIDTH, room))
-
-    def _action(self, text: str, slot: Callable[[], object], shortcut: Any, tip: str) -> QAction:
-        action = QAction(text, self)
-        action.triggered.connect(lambda _checked=False: slot())
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        return action
-
-    def _combo(self, all_text: str, tip: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setToolTip(tip)
-        fill_combo(combo, items, first=(all_text, None))
-        combo.setMinimumContentsLength(6)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.currentIndexChanged.connect(self.apply_filter)
-        return combo
 
     # --- loading -------------------------------------------------------------------------------------
 
@@ -401,27 +351,17 @@ class PlansPage(Page):
         else:
             self.note_label.hide()
         self._update_tree(force=True)
-        self._update_actions()
+        self.update_actions()
 
     # --- filtering -----------------------------------------------------------------------------------
-
-    @property
-    def in_trash(self) -> bool:
-        return self.trash_button.isChecked()
 
     def current_filter(self) -> PlanFilter:
         return PlanFilter(enterprise_id=self.enterprise_combo.enterprise_id(),
                           kind=self.kind_combo.currentData(), status=self.status_combo.currentData(),
                           text=self.search.text().strip(), deleted=self.in_trash)
 
-    def apply_filter(self) -> None:
-        self.search.cancel_pending()
-        if not self.activated:
-            return
-        flt = self.current_filter()
-        if flt != self.model.filter or not self.model.loaded:
-            self.model.set_filter(flt)
-            self._after_refresh()
+    def filter_applied(self) -> None:
+        self._after_refresh()
 
     def _show_columns(self) -> None:
         """One enterprise chosen: its name in every row says nothing, the title gets the room. The
@@ -433,28 +373,7 @@ class PlansPage(Page):
         self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
         self.fit_title_column()
 
-    def clear_filters(self) -> None:
-        for combo in (self.kind_combo, self.status_combo, self.enterprise_combo):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.enterprise_combo.setEditText(self.enterprise_combo.itemText(0))
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.apply_filter()
-
-    def _focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _show_count(self, count: int) -> None:
-        if self.in_trash:
-            self.count_label.setText(self.tr("回收站中共 {0} 个预案").format(count))
-        else:
-            self.count_label.setText(self.tr("共 {0} 个预案").format(count))
-
-    def _on_trash_toggled(self, on: bool) -> None:
+    def trash_toggled(self, on: bool) -> None:
         for action in (self.act_new, self.act_import, self.act_edit_info, self.act_edit_content,
                        *self.lifecycle_actions.values(), self.act_trigger, self.act_versions, self.act_delete,
                        self.act_tree, self.act_documents, self.act_preview, self.act_archive):
@@ -462,8 +381,6 @@ class PlansPage(Page):
         self.act_restore.setVisible(on)
         tidy_separators(self.toolbar)
         self.tree_panel.setVisible(self.act_tree.isChecked() and not on)
-        self.apply_filter()
-        self._update_actions()
 
     # --- the plan tree -------------------------------------------------------------------------------
 
@@ -513,33 +430,19 @@ class PlansPage(Page):
     def _on_tree_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         plan_id = item.data(0, Qt.ItemDataRole.UserRole)
         if isinstance(plan_id, int) and self.select_plan(plan_id):
-            self._open_default()
+            self._on_double_clicked(self.view.currentIndex())
 
     # --- rows and actions ----------------------------------------------------------------------------
 
-    def current_row(self) -> PlanRow | None:
-        index = self.view.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.plan_at(index.row())
-
-    def select_row(self, row: int) -> None:
-        self.view.selectRow(row)
-        self.view.setCurrentIndex(self.model.index(row, 0))
-
     def select_plan(self, plan_id: int) -> bool:
         """Select a plan if it is among the rows fetched; False when it is not."""
-        row = self.model.row_of_id(plan_id)
-        if row < 0:
-            return False
-        self.select_row(row)
-        return True
+        return self.select_id(plan_id)
 
     def _on_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
-        self._update_actions()
+        self.update_actions()
         self._update_tree()
 
-    def _update_actions(self) -> None:
+    def enable_actions(self) -> None:
         row = self.current_row()
         self.act_restore.setEnabled(row is not None and self.in_trash)
         self.act_export.setEnabled(self.model.rowCount() > 0)
@@ -590,115 +493,50 @@ class PlansPage(Page):
         menu.addAction(self.act_import)
         return menu
 
-    def _show_context_menu(self, pos: QPoint) -> None:
-        index = self.view.indexAt(pos)
-        if index.isValid():
-            self.select_row(index.row())
-        menu = self.build_context_menu()
-        menu.exec(self.view.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+    def open_current(self) -> QDialog | None:
+        return self.edit_content()
 
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self._open_default()
-
-    def _open_default(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        if self.in_trash:
-            self.sig_status.emit(self.tr("回收站中的预案需先恢复才能查看或编辑"))
-            return
-        self.edit_content()
-
-    def _writer_busy(self) -> bool:
-        if not self._runner.writing:
-            return False
-        messages.warn(self, self.tr("请稍候"),
-                      self.tr("后台任务正在写入数据库（如导入或生成演示数据），请等它完成后再修改。"))
-        return True
-
-    def _open(self, dialog: QDialog) -> QDialog:
-        """Show a page dialog window-modally (one at a time); ``self.dialog`` while it is open."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result, d=dialog: self._on_dialog_finished(d))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _on_dialog_finished(self, dialog: QDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-
-    def _dialog_open(self) -> bool:
-        if self.dialog is None:
-            return False
-        self.dialog.raise_()
-        self.dialog.activateWindow()
-        return True
-
-    def _changed(self, plan_id: int, status: str) -> None:
+    def refresh_rows(self) -> None:
         self.reload(enterprises=False)
-        self.select_plan(plan_id)
-        self.sig_data_changed.emit()
-        self.sig_plan_changed.emit(plan_id)
-        self.sig_status.emit(status)
 
-    def _write(self, plan_id: int, change: Callable[[UnitOfWork], object], *, refused: str, done: str) -> bool:
-        """Run ``change`` in one unit of work; a refusal is shown under the title ``refused`` (and the
-        list is fetched again, as it is now), success is said with ``done`` in the status bar."""
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                change(uow)
-        except DeskError as exc:
-            messages.warn(self, refused, str(exc))
-            self.reload(enterprises=False)
-            return False
-        self._changed(plan_id, done)
-        return True
+    def changed(self, row_id: int, status: str) -> None:
+        super().changed(row_id, status)
+        self.sig_plan_changed.emit(row_id)
 
     # --- create and edit -----------------------------------------------------------------------------
 
     def new_plan(self) -> PlanDialog | None:
-        if self._dialog_open() or self._writer_busy():
-            return None
         row = self.current_row()
         enterprise_id = self.enterprise_combo.enterprise_id() or (row.enterprise_id if row else None)
-        try:
-            dialog = PlanDialog(self._db, None, enterprise_id=enterprise_id, actor=self._actor,
-                                enterprises=self.enterprises, parent=self)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法新建"), str(exc))
-            return None
-        dialog.sig_saved.connect(lambda pid: self._changed(pid, self.tr("已新建预案草稿")))
-        self._open(dialog)
+        dialog = self.open_dialog(lambda: PlanDialog(self._db, self._runner, None, enterprise_id=enterprise_id,
+                                                     actor=self._actor, enterprises=self.enterprises, parent=self),
+                                  refused=self.tr("无法新建"))
+        if dialog is not None:
+            dialog.sig_saved.connect(lambda pid: self.changed(pid, self.tr("已新建预案草稿")))
         return dialog
 
     def edit_info(self) -> PlanDialog | None:
         row = self.current_row()
-        if row is None or self._dialog_open() or self._writer_busy():
+        if row is None:
             return None
-        try:
-            dialog = PlanDialog(self._db, row.id, actor=self._actor, parent=self)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法打开"), str(exc))
-            self.reload(enterprises=False)
-            return None
-        dialog.sig_saved.connect(lambda pid: self._changed(pid, self.tr("已保存预案信息")))
-        self._open(dialog)
+        plan_id = row.id
+        dialog = self.open_dialog(lambda: PlanDialog(self._db, self._runner, plan_id, actor=self._actor, parent=self),
+                                  refused=self.tr("无法打开"))
+        if dialog is not None:
+            dialog.sig_saved.connect(lambda pid: self.changed(pid, self.tr("已保存预案信息")))
         return dialog
 
     def edit_content(self, section_key: str | None = None) -> QDialog | None:
         """Open the section editor (read-only for a plan whose content is frozen)."""
         row = self.current_row()
-        if row is None or self._writer_busy():
+        if row is None:
             return None
         if self.editor is not None:
             self.editor.raise_()
             self.editor.activateWindow()
             return self.editor
-        editor = open_plan_editor(self._db, row.id, actor=self._actor, section_key=section_key, parent=self,
-                                  on_saved=lambda pid: self._changed(pid, self.tr("已保存预案内容")))
+        editor = open_plan_editor(self._db, row.id, runner=self._runner, actor=self._actor, section_key=section_key,
+                                  parent=self, on_saved=lambda pid: self.changed(pid, self.tr("已保存预案内容")))
         if editor is not None:
             editor.finished.connect(lambda _r: setattr(self, "editor", None))
         self.editor = editor
@@ -706,65 +544,64 @@ class PlansPage(Page):
 
     # --- lifecycle -----------------------------------------------------------------------------------
 
-    def _simple_step(self, command: str, question: str, done: str, *, yes: str) -> bool:
+    def _simple_step(self, command: str, question: str, done: str, *, yes: str) -> WriteOp[Any] | None:
         row = self.current_row()
-        if row is None or self._writer_busy():
-            return False
+        if row is None or self.writing:
+            return None
         if not messages.confirm(self, TRANSITIONS[command].command.label,
                                 question.format(row.plan_no, row.title), yes=yes, no=self.tr("取消")):
-            return False
-        return self._write(row.id, lambda uow: ps.transition(uow, row.id, command, row.version),
-                           refused=self.tr("无法{0}").format(TRANSITIONS[command].command.label),
-                           done=done.format(row.title))
+            return None
+        plan_id, version = row.id, row.version
+        return self.write(plan_id, lambda uow: ps.transition(uow, plan_id, command, version),
+                          refused=self.tr("无法{0}").format(TRANSITIONS[command].command.label),
+                          done=done.format(row.title))
 
-    def submit_review(self) -> bool:
+    def submit_review(self) -> WriteOp[Any] | None:
         return self._simple_step("submit_review", self.tr("将“{0} {1}”提交评审吗？\n提交后内容不能再编辑，评审未通过可退回修改。"),
                                  self.tr("已提交评审：{0}"), yes=self.tr("提交评审"))
 
-    def return_review(self) -> bool:
+    def return_review(self) -> WriteOp[Any] | None:
         return self._simple_step("return_review", self.tr("将“{0} {1}”退回修改吗？"),
                                  self.tr("已退回修改：{0}"), yes=self.tr("退回修改"))
 
-    def retire(self) -> bool:
+    def retire(self) -> WriteOp[Any] | None:
         return self._simple_step("retire", self.tr("确定废止“{0} {1}”吗？\n废止后不能再修改、发布或修订，已发布的版本仍然保留。"),
                                  self.tr("已废止：{0}"), yes=self.tr("废止"))
 
     def _lifecycle(self, make: Callable[[int], LifecycleDialog], done: str) -> LifecycleDialog | None:
         row = self.current_row()
-        if row is None or self._dialog_open() or self._writer_busy():
+        if row is None:
             return None
-        try:
-            dialog = make(row.id)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法打开"), str(exc))
-            self.reload(enterprises=False)
-            return None
-        dialog.sig_done.connect(lambda pid: self._changed(pid, done.format(row.title)))
-        self._open(dialog)
+        plan_id, title = row.id, row.title
+        dialog = self.open_dialog(lambda: make(plan_id), refused=self.tr("无法打开"))
+        if dialog is not None:
+            dialog.sig_saved.connect(lambda pid: self.changed(pid, done.format(title)))
         return dialog
 
     def publish(self) -> LifecycleDialog | None:
         from desktop.plans.lifecycle_dialog import PublishDialog
 
-        return self._lifecycle(lambda pid: PublishDialog(self._db, pid, actor=self._actor, parent=self),
+        return self._lifecycle(lambda pid: PublishDialog(self._db, self._runner, pid, actor=self._actor,
+                                                         parent=self),
                                self.tr("已发布：{0}"))
 
     def file_plan(self) -> LifecycleDialog | None:
         from desktop.plans.lifecycle_dialog import FilingDialog
 
-        return self._lifecycle(lambda pid: FilingDialog(self._db, pid, actor=self._actor, parent=self),
+        return self._lifecycle(lambda pid: FilingDialog(self._db, self._runner, pid, actor=self._actor,
+                                                         parent=self),
                                self.tr("已登记备案：{0}"))
 
     def start_revision(self) -> LifecycleDialog | None:
         from desktop.plans.lifecycle_dialog import RevisionDialog
 
-        return self._lifecycle(lambda pid: RevisionDialog(self._db, pid, start=True, actor=self._actor,
+        return self._lifecycle(lambda pid: RevisionDialog(self._db, self._runner, pid, start=True, actor=self._actor,
                                                           parent=self), self.tr("已开始修订：{0}"))
 
     def record_trigger(self) -> LifecycleDialog | None:
         from desktop.plans.lifecycle_dialog import RevisionDialog
 
-        return self._lifecycle(lambda pid: RevisionDialog(self._db, pid, start=False, actor=self._actor,
+        return self._lifecycle(lambda pid: RevisionDialog(self._db, self._runner, pid, start=False, actor=self._actor,
                                                           parent=self), self.tr("已记录修订原因：{0}"))
 
     # --- versions ------------------------------------------------------------------------------------
@@ -773,74 +610,50 @@ class PlansPage(Page):
         from desktop.plans.diff_dialog import VersionsDialog
 
         row = self.current_row()
-        if row is None or self._dialog_open():
+        if row is None:
             return None
-        try:
-            dialog = VersionsDialog(self._db, row.id, parent=self)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法打开"), str(exc))
-            return None
-        self._open(dialog)
-        return dialog
+        plan_id = row.id
+        return self.open_dialog(lambda: VersionsDialog(self._db, plan_id, parent=self), refused=self.tr("无法打开"))
 
     def compare_with_latest(self) -> DiffDialog | None:
         from desktop.plans.diff_dialog import draft_diff
 
         row = self.current_row()
-        if row is None or self._dialog_open():
+        if row is None:
             return None
-        try:
-            dialog = draft_diff(self._db, row.id, self)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法对比"), str(exc))
-            return None
-        if dialog is None:
-            messages.info(self, self.tr("版本对比"), self.tr("此预案还没有发布过版本，没有可对比的内容。"))
-            return None
-        self._open(dialog)
-        return dialog
+        plan_id = row.id
 
-    # --- delete --------------------------------------------------------------------------------------
+        def make() -> DiffDialog | None:
+            dialog = draft_diff(self._db, plan_id, self)
+            if dialog is None:
+                messages.info(self, self.tr("版本对比"), self.tr("此预案还没有发布过版本，没有可对比的内容。"))
+            return dialog
 
-    def delete_current(self) -> bool:
-        row = self.current_row()
-        if row is None or self.in_trash or self._writer_busy():
-            return False
-        if not messages.confirm(
-            self, self.tr("删除预案"),
-            self.tr("确定将“{0} {1}”移入回收站吗？\n已发布的版本随预案一并移入回收站，管理员可以恢复。")
+        return self.open_dialog(make, refused=self.tr("无法对比"))
+
+    # --- delete, restore and export ------------------------------------------------------------------
+
+    def delete_texts(self, row: PlanRow) -> tuple[str, str, str]:
+        return (self.tr("删除预案"),
+                self.tr("确定将“{0} {1}”移入回收站吗？\n已发布的版本随预案一并移入回收站，管理员可以恢复。")
                 .format(row.plan_no, row.title),
-            yes=self.tr("移入回收站"), no=self.tr("取消"),
-        ):
-            return False
-        return self._write(row.id, lambda uow: ps.delete(uow, row.id, expected_version=row.version),
-                           refused=self.tr("无法删除"), done=self.tr("已将“{0}”移入回收站").format(row.title))
+                self.tr("已将“{0}”移入回收站").format(row.title))
 
-    def restore_current(self) -> bool:
-        """Take the selected plan out of the recycle bin (with the version the list loaded)."""
-        row = self.current_row()
-        if row is None or not self.in_trash or self._writer_busy():
-            return False
-        return self._write(row.id, lambda uow: ps.restore(uow, row.id, expected_version=row.version),
-                           refused=self.tr("无法恢复"), done=self.tr("已恢复“{0} {1}”").format(row.plan_no, row.title))
+    def restored_text(self, row: PlanRow) -> str:
+        return self.tr("已恢复“{0} {1}”").format(row.plan_no, row.title)
 
-    # --- export --------------------------------------------------------------------------------------
+    def export_stem(self, flt: PlanFilter) -> str:
+        return self.tr("回收站预案") if flt.deleted else self.tr("预案清单")
 
-    @property
-    def export_task(self) -> Task | None:
-        return self.exporter.task
-
-    def export_excel(self) -> Task | None:
-        """Ask where to save, then export the current filter and order in the background, with the
-        deadlines as the list shows them (the same day)."""
-        flt = self.current_filter()
+    def excel_writer(self, flt: PlanFilter) -> Write:
+        """The deadlines as the list shows them (the same day)."""
         db, sort, descending, as_of = self._db, self.model.sort_key, self.model.descending, self.model.as_of
 
         def write(excel: ModuleType, path: Path, progress: Progress) -> int:
             return int(excel.export_plans(db, flt, path, as_of=as_of, sort=sort, descending=descending,
                                           progress=progress))
 
-        return self.exporter.start(self.tr("回收站预案") if flt.deleted else self.tr("预案清单"), write)
+        return write
 
     # --- plan documents ------------------------------------------------------------------------------
 
@@ -860,42 +673,38 @@ class PlansPage(Page):
 
     def import_word(self, request: WordImportRequest | None = None) -> WordImportDialog | None:
         """Ask for the file and the new plan's record (again with ``request`` after a refusal)."""
-        if self._dialog_open() or self._writer_busy():
-            return None
         if self.import_task is not None:
             messages.warn(self, self.tr("请稍候"), self.tr("上一个 Word 文件还在导入中。"))
             return None
         row = self.current_row()
         enterprise_id = self.enterprise_combo.enterprise_id() or (row.enterprise_id if row else None)
-        dialog = WordImportDialog(self.enterprises, enterprise_id=enterprise_id, parent=self)
-        if request is not None:
-            dialog.fill(request)
-        dialog.sig_submitted.connect(self.run_import)
-        self._open(dialog)
-        return dialog
 
-    def run_import(self, request: WordImportRequest) -> Task:
-        """Import in the background (one writer at a time); the report is shown afterwards."""
+        def make() -> WordImportDialog:
+            dialog = WordImportDialog(self.enterprises, enterprise_id=enterprise_id, parent=self)
+            if request is not None:
+                dialog.fill(request)
+            dialog.sig_submitted.connect(self.run_import)
+            return dialog
+
+        return self.open_dialog(make, refused=self.tr("无法导入"))
+
+    def run_import(self, request: WordImportRequest) -> WriteOp[Any]:
+        """Import through the write flow (one writer at a time); the report is shown afterwards."""
         from plans.plans import store
 
-        db, actor = self._db, self._actor
         self.last_import = request
 
-        def work(progress: Progress) -> tuple[int, Any]:
-            progress.report(0, 0, "读取 Word 文件")
-            with unit_of_work(db, actor) as uow:
-                return store.import_word(uow, request.enterprise_id, request.path, request.data)
+        def work(uow: UnitOfWork) -> tuple[int, Any]:
+            return store.import_word(uow, request.enterprise_id, request.path, request.data)
 
-        task = self._runner.run(work, writes=True, title=self.tr("从 Word 导入"),
-                                label=self.tr("正在导入 {0}…").format(request.path.name), report_errors=False)
-        task.sig_finished.connect(self._on_imported)
-        task.sig_failed.connect(self._on_import_failed)
-        task.sig_cancelled.connect(self._on_import_cancelled)
-        self.import_task = task
-        return task
+        op: WriteOp[Any] = WriteOp(self, self._runner, self._db, self._actor, work, title=self.tr("无法导入"),
+                                   failure=self.tr("导入失败"), progress_title=self.tr("从 Word 导入"),
+                                   progress_label=self.tr("正在导入 {0}…").format(request.path.name))
+        op.success(self._on_imported).invalid(self._on_import_invalid).ended(self._on_import_ended)
+        self.import_task = op
+        return op.run()
 
     def _on_imported(self, result: object) -> None:
-        self.import_task = None
         assert isinstance(result, tuple)
         plan_id, outcome = result
         self.reload(enterprises=False)
@@ -915,26 +724,19 @@ class PlansPage(Page):
         if self.select_plan(plan_id):
             self.edit_content()
 
-    def _on_import_failed(self, error: object) -> None:
+    def _on_import_invalid(self, error: ValidationError) -> None:
+        """The record was refused (e.g. a number already taken): the form again, marked."""
         self.import_task = None
+        messages.warn(self, self.tr("无法导入"), str(error))
         request = self.last_import
-        if isinstance(error, ValidationError) and request is not None:
-            messages.warn(self, self.tr("无法导入"), str(error))
-            dialog = self.import_word(request)
-            if dialog is not None:
-                dialog.show_errors(error.errors)
-            return
-        if isinstance(error, DeskError):  # WordImportError: a damaged or non-docx file
-            messages.warn(self, self.tr("无法导入"), str(error))
-            return
-        from desktop.kit.errors import report_exception
+        dialog = self.import_word(request) if request is not None else None
+        if dialog is not None:
+            dialog.show_errors(error.errors)
 
-        assert isinstance(error, BaseException)
-        report_exception(error, self)
-
-    def _on_import_cancelled(self) -> None:
+    def _on_import_ended(self, outcome: Outcome) -> None:
         self.import_task = None
-        self.sig_status.emit(self.tr("已取消导入，未写入任何数据"))
+        if outcome is Outcome.CANCELLED:
+            self.sig_status.emit(self.tr("已取消导入，未写入任何数据"))
 
 
 TREE_KIND = {"comprehensive": "综合", "special": "专项", "onsite": "现场", "card": "处置卡"}

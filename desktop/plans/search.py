@@ -34,10 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit.pages import Page
+from desktop.kit.pickers import EnterprisePicker, fill_combo
 from desktop.kit.tasks import Task, TaskRunner
-from desktop.kit.widgets import SearchBox, fill_combo
-from desktop.plans.dialog import EnterpriseCombo, kind_items, load_enterprise_choices, status_items
+from desktop.kit.widgets import SearchBox
+from desktop.plans.dialog import kind_items, status_items
 from desktop.plans.page import open_plan_editor
 from models.core.database import Database
 from models.core.errors import DeskError
@@ -190,7 +192,7 @@ class SearchPage(Page):
         layout.addLayout(row)
 
         filters = QHBoxLayout()
-        self.enterprise_combo = EnterpriseCombo(self.tr("全部企业"), self)
+        self.enterprise_combo: EnterprisePicker[EnterpriseChoice] = EnterprisePicker(self.tr("全部企业"), self)
         self.enterprise_combo.sig_enterprise_changed.connect(lambda _id: self.run_search())
         self.kind_combo = QComboBox(self)
         fill_combo(self.kind_combo, kind_items(), first=(self.tr("全部类型"), None))
@@ -360,8 +362,9 @@ class SearchPage(Page):
             self.editor.raise_()
             self.editor.activateWindow()
             return self.editor
-        editor = open_plan_editor(self._db, hit.plan_id, actor=self._actor, section_key=hit.section_key,
-                                  parent=self, on_saved=lambda _pid: self._on_editor_saved())
+        editor = open_plan_editor(self._db, hit.plan_id, runner=self._runner, actor=self._actor,
+                                  section_key=hit.section_key, parent=self,
+                                  on_saved=lambda _pid: self._on_editor_saved())
         if editor is not None:
             editor.finished.connect(lambda _r: setattr(self, "editor", None))
         self.editor = editor

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
-from desktop.enterprises.table import local_time
+from desktop.kit.dates import local_time
 from desktop.kit.paged import Column, PagedTableModel
 from models.core.calendar import load_calendar
 from models.core.database import Database

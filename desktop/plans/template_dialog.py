@@ -2,13 +2,15 @@
 
 The administrator exports the template in use as JSON, edits it (sections, required marks, guidance
 text, placeholders such as ``{企业名称}``), and imports it back as the kind's next version; or
-returns to the shipped GB/T 29639 template. Plans keep the template they were created from. A
-refused import (invalid file, stale version, no permission) says why and changes nothing.
+returns to the shipped GB/T 29639 template. Plans keep the template they were created from. Both
+are written through the write flow (``desktop.kit.writes``, on the writer thread); a refused
+import (invalid file, stale version, no permission) says why and changes nothing.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -33,9 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.tasks import TaskRunner
+from desktop.kit.writes import WriteOp
 from models.core.database import Database
 from models.core.errors import DeskError
-from models.core.uow import Actor, os_actor, unit_of_work
+from models.core.uow import Actor, UnitOfWork, os_actor
 from plans.plans import template_store as ts
 from plans.template import TemplateSection
 
@@ -43,9 +47,12 @@ COLUMNS = ("预案类型", "模板名称", "版本", "来源", "章节数", "修
 
 
 class TemplateDialog(QDialog):
-    def __init__(self, db: Database, *, actor: Actor | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, runner: TaskRunner, *, actor: Actor | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._runner = runner
+        self.write_op: WriteOp[object] | None = None
         self._actor = actor or os_actor()
         self._infos: list[ts.TemplateInfo] = []
         self.setWindowTitle(self.tr("预案模板管理"))
@@ -172,7 +179,14 @@ class TemplateDialog(QDialog):
             return None
         return Path(target)
 
-    def import_file(self) -> int | None:
+    def _write(self, work: Callable[[UnitOfWork], object], *, refused: str) -> WriteOp[object]:
+        """Run a template change through the write flow; the buttons wait until it has ended."""
+        op: WriteOp[object] = WriteOp(self, self._runner, self._db, self._actor, work, title=refused,
+                                      disable=[self.import_button, self.reset_button])
+        self.write_op = op
+        return op
+
+    def import_file(self) -> WriteOp[object] | None:
         source, _ = QFileDialog.getOpenFileName(self, self.tr("导入模板"), "", self.tr("JSON 文件 (*.json)"))
         if not source:
             return None
@@ -181,29 +195,22 @@ class TemplateDialog(QDialog):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             messages.warn(self, self.tr("无法导入"), self.tr("无法读取模板文件 {0}：{1}").format(Path(source).name, exc))
             return None
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                version = ts.save_template(uow, data, note=self.note_edit.text())
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法导入"), str(exc))
-            return None
-        self.note_edit.clear()
-        self.refresh(select_kind=str(data["kind"]))
-        messages.info(self, self.tr("已导入"), self.tr("已保存为第 {0} 版，新建预案将使用它。").format(version))
-        return version
+        note = self.note_edit.text()
 
-    def reset_selected(self) -> bool:
+        def imported(version: object) -> None:
+            self.note_edit.clear()
+            self.refresh(select_kind=str(data["kind"]))
+            messages.info(self, self.tr("已导入"), self.tr("已保存为第 {0} 版，新建预案将使用它。").format(version))
+
+        return self._write(lambda uow: ts.save_template(uow, data, note=note),
+                           refused=self.tr("无法导入")).success(imported).run()
+
+    def reset_selected(self) -> WriteOp[object] | None:
         kind = self.selected_kind()
         if kind is None or not messages.confirm(
                 self, self.tr("恢复内置模板"),
                 self.tr("恢复内置的 GB/T 29639 模板？新建预案将使用内置模板；已有预案不受影响，"
                         "修改过的版本仍保留。"), yes=self.tr("恢复"), no=self.tr("取消")):
-            return False
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                ts.reset_template(uow, kind)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法恢复"), str(exc))
-            return False
-        self.refresh(select_kind=kind)
-        return True
+            return None
+        return self._write(lambda uow: ts.reset_template(uow, kind), refused=self.tr("无法恢复")).success(
+            lambda _result: self.refresh(select_kind=kind)).run()

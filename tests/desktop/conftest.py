@@ -13,6 +13,7 @@ import pytest
 from desktop.kit import messages
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.writes import WriteOp
 from models.core.database import Database
 from tests.factories import create_enterprise
 
@@ -69,6 +70,21 @@ def runner(qtbot) -> Iterator[TaskRunner]:
     task_runner = TaskRunner(None, progress_delay_ms=50)
     yield task_runner
     task_runner.shutdown()
+
+
+@pytest.fixture
+def finish(qtbot) -> Callable[..., str]:
+    """Wait until a write started from the window (a ``WriteOp``) has ended; returns its outcome."""
+
+    def wait(op: WriteOp[Any] | None, timeout: int = 5000) -> str:
+        assert op is not None, "no write was started"
+        if op.outcome is None:
+            with qtbot.waitSignal(op.sig_ended, timeout=timeout):
+                pass
+        assert op.outcome is not None
+        return op.outcome.value
+
+    return wait
 
 
 @pytest.fixture

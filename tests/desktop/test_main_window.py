@@ -72,13 +72,13 @@ def test_home_counts_by_risk_and_key_industry(sqlite_db, fill):
     assert "其他" not in by_industry
 
 
-def test_changes_on_one_page_refresh_the_others(make_window, sqlite_db, fill, msgs):
+def test_changes_on_one_page_refresh_the_others(make_window, sqlite_db, fill, msgs, finish):
     fill(sqlite_db, 2)
     window = make_window()
     assert window.home_page.overview.total == 2
     page = window.show_page("enterprises")
     page.select_row(0)
-    page.delete_current()
+    assert finish(page.delete_current()) == "saved"
     window.show_page("home")
     assert window.home_page.overview.total == 1
 

@@ -1,9 +1,13 @@
 """编辑预案内容: the plan content editor (P2, P3).
 
 The editor loads the plan's document and the plan version it was read at, edits that copy, and
-saves it with ``plans.plans.store.save_document(…, expected_version)`` inside one unit of work — the
-write path's way: a stale save is refused with ``ConflictError`` and the user's document stays in
-the window (and in the draft file) until the user explicitly reloads.
+saves it with ``plans.plans.store.save_document(…, expected_version)`` through the write flow
+(``desktop.kit.writes.WriteOp``, on the writer thread; the editor stays responsive and editable
+while it saves, and 保存 is disabled until the save has ended). A stale save is refused with
+``ConflictError``: the user's document stays in the window (and in the draft file), and the
+conflict dialog offers 重新载入 (after confirming) or 比较 (the stored document against the user's,
+``desktop.plans.diff_dialog.DiffDialog``), after which the user may keep the document and save it
+again on the stored version.
 
 Left, the section tree with its numbered headings; every tree operation (add, add below, rename,
 delete, move up/down, indent, outdent) is one of the pure functions of ``plans.document`` applied
@@ -43,13 +47,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.conflicts import Choice, ConflictDialog
+from desktop.kit.tasks import TaskRunner
+from desktop.kit.writes import Outcome, WriteOp
 from desktop.plans.editor import drafts
 from desktop.plans.editor.blocks import BlockListEditor, small_button
 from desktop.plans.editor.findings import FindingsPanel, severity_icon
 from desktop.plans.editor.section_tree import SectionTree
 from models.core.database import Database
 from models.core.errors import ConflictError, DeskError, StateError
-from models.core.uow import Actor, os_actor, unit_of_work
+from models.core.uow import Actor, UnitOfWork, os_actor
 from models.plans import service as ps
 from models.plans.entities import PLAN_STATUSES
 from models.plans.service import PlanData
@@ -138,13 +145,18 @@ class PlanEditor(QDialog):
     sig_draft_saved = Signal(str)
     """A draft of the unsaved changes was written; the argument is the draft file's path."""
 
-    def __init__(self, db: Database, plan_id: int, *, actor: Actor | None = None,
+    def __init__(self, db: Database, plan_id: int, *, runner: TaskRunner, actor: Actor | None = None,
                  section_key: str | None = None, parent: QWidget | None = None,
                  draft_interval_ms: int = DRAFT_INTERVAL_MS) -> None:
         super().__init__(parent)
         self._db = db
+        self._runner = runner
         self._plan_id = plan_id
         self._actor = actor or os_actor()
+        self.write_op: WriteOp[object] | None = None
+        """The last save (or image upload) through the write flow."""
+        self.conflict_dialog: ConflictDialog | None = None
+        self.compare_dialog: QDialog | None = None
         self._document = Document("")
         self._saved_document = self._document
         self._version = 0
@@ -720,16 +732,29 @@ class PlanEditor(QDialog):
         if not pixmap.loadFromData(data):
             messages.warn(self, self.tr("图片已损坏"), self.tr("“{0}”无法识别为图片，文件可能已损坏。").format(name))
             return False
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                digest = ps.add_image(uow, self._plan_id, data, mime)
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法插入图片"), str(exc))
+        if self.saving:
             return False
-        self._pixmaps[digest] = pixmap
+        plan_id, key, caption = self._plan_id, self._shown_key, Path(path).stem
         self._image_dir = str(Path(path).parent)
-        self.blocks.insert_block(Image(digest, mime, Path(path).stem))
+
+        def stored(digest: object) -> None:
+            assert isinstance(digest, str)
+            self._pixmaps[digest] = pixmap
+            self._place_image(key, Image(digest, mime, caption))
+
+        self.write_op = WriteOp(self, self._runner, self._db, self._actor,
+                                lambda uow: ps.add_image(uow, plan_id, data, mime), title=self.tr("无法插入图片"),
+                                disable=[self.insert_bar, self.save_button]).success(stored).run()
         return True
+
+    def _place_image(self, key: str | None, image: Image) -> None:
+        """Insert a stored image where it was asked for (the section may no longer be the one shown)."""
+        if key is not None and key == self._shown_key:
+            self.blocks.insert_block(image)
+            return
+        section = find_section(self._document, key) if key else None
+        if section is not None:
+            self._apply(set_blocks(self._document, section.key, [*section.blocks, image]), tree=False)
 
     def _pixmap(self, sha256: str) -> QPixmap | None:
         if sha256 not in self._pixmaps:
@@ -817,45 +842,96 @@ class PlanEditor(QDialog):
 
     # --- saving -------------------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """保存 through the write path with the version loaded; True when stored."""
-        if self._read_only:
-            return False
+    @property
+    def saving(self) -> bool:
+        return self.write_op is not None and self.write_op.running
+
+    def save(self, *, close_after: bool = False) -> WriteOp[object] | None:
+        """保存 through the write flow with the version loaded (``close_after``: close once stored);
+        None when nothing was started (read-only, or already saving)."""
+        if self._read_only or self.saving:
+            return None
         self.commit()
-        document = self._document
-        try:
-            with unit_of_work(self._db, self._actor) as uow:
-                version = store.save_document(uow, self._plan_id, document, self._version)
-        except ConflictError as exc:
-            self.save_draft_now()
-            self._on_conflict(exc)
-            return False
-        except StateError as exc:
-            self.save_draft_now()
-            messages.warn(self, self.tr("无法保存"), str(exc) + "\n\n" + self.tr(
-                "您的修改已另存为草稿；预案回到草稿或修订中状态后，再次打开编辑器即可恢复。"))
-            self._set_read_only(True, self.tr("只读：{0}").format(str(exc)))
-            return False
-        except DeskError as exc:
-            messages.warn(self, self.tr("无法保存"), str(exc))
-            return False
+        document, version, plan_id = self._document, self._version, self._plan_id
+
+        def write(uow: UnitOfWork) -> int:
+            return store.save_document(uow, plan_id, document, version)
+
+        op: WriteOp[object] = WriteOp(self, self._runner, self._db, self._actor, write, title=self.tr("无法保存"),
+                                      disable=[self.save_button, self.save_action])
+        op.success(lambda new_version: self._saved(document, new_version, close_after))
+        op.conflict(self._on_conflict).refused(self._on_refused).ended(self._save_ended)
+        self.write_op = op
+        self.status_label.setText(self.tr("正在保存…"))
+        return op.run()
+
+    def _saved(self, document: Document, version: object, close_after: bool) -> None:
+        assert isinstance(version, int)
         self._version = version
         self._saved_document = document
-        drafts.remove_draft(self._plan_id)
-        self._drafted = None
-        self.status_label.setText(self.tr("已保存（{0}）").format(datetime.now().strftime("%H:%M:%S")))
+        if self._document == document:  # edits made while saving stay unsaved (and in the next draft)
+            drafts.remove_draft(self._plan_id)
+            self._drafted = None
+            self.status_label.setText(self.tr("已保存（{0}）").format(datetime.now().strftime("%H:%M:%S")))
+        else:
+            self._update_state()
         self._update_actions()
         self.sig_saved.emit(self._plan_id)
-        return True
+        if close_after:
+            super().reject()
+
+    def _save_ended(self, _outcome: Outcome) -> None:
+        if self.status_label.text() == self.tr("正在保存…"):  # busy, failed or cancelled: said already
+            self._update_state()
+
+    def _on_refused(self, exc: DeskError) -> None:
+        if not isinstance(exc, StateError):
+            self.status_label.setText(self.tr("未保存"))
+            messages.warn(self, self.tr("无法保存"), str(exc))
+            return
+        self.save_draft_now()
+        messages.warn(self, self.tr("无法保存"), str(exc) + "\n\n" + self.tr(
+            "您的修改已另存为草稿；预案回到草稿或修订中状态后，再次打开编辑器即可恢复。"))
+        self._set_read_only(True, self.tr("只读：{0}").format(str(exc)))
 
     def _on_conflict(self, exc: ConflictError) -> None:
-        choice = messages.choose(
-            self, self.tr("保存被拒绝"), str(exc),
-            [self.tr("继续编辑"), self.tr("重新载入")],
-            self.tr("“继续编辑”保留您在此窗口中的修改（也已存为草稿），可先复制需要的内容；"
-                    "“重新载入”放弃您的修改，显示数据库中的最新内容。"))
+        """Somebody saved the plan since it was loaded: keep the document (and its draft) and ask."""
+        self.save_draft_now()
         self.status_label.setText(self.tr("保存被拒绝：他人已修改此预案"))
-        if choice != 1:
+        try:
+            with self._db.read() as session:
+                stored, version = store.load_document(session, self._plan_id)
+        except DeskError as err:
+            messages.warn(self, self.tr("无法保存"), f"{exc}\n\n{err}")
+            return
+        dialog = ConflictDialog(self, exc, None, stored_version=version,
+                                on_compare=lambda: self._compare_stored(stored, version),
+                                keep_text=self.tr("保留我的修改，在最新版本上再保存"))
+        dialog.sig_resolved.connect(lambda choice, _names: self._resolved(Choice(choice), version))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "conflict_dialog", None))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _compare_stored(self, stored: Document, version: int) -> QDialog:
+        """比较: the stored document (left) against the one in this window (right)."""
+        from desktop.plans.diff_dialog import DiffDialog
+
+        self.commit()
+        dialog = DiffDialog(stored, self._document, old_title=self.tr("数据库中的最新内容（第 {0} 版）").format(version),
+                            new_title=self.tr("您在此窗口中的修改"), parent=self.conflict_dialog or self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "compare_dialog", None))
+        self.compare_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _resolved(self, choice: Choice, version: int) -> None:
+        if choice is Choice.MERGE:  # keep the document, save it next on the stored version
+            self._version = version
+            self.status_label.setText(self.tr("已以数据库中的第 {0} 版为基础，保存将写入您的修改").format(version))
+            return
+        if choice is not Choice.RELOAD:
             return
         if not messages.confirm(self, self.tr("重新载入"),
                                 self.tr("重新载入将放弃您在此窗口中的全部修改，确定吗？"),
@@ -899,7 +975,8 @@ class PlanEditor(QDialog):
             [self.tr("保存"), self.tr("不保存"), self.tr("取消")],
             self.tr("选“不保存”将放弃这些修改，自动保存的草稿也会删除。"))
         if choice == 0:
-            return self.save()
+            self.save(close_after=True)  # closes once stored; stays open when the save is refused
+            return False
         if choice == 1:
             drafts.remove_draft(self._plan_id)
             self._drafted = None
@@ -907,7 +984,10 @@ class PlanEditor(QDialog):
         return False
 
     def reject(self) -> None:
-        """关闭 / Esc / the window's close button: never loses changes without asking."""
+        """关闭 / Esc / the window's close button: never loses changes without asking (and waits
+        for a save that is running)."""
+        if self.saving:
+            return
         if self.confirm_close():
             super().reject()
 

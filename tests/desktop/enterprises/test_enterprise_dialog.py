@@ -1,4 +1,5 @@
-"""The enterprise dialog: validation keeps the input, conflicts never overwrite, saves go through the UoW."""
+"""The enterprise dialog: validation keeps the input, conflicts never overwrite, saves go through the
+write flow on the writer thread (the window never waits for the database)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from tests.factories import TESTER, create_enterprise, enterprise_data, valid_us
 
 
 @pytest.fixture
-def open_dialog(qtbot, sqlite_db):
+def open_dialog(qtbot, sqlite_db, runner):
     def make(enterprise_id: int | None = None) -> EnterpriseDialog:
-        dialog = EnterpriseDialog(sqlite_db, enterprise_id, actor=TESTER)
+        dialog = EnterpriseDialog(sqlite_db, runner, enterprise_id, actor=TESTER)
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
@@ -43,17 +44,17 @@ def test_labels_buttons_and_loaded_values_are_chinese(open_dialog, sqlite_db):
     assert not dialog.is_modified()
 
 
-def test_invalid_input_keeps_everything_and_marks_the_fields(open_dialog, sqlite_db):
+def test_invalid_input_keeps_everything_and_marks_the_fields(open_dialog, sqlite_db, finish):
     dialog = open_dialog()
     data = enterprise_data(sqlite_db, 4)
-    dialog._fill(data)
+    dialog.fill(data)
     line(dialog, "name").setText("")
     line(dialog, "uscc").setText("91369902MA000001X0")  # wrong check character
     line(dialog, "address").setText("人民路 88 号")
     dialog.add_contact()
     dialog.contacts.item(1, 1).setText("值班员")
-    assert dialog.save() is False
-    assert dialog.isVisible()
+    assert finish(dialog.save()) == "invalid"
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
     # nothing typed is lost
     assert line(dialog, "name").text() == ""
     assert line(dialog, "uscc").text() == "91369902MA000001X0"
@@ -97,7 +98,7 @@ def test_valid_save_updates_the_database(qtbot, open_dialog, sqlite_db):
     dialog.contacts.item(1, 0).setText("孙丽")
     dialog.contacts.item(1, 3).setText("13905391111")
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as blocker:
-        assert dialog.save() is True
+        assert dialog.save() is not None
     assert blocker.args == [eid]
     assert not dialog.isVisible()
     with sqlite_db.read() as s:
@@ -111,56 +112,117 @@ def test_valid_save_updates_the_database(qtbot, open_dialog, sqlite_db):
     assert actors == {TESTER.name}
 
 
-def test_remove_contact(open_dialog, sqlite_db):
+def test_fields_the_form_does_not_show_are_kept(open_dialog, sqlite_db, finish):
+    eid = create_enterprise(sqlite_db, 1, medium_or_larger=True, hazchem_use_above_threshold=True)
+    dialog = open_dialog(eid)
+    dialog.widgets["address"].setText("新地址 8 号")
+    assert finish(dialog.save()) == "saved"
+    with sqlite_db.read() as s:
+        data, _version = enterprises.load(s, eid)
+    assert data.address == "新地址 8 号" and data.medium_or_larger and data.hazchem_use_above_threshold
+
+
+def test_remove_contact(open_dialog, sqlite_db, finish):
     eid = create_enterprise(sqlite_db, 1)
     dialog = open_dialog(eid)
     dialog.contacts.selectRow(0)
     dialog.remove_selected_contacts()
     assert dialog.contacts.rowCount() == 0
-    assert dialog.save()
+    assert finish(dialog.save()) == "saved"
     with sqlite_db.read() as s:
         assert enterprises.load(s, eid)[0].contacts == []
 
 
-def test_conflict_keeps_the_input_and_overwrites_nothing(open_dialog, sqlite_db, msgs):
+def change_elsewhere(db, enterprise_id: int, **values: object) -> None:
+    """Another desk saves the enterprise in its own unit of work (the dialog's version goes stale)."""
+    with unit_of_work(db, TESTER) as uow:
+        data, version = enterprises.load(uow.session, enterprise_id)
+        for name, value in values.items():
+            setattr(data, name, value)
+        enterprises.update(uow, enterprise_id, data, expected_version=version)
+
+
+def test_conflict_keeps_the_input_and_overwrites_nothing(open_dialog, sqlite_db, msgs, finish):
     eid = create_enterprise(sqlite_db, 1)
     dialog = open_dialog(eid)
-    # somebody else saves the same enterprise in between
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        data, version = enterprises.load(uow.session, eid)
-        data.principal = "他人改的负责人"
-        enterprises.update(uow, eid, data, expected_version=version)
+    change_elsewhere(sqlite_db, eid, principal="他人改的负责人")  # somebody else saves in between
     line(dialog, "principal").setText("我改的负责人")
-    msgs.choose_answer = 0  # 继续编辑
-    assert dialog.save() is False
-    assert msgs.kinds() == ["choose"]
-    assert "此记录已被他人修改" in msgs.texts()[0] and "第 1 版" in msgs.texts()[0]
-    assert dialog.isVisible()
+    assert finish(dialog.save()) == "conflict"
+    conflict = dialog.conflict_dialog
+    assert conflict is not None and conflict.isVisible() and msgs.calls == []
+    assert conflict.heading.text() == "此记录已被他人修改"
+    assert "第 1 版" in conflict.message.text() and "已是第 2 版" in conflict.message.text()
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
     assert line(dialog, "principal").text() == "我改的负责人"
     with sqlite_db.read() as s:
         stored, version = enterprises.load(s, eid)
     assert stored.principal == "他人改的负责人" and version == 2
 
-    msgs.choose_answer = 1  # 重新载入
-    assert dialog.save() is False
+    conflict.keep_button.click()  # 继续编辑: everything stays, the version too
+    assert dialog.conflict_dialog is None and dialog.loaded_version == 1
+    assert line(dialog, "principal").text() == "我改的负责人"
+
+    assert finish(dialog.save()) == "conflict"
+    dialog.conflict_dialog.reload_button.click()  # 重新载入
     assert line(dialog, "principal").text() == "他人改的负责人"
-    assert dialog.loaded_version == 2
+    assert dialog.loaded_version == 2 and "已重新载入" in dialog.errors.banner.text()
     line(dialog, "principal").setText("我改的负责人")
-    assert dialog.save() is True
+    assert finish(dialog.save()) == "saved"
     with sqlite_db.read() as s:
         assert enterprises.load(s, eid)[0].principal == "我改的负责人"
 
 
-def test_deleted_meanwhile_is_reported(open_dialog, sqlite_db, msgs):
+def test_compare_lists_the_differing_fields_and_keeps_only_what_is_ticked(qtbot, db, runner, msgs, finish,
+                                                                         tmp_path):
+    """On each backend: 比较 lists what differs, in Chinese; only the ticked input is copied over the
+    stored record, and only the next 保存 writes it (on the stored version)."""
+    backend_db = db
+    eid = create_enterprise(backend_db, 1)
+    dialog = EnterpriseDialog(backend_db, runner, eid, actor=TESTER)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    change_elsewhere(backend_db, eid, principal="他人改的负责人", address="他人改的地址")
+    line(dialog, "principal").setText("我改的负责人")
+    dialog.widgets["employees"].setValue(300)
+    assert finish(dialog.save()) == "conflict"
+    conflict = dialog.conflict_dialog
+    assert conflict.table.isHidden()
+    conflict.compare_button.click()
+    assert not conflict.table.isHidden() and conflict.merge_button.isVisible()
+    # field by field, with the Chinese labels, who changed what since the form was loaded
+    assert conflict.labels() == ["地址", "主要负责人", "从业人数"]
+    rows = [[conflict.table.item(r, c).text() for c in range(4)] for r in range(conflict.table.rowCount())]
+    assert rows[0][1:] == ["滨江路 1 号", "他人改的地址", "他人修改了"]
+    assert rows[1][1:] == ["我改的负责人", "他人改的负责人", "双方都修改了"]
+    assert rows[2][1:] == ["300 人", "120 人", "您修改了"]
+    assert conflict.kept() == ["employees"]  # only what nobody else changed is kept to begin with
+    assert conflict.grab().save(str(tmp_path / "conflict_compare.png"))
+    conflict.set_kept(["principal", "employees"])
+    conflict.merge_button.click()  # the stored record, with the ticked input copied over
+    assert dialog.loaded_version == 2
+    assert line(dialog, "address").text() == "他人改的地址"
+    assert line(dialog, "principal").text() == "我改的负责人"
+    assert dialog.widgets["employees"].value() == 300
+    assert "保留了您勾选的 2 项输入" in dialog.errors.banner.text()
+    with backend_db.read() as s:  # nothing was written yet
+        stored, version = enterprises.load(s, eid)
+    assert (stored.principal, stored.employees, version) == ("他人改的负责人", 120, 2)
+    assert finish(dialog.save()) == "saved"
+    with backend_db.read() as s:
+        stored, version = enterprises.load(s, eid)
+    assert (stored.principal, stored.address, stored.employees, version) == ("我改的负责人", "他人改的地址", 300, 3)
+
+
+def test_deleted_meanwhile_is_reported(open_dialog, sqlite_db, msgs, finish):
     eid = create_enterprise(sqlite_db, 1)
     dialog = open_dialog(eid)
     with unit_of_work(sqlite_db, TESTER) as uow:
         enterprises.delete(uow, eid, expected_version=1)
     dialog.widgets["notes"].setPlainText("补充说明")
-    assert dialog.save() is False
+    assert finish(dialog.save()) == "refused"
     assert msgs.kinds() == ["warn"]
     assert "找不到企业" in msgs.texts()[0]
-    assert dialog.isVisible()
+    assert dialog.isVisible() and dialog.widgets["notes"].toPlainText() == "补充说明"
 
 
 def test_cancel_with_changes_asks_first(open_dialog, sqlite_db, msgs):

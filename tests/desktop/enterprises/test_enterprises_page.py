@@ -127,19 +127,19 @@ def test_header_click_sorts_in_sql_and_ignores_unsortable_columns(page, sqlite_d
     assert page.model.sort_key == "uscc"
 
 
-def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sqlite_db, fill, msgs):
+def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sqlite_db, fill, msgs, finish):
     fill(sqlite_db, 2)
     page.refresh()
     page.select_row(0)
     target = page.current_row()
     assert target is not None
     msgs.confirm_answer = False
-    page.delete_current()
+    assert page.delete_current() is None
     assert "临江市测试1号化工有限公司" in msgs.texts("confirm")[0]
     assert page.model.rowCount() == 2  # the user said no
     msgs.confirm_answer = True
     page.select_row(0)
-    page.delete_current()
+    assert finish(page.delete_current()) == "saved"
     assert shown_names(page) == ["临江市测试2号化工有限公司"]
     with sqlite_db.read() as s:
         assert enterprise_queries.count(s, EnterpriseFilter(deleted=True)) == 1
@@ -150,7 +150,7 @@ def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sql
     assert page.count_label.text() == "回收站中共 1 家企业"
     assert shown_names(page) == ["临江市测试1号化工有限公司"]
     page.select_row(0)
-    page.restore_current()
+    assert finish(page.restore_current()) == "saved"
     assert page.model.rowCount() == 0
     page.trash_button.setChecked(False)
     assert page.model.rowCount() == 2
@@ -158,7 +158,7 @@ def test_delete_asks_then_moves_to_recycle_bin_and_restore_brings_back(page, sql
         assert enterprise_queries.count(s, EnterpriseFilter(deleted=True)) == 0
 
 
-def test_delete_of_a_row_changed_elsewhere_is_refused(page, sqlite_db, fill, msgs):
+def test_delete_of_a_row_changed_elsewhere_is_refused(page, sqlite_db, fill, msgs, finish):
     (eid,) = fill(sqlite_db, 1)
     page.refresh()
     page.select_row(0)
@@ -166,7 +166,7 @@ def test_delete_of_a_row_changed_elsewhere_is_refused(page, sqlite_db, fill, msg
         data, version = enterprises.load(uow.session, eid)
         data.notes = "他人修改"
         enterprises.update(uow, eid, data, expected_version=version)
-    page.delete_current()
+    assert finish(page.delete_current()) == "conflict"
     assert msgs.kinds() == ["confirm", "warn"]
     assert "已被他人修改" in msgs.texts("warn")[0]
     with sqlite_db.read() as s:
@@ -211,7 +211,7 @@ def test_new_enterprise_dialog_adds_a_row(qtbot, page, sqlite_db):
     dialog = page.dialog
     assert dialog is not None and dialog.windowTitle() == "新建企业"
     data = enterprise_data(sqlite_db, 7)
-    dialog._fill(data)
+    dialog.fill(data)
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
         dialog.save_button.click()
     assert shown_names(page) == ["临江市测试7号化工有限公司"]
@@ -298,21 +298,28 @@ def test_header_state_round_trip(qtbot, sqlite_db, runner, settings, fill):
     assert second.model.index(0, 0).data() == "临江市测试2号化工有限公司"
 
 
-def test_changes_wait_while_a_background_task_writes(page, runner, sqlite_db, fill, msgs):
+def test_changes_wait_their_turn_while_a_background_task_writes(qtbot, page, runner, sqlite_db, fill, msgs,
+                                                                 finish):
+    """A background writer (e.g. demo data) holds the single writer: the page still opens its dialog,
+    a delete queues behind it (its actions wait, no double submit) and is written afterwards."""
     import threading
 
-    fill(sqlite_db, 1)
+    fill(sqlite_db, 2)
     page.refresh()
     page.select_row(0)
     release = threading.Event()
     runner.run(lambda p: release.wait(5), label="写入中", writes=True, show_progress=False)
     assert runner.writing
-    page.new_enterprise()
-    page.delete_current()
-    assert page.dialog is None
-    assert msgs.kinds() == ["warn", "warn"] and "后台任务正在写入数据库" in msgs.texts()[0]
+    dialog = page.new_enterprise()
+    assert dialog is not None and dialog.isVisible()
+    dialog.done(0)
+    op = page.delete_current()
+    assert op is not None and op.running and not op.started
+    assert page.writing and not page.act_delete.isEnabled() and page.delete_current() is None
+    assert msgs.kinds() == ["confirm"]  # asked once, refused nothing, said nothing else
     release.set()
-    runner.wait()
+    assert finish(op) == "saved"
+    assert page.act_delete.isEnabled() and shown_names(page) == ["临江市测试2号化工有限公司"]
 
 
 def test_export_with_the_real_exporter(qtbot, page, sqlite_db, fill, monkeypatch, tmp_path):

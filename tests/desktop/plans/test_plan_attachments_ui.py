@@ -35,10 +35,10 @@ def minutes(tmp_path: Path) -> Path:
     return path
 
 
-def test_review_minutes_are_saved_with_the_record(qtbot, sqlite_db, minutes: Path, tmp_path: Path, msgs,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_review_minutes_are_saved_with_the_record(qtbot, sqlite_db, runner, minutes: Path, tmp_path: Path, msgs,
+                                                  monkeypatch: pytest.MonkeyPatch, finish) -> None:
     pid = plan(sqlite_db)
-    dialog = PlanDialog(sqlite_db, pid)
+    dialog = PlanDialog(sqlite_db, runner, pid)
     qtbot.addWidget(dialog)
     box = dialog.attachments
     assert box.list.item(0).text() == "（尚未添加）" and not box.remove_button.isEnabled()
@@ -53,7 +53,7 @@ def test_review_minutes_are_saved_with_the_record(qtbot, sqlite_db, minutes: Pat
         assert dialog.save()
     assert stored(sqlite_db, pid) == [minutes.name]
 
-    dialog = PlanDialog(sqlite_db, pid)
+    dialog = PlanDialog(sqlite_db, runner, pid)
     qtbot.addWidget(dialog)
     box = dialog.attachments
     assert box.filenames() == [minutes.name] and not dialog.is_modified()
@@ -68,18 +68,18 @@ def test_review_minutes_are_saved_with_the_record(qtbot, sqlite_db, minutes: Pat
     dialog.reject()
     assert stored(sqlite_db, pid) == [minutes.name]  # cancelled: still there
 
-    dialog = PlanDialog(sqlite_db, pid)
+    dialog = PlanDialog(sqlite_db, runner, pid)
     qtbot.addWidget(dialog)
     dialog.attachments.list.setCurrentRow(0)
     dialog.attachments.remove_selected()
-    assert dialog.save()
+    assert finish(dialog.save()) == "saved"
     assert stored(sqlite_db, pid) == []
 
 
-def test_a_bad_file_is_refused_at_once_and_the_form_keeps_its_input(qtbot, sqlite_db, tmp_path: Path,
+def test_a_bad_file_is_refused_at_once_and_the_form_keeps_its_input(qtbot, sqlite_db, runner, tmp_path: Path,
                                                                      msgs) -> None:
     pid = plan(sqlite_db)
-    dialog = PlanDialog(sqlite_db, pid)
+    dialog = PlanDialog(sqlite_db, runner, pid)
     qtbot.addWidget(dialog)
     dialog.widgets["reviewers"].setPlainText("张三 市安科院")
     fake = tmp_path / "纪要.pdf"
@@ -92,11 +92,11 @@ def test_a_bad_file_is_refused_at_once_and_the_form_keeps_its_input(qtbot, sqlit
     assert dialog.widgets["reviewers"].toPlainText() == "张三 市安科院"
 
 
-def test_a_new_plan_takes_its_minutes_along(qtbot, sqlite_db, minutes: Path) -> None:
+def test_a_new_plan_takes_its_minutes_along(qtbot, sqlite_db, runner, minutes: Path, finish) -> None:
     ent = create_enterprise(sqlite_db, 1)
-    dialog = PlanDialog(sqlite_db, enterprise_id=ent)
+    dialog = PlanDialog(sqlite_db, runner, enterprise_id=ent)
     qtbot.addWidget(dialog)
     dialog.widgets["plan_no"].setText("YA-09")
     assert dialog.attachments.add_file(minutes)
-    assert dialog.save()
+    assert finish(dialog.save()) == "saved"
     assert dialog.saved_id is not None and stored(sqlite_db, dialog.saved_id) == [minutes.name]

@@ -35,11 +35,11 @@ def plan(sqlite_db) -> int:
 
 
 @pytest.fixture
-def open_editor(qtbot, sqlite_db):
+def open_editor(qtbot, sqlite_db, runner):
     opened: list[PlanEditor] = []
 
     def make(plan_id: int, **kwargs: object) -> PlanEditor:
-        editor = PlanEditor(sqlite_db, plan_id, actor=TESTER, **kwargs)
+        editor = PlanEditor(sqlite_db, plan_id, runner=runner, actor=TESTER, **kwargs)
         qtbot.addWidget(editor)
         editor.show()
         opened.append(editor)
@@ -95,7 +95,8 @@ def test_opens_at_the_requested_section_with_numbered_headings(open_editor, plan
     assert not editor.is_dirty()
 
 
-def test_section_operations_keep_numbering_in_the_tree_and_the_saved_document(open_editor, plan, sqlite_db, msgs):
+def test_section_operations_keep_numbering_in_the_tree_and_the_saved_document(open_editor, plan, sqlite_db, msgs,
+                                                                              finish):
     editor = open_editor(plan, section_key=RECEIVE)
     assert not editor.section_buttons["up"].isEnabled()  # first of its siblings
     key = editor.add_sibling("现场信息核实", rename=False)
@@ -127,7 +128,7 @@ def test_section_operations_keep_numbering_in_the_tree_and_the_saved_document(op
     assert editor.rename_section("organization", "应急组织机构与职责")
     assert editor.tree.headings()[0] == "1 应急组织机构与职责"
 
-    assert editor.save()
+    assert finish(editor.save()) == "saved"
     assert stored_headings(sqlite_db, plan) == editor.tree.headings()
 
     editor.undo()  # the rename
@@ -174,7 +175,7 @@ def test_typing_is_committed_after_a_pause(open_editor, plan, qtbot):
     assert d.find_section(editor.document, SCOPE).blocks[0] != d.Paragraph("新的适用范围。")
 
 
-def test_a_table_with_merged_cells_and_added_rows_and_columns_survives_saving(open_editor, plan, sqlite_db):
+def test_a_table_with_merged_cells_and_added_rows_and_columns_survives_saving(open_editor, plan, sqlite_db, finish):
     editor = open_editor(plan, section_key=RECEIVE)
     assert editor.insert_block("table")
     table = editor.blocks.editors[-1]
@@ -192,7 +193,7 @@ def test_a_table_with_merged_cells_and_added_rows_and_columns_survives_saving(op
     assert table.merge(1, 0, 1, 3)  # a full-width group row
     assert table.table.columnSpan(1, 0) == 4
     table.header_spin.setValue(1)
-    assert editor.save()
+    assert finish(editor.save()) == "saved"
 
     document, _ = stored(sqlite_db, plan)
     block = d.find_section(document, RECEIVE).blocks[-1]
@@ -201,7 +202,7 @@ def test_a_table_with_merged_cells_and_added_rows_and_columns_survives_saving(op
                                   [d.Cell("值班长"), d.Cell("张伟"), d.Cell(""), d.Cell("")]], header_rows=1)
 
 
-def test_a_stored_table_with_row_and_column_spans_round_trips_unchanged(open_editor, plan, sqlite_db):
+def test_a_stored_table_with_row_and_column_spans_round_trips_unchanged(open_editor, plan, sqlite_db, finish):
     document, version = stored(sqlite_db, plan)
     table = d.Table(rows=[[d.Cell("类别", rowspan=2), d.Cell("联系方式", colspan=2)],
                           [d.Cell("电话"), d.Cell("手机")],
@@ -218,7 +219,7 @@ def test_a_stored_table_with_row_and_column_spans_round_trips_unchanged(open_edi
     shown.table.setCurrentCell(0, 0)
     shown.split_current()
     assert shown.table.rowSpan(0, 0) == 1
-    assert editor.save()
+    assert finish(editor.save()) == "saved"
     saved = d.find_section(stored(sqlite_db, plan)[0], RECEIVE).blocks[0]
     assert saved == d.Table(rows=[[d.Cell("类别"), d.Cell("联系方式", colspan=2)],
                                   [d.Cell(""), d.Cell("电话"), d.Cell("手机")],
@@ -233,7 +234,8 @@ def tiny_png(path: Path) -> Path:
     return path
 
 
-def test_inserting_an_image_stores_it_and_shows_the_block(open_editor, plan, sqlite_db, tmp_path, monkeypatch):
+def test_inserting_an_image_stores_it_and_shows_the_block(open_editor, plan, sqlite_db, tmp_path, monkeypatch,
+                                                         finish):
     png = tiny_png(tmp_path / "厂区平面图.png")
     asked: list[str] = []
 
@@ -245,6 +247,7 @@ def test_inserting_an_image_stores_it_and_shows_the_block(open_editor, plan, sql
     editor = open_editor(plan, section_key=SCOPE)
     assert editor.insert_block("image")
     assert asked == ["插入图片|PNG 或 JPEG 图片 (*.png *.jpg *.jpeg)"]
+    assert finish(editor.write_op) == "saved"  # stored with the plan through the write flow
     block = editor.blocks.editors[-1]
     assert isinstance(block, ImageBlockEditor) and block.has_picture
     assert block.caption.text() == "厂区平面图"
@@ -252,7 +255,7 @@ def test_inserting_an_image_stores_it_and_shows_the_block(open_editor, plan, sql
     with sqlite_db.read() as s:
         assert store.image_data(s, plan, image.sha256) == (png.read_bytes(), "image/png")
     block.caption.setText("厂区总平面布置图")
-    assert editor.save()
+    assert finish(editor.save()) == "saved"
     saved = d.find_section(stored(sqlite_db, plan)[0], SCOPE).blocks[-1]
     assert saved == d.Image(image.sha256, "image/png", "厂区总平面布置图")
     # reopened, the thumbnail comes from the database
@@ -293,13 +296,19 @@ def test_completeness_lists_an_empty_required_section_and_jumps_to_it(open_edito
     assert "尚未填写发布日期" in msgs.texts("info")[0] and "编辑信息" in msgs.texts("info")[0]
 
 
-def test_a_conflicting_save_shows_the_message_and_keeps_the_edits(open_editor, plan, sqlite_db, msgs):
+def test_a_conflicting_save_shows_the_message_and_keeps_the_edits(open_editor, plan, sqlite_db, msgs, finish):
     editor = open_editor(plan, section_key=SCOPE)
     text_editor(editor).edit.setPlainText("我的修改。")
     change_plan_elsewhere(sqlite_db, plan)
-    msgs.choose_answer = 0  # 继续编辑
-    assert not editor.save()
-    assert msgs.kinds() == ["choose"] and "已被他人修改" in msgs.texts("choose")[0]
+    assert finish(editor.save()) == "conflict"
+    conflict = editor.conflict_dialog
+    assert conflict is not None and conflict.isVisible() and msgs.calls == []
+    assert conflict.heading.text() == "此记录已被他人修改" and "已是第 2 版" in conflict.message.text()
+    conflict.compare_button.click()  # 比较: the stored document against the one in the window
+    diff = editor.compare_dialog
+    assert diff is not None and diff.isVisible()
+    assert "他人修改" in diff.html() and "我的修改。" in diff.html()
+    conflict.keep_button.click()  # 继续编辑
     assert editor.isVisible() and editor.is_dirty()
     assert text_editor(editor).edit.toPlainText() == "我的修改。"
     assert d.find_section(editor.document, SCOPE).blocks[0] == d.Paragraph("我的修改。")
@@ -307,23 +316,42 @@ def test_a_conflicting_save_shows_the_message_and_keeps_the_edits(open_editor, p
     assert "他人修改" in stored_headings(sqlite_db, plan)[7]  # the other save stands
 
 
-def test_after_a_conflict_reloading_discards_the_edits_after_confirmation(open_editor, plan, sqlite_db, msgs):
+def test_after_comparing_the_user_may_keep_the_document_and_save_it_on_the_new_version(
+        open_editor, plan, sqlite_db, msgs, finish):
     editor = open_editor(plan, section_key=SCOPE)
     text_editor(editor).edit.setPlainText("我的修改。")
     change_plan_elsewhere(sqlite_db, plan)
-    msgs.choose_answer = 1  # 重新载入
+    _doc, stored_version = stored(sqlite_db, plan)
+    assert finish(editor.save()) == "conflict"
+    conflict = editor.conflict_dialog
+    assert not conflict.merge_button.isVisible()  # only after 比较
+    conflict.compare_button.click()
+    conflict.merge_button.click()  # 保留我的修改，在最新版本上再保存: nothing is written yet
+    assert editor.loaded_version == stored_version and editor.is_dirty()
+    assert "他人修改" in stored_headings(sqlite_db, plan)[7]
+    assert finish(editor.save()) == "saved"
+    document, _version = stored(sqlite_db, plan)
+    assert d.find_section(document, SCOPE).blocks[0] == d.Paragraph("我的修改。")
+
+
+def test_after_a_conflict_reloading_discards_the_edits_after_confirmation(open_editor, plan, sqlite_db, msgs,
+                                                                          finish):
+    editor = open_editor(plan, section_key=SCOPE)
+    text_editor(editor).edit.setPlainText("我的修改。")
+    change_plan_elsewhere(sqlite_db, plan)
     msgs.confirm_answer = True
-    assert not editor.save()
-    assert msgs.kinds() == ["choose", "confirm"]
+    assert finish(editor.save()) == "conflict"
+    editor.conflict_dialog.reload_button.click()  # 重新载入
+    assert msgs.kinds() == ["confirm"]
     assert not editor.is_dirty()
     assert "3.1.2 信息研判（他人修改）" in editor.tree.headings()
     assert text_editor(editor).edit.toPlainText() != "我的修改。"
     assert drafts.read_draft(plan) is None
     text_editor(editor).edit.setPlainText("重新修改。")
-    assert editor.save()  # with the version just reloaded
+    assert finish(editor.save()) == "saved"  # with the version just reloaded
 
 
-def test_closing_with_unsaved_changes_asks(open_editor, plan, sqlite_db, msgs):
+def test_closing_with_unsaved_changes_asks(open_editor, plan, sqlite_db, msgs, finish):
     editor = open_editor(plan, section_key=SCOPE)
     editor.close()  # nothing changed: closes without a question
     assert not editor.isVisible() and msgs.calls == []
@@ -342,13 +370,15 @@ def test_closing_with_unsaved_changes_asks(open_editor, plan, sqlite_db, msgs):
 
     editor = open_editor(plan, section_key=SCOPE)
     text_editor(editor).edit.setPlainText("关闭时保存。")
-    msgs.choose_answer = 0  # 保存
+    msgs.choose_answer = 0  # 保存: the editor closes once the write flow has stored it
     editor.close()
+    assert finish(editor.write_op) == "saved"
     assert not editor.isVisible()
     assert d.find_section(stored(sqlite_db, plan)[0], SCOPE).blocks[0] == d.Paragraph("关闭时保存。")
 
 
-def test_a_draft_is_written_while_dirty_and_offered_on_reopening(open_editor, plan, sqlite_db, qtbot, msgs):
+def test_a_draft_is_written_while_dirty_and_offered_on_reopening(open_editor, plan, sqlite_db, qtbot, msgs,
+                                                                finish):
     editor = open_editor(plan, section_key=SCOPE, draft_interval_ms=30)
     text_editor(editor).edit.setPlainText("崩溃前的文字。")
     with qtbot.waitSignal(editor.sig_draft_saved, timeout=3000) as written:
@@ -365,7 +395,7 @@ def test_a_draft_is_written_while_dirty_and_offered_on_reopening(open_editor, pl
     assert msgs.kinds() == ["choose"] and "发现此预案未保存的草稿" in msgs.texts("choose")[0]
     assert again.is_dirty()
     assert d.find_section(again.document, SCOPE).blocks[0] == d.Paragraph("崩溃前的文字。")
-    assert again.save() and not drafts.has_draft(plan)
+    assert finish(again.save()) == "saved" and not drafts.has_draft(plan)
     assert d.find_section(stored(sqlite_db, plan)[0], SCOPE).blocks[0] == d.Paragraph("崩溃前的文字。")
 
 
@@ -446,7 +476,7 @@ def test_undoing_a_removal_brings_the_section_back_selected(open_editor, plan):
     assert not editor.is_dirty()
 
 
-def test_blocks_are_inserted_after_the_current_one_moved_and_deleted(open_editor, plan, sqlite_db):
+def test_blocks_are_inserted_after_the_current_one_moved_and_deleted(open_editor, plan, sqlite_db, finish):
     editor = open_editor(plan, section_key=SCOPE)  # two paragraphs from the template
     editor.blocks.set_current(0)
     assert editor.insert_block("bullet_list")  # after the first paragraph
@@ -459,6 +489,6 @@ def test_blocks_are_inserted_after_the_current_one_moved_and_deleted(open_editor
     editor.blocks.editors[0].delete_button.click()
     kinds = [type(b).__name__ for b in editor.document.sections[0].children[0].blocks]
     assert kinds == ["NumberedList", "BulletList", "PageBreak", "Paragraph"]
-    assert editor.save()
+    assert finish(editor.save()) == "saved"
     blocks = d.find_section(stored(sqlite_db, plan)[0], SCOPE).blocks
     assert blocks[:3] == [d.NumberedList(["接警", "研判"]), d.BulletList(["液氯泄漏", "火灾爆炸"]), d.PageBreak()]

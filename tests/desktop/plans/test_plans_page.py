@@ -88,7 +88,7 @@ class FakeEditor(QDialog):
     sig_saved = Signal(int)
     opened: ClassVar[list[tuple[int, str | None]]] = []
 
-    def __init__(self, db, plan_id, *, actor=None, section_key=None, parent=None) -> None:
+    def __init__(self, db, plan_id, *, runner=None, actor=None, section_key=None, parent=None) -> None:
         super().__init__(parent)
         FakeEditor.opened.append((plan_id, section_key))
         self.plan_id = plan_id
@@ -207,7 +207,7 @@ def test_actions_follow_the_status(page, sqlite_db):
     assert "登记备案" in menu and "提交评审" not in menu
 
 
-def test_new_plan_dialog_creates_a_draft_from_the_template(qtbot, page, sqlite_db, industries):
+def test_new_plan_dialog_creates_a_draft_from_the_template(qtbot, page, sqlite_db, industries, finish):
     ent = create_enterprise(sqlite_db, 1, industry_id=industries["hazchem.production"])
     other = create_enterprise(sqlite_db, 2, industry_id=industries["other"])
     top = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
@@ -226,7 +226,7 @@ def test_new_plan_dialog_creates_a_draft_from_the_template(qtbot, page, sqlite_d
     assert dialog.facts_box.isVisibleTo(dialog) and dialog.fact_edits["事故类型"].isVisibleTo(dialog)
     dialog.fact_edits["事故类型"].setText("液氯泄漏")
     dialog.widgets["plan_no"].setText("YA-01")  # taken: refused, input kept
-    assert not dialog.save()
+    assert finish(dialog.save()) == "invalid"
     assert "本企业已有编号" in dialog.error_text("plan_no")
     assert dialog.isVisible() and dialog.widgets["plan_no"].text() == "YA-01"
     dialog.widgets["plan_no"].setText("ZX-01")
@@ -243,7 +243,7 @@ def test_new_plan_dialog_creates_a_draft_from_the_template(qtbot, page, sqlite_d
     assert page.current_row().id == pid and page.current_row().status_label == "草稿"
 
 
-def test_record_dialog_keeps_input_on_errors_and_conflicts(qtbot, page, sqlite_db, msgs):
+def test_record_dialog_keeps_input_on_errors_and_conflicts(qtbot, page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     page.refresh()
@@ -252,7 +252,7 @@ def test_record_dialog_keeps_input_on_errors_and_conflicts(qtbot, page, sqlite_d
     assert dialog.windowTitle().startswith("编辑预案信息 — ") and not dialog.widgets["kind"].isEnabled()
     dialog.widgets["review_date"].set_value(date(2026, 3, 5))
     dialog.widgets["publish_date"].set_value(date(2026, 3, 1))
-    assert not dialog.save()
+    assert finish(dialog.save()) == "invalid"
     assert "不能早于评审日期" in dialog.error_text("publish_date")
     assert not dialog.errors.banner.isHidden()
     dialog.widgets["publish_date"].set_value(None)
@@ -264,12 +264,18 @@ def test_record_dialog_keeps_input_on_errors_and_conflicts(qtbot, page, sqlite_d
     with unit_of_work(sqlite_db, TESTER) as uow:
         ps.update(uow, pid, data, version)
     dialog.widgets["notes"].setPlainText("我的备注")
-    msgs.choose_answer = 0  # 继续编辑
-    assert not dialog.save()
-    assert msgs.kinds()[-1] == "choose" and "已被他人修改" in msgs.texts()[-1]
+    assert finish(dialog.save()) == "conflict"
+    conflict = dialog.conflict_dialog
+    assert conflict.heading.text() == "此记录已被他人修改" and msgs.calls == []
+    assert "数据库中已是第 2 版" in conflict.message.text()
+    conflict.compare_button.click()
+    assert conflict.labels() == ["评审日期", "持有人", "备注"]
+    assert [conflict.table.item(1, c).text() for c in range(1, 4)] == ["（空）", "安全科", "他人修改了"]
+    assert [conflict.table.item(0, c).text() for c in range(1, 3)] == ["2026年3月5日", "（空）"]
+    conflict.keep_button.click()  # 继续编辑
     assert dialog.widgets["notes"].toPlainText() == "我的备注"
-    msgs.choose_answer = 1  # 重新载入
-    assert not dialog.save()
+    assert finish(dialog.save()) == "conflict"
+    dialog.conflict_dialog.reload_button.click()  # 重新载入
     assert dialog.widgets["holder"].text() == "安全科" and dialog.widgets["notes"].toPlainText() == ""
     dialog.widgets["notes"].setPlainText("再写一次")
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
@@ -278,19 +284,20 @@ def test_record_dialog_keeps_input_on_errors_and_conflicts(qtbot, page, sqlite_d
         assert s.get(Plan, pid).notes == "再写一次"
 
 
-def test_publish_refused_then_published_and_in_the_history(qtbot, page, sqlite_db, msgs):
+def test_publish_refused_then_published_and_in_the_history(qtbot, page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     page.refresh()
     page.select_row(0)
-    assert page.submit_review()
+    assert finish(page.submit_review()) == "saved"
     assert msgs.kinds() == ["confirm"] and status_of(sqlite_db, pid) == "reviewing"
     assert page.current_row().status_label == "评审中" and page.act_publish.isEnabled()
     dialog = page.publish()
     assert isinstance(dialog, PublishDialog)
     dialog.widgets["approver"].setText("")
     dialog.widgets["publish_date"].set_value(date(2026, 3, 2))
-    assert not dialog.submit()  # review date and approver missing
+    assert not dialog.widgets["publish_date"].clearable  # required and given: no 未填写
+    assert finish(dialog.save()) == "invalid"  # review date and approver missing
     assert dialog.isVisible() and status_of(sqlite_db, pid) == "reviewing"
     assert dialog.error_text("review_date") == "发布预案前必须填写"
     assert dialog.error_text("approver") == "发布预案前必须填写"
@@ -298,11 +305,12 @@ def test_publish_refused_then_published_and_in_the_history(qtbot, page, sqlite_d
     assert dialog.widgets["publish_date"].value() == date(2026, 3, 2)  # input kept
     dialog.widgets["review_date"].set_value(date(2026, 3, 3))
     dialog.widgets["approver"].setText("王建国")
-    assert not dialog.submit()  # published before its review
+    assert dialog.save() is None  # published before its review: the form sees it, nothing is started
     assert "不能早于评审日期" in dialog.error_text("publish_date")
     dialog.widgets["review_date"].set_value(date(2026, 2, 27))
-    with qtbot.waitSignal(dialog.sig_done, timeout=2000):
-        assert dialog.submit()
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
+        assert dialog.ok_button.text() == "发布"
+        dialog.ok_button.click()
     assert status_of(sqlite_db, pid) == "published"
     row = page.current_row()
     assert row.id == pid and row.status_label == "已发布"
@@ -321,12 +329,12 @@ def test_revise_edit_publish_again_and_compare(qtbot, page, sqlite_db, msgs):
     page.select_row(0)
     dialog = page.start_revision()
     assert isinstance(dialog, RevisionDialog) and dialog.widgets["version_label"].text() == "V2.0"
-    assert not dialog.submit()
+    assert dialog.save() is None
     assert dialog.error_text("revision_trigger") == "请选择修订情形"
     dialog.trigger_combo.setCurrentIndex(dialog.trigger_combo.findData("risks_changed"))
     dialog.widgets["revision_reason"].setPlainText("新增液氨储罐")
-    with qtbot.waitSignal(dialog.sig_done, timeout=2000):
-        assert dialog.submit()
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
+        assert dialog.save()
     assert status_of(sqlite_db, pid) == "revising" and page.current_row().version_label == "V2.0"
     assert page.act_edit_content.isEnabled() and page.act_compare.isEnabled()
     with sqlite_db.read() as s:
@@ -360,7 +368,7 @@ def test_revise_edit_publish_again_and_compare(qtbot, page, sqlite_db, msgs):
     assert "液氨储罐区泄漏" in diff_dialog.browser.toPlainText()
 
 
-def test_file_record_trigger_and_retire(qtbot, page, sqlite_db, msgs):
+def test_file_record_trigger_and_retire(qtbot, page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     publish(sqlite_db, pid, date(2026, 2, 2))
@@ -369,41 +377,41 @@ def test_file_record_trigger_and_retire(qtbot, page, sqlite_db, msgs):
     dialog = page.file_plan()
     dialog.widgets["filing_submitted_date"].set_value(date(2026, 2, 10))
     dialog.widgets["filing_number"].setText("备-2026-001")
-    with qtbot.waitSignal(dialog.sig_done, timeout=2000):
-        assert dialog.submit()
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
+        assert dialog.save()
     assert status_of(sqlite_db, pid) == "filed" and column(page, 7)[0] != ""
     dialog = page.record_trigger()
     dialog.trigger_combo.setCurrentIndex(dialog.trigger_combo.findData("unit_decides"))
     dialog.widgets["revision_trigger_date"].set_value(date(2026, 2, 20))
-    with qtbot.waitSignal(dialog.sig_done, timeout=2000):
-        assert dialog.submit()
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
+        assert dialog.save()
     assert column(page, 8)[0] == "修订" and "需修订（编制单位认为应当修订）" in column(page, 7)[0]
     msgs.confirm_answer = False
-    assert not page.retire() and status_of(sqlite_db, pid) == "filed"
+    assert page.retire() is None and status_of(sqlite_db, pid) == "filed"
     msgs.confirm_answer = True
-    assert page.retire() and status_of(sqlite_db, pid) == "retired"
+    assert finish(page.retire()) == "saved" and status_of(sqlite_db, pid) == "retired"
     assert not page.act_edit_info.isEnabled() and column(page, 7)[0] == ""
 
 
-def test_return_from_review(page, sqlite_db, msgs):
+def test_return_from_review(page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     step(sqlite_db, pid, "submit_review")
     page.refresh()
     page.select_row(0)
     assert page.act_return.isEnabled() and not page.act_submit.isEnabled()
-    assert page.return_review()
+    assert finish(page.return_review()) == "saved"
     assert status_of(sqlite_db, pid) == "draft" and page.act_submit.isEnabled()
     assert msgs.calls[0][1] == "退回修改"
 
 
-def test_stale_row_gets_a_chinese_message(page, sqlite_db, msgs):
+def test_stale_row_gets_a_chinese_message(page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     page.refresh()
     page.select_row(0)
     step(sqlite_db, pid, "submit_review")  # somebody else, after the list was loaded
-    assert not page.submit_review()
+    assert finish(page.submit_review()) == "conflict"
     assert msgs.kinds() == ["confirm", "warn"] and "已被他人修改" in msgs.texts()[-1]
     assert page.current_row().status_label == "评审中"  # refreshed
 
@@ -503,7 +511,7 @@ def test_word_import_creates_a_plan_and_shows_the_report(qtbot, page, sqlite_db,
     assert editor.opened == [(plan_id, None)]
 
 
-def test_a_bad_word_file_says_why_and_writes_nothing(qtbot, page, sqlite_db, tmp_path, msgs):
+def test_a_bad_word_file_says_why_and_writes_nothing(qtbot, page, sqlite_db, tmp_path, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     page.refresh()
     bad = tmp_path / "坏文件.docx"
@@ -511,39 +519,37 @@ def test_a_bad_word_file_says_why_and_writes_nothing(qtbot, page, sqlite_db, tmp
     dialog = page.import_word()
     fill_import(dialog, bad, ent, "ZX-09")
     dialog.submit()
-    with qtbot.waitSignal(page.import_task.sig_failed, timeout=5000):
-        pass
+    assert finish(page.import_task) == "refused"
     assert msgs.kinds() == ["warn"] and "不是" in msgs.texts()[0] and "Word" in msgs.texts()[0]
     assert page.import_task is None and page.report_dialog is None
     with sqlite_db.read() as s:
         assert s.scalar(select(func.count(Plan.id))) == 0
 
 
-def test_a_taken_number_reopens_the_import_form(qtbot, page, sqlite_db, tmp_path, msgs):
+def test_a_taken_number_reopens_the_import_form(qtbot, page, sqlite_db, tmp_path, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     page.refresh()
     dialog = page.import_word()
     fill_import(dialog, docx_file(tmp_path / "a.docx"), ent, "YA-01")
     dialog.submit()
-    with qtbot.waitSignal(page.import_task.sig_failed, timeout=5000):
-        pass
+    assert finish(page.import_task) == "invalid"
     assert msgs.kinds() == ["warn"] and "本企业已有编号" in msgs.texts()[0]
     again = page.dialog
     assert isinstance(again, WordImportDialog) and again is not dialog
     assert again.plan_no_edit.text() == "YA-01" and "本企业已有编号" in again.errors.text("plan_no")
 
 
-def test_delete_moves_the_plan_to_the_recycle_bin(page, sqlite_db, msgs):
+def test_delete_moves_the_plan_to_the_recycle_bin(page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     top = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
     new_plan(sqlite_db, ent, "special", "ZX-01", top)
     page.refresh()
     page.select_row(row_of(page, "YA-01"))
-    assert not page.delete_current()  # children first
+    assert finish(page.delete_current()) == "refused"  # children first
     assert msgs.kinds() == ["confirm", "warn"] and "请先移走或删除" in msgs.texts()[-1]
     page.select_row(row_of(page, "ZX-01"))
-    assert page.delete_current()
+    assert finish(page.delete_current()) == "saved"
     assert column(page, 1) == ["YA-01"]
     with sqlite_db.read() as s:
         assert s.scalar(select(func.count(Plan.id)).where(Plan.deleted_at.isnot(None))) == 1
@@ -687,10 +693,10 @@ def test_export_cancel_failure_and_dialog_cancelled(qtbot, page, sqlite_db, thre
     assert msgs.kinds() == ["critical"] and not (tmp_path / "a.xlsx").exists()
 
 
-def test_delete_then_restore_from_the_recycle_bin(qtbot, page, sqlite_db, three, msgs):
+def test_delete_then_restore_from_the_recycle_bin(qtbot, page, sqlite_db, three, msgs, finish):
     page.refresh()
     page.select_row(row_of(page, "YA-B"))
-    assert page.delete_current()
+    assert finish(page.delete_current()) == "saved"
     assert column(page, 1) == ["YA-01", "ZX-01"]
     assert not page.act_restore.isVisible() and page.trash_button.text() == "回收站"
     page.trash_button.click()
@@ -707,7 +713,7 @@ def test_delete_then_restore_from_the_recycle_bin(qtbot, page, sqlite_db, three,
     page.select_row(0)
     assert [a.text() for a in page.build_context_menu().actions() if a.text()] == ["恢复", "导出Excel"]
     assert not page.act_edit_info.isEnabled() and not page.act_submit.isEnabled()
-    assert page.delete_current() is False  # nothing to delete in the recycle bin
+    assert page.delete_current() is None  # nothing to delete in the recycle bin
     statuses: list[str] = []
     page.sig_status.connect(statuses.append)
     page._on_double_clicked(page.model.index(0, 1))
@@ -721,33 +727,33 @@ def test_delete_then_restore_from_the_recycle_bin(qtbot, page, sqlite_db, three,
     assert msgs.kinds() == ["confirm"]
 
 
-def test_restore_refusals_are_said_in_chinese(page, sqlite_db, three, msgs):
+def test_restore_refusals_are_said_in_chinese(page, sqlite_db, three, msgs, finish):
     for plan_no in ("ZX-01", "YA-01"):
         page.refresh()
         page.select_row(row_of(page, plan_no))
-        assert page.delete_current()
+        assert finish(page.delete_current()) == "saved"
     page.trash_button.click()
     page.select_row(column(page, 1).index("ZX-01"))
-    assert not page.restore_current()  # its 综合 plan is still in the recycle bin
+    assert finish(page.restore_current()) == "refused"  # its 综合 plan is still in the recycle bin
     assert msgs.kinds()[-1] == "warn" and "上级预案“YA-01" in msgs.texts()[-1] and "请先恢复上级预案" in msgs.texts()[-1]
     page.select_row(column(page, 1).index("YA-01"))
     with unit_of_work(sqlite_db, TESTER) as uow:  # somebody else restores it meanwhile
         ps.restore(uow, three["top"], page.current_row().version)
-    assert not page.restore_current()
+    assert finish(page.restore_current()) == "conflict"
     assert msgs.kinds()[-1] == "warn" and "已被他人修改" in msgs.texts()[-1]
     assert column(page, 1) == ["ZX-01"]  # refreshed
     page.select_row(0)
-    assert page.restore_current() and page.model.rowCount() == 0
+    assert finish(page.restore_current()) == "saved" and page.model.rowCount() == 0
 
 
-def test_plans_page_screenshot_sorted_and_in_the_recycle_bin(qtbot, page, sqlite_db, three, tmp_path):
+def test_plans_page_screenshot_sorted_and_in_the_recycle_bin(qtbot, page, sqlite_db, three, tmp_path, finish):
     """Look at it: sorted list with its indicator, then the recycle bin (PNGs kept in tmp_path)."""
     page.refresh()
     page.view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
     page.select_row(0)
     assert page.grab().save(str(tmp_path / "plans_sorted.png"))
     page.select_row(row_of(page, "YA-B"))
-    page.delete_current()
+    assert finish(page.delete_current()) == "saved"
     page.trash_button.click()
     image = page.grab()
     assert not image.isNull() and image.save(str(tmp_path / "plans_trash.png"))

@@ -26,7 +26,7 @@ class FakeEditor(QDialog):
     sig_saved = Signal(int)
     opened: ClassVar[list[tuple[int, str | None]]] = []
 
-    def __init__(self, db, plan_id, *, actor=None, section_key=None, parent=None) -> None:
+    def __init__(self, db, plan_id, *, runner=None, actor=None, section_key=None, parent=None) -> None:
         super().__init__(parent)
         FakeEditor.opened.append((plan_id, section_key))
 

@@ -1,0 +1,397 @@
+"""The list page every module's register is built on (企业, 预案 …).
+
+``ListPage`` holds what every list offers, the same way on every page: a search box (search after
+a pause), filter combo boxes with 清除筛选 and the count, a paged table (``PagedTableModel``) sorted
+in SQL by a header click (``HeaderSorting``), the 回收站 switch, right-click actions, double-click
+to open, delete (into the recycle bin) and restore with the version the list loaded, and 导出Excel
+of the current filter and order. One dialog at a time is open from the page.
+
+Every change goes through the write flow (``desktop.kit.writes``) on the writer thread: while one
+runs, the page's write actions are disabled (no double submit), a refusal is said in Chinese and
+the list is fetched again, so it shows what is stored now.
+
+A page says what is special about it: its filter (``current_filter``), its context menu, what
+double-click opens (``open_current``), the texts of delete and restore, the export, and its
+module's write service (``service``: ``delete`` / ``restore(uow, id, expected_version)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from desktop.kit import messages
+from desktop.kit.exporting import ListExporter, Write
+from desktop.kit.paged import PagedTableModel
+from desktop.kit.pages import Page
+from desktop.kit.pickers import fill_combo
+from desktop.kit.settings import Settings
+from desktop.kit.sorting import HeaderSorting
+from desktop.kit.tasks import Task, TaskRunner
+from desktop.kit.widgets import SearchBox, TrashButton, add_trash_button
+from desktop.kit.writes import Outcome, WriteOp
+from models.core.database import Database
+from models.core.errors import DeskError
+from models.core.uow import Actor, UnitOfWork, os_actor
+
+
+class Row(Protocol):
+    """A list row: the record's id and the version the list read."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+class RecordService(Protocol):
+    """A module's write service as the list uses it (``models.<module>.service``)."""
+
+    def delete(self, uow: UnitOfWork, record_id: int, /, expected_version: int) -> object: ...
+
+    def restore(self, uow: UnitOfWork, record_id: int, /, expected_version: int) -> object: ...
+
+
+R = TypeVar("R", bound=Row)
+F = TypeVar("F")
+D = TypeVar("D", bound=QDialog)
+
+Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
+
+
+class ListPage(Page, Generic[R, F]):
+    """A page with a module's list (see the module docstring)."""
+
+    sig_export_finished = Signal(str, int)
+    """An Excel export was written: path and number of rows."""
+
+    service: ClassVar[Any]
+    export_module: ClassVar[str] = ""
+    """The exports module the page's Excel export is written by (imported in the background)."""
+    """The module's write service (``delete`` / ``restore``), a ``RecordService``."""
+
+    model: PagedTableModel[R, F]
+    view: QTableView
+    search: SearchBox
+    trash_button: TrashButton
+    count_label: QLabel
+
+    def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None,
+                 unit: str, export_label: str, parent: QWidget | None = None) -> None:
+        """``unit`` counts the rows (“家企业”, “个预案”); ``export_label`` is the export's progress text."""
+        super().__init__(parent)
+        self._db = db
+        self._runner = runner
+        self._settings = settings
+        self._actor = actor or os_actor()
+        self.unit = unit
+        self.dialog: QDialog | None = None
+        """The dialog opened from this page (one at a time)."""
+        self.write_op: WriteOp[Any] | None = None
+        """The page's last write (delete, restore, a lifecycle step …)."""
+        self.filter_combos: list[QComboBox] = []
+        self.write_actions: list[QAction] = []
+        """Actions that write: disabled while the page's write runs."""
+        self.trash_open_message = self.tr("回收站中的记录需先恢复才能打开")
+        self.exporter = ListExporter(self, runner, settings, label=export_label, unit=unit,
+                                     module=self.export_module)
+        self.exporter.sig_finished.connect(self.sig_export_finished)
+
+    # --- what a page provides ------------------------------------------------------------------------
+
+    def current_filter(self) -> F:
+        raise NotImplementedError
+
+    def build_context_menu(self) -> QMenu:
+        raise NotImplementedError
+
+    def open_current(self) -> object:
+        """What double-click (and Enter) does with the current row."""
+        raise NotImplementedError
+
+    def enable_actions(self) -> None:
+        """Enable the page's actions for the current row (the write actions are then held back while
+        a write runs)."""
+
+    def delete_texts(self, row: R) -> tuple[str, str, str]:
+        """The question before deleting ``row`` (title, text) and the status after it."""
+        raise NotImplementedError
+
+    def restored_text(self, row: R) -> str:
+        raise NotImplementedError
+
+    def export_stem(self, flt: F) -> str:
+        raise NotImplementedError
+
+    def excel_writer(self, flt: F) -> Write:
+        raise NotImplementedError
+
+    def trash_toggled(self, on: bool) -> None:
+        """The 回收站 switch changed: show the actions that apply there."""
+
+    def filter_applied(self) -> None:
+        """The model was given a new filter (and fetched)."""
+
+    def refresh_rows(self) -> None:
+        """Fetch the rows again after a change (by default ``refresh``)."""
+        self.refresh()
+
+    # --- building -----------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], object], shortcut: Shortcut, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        return action
+
+    def make_search(self, placeholder: str) -> SearchBox:
+        self.search = SearchBox(placeholder, self)
+        self.search.sig_search.connect(self.apply_filter)
+        return self.search
+
+    def make_filter_combo(self, all_text: str, tip: str, items: Iterable[tuple[str, Any]] = (), *,
+                          min_length: int = 6) -> QComboBox:
+        """A filter whose first item (``all_text``) filters nothing; a choice filters at once."""
+        combo = QComboBox(self)
+        combo.setToolTip(tip)
+        fill_combo(combo, items, first=(all_text, None))
+        combo.setMinimumContentsLength(min_length)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.currentIndexChanged.connect(self.apply_filter)
+        self.filter_combos.append(combo)
+        return combo
+
+    def make_clear_button(self) -> QPushButton:
+        button = QPushButton(self.tr("清除筛选"), self)
+        button.clicked.connect(self.clear_filters)
+        return button
+
+    def make_count_label(self, min_width: int) -> QLabel:
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setMinimumWidth(min_width)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.model.sig_count_changed.connect(self.show_count)
+        return self.count_label
+
+    def make_trash_button(self, toolbar: QToolBar, tip: str) -> TrashButton:
+        self.trash_button = add_trash_button(toolbar, tip)
+        self.trash_button.toggled.connect(self._on_trash_toggled)
+        return self.trash_button
+
+    def make_view(self, parent: QWidget) -> QTableView:
+        """The table: whole rows, one at a time, read-only, right-click menu, double-click to open,
+        sorted in SQL by a header click (the page sizes its columns)."""
+        view = QTableView(parent)
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show_context_menu)
+        view.doubleClicked.connect(self._on_double_clicked)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(26)
+        self.view = view
+        self.sorting = HeaderSorting(view, self.model)
+        self.sorting.sig_status.connect(self.sig_status)
+        self.model.modelReset.connect(self.update_actions)
+        return view
+
+    # --- filtering ----------------------------------------------------------------------------------
+
+    @property
+    def in_trash(self) -> bool:
+        return self.trash_button.isChecked()
+
+    def apply_filter(self) -> None:
+        self.search.cancel_pending()
+        if not self.activated:
+            return
+        flt = self.current_filter()
+        if flt != self.model.filter or not self.model.loaded:
+            self.model.set_filter(flt)
+            self.filter_applied()
+
+    def clear_filters(self) -> None:
+        for combo in self.filter_combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            if combo.isEditable():
+                combo.setEditText(combo.itemText(0))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_count(self, count: int) -> None:
+        if self.in_trash:
+            self.count_label.setText(self.tr("回收站中共 {0} {1}").format(count, self.unit))
+        else:
+            self.count_label.setText(self.tr("共 {0} {1}").format(count, self.unit))
+
+    def _on_trash_toggled(self, on: bool) -> None:
+        self.trash_toggled(on)
+        self.apply_filter()
+        self.update_actions()
+
+    # --- rows ---------------------------------------------------------------------------------------
+
+    def current_row(self) -> R | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(index.row())
+
+    def select_row(self, row: int) -> None:
+        self.view.selectRow(row)
+        self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def select_id(self, row_id: int) -> bool:
+        """Select a record if it is among the rows fetched; False when it is not."""
+        row = self.model.row_of_id(row_id)
+        if row < 0:
+            return False
+        self.select_row(row)
+        return True
+
+    def update_actions(self) -> None:
+        self.enable_actions()
+        if self.writing:
+            for action in self.write_actions:
+                action.setEnabled(False)
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.select_row(index.row())
+        menu = self.build_context_menu()
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if not index.isValid() or self.current_row() is None:
+            return
+        if self.in_trash:
+            self.sig_status.emit(self.trash_open_message)
+            return
+        self.open_current()
+
+    # --- dialogs ------------------------------------------------------------------------------------
+
+    def open_dialog(self, make: Callable[[], D | None], *, refused: str) -> D | None:
+        """Make and show a dialog window-modally (one at a time: an open one is raised instead); a
+        ``DeskError`` while making it (e.g. the record was deleted meanwhile) is said under ``refused``."""
+        if self.dialog is not None:
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return None
+        try:
+            dialog = make()
+        except DeskError as exc:
+            messages.warn(self, refused, str(exc))
+            self.refresh_rows()
+            return None
+        if dialog is None:
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result, d=dialog: self._dialog_finished(d))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_finished(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    @property
+    def writing(self) -> bool:
+        return self.write_op is not None and self.write_op.running
+
+    def write(self, row_id: int, work: Callable[[UnitOfWork], object], *, refused: str,
+              done: str) -> WriteOp[Any] | None:
+        """Run ``work`` through the write flow; ``done`` goes to the status bar when it is stored, a
+        refusal is said under ``refused`` and the list is fetched again. None while another runs."""
+        if self.writing:
+            return None
+        op: WriteOp[Any] = WriteOp(self, self._runner, self._db, self._actor, work, title=refused)
+        op.success(lambda _result: self.changed(row_id, done))
+        op.ended(self._write_ended)
+        self.write_op = op
+        op.run()
+        self.update_actions()
+        return op
+
+    def _write_ended(self, outcome: Outcome) -> None:
+        if outcome not in (Outcome.SAVED, Outcome.CANCELLED):
+            self.refresh_rows()
+        self.update_actions()
+
+    def changed(self, row_id: int, status: str) -> None:
+        """A record was stored from this page: fetch again, keep it selected, tell the others."""
+        self.refresh_rows()
+        self.select_id(row_id)
+        self.sig_data_changed.emit()
+        self.sig_status.emit(status)
+
+    def delete_current(self) -> WriteOp[Any] | None:
+        """Move the selected record to the recycle bin (after asking), with the version the list read."""
+        row = self.current_row()
+        if row is None or self.in_trash or self.writing:
+            return None
+        title, question, done = self.delete_texts(row)
+        if not messages.confirm(self, title, question, yes=self.tr("移入回收站"), no=self.tr("取消")):
+            return None
+        row_id, version, service = row.id, row.version, self.service
+        return self.write(row_id, lambda uow: service.delete(uow, row_id, expected_version=version),
+                          refused=self.tr("无法删除"), done=done)
+
+    def restore_current(self) -> WriteOp[Any] | None:
+        """Take the selected record out of the recycle bin, with the version the list read."""
+        row = self.current_row()
+        if row is None or not self.in_trash or self.writing:
+            return None
+        row_id, version, service = row.id, row.version, self.service
+        return self.write(row_id, lambda uow: service.restore(uow, row_id, expected_version=version),
+                          refused=self.tr("无法恢复"), done=self.restored_text(row))
+
+    # --- export -------------------------------------------------------------------------------------
+
+    @property
+    def export_task(self) -> Task | None:
+        return self.exporter.task
+
+    def export_excel(self) -> Task | None:
+        """Ask where to save, then export the current filter and order in the background."""
+        flt = self.current_filter()
+        return self.exporter.start(self.export_stem(flt), self.excel_writer(flt))
