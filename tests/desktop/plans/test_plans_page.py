@@ -385,7 +385,8 @@ def test_file_record_trigger_and_retire(qtbot, page, sqlite_db, msgs, finish):
     dialog.widgets["revision_trigger_date"].set_value(date(2026, 2, 20))
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000):
         assert dialog.save()
-    assert column(page, 8)[0] == "修订" and "需修订（编制单位认为应当修订）" in column(page, 7)[0]
+    # no 备案登记表 yet: the authority's 5 working days have passed as well
+    assert column(page, 8)[0] == "备案审查、修订" and "需修订（编制单位认为应当修订）" in column(page, 7)[0]
     msgs.confirm_answer = False
     assert page.retire() is None and status_of(sqlite_db, pid) == "filed"
     msgs.confirm_answer = True
