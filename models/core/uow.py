@@ -174,18 +174,24 @@ class UnitOfWork:
             keys = [c.key for c in columns]
             names = ", ".join(conn.dialect.identifier_preparer.quote(c.name) for c in columns)
             marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(columns))
-            values = [tuple(v if proc is None or v is None else proc(v)
-                            for v, proc in zip((row.get(k) for k in keys), processors, strict=True))
-                      for row in full]
+            columns_of = [[row.get(k) for row in full] for k in keys]  # column by column: few need a processor
+            for i, proc in enumerate(processors):
+                if proc is not None:
+                    columns_of[i] = [None if v is None else proc(v) for v in columns_of[i]]
+            values = list(zip(*columns_of, strict=True))
             conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
         else:
             result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), full)
             ids = [row_id for (row_id,) in result]
         fields = audited_fields(cls)
         name = table.name
+        simple = (str, int, bool)
         for row_id, row in zip(ids, full, strict=True):
-            changes = {key: audit.recorded(row[key], by_digest) for key, by_digest in fields
-                       if row.get(key) is not None}
+            changes = {}
+            for key, by_digest in fields:
+                value = row.get(key)
+                if value is not None:
+                    changes[key] = value if not by_digest and type(value) in simple else audit.recorded(value, by_digest)
             self.pending[(name, row_id)] = _Change(audit.INSERT, name, row_id, changes)
         return ids
 
