@@ -252,11 +252,20 @@ def search(session: Session, query: str, flt: SearchFilter | None = None, *, lim
     return hits
 
 
-def count(session: Session, query: str, flt: SearchFilter | None = None) -> int:
-    """How many sections of live plans (matching the filter) contain every word of ``query``."""
+@dataclass(frozen=True)
+class SearchCount:
+    """How many sections (hits) and how many plans match, however many are listed."""
+
+    sections: int
+    plans: int
+
+
+def count(session: Session, query: str, flt: SearchFilter | None = None) -> SearchCount:
+    """How many sections of live plans (matching the filter) contain every word of ``query``, and
+    in how many plans (from the index; the search page asks for it off the window thread)."""
     terms = query_terms(query)
     if not terms:
-        return 0
+        return SearchCount(0, 0)
     flt = flt or SearchFilter()
     dialect = session.get_bind().dialect.name
     params: dict[str, object] = {}
@@ -271,9 +280,10 @@ def count(session: Session, query: str, flt: SearchFilter | None = None) -> int:
             name = column.split(".")[1]
             params[name] = value
             where.append(f"{column} = :{name}")
-    sql = (f"SELECT count(*) FROM plan_section s JOIN plan p ON p.id = s.plan_id"
-           f" WHERE s.id IN ({matched}) AND {' AND '.join(where)}")
-    return int(session.scalar(text(sql), params) or 0)
+    sql = (f"SELECT count(*) AS sections, count(DISTINCT p.id) AS plans FROM plan_section s"
+           f" JOIN plan p ON p.id = s.plan_id WHERE s.id IN ({matched}) AND {' AND '.join(where)}")
+    row = session.execute(text(sql), params).one()
+    return SearchCount(int(row.sections), int(row.plans))
 
 
 def _display_text(title: str, body: str) -> str:

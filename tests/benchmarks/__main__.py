@@ -391,7 +391,7 @@ def bench_search(city: Path, runs: int) -> list[Result]:
 
             def counted(query: str = query, total: list[int] = total) -> object:
                 with db.read() as s:
-                    total[0] = search.count(s, query)
+                    total[0] = search.count(s, query).sections
                 return total
 
             count_ms = median_ms(counted, max(1, runs // 4))

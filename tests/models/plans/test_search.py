@@ -101,3 +101,14 @@ def test_every_substring_is_found_by_its_grams(text: str, data: st.DataObject) -
         assert set(tokens) <= indexed
         # consecutive bigrams of the needle are consecutive bigrams of the text
         assert " ".join(tokens) in search.grams(text) or len(tokens) == 1
+
+
+def test_count_gives_sections_and_plans(db) -> None:
+    e1, e2 = create_enterprise(db, 1), create_enterprise(db, 2)
+    make_plan(db, e1, "YA-01")
+    make_plan(db, e2, "XC-01", kind="onsite")
+    with db.read() as s:
+        assert search.count(s, "应急") == search.SearchCount(sections=4, plans=2)
+        assert search.count(s, "应急", SearchFilter(enterprise_id=e2)) == search.SearchCount(2, 1)
+        assert search.count(s, "储罐泄漏") == search.SearchCount(0, 0)
+        assert search.count(s, "  ") == search.SearchCount(0, 0)
