@@ -544,7 +544,7 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                 _weighted_story(step_rng, plan_rules.evaluation_due(as_of, flags[e.id]) is not None) for e in chunk]
             for ent, story_name in zip(chunk, stories, strict=True):
                 rng = ctx.rng(f"{STEP_NAME}:{ent.name}")
-                facts = store.enterprise_facts(session, ent.id)
+                facts = store.facts_of(rows[ent.id])
                 if "值班电话" not in facts:
                     facts["值班电话"] = base.landline(rng)
                 unit = _unit(ent, rows[ent.id], facts, ctx)
@@ -558,14 +558,16 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                 versions += writer.versions
                 done += 1
                 ctx.report(done * WORK_PER_ENTERPRISE - WORK_PER_ENTERPRISE // 2, message)
-        with ctx.unit() as uow:
-            written = ps.import_plans(uow, built)
-        ctx.wrote(Plan, written.plans)
-        ctx.wrote(PlanSection, written.sections)
-        ctx.wrote(PlanVersion, written.versions)
+        ctx.write_behind(lambda uow, built=built: ps.import_plans(uow, built), lambda written: _written(ctx, written))
         ctx.report(done * WORK_PER_ENTERPRISE, message)
     ctx.tally("plans", "应急预案", plans)
     ctx.tally("plan_versions", "已发布版本", versions)
+
+
+def _written(ctx: DemoContext, written: ps.Imported) -> None:
+    ctx.wrote(Plan, written.plans)
+    ctx.wrote(PlanSection, written.sections)
+    ctx.wrote(PlanVersion, written.versions)
 
 
 def _undo(uow: UnitOfWork, written: list[tuple[type[Entity], list[int]]]) -> None:

@@ -8,6 +8,7 @@ facts, and brings Word files in.
 from __future__ import annotations
 
 import json
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.core.errors import NotFoundError
 from models.core.uow import UnitOfWork
-from models.enterprises.entities import Enterprise, EnterpriseContact
+from models.enterprises.entities import Enterprise
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanImage
 from models.plans.service import PlanData, SectionInput
@@ -29,6 +30,7 @@ from plans.word_import import ImportResult, import_docx
 DUTY_ROLES = ("值班室", "值班电话", "总值班室", "调度室", "中控室")
 
 
+@cache
 def _placeholder_sources() -> dict[str, str | None]:
     text = resources.files("plans.plans.templates").joinpath("placeholders.json").read_text(encoding="utf-8")
     return {item["name"]: item.get("from") for item in json.loads(text)["items"]}
@@ -39,6 +41,12 @@ def enterprise_facts(session: Session, enterprise_id: int) -> dict[str, str]:
     ent = session.get(Enterprise, enterprise_id)
     if ent is None or ent.is_deleted:
         raise NotFoundError(Enterprise.__label__, enterprise_id)
+    return facts_of(ent)
+
+
+def facts_of(ent: Enterprise) -> dict[str, str]:
+    """``enterprise_facts`` of a loaded enterprise (its industry and contacts are read through it:
+    load them with it when there are many)."""
     values = {
         "enterprise.name": ent.name, "enterprise.address": ent.address,
         "enterprise.industry": ent.industry.name, "enterprise.employees": f"{ent.employees}",
@@ -49,9 +57,8 @@ def enterprise_facts(session: Session, enterprise_id: int) -> dict[str, str]:
     }
     facts = {name: values[src] for name, src in _placeholder_sources().items()
              if values.get(src)}
-    duty = session.scalar(select(EnterpriseContact.phone).where(
-        EnterpriseContact.enterprise_id == enterprise_id, EnterpriseContact.deleted_at.is_(None),
-        EnterpriseContact.role.in_(DUTY_ROLES), EnterpriseContact.phone != "").limit(1))
+    duty = next((c.phone for c in sorted(ent.contacts, key=lambda c: c.id)
+                 if c.deleted_at is None and c.role in DUTY_ROLES and c.phone), None)
     if duty:
         facts["值班电话"] = duty
     return facts
