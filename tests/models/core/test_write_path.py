@@ -352,3 +352,63 @@ def test_audit_verify_proves_the_data_not_only_the_chain(db) -> None:
     assert f"企业（enterprise 编号 {first}）：字段“企业名称”：审计记录为“临江市测试1号化工有限公司”，数据库中为“改过的名字有限公司”" in text_
     assert "联系人（enterprise_contact" in text_ and "数据库中没有（记录被绕过程序删除）" in text_
     assert "监管部门（department 编号 9999）：数据库中有此记录，但审计记录中没有" in text_
+
+
+def test_no_session_of_the_application_can_write_outside_a_unit_of_work(db) -> None:
+    """Neither an ORM change, nor an ORM bulk statement, nor raw SQL through a read session writes:
+    the guard is the session class and the read transaction itself, whatever was imported first."""
+    from sqlalchemy import insert, update
+
+    from models.core.entities import Department
+
+    eid = create_enterprise(db, 1)
+    attempts = [
+        lambda s: s.add(Department(code="x", name="影子部门", sort_order=0)) or s.commit(),
+        lambda s: s.execute(update(Enterprise).where(Enterprise.id == eid).values(name="偷改有限公司")),
+        lambda s: s.execute(insert(Department).values(code="y", name="影子", sort_order=0, created_at=func.now(),
+                                                      created_by="x", updated_at=func.now(), updated_by="x",
+                                                      version=1)),
+        lambda s: s.execute(text("UPDATE enterprise SET name = '偷改有限公司'")),
+    ]
+    for attempt in attempts:
+        with db.read() as s, pytest.raises(Exception) as caught:
+            attempt(s)
+            s.commit()
+        assert isinstance(caught.value, RuntimeError) or "read" in str(caught.value).lower(), caught.value
+    write_session = db.write_session()  # without its unit of work
+    try:
+        write_session.add(Department(code="z", name="影子", sort_order=0))
+        with pytest.raises(RuntimeError, match="unit_of_work"):
+            write_session.flush()
+    finally:
+        write_session.close()
+    with db.read() as s:
+        assert s.get(Enterprise, eid).name == "临江市测试1号化工有限公司"
+        assert s.scalar(select(func.count(Department.id)).where(Department.name.like("影子%"))) == 0
+
+
+def test_the_guard_holds_in_a_process_that_never_imported_the_unit_of_work(sqlite_db) -> None:
+    """The bug this replaces: the guard used to be registered by importing models.uow, so a read
+    session opened before that import could commit a row with no audit row."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from models.core.database import connect\n"
+        "from models.enterprises.entities import Enterprise\n"
+        "assert 'models.core.uow' not in sys.modules\n"
+        f"db = connect({str(sqlite_db.url.database)!r})\n"
+        "with db.read() as s:\n"
+        "    s.get(Enterprise, 1).name = '偷偷改名有限公司'\n"
+        "    try:\n"
+        "        s.commit()\n"
+        "    except RuntimeError as exc:\n"
+        "        print('refused', exc)\n"
+    )
+    create_enterprise(sqlite_db, 1)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "refused" in done.stdout and "unit_of_work" in done.stdout
+    with sqlite_db.read() as s:
+        assert s.get(Enterprise, 1).name == "临江市测试1号化工有限公司"
