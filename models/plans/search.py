@@ -209,11 +209,14 @@ def _candidates(session: Session, terms: list[list[str]], below: int | None) -> 
 
 
 _HITS = text(
-    "SELECT s.id AS section_id, s.key, s.title AS section_title, s.blocks, p.id AS plan_id,"
+    "SELECT s.id AS section_id, s.key, s.title AS section_title, p.id AS plan_id,"
     " p.plan_no, p.title AS plan_title, p.kind, p.status, p.enterprise_id, e.name AS enterprise"
     " FROM plan_section s JOIN plan p ON p.id = s.plan_id JOIN enterprise e ON e.id = p.enterprise_id"
     " WHERE s.id IN :ids AND s.deleted_at IS NULL AND p.deleted_at IS NULL"
 ).bindparams(bindparam("ids", expanding=True))
+
+
+_BLOCKS = text("SELECT id, blocks FROM plan_section WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 def _wanted(row: Any, flt: SearchFilter) -> bool:
@@ -242,9 +245,14 @@ def search(session: Session, query: str, flt: SearchFilter | None = None, *, lim
             break
         below = window[-1][0]
     found.sort(key=lambda item: item[:3])
+    shown = found[:limit]
+    # The blocks (for the snippets) only of the hits shown, not of every candidate ranked.
+    blocks_of = dict(session.execute(_BLOCKS, {"ids": [item[3].section_id for item in shown]}).all()) \
+        if shown else {}
     hits = []
-    for _title, _score, _neg, r in found[:limit]:
-        blocks = json.loads(r.blocks) if isinstance(r.blocks, str) else r.blocks
+    for _title, _score, _neg, r in shown:
+        blocks = blocks_of[r.section_id]
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
         hits.append(SearchHit(plan_id=r.plan_id, section_id=r.section_id, section_key=r.key,
                               section_title=r.section_title, plan_no=r.plan_no, plan_title=r.plan_title,
                               enterprise=r.enterprise, kind=r.kind, status=r.status,

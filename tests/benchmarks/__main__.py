@@ -349,7 +349,7 @@ def _plan_list_cases(db: object, runs: int) -> list[tuple[str, float]]:
 SEARCH_CASES = (
     ("1-character term “氯”", "氯", True),
     ("2-character term “泄漏”", "泄漏", True),
-    ("3-character term “危化品”", "危化品", True),
+    ("3-character term “指挥部”", "指挥部", True),
     ("4-character term “有限空间”", "有限空间", True),
     ("most common 1-character term “应”", "应", True),
     ("most common 2-character term “应急”", "应急", True),
