@@ -31,7 +31,10 @@ class ValidationError(DeskError):
 
 
 class ConflictError(DeskError):
-    """A save carried a stale version: somebody else saved the record in between."""
+    """A save carried a stale version: somebody else saved the record in between.
+
+    The message says what happened and that nothing was written; what to do next is the caller's
+    to offer (the window: 重新载入 or 比较; the CLI: run the command again on the new version)."""
 
     def __init__(self, entity_label: str, entity_id: int | None, expected: int | None,
                  actual: int | None) -> None:
@@ -40,13 +43,13 @@ class ConflictError(DeskError):
         self.expected = expected
         self.actual = actual
         if entity_id is None:
-            text = "此记录已被他人修改，保存被拒绝。请重新打开后再修改。"
+            text = "此记录已被他人修改，保存被拒绝，没有写入任何内容。"
         elif actual is None:
-            text = f"此{entity_label}（编号 {entity_id}）已被他人删除或修改，保存被拒绝。请关闭后重新打开。"
+            text = f"此{entity_label}（编号 {entity_id}）已被他人删除或修改，保存被拒绝，没有写入任何内容。"
         else:
             text = (
                 f"此记录已被他人修改：您打开的是{entity_label}（编号 {entity_id}）的第 {expected} 版，"
-                f"数据库中已是第 {actual} 版。保存被拒绝，请重新打开后再修改。"
+                f"数据库中已是第 {actual} 版。保存被拒绝，没有写入任何内容。"
             )
         super().__init__(text)
 
