@@ -1,8 +1,9 @@
 ; Inno Setup script for the Windows installer of 应急预案与演练管理系统.
 ; Minimal until the packaging issue: it installs a frozen bundle built into dist\emergency-desk\
 ; (PyInstaller one-folder build of desktop/__main__.py, with the package data that pyproject.toml
-; ships as data: models/migrations, models/core/refdata, plans/templates (*.json), exports/styles (*.json),
-; exports/fonts.json and exports/fonts/ (the fallback CJK font with its NOTICE and licence), and the
+; ships as data: models/core/migrations, models/*/refdata (*.json), plans/plans/templates (*.json),
+; exports/styles (*.json), exports/fonts.json and exports/fonts/ (the fallback CJK font with its NOTICE
+; and licence), desktop/kit/*.qm (Qt's missing Chinese strings), and the
 ; PySide6 QtPdf/QtPdfWidgets/QtPrintSupport modules used by the print preview) and creates Start-menu
 ; and desktop shortcuts.
 
