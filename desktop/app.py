@@ -12,12 +12,15 @@ is open and the first page loaded, and quits with exit code 0. Settings are not 
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from desktop import __version__
@@ -37,6 +40,10 @@ log = logging.getLogger(__name__)
 QUIT_WHEN_SHOWN_ENV = "EMERGENCY_DESK_QUIT_WHEN_SHOWN"
 
 _translators: list[QTranslator] = []  # kept alive for the whole process
+
+SHIPPED_FONT = ("exports", "fonts", "wqy-microhei.ttc")
+"""The openly licensed CJK font shipped for the documents (``exports/fonts``), also the window's
+font on a machine without any Chinese font."""
 
 
 def application() -> QApplication:
@@ -65,6 +72,37 @@ def install_translations(app: QApplication) -> bool:
     return True
 
 
+def chinese_families() -> list[str]:
+    """The installed font families that can write Simplified Chinese."""
+    return QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def install_fonts(app: QApplication) -> str | None:
+    """Make the window's Chinese readable: when no installed family covers Simplified Chinese
+    (a fresh Linux machine shows empty boxes for every character), register the font shipped
+    with the application and make it the application font (same size). Installed Chinese fonts
+    are kept as they are. Returns the family set, None when nothing was changed."""
+    if chinese_families():
+        return None
+    package, *parts = SHIPPED_FONT
+    resource = importlib.resources.files(package).joinpath(*parts)
+    if isinstance(resource, Path):  # an ordinary file: Qt reads it when it needs glyphs
+        font_id = QFontDatabase.addApplicationFont(str(resource))
+    elif resource.is_file():  # inside an archive: hand Qt the bytes
+        font_id = QFontDatabase.addApplicationFontFromData(resource.read_bytes())
+    else:
+        font_id = -1
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("没有可显示中文的字体，软件附带的字体 %s 也无法载入", "/".join(SHIPPED_FONT))
+        return None
+    font = app.font()
+    font.setFamilies([families[0]])
+    app.setFont(font)
+    log.info("系统中没有中文字体，界面使用软件附带的 %s", families[0])
+    return families[0]
+
+
 def rss_kb() -> int:
     """Resident memory of this process in kB (Linux ``/proc``), 0 where unavailable."""
     try:
@@ -87,6 +125,7 @@ def run_gui(db: str | None, *, demo: bool = False) -> int:
     install_translations(app)
     log_file = setup_logging()
     log.info("启动 %s，日志：%s", __version__, log_file)
+    install_fonts(app)  # before the first window, so every widget gets it
     hooks = install_exception_hooks()
     try:
         return _run(app, db, demo)

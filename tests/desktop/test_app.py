@@ -62,6 +62,33 @@ def test_translations_and_locale(qapp):
     assert QLocale().name() == "zh_CN"
 
 
+@pytest.fixture
+def app_font(qapp):
+    """Put the application font back after a test changed it."""
+    font = qapp.font()
+    yield font
+    qapp.setFont(font)
+
+
+def test_shipped_font_when_no_family_writes_chinese(qapp, app_font, monkeypatch):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+    monkeypatch.setattr(app_module, "chinese_families", lambda: [])  # as on a fresh Linux machine
+    family = app_module.install_fonts(qapp)
+    assert family == "WenQuanYi Micro Hei"
+    font = qapp.font()
+    assert font.family() == family and font.pointSizeF() == app_font.pointSizeF()
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+    metrics = QFontMetrics(font)
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "应急预案与演练管理系统（9 个）")
+
+
+def test_installed_chinese_fonts_are_kept(qapp, app_font, monkeypatch):
+    monkeypatch.setattr(app_module, "chinese_families", lambda: ["Microsoft YaHei UI"])
+    assert app_module.install_fonts(qapp) is None
+    assert qapp.font() == app_font
+
+
 def test_first_start_asks_only_on_an_empty_default_database(qapp, tmp_path, monkeypatch):
     settings = Settings.open()
     empty = open_database(None)
