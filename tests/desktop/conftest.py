@@ -24,6 +24,8 @@ class MessageRecorder:
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     confirm_answer: bool = True
     choose_answer: int = 0
+    info_answer: int = 0
+    """What ``info`` with ``options`` returns (the index of the button “clicked”)."""
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.calls]
@@ -36,8 +38,9 @@ class MessageRecorder:
 def msgs(monkeypatch: pytest.MonkeyPatch) -> MessageRecorder:
     recorder = MessageRecorder()
 
-    def info(_parent: Any, title: str, text: str) -> None:
+    def info(_parent: Any, title: str, text: str, *, options: Any = ()) -> int:
         recorder.calls.append(("info", title, text))
+        return recorder.info_answer if options else 0
 
     def warn(_parent: Any, title: str, text: str) -> None:
         recorder.calls.append(("warn", title, text))

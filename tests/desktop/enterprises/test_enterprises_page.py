@@ -242,7 +242,7 @@ def test_export_runs_in_the_background_with_the_current_filter(
     assert blocker.args == [str(written), 2]
     assert calls == [(sqlite_db, page.current_filter(), written, "name", True)]
     assert written.read_bytes() == b"xlsx"
-    assert msgs.kinds() == ["choose"] and "已导出 2 家企业" in msgs.texts()[0]
+    assert msgs.kinds() == ["info"] and "已导出 2 家企业" in msgs.texts()[0]
     assert settings.last_export_dir == str(tmp_path)
 
 

@@ -651,7 +651,7 @@ def test_export_writes_the_list_as_shown(qtbot, page, sqlite_db, three, monkeypa
     assert rows[0][:8] == ("预案编号", "预案名称", "企业", "类型", "状态", "版本号", "发布日期", "备案期限")
     assert [r[0] for r in rows[1:]] == ["YA-B", "YA-01"]  # filter and order as the list shows
     assert rows[2][-1] == "备案"  # overdue on the list's day (2026-03-02)
-    assert msgs.kinds() == ["choose"] and "已导出 2 个预案" in msgs.texts()[0]
+    assert msgs.kinds() == ["info"] and "已导出 2 个预案" in msgs.texts()[0]
     assert settings.last_export_dir == str(tmp_path)
 
 
