@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import fields as dc_fields
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop.kit import messages
 from desktop.kit.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items, typed_widget
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
 from models.core.uow import Actor, os_actor, unit_of_work
@@ -88,7 +89,7 @@ class EnterpriseDialog(QDialog):
             self.reload()
         self._watch_edits()
         hint = self.sizeHint()
-        self.resize(max(980, hint.width()), max(760, hint.height()))
+        fit_to_screen(self, QSize(max(980, hint.width()), max(760, hint.height())))
 
     # --- building -------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.windows import fit_to_screen
 from exports.files import write_atomically
 from models.core.errors import DeskError
 
@@ -93,7 +94,7 @@ class PreviewDialog(QDialog):
             note.setStyleSheet("color: #7A4B00; background: #FFF6DD; padding: 4px 8px;")
             layout.addWidget(note)
         layout.addWidget(self.view, 1)
-        self.resize(900, 1000)
+        fit_to_screen(self, QSize(900, 1000))
         self._update_controls()
 
     def _tool(self, text: str, slot: object, key: QKeySequence.StandardKey | None = None) -> QToolButton:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,7 @@ from sqlalchemy import select
 from desktop.kit import messages
 from desktop.kit.attachments import AttachmentList, Commands
 from desktop.kit.widgets import ERROR_STYLE, fill_combo, set_error, typed_widget
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.entities import Industry
 from models.core.errors import ConflictError, DeskError, FieldError, ValidationError
@@ -344,7 +345,7 @@ class PlanDialog(QDialog):
             self._loaded = self.data()
         else:
             self.reload()
-        self.resize(max(940, self.sizeHint().width()), max(640, self.sizeHint().height()))
+        fit_to_screen(self, QSize(max(940, self.sizeHint().width()), max(640, self.sizeHint().height())))
 
     # --- building ------------------------------------------------------------------------------------
 

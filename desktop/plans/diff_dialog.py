@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.errors import DeskError
 from models.plans import queries as pq
@@ -227,7 +228,7 @@ class DiffDialog(QDialog):
         layout.addWidget(buttons)
         self._fill_list()
         self._render()
-        self.resize(1180, 760)
+        fit_to_screen(self, QSize(1180, 760))
 
     def _fill_list(self) -> None:
         self.section_list.clear()
@@ -346,7 +347,7 @@ class VersionsDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self._update_buttons()
-        self.resize(900, 420)
+        fit_to_screen(self, QSize(900, 420))
 
     def selected_versions(self) -> list[VersionInfo]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

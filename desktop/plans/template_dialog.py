@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.errors import DeskError
 from models.core.uow import Actor, os_actor, unit_of_work
@@ -102,7 +103,7 @@ class TemplateDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         self.refresh()
-        self.resize(980, 640)
+        fit_to_screen(self, QSize(980, 640))
 
     # --- display --------------------------------------------------------------------------------------
 

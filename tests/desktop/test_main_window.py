@@ -96,6 +96,19 @@ def test_geometry_and_last_page_are_remembered(make_window, settings):
     assert second.current_page() is second.enterprises_page
 
 
+def test_a_remembered_size_larger_than_the_screen_is_clamped(qtbot, make_window, settings):
+    from PySide6.QtWidgets import QMainWindow
+
+    big = QMainWindow()  # as saved on a larger monitor
+    qtbot.addWidget(big)
+    big.setGeometry(QRect(300, 200, 1600, 1000))
+    settings.window_geometry = big.saveGeometry()
+    window = make_window()
+    area = window.screen().availableGeometry()
+    assert window.height() <= area.height()  # Qt clamps a restored geometry to the screen…
+    assert window.width() <= max(area.width(), window.minimumWidth())  # …down to the minimum (960)
+
+
 def test_close_with_running_task_asks_and_then_cancels(make_window, msgs):
     window = make_window()
     started, ended = threading.Event(), threading.Event()

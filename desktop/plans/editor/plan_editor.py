@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.windows import fit_to_screen
 from desktop.plans.editor import drafts
 from desktop.plans.editor.blocks import BlockListEditor, small_button
 from desktop.plans.editor.findings import FindingsPanel, severity_icon
@@ -328,13 +329,8 @@ class PlanEditor(QDialog):
         return side
 
     def _fit_to_screen(self) -> None:
-        wanted = QSize(1320, 880)
-        screen = self.screen()
-        if screen is not None:
-            free = screen.availableGeometry().size()
-            wanted = QSize(min(wanted.width(), int(free.width() * 0.95)),
-                           min(wanted.height(), int(free.height() * 0.92)))
-        self.resize(wanted)
+        """Large on a large screen, never larger than the screen or the main window."""
+        fit_to_screen(self, QSize(1320, 880))
 
     # --- loading ----------------------------------------------------------------------------------
 

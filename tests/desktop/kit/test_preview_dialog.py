@@ -56,6 +56,19 @@ def test_navigation_and_zoom(dialog) -> None:
     assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView
 
 
+def test_preview_opens_within_the_main_window(qtbot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.resize(760, 560)
+    main.show()
+    dlg = pd.PreviewDialog(pdf_bytes(1), "预案", parent=main)
+    dlg.show()
+    room = main.geometry().size().boundedTo(main.screen().availableGeometry().size())
+    assert dlg.width() <= room.width() and dlg.height() <= room.height()  # it asked for 900 × 1000
+
+
 def test_prints_exactly_the_previewed_pages(dialog, tmp_path: Path) -> None:
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

@@ -50,6 +50,22 @@ def open_editor(qtbot, sqlite_db):
         editor.done(0)
 
 
+def test_editor_opens_within_the_main_window(qtbot, sqlite_db, plan):
+    from PySide6.QtWidgets import QMainWindow
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.resize(1000, 700)  # smaller than the editor's 1320 × 880 (the test screen is 800 × 800)
+    main.show()
+    editor = PlanEditor(sqlite_db, plan, actor=TESTER, parent=main)  # main owns (and deletes) it
+    editor.show()
+    room = main.geometry().size().boundedTo(main.screen().availableGeometry().size())
+    assert editor.height() <= room.height()
+    # as wide as the room, unless its controls need more (890 px, more than the test screen)
+    assert editor.width() <= max(room.width(), editor.minimumSizeHint().width())
+    editor.done(0)
+
+
 def stored(db, plan_id: int) -> tuple[d.Document, int]:
     with db.read() as s:
         return store.load_document(s, plan_id)
