@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
 from typing import TYPE_CHECKING
@@ -328,9 +329,15 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(self.tr("关于"))
         box.setIcon(QMessageBox.Icon.Information)
         box.setTextFormat(Qt.TextFormat.RichText)
+        # What this version does, and nothing it does not do yet.
         box.setText(self.tr("<h3>{0}</h3><p>版本 {1}</p>"
-                            "<p>企业应急预案、应急演练、应急物资、救援队伍与值班的管理工具。</p>"
-                            "<p>数据库：{2}</p>").format(PRODUCT, __version__, self.db.name))
+                            "<p>本版本提供：</p><ul>"
+                            "<li>企业名录：企业基本信息、风险等级、监管部门和联系人，"
+                            "筛选、排序、导出 Excel，删除后可在回收站恢复；</li>"
+                            "<li>应急预案：按模板新建或从 Word 导入，评审、发布、备案、修订，"
+                            "版本记录与对比，备案和评估期限提醒，全文检索；</li>"
+                            "<li>预案文件：完整性检查，导出 Word 和 PDF，打印预览，批量归档。</li></ul>"
+                            "<p>数据库：{2}</p>").format(PRODUCT, html.escape(__version__), html.escape(self.db.name)))
         box.addButton(self.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 
