@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.empty import EmptyState
 from desktop.kit.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items, typed_widget
 from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
@@ -227,6 +228,8 @@ class EnterpriseDialog(QDialog):
             self.contacts.setColumnWidth(column, width)
         header.setSectionResizeMode(len(CONTACT_FIELDS) - 1, QHeaderView.ResizeMode.Stretch)
         self.contacts.setMinimumHeight(110)
+        self.contacts_empty = EmptyState(self.contacts, lambda: (
+            self.tr("还没有联系人"), self.tr("点击下方“添加联系人”，填写企业的应急联系人。")))
         self.widgets["contacts"] = self.contacts
         layout.addWidget(self.contacts)
         self.contacts_error = QLabel(box)

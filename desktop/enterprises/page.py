@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.enterprises.dialog import EnterpriseDialog
 from desktop.enterprises.table import EnterpriseTableModel
 from desktop.kit import messages
+from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import ListExporter
 from desktop.kit.pages import Page
 from desktop.kit.settings import Settings
@@ -143,6 +144,7 @@ class EnterprisesPage(Page):
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_count_changed.connect(self._show_count)
+        self.empty_state = EmptyState(self.view, self._describe_empty)
         layout.addWidget(self.view, 1)
 
         for action in (self.act_new, self.act_edit, self.act_delete, self.act_restore, self.act_copy_uscc,
@@ -257,6 +259,20 @@ class EnterprisesPage(Page):
             self.count_label.setText(self.tr("回收站中共 {0} 家企业").format(count))
         else:
             self.count_label.setText(self.tr("共 {0} 家企业").format(count))
+
+    def _describe_empty(self) -> tuple[str, str]:
+        """What the empty list says: the recycle bin, a filter that matches nothing, or no data yet."""
+        if not self.model.loaded:
+            return "", ""
+        filtered = self.model.filter != EnterpriseFilter(deleted=self.in_trash)
+        if filtered:
+            title = self.tr("回收站中没有符合条件的企业") if self.in_trash else self.tr("没有符合条件的企业")
+            return title, self.tr("请修改搜索词或筛选条件，或点击“清除筛选”。")
+        if self.in_trash:
+            return self.tr("回收站是空的"), self.tr(
+                "删除的企业会先移入回收站，可以在这里恢复。点击“回收站（点击返回）”回到企业名录。")
+        return self.tr("还没有企业"), self.tr(
+            "点击工具栏上的“新建”录入第一家企业，或从“文件”菜单打开演示数据库看看各项功能。")
 
     def _update_actions(self) -> None:
         has_row = self.current_row() is not None

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.empty import EmptyState
 from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.errors import DeskError
@@ -329,6 +330,9 @@ class VersionsDialog(QDialog):
         for column, width in enumerate((50, 70, 96, 280, 240, 90)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.empty_state = EmptyState(self.table, lambda: (
+            self.tr("还没有发布过的版本"),
+            self.tr("预案每发布一次就记录一个版本（含修订原因），可以选择两个版本对比。")))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.compare_selected())
         layout.addWidget(self.table, 1)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import ListExporter
 from desktop.kit.pages import Page
 from desktop.kit.settings import Settings
@@ -284,6 +285,7 @@ class PlansPage(Page):
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_count_changed.connect(self._show_count)
+        self.empty_state = EmptyState(self.view, self._describe_empty)
 
         tree_panel = QWidget(self.splitter)
         tree_layout = QVBoxLayout(tree_panel)
@@ -306,6 +308,7 @@ class PlansPage(Page):
         self.tree.itemClicked.connect(self._on_tree_clicked)
         self.tree.itemDoubleClicked.connect(self._on_tree_double_clicked)
         tree_layout.addWidget(self.tree, 1)
+        self.tree_empty = EmptyState(self.tree, self._describe_empty_tree)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(tree_panel)
         self.tree_panel = tree_panel
@@ -454,6 +457,26 @@ class PlansPage(Page):
         else:
             self.count_label.setText(self.tr("共 {0} 个预案").format(count))
 
+    def _describe_empty(self) -> tuple[str, str]:
+        """What the empty list says: the recycle bin, a filter that matches nothing, or no plans yet."""
+        if not self.model.loaded:
+            return "", ""
+        if self.model.filter != PlanFilter(deleted=self.in_trash):
+            title = self.tr("回收站中没有符合条件的预案") if self.in_trash else self.tr("没有符合条件的预案")
+            return title, self.tr("请修改搜索词或筛选条件，或点击“清除筛选”。")
+        if self.in_trash:
+            return self.tr("回收站是空的"), self.tr(
+                "删除的预案会先移入回收站，可以在这里恢复。点击“回收站（点击返回）”回到预案列表。")
+        if not self.enterprises:
+            return self.tr("还没有预案"), self.tr("请先在“企业”页录入企业，再为企业新建预案。")
+        return self.tr("还没有预案"), self.tr(
+            "点击“新建预案”按模板编写，或用“从 Word 导入”导入现有的预案文件。")
+
+    def _describe_empty_tree(self) -> tuple[str, str]:
+        if self.tree_enterprise_id is None:
+            return self.tr("选择企业或预案后，这里显示它的预案体系"), ""
+        return self.tr("该企业还没有预案"), ""
+
     def _on_trash_toggled(self, on: bool) -> None:
         for action in (self.act_new, self.act_import, self.act_edit_info, self.act_edit_content,
                        *self.lifecycle_actions.values(), self.act_trigger, self.act_versions, self.act_delete,
@@ -480,7 +503,7 @@ class PlansPage(Page):
         self.tree_enterprise_id = enterprise_id
         self.tree.clear()
         if enterprise_id is None:
-            self.tree_title.setText(self.tr("预案体系（选择企业或预案后显示）"))
+            self.tree_title.setText(self.tr("预案体系"))  # the empty tree says what to do
             return
         with self._db.read() as session:
             rows = pq.page(session, PlanFilter(enterprise_id=enterprise_id), limit=1000)

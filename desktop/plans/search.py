@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.kit.empty import EmptyState
 from desktop.kit.pages import Page
 from desktop.kit.tasks import Task, TaskRunner
 from desktop.kit.widgets import SearchBox, fill_combo
@@ -163,6 +164,10 @@ class SearchPage(Page):
         self.search_task: Task | None = None
         """The search running in the background (None when idle)."""
         self._generation = 0  # bumped by every search; a result of an older one is dropped
+        self.searched_for = ""
+        """The words of the search whose hits are shown ('' before the first, or for an empty box)."""
+        self.failed = False
+        """The last search failed (the count label says why)."""
         self._build()
 
     @property
@@ -234,6 +239,7 @@ class SearchPage(Page):
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#D5E5F7"))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
         self.results.setPalette(palette)
+        self.empty_state = EmptyState(self.results, self._describe_empty)
         layout.addWidget(self.results, 1)
         hint = QLabel(self.tr("双击结果（或按回车）打开预案，定位到该章节。"), self)
         hint.setStyleSheet("color: #8A949E;")
@@ -273,9 +279,11 @@ class SearchPage(Page):
             self.search_task.cancel()  # not started yet: it never runs; running: its result is dropped
             self.search_task = None
         query = self.search_box.text().strip()
+        self.failed = False
         if not search.query_terms(query):
             self._set_busy(False)
             self.hits = []
+            self.searched_for = ""
             self.results.clear()
             self._show_idle()
             self.sig_searched.emit(0)
@@ -296,6 +304,7 @@ class SearchPage(Page):
     def _set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
         self.count_label.setStyleSheet("color: #5A6570;")
+        self.empty_state.update_state()
 
     def _on_found(self, generation: int, query: str, hits: object) -> None:
         if generation != self._generation:
@@ -304,6 +313,7 @@ class SearchPage(Page):
         self.search_task = None
         self._set_busy(False)
         self.hits = hits
+        self.searched_for = query
         self.results.clear()
         words = search.highlight_terms(query)
         for hit in self.hits:
@@ -337,7 +347,18 @@ class SearchPage(Page):
             text = self.tr("检索失败，详细信息已写入日志。请稍后重试。")
         self.count_label.setText(text)
         self.count_label.setStyleSheet("color: #D7263D;")
+        self.failed = True
+        self.empty_state.update_state()
         self.sig_search_failed.emit(text)
+
+    def _describe_empty(self) -> tuple[str, str]:
+        if self.searching or self.failed:
+            return "", ""  # the label above says that it searches, or why it failed
+        if not self.searched_for:
+            return self.tr("在全部企业的预案中检索"), self.tr(
+                "例如输入“泄漏”“应急响应”；输入多个词（用空格分开）时，只列出同时包含这些词的章节。")
+        return self.tr("没有匹配的章节"), self.tr(
+            "请换一个说法或减少关键词，或把企业、类型、状态筛选放宽为“全部”。")
 
     def _show_idle(self) -> None:
         self.count_label.setText(self.tr("输入关键词开始检索；一个字、两个字的词也可以。"))

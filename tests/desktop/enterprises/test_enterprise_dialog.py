@@ -176,3 +176,10 @@ def test_cancel_with_changes_asks_first(open_dialog, sqlite_db, msgs):
     msgs.confirm_answer = True
     dialog.cancel_button.click()
     assert not dialog.isVisible()
+
+
+def test_no_contacts_yet_is_said_in_the_table(open_dialog, msgs):
+    dialog = open_dialog()
+    assert dialog.contacts_empty.showing and dialog.contacts_empty.title == "还没有联系人"
+    dialog.add_contact()
+    assert not dialog.contacts_empty.showing

@@ -329,3 +329,21 @@ def test_export_with_the_real_exporter(qtbot, page, sqlite_db, fill, monkeypatch
     sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
     assert "临江市测试2号化工有限公司" in text
+
+
+def test_an_empty_list_says_why_instead_of_a_blank_table(qtbot, page, sqlite_db, fill):
+    empty = page.empty_state
+    assert empty.showing and empty.isVisible() and empty.title == "还没有企业" and "新建" in empty.hint
+    page.trash_button.setChecked(True)
+    assert empty.showing and empty.title == "回收站是空的" and "恢复" in empty.hint
+    page.trash_button.setChecked(False)
+    fill(sqlite_db, 2)
+    page.refresh()
+    assert not empty.showing  # rows: nothing to say
+    page.search.setText("没有这家企业")
+    page.apply_filter()
+    assert page.model.rowCount() == 0
+    assert empty.showing and empty.title == "没有符合条件的企业" and "清除筛选" in empty.hint
+    page.trash_button.setChecked(True)
+    assert empty.title == "回收站中没有符合条件的企业"
+    assert empty.geometry().intersects(page.view.viewport().rect())  # over the rows, under the header

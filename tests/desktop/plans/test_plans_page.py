@@ -751,3 +751,30 @@ def test_plans_page_screenshot_sorted_and_in_the_recycle_bin(qtbot, page, sqlite
     page.trash_button.click()
     image = page.grab()
     assert not image.isNull() and image.save(str(tmp_path / "plans_trash.png"))
+
+
+def test_empty_lists_and_tree_say_why(qtbot, page, sqlite_db):
+    empty = page.empty_state
+    assert empty.showing and empty.title == "还没有预案" and "企业" in empty.hint  # no enterprise yet
+    assert page.tree_empty.showing and "预案体系" in page.tree_empty.title
+    page.trash_button.setChecked(True)
+    assert empty.showing and empty.title == "回收站是空的"
+    page.trash_button.setChecked(False)
+    ent = create_enterprise(sqlite_db, 1)
+    page.refresh()
+    assert empty.title == "还没有预案" and "新建预案" in empty.hint
+    page.enterprise_combo.set_enterprise_id(ent)
+    page.apply_filter()
+    assert empty.title == "没有符合条件的预案"
+    assert page.tree_empty.showing and page.tree_empty.title == "该企业还没有预案"
+    new_plan(sqlite_db, ent, "comprehensive", "YA-01")
+    page.refresh()
+    assert not empty.showing and not page.tree_empty.showing
+
+
+def test_versions_of_a_never_published_plan_say_so(qtbot, sqlite_db):
+    plan = new_plan(sqlite_db, create_enterprise(sqlite_db, 1), "comprehensive", "YA-01")
+    dialog = VersionsDialog(sqlite_db, plan)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.empty_state.showing and dialog.empty_state.title == "还没有发布过的版本"

@@ -242,3 +242,12 @@ def test_a_failed_search_is_said_in_chinese(qtbot, plans, page, monkeypatch, msg
         page.run_search()
     assert "详细信息已写入日志" in page.count_label.text()
     assert msgs.kinds() == ["critical"]  # unexpected: reported once, with the log
+
+
+def test_empty_results_say_why(qtbot, plans, page):
+    empty = page.empty_state
+    assert empty.showing and empty.title == "在全部企业的预案中检索"  # before the first search
+    assert search_for(qtbot, page, "地震海啸") == 0
+    assert empty.showing and empty.title == "没有匹配的章节" and "关键词" in empty.hint
+    assert search_for(qtbot, page, "泄漏") >= 1
+    assert not empty.showing
