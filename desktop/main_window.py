@@ -310,13 +310,24 @@ class MainWindow(QMainWindow):
         task = self.runner.run(work, writes=True, title=self.tr("演示数据库"),
                                label=self.tr("正在生成演示数据，请稍候…"))
         task.sig_finished.connect(self._on_demo_filled)
-        task.sig_cancelled.connect(
-            lambda: self.show_status(self.tr("已取消生成演示数据，数据库保持原样")))
+        task.sig_cancelled.connect(self._on_demo_cancelled)
+        task.sig_failed.connect(lambda _error: self._demo_ended())
+        home = self.home_page
+        task.sig_progress.connect(home.show_demo_progress)
+        home.set_demo_filling(True)  # not “no enterprises”: they are being generated
         self.demo_task = task
         return task
 
-    def _on_demo_filled(self, result: object) -> None:
+    def _demo_ended(self) -> None:
         self.demo_task = None
+        self.home_page.set_demo_filling(False)
+
+    def _on_demo_cancelled(self) -> None:
+        self._demo_ended()
+        self.show_status(self.tr("已取消生成演示数据，数据库保持原样"))
+
+    def _on_demo_filled(self, result: object) -> None:
+        self._demo_ended()
         self.refresh_all()
         describe = getattr(result, "message", None)
         self.show_status(describe() if callable(describe) else self.tr("演示数据已生成"))

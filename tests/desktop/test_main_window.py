@@ -154,6 +154,37 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
     assert window.home_page.overview.total == 2
 
 
+def test_home_says_the_demo_is_being_generated_and_refreshes_when_done(qtbot, make_window, sqlite_db,
+                                                                       fake_module):
+    release = threading.Event()
+
+    def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
+        progress.report(1, 4, "企业名录")
+        assert release.wait(5)
+        for n in (1, 2):
+            create_enterprise(db, n)
+        return "结果"
+
+    fake_module("plans.demo", generate=generate)
+    window = make_window()
+    home = window.home_page
+    assert home.total_label.text() == "在册企业 0 家（不含回收站）" and "还没有企业" in home.hint.text()
+    with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
+        task = window.fill_demo()
+        assert home.total_label.text() == "正在生成演示数据库，请稍候…"
+        assert "还没有企业" not in home.hint.text() and "演示数据库" in home.hint.text()
+        assert home.demo_progress.isVisible() and home.details.isHidden()
+        with qtbot.waitSignal(task.sig_progress, timeout=5000):
+            pass
+        assert (home.demo_progress.value(), home.demo_progress.maximum()) == (1, 4)
+        assert home.demo_step.text() == "企业名录"
+        window.refresh_all()  # a refresh meanwhile keeps saying so
+        assert home.total_label.text() == "正在生成演示数据库，请稍候…"
+        release.set()
+    assert home.total_label.text() == "在册企业 2 家（不含回收站）"
+    assert home.demo_progress.isHidden() and home.details.isVisible()
+
+
 def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db, fake_module):
     def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
         raise Cancelled()
@@ -165,6 +196,8 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
         pass
     with sqlite_db.read() as s:
         assert enterprise_queries.count(s, EnterpriseFilter()) == 0
+    assert not window.home_page.demo_filling  # back to saying what is there
+    assert window.home_page.total_label.text() == "在册企业 0 家（不含回收站）"
 
 
 def test_switch_database(make_window, tmp_path, fill):
