@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.areas import BannerArea, FormArea
 from desktop.kit.empty import EmptyState
 from desktop.kit.widgets import ERROR_STYLE, ReferenceChoices, fill_combo, set_error, tree_items, typed_widget
 from desktop.kit.windows import fit_to_screen
@@ -49,6 +50,7 @@ LABELS = Enterprise.__field_labels__
 CONTACT_LABELS = EnterpriseContact.__field_labels__
 CONTACT_FIELDS = ("name", "role", "phone", "mobile", "notes")
 MAX_PEOPLE = 1_000_000
+CONTACT_ROWS_SHOWN = 6  # the contacts table shows at least this many rows, errors or not
 
 _LINE_FIELDS = ("name", "uscc", "address", "principal", "principal_phone", "safety_manager",
                 "safety_manager_phone")
@@ -104,7 +106,9 @@ class EnterpriseDialog(QDialog):
             "QLabel#errorBanner { background: #FDECEE; color: #9B1C2C; border: 1px solid #E8A3AC;"
             " border-radius: 3px; padding: 6px 8px; }")
         self.error_banner.hide()
-        layout.addWidget(self.error_banner)
+        # At most a few lines tall (the rest scrolls): a long list never squeezes the form or contacts.
+        self.error_area = BannerArea(self.error_banner, self, max_lines=5)
+        layout.addWidget(self.error_area)
 
         for name in _LINE_FIELDS:
             edit = QLineEdit(self)
@@ -170,11 +174,16 @@ class EnterpriseDialog(QDialog):
             other_form.addWidget(QLabel(LABELS[name], other), 0, column)
             other_form.addWidget(holder, 1, column)
 
+        fields = QWidget(self)  # scrolls when the messages under the fields need more room
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(basic, 3)
         top.addWidget(people, 2)
-        layout.addLayout(top)
-        layout.addWidget(other)
+        fields_layout.addLayout(top)
+        fields_layout.addWidget(other)
+        self.form_area = FormArea(fields, self)
+        layout.addWidget(self.form_area)
         layout.addWidget(self._build_contacts(), 1)
 
         self.buttons = QDialogButtonBox(self)
@@ -227,7 +236,12 @@ class EnterpriseDialog(QDialog):
         for column, width in enumerate((110, 150, 140, 140)):
             self.contacts.setColumnWidth(column, width)
         header.setSectionResizeMode(len(CONTACT_FIELDS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.contacts.setMinimumHeight(110)
+        # The header and six rows at least (more than a table's size hint, so the layout gives the
+        # fields above their room first), and all the height they leave: messages shown above the
+        # table make the fields scroll, never the table shrink.
+        self.contacts.setMinimumHeight(self.contacts.horizontalHeader().sizeHint().height()
+                                       + CONTACT_ROWS_SHOWN * self.contacts.verticalHeader().defaultSectionSize()
+                                       + 2 * self.contacts.frameWidth())
         self.contacts_empty = EmptyState(self.contacts, lambda: (
             self.tr("还没有联系人"), self.tr("点击下方“添加联系人”，填写企业的应急联系人。")))
         self.widgets["contacts"] = self.contacts
