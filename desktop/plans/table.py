@@ -35,6 +35,13 @@ STATUS_COLOURS = {"draft": "#5A6570", "reviewing": "#1F5FA8", "published": "#2E7
 OVERDUE_COLOUR = "#D7263D"
 DUE_SOON_COLOUR = "#B35C00"
 ESTIMATE_COLOUR = "#8A6D00"
+IN_FORCE_COLOUR = "#5A6570"
+
+
+def _publish_date_text(row: PlanRow) -> str:
+    """The publish date of the content in force (during a revision: the version still in force)."""
+    published = row.in_force_publish_date
+    return published.isoformat() if published else ""
 
 
 class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
@@ -44,6 +51,7 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
     ENTERPRISE_COLUMN = 0
     TITLE_COLUMN = 2
     STATUS_COLUMN = 4
+    PUBLISH_COLUMN = 6
     DEADLINE_COLUMN = 7
     OVERDUE_COLUMN = 8
     DELETED_COLUMN = 9
@@ -60,8 +68,8 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
                    tooltip=lambda r: r.kind_label),
             Column(self.tr("状态"), lambda r: r.status_label, "status", width=64),
             Column(self.tr("版本号"), lambda r: r.version_label, "version_label", width=64),
-            Column(self.tr("发布日期"), lambda r: r.publish_date.isoformat() if r.publish_date else "",
-                   "publish_date", width=90),
+            Column(self.tr("发布日期"), _publish_date_text, "publish_date", width=90,
+                   tooltip=self._publish_date_tooltip),
             Column(self.tr("下一期限"), self._next_due_text, width=198, tooltip=self._deadline_tooltip),
             Column(self.tr("逾期"), lambda r: self.deadlines(r).overdue_text, width=58),
             Column(self.tr("删除时间"), lambda r: local_time(r.deleted_at), "deleted_at", width=130),
@@ -107,6 +115,12 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
         lines += [f"⚠ {w}" for w in found.warnings]
         return "\n".join(lines)
 
+    def _publish_date_tooltip(self, row: PlanRow) -> str:
+        if row.publish_date is None and row.current_publish_date is not None:
+            return self.tr("现行版本 {0} 于 {1} 发布；{2} 尚未发布，期限按现行版本计算").format(
+                row.current_version_label or "", row.current_publish_date.isoformat(), row.version_label)
+        return ""
+
     def cached_warnings(self) -> tuple[str, ...]:
         """Calendar warnings (a year without holiday data) of the rows fetched so far."""
         seen: dict[str, None] = {}
@@ -123,6 +137,8 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
             return None
         if column == self.STATUS_COLUMN:
             return QColor(STATUS_COLOURS.get(row.status, "#000000"))
+        if column == self.PUBLISH_COLUMN and row.publish_date is None and row.current_publish_date:
+            return QColor(IN_FORCE_COLOUR)  # the version in force, not the one being revised
         if column == self.OVERDUE_COLUMN:
             return QColor(OVERDUE_COLOUR)
         if column == self.DEADLINE_COLUMN:

@@ -126,6 +126,26 @@ def test_list_shows_status_next_deadline_and_overdue(qtbot, qtmodeltester, page,
     qtmodeltester.check(page.model)
 
 
+def test_a_plan_under_revision_shows_the_version_in_force(page, sqlite_db, industries):
+    ent = create_enterprise(sqlite_db, 1, industry_id=industries["hazchem.production"])
+    pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
+    publish(sqlite_db, pid, date(2025, 6, 11))
+    with sqlite_db.read() as s:
+        version = ps.load(s, pid)[1]
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ps.start_revision(uow, pid, version, trigger="risks_changed", reason="新增液氨储罐",
+                          trigger_date=date(2026, 2, 1), version_label="V2.0")
+    page.refresh()
+    r = row_of(page, "YA-01")
+    model = page.model
+    assert column(page, 4)[r] == "修订中" and column(page, 5)[r] == "V2.0"
+    assert column(page, 6)[r] == "2025-06-11"  # the version in force, not blank
+    assert column(page, 7)[r] == "评估期限：2028-06-11（未到期）"  # counted from it, as of the page's day
+    tip = model.index(r, PlanTableModel.PUBLISH_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "现行版本 V1.0 于 2025-06-11 发布；V2.0 尚未发布，期限按现行版本计算"
+    assert model.index(r, PlanTableModel.PUBLISH_COLUMN).data(Qt.ItemDataRole.ForegroundRole) == QColor("#5A6570")
+
+
 def test_a_year_without_holiday_data_is_said(page, sqlite_db):
     ent = create_enterprise(sqlite_db, 1)
     pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
