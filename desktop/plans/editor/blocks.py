@@ -13,7 +13,8 @@ and moving blocks emit ``sig_structure_changed`` (committed at once).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPixmap, QResizeEvent, QWheelEvent
@@ -613,6 +614,18 @@ class PageBreakEditor(BlockEditor):
         return PageBreak()
 
 
+def hint_html(text: str, subsections: Sequence[tuple[str, str]] = (), after: str = "") -> str:
+    """The empty section's hint as rich text: ``text``, the subsections as links, ``after``."""
+    parts = [f"<p>{html.escape(text)}</p>"] if text else []
+    if subsections:
+        links = "".join(f'<li><a href="{html.escape(key)}">{html.escape(title)}</a></li>'
+                        for key, title in subsections)
+        parts.append(f"<ul>{links}</ul>")
+    if after:
+        parts.append(f"<p>{html.escape(after)}</p>")
+    return "".join(parts)
+
+
 def editor_for(block: Block, images: ImageLoader, parent: QWidget | None = None) -> BlockEditor:
     if isinstance(block, Paragraph | BulletList | NumberedList):
         return TextBlockEditor(block, parent)
@@ -631,6 +644,9 @@ class BlockListEditor(QScrollArea):
 
     sig_structure_changed = Signal()
     """Blocks were inserted, deleted or moved (commit now)."""
+
+    sig_subsection_activated = Signal(str)
+    """A subsection named in the empty hint was clicked; the argument is its key."""
 
     def __init__(self, images: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -659,6 +675,8 @@ class BlockListEditor(QScrollArea):
         self.empty_hint.setObjectName("emptyHint")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #7A8391;")
+        self.empty_hint.setTextFormat(Qt.TextFormat.RichText)  # escaped in ``load``
+        self.empty_hint.linkActivated.connect(self.sig_subsection_activated)
         outer.addWidget(self.empty_hint)
         self._column = QVBoxLayout()
         self._column.setSpacing(8)
@@ -666,8 +684,11 @@ class BlockListEditor(QScrollArea):
         outer.addStretch(1)
         self.setWidget(inner)
 
-    def load(self, heading: str, blocks: list[Block], *, required: bool = False, empty_hint: str = "") -> None:
-        """Show ``blocks`` under ``heading`` (replacing what was shown)."""
+    def load(self, heading: str, blocks: list[Block], *, required: bool = False, empty_hint: str = "",
+             subsections: Sequence[tuple[str, str]] = (), after_hint: str = "") -> None:
+        """Show ``blocks`` under ``heading`` (replacing what was shown). Without blocks the column
+        says ``empty_hint``, then lists ``subsections`` ((key, heading) pairs, each a link that
+        emits ``sig_subsection_activated``), then ``after_hint``."""
         for editor in self.editors:
             self._column.removeWidget(editor)
             editor.hide()
@@ -675,7 +696,7 @@ class BlockListEditor(QScrollArea):
         self.editors = []
         self._current = None
         self.heading.setText(heading + (self.tr("（必备章节）") if required else ""))
-        self.empty_hint.setText(empty_hint)
+        self.empty_hint.setText(hint_html(empty_hint, subsections, after_hint))
         for block in blocks:
             self._add_editor(block, len(self.editors))
         self._after_change()

@@ -325,6 +325,7 @@ class PlanEditor(QDialog):
         self.blocks = BlockListEditor(self._pixmap, side)
         self.blocks.sig_edited.connect(self._on_block_edited)
         self.blocks.sig_structure_changed.connect(self._on_blocks_restructured)
+        self.blocks.sig_subsection_activated.connect(self.select_section)
         layout.addWidget(self.blocks, 1)
         return side
 
@@ -468,9 +469,19 @@ class PlanEditor(QDialog):
             self.blocks.clear_section(self.tr("预案还没有章节。请用左侧“新增章节”添加。")
                                       if not self._document.sections else self.tr("请在左侧选择一个章节。"))
             return
-        hint = self.tr("本章节还没有内容。") if self._read_only else self.tr(
-            "本章节还没有内容。用上方“插入”按钮添加段落、列表、表格、图片或分页符。")
-        self.blocks.load(self._heading_of(key), section.blocks, required=section.required, empty_hint=hint)
+        subsections: list[tuple[str, str]] = []
+        after = ""
+        if any(s.blocks for s in _walk(section.children)):  # a chapter whose text is in its subsections
+            hint = self.tr("本章内容在下列小节中：")
+            subsections = [(child.key, self._heading_of(child.key)) for child in section.children]
+            if not self._read_only:
+                after = self.tr("如需在小节之前写一段导语，可用上方“插入”按钮添加。")
+        elif self._read_only:
+            hint = self.tr("本章节还没有内容。")
+        else:
+            hint = self.tr("本章节还没有内容。用上方“插入”按钮添加段落、列表、表格、图片或分页符。")
+        self.blocks.load(self._heading_of(key), section.blocks, required=section.required, empty_hint=hint,
+                         subsections=subsections, after_hint=after)
         self.blocks.set_read_only(self._read_only)
 
     def _heading_of(self, key: str | None) -> str:

@@ -111,6 +111,27 @@ def test_opens_at_the_requested_section_with_numbered_headings(open_editor, plan
     assert not editor.is_dirty()
 
 
+def test_a_chapter_whose_text_is_in_its_subsections_says_so(open_editor, plan, sqlite_db):
+    document, _ = stored(sqlite_db, plan)
+    chapter = next(s for s in document.sections if d.find_section(d.Document("", [s]), RECEIVE))
+    assert not chapter.blocks and any(c.blocks for c in d.iter_sections(d.Document("", chapter.children)))
+    editor = open_editor(plan, section_key=chapter.key)  # “3 应急响应”: its text is in 3.1, 3.2…
+    hint = editor.blocks.empty_hint
+    assert hint.isVisible() and "本章内容在下列小节中：" in hint.text()
+    assert "还没有内容" not in hint.text()
+    children = [editor._heading_of(c.key) for c in chapter.children]
+    assert children and all(title in hint.text() for title in children)
+    child = chapter.children[0]
+    hint.linkActivated.emit(child.key)  # a click on a subsection opens it
+    assert editor.current_key() == child.key
+    # neither it nor its subsections have text: only then “还没有内容”
+    top = editor.add_sibling("新章节", rename=False)
+    editor.add_child("新小节", rename=False)
+    editor.select_section(top)
+    assert editor.current_key() == top and "本章节还没有内容" in editor.blocks.empty_hint.text()
+    assert "下列小节" not in editor.blocks.empty_hint.text()
+
+
 def test_section_operations_keep_numbering_in_the_tree_and_the_saved_document(open_editor, plan, sqlite_db, msgs):
     editor = open_editor(plan, section_key=RECEIVE)
     assert not editor.section_buttons["up"].isEnabled()  # first of its siblings
