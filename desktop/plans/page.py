@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -88,9 +88,10 @@ def _tr(text: str) -> str:
 
 
 def open_plan_editor(db: Database, plan_id: int, *, actor: Actor, section_key: str | None = None,
-                     parent: QWidget | None = None,
+                     highlight: Sequence[str] = (), parent: QWidget | None = None,
                      on_saved: Callable[[int], None] | None = None) -> QDialog | None:
-    """Open the section editor for a plan (at ``section_key``); None when it could not open."""
+    """Open the section editor for a plan (at ``section_key``, with the words ``highlight`` marked
+    in the text, e.g. a search's terms); None when it could not open."""
     try:
         module = importlib.import_module(EDITOR_MODULE)
     except ImportError:
@@ -98,7 +99,8 @@ def open_plan_editor(db: Database, plan_id: int, *, actor: Actor, section_key: s
         messages.warn(parent, _tr("无法打开编辑器"), _tr("预案内容编辑器尚未安装在此版本中。"))
         return None
     try:
-        editor = module.PlanEditor(db, plan_id, actor=actor, section_key=section_key, parent=parent)
+        extra = {"highlight": list(highlight)} if highlight else {}
+        editor = module.PlanEditor(db, plan_id, actor=actor, section_key=section_key, parent=parent, **extra)
     except DeskError as exc:
         messages.warn(parent, _tr("无法打开编辑器"), str(exc))
         return None

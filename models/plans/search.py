@@ -116,14 +116,11 @@ def _match_clause(dialect: str, terms: list[list[str]], params: dict[str, object
     return f"s.id IN (SELECT section_id FROM {PG_TABLE} WHERE grams @@ ({' && '.join(parts)}))"
 
 
-def search(session: Session, query: str, flt: SearchFilter | None = None, *, limit: int = 50) -> list[SearchHit]:
-    """Sections of live plans containing every word of ``query``, best first (plan, then order)."""
-    terms = query_terms(query)
-    if not terms:
-        return []
+def _where(session: Session, terms: list[list[str]], flt: SearchFilter | None,
+           params: dict[str, object]) -> str:
+    """The WHERE clause shared by ``search`` and ``count`` (its values go into ``params``)."""
     flt = flt or SearchFilter()
     dialect = session.get_bind().dialect.name
-    params: dict[str, object] = {"limit": limit}
     where = [_match_clause(dialect, terms, params), "s.deleted_at IS NULL", "p.deleted_at IS NULL"]
     for column, value in (("p.enterprise_id", flt.enterprise_id), ("p.kind", flt.kind),
                           ("p.status", flt.status)):
@@ -131,11 +128,43 @@ def search(session: Session, query: str, flt: SearchFilter | None = None, *, lim
             name = column.split(".")[1]
             params[name] = value
             where.append(f"{column} = :{name}")
+    return " AND ".join(where)
+
+
+_FROM = " FROM plan_section s JOIN plan p ON p.id = s.plan_id JOIN enterprise e ON e.id = p.enterprise_id"
+
+
+@dataclass(frozen=True)
+class SearchCount:
+    """How many sections (hits) and how many plans match, however many are listed."""
+
+    sections: int
+    plans: int
+
+
+def count(session: Session, query: str, flt: SearchFilter | None = None) -> SearchCount:
+    """The number of sections ``search`` finds for ``query`` without a limit (from the index)."""
+    terms = query_terms(query)
+    if not terms:
+        return SearchCount(0, 0)
+    params: dict[str, object] = {}
+    where = _where(session, terms, flt, params)
+    row = session.execute(text(f"SELECT count(*) AS sections, count(DISTINCT p.id) AS plans{_FROM}"
+                               f" WHERE {where}"), params).one()
+    return SearchCount(int(row.sections), int(row.plans))
+
+
+def search(session: Session, query: str, flt: SearchFilter | None = None, *, limit: int = 50) -> list[SearchHit]:
+    """Sections of live plans containing every word of ``query``, best first (plan, then order)."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    params: dict[str, object] = {"limit": limit}
+    where = _where(session, terms, flt, params)
     sql = text(
         "SELECT s.id AS section_id, s.key, s.title AS section_title, s.search_text, p.id AS plan_id,"
         " p.plan_no, p.title AS plan_title, p.kind, p.status, e.name AS enterprise"
-        " FROM plan_section s JOIN plan p ON p.id = s.plan_id JOIN enterprise e ON e.id = p.enterprise_id"
-        f" WHERE {' AND '.join(where)}"
+        f"{_FROM} WHERE {where}"
         " ORDER BY e.name, p.plan_no, s.plan_id, s.id LIMIT :limit")
     words = highlight_terms(query)
     return [SearchHit(plan_id=r.plan_id, section_id=r.section_id, section_key=r.key,

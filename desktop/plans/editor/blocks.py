@@ -17,7 +17,17 @@ import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPixmap,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -33,6 +43,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -46,8 +57,21 @@ ImageLoader = Callable[[str], QPixmap | None]
 THUMBNAIL = QSize(480, 300)
 MAX_WIDTH_MM = 400.0
 HEADER_BACKGROUND = QColor("#EEF2F7")
+MARK_BACKGROUND = QColor("#FFE27A")  # the searched words (as the 检索 page marks them)
 CURRENT_STYLE = ("QFrame#blockFrame { border: 1px solid #D5D9E0; border-radius: 4px; background: palette(base); }"
                  "QFrame#blockFrame[current=\"true\"] { border: 1px solid #3B7DDD; }")
+
+
+def find_marks(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, length) of every occurrence of ``words`` in ``text``, ignoring case, in order."""
+    lower = text.lower()
+    spans: list[tuple[int, int]] = []
+    for word in {w.lower() for w in words if w}:
+        start = lower.find(word)
+        while start >= 0:
+            spans.append((start, len(word)))
+            start = lower.find(word, start + len(word))
+    return sorted(spans)
 
 
 def block_label(block: Block) -> str:
@@ -167,6 +191,10 @@ class BlockEditor(QFrame):
     def focus_input(self) -> None:
         """Put the cursor into the block's main field."""
 
+    def highlight(self, words: Sequence[str]) -> int:
+        """Mark ``words`` in the block's text (none: clear the marks); returns how many were marked."""
+        return 0
+
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         for button in (self.up_button, self.down_button, self.delete_button):
@@ -212,6 +240,26 @@ class TextBlockEditor(BlockEditor):
         self.edit.textChanged.connect(self.sig_edited)
         self.body.addWidget(self.edit)
         self.watch_focus(self.edit)
+
+    def highlight(self, words: Sequence[str]) -> int:
+        mark = QTextCharFormat()
+        mark.setBackground(MARK_BACKGROUND)
+        mark.setForeground(QColor("#000000"))
+        selections = []
+        for start, length in find_marks(self.edit.toPlainText(), words):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.edit.document())
+            cursor.setPosition(start)
+            cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = mark  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.edit.setExtraSelections(selections)  # marks only: the text and the undo stack stay as they are
+        return len(selections)
+
+    def marked_texts(self) -> list[str]:
+        """The pieces of text marked by ``highlight`` (tests)."""
+        return [s.cursor.selectedText() for s in self.edit.extraSelections()]  # type: ignore[attr-defined]
 
     def block(self) -> Block:
         text = self.edit.toPlainText()
@@ -322,6 +370,23 @@ class TableBlockEditor(BlockEditor):
                 row.append(Cell(item.text() if item is not None else "", col_span, row_span))
             rows.append(row)
         return Table(rows, min(self.header_spin.value(), len(rows)))
+
+    def highlight(self, words: Sequence[str]) -> int:
+        """Shade the cells that contain one of ``words``."""
+        header_rows = self.header_spin.value()
+        marked = 0
+        self.table.blockSignals(True)
+        for r in range(self.table.rowCount()):
+            for c in range(self.table.columnCount()):
+                item = self.table.item(r, c)
+                if item is None:
+                    continue
+                hit = bool(find_marks(item.text(), words))
+                marked += hit
+                item.setBackground(QBrush(MARK_BACKGROUND) if hit else
+                                   QBrush(HEADER_BACKGROUND) if r < header_rows else QBrush())
+        self.table.blockSignals(False)
+        return marked
 
     def cell_text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
@@ -653,6 +718,8 @@ class BlockListEditor(QScrollArea):
         self._images = images
         self.read_only = False
         self.editors: list[BlockEditor] = []
+        self.marked: list[BlockEditor] = []
+        """The blocks in which ``highlight`` marked something."""
         self._current: BlockEditor | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -701,6 +768,17 @@ class BlockListEditor(QScrollArea):
             self._add_editor(block, len(self.editors))
         self._after_change()
         self.verticalScrollBar().setValue(0)
+
+    def highlight(self, words: Sequence[str]) -> int:
+        """Mark ``words`` in every block shown (a search's terms); returns how many were marked."""
+        counts = [(editor, editor.highlight(words)) for editor in self.editors]
+        self.marked = [editor for editor, count in counts if count]
+        return sum(count for _editor, count in counts)
+
+    def reveal_first_mark(self) -> None:
+        """Scroll the first marked block into view."""
+        if self.marked:
+            self.ensureWidgetVisible(self.marked[0], 0, 40)
 
     def clear_section(self, text: str) -> None:
         self.load("", [], empty_hint=text)

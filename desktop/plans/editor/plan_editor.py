@@ -23,7 +23,7 @@ banner saying why and what to do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -141,7 +141,7 @@ class PlanEditor(QDialog):
 
     def __init__(self, db: Database, plan_id: int, *, actor: Actor | None = None,
                  section_key: str | None = None, parent: QWidget | None = None,
-                 draft_interval_ms: int = DRAFT_INTERVAL_MS) -> None:
+                 draft_interval_ms: int = DRAFT_INTERVAL_MS, highlight: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self._db = db
         self._plan_id = plan_id
@@ -161,6 +161,8 @@ class PlanEditor(QDialog):
         self._pixmaps: dict[str, QPixmap | None] = {}
         self._image_dir = ""
         self._scrolled = False
+        self.highlight_words = [w for w in highlight if w]
+        """Words marked in the text of every section shown (the terms of the search it was opened from)."""
         self.setObjectName("PlanEditor")
         self.setSizeGripEnabled(True)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -482,6 +484,8 @@ class PlanEditor(QDialog):
             hint = self.tr("本章节还没有内容。用上方“插入”按钮添加段落、列表、表格、图片或分页符。")
         self.blocks.load(self._heading_of(key), section.blocks, required=section.required, empty_hint=hint,
                          subsections=subsections, after_hint=after)
+        if self.highlight_words:
+            self.blocks.highlight(self.highlight_words)
         self.blocks.set_read_only(self._read_only)
 
     def _heading_of(self, key: str | None) -> str:
@@ -522,6 +526,7 @@ class PlanEditor(QDialog):
         item = self.tree.item_for(key) if key else None
         if item is not None:
             self.tree.scrollToItem(item, self.tree.ScrollHint.PositionAtCenter)
+        self.blocks.reveal_first_mark()  # the searched words it was opened for
 
     # --- committing edits and undo ---------------------------------------------------------------
 

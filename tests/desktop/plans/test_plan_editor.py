@@ -499,3 +499,24 @@ def test_blocks_are_inserted_after_the_current_one_moved_and_deleted(open_editor
     assert editor.save()
     blocks = d.find_section(stored(sqlite_db, plan)[0], SCOPE).blocks
     assert blocks[:3] == [d.NumberedList(["接警", "研判"]), d.BulletList(["液氯泄漏", "火灾爆炸"]), d.PageBreak()]
+
+
+def test_highlight_marks_words_in_text_and_table_cells(qtbot):
+    from desktop.plans.editor.blocks import MARK_BACKGROUND, find_marks
+
+    assert find_marks("液氯泄漏，氯气泄漏", ["泄漏"]) == [(2, 2), (7, 2)]
+    assert find_marks("Version V2.0", ["v2"]) == [(8, 2)]
+    table = TableBlockEditor(d.Table([[d.Cell("物资"), d.Cell("用途")], [d.Cell("堵漏工具"), d.Cell("泄漏处置")]],
+                                     header_rows=1))
+    qtbot.addWidget(table)
+    assert table.highlight(["泄漏"]) == 1
+    assert table.table.item(1, 1).background().color() == MARK_BACKGROUND
+    assert table.table.item(0, 0).background().color() != MARK_BACKGROUND
+    assert table.highlight([]) == 0 and table.table.item(1, 1).background().color() != MARK_BACKGROUND
+
+
+def test_editor_opened_with_words_marks_them_in_every_section_shown(open_editor, plan, sqlite_db):
+    editor = open_editor(plan, section_key=SCOPE, highlight=["本预案"])
+    assert editor.highlight_words == ["本预案"]
+    marked = [t for b in editor.blocks.editors if isinstance(b, TextBlockEditor) for t in b.marked_texts()]
+    assert marked and set(marked) == {"本预案"}
