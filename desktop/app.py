@@ -41,6 +41,9 @@ QUIT_WHEN_SHOWN_ENV = "EMERGENCY_DESK_QUIT_WHEN_SHOWN"
 
 _translators: list[QTranslator] = []  # kept alive for the whole process
 
+SUPPLEMENT = ("desktop.kit", "qt_supplement_zh_CN.qm")
+"""Chinese for texts of Qt's dialogs that ``qtbase_zh_CN.qm`` lacks (source: the .ts beside it)."""
+
 SHIPPED_FONT = ("exports", "fonts", "wqy-microhei.ttc")
 """The openly licensed CJK font shipped for the documents (``exports/fonts``), also the window's
 font on a machine without any Chinese font."""
@@ -58,18 +61,28 @@ def application() -> QApplication:
 
 
 def install_translations(app: QApplication) -> bool:
-    """Load Qt's own Chinese texts (standard buttons, file dialogs…); False if not found."""
+    """Load Qt's own Chinese texts (standard buttons, file dialogs…) and, after them, the few they
+    lack (``SUPPLEMENT``: “查找范围”, “文件类型” of the file dialog); False if Qt's are not found."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if _translators:
         return True
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
-    if not translator.load("qtbase_zh_CN", folder):
+    found = translator.load("qtbase_zh_CN", folder)
+    if found:
+        app.installTranslator(translator)
+        _translators.append(translator)
+    else:
         log.warning("找不到 Qt 中文翻译 qtbase_zh_CN.qm（%s）", folder)
-        return False
-    app.installTranslator(translator)
-    _translators.append(translator)
-    return True
+    supplement = QTranslator(app)
+    package, name = SUPPLEMENT
+    resource = importlib.resources.files(package).joinpath(name)
+    if isinstance(resource, Path) and supplement.load(str(resource)):
+        app.installTranslator(supplement)  # installed last: asked first
+        _translators.append(supplement)
+    else:
+        log.warning("找不到 %s/%s，文件对话框的个别文字将是英文", package, name)
+    return found
 
 
 def chinese_families() -> list[str]:
