@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 PRODUCT = "应急预案与演练管理系统"
 DEMO_SCALE = "small"
+NAV_WIDTH = 112  # room for the longest entry to come (隐患/检查); the lists need the rest at 1280 px
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.nav = QListWidget(central)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(128)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setStyleSheet(
             "QListWidget#navigation { background: #22313F; color: #E8EDF2; border: none;"
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             self.stack.addWidget(page)
             item = QListWidgetItem(page.title, self.nav)
-            item.setSizeHint(QSize(120, 44))
+            item.setSizeHint(QSize(NAV_WIDTH - 8, 44))
             page.sig_status.connect(self.show_status)
             page.sig_data_changed.connect(lambda source=page: self._on_data_changed(source))
         self.nav.blockSignals(False)

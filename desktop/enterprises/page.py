@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.enterprises.dialog import EnterpriseDialog
 from desktop.enterprises.table import EnterpriseTableModel
 from desktop.kit import messages
+from desktop.kit.columns import ColumnFit
 from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import ListExporter
 from desktop.kit.pages import Page
@@ -38,6 +38,8 @@ from models.core.progress import Progress
 from models.core.uow import Actor, os_actor, unit_of_work
 from models.enterprises import service as enterprises
 from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
+
+NAME_MIN_WIDTH = 150
 
 
 class EnterprisesPage(Page):
@@ -137,10 +139,13 @@ class EnterprisesPage(Page):
         self.sorting.sig_status.connect(self.sig_status)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
+        # Sized to their content once rows are there; the name takes the room the others leave.
+        model = self.model
+        self.columns = ColumnFit(self.view, stretch=model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
+                                 maximum={model.INDUSTRY_COLUMN: 110, model.REGION_COLUMN: 150,
+                                          model.DEPARTMENT_COLUMN: 120}, sortable=model.is_sortable)
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_count_changed.connect(self._show_count)

@@ -37,7 +37,8 @@ class EmptyState(QLabel):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setStyleSheet("QLabel#emptyState { color: #5A6570; background: transparent; }")
         self.hide()
-        view.viewport().installEventFilter(self)
+        self._viewport = view.viewport()
+        self._viewport.installEventFilter(self)
         model = view.model()
         assert model is not None, "set the view's model first"
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
@@ -67,10 +68,10 @@ class EmptyState(QLabel):
         self.raise_()
 
     def _place(self) -> None:
-        area = self._view.viewport().rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        area = self._viewport.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         self.setGeometry(area)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._view.viewport() and event.type() == QEvent.Type.Resize:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
             self._place()
         return super().eventFilter(watched, event)

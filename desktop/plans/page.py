@@ -23,7 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,8 +45,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.columns import ColumnFit
 from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import ListExporter
+from desktop.kit.labels import ElidedLabel
 from desktop.kit.pages import Page
 from desktop.kit.settings import Settings
 from desktop.kit.sorting import HeaderSorting
@@ -64,7 +66,14 @@ from desktop.plans.dialog import (
     status_items,
 )
 from desktop.plans.documents import PlanDocuments
-from desktop.plans.table import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
+from desktop.plans.table import (
+    DEADLINE_MAX_WIDTH,
+    ENTERPRISE_MAX_WIDTH,
+    STATUS_COLOURS,
+    TITLE_MIN_WIDTH,
+    PlanTableModel,
+    short_title,
+)
 from models.core.database import Database
 from models.core.errors import DeskError, ValidationError
 from models.core.progress import Progress
@@ -81,6 +90,7 @@ if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
 log = logging.getLogger(__name__)
 
 EDITOR_MODULE = "desktop.plans.editor.plan_editor"
+TREE_WIDTH = 210  # the 预案体系 panel at first (at 1280 px the list keeps room for all its columns)
 
 
 def _tr(text: str) -> str:
@@ -277,13 +287,15 @@ class PlansPage(Page):
         self.sorting.sig_sorted.connect(self._after_refresh)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setMinimumSectionSize(40)
+        header.setMinimumSectionSize(32)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
         self.view.setColumnHidden(self.model.DELETED_COLUMN, True)
-        self.view.viewport().installEventFilter(self)  # the title column takes the room that is left
+        # Sized to their content once rows are there; the title takes the room the others leave.
+        model = self.model
+        self.columns = ColumnFit(self.view, stretch=model.TITLE_COLUMN, stretch_minimum=TITLE_MIN_WIDTH,
+                                 maximum={model.ENTERPRISE_COLUMN: ENTERPRISE_MAX_WIDTH,
+                                          model.DEADLINE_COLUMN: DEADLINE_MAX_WIDTH}, sortable=model.is_sortable)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.model.modelReset.connect(self._update_actions)
         self.model.sig_count_changed.connect(self._show_count)
@@ -293,9 +305,8 @@ class PlansPage(Page):
         tree_layout = QVBoxLayout(tree_panel)
         tree_layout.setContentsMargins(4, 0, 0, 0)
         tree_layout.setSpacing(4)
-        self.tree_title = QLabel(self.tr("预案体系"), tree_panel)
+        self.tree_title = ElidedLabel(self.tr("预案体系"), tree_panel)  # one line: a long name gets “…”
         self.tree_title.setObjectName("treeTitle")
-        self.tree_title.setWordWrap(True)
         self.tree_title.setStyleSheet("font-weight: bold;")
         tree_layout.addWidget(self.tree_title)
         self.tree = QTreeWidget(tree_panel)
@@ -306,6 +317,8 @@ class PlansPage(Page):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(14)  # a narrow panel: more of each entry stays readable
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(self._on_tree_clicked)
         self.tree.itemDoubleClicked.connect(self._on_tree_double_clicked)
@@ -317,7 +330,7 @@ class PlansPage(Page):
         self.act_tree.toggled.connect(self._on_tree_toggled)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([10_000, 230])
+        self.splitter.setSizes([10_000, TREE_WIDTH])
         self.splitter.setCollapsible(0, False)
         layout.addWidget(self.splitter, 1)
 
@@ -332,19 +345,6 @@ class PlansPage(Page):
                        self.act_refresh, self.act_search, self.act_documents, self.act_preview):
             self.addAction(action)
         self._update_actions()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.fit_title_column()
-        return super().eventFilter(watched, event)
-
-    def fit_title_column(self) -> None:
-        """Give the title whatever width the other columns leave (never less than its minimum)."""
-        title = self.model.TITLE_COLUMN
-        others = sum(self.view.columnWidth(c) for c in range(self.model.columnCount())
-                     if c != title and not self.view.isColumnHidden(c))
-        room = self.view.viewport().width() - others
-        self.view.setColumnWidth(title, max(TITLE_MIN_WIDTH, room))
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: Any, tip: str) -> QAction:
         action = QAction(text, self)
@@ -373,6 +373,17 @@ class PlansPage(Page):
         self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
         self._after_refresh()
+
+    def save_state(self, settings: Settings) -> None:
+        super().save_state(settings)
+        if self.activated:
+            settings.set_splitter_state(self.key, self.splitter.saveState())
+
+    def restore_state(self, settings: Settings) -> None:
+        super().restore_state(settings)
+        state = settings.splitter_state(self.key)  # the 预案体系 panel as wide as the user left it
+        if state is not None:
+            self.splitter.restoreState(state)
 
     def refresh(self) -> None:
         """Count and fetch again (and the enterprise list), keeping the filter and the selected plan."""
@@ -431,12 +442,14 @@ class PlansPage(Page):
     def _show_columns(self) -> None:
         """One enterprise chosen: its name in every row says nothing, the title gets the room. The
         recycle bin shows when each plan was deleted instead of deadlines that no longer run."""
-        self.view.setColumnHidden(self.model.ENTERPRISE_COLUMN, self.model.filter.enterprise_id is not None)
-        trash = self.model.filter.deleted
-        for column in (self.model.DEADLINE_COLUMN, self.model.OVERDUE_COLUMN):
-            self.view.setColumnHidden(column, trash)
-        self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
-        self.fit_title_column()
+        assert self.columns is not None
+        with self.columns.programmatic():  # hiding a column is no width the user chose
+            self.view.setColumnHidden(self.model.ENTERPRISE_COLUMN, self.model.filter.enterprise_id is not None)
+            trash = self.model.filter.deleted
+            for column in (self.model.DEADLINE_COLUMN, self.model.OVERDUE_COLUMN):
+                self.view.setColumnHidden(column, trash)
+            self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
+        self.columns.fit()
 
     def clear_filters(self) -> None:
         for combo in (self.kind_combo, self.status_combo, self.enterprise_combo):
@@ -511,7 +524,7 @@ class PlansPage(Page):
             rows = pq.page(session, PlanFilter(enterprise_id=enterprise_id), limit=1000)
         choice = next((c for c in self.enterprises if c.id == enterprise_id), None)
         name = choice.name if choice is not None else (rows[0].enterprise if rows else "")
-        self.tree_title.setText(self.tr("预案体系：{0}（{1} 个）").format(name, len(rows)))
+        self.tree_title.set_parts(self.tr("预案体系："), name, self.tr("（{0} 个）").format(len(rows)))
         build_plan_tree(self.tree, rows)
         self._mark_tree_current()
 
@@ -967,8 +980,7 @@ TREE_KIND = {"comprehensive": "综合", "special": "专项", "onsite": "现场",
 
 def plan_item_text(row: PlanRow) -> str:
     """〔专项〕ZX-01 液氯泄漏专项应急预案 — the enterprise's name left off (the tree names it)."""
-    title = row.title.removeprefix(row.enterprise) or row.title
-    return f"〔{TREE_KIND.get(row.kind, row.kind_label)}〕{row.plan_no} {title}"
+    return f"〔{TREE_KIND.get(row.kind, row.kind_label)}〕{row.plan_no} {short_title(row)}"
 
 
 def build_plan_tree(tree: QTreeWidget, rows: list[PlanRow]) -> None:

@@ -24,11 +24,13 @@ from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.workdays import HolidayCalendar
 from models.plans import queries as pq
-from models.plans.deadlines import PlanDeadlines, plan_deadlines
+from models.plans.deadlines import Deadline, PlanDeadlines, plan_deadlines
 from models.plans.queries import PlanFilter, PlanRow
 from models.plans.rules import Status
 
-TITLE_MIN_WIDTH = 170
+TITLE_MIN_WIDTH = 150
+ENTERPRISE_MAX_WIDTH = 180  # a longer name is cut with “…” (its tooltip has it all)
+DEADLINE_MAX_WIDTH = 210
 KIND_SHORT = {"comprehensive": "综合预案", "special": "专项预案", "onsite": "现场处置", "card": "处置卡"}
 STATUS_COLOURS = {"draft": "#5A6570", "reviewing": "#1F5FA8", "published": "#2E7D32", "filed": "#1B5E20",
                   "revising": "#B35C00", "retired": "#9AA3AB"}
@@ -36,6 +38,20 @@ OVERDUE_COLOUR = "#D7263D"
 DUE_SOON_COLOUR = "#B35C00"
 ESTIMATE_COLOUR = "#8A6D00"
 IN_FORCE_COLOUR = "#5A6570"
+
+
+def deadline_text(item: Deadline) -> str:
+    """The next deadline as the list shows it: “评估：2028-06-11”, with the state only when it
+    needs attention (“备案：2026-02-03（已逾期）”); the tooltip has every deadline in full."""
+    label = item.label.removesuffix("期限")
+    when = item.due.isoformat() if item.due else "—"
+    return f"{label}：{when}（{item.status.label}）" if item.status.needs_attention else f"{label}：{when}"
+
+
+def short_title(row: PlanRow) -> str:
+    """The title without the enterprise's name it starts with (the 企业 column says it; the
+    tooltip shows the whole title): “临江华康水务有限公司生产安全事故综合应急预案” → “生产安全事故综合应急预案”."""
+    return row.title.removeprefix(row.enterprise) or row.title
 
 
 def _publish_date_text(row: PlanRow) -> str:
@@ -62,8 +78,7 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
             Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=130,
                    tooltip=lambda r: r.enterprise),
             Column(self.tr("预案编号"), lambda r: r.plan_no, "plan_no", width=86),
-            Column(self.tr("预案名称"), lambda r: r.title, "title", width=TITLE_MIN_WIDTH,
-                   tooltip=lambda r: r.title),
+            Column(self.tr("预案名称"), short_title, "title", width=TITLE_MIN_WIDTH, tooltip=lambda r: r.title),
             Column(self.tr("类型"), lambda r: KIND_SHORT.get(r.kind, r.kind_label), "kind", width=80,
                    tooltip=lambda r: r.kind_label),
             Column(self.tr("状态"), lambda r: r.status_label, "status", width=64),
@@ -105,7 +120,7 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
 
     def _next_due_text(self, row: PlanRow) -> str:
         item = self.deadlines(row).next_due
-        return item.describe() if item is not None else ""
+        return deadline_text(item) if item is not None else ""
 
     def _deadline_tooltip(self, row: PlanRow) -> str:
         found = self.deadlines(row)

@@ -94,3 +94,14 @@ def fake_module(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleTy
         return module
 
     return make
+
+
+@pytest.fixture
+def chinese_font(qapp) -> Iterator[str | None]:
+    """Text measured as the window draws it on a machine without Chinese fonts (the shipped font):
+    for tests of widths, where empty boxes would be narrower than the real characters."""
+    from desktop.app import install_fonts
+
+    font = qapp.font()
+    yield install_fonts(qapp)
+    qapp.setFont(font)
