@@ -308,8 +308,11 @@ class VersionsDialog(QDialog):
         self.setWindowTitle(self.tr("版本与修订记录 — {0}").format(data.title))
         self.setSizeGripEnabled(True)
         layout = QVBoxLayout(self)
-        head = QLabel(self.tr("{0} {1}，当前状态：{2}，共 {3} 个已发布版本。选择两个版本后点“对比所选版本”。")
-                      .format(data.plan_no, data.title, PLAN_STATUSES[self.status], len(self.versions)), self)
+        text = self.tr("{0} {1}，当前状态：{2}，共 {3} 个已发布版本。").format(
+            data.plan_no, data.title, PLAN_STATUSES[self.status], len(self.versions))
+        if len(self.versions) >= 2:  # (with fewer there is nothing to pick)
+            text += self.tr("选择两个版本后点“对比所选版本”。")
+        head = QLabel(text, self)
         head.setWordWrap(True)
         layout.addWidget(head)
         self.table = QTableWidget(len(self.versions), self.COLUMNS, self)

@@ -520,3 +520,9 @@ def test_editor_opened_with_words_marks_them_in_every_section_shown(open_editor,
     assert editor.highlight_words == ["本预案"]
     marked = [t for b in editor.blocks.editors if isinstance(b, TextBlockEditor) for t in b.marked_texts()]
     assert marked and set(marked) == {"本预案"}
+
+
+def test_no_findings_is_said_in_the_list(open_editor, plan):
+    editor = open_editor(plan)
+    editor.findings.show_findings([])
+    assert editor.findings.empty_state.showing and editor.findings.empty_state.title == "没有需要处理的缺漏"
