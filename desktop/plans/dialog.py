@@ -263,8 +263,8 @@ class FormErrors:
         """Make room for the banner and the messages (never squeeze the fields)."""
         window = self.banner.window()
         hint = window.sizeHint()
-        if hint.height() > window.height() or hint.width() > window.width():
-            window.resize(max(window.width(), hint.width()), max(window.height(), hint.height()))
+        if hint.height() > window.height() or hint.width() > window.width():  # (never past the screen)
+            fit_to_screen(window, QSize(max(window.width(), hint.width()), max(window.height(), hint.height())))
 
     def clear(self) -> None:
         self.banner.hide()
