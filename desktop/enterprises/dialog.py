@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,9 +34,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.kit.areas import BannerArea, FormArea
+from desktop.kit.empty import EmptyState
 from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
 from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.uow import Actor, UnitOfWork
 from models.enterprises import rules as uscc
@@ -48,6 +51,7 @@ LABELS = {**Enterprise.__field_labels__, "contacts": "联系人"}
 CONTACT_LABELS = EnterpriseContact.__field_labels__
 CONTACT_FIELDS = ("name", "role", "phone", "mobile", "notes")
 MAX_PEOPLE = 1_000_000
+CONTACT_ROWS_SHOWN = 6  # the contacts table shows at least this many rows, errors or not
 
 _LINE_FIELDS = ("name", "uscc", "address", "principal", "principal_phone", "safety_manager",
                 "safety_manager_phone")
@@ -66,6 +70,7 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
     labels = LABELS
     order = FORM_ORDER
     required_fields = ("name", "uscc", *_COMBO_FIELDS)
+    grow_for_errors = False  # the fields scroll (FormArea) and the banner scrolls past five lines
 
     def __init__(self, db: Database, runner: TaskRunner, enterprise_id: int | None = None, *,
                  actor: Actor | None = None, choices: ReferenceChoices | None = None,
@@ -80,14 +85,16 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         else:
             self.reload()
         hint = self.sizeHint()
-        self.resize(max(980, hint.width()), max(760, hint.height()))
+        fit_to_screen(self, QSize(max(980, hint.width()), max(760, hint.height())))
 
     # --- building -------------------------------------------------------------------------------
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         self.error_banner = self.errors.banner
-        layout.addWidget(self.error_banner)
+        # At most a few lines tall (the rest scrolls): a long list never squeezes the form or contacts.
+        self.error_area = BannerArea(self.error_banner, self, max_lines=5)
+        layout.addWidget(self.error_area)
 
         for name in _LINE_FIELDS:
             edit = QLineEdit(self)
@@ -153,11 +160,16 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
             other_form.addWidget(QLabel(LABELS[name], other), 0, column)
             other_form.addWidget(holder, 1, column)
 
+        fields = QWidget(self)  # scrolls when the messages under the fields need more room
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(basic, 3)
         top.addWidget(people, 2)
-        layout.addLayout(top)
-        layout.addWidget(other)
+        fields_layout.addLayout(top)
+        fields_layout.addWidget(other)
+        self.form_area = FormArea(fields, self)
+        layout.addWidget(self.form_area)
         layout.addWidget(self._build_contacts(), 1)
 
         self.buttons = self.make_buttons()
@@ -178,7 +190,14 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         for column, width in enumerate((110, 150, 140, 140)):
             self.contacts.setColumnWidth(column, width)
         header.setSectionResizeMode(len(CONTACT_FIELDS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.contacts.setMinimumHeight(110)
+        # The header and six rows at least (more than a table's size hint, so the layout gives the
+        # fields above their room first), and all the height they leave: messages shown above the
+        # table make the fields scroll, never the table shrink.
+        self.contacts.setMinimumHeight(self.contacts.horizontalHeader().sizeHint().height()
+                                       + CONTACT_ROWS_SHOWN * self.contacts.verticalHeader().defaultSectionSize()
+                                       + 2 * self.contacts.frameWidth())
+        self.contacts_empty = EmptyState(self.contacts, lambda: (
+            self.tr("还没有联系人"), self.tr("点击下方“添加联系人”，填写企业的应急联系人。")))
         self.widgets["contacts"] = self.contacts
         layout.addWidget(self.contacts)
         self.contacts_error = self.errors.message_label(box, "contacts")

@@ -25,6 +25,8 @@ class MessageRecorder:
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     confirm_answer: bool = True
     choose_answer: int = 0
+    info_answer: int = 0
+    """What ``info`` with ``options`` returns (the index of the button “clicked”)."""
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.calls]
@@ -37,8 +39,9 @@ class MessageRecorder:
 def msgs(monkeypatch: pytest.MonkeyPatch) -> MessageRecorder:
     recorder = MessageRecorder()
 
-    def info(_parent: Any, title: str, text: str) -> None:
+    def info(_parent: Any, title: str, text: str, *, options: Any = ()) -> int:
         recorder.calls.append(("info", title, text))
+        return recorder.info_answer if options else 0
 
     def warn(_parent: Any, title: str, text: str) -> None:
         recorder.calls.append(("warn", title, text))
@@ -107,3 +110,14 @@ def fake_module(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleTy
         return module
 
     return make
+
+
+@pytest.fixture
+def chinese_font(qapp) -> Iterator[str | None]:
+    """Text measured as the window draws it on a machine without Chinese fonts (the shipped font):
+    for tests of widths, where empty boxes would be narrower than the real characters."""
+    from desktop.app import install_fonts
+
+    font = qapp.font()
+    yield install_fonts(qapp)
+    qapp.setFont(font)

@@ -238,3 +238,39 @@ def test_cancel_with_changes_asks_first(open_dialog, sqlite_db, msgs):
     msgs.confirm_answer = True
     dialog.cancel_button.click()
     assert not dialog.isVisible()
+
+
+def test_no_contacts_yet_is_said_in_the_table(open_dialog, msgs):
+    dialog = open_dialog()
+    assert dialog.contacts_empty.showing and dialog.contacts_empty.title == "还没有联系人"
+    dialog.add_contact()
+    assert not dialog.contacts_empty.showing
+
+
+def test_a_long_error_list_never_squeezes_the_fields_or_the_contacts(qtbot, open_dialog, sqlite_db):
+    from PySide6.QtWidgets import QComboBox
+
+    from models.core.errors import FieldError
+
+    dialog = open_dialog(create_enterprise(sqlite_db, 3))
+    qtbot.waitUntil(lambda: dialog.contacts.height() > 0)
+    size, contacts = dialog.size(), dialog.contacts.height()
+    errors = [FieldError(name, label, f"{label}不符合要求，请按营业执照和登记材料核对后重新填写")
+              for name, label in (("name", "企业名称"), ("uscc", "统一社会信用代码"), ("industry_id", "行业"),
+                                  ("risk_level_id", "风险等级"), ("region_id", "所属区域"),
+                                  ("department_id", "监管部门"), ("principal_phone", "主要负责人电话"),
+                                  ("safety_manager_phone", "安全管理人员电话"), ("employees", "从业人数"),
+                                  ("contacts", "联系人"))]
+    dialog.show_errors(errors)
+    qtbot.waitUntil(lambda: dialog.error_area.isVisible())
+    dialog.layout().activate()
+    assert dialog.error_banner.text().count("\n") == len(errors)  # every error is listed…
+    assert dialog.error_area.height() <= dialog.error_area.max_height  # …in a banner of a few lines
+    assert dialog.error_area.verticalScrollBar().maximum() > 0  # that scrolls
+    assert dialog.size() == size  # the dialog did not grow past the screen
+    assert dialog.contacts.height() >= min(contacts, dialog.contacts.minimumHeight())
+    assert dialog.contacts.height() >= dialog.contacts.minimumHeight()  # six rows stay in view
+    for combo in dialog.findChildren(QComboBox):  # the fields keep their height (the form scrolls)
+        assert combo.height() >= combo.sizeHint().height()
+    dialog.errors.clear()
+    assert dialog.error_area.isHidden()
