@@ -78,13 +78,19 @@ def typed_widget(widgets: Mapping[str, QWidget], name: str, cls: type[W]) -> W:
 
 
 def set_error(widget: QWidget, error: bool, message: str = "") -> None:
-    """Mark ``widget`` as wrong (red border through ``ERROR_STYLE``) or clear the mark."""
+    """Mark ``widget`` as wrong (red border through ``ERROR_STYLE``, ``message`` as its tooltip) or
+    clear the mark (the widget's own tooltip, if it had one, comes back)."""
     if isinstance(widget, DateField):
         widget = widget.edit
-    if bool(widget.property("error")) == error and widget.toolTip() == message:
+    own = widget.property("own_tool_tip")
+    if own is None:  # first time here: what the widget says by itself
+        own = "" if widget.property("error") else widget.toolTip()
+        widget.setProperty("own_tool_tip", own)
+    tip = message if error else str(own)
+    if bool(widget.property("error")) == error and widget.toolTip() == tip:
         return
     widget.setProperty("error", error)
-    widget.setToolTip(message)
+    widget.setToolTip(tip)
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
