@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -45,6 +46,7 @@ from models.core.uow import Actor, UnitOfWork
 from models.enterprises import rules as uscc
 from models.enterprises import service as enterprises
 from models.enterprises.entities import Enterprise, EnterpriseContact
+from models.enterprises.rules import UnitFact, unit_facts
 from models.enterprises.service import ContactData, EnterpriseData
 
 LABELS = {**Enterprise.__field_labels__, "contacts": "联系人"}
@@ -58,10 +60,14 @@ _LINE_FIELDS = ("name", "uscc", "address", "principal", "principal_phone", "safe
 _COMBO_FIELDS = ("industry_id", "risk_level_id", "region_id", "department_id")
 _SPIN_FIELDS = ("employees", "on_shift_headcount")
 _TEXT_FIELDS = ("major_hazard_sources", "notes")
+# The unit facts the rules key on (中型及以上规模, 使用危险化学品达到规定数量): check boxes.
+_FACTS: tuple[UnitFact, ...] = unit_facts()
+_CHECK_FIELDS = tuple(fact.field for fact in _FACTS)
+_FIELDS = (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_CHECK_FIELDS, *_TEXT_FIELDS)
 # The order fields appear in on screen: the first bad one gets the focus.
 FORM_ORDER = ("name", "uscc", "industry_id", "risk_level_id", "region_id", "department_id", "address",
               "principal", "principal_phone", "safety_manager", "safety_manager_phone", "employees",
-              "on_shift_headcount", "major_hazard_sources", "notes", "contacts")
+              "on_shift_headcount", *_CHECK_FIELDS, "major_hazard_sources", "notes", "contacts")
 
 
 class EnterpriseDialog(RecordForm[EnterpriseData]):
@@ -139,6 +145,10 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
             text.setMaximumHeight(96)
             self.widgets[name] = text
         self._text("major_hazard_sources").setPlaceholderText(self.tr("如：液氯储罐区（三级）；无则留空"))
+        for fact in _FACTS:
+            check = QCheckBox(fact.label, self)
+            check.setToolTip(self.tr("{0}\n依据：{1}").format(fact.help, fact.source))
+            self.widgets[fact.field] = check
 
         self.uscc_hint = QLabel(self)
         self.uscc_hint.setObjectName("usccHint")
@@ -153,6 +163,11 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         for name in ("principal", "principal_phone", "safety_manager", "safety_manager_phone",
                      "employees", "on_shift_headcount"):
             self._add_row(people_form, name)
+        # 单位情况: the facts the review and evaluation rules ask about (the check box says which)
+        for i, name in enumerate(_CHECK_FIELDS):
+            label = QLabel(self.tr("单位情况") if i == 0 else "", self)
+            label.setBuddy(self.widgets[name])
+            people_form.addRow(label, self._holder(name))
         other = QGroupBox(self.tr("重大危险源与备注"), self)
         other_form = QGridLayout(other)
         for column, name in enumerate(_TEXT_FIELDS):
@@ -230,7 +245,7 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         super().show_record(data, version, keep_staged=keep_staged)
 
     def fill(self, data: EnterpriseData) -> None:
-        for name in (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_TEXT_FIELDS):
+        for name in _FIELDS:
             set_widget_value(self.widgets[name], getattr(data, name))
         self.contacts.setRowCount(0)
         for contact in data.contacts:
@@ -240,8 +255,7 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
     def data(self) -> EnterpriseData:
         """What the form holds now (not yet cleaned or validated); fields the form does not show
         keep their loaded values."""
-        values = {name: widget_value(self.widgets[name])
-                  for name in (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_TEXT_FIELDS)}
+        values = {name: widget_value(self.widgets[name]) for name in _FIELDS}
         return replace(self.loaded or EnterpriseData(), **values, contacts=self._contacts_data())
 
     def command(self, data: EnterpriseData) -> Callable[[UnitOfWork], Saved]:

@@ -112,7 +112,7 @@ def test_valid_save_updates_the_database(qtbot, open_dialog, sqlite_db):
     assert actors == {TESTER.name}
 
 
-def test_fields_the_form_does_not_show_are_kept(open_dialog, sqlite_db, finish):
+def test_saving_other_fields_keeps_the_unit_facts(open_dialog, sqlite_db, finish):
     eid = create_enterprise(sqlite_db, 1, medium_or_larger=True, hazchem_use_above_threshold=True)
     dialog = open_dialog(eid)
     dialog.widgets["address"].setText("新地址 8 号")
@@ -120,6 +120,42 @@ def test_fields_the_form_does_not_show_are_kept(open_dialog, sqlite_db, finish):
     with sqlite_db.read() as s:
         data, _version = enterprises.load(s, eid)
     assert data.address == "新地址 8 号" and data.medium_or_larger and data.hazchem_use_above_threshold
+
+
+def test_the_unit_facts_are_check_boxes_saved_and_loaded(open_dialog, sqlite_db, finish):
+    from PySide6.QtWidgets import QCheckBox
+
+    from models.enterprises.rules import unit_facts
+
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    facts = unit_facts()
+    assert [f.label for f in facts] == ["中型及以上规模", "使用危险化学品达到规定数量"]
+    for fact in facts:  # labelled by the fact, its help and source in the tooltip
+        box = dialog.widgets[fact.field]
+        assert isinstance(box, QCheckBox) and box.text() == fact.label and box.isVisible()
+        assert fact.help in box.toolTip() and fact.source in box.toolTip()
+        assert not box.isChecked()
+    dialog.widgets["medium_or_larger"].setChecked(True)
+    assert dialog.is_modified()
+    assert finish(dialog.save()) == "saved"
+    with sqlite_db.read() as s:
+        stored, version = enterprises.load(s, eid)
+    assert stored.medium_or_larger and not stored.hazchem_use_above_threshold and version == 2
+
+    again = open_dialog(eid)  # loaded back as stored
+    assert again.widgets["medium_or_larger"].isChecked()
+    assert not again.widgets["hazchem_use_above_threshold"].isChecked()
+    assert not again.is_modified()
+    again.widgets["medium_or_larger"].setChecked(False)
+    again.widgets["hazchem_use_above_threshold"].setChecked(True)
+    # 比较 names them by their labels, with 是/否
+    differences = {d.label: (d.mine, d.stored) for d in again.differences(again.data(), stored)}
+    assert differences == {"中型及以上规模": ("否", "是"), "使用危险化学品达到规定数量": ("是", "否")}
+    assert finish(again.save()) == "saved"
+    with sqlite_db.read() as s:
+        stored, version = enterprises.load(s, eid)
+    assert not stored.medium_or_larger and stored.hazchem_use_above_threshold and version == 3
 
 
 def test_remove_contact(open_dialog, sqlite_db, finish):
