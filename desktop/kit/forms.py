@@ -33,6 +33,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -59,7 +60,9 @@ from models.core.database import Database
 from models.core.errors import ConflictError, DeskError, FieldError
 from models.core.uow import Actor, UnitOfWork, os_actor
 
-ERROR_STYLE = 'QWidget[error="true"] { border: 1px solid #D7263D; border-radius: 2px; }'
+ERROR_STYLE = ('QWidget[error="true"] { border: 1px solid #D7263D; border-radius: 2px; }'
+               # a spin box is filled instead (a border would draw its arrows without their images)
+               'QAbstractSpinBox[errorFill="true"] { background: #FBD5DA; }')
 BANNER_STYLE = ("QLabel#errorBanner { background: #FDECEE; color: #9B1C2C; border: 1px solid #E8A3AC;"
                 " border-radius: 3px; padding: 6px 8px; }"
                 'QLabel#errorBanner[notice="true"] { background: #EEF4FB; color: #1F4E79;'
@@ -82,14 +85,15 @@ def set_error(widget: QWidget, error: bool, message: str = "") -> None:
     clear the mark (the widget's own tooltip, if it had one, comes back)."""
     if isinstance(widget, DateField):
         widget = widget.edit
+    mark = "errorFill" if isinstance(widget, QAbstractSpinBox) else "error"  # see ERROR_STYLE
     own = widget.property("own_tool_tip")
     if own is None:  # first time here: what the widget says by itself
-        own = "" if widget.property("error") else widget.toolTip()
+        own = "" if widget.property(mark) else widget.toolTip()
         widget.setProperty("own_tool_tip", own)
     tip = message if error else str(own)
-    if bool(widget.property("error")) == error and widget.toolTip() == tip:
+    if bool(widget.property(mark)) == error and widget.toolTip() == tip:
         return
-    widget.setProperty("error", error)
+    widget.setProperty(mark, error)
     widget.setToolTip(tip)
     style = widget.style()
     style.unpolish(widget)

@@ -24,3 +24,19 @@ def test_a_mark_replaces_the_tooltip_and_clearing_it_gives_the_own_one_back(qtbo
     assert plain.toolTip() == "不能超过 128 个字"
     set_error(plain, False)
     assert plain.toolTip() == ""
+
+
+def test_a_marked_spin_box_is_filled_and_keeps_its_arrows(qtbot):
+    from PySide6.QtWidgets import QSpinBox
+
+    from desktop.kit.forms import ERROR_STYLE
+
+    spin = QSpinBox()
+    qtbot.addWidget(spin)
+    spin.setStyleSheet(ERROR_STYLE)
+    set_error(spin, True, "不能为 0")
+    # not the border rule (it would draw the arrows without their images), the fill
+    assert spin.property("errorFill") is True and not spin.property("error")
+    assert spin.toolTip() == "不能为 0"
+    set_error(spin, False)
+    assert spin.property("errorFill") is False and spin.toolTip() == ""
