@@ -120,6 +120,9 @@ class ConflictDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(26)
+        # A value wraps at its column's width: the rows follow when the columns change (shown, resized).
+        header.sectionResized.connect(lambda *_args: self.table.resizeRowsToContents())
         self._fill_table()
         self.table.hide()
         layout.addWidget(self.table, 1)
