@@ -47,7 +47,8 @@ class BannerArea(QScrollArea):
         width = self.viewport().width() if self.isVisible() else self.width()
         width = max(width, 100)
         label = self.label
-        return label.heightForWidth(width) if label.hasHeightForWidth() else label.sizeHint().height()
+        height = label.heightForWidth(width) if label.hasHeightForWidth() else label.sizeHint().height()
+        return max(height, 0)  # an emptied label has no height for a width (-1)
 
     def fit(self) -> None:
         """Be as tall as the text, at most ``max_height`` (then the text scrolls)."""
