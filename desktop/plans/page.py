@@ -62,7 +62,7 @@ from desktop.plans.dialog import (
 )
 from desktop.plans.documents import PlanDocuments
 from desktop.plans.table import (
-    DEADLINE_MAX_WIDTH,
+    DEADLINE_WIDEST,
     ENTERPRISE_MAX_WIDTH,
     STATUS_COLOURS,
     TITLE_MIN_WIDTH,
@@ -86,6 +86,7 @@ log = logging.getLogger(__name__)
 
 EDITOR_MODULE = "desktop.plans.editor.plan_editor"
 TREE_WIDTH = 210  # the 预案体系 panel at first (at 1280 px the list keeps room for all its columns)
+CELL_PADDING = 12  # a cell's margins and grid line beside its text
 
 
 def _tr(text: str) -> str:
@@ -265,9 +266,9 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.view.setColumnHidden(self.model.DELETED_COLUMN, True)
         # Sized to their content once rows are there; the title takes the room the others leave.
         model = self.model
+        deadline_cap = self.view.fontMetrics().horizontalAdvance(DEADLINE_WIDEST) + CELL_PADDING
         self.fit_columns(stretch=model.TITLE_COLUMN, stretch_minimum=TITLE_MIN_WIDTH,
-                         maximum={model.ENTERPRISE_COLUMN: ENTERPRISE_MAX_WIDTH,
-                                  model.DEADLINE_COLUMN: DEADLINE_MAX_WIDTH})
+                         maximum={model.ENTERPRISE_COLUMN: ENTERPRISE_MAX_WIDTH, model.DEADLINE_COLUMN: deadline_cap})
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
         tree_panel = QWidget(self.splitter)

@@ -30,7 +30,9 @@ from models.plans.rules import Status
 
 TITLE_MIN_WIDTH = 150
 ENTERPRISE_MAX_WIDTH = 180  # a longer name is cut with “…” (its tooltip has it all)
-DEADLINE_MAX_WIDTH = 180  # “备案：2026-02-03（已逾期）”; a longer one has all of it in the tooltip
+DEADLINE_WIDEST = "备案审查：2026-12-07（即将到期）"
+"""The longest next deadline the list shows whole (the authority's check of a filing, due soon): the
+column is at most this wide. A longer one (需修订（…）) is cut with “…”; the tooltip has all of it."""
 KIND_SHORT = {"comprehensive": "综合预案", "special": "专项预案", "onsite": "现场处置", "card": "处置卡"}
 STATUS_COLOURS = {"draft": "#5A6570", "reviewing": "#1F5FA8", "published": "#2E7D32", "filed": "#1B5E20",
                   "revising": "#B35C00", "retired": "#9AA3AB"}

@@ -855,3 +855,70 @@ def test_splitter_and_column_widths_are_remembered(qtbot, sqlite_db, runner, set
     second.activate()
     assert second.view.columnWidth(1) == 150 and second.columns.user_sized == {1}
     assert second.splitter.sizes() == sizes
+
+
+def test_the_authoritys_check_of_a_filing_is_shown_until_the_filing_is_registered(qtbot, sqlite_db, runner, settings,
+                                                                                chinese_font, finish):
+    """备案审查期限 (5 working days after the filing was submitted) in the list's 下一期限, whole at
+    1280 px, in the deadline tooltip and the 逾期 column, until the registration date is filled."""
+    from models.plans.rules import authority_check_due
+
+    ent = create_enterprise(sqlite_db, 1)
+    soon, late = new_plan(sqlite_db, ent, "comprehensive", "YA-01"), new_plan(sqlite_db, ent, "special", "ZX-01")
+    for pid in (soon, late):
+        publish(sqlite_db, pid, date(2026, 2, 2))
+    step(sqlite_db, soon, "file", filing_submitted_date=date(2026, 2, 27))
+    step(sqlite_db, late, "file", filing_submitted_date=date(2026, 2, 10))
+    soon_due, late_due = authority_check_due(date(2026, 2, 27)).date, authority_check_due(date(2026, 2, 10)).date
+    assert late_due < TODAY <= soon_due
+
+    page = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.resize(1280 - 112 - 16, 700)  # the page in a 1280 × 800 window
+    page.show()
+    page.activate()
+    model, view = page.model, page.view
+    r_soon, r_late = row_of(page, "YA-01"), row_of(page, "ZX-01")
+    assert column(page, 7)[r_soon] == f"备案审查：{soon_due.isoformat()}（即将到期）"
+    assert column(page, 7)[r_late] == f"备案审查：{late_due.isoformat()}（已逾期）"
+    assert column(page, 8)[r_late] == "备案审查" and column(page, 8)[r_soon] == ""
+    tip = model.index(r_soon, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"备案审查期限：{soon_due.isoformat()}（即将到期）" in tip.splitlines()
+    assert model.index(r_late, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ForegroundRole) == QColor("#D7263D")
+    qtbot.waitUntil(lambda: view.columnWidth(model.TITLE_COLUMN) > 0)
+    # the whole text in view, the title keeping its room, nothing scrolled off
+    assert view.columnWidth(model.DEADLINE_COLUMN) >= page.columns.content_width(model.DEADLINE_COLUMN)
+    assert view.columnWidth(model.TITLE_COLUMN) >= 150 and view.horizontalScrollBar().maximum() == 0
+
+    # registered (备案登记表, in the plan's record): the check is done, the next deadline the evaluation
+    page.select_row(r_soon)
+    record = page.edit_info()
+    assert isinstance(record, PlanDialog)
+    record.widgets["filing_registered_date"].set_value(date(2026, 3, 2))
+    assert finish(record.save()) == "saved"
+    r_soon = row_of(page, "YA-01")
+    assert column(page, 7)[r_soon].startswith("评估：")
+    tip = model.index(r_soon, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"备案审查期限：{soon_due.isoformat()}（按期完成）" in tip.splitlines()
+
+
+def test_the_filing_dialog_says_both_deadlines_for_the_date_chosen(qtbot, page, sqlite_db, finish):
+    from desktop.plans.lifecycle_dialog import FilingDialog
+    from models.plans.rules import authority_check_due, filing_due
+
+    pid = new_plan(sqlite_db, create_enterprise(sqlite_db, 1), "comprehensive", "YA-01")
+    publish(sqlite_db, pid, date(2026, 2, 2))
+    page.refresh()
+    page.select_row(0)
+    dialog = page.file_plan()
+    assert isinstance(dialog, FilingDialog) and dialog.note.isVisible()
+    field = dialog.widgets["filing_submitted_date"]
+    field.set_value(date(2026, 2, 27))
+    note = dialog.note.text()
+    assert f"备案期限：{filing_due(date(2026, 2, 2)).date.isoformat()}（发布后 20 个工作日内申报）" in note
+    due = authority_check_due(date(2026, 2, 27)).date
+    assert f"备案审查期限：{due.isoformat()}（申报后 5 个工作日内审查；填写登记日期即为完成）" in note
+    field.set_value(date(2026, 2, 10))  # the note follows the date picked
+    assert f"备案审查期限：{authority_check_due(date(2026, 2, 10)).date.isoformat()}" in dialog.note.text()
+    assert finish(dialog.save()) == "saved" and status_of(sqlite_db, pid) == "filed"
+    assert column(page, 8)[0] == "备案审查"  # not registered within the 5 working days
