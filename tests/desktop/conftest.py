@@ -112,12 +112,23 @@ def fake_module(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleTy
     return make
 
 
+_SHIPPED_FAMILY: list[str | None] = []  # what install_fonts set, the first time (it registers once)
+
+
 @pytest.fixture
 def chinese_font(qapp) -> Iterator[str | None]:
     """Text measured as the window draws it on a machine without Chinese fonts (the shipped font):
-    for tests of widths, where empty boxes would be narrower than the real characters."""
+    for tests of widths, where empty boxes would be narrower than the real characters. Every test
+    using it gets the same font (``install_fonts`` changes nothing once the font is registered)."""
     from desktop.app import install_fonts
 
     font = qapp.font()
-    yield install_fonts(qapp)
+    if not _SHIPPED_FAMILY:
+        _SHIPPED_FAMILY.append(install_fonts(qapp))
+    family = _SHIPPED_FAMILY[0]
+    if family is not None:
+        shipped = qapp.font()
+        shipped.setFamilies([family])
+        qapp.setFont(shipped)
+    yield family
     qapp.setFont(font)
