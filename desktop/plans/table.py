@@ -29,7 +29,7 @@ from models.plans.queries import PlanFilter, PlanRow
 from models.plans.rules import Status
 
 TITLE_MIN_WIDTH = 150
-ENTERPRISE_MAX_WIDTH = 180  # a longer name is cut with “…” (its tooltip has it all)
+ENTERPRISE_MAX_WIDTH = 160  # a longer name is cut with “…” (its tooltip and the 预案体系 title have it all)
 DEADLINE_WIDEST = "备案审查：2026-12-07（即将到期）"
 """The longest next deadline the list shows whole (the authority's check of a filing, due soon): the
 column is at most this wide. A longer one (需修订（…）) is cut with “…”; the tooltip has all of it."""

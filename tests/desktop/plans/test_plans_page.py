@@ -863,14 +863,20 @@ def test_the_authoritys_check_of_a_filing_is_shown_until_the_filing_is_registere
     1280 px, in the deadline tooltip and the 逾期 column, until the registration date is filled."""
     from models.plans.rules import authority_check_due
 
-    ent = create_enterprise(sqlite_db, 1)
-    soon, late = new_plan(sqlite_db, ent, "comprehensive", "YA-01"), new_plan(sqlite_db, ent, "special", "ZX-01")
+    # a name and numbers as long as real ones (the list must keep every column in view with them)
+    ent = create_enterprise(sqlite_db, 1, name="临江市元通商业管理有限责任公司")
+    soon = new_plan(sqlite_db, ent, "comprehensive", "LJCS-YA-2026-01")
+    late = new_plan(sqlite_db, ent, "special", "LJCS-YA-2026-02")
     for pid in (soon, late):
         publish(sqlite_db, pid, date(2026, 2, 2))
     step(sqlite_db, soon, "file", filing_submitted_date=date(2026, 2, 27))
     step(sqlite_db, late, "file", filing_submitted_date=date(2026, 2, 10))
     soon_due, late_due = authority_check_due(date(2026, 2, 27)).date, authority_check_due(date(2026, 2, 10)).date
     assert late_due < TODAY <= soon_due
+    with unit_of_work(sqlite_db, TESTER) as uow:  # more rows than fit: the vertical scroll bar takes its room
+        for n in range(3, 31):
+            ps.create(uow, ent, PlanData(kind="onsite", plan_no=f"LJCS-YA-2026-{n:02d}", title=f"现场处置方案{n}",
+                                         parent_plan_id=soon))
 
     page = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
     qtbot.addWidget(page)
@@ -878,7 +884,8 @@ def test_the_authoritys_check_of_a_filing_is_shown_until_the_filing_is_registere
     page.show()
     page.activate()
     model, view = page.model, page.view
-    r_soon, r_late = row_of(page, "YA-01"), row_of(page, "ZX-01")
+    qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())
+    r_soon, r_late = row_of(page, "LJCS-YA-2026-01"), row_of(page, "LJCS-YA-2026-02")
     assert column(page, 7)[r_soon] == f"备案审查：{soon_due.isoformat()}（即将到期）"
     assert column(page, 7)[r_late] == f"备案审查：{late_due.isoformat()}（已逾期）"
     assert column(page, 8)[r_late] == "备案审查" and column(page, 8)[r_soon] == ""
@@ -896,7 +903,7 @@ def test_the_authoritys_check_of_a_filing_is_shown_until_the_filing_is_registere
     assert isinstance(record, PlanDialog)
     record.widgets["filing_registered_date"].set_value(date(2026, 3, 2))
     assert finish(record.save()) == "saved"
-    r_soon = row_of(page, "YA-01")
+    r_soon = row_of(page, "LJCS-YA-2026-01")
     assert column(page, 7)[r_soon].startswith("评估：")
     tip = model.index(r_soon, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
     assert f"备案审查期限：{soon_due.isoformat()}（按期完成）" in tip.splitlines()
