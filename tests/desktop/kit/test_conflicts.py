@@ -8,7 +8,7 @@ from desktop.kit.conflicts import ConflictDialog, Difference
 from models.core.errors import ConflictError
 
 
-def test_compared_rows_fit_their_values_once_the_table_is_shown(qtbot):
+def test_compared_rows_fit_their_values_once_the_table_is_shown(qtbot, chinese_font):
     owner = QWidget()
     qtbot.addWidget(owner)
     differences = [
@@ -23,9 +23,14 @@ def test_compared_rows_fit_their_values_once_the_table_is_shown(qtbot):
     dialog.compare()
     qtbot.waitUntil(lambda: dialog.table.isVisible())
     table = dialog.table
+
+    def fitted() -> bool:  # each row as tall as its values need at the widths shown now
+        return all(table.rowHeight(r) == max(26, table.sizeHintForRow(r)) for r in range(table.rowCount()))
+
+    dialog.resize(1100, dialog.height())  # wide: every value on one line
+    qtbot.waitUntil(fitted)
     heights = [table.rowHeight(r) for r in range(table.rowCount())]
-    # the address fits on one line at the dialog's width: no row is taller than the others
-    assert max(heights) == min(heights) >= 26, heights
+    assert max(heights) == min(heights) >= 26, heights  # no row kept the height of a wrapped value
     dialog.resize(420, dialog.height())  # narrower: the long values wrap, their row grows
     qtbot.waitUntil(lambda: table.rowHeight(0) > heights[0])
-    assert table.rowHeight(1) == heights[1]
+    assert fitted() and table.rowHeight(1) == heights[1]
