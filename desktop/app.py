@@ -12,12 +12,15 @@ is open and the first page loaded, and quits with exit code 0. Settings are not 
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from desktop import __version__
@@ -38,6 +41,13 @@ QUIT_WHEN_SHOWN_ENV = "EMERGENCY_DESK_QUIT_WHEN_SHOWN"
 
 _translators: list[QTranslator] = []  # kept alive for the whole process
 
+SUPPLEMENT = ("desktop.kit", "qt_supplement_zh_CN.qm")
+"""Chinese for texts of Qt's dialogs that ``qtbase_zh_CN.qm`` lacks (source: the .ts beside it)."""
+
+SHIPPED_FONT = ("exports", "fonts", "wqy-microhei.ttc")
+"""The openly licensed CJK font shipped for the documents (``exports/fonts``), also the window's
+font on a machine without any Chinese font."""
+
 
 def application() -> QApplication:
     app = QApplication.instance()
@@ -51,18 +61,59 @@ def application() -> QApplication:
 
 
 def install_translations(app: QApplication) -> bool:
-    """Load Qt's own Chinese texts (standard buttons, file dialogs…); False if not found."""
+    """Load Qt's own Chinese texts (standard buttons, file dialogs…) and, after them, the few they
+    lack (``SUPPLEMENT``: “查找范围”, “文件类型” of the file dialog); False if Qt's are not found."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if _translators:
         return True
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
-    if not translator.load("qtbase_zh_CN", folder):
+    found = translator.load("qtbase_zh_CN", folder)
+    if found:
+        app.installTranslator(translator)
+        _translators.append(translator)
+    else:
         log.warning("找不到 Qt 中文翻译 qtbase_zh_CN.qm（%s）", folder)
-        return False
-    app.installTranslator(translator)
-    _translators.append(translator)
-    return True
+    supplement = QTranslator(app)
+    package, name = SUPPLEMENT
+    resource = importlib.resources.files(package).joinpath(name)
+    if isinstance(resource, Path) and supplement.load(str(resource)):
+        app.installTranslator(supplement)  # installed last: asked first
+        _translators.append(supplement)
+    else:
+        log.warning("找不到 %s/%s，文件对话框的个别文字将是英文", package, name)
+    return found
+
+
+def chinese_families() -> list[str]:
+    """The installed font families that can write Simplified Chinese."""
+    return QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def install_fonts(app: QApplication) -> str | None:
+    """Make the window's Chinese readable: when no installed family covers Simplified Chinese
+    (a fresh Linux machine shows empty boxes for every character), register the font shipped
+    with the application and make it the application font (same size). Installed Chinese fonts
+    are kept as they are. Returns the family set, None when nothing was changed."""
+    if chinese_families():
+        return None
+    package, *parts = SHIPPED_FONT
+    resource = importlib.resources.files(package).joinpath(*parts)
+    if isinstance(resource, Path):  # an ordinary file: Qt reads it when it needs glyphs
+        font_id = QFontDatabase.addApplicationFont(str(resource))
+    elif resource.is_file():  # inside an archive: hand Qt the bytes
+        font_id = QFontDatabase.addApplicationFontFromData(resource.read_bytes())
+    else:
+        font_id = -1
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("没有可显示中文的字体，软件附带的字体 %s 也无法载入", "/".join(SHIPPED_FONT))
+        return None
+    font = app.font()
+    font.setFamilies([families[0]])
+    app.setFont(font)
+    log.info("系统中没有中文字体，界面使用软件附带的 %s", families[0])
+    return families[0]
 
 
 def rss_kb() -> int:
@@ -87,6 +138,7 @@ def run_gui(db: str | None, *, demo: bool = False) -> int:
     install_translations(app)
     log_file = setup_logging()
     log.info("启动 %s，日志：%s", __version__, log_file)
+    install_fonts(app)  # before the first window, so every widget gets it
     hooks = install_exception_hooks()
     try:
         return _run(app, db, demo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
 from typing import TYPE_CHECKING
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 PRODUCT = "应急预案与演练管理系统"
 DEMO_SCALE = "small"
+NAV_WIDTH = 112  # room for the longest entry to come (隐患/检查); the lists need the rest at 1280 px
 
 
 class MainWindow(QMainWindow):
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.nav = QListWidget(central)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(128)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setStyleSheet(
             "QListWidget#navigation { background: #22313F; color: #E8EDF2; border: none;"
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             self.stack.addWidget(page)
             item = QListWidgetItem(page.title, self.nav)
-            item.setSizeHint(QSize(120, 44))
+            item.setSizeHint(QSize(NAV_WIDTH - 8, 44))
             page.sig_status.connect(self.show_status)
             page.sig_data_changed.connect(lambda source=page: self._on_data_changed(source))
         self.nav.blockSignals(False)
@@ -309,13 +311,24 @@ class MainWindow(QMainWindow):
         task = self.runner.run(work, writes=True, title=self.tr("演示数据库"),
                                label=self.tr("正在生成演示数据，请稍候…"))
         task.sig_finished.connect(self._on_demo_filled)
-        task.sig_cancelled.connect(
-            lambda: self.show_status(self.tr("已取消生成演示数据，数据库保持原样")))
+        task.sig_cancelled.connect(self._on_demo_cancelled)
+        task.sig_failed.connect(lambda _error: self._demo_ended())
+        home = self.home_page
+        task.sig_progress.connect(home.show_demo_progress)
+        home.set_demo_filling(True)  # not “no enterprises”: they are being generated
         self.demo_task = task
         return task
 
-    def _on_demo_filled(self, result: object) -> None:
+    def _demo_ended(self) -> None:
         self.demo_task = None
+        self.home_page.set_demo_filling(False)
+
+    def _on_demo_cancelled(self) -> None:
+        self._demo_ended()
+        self.show_status(self.tr("已取消生成演示数据，数据库保持原样"))
+
+    def _on_demo_filled(self, result: object) -> None:
+        self._demo_ended()
         self.refresh_all()
         describe = getattr(result, "message", None)
         self.show_status(describe() if callable(describe) else self.tr("演示数据已生成"))
@@ -328,9 +341,15 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(self.tr("关于"))
         box.setIcon(QMessageBox.Icon.Information)
         box.setTextFormat(Qt.TextFormat.RichText)
+        # What this version does, and nothing it does not do yet.
         box.setText(self.tr("<h3>{0}</h3><p>版本 {1}</p>"
-                            "<p>企业应急预案、应急演练、应急物资、救援队伍与值班的管理工具。</p>"
-                            "<p>数据库：{2}</p>").format(PRODUCT, __version__, self.db.name))
+                            "<p>本版本提供：</p><ul>"
+                            "<li>企业名录：企业基本信息、风险等级、监管部门和联系人，"
+                            "筛选、排序、导出 Excel，删除后可在回收站恢复；</li>"
+                            "<li>应急预案：按模板新建或从 Word 导入，评审、发布、备案、修订，"
+                            "版本记录与对比，备案和评估期限提醒，全文检索；</li>"
+                            "<li>预案文件：完整性检查，导出 Word 和 PDF，打印预览，批量归档。</li></ul>"
+                            "<p>数据库：{2}</p>").format(PRODUCT, html.escape(__version__), html.escape(self.db.name)))
         box.addButton(self.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 

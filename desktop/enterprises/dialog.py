@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -34,30 +35,39 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.kit.areas import BannerArea, FormArea
+from desktop.kit.empty import EmptyState
 from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
 from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.uow import Actor, UnitOfWork
 from models.enterprises import rules as uscc
 from models.enterprises import service as enterprises
 from models.enterprises.entities import Enterprise, EnterpriseContact
+from models.enterprises.rules import UnitFact, unit_facts
 from models.enterprises.service import ContactData, EnterpriseData
 
 LABELS = {**Enterprise.__field_labels__, "contacts": "联系人"}
 CONTACT_LABELS = EnterpriseContact.__field_labels__
 CONTACT_FIELDS = ("name", "role", "phone", "mobile", "notes")
 MAX_PEOPLE = 1_000_000
+CONTACT_ROWS_SHOWN = 6  # the contacts table shows at least this many rows, errors or not
 
 _LINE_FIELDS = ("name", "uscc", "address", "principal", "principal_phone", "safety_manager",
                 "safety_manager_phone")
 _COMBO_FIELDS = ("industry_id", "risk_level_id", "region_id", "department_id")
 _SPIN_FIELDS = ("employees", "on_shift_headcount")
 _TEXT_FIELDS = ("major_hazard_sources", "notes")
+# The unit facts the rules key on (中型及以上规模, 使用危险化学品达到规定数量): check boxes.
+_FACTS: tuple[UnitFact, ...] = unit_facts()
+_CHECK_FIELDS = tuple(fact.field for fact in _FACTS)
+_FIELDS = (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_CHECK_FIELDS, *_TEXT_FIELDS)
 # The order fields appear in on screen: the first bad one gets the focus.
 FORM_ORDER = ("name", "uscc", "industry_id", "risk_level_id", "region_id", "department_id", "address",
               "principal", "principal_phone", "safety_manager", "safety_manager_phone", "employees",
-              "on_shift_headcount", "major_hazard_sources", "notes", "contacts")
+              "on_shift_headcount", *_CHECK_FIELDS, "major_hazard_sources", "notes", "contacts")
 
 
 class EnterpriseDialog(RecordForm[EnterpriseData]):
@@ -66,6 +76,7 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
     labels = LABELS
     order = FORM_ORDER
     required_fields = ("name", "uscc", *_COMBO_FIELDS)
+    grow_for_errors = False  # the fields scroll (FormArea) and the banner scrolls past five lines
 
     def __init__(self, db: Database, runner: TaskRunner, enterprise_id: int | None = None, *,
                  actor: Actor | None = None, choices: ReferenceChoices | None = None,
@@ -80,14 +91,16 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         else:
             self.reload()
         hint = self.sizeHint()
-        self.resize(max(980, hint.width()), max(760, hint.height()))
+        fit_to_screen(self, QSize(max(980, hint.width()), max(760, hint.height())))
 
     # --- building -------------------------------------------------------------------------------
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         self.error_banner = self.errors.banner
-        layout.addWidget(self.error_banner)
+        # At most a few lines tall (the rest scrolls): a long list never squeezes the form or contacts.
+        self.error_area = BannerArea(self.error_banner, self, max_lines=5)
+        layout.addWidget(self.error_area)
 
         for name in _LINE_FIELDS:
             edit = QLineEdit(self)
@@ -132,6 +145,10 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
             text.setMaximumHeight(96)
             self.widgets[name] = text
         self._text("major_hazard_sources").setPlaceholderText(self.tr("如：液氯储罐区（三级）；无则留空"))
+        for fact in _FACTS:
+            check = QCheckBox(fact.label, self)
+            check.setToolTip(self.tr("{0}\n依据：{1}").format(fact.help, fact.source))
+            self.widgets[fact.field] = check
 
         self.uscc_hint = QLabel(self)
         self.uscc_hint.setObjectName("usccHint")
@@ -146,6 +163,11 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         for name in ("principal", "principal_phone", "safety_manager", "safety_manager_phone",
                      "employees", "on_shift_headcount"):
             self._add_row(people_form, name)
+        # 单位情况: the facts the review and evaluation rules ask about (the check box says which)
+        for i, name in enumerate(_CHECK_FIELDS):
+            label = QLabel(self.tr("单位情况") if i == 0 else "", self)
+            label.setBuddy(self.widgets[name])
+            people_form.addRow(label, self._holder(name))
         other = QGroupBox(self.tr("重大危险源与备注"), self)
         other_form = QGridLayout(other)
         for column, name in enumerate(_TEXT_FIELDS):
@@ -153,11 +175,16 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
             other_form.addWidget(QLabel(LABELS[name], other), 0, column)
             other_form.addWidget(holder, 1, column)
 
+        fields = QWidget(self)  # scrolls when the messages under the fields need more room
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(basic, 3)
         top.addWidget(people, 2)
-        layout.addLayout(top)
-        layout.addWidget(other)
+        fields_layout.addLayout(top)
+        fields_layout.addWidget(other)
+        self.form_area = FormArea(fields, self)
+        layout.addWidget(self.form_area)
         layout.addWidget(self._build_contacts(), 1)
 
         self.buttons = self.make_buttons()
@@ -178,7 +205,14 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         for column, width in enumerate((110, 150, 140, 140)):
             self.contacts.setColumnWidth(column, width)
         header.setSectionResizeMode(len(CONTACT_FIELDS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.contacts.setMinimumHeight(110)
+        # The header and six rows at least (more than a table's size hint, so the layout gives the
+        # fields above their room first), and all the height they leave: messages shown above the
+        # table make the fields scroll, never the table shrink.
+        self.contacts.setMinimumHeight(self.contacts.horizontalHeader().sizeHint().height()
+                                       + CONTACT_ROWS_SHOWN * self.contacts.verticalHeader().defaultSectionSize()
+                                       + 2 * self.contacts.frameWidth())
+        self.contacts_empty = EmptyState(self.contacts, lambda: (
+            self.tr("还没有联系人"), self.tr("点击下方“添加联系人”，填写企业的应急联系人。")))
         self.widgets["contacts"] = self.contacts
         layout.addWidget(self.contacts)
         self.contacts_error = self.errors.message_label(box, "contacts")
@@ -211,7 +245,7 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
         super().show_record(data, version, keep_staged=keep_staged)
 
     def fill(self, data: EnterpriseData) -> None:
-        for name in (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_TEXT_FIELDS):
+        for name in _FIELDS:
             set_widget_value(self.widgets[name], getattr(data, name))
         self.contacts.setRowCount(0)
         for contact in data.contacts:
@@ -221,8 +255,7 @@ class EnterpriseDialog(RecordForm[EnterpriseData]):
     def data(self) -> EnterpriseData:
         """What the form holds now (not yet cleaned or validated); fields the form does not show
         keep their loaded values."""
-        values = {name: widget_value(self.widgets[name])
-                  for name in (*_LINE_FIELDS, *_COMBO_FIELDS, *_SPIN_FIELDS, *_TEXT_FIELDS)}
+        values = {name: widget_value(self.widgets[name]) for name in _FIELDS}
         return replace(self.loaded or EnterpriseData(), **values, contacts=self._contacts_data())
 
     def command(self, data: EnterpriseData) -> Callable[[UnitOfWork], Saved]:

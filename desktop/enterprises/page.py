@@ -11,7 +11,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QMenu,
     QToolBar,
     QVBoxLayout,
@@ -30,6 +29,8 @@ from models.core.progress import Progress
 from models.core.uow import Actor
 from models.enterprises import service as enterprises
 from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
+
+NAME_MIN_WIDTH = 150
 
 
 def _tr(text: str) -> str:
@@ -106,10 +107,12 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
         self.make_view(self)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
+        # Sized to their content once rows are there; the name takes the room the others leave.
+        model = self.model
+        self.fit_columns(stretch=model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
+                         maximum={model.INDUSTRY_COLUMN: 110, model.REGION_COLUMN: 150, model.DEPARTMENT_COLUMN: 120})
         self.view.selectionModel().currentRowChanged.connect(self.update_actions)
         layout.addWidget(self.view, 1)
 
@@ -170,6 +173,23 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
         self.act_edit.setVisible(not on)
         self.act_delete.setVisible(not on)
         self.act_restore.setVisible(on)
+
+    # --- the empty list --------------------------------------------------------------------------------
+
+    def unfiltered(self) -> EnterpriseFilter:
+        return EnterpriseFilter(deleted=self.in_trash)
+
+    @property
+    def empty_noun(self) -> str:
+        return self.tr("企业")
+
+    @property
+    def list_name(self) -> str:
+        return self.tr("企业名录")
+
+    def describe_nothing_yet(self) -> tuple[str, str]:
+        return self.tr("还没有企业"), self.tr(
+            "点击工具栏上的“新建”录入第一家企业，或从“文件”菜单打开演示数据库看看各项功能。")
 
     def enable_actions(self) -> None:
         has_row = self.current_row() is not None

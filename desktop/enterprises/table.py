@@ -20,7 +20,11 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
     """企业 list: one row per enterprise of the current filter; pages fetched on demand."""
 
+    NAME_COLUMN = 0
+    INDUSTRY_COLUMN = 2
     RISK_COLUMN = 3
+    REGION_COLUMN = 4
+    DEPARTMENT_COLUMN = 5
     BLACKLIST_COLUMN = 9
 
     def __init__(self, db: Database, flt: EnterpriseFilter | None = None, *, page_size: int = 100,
@@ -37,7 +41,8 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
             Column(self.tr("联系电话"), lambda r: r.principal_phone, None, width=110),
             Column(self.tr("从业人数"), lambda r: r.employees, "employees", align=_RIGHT, width=80),
             Column(self.tr("黑名单"), lambda r: r.blacklist or "", None, width=70),
-            Column(self.tr("更新时间"), lambda r: local_time(r.updated_at), "updated_at", width=130),
+            Column(self.tr("更新时间"), lambda r: local_time(r.updated_at, "%Y-%m-%d"), "updated_at", width=90,
+                   tooltip=lambda r: local_time(r.updated_at)),  # the day in the list, the time in the tip
         ]
         super().__init__(db, flt or EnterpriseFilter(), columns, page_size=page_size,
                          cache_pages=cache_pages, sort="name", parent=parent)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +33,8 @@ class HomePage(Page):
         super().__init__(parent)
         self._db = db
         self.overview: Overview | None = None
+        self.demo_filling = False
+        """The demo database is being generated in the background (the counts are not there yet)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(14)
@@ -42,8 +45,24 @@ class HomePage(Page):
         self.total_label.setObjectName("totalLabel")
         self.total_label.setStyleSheet("font-size: 15px;")
         layout.addWidget(self.total_label)
+        self.demo_progress = QProgressBar(self)
+        self.demo_progress.setObjectName("demoProgress")
+        self.demo_progress.setMaximumWidth(420)
+        self.demo_progress.setFormat("%p%")
+        self.demo_progress.hide()
+        layout.addWidget(self.demo_progress)
+        self.demo_step = QLabel(self)
+        self.demo_step.setObjectName("demoStep")
+        self.demo_step.setStyleSheet("color: #5A6570;")
+        self.demo_step.hide()
+        layout.addWidget(self.demo_step)
+        self.details = QWidget(self)  # the counts (hidden while the demo is generated)
+        layout.addWidget(self.details)
+        outer, layout = layout, QVBoxLayout(self.details)  # the counts go into ``details``
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
 
-        risk_title = QLabel(self.tr("按风险等级"), self)
+        risk_title = QLabel(self.tr("按风险等级"), self.details)
         risk_title.setStyleSheet("font-weight: bold;")
         layout.addWidget(risk_title)
         self._risk_row = QHBoxLayout()
@@ -51,10 +70,10 @@ class HomePage(Page):
         layout.addLayout(self._risk_row)
         self.risk_cards: dict[str, QLabel] = {}
 
-        industry_title = QLabel(self.tr("按重点行业"), self)
+        industry_title = QLabel(self.tr("按重点行业"), self.details)
         industry_title.setStyleSheet("font-weight: bold;")
         layout.addWidget(industry_title)
-        self.industry_table = QTableWidget(0, 2, self)
+        self.industry_table = QTableWidget(0, 2, self.details)
         self.industry_table.setHorizontalHeaderLabels([self.tr("重点行业"), self.tr("企业数")])
         self.industry_table.verticalHeader().setVisible(False)
         self.industry_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -67,10 +86,11 @@ class HomePage(Page):
         self.industry_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.industry_table)
         self.hint = QLabel(self)
+        self.hint.setObjectName("homeHint")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #666666;")
-        layout.addWidget(self.hint)
-        layout.addStretch(1)
+        outer.addWidget(self.hint)
+        outer.addStretch(1)
 
     @property
     def title(self) -> str:
@@ -81,7 +101,39 @@ class HomePage(Page):
             self.overview = overview(session)
         self._show(self.overview)
 
+    def set_demo_filling(self, filling: bool) -> None:
+        """The demo database is (no longer) being generated: say so instead of “no enterprises”."""
+        self.demo_filling = filling
+        self.demo_progress.setRange(0, 0)  # busy until the generator reports how far it is
+        self.demo_progress.setVisible(filling)
+        self.demo_step.clear()
+        self.demo_step.setVisible(filling)
+        if filling:
+            self._show_filling()
+        elif self.overview is not None:
+            self._show(self.overview)
+
+    def show_demo_progress(self, done: int, total: int, message: str) -> None:
+        """How far the demo generator is (``done`` of ``total``; ``message``: the current step)."""
+        if not self.demo_filling:
+            return
+        if total > 0:
+            self.demo_progress.setRange(0, total)
+            self.demo_progress.setValue(min(done, total))
+        if message:
+            self.demo_step.setText(message)
+
+    def _show_filling(self) -> None:
+        self.total_label.setText(self.tr("正在生成演示数据库，请稍候…"))
+        self.details.hide()
+        self.hint.setText(self.tr("演示数据库（虚构的临江市企业及其应急预案）正在后台生成，"
+                                  "完成后这里会自动显示概况；其他页面也会随之刷新。"))
+
     def _show(self, overview: Overview) -> None:
+        if self.demo_filling:
+            self._show_filling()
+            return
+        self.details.show()
         self.total_label.setText(self.tr("在册企业 {0} 家（不含回收站）").format(overview.total))
         while self._risk_row.count():
             item = self._risk_row.takeAt(0)

@@ -12,7 +12,14 @@ no plan): a module passes it what is special about itself.
   error banner, saves through the write flow) and ``FormErrors``, ``set_error``, field helpers.
 - ``conflicts``: ``ConflictDialog`` — 此记录已被他人修改: 重新载入 or 比较, never overwrite.
 - ``list_page``: the list page base ``ListPage`` (search, filters, 回收站, restore, delete, Excel
-  export, context menu, double-click, one dialog at a time, writes through the write flow).
+  export, context menu, double-click, one dialog at a time, writes through the write flow, columns
+  fitted to their content, an empty list that says why).
+- ``columns``: ``ColumnFit``, column widths sized to the content, the user's widths and order kept.
+- ``empty``: ``EmptyState``, the text an empty list or table shows in place of its rows.
+- ``areas``: ``BannerArea`` (an error banner of a few lines that scrolls) and ``FormArea`` (fields
+  that scroll instead of being squeezed).
+- ``windows``: ``fit_to_screen``, dialogs no larger than the screen and the main window.
+- ``labels``: ``ElidedLabel``, one line whose middle part is cut with “…”.
 - ``pages``: ``Page``, what every page of the main window offers (lazy load, stale refresh).
 - ``paged``: ``PagedTableModel``, a table model over a paged SQL query.
 - ``sorting``: ``HeaderSorting``, header-click sorting in SQL.

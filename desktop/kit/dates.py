@@ -29,11 +29,12 @@ def date_text(value: date | None, empty: str = "") -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def local_time(value: datetime | None) -> str:
-    """Stored times are UTC without a zone; show them in the computer's local time."""
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored times are UTC without a zone; show them in the computer's local time (``fmt``:
+    ``"%Y-%m-%d"`` for the day alone)."""
     if value is None:
         return ""
-    return value.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.replace(tzinfo=UTC).astimezone().strftime(fmt)
 
 
 class DateField(QWidget):

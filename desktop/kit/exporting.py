@@ -84,8 +84,8 @@ class ListExporter(QObject):
         self.task = None
         self._page.sig_status.emit(_tr("已导出 {0} {1}：{2}").format(count, self._unit, path))
         self.sig_finished.emit(str(path), count)
-        choice = messages.choose(self._page, _tr("导出完成"),
-                                 _tr("已导出 {0} {1}到：\n{2}").format(count, self._unit, path),
-                                 [_tr("确定"), _tr("打开所在文件夹")])
+        choice = messages.info(self._page, _tr("导出完成"),
+                               _tr("已导出 {0} {1}到：\n{2}").format(count, self._unit, path),
+                               options=[_tr("确定"), _tr("打开所在文件夹")])
         if choice == 1:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -53,12 +54,15 @@ from desktop.kit.conflicts import Choice, ConflictDialog, Difference
 from desktop.kit.dates import DateField, date_text
 from desktop.kit.pickers import combo_text
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import Outcome, WriteOp
 from models.core.database import Database
 from models.core.errors import ConflictError, DeskError, FieldError
 from models.core.uow import Actor, UnitOfWork, os_actor
 
-ERROR_STYLE = 'QWidget[error="true"] { border: 1px solid #D7263D; border-radius: 2px; }'
+ERROR_STYLE = ('QWidget[error="true"] { border: 1px solid #D7263D; border-radius: 2px; }'
+               # a spin box is filled instead (a border would draw its arrows without their images)
+               'QAbstractSpinBox[errorFill="true"] { background: #FBD5DA; }')
 BANNER_STYLE = ("QLabel#errorBanner { background: #FDECEE; color: #9B1C2C; border: 1px solid #E8A3AC;"
                 " border-radius: 3px; padding: 6px 8px; }"
                 'QLabel#errorBanner[notice="true"] { background: #EEF4FB; color: #1F4E79;'
@@ -77,13 +81,20 @@ def typed_widget(widgets: Mapping[str, QWidget], name: str, cls: type[W]) -> W:
 
 
 def set_error(widget: QWidget, error: bool, message: str = "") -> None:
-    """Mark ``widget`` as wrong (red border through ``ERROR_STYLE``) or clear the mark."""
+    """Mark ``widget`` as wrong (red border through ``ERROR_STYLE``, ``message`` as its tooltip) or
+    clear the mark (the widget's own tooltip, if it had one, comes back)."""
     if isinstance(widget, DateField):
         widget = widget.edit
-    if bool(widget.property("error")) == error and widget.toolTip() == message:
+    mark = "errorFill" if isinstance(widget, QAbstractSpinBox) else "error"  # see ERROR_STYLE
+    own = widget.property("own_tool_tip")
+    if own is None:  # first time here: what the widget says by itself
+        own = "" if widget.property(mark) else widget.toolTip()
+        widget.setProperty("own_tool_tip", own)
+    tip = message if error else str(own)
+    if bool(widget.property(mark)) == error and widget.toolTip() == tip:
         return
-    widget.setProperty("error", error)
-    widget.setToolTip(message)
+    widget.setProperty(mark, error)
+    widget.setToolTip(tip)
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
@@ -156,11 +167,13 @@ class FormErrors:
 
     ``holder(owner, name)`` wraps the field widget with room for its message (and any hints
     beside it); editing a marked field clears its mark. ``on_mark(name, marked)`` lets a form react
-    (e.g. hide a hint the error repeats).
+    (e.g. hide a hint the error repeats). ``grow``: the window grows (up to the screen) to make room
+    for the messages; a form whose fields scroll (``desktop.kit.areas.FormArea``) keeps its size.
     """
 
     def __init__(self, owner: QWidget, widgets: dict[str, QWidget], order: Sequence[str], *,
-                 on_mark: Callable[[str, bool], None] | None = None) -> None:
+                 on_mark: Callable[[str, bool], None] | None = None, grow: bool = True) -> None:
+        self.grow = grow
         self.widgets = widgets
         self.order = tuple(order)
         self.on_mark = on_mark
@@ -243,14 +256,16 @@ class FormErrors:
         style.polish(self.banner)
         self.banner.setText(text)
         self.banner.show()
-        self._grow()
+        if self.grow:
+            self._grow()
 
     def _grow(self) -> None:
-        """Make room for the banner and the messages (never squeeze the fields)."""
+        """Make room for the banner and the messages (never squeeze the fields), never past the
+        screen or the main window (a form that scrolls its fields then scrolls instead)."""
         window = self.banner.window()
         hint = window.sizeHint()
         if hint.height() > window.height() or hint.width() > window.width():
-            window.resize(max(window.width(), hint.width()), max(window.height(), hint.height()))
+            fit_to_screen(window, QSize(max(window.width(), hint.width()), max(window.height(), hint.height())))
 
     def clear_field(self, name: str) -> None:
         widget = self.widgets.get(name)
@@ -317,6 +332,10 @@ class RecordForm(QDialog, Generic[D]):
     required_fields: tuple[str, ...] = ()
     """Fields whose label carries the * of a field that must be filled."""
 
+    grow_for_errors = True
+    """Whether the dialog grows (up to the screen) to show its error messages; False for a form
+    whose fields scroll instead (``desktop.kit.areas.FormArea``)."""
+
     def __init__(self, db: Database, runner: TaskRunner, *, record_id: int | None = None,
                  actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -332,7 +351,8 @@ class RecordForm(QDialog, Generic[D]):
         self.widgets: dict[str, QWidget] = {}
         self.inputs: list[QWidget] = []
         """Widgets besides ``widgets`` that change the record (add/remove buttons): frozen while saving."""
-        self.errors = FormErrors(self, self.widgets, self.order, on_mark=self.field_marked)
+        self.errors = FormErrors(self, self.widgets, self.order, on_mark=self.field_marked,
+                                 grow=self.grow_for_errors)
         self.write_op: WriteOp[Saved] | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.save_button: QAbstractButton | None = None

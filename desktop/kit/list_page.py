@@ -10,14 +10,19 @@ Every change goes through the write flow (``desktop.kit.writes``) on the writer 
 runs, the page's write actions are disabled (no double submit), a refusal is said in Chinese and
 the list is fetched again, so it shows what is stored now.
 
-A page says what is special about it: its filter (``current_filter``), its context menu, what
-double-click opens (``open_current``), the texts of delete and restore, the export, and its
+The columns are sized to their content (``fit_columns``: ``ColumnFit``, the name or title column
+taking the room left, the user's widths and order kept per list), and an empty list says why
+(``EmptyState``): the recycle bin is empty, the filter matches nothing, or there is nothing yet.
+
+A page says what is special about it: its filter (``current_filter``, and ``unfiltered`` for the
+empty text), its context menu, what double-click opens (``open_current``), the texts of delete and
+restore and of an empty list (``empty_noun``, ``describe_nothing_yet``), the export, and its
 module's write service (``service``: ``delete`` / ``restore(uow, id, expected_version)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -35,6 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.columns import ColumnFit
+from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import ListExporter, Write
 from desktop.kit.paged import PagedTableModel
 from desktop.kit.pages import Page
@@ -81,15 +88,16 @@ class ListPage(Page, Generic[R, F]):
     """An Excel export was written: path and number of rows."""
 
     service: ClassVar[Any]
+    """The module's write service (``delete`` / ``restore``), a ``RecordService``."""
     export_module: ClassVar[str] = ""
     """The exports module the page's Excel export is written by (imported in the background)."""
-    """The module's write service (``delete`` / ``restore``), a ``RecordService``."""
 
     model: PagedTableModel[R, F]
     view: QTableView
     search: SearchBox
     trash_button: TrashButton
     count_label: QLabel
+    empty_state: EmptyState
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None,
                  unit: str, export_label: str, parent: QWidget | None = None) -> None:
@@ -139,6 +147,25 @@ class ListPage(Page, Generic[R, F]):
         raise NotImplementedError
 
     def excel_writer(self, flt: F) -> Write:
+        raise NotImplementedError
+
+    def unfiltered(self) -> F:
+        """The filter with nothing chosen, in the current 回收站 state (an empty list under any
+        other filter says that nothing matches)."""
+        raise NotImplementedError
+
+    @property
+    def empty_noun(self) -> str:
+        """What the list lists, for its empty texts: “企业”, “预案”."""
+        raise NotImplementedError
+
+    @property
+    def list_name(self) -> str:
+        """The list's name, to go back to from the 回收站: “企业名录”, “预案列表”."""
+        raise NotImplementedError
+
+    def describe_nothing_yet(self) -> tuple[str, str]:
+        """What the list says when nothing was recorded yet (title, hint)."""
         raise NotImplementedError
 
     def trash_toggled(self, on: bool) -> None:
@@ -219,7 +246,29 @@ class ListPage(Page, Generic[R, F]):
         self.sorting = HeaderSorting(view, self.model)
         self.sorting.sig_status.connect(self.sig_status)
         self.model.modelReset.connect(self.update_actions)
+        self.empty_state = EmptyState(view, self.describe_empty)
         return view
+
+    def fit_columns(self, *, stretch: int, stretch_minimum: int,
+                    maximum: Mapping[int, int] | None = None) -> ColumnFit:
+        """Size the columns to their content once rows are there (at most ``maximum``); the
+        ``stretch`` column (name, title) takes the room the others leave. Call after ``make_view``."""
+        self.columns = ColumnFit(self.view, stretch=stretch, stretch_minimum=stretch_minimum,
+                                 maximum=maximum, sortable=self.model.is_sortable)
+        return self.columns
+
+    def describe_empty(self) -> tuple[str, str]:
+        """What the empty list says: the recycle bin, a filter that matches nothing, or no data yet."""
+        if not self.model.loaded:
+            return "", ""
+        noun = self.empty_noun
+        if self.model.filter != self.unfiltered():
+            title = (self.tr("回收站中没有符合条件的{0}") if self.in_trash else self.tr("没有符合条件的{0}")).format(noun)
+            return title, self.tr("请修改搜索词或筛选条件，或点击“清除筛选”。")
+        if self.in_trash:
+            return self.tr("回收站是空的"), self.tr(
+                "删除的{0}会先移入回收站，可以在这里恢复。点击“回收站（点击返回）”回到{1}。").format(noun, self.list_name)
+        return self.describe_nothing_yet()
 
     # --- filtering ----------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ dialogs read the same whether or not ``qtbase_zh_CN.qm`` was found.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -27,10 +29,16 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
     return box
 
 
-def info(parent: QWidget | None, title: str, text: str) -> None:
+def info(parent: QWidget | None, title: str, text: str, *, options: Sequence[str] = ()) -> int:
+    """Tell the user something (the information icon: nothing is asked). ``options`` are button
+    texts for what may follow (“确定”, “打开所在文件夹”…; just 确定 when empty); returns the index
+    of the button clicked, -1 if the box was closed."""
     box = _box(parent, QMessageBox.Icon.Information, title, text)
-    box.addButton(_tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+    buttons = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in options or [_tr("确定")]]
+    box.setDefaultButton(buttons[0])
     box.exec()
+    clicked = box.clickedButton()
+    return next((i for i, button in enumerate(buttons) if clicked is button), -1)
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
@@ -57,7 +65,8 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str = "", no:
 
 
 def choose(parent: QWidget | None, title: str, text: str, options: list[str], detail: str = "") -> int:
-    """Ask the user to pick one of ``options`` (button texts); returns its index, -1 if closed."""
+    """Ask the user to pick one of ``options`` (button texts); returns its index, -1 if closed.
+    A question (its icon says so); to report an outcome with follow-up buttons use ``info``."""
     box = _box(parent, QMessageBox.Icon.Question, title, text, detail)
     buttons = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in options]
     if buttons:

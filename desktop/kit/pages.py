@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.kit.settings import Settings
 
 if TYPE_CHECKING:
+    from desktop.kit.columns import ColumnFit
     from desktop.kit.sorting import HeaderSorting
 
 
@@ -31,7 +32,9 @@ class Page(QWidget):
         self._activated = False
         self._stale = False
         self.sorting: HeaderSorting | None = None
-        """A list page's header sorting; its header (widths, sort) is saved under ``key``."""
+        """A list page's header sorting; its header (widths, order, sort) is saved under ``key``."""
+        self.columns: ColumnFit | None = None
+        """A list page's column widths (fitted to the content, except those the user set)."""
 
     @property
     def title(self) -> str:
@@ -68,8 +71,16 @@ class Page(QWidget):
         """Remember view state (column widths, sort…) when the window closes."""
         if self.sorting is not None and self._activated:  # never shown: nothing was restored either
             settings.set_header_state(self.key, self.sorting.save_state())
+            if self.columns is not None:
+                settings.set_user_sized_columns(self.key, self.columns.save_user_sized())
 
     def restore_state(self, settings: Settings) -> None:
         """Bring back what ``save_state`` remembered (call before the first query)."""
-        if self.sorting is not None:
+        if self.sorting is None:
+            return
+        if self.columns is None:
             self.sorting.restore_state(settings.header_state(self.key))
+            return
+        with self.columns.programmatic():  # the saved widths are not new ones the user set
+            self.sorting.restore_state(settings.header_state(self.key))
+        self.columns.restore_user_sized(settings.user_sized_columns(self.key))

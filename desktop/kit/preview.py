@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.windows import fit_to_screen
 from exports.files import write_atomically
 from models.core.errors import DeskError
 
@@ -66,7 +67,9 @@ class PreviewDialog(QDialog):
         self.zoom_in_button = self._tool(self.tr("放大"), self.zoom_in, QKeySequence.StandardKey.ZoomIn)
         self.fit_width_button = self._tool(self.tr("适合宽度"), self.fit_width)
         self.fit_page_button = self._tool(self.tr("整页"), self.fit_page)
-        self.zoom_label = QLabel(self)
+        for button in (self.fit_width_button, self.fit_page_button):
+            button.setCheckable(True)  # the pressed button shows the zoom mode
+        self.zoom_label = QLabel(self)  # the percentage of a custom zoom (empty in the fit modes)
         self.print_button = QPushButton(self.tr("打印…"), self)
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.print_button.clicked.connect(self.print_dialog)
@@ -93,7 +96,7 @@ class PreviewDialog(QDialog):
             note.setStyleSheet("color: #7A4B00; background: #FFF6DD; padding: 4px 8px;")
             layout.addWidget(note)
         layout.addWidget(self.view, 1)
-        self.resize(900, 1000)
+        fit_to_screen(self, QSize(900, 1000))
         self._update_controls()
 
     def _tool(self, text: str, slot: object, key: QKeySequence.StandardKey | None = None) -> QToolButton:
@@ -155,9 +158,11 @@ class PreviewDialog(QDialog):
         self.prev_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < self.page_count - 1)
         mode = self.view.zoomMode()
-        self.zoom_label.setText({QPdfView.ZoomMode.FitToWidth: self.tr("适合宽度"),
-                                 QPdfView.ZoomMode.FitInView: self.tr("整页")}.get(
-            mode, f"{round(self.view.zoomFactor() * 100)}%"))
+        self.fit_width_button.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
+        self.fit_page_button.setChecked(mode == QPdfView.ZoomMode.FitInView)
+        custom = mode == QPdfView.ZoomMode.Custom
+        self.zoom_label.setText(f"{round(self.view.zoomFactor() * 100)}%" if custom else "")
+        self.zoom_label.setVisible(custom)
 
     # --- print and save --------------------------------------------------------------------------------
 

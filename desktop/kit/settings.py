@@ -129,6 +129,21 @@ class Settings:
     def set_header_state(self, page: str, value: QByteArray | None) -> None:
         self._set(f"{page}/header_state", value)
 
+    def user_sized_columns(self, page: str) -> list[int]:
+        """The columns of a list whose width the user set (the others are fitted to their content)."""
+        value = self._str(f"{page}/user_sized_columns", "")
+        return [int(part) for part in value.split(",") if part.strip().isdigit()]
+
+    def set_user_sized_columns(self, page: str, columns: list[int]) -> None:
+        self._set(f"{page}/user_sized_columns", ",".join(str(c) for c in columns))
+
+    def splitter_state(self, page: str) -> QByteArray | None:
+        """How a page's splitter divides it (e.g. the plan list and the 预案体系 panel)."""
+        return self._bytes(f"{page}/splitter_state")
+
+    def set_splitter_state(self, page: str, value: QByteArray | None) -> None:
+        self._set(f"{page}/splitter_state", value)
+
     @property
     def enterprise_header_state(self) -> QByteArray | None:
         return self.header_state("enterprises")

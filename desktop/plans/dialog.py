@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -48,6 +48,7 @@ from desktop.kit.forms import (
 )
 from desktop.kit.pickers import EnterprisePicker, fill_combo
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.errors import FieldError
 from models.core.uow import Actor, UnitOfWork
@@ -131,7 +132,7 @@ class PlanDialog(RecordForm[PlanData]):
             self.loaded = self.data()
         else:
             self.reload()
-        self.resize(max(940, self.sizeHint().width()), max(640, self.sizeHint().height()))
+        fit_to_screen(self, QSize(max(940, self.sizeHint().width()), max(640, self.sizeHint().height())))
 
     # --- building ------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.empty import EmptyState
+from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.errors import DeskError
 from models.plans import queries as pq
@@ -227,7 +229,7 @@ class DiffDialog(QDialog):
         layout.addWidget(buttons)
         self._fill_list()
         self._render()
-        self.resize(1180, 760)
+        fit_to_screen(self, QSize(1180, 760))
 
     def _fill_list(self) -> None:
         self.section_list.clear()
@@ -306,8 +308,11 @@ class VersionsDialog(QDialog):
         self.setWindowTitle(self.tr("版本与修订记录 — {0}").format(data.title))
         self.setSizeGripEnabled(True)
         layout = QVBoxLayout(self)
-        head = QLabel(self.tr("{0} {1}，当前状态：{2}，共 {3} 个已发布版本。选择两个版本后点“对比所选版本”。")
-                      .format(data.plan_no, data.title, PLAN_STATUSES[self.status], len(self.versions)), self)
+        text = self.tr("{0} {1}，当前状态：{2}，共 {3} 个已发布版本。").format(
+            data.plan_no, data.title, PLAN_STATUSES[self.status], len(self.versions))
+        if len(self.versions) >= 2:  # (with fewer there is nothing to pick)
+            text += self.tr("选择两个版本后点“对比所选版本”。")
+        head = QLabel(text, self)
         head.setWordWrap(True)
         layout.addWidget(head)
         self.table = QTableWidget(len(self.versions), self.COLUMNS, self)
@@ -328,6 +333,9 @@ class VersionsDialog(QDialog):
         for column, width in enumerate((50, 70, 96, 280, 240, 90)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.empty_state = EmptyState(self.table, lambda: (
+            self.tr("还没有发布过的版本"),
+            self.tr("预案每发布一次就记录一个版本（含修订原因），可以选择两个版本对比。")))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.compare_selected())
         layout.addWidget(self.table, 1)
@@ -346,7 +354,7 @@ class VersionsDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self._update_buttons()
-        self.resize(900, 420)
+        fit_to_screen(self, QSize(900, 420))
 
     def selected_versions(self) -> list[VersionInfo]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

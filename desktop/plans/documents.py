@@ -151,8 +151,8 @@ class PlanDocuments(QObject):
             text += "\n\n" + _tr("注意：\n{0}").format("\n".join(warnings))
         if fonts:
             text += "\n\n" + _tr("使用的字体：\n{0}").format("\n".join(fonts))
-        choice = messages.choose(self._parent, _tr("导出完成"), text,
-                                 [_tr("确定"), _tr("打开文件"), _tr("打开所在文件夹")])
+        choice = messages.info(self._parent, _tr("导出完成"), text,
+                               options=[_tr("确定"), _tr("打开文件"), _tr("打开所在文件夹")])
         if choice == 1:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths[0])))
         elif choice == 2:
@@ -236,5 +236,5 @@ class PlanDocuments(QObject):
         self.sig_status.emit(summary)
         self.sig_done.emit(result)
         folder = request.out.parent if request.is_zip else request.out
-        if messages.choose(self._parent, _tr("归档完成"), summary, [_tr("确定"), _tr("打开所在文件夹")]) == 1:
+        if messages.info(self._parent, _tr("归档完成"), summary, options=[_tr("确定"), _tr("打开所在文件夹")]) == 1:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

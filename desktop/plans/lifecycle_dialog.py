@@ -32,10 +32,12 @@ from desktop.kit.dates import DateField
 from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
 from desktop.kit.tasks import TaskRunner
 from desktop.plans.dialog import LABELS
+from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.errors import FieldError
 from models.core.uow import Actor, UnitOfWork
 from models.plans import queries as pq
+from models.plans import rules as plan_rules
 from models.plans import service as ps
 from models.plans.entities import PLAN_STATUSES
 from models.plans.rules import revision_triggers
@@ -215,13 +217,39 @@ class FilingDialog(LifecycleDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(db, runner, plan_id, title=_tr("FilingDialog", "登记备案"), actor=actor, parent=parent)
         p = self.plan
-        self.add_date("filing_submitted_date", p.filing_submitted_date or date.today(), required=True)
+        with db.read() as session:
+            self.calendar = load_calendar(session)
+        submitted = self.add_date("filing_submitted_date", p.filing_submitted_date or date.today(), required=True)
         self.add_line("filing_number", p.filing_number)
         self.add_date("filing_registered_date", p.filing_registered_date)
-        if p.publish_date is not None:
-            self.note.setText(self.tr("发布日期：{0}").format(p.publish_date.isoformat()))
-            self.note.show()
+        submitted.sig_changed.connect(self._show_deadlines)
+        self._show_deadlines()
         self.resize(580, self.sizeHint().height())
+
+    def deadlines_text(self) -> str:
+        """The plan's filing deadline and, for the submitted date chosen, the authority's: the
+        备案审查期限 (working days after the submission; done once the registration date is filled)."""
+        rules = plan_rules.load_plan_rules()
+        lines = []
+        warnings: list[str] = []
+        if self.plan.publish_date is not None:
+            due = plan_rules.filing_due(self.plan.publish_date, self.calendar, rules)
+            lines.append(self.tr("发布日期：{0}，备案期限：{1}（发布后 {2} 个工作日内申报）").format(
+                self.plan.publish_date.isoformat(), due.date.isoformat(), rules.filing_working_days))
+            warnings += due.warnings
+        submitted = widget_value(self.widgets["filing_submitted_date"])
+        if isinstance(submitted, date):
+            check = plan_rules.authority_check_due(submitted, self.calendar, rules)
+            lines.append(self.tr("备案审查期限：{0}（申报后 {1} 个工作日内审查；填写登记日期即为完成）").format(
+                check.date.isoformat(), rules.authority_check_working_days))
+            warnings += check.warnings
+        lines += [f"⚠ {w}" for w in dict.fromkeys(warnings)]
+        return "\n".join(lines)
+
+    def _show_deadlines(self) -> None:
+        text = self.deadlines_text()
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def step(self, uow: UnitOfWork, plan_id: int, version: int, values: Values) -> int:
         return ps.transition(uow, plan_id, "file", version, **values)

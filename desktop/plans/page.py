@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,7 +43,9 @@ from PySide6.QtWidgets import (
 
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit import messages
+from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import Write
+from desktop.kit.labels import ElidedLabel
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import EnterprisePicker
 from desktop.kit.settings import Settings
@@ -59,7 +61,14 @@ from desktop.plans.dialog import (
     status_items,
 )
 from desktop.plans.documents import PlanDocuments
-from desktop.plans.table import STATUS_COLOURS, TITLE_MIN_WIDTH, PlanTableModel
+from desktop.plans.table import (
+    DEADLINE_WIDEST,
+    ENTERPRISE_MAX_WIDTH,
+    STATUS_COLOURS,
+    TITLE_MIN_WIDTH,
+    PlanTableModel,
+    short_title,
+)
 from models.core.database import Database
 from models.core.errors import DeskError, ValidationError
 from models.core.progress import Progress
@@ -76,6 +85,8 @@ if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
 log = logging.getLogger(__name__)
 
 EDITOR_MODULE = "desktop.plans.editor.plan_editor"
+TREE_WIDTH = 210  # the 预案体系 panel at first (at 1280 px the list keeps room for all its columns)
+CELL_PADDING = 12  # a cell's margins and grid line beside its text
 
 
 def _tr(text: str) -> str:
@@ -83,9 +94,11 @@ def _tr(text: str) -> str:
 
 
 def open_plan_editor(db: Database, plan_id: int, *, runner: TaskRunner, actor: Actor,
-                     section_key: str | None = None, parent: QWidget | None = None,
+                     section_key: str | None = None, highlight: Sequence[str] = (),
+                     parent: QWidget | None = None,
                      on_saved: Callable[[int], None] | None = None) -> QDialog | None:
-    """Open the section editor for a plan (at ``section_key``); None when it could not open."""
+    """Open the section editor for a plan (at ``section_key``, with the words ``highlight`` marked
+    in the text, e.g. a search's terms); None when it could not open."""
     try:
         module = importlib.import_module(EDITOR_MODULE)
     except ImportError:
@@ -93,8 +106,9 @@ def open_plan_editor(db: Database, plan_id: int, *, runner: TaskRunner, actor: A
         messages.warn(parent, _tr("无法打开编辑器"), _tr("预案内容编辑器尚未安装在此版本中。"))
         return None
     try:
+        extra = {"highlight": list(highlight)} if highlight else {}
         editor = module.PlanEditor(db, plan_id, runner=runner, actor=actor, section_key=section_key,
-                                   parent=parent)
+                                   parent=parent, **extra)
     except DeskError as exc:
         messages.warn(parent, _tr("无法打开编辑器"), str(exc))
         return None
@@ -246,22 +260,23 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.sorting.sig_sorted.connect(self._after_refresh)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setMinimumSectionSize(40)
+        header.setMinimumSectionSize(32)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
         self.view.setColumnHidden(self.model.DELETED_COLUMN, True)
-        self.view.viewport().installEventFilter(self)  # the title column takes the room that is left
+        # Sized to their content once rows are there; the title takes the room the others leave.
+        model = self.model
+        deadline_cap = self.view.fontMetrics().horizontalAdvance(DEADLINE_WIDEST) + CELL_PADDING
+        self.fit_columns(stretch=model.TITLE_COLUMN, stretch_minimum=TITLE_MIN_WIDTH,
+                         maximum={model.ENTERPRISE_COLUMN: ENTERPRISE_MAX_WIDTH, model.DEADLINE_COLUMN: deadline_cap})
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
         tree_panel = QWidget(self.splitter)
         tree_layout = QVBoxLayout(tree_panel)
         tree_layout.setContentsMargins(4, 0, 0, 0)
         tree_layout.setSpacing(4)
-        self.tree_title = QLabel(self.tr("预案体系"), tree_panel)
+        self.tree_title = ElidedLabel(self.tr("预案体系"), tree_panel)  # one line: a long name gets “…”
         self.tree_title.setObjectName("treeTitle")
-        self.tree_title.setWordWrap(True)
         self.tree_title.setStyleSheet("font-weight: bold;")
         tree_layout.addWidget(self.tree_title)
         self.tree = QTreeWidget(tree_panel)
@@ -272,17 +287,20 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(14)  # a narrow panel: more of each entry stays readable
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(self._on_tree_clicked)
         self.tree.itemDoubleClicked.connect(self._on_tree_double_clicked)
         tree_layout.addWidget(self.tree, 1)
+        self.tree_empty = EmptyState(self.tree, self._describe_empty_tree)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(tree_panel)
         self.tree_panel = tree_panel
         self.act_tree.toggled.connect(self._on_tree_toggled)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([10_000, 230])
+        self.splitter.setSizes([10_000, TREE_WIDTH])
         self.splitter.setCollapsible(0, False)
         layout.addWidget(self.splitter, 1)
 
@@ -298,18 +316,6 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
             self.addAction(action)
         self.update_actions()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.fit_title_column()
-        return super().eventFilter(watched, event)
-
-    def fit_title_column(self) -> None:
-        """Give the title whatever width the other columns leave (never less than its minimum)."""
-        title = self.model.TITLE_COLUMN
-        others = sum(self.view.columnWidth(c) for c in range(self.model.columnCount())
-                     if c != title and not self.view.isColumnHidden(c))
-        room = self.view.viewport().width() - others
-        self.view.setColumnWidth(title, max(TITLE_MIN_WIDTH, room))
 
     # --- loading -------------------------------------------------------------------------------------
 
@@ -318,6 +324,17 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
         self._after_refresh()
+
+    def save_state(self, settings: Settings) -> None:
+        super().save_state(settings)
+        if self.activated:
+            settings.set_splitter_state(self.key, self.splitter.saveState())
+
+    def restore_state(self, settings: Settings) -> None:
+        super().restore_state(settings)
+        state = settings.splitter_state(self.key)  # the 预案体系 panel as wide as the user left it
+        if state is not None:
+            self.splitter.restoreState(state)
 
     def refresh(self) -> None:
         """Count and fetch again (and the enterprise list), keeping the filter and the selected plan."""
@@ -366,12 +383,40 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
     def _show_columns(self) -> None:
         """One enterprise chosen: its name in every row says nothing, the title gets the room. The
         recycle bin shows when each plan was deleted instead of deadlines that no longer run."""
-        self.view.setColumnHidden(self.model.ENTERPRISE_COLUMN, self.model.filter.enterprise_id is not None)
-        trash = self.model.filter.deleted
-        for column in (self.model.DEADLINE_COLUMN, self.model.OVERDUE_COLUMN):
-            self.view.setColumnHidden(column, trash)
-        self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
-        self.fit_title_column()
+        assert self.columns is not None
+        with self.columns.programmatic():  # hiding a column is no width the user chose
+            self.view.setColumnHidden(self.model.ENTERPRISE_COLUMN, self.model.filter.enterprise_id is not None)
+            trash = self.model.filter.deleted
+            for column in (self.model.DEADLINE_COLUMN, self.model.OVERDUE_COLUMN):
+                self.view.setColumnHidden(column, trash)
+            self.view.setColumnHidden(self.model.DELETED_COLUMN, not trash)
+        self.columns.fit()
+
+    # --- the empty list and tree --------------------------------------------------------------------
+
+    def unfiltered(self) -> PlanFilter:
+        return PlanFilter(deleted=self.in_trash)
+
+    @property
+    def empty_noun(self) -> str:
+        return self.tr("预案")
+
+    @property
+    def list_name(self) -> str:
+        return self.tr("预案列表")
+
+    def describe_nothing_yet(self) -> tuple[str, str]:
+        if not self.enterprises:
+            return self.tr("还没有预案"), self.tr("请先在“企业”页录入企业，再为企业新建预案。")
+        return self.tr("还没有预案"), self.tr(
+            "点击“新建预案”按模板编写，或用“从 Word 导入”导入现有的预案文件。")
+
+    def _describe_empty_tree(self) -> tuple[str, str]:
+        if self.tree_enterprise_id is None:
+            return self.tr("选择企业或预案后，这里显示它的预案体系"), ""
+        return self.tr("该企业还没有预案"), ""
+
+    # --- the 回收站 -----------------------------------------------------------------------------------
 
     def trash_toggled(self, on: bool) -> None:
         for action in (self.act_new, self.act_import, self.act_edit_info, self.act_edit_content,
@@ -397,13 +442,13 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.tree_enterprise_id = enterprise_id
         self.tree.clear()
         if enterprise_id is None:
-            self.tree_title.setText(self.tr("预案体系（选择企业或预案后显示）"))
+            self.tree_title.setText(self.tr("预案体系"))  # the empty tree says what to do
             return
         with self._db.read() as session:
             rows = pq.page(session, PlanFilter(enterprise_id=enterprise_id), limit=1000)
         choice = next((c for c in self.enterprises if c.id == enterprise_id), None)
         name = choice.name if choice is not None else (rows[0].enterprise if rows else "")
-        self.tree_title.setText(self.tr("预案体系：{0}（{1} 个）").format(name, len(rows)))
+        self.tree_title.set_parts(self.tr("预案体系："), name, self.tr("（{0} 个）").format(len(rows)))
         build_plan_tree(self.tree, rows)
         self._mark_tree_current()
 
@@ -744,8 +789,7 @@ TREE_KIND = {"comprehensive": "综合", "special": "专项", "onsite": "现场",
 
 def plan_item_text(row: PlanRow) -> str:
     """〔专项〕ZX-01 液氯泄漏专项应急预案 — the enterprise's name left off (the tree names it)."""
-    title = row.title.removeprefix(row.enterprise) or row.title
-    return f"〔{TREE_KIND.get(row.kind, row.kind_label)}〕{row.plan_no} {title}"
+    return f"〔{TREE_KIND.get(row.kind, row.kind_label)}〕{row.plan_no} {short_title(row)}"
 
 
 def build_plan_tree(tree: QTreeWidget, rows: list[PlanRow]) -> None:

@@ -3,10 +3,11 @@
 Typing waits a moment (debounce) and then asks ``models.plans.search.search`` — terms of one, two, three
 or more Chinese characters all work — with the enterprise, kind and status filters. The query runs
 on the task runner's read pool, so typing never waits for the database: the page shows that it is
-searching, and a result that arrives after a newer search was started is dropped. Each result
-shows 企业 · 预案编号 预案名称 · 章节 over a snippet with the matched words highlighted (rich text;
-every piece of stored text is HTML-escaped first). Double-click or Enter opens the section editor
-at that section.
+searching, and a result that arrives after a newer search was started is dropped. At most
+``RESULT_LIMIT`` hits are listed; past it the label says how many there are in all
+(``search.count``, from the same index). Each result shows 企业 · 预案编号 预案名称 · 章节 over a
+snippet with the matched words highlighted (rich text; every piece of stored text is HTML-escaped
+first). Double-click or Enter opens the section editor at that section, the words marked there too.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
+from desktop.kit.empty import EmptyState
 from desktop.kit.pages import Page
 from desktop.kit.pickers import EnterprisePicker, fill_combo
 from desktop.kit.tasks import Task, TaskRunner
@@ -47,7 +49,7 @@ from models.core.progress import Progress
 from models.core.uow import Actor, os_actor
 from models.plans import search
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES
-from models.plans.search import SearchFilter, SearchHit
+from models.plans.search import SearchCount, SearchFilter, SearchHit
 
 SEARCH_DELAY_MS = 300
 RESULT_LIMIT = 200
@@ -165,6 +167,12 @@ class SearchPage(Page):
         self.search_task: Task | None = None
         """The search running in the background (None when idle)."""
         self._generation = 0  # bumped by every search; a result of an older one is dropped
+        self.searched_for = ""
+        """The words of the search whose hits are shown ('' before the first, or for an empty box)."""
+        self.failed = False
+        """The last search failed (the count label says why)."""
+        self.total = SearchCount(0, 0)
+        """How many sections and plans the last search found in all (more than listed past the limit)."""
         self._build()
 
     @property
@@ -236,6 +244,7 @@ class SearchPage(Page):
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#D5E5F7"))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
         self.results.setPalette(palette)
+        self.empty_state = EmptyState(self.results, self._describe_empty)
         layout.addWidget(self.results, 1)
         hint = QLabel(self.tr("双击结果（或按回车）打开预案，定位到该章节。"), self)
         hint.setStyleSheet("color: #8A949E;")
@@ -275,21 +284,26 @@ class SearchPage(Page):
             self.search_task.cancel()  # not started yet: it never runs; running: its result is dropped
             self.search_task = None
         query = self.search_box.text().strip()
+        self.failed = False
         if not search.query_terms(query):
             self._set_busy(False)
             self.hits = []
+            self.searched_for = ""
             self.results.clear()
             self._show_idle()
             self.sig_searched.emit(0)
             return
         db, flt, generation = self._db, self.current_filter(), self._generation
 
-        def work(_progress: Progress) -> list[SearchHit]:
+        def work(_progress: Progress) -> tuple[list[SearchHit], SearchCount]:
             with db.read() as session:
-                return search.search(session, query, flt, limit=RESULT_LIMIT)
+                hits = search.search(session, query, flt, limit=RESULT_LIMIT)
+                total = (search.count(session, query, flt) if len(hits) >= RESULT_LIMIT
+                         else SearchCount(len(hits), len({h.plan_id for h in hits})))
+                return hits, total
 
         task = self._runner.run(work, label=self.tr("正在检索…"), show_progress=False, report_errors=False)
-        task.sig_finished.connect(lambda hits: self._on_found(generation, query, hits))
+        task.sig_finished.connect(lambda found: self._on_found(generation, query, found))
         task.sig_failed.connect(lambda error: self._on_failed(generation, error))
         self.search_task = task
         self._set_busy(True)
@@ -298,14 +312,18 @@ class SearchPage(Page):
     def _set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
         self.count_label.setStyleSheet("color: #5A6570;")
+        self.empty_state.update_state()
 
-    def _on_found(self, generation: int, query: str, hits: object) -> None:
+    def _on_found(self, generation: int, query: str, found: object) -> None:
         if generation != self._generation:
             return  # a newer search was started meanwhile
-        assert isinstance(hits, list)
+        assert isinstance(found, tuple)
+        hits, total = found
+        self.total = total
         self.search_task = None
         self._set_busy(False)
         self.hits = hits
+        self.searched_for = query
         self.results.clear()
         words = search.highlight_terms(query)
         for hit in self.hits:
@@ -315,11 +333,11 @@ class SearchPage(Page):
             item.setToolTip(hit_heading(hit))
         if not self.hits:
             self.count_label.setText(self.tr("没有找到包含“{0}”的预案章节").format(query))
-        elif len(self.hits) >= RESULT_LIMIT:
-            self.count_label.setText(self.tr("显示前 {0} 处；请增加关键词或筛选条件缩小范围").format(RESULT_LIMIT))
+        elif total.sections > len(self.hits):
+            self.count_label.setText(self.tr("在 {0} 个预案中找到 {1} 处，显示前 {2} 处；请增加关键词或筛选条件缩小范围")
+                                     .format(total.plans, total.sections, len(self.hits)))
         else:
-            plans = len({h.plan_id for h in self.hits})
-            self.count_label.setText(self.tr("在 {0} 个预案中找到 {1} 处").format(plans, len(self.hits)))
+            self.count_label.setText(self.tr("在 {0} 个预案中找到 {1} 处").format(total.plans, total.sections))
         if self.hits:
             self.results.setCurrentRow(0)
         self.sig_searched.emit(len(self.hits))
@@ -339,7 +357,18 @@ class SearchPage(Page):
             text = self.tr("检索失败，详细信息已写入日志。请稍后重试。")
         self.count_label.setText(text)
         self.count_label.setStyleSheet("color: #D7263D;")
+        self.failed = True
+        self.empty_state.update_state()
         self.sig_search_failed.emit(text)
+
+    def _describe_empty(self) -> tuple[str, str]:
+        if self.searching or self.failed:
+            return "", ""  # the label above says that it searches, or why it failed
+        if not self.searched_for:
+            return self.tr("在全部企业的预案中检索"), self.tr(
+                "例如输入“泄漏”“应急响应”；输入多个词（用空格分开）时，只列出同时包含这些词的章节。")
+        return self.tr("没有匹配的章节"), self.tr(
+            "请换一个说法或减少关键词，或把企业、类型、状态筛选放宽为“全部”。")
 
     def _show_idle(self) -> None:
         self.count_label.setText(self.tr("输入关键词开始检索；一个字、两个字的词也可以。"))
@@ -363,7 +392,8 @@ class SearchPage(Page):
             self.editor.activateWindow()
             return self.editor
         editor = open_plan_editor(self._db, hit.plan_id, runner=self._runner, actor=self._actor,
-                                  section_key=hit.section_key, parent=self,
+                                  section_key=hit.section_key, highlight=search.highlight_terms(self.searched_for),
+                                  parent=self,
                                   on_saved=lambda _pid: self._on_editor_saved())
         if editor is not None:
             editor.finished.connect(lambda _r: setattr(self, "editor", None))

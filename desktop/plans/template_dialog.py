@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.kit import messages
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import WriteOp
 from models.core.database import Database
 from models.core.errors import DeskError
@@ -109,7 +110,7 @@ class TemplateDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         self.refresh()
-        self.resize(980, 640)
+        fit_to_screen(self, QSize(980, 640))
 
     # --- display --------------------------------------------------------------------------------------
 

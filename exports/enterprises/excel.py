@@ -18,8 +18,21 @@ from models.core.database import Database
 from models.core.progress import NULL_PROGRESS, Progress
 from models.enterprises import queries as enterprise_queries
 from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
+from models.enterprises.rules import unit_facts
 
 ENTERPRISE_SHEET = "企业名录"
+
+
+def yes_no(value: object) -> str:
+    return "是" if value else "否"
+
+
+def _fact_columns() -> tuple[SheetColumn[EnterpriseRow], ...]:
+    """One 是/否 column per unit fact (中型及以上规模, 使用危险化学品达到规定数量), headed by its label."""
+    return tuple(SheetColumn(fact.label, max(10, 2 * len(fact.label) + 2),
+                             lambda r, field=fact.field: yes_no(getattr(r, field)))
+                 for fact in unit_facts())
+
 
 ENTERPRISE_COLUMNS: tuple[SheetColumn[EnterpriseRow], ...] = (
     SheetColumn("企业名称", 42, lambda r: r.name),
@@ -32,6 +45,7 @@ ENTERPRISE_COLUMNS: tuple[SheetColumn[EnterpriseRow], ...] = (
     SheetColumn("主要负责人", 12, lambda r: r.principal),
     SheetColumn("联系电话", 16, lambda r: r.principal_phone),
     SheetColumn("从业人数", 10, lambda r: r.employees),
+    *_fact_columns(),
     SheetColumn("更新时间", 18, lambda r: local_time(r.updated_at), TIME_FORMAT),
 )
 

@@ -66,7 +66,7 @@ PLAN_COLUMNS: tuple[SheetColumn[PlanLine], ...] = (
     SheetColumn("类型", 14, lambda p: p.row.kind_label),
     SheetColumn("状态", 9, lambda p: p.row.status_label),
     SheetColumn("版本号", 9, lambda p: p.row.version_label),
-    SheetColumn("发布日期", 12, lambda p: p.row.publish_date, DATE_FORMAT),
+    SheetColumn("发布日期", 12, lambda p: p.row.in_force_publish_date, DATE_FORMAT),  # as the list shows it
     SheetColumn("备案期限", 12, lambda p: _due_date(p, "filing"), DATE_FORMAT),
     SheetColumn("备案申报日期", 13, lambda p: p.row.filing_submitted_date, DATE_FORMAT),
     SheetColumn("评估期限", 12, lambda p: _due_date(p, "evaluation"), DATE_FORMAT),

@@ -51,6 +51,8 @@ class EnterpriseRow:
     updated_at: datetime
     deleted_at: datetime | None
     blacklist: str | None = None  # filled once the blacklist module exists
+    medium_or_larger: bool = False  # the unit facts (rules.unit_facts): 中型及以上规模
+    hazchem_use_above_threshold: bool = False  # 使用危险化学品达到规定数量
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "uscc": self.uscc, "industry": self.industry,
@@ -118,7 +120,8 @@ def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descend
                func.coalesce(_District.name + "/" + Region.name, Region.name).label("region"),
                Department.name.label("department"), Enterprise.address,
                Enterprise.principal, Enterprise.principal_phone, Enterprise.employees,
-               Enterprise.version, Enterprise.updated_at, Enterprise.deleted_at)
+               Enterprise.version, Enterprise.updated_at, Enterprise.deleted_at,
+               Enterprise.medium_or_larger, Enterprise.hazchem_use_above_threshold)
         .join(Industry, Enterprise.industry_id == Industry.id)
         .join(RiskLevel, Enterprise.risk_level_id == RiskLevel.id)
         .join(Region, Enterprise.region_id == Region.id)

@@ -64,22 +64,32 @@ class PlanDeadlines:
 
 def plan_deadlines(row: PlanRow, as_of: date, *, calendar: HolidayCalendar | None = None,
                    rules: PlanRules | None = None) -> PlanDeadlines:
+    """The deadlines of the content in force on ``as_of``.
+
+    While a revision is under way (修订中, or its draft in review) the published version stays in
+    force: its periodic evaluation still runs from its own publish date (``current_publish_date``).
+    Its filing is not tracked then (the filing record was cleared for the new round, which is
+    filed again once it is published).
+    """
     items: list[Deadline] = []
-    if row.status == "retired" or row.publish_date is None:
+    published = row.in_force_publish_date
+    if row.status == "retired" or published is None:
         return PlanDeadlines(())
     if row.status in IN_FORCE:
-        due = plan_rules.filing_due(row.publish_date, calendar, rules)
-        items.append(Deadline("filing", "备案期限", due.date,
-                              plan_rules.deadline_status(due.date, row.filing_submitted_date, as_of, rules),
-                              due.warnings))
-        if row.filing_submitted_date is not None:
-            # The authority's own deadline: 5 working days to check the submitted filing (done when
-            # the 备案登记表 is registered).
-            check = plan_rules.authority_check_due(row.filing_submitted_date, calendar, rules)
-            items.append(Deadline("authority_check", "备案审查期限", check.date,
-                                  plan_rules.deadline_status(check.date, row.filing_registered_date, as_of, rules),
-                                  check.warnings))
-        base = max(d for d in (row.last_evaluation_date, row.publish_date) if d is not None)
+        if row.publish_date is not None:  # this round was published: its filing is due
+            due = plan_rules.filing_due(row.publish_date, calendar, rules)
+            items.append(Deadline("filing", "备案期限", due.date,
+                                  plan_rules.deadline_status(due.date, row.filing_submitted_date, as_of, rules),
+                                  due.warnings))
+            if row.filing_submitted_date is not None:
+                # The authority's own deadline: 5 working days to check the submitted filing (done
+                # when the 备案登记表 is registered).
+                check = plan_rules.authority_check_due(row.filing_submitted_date, calendar, rules)
+                items.append(Deadline("authority_check", "备案审查期限", check.date,
+                                      plan_rules.deadline_status(check.date, row.filing_registered_date, as_of,
+                                                                 rules),
+                                      check.warnings))
+        base = max(d for d in (row.last_evaluation_date, published) if d is not None)
         evaluation = plan_rules.evaluation_due(base, row.industry_flags, rules)
         if evaluation is not None:
             items.append(Deadline("evaluation", "评估期限", evaluation,

@@ -69,6 +69,16 @@ class PlanRow:
     revision_trigger_date: date | None
     version: int
     deleted_at: datetime | None = None
+    current_version_label: str | None = None
+    """The version in force: the latest published one (None when none was published yet)."""
+    current_publish_date: date | None = None
+    """When the version in force was published. While a revision is under way (修订中, or its draft
+    in review) ``publish_date`` is empty, the new version not being published yet; this is not."""
+
+    @property
+    def in_force_publish_date(self) -> date | None:
+        """The publish date of the content in force: the plan's own, else the latest version's."""
+        return self.publish_date or self.current_publish_date
 
     @property
     def kind_label(self) -> str:
@@ -86,6 +96,15 @@ def _rank(column: Any, order: dict[str, str]) -> Any:
 
 
 
+def _latest_version(column: Any) -> Any:
+    """``column`` of each plan's latest published version (a correlated scalar subquery)."""
+    return (select(column).where(PlanVersion.plan_id == Plan.id)
+            .order_by(PlanVersion.number.desc()).limit(1).scalar_subquery())
+
+
+_CURRENT_PUBLISH_DATE = _latest_version(PlanVersion.publish_date)
+
+
 # The order a header click asks for; "enterprise" (enterprise, then 综合 → 专项 → 现场处置 → 处置卡,
 # then number) is the list's default. Deadlines are computed per row from the holiday calendar
 # in Python (``plan_deadlines``), so the deadline and overdue columns have no SQL order.
@@ -96,7 +115,7 @@ _PLAN_SORT_COLUMNS: SortColumns = {
     "kind": (_rank(Plan.kind, PLAN_KINDS),),
     "status": (_rank(Plan.status, PLAN_STATUSES),),
     "version_label": (Plan.version_label,),
-    "publish_date": (Plan.publish_date,),
+    "publish_date": (func.coalesce(Plan.publish_date, _CURRENT_PUBLISH_DATE),),  # as the list shows it
     "deleted_at": (Plan.deleted_at,),
 }
 
@@ -118,8 +137,9 @@ def _plan_query(flt: PlanFilter) -> Any:
                     Enterprise.hazchem_use_above_threshold, Plan.parent_plan_id, Plan.plan_no, Plan.title,
                     Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
                     Plan.filing_submitted_date, Plan.filing_registered_date, Plan.last_evaluation_date,
-                    Plan.revision_trigger,
-                    Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
+                    Plan.revision_trigger, Plan.revision_trigger_date, Plan.version, Plan.deleted_at,
+                    _latest_version(PlanVersion.version_label).label("current_version_label"),
+                    _CURRENT_PUBLISH_DATE.label("current_publish_date"))
              .join(Enterprise, Plan.enterprise_id == Enterprise.id)
              .join(Industry, Enterprise.industry_id == Industry.id))
     return _filtered(query, flt)

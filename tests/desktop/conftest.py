@@ -25,6 +25,8 @@ class MessageRecorder:
     calls: list[tuple[str, str, str]] = field(default_factory=list)
     confirm_answer: bool = True
     choose_answer: int = 0
+    info_answer: int = 0
+    """What ``info`` with ``options`` returns (the index of the button “clicked”)."""
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.calls]
@@ -37,8 +39,9 @@ class MessageRecorder:
 def msgs(monkeypatch: pytest.MonkeyPatch) -> MessageRecorder:
     recorder = MessageRecorder()
 
-    def info(_parent: Any, title: str, text: str) -> None:
+    def info(_parent: Any, title: str, text: str, *, options: Any = ()) -> int:
         recorder.calls.append(("info", title, text))
+        return recorder.info_answer if options else 0
 
     def warn(_parent: Any, title: str, text: str) -> None:
         recorder.calls.append(("warn", title, text))
@@ -107,3 +110,25 @@ def fake_module(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleTy
         return module
 
     return make
+
+
+_SHIPPED_FAMILY: list[str | None] = []  # what install_fonts set, the first time (it registers once)
+
+
+@pytest.fixture
+def chinese_font(qapp) -> Iterator[str | None]:
+    """Text measured as the window draws it on a machine without Chinese fonts (the shipped font):
+    for tests of widths, where empty boxes would be narrower than the real characters. Every test
+    using it gets the same font (``install_fonts`` changes nothing once the font is registered)."""
+    from desktop.app import install_fonts
+
+    font = qapp.font()
+    if not _SHIPPED_FAMILY:
+        _SHIPPED_FAMILY.append(install_fonts(qapp))
+    family = _SHIPPED_FAMILY[0]
+    if family is not None:
+        shipped = qapp.font()
+        shipped.setFamilies([family])
+        qapp.setFont(shipped)
+    yield family
+    qapp.setFont(font)

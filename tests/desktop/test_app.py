@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desktop import app as app_module
@@ -60,6 +62,93 @@ def test_translations_and_locale(qapp):
 
     assert install_translations(qapp) is True
     assert QLocale().name() == "zh_CN"
+
+
+def test_the_supplement_qm_says_what_its_ts_says(qapp):
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtCore import QCoreApplication
+
+    install_translations(qapp)
+    source = Path(app_module.__file__).parent / "kit" / "qt_supplement_zh_CN.ts"
+    messages = [(context.findtext("name"), m.findtext("source"), m.findtext("translation"))
+                for context in ET.parse(source).getroot().iter("context") for m in context.iter("message")]
+    assert ("QFileDialog", "&Look in:", "查找范围(&L)：") in messages
+    for context, text, translation in messages:  # the .qm was compiled from this .ts
+        assert QCoreApplication.translate(context, text) == translation
+
+
+def english_left(widget) -> list[str]:
+    """Visible texts of a Qt dialog that still contain English words."""
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QTreeView
+
+    texts = [w.text() for w in widget.findChildren(QLabel)]
+    texts += [t for w in widget.findChildren(QAbstractButton) for t in (w.text(), w.toolTip())]
+    texts += [w.title() for w in widget.findChildren(QGroupBox)]
+    texts += [w.itemText(i) for w in widget.findChildren(QComboBox) for i in range(w.count())]
+    texts += [str(w.model().headerData(i, Qt.Orientation.Horizontal)) for w in widget.findChildren(QTreeView)
+              for i in range(w.model().columnCount())]
+    return [t for t in texts if re.search(r"[A-Za-z]{2,}", t.replace("PDF", ""))
+            and not Path(t).is_absolute()]  # folder names in the “查找范围” box are the user's
+
+
+@pytest.mark.parametrize("mode", ["open", "save", "folder"])
+def test_qt_file_dialogs_are_chinese(qtbot, qapp, tmp_path, mode):
+    from PySide6.QtWidgets import QFileDialog
+
+    install_translations(qapp)
+    dialog = QFileDialog(None, "导出Excel", str(tmp_path), "Excel 工作簿 (*.xlsx)")
+    qtbot.addWidget(dialog)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own dialog (Linux), not Windows'
+    if mode == "save":
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    if mode == "folder":
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.show()
+    assert set(english_left(dialog)) <= {"Excel 工作簿 (*.xlsx)"}  # only the file type we named
+    assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "查找范围(&L)："
+    assert dialog.labelText(QFileDialog.DialogLabel.FileType) == "文件类型(&T)："
+
+
+def test_the_print_dialog_is_chinese(qtbot, qapp):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    install_translations(qapp)
+    printer = QPrinter()
+    dialog = QPrintDialog(printer)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert english_left(dialog) == []
+
+
+@pytest.fixture
+def app_font(qapp):
+    """Put the application font back after a test changed it."""
+    font = qapp.font()
+    yield font
+    qapp.setFont(font)
+
+
+def test_shipped_font_when_no_family_writes_chinese(qapp, app_font, monkeypatch):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+    monkeypatch.setattr(app_module, "chinese_families", lambda: [])  # as on a fresh Linux machine
+    family = app_module.install_fonts(qapp)
+    assert family == "WenQuanYi Micro Hei"
+    font = qapp.font()
+    assert font.family() == family and font.pointSizeF() == app_font.pointSizeF()
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+    metrics = QFontMetrics(font)
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "应急预案与演练管理系统（9 个）")
+
+
+def test_installed_chinese_fonts_are_kept(qapp, app_font, monkeypatch):
+    monkeypatch.setattr(app_module, "chinese_families", lambda: ["Microsoft YaHei UI"])
+    assert app_module.install_fonts(qapp) is None
+    assert qapp.font() == app_font
 
 
 def test_first_start_asks_only_on_an_empty_default_database(qapp, tmp_path, monkeypatch):

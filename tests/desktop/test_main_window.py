@@ -96,6 +96,19 @@ def test_geometry_and_last_page_are_remembered(make_window, settings):
     assert second.current_page() is second.enterprises_page
 
 
+def test_a_remembered_size_larger_than_the_screen_is_clamped(qtbot, make_window, settings):
+    from PySide6.QtWidgets import QMainWindow
+
+    big = QMainWindow()  # as saved on a larger monitor
+    qtbot.addWidget(big)
+    big.setGeometry(QRect(300, 200, 1600, 1000))
+    settings.window_geometry = big.saveGeometry()
+    window = make_window()
+    area = window.screen().availableGeometry()
+    assert window.height() <= area.height()  # Qt clamps a restored geometry to the screen…
+    assert window.width() <= max(area.width(), window.minimumWidth())  # …down to the minimum (960)
+
+
 def test_close_with_running_task_asks_and_then_cancels(make_window, msgs):
     window = make_window()
     started, ended = threading.Event(), threading.Event()
@@ -141,6 +154,37 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
     assert window.home_page.overview.total == 2
 
 
+def test_home_says_the_demo_is_being_generated_and_refreshes_when_done(qtbot, make_window, sqlite_db,
+                                                                       fake_module):
+    release = threading.Event()
+
+    def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
+        progress.report(1, 4, "企业名录")
+        assert release.wait(5)
+        for n in (1, 2):
+            create_enterprise(db, n)
+        return "结果"
+
+    fake_module("plans.demo", generate=generate)
+    window = make_window()
+    home = window.home_page
+    assert home.total_label.text() == "在册企业 0 家（不含回收站）" and "还没有企业" in home.hint.text()
+    with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
+        task = window.fill_demo()
+        assert home.total_label.text() == "正在生成演示数据库，请稍候…"
+        assert "还没有企业" not in home.hint.text() and "演示数据库" in home.hint.text()
+        assert home.demo_progress.isVisible() and home.details.isHidden()
+        with qtbot.waitSignal(task.sig_progress, timeout=5000):
+            pass
+        assert (home.demo_progress.value(), home.demo_progress.maximum()) == (1, 4)
+        assert home.demo_step.text() == "企业名录"
+        window.refresh_all()  # a refresh meanwhile keeps saying so
+        assert home.total_label.text() == "正在生成演示数据库，请稍候…"
+        release.set()
+    assert home.total_label.text() == "在册企业 2 家（不含回收站）"
+    assert home.demo_progress.isHidden() and home.details.isVisible()
+
+
 def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db, fake_module):
     def generate(db, *, scale="small", seed=1, actor=None, progress=NULL_PROGRESS):
         raise Cancelled()
@@ -152,6 +196,8 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
         pass
     with sqlite_db.read() as s:
         assert enterprise_queries.count(s, EnterpriseFilter()) == 0
+    assert not window.home_page.demo_filling  # back to saying what is there
+    assert window.home_page.total_label.text() == "在册企业 0 家（不含回收站）"
 
 
 def test_switch_database(make_window, tmp_path, fill):
@@ -195,4 +241,10 @@ def test_about_box_is_chinese(make_window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or 0)
     window = make_window()
     window.show_about()
-    assert shown[0][0] == "关于" and "应急预案与演练管理系统" in shown[0][1]
+    title, text = shown[0]
+    assert title == "关于" and "应急预案与演练管理系统" in text
+    for today in ("企业名录", "应急预案", "导出 Word 和 PDF", "打印预览", "test.sqlite"):
+        assert today in text
+    body = text.replace("应急预案与演练管理系统", "")
+    for not_yet in ("演练", "物资", "队伍", "值班", "隐患", "统计"):  # modules that do not exist yet
+        assert not_yet not in body

@@ -13,10 +13,21 @@ and moving blocks emit ``sig_structure_changed`` (committed at once).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPixmap,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -32,6 +43,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -45,8 +57,21 @@ ImageLoader = Callable[[str], QPixmap | None]
 THUMBNAIL = QSize(480, 300)
 MAX_WIDTH_MM = 400.0
 HEADER_BACKGROUND = QColor("#EEF2F7")
+MARK_BACKGROUND = QColor("#FFE27A")  # the searched words (as the 检索 page marks them)
 CURRENT_STYLE = ("QFrame#blockFrame { border: 1px solid #D5D9E0; border-radius: 4px; background: palette(base); }"
                  "QFrame#blockFrame[current=\"true\"] { border: 1px solid #3B7DDD; }")
+
+
+def find_marks(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, length) of every occurrence of ``words`` in ``text``, ignoring case, in order."""
+    lower = text.lower()
+    spans: list[tuple[int, int]] = []
+    for word in {w.lower() for w in words if w}:
+        start = lower.find(word)
+        while start >= 0:
+            spans.append((start, len(word)))
+            start = lower.find(word, start + len(word))
+    return sorted(spans)
 
 
 def block_label(block: Block) -> str:
@@ -166,6 +191,10 @@ class BlockEditor(QFrame):
     def focus_input(self) -> None:
         """Put the cursor into the block's main field."""
 
+    def highlight(self, words: Sequence[str]) -> int:
+        """Mark ``words`` in the block's text (none: clear the marks); returns how many were marked."""
+        return 0
+
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         for button in (self.up_button, self.down_button, self.delete_button):
@@ -211,6 +240,26 @@ class TextBlockEditor(BlockEditor):
         self.edit.textChanged.connect(self.sig_edited)
         self.body.addWidget(self.edit)
         self.watch_focus(self.edit)
+
+    def highlight(self, words: Sequence[str]) -> int:
+        mark = QTextCharFormat()
+        mark.setBackground(MARK_BACKGROUND)
+        mark.setForeground(QColor("#000000"))
+        selections = []
+        for start, length in find_marks(self.edit.toPlainText(), words):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.edit.document())
+            cursor.setPosition(start)
+            cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = mark  # type: ignore[attr-defined]
+            selections.append(selection)
+        self.edit.setExtraSelections(selections)  # marks only: the text and the undo stack stay as they are
+        return len(selections)
+
+    def marked_texts(self) -> list[str]:
+        """The pieces of text marked by ``highlight`` (tests)."""
+        return [s.cursor.selectedText() for s in self.edit.extraSelections()]  # type: ignore[attr-defined]
 
     def block(self) -> Block:
         text = self.edit.toPlainText()
@@ -321,6 +370,23 @@ class TableBlockEditor(BlockEditor):
                 row.append(Cell(item.text() if item is not None else "", col_span, row_span))
             rows.append(row)
         return Table(rows, min(self.header_spin.value(), len(rows)))
+
+    def highlight(self, words: Sequence[str]) -> int:
+        """Shade the cells that contain one of ``words``."""
+        header_rows = self.header_spin.value()
+        marked = 0
+        self.table.blockSignals(True)
+        for r in range(self.table.rowCount()):
+            for c in range(self.table.columnCount()):
+                item = self.table.item(r, c)
+                if item is None:
+                    continue
+                hit = bool(find_marks(item.text(), words))
+                marked += hit
+                item.setBackground(QBrush(MARK_BACKGROUND) if hit else
+                                   QBrush(HEADER_BACKGROUND) if r < header_rows else QBrush())
+        self.table.blockSignals(False)
+        return marked
 
     def cell_text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
@@ -613,6 +679,18 @@ class PageBreakEditor(BlockEditor):
         return PageBreak()
 
 
+def hint_html(text: str, subsections: Sequence[tuple[str, str]] = (), after: str = "") -> str:
+    """The empty section's hint as rich text: ``text``, the subsections as links, ``after``."""
+    parts = [f"<p>{html.escape(text)}</p>"] if text else []
+    if subsections:
+        links = "".join(f'<li><a href="{html.escape(key)}">{html.escape(title)}</a></li>'
+                        for key, title in subsections)
+        parts.append(f"<ul>{links}</ul>")
+    if after:
+        parts.append(f"<p>{html.escape(after)}</p>")
+    return "".join(parts)
+
+
 def editor_for(block: Block, images: ImageLoader, parent: QWidget | None = None) -> BlockEditor:
     if isinstance(block, Paragraph | BulletList | NumberedList):
         return TextBlockEditor(block, parent)
@@ -632,11 +710,16 @@ class BlockListEditor(QScrollArea):
     sig_structure_changed = Signal()
     """Blocks were inserted, deleted or moved (commit now)."""
 
+    sig_subsection_activated = Signal(str)
+    """A subsection named in the empty hint was clicked; the argument is its key."""
+
     def __init__(self, images: ImageLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._images = images
         self.read_only = False
         self.editors: list[BlockEditor] = []
+        self.marked: list[BlockEditor] = []
+        """The blocks in which ``highlight`` marked something."""
         self._current: BlockEditor | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -659,6 +742,8 @@ class BlockListEditor(QScrollArea):
         self.empty_hint.setObjectName("emptyHint")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #7A8391;")
+        self.empty_hint.setTextFormat(Qt.TextFormat.RichText)  # escaped in ``load``
+        self.empty_hint.linkActivated.connect(self.sig_subsection_activated)
         outer.addWidget(self.empty_hint)
         self._column = QVBoxLayout()
         self._column.setSpacing(8)
@@ -666,8 +751,11 @@ class BlockListEditor(QScrollArea):
         outer.addStretch(1)
         self.setWidget(inner)
 
-    def load(self, heading: str, blocks: list[Block], *, required: bool = False, empty_hint: str = "") -> None:
-        """Show ``blocks`` under ``heading`` (replacing what was shown)."""
+    def load(self, heading: str, blocks: list[Block], *, required: bool = False, empty_hint: str = "",
+             subsections: Sequence[tuple[str, str]] = (), after_hint: str = "") -> None:
+        """Show ``blocks`` under ``heading`` (replacing what was shown). Without blocks the column
+        says ``empty_hint``, then lists ``subsections`` ((key, heading) pairs, each a link that
+        emits ``sig_subsection_activated``), then ``after_hint``."""
         for editor in self.editors:
             self._column.removeWidget(editor)
             editor.hide()
@@ -675,11 +763,22 @@ class BlockListEditor(QScrollArea):
         self.editors = []
         self._current = None
         self.heading.setText(heading + (self.tr("（必备章节）") if required else ""))
-        self.empty_hint.setText(empty_hint)
+        self.empty_hint.setText(hint_html(empty_hint, subsections, after_hint))
         for block in blocks:
             self._add_editor(block, len(self.editors))
         self._after_change()
         self.verticalScrollBar().setValue(0)
+
+    def highlight(self, words: Sequence[str]) -> int:
+        """Mark ``words`` in every block shown (a search's terms); returns how many were marked."""
+        counts = [(editor, editor.highlight(words)) for editor in self.editors]
+        self.marked = [editor for editor, count in counts if count]
+        return sum(count for _editor, count in counts)
+
+    def reveal_first_mark(self) -> None:
+        """Scroll the first marked block into view."""
+        if self.marked:
+            self.ensureWidgetVisible(self.marked[0], 0, 40)
 
     def clear_section(self, text: str) -> None:
         self.load("", [], empty_hint=text)

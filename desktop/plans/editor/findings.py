@@ -6,6 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
 
+from desktop.kit.empty import EmptyState
 from plans.completeness import Finding, Severity
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
@@ -40,6 +41,8 @@ class FindingsPanel(QWidget):
         self.list.setIconSize(QSize(16, 16))
         self.list.setToolTip(self.tr("双击一项即可跳到相应章节"))
         self.list.itemActivated.connect(self._on_activated)
+        self.empty_state = EmptyState(self.list, lambda: (
+            self.tr("没有需要处理的缺漏"), self.tr("编辑后会自动重新检查；导出和打印前还会再检查一次。")))
         layout.addWidget(self.list, 1)
 
     def show_findings(self, findings: list[Finding]) -> None:

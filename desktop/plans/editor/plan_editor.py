@@ -27,7 +27,7 @@ banner saying why and what to do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from desktop.kit import messages
 from desktop.kit.conflicts import Choice, ConflictDialog
 from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import Outcome, WriteOp
 from desktop.plans.editor import drafts
 from desktop.plans.editor.blocks import BlockListEditor, small_button
@@ -147,7 +148,7 @@ class PlanEditor(QDialog):
 
     def __init__(self, db: Database, plan_id: int, *, runner: TaskRunner, actor: Actor | None = None,
                  section_key: str | None = None, parent: QWidget | None = None,
-                 draft_interval_ms: int = DRAFT_INTERVAL_MS) -> None:
+                 draft_interval_ms: int = DRAFT_INTERVAL_MS, highlight: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self._db = db
         self._runner = runner
@@ -172,6 +173,8 @@ class PlanEditor(QDialog):
         self._pixmaps: dict[str, QPixmap | None] = {}
         self._image_dir = ""
         self._scrolled = False
+        self.highlight_words = [w for w in highlight if w]
+        """Words marked in the text of every section shown (the terms of the search it was opened from)."""
         self.setObjectName("PlanEditor")
         self.setSizeGripEnabled(True)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -336,17 +339,13 @@ class PlanEditor(QDialog):
         self.blocks = BlockListEditor(self._pixmap, side)
         self.blocks.sig_edited.connect(self._on_block_edited)
         self.blocks.sig_structure_changed.connect(self._on_blocks_restructured)
+        self.blocks.sig_subsection_activated.connect(self.select_section)
         layout.addWidget(self.blocks, 1)
         return side
 
     def _fit_to_screen(self) -> None:
-        wanted = QSize(1320, 880)
-        screen = self.screen()
-        if screen is not None:
-            free = screen.availableGeometry().size()
-            wanted = QSize(min(wanted.width(), int(free.width() * 0.95)),
-                           min(wanted.height(), int(free.height() * 0.92)))
-        self.resize(wanted)
+        """Large on a large screen, never larger than the screen or the main window."""
+        fit_to_screen(self, QSize(1320, 880))
 
     # --- loading ----------------------------------------------------------------------------------
 
@@ -484,9 +483,21 @@ class PlanEditor(QDialog):
             self.blocks.clear_section(self.tr("预案还没有章节。请用左侧“新增章节”添加。")
                                       if not self._document.sections else self.tr("请在左侧选择一个章节。"))
             return
-        hint = self.tr("本章节还没有内容。") if self._read_only else self.tr(
-            "本章节还没有内容。用上方“插入”按钮添加段落、列表、表格、图片或分页符。")
-        self.blocks.load(self._heading_of(key), section.blocks, required=section.required, empty_hint=hint)
+        subsections: list[tuple[str, str]] = []
+        after = ""
+        if any(s.blocks for s in _walk(section.children)):  # a chapter whose text is in its subsections
+            hint = self.tr("本章内容在下列小节中：")
+            subsections = [(child.key, self._heading_of(child.key)) for child in section.children]
+            if not self._read_only:
+                after = self.tr("如需在小节之前写一段导语，可用上方“插入”按钮添加。")
+        elif self._read_only:
+            hint = self.tr("本章节还没有内容。")
+        else:
+            hint = self.tr("本章节还没有内容。用上方“插入”按钮添加段落、列表、表格、图片或分页符。")
+        self.blocks.load(self._heading_of(key), section.blocks, required=section.required, empty_hint=hint,
+                         subsections=subsections, after_hint=after)
+        if self.highlight_words:
+            self.blocks.highlight(self.highlight_words)
         self.blocks.set_read_only(self._read_only)
 
     def _heading_of(self, key: str | None) -> str:
@@ -527,6 +538,7 @@ class PlanEditor(QDialog):
         item = self.tree.item_for(key) if key else None
         if item is not None:
             self.tree.scrollToItem(item, self.tree.ScrollHint.PositionAtCenter)
+        self.blocks.reveal_first_mark()  # the searched words it was opened for
 
     # --- committing edits and undo ---------------------------------------------------------------
 

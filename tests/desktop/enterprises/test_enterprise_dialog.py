@@ -112,7 +112,7 @@ def test_valid_save_updates_the_database(qtbot, open_dialog, sqlite_db):
     assert actors == {TESTER.name}
 
 
-def test_fields_the_form_does_not_show_are_kept(open_dialog, sqlite_db, finish):
+def test_saving_other_fields_keeps_the_unit_facts(open_dialog, sqlite_db, finish):
     eid = create_enterprise(sqlite_db, 1, medium_or_larger=True, hazchem_use_above_threshold=True)
     dialog = open_dialog(eid)
     dialog.widgets["address"].setText("新地址 8 号")
@@ -120,6 +120,42 @@ def test_fields_the_form_does_not_show_are_kept(open_dialog, sqlite_db, finish):
     with sqlite_db.read() as s:
         data, _version = enterprises.load(s, eid)
     assert data.address == "新地址 8 号" and data.medium_or_larger and data.hazchem_use_above_threshold
+
+
+def test_the_unit_facts_are_check_boxes_saved_and_loaded(open_dialog, sqlite_db, finish):
+    from PySide6.QtWidgets import QCheckBox
+
+    from models.enterprises.rules import unit_facts
+
+    eid = create_enterprise(sqlite_db, 1)
+    dialog = open_dialog(eid)
+    facts = unit_facts()
+    assert [f.label for f in facts] == ["中型及以上规模", "使用危险化学品达到规定数量"]
+    for fact in facts:  # labelled by the fact, its help and source in the tooltip
+        box = dialog.widgets[fact.field]
+        assert isinstance(box, QCheckBox) and box.text() == fact.label and box.isVisible()
+        assert fact.help in box.toolTip() and fact.source in box.toolTip()
+        assert not box.isChecked()
+    dialog.widgets["medium_or_larger"].setChecked(True)
+    assert dialog.is_modified()
+    assert finish(dialog.save()) == "saved"
+    with sqlite_db.read() as s:
+        stored, version = enterprises.load(s, eid)
+    assert stored.medium_or_larger and not stored.hazchem_use_above_threshold and version == 2
+
+    again = open_dialog(eid)  # loaded back as stored
+    assert again.widgets["medium_or_larger"].isChecked()
+    assert not again.widgets["hazchem_use_above_threshold"].isChecked()
+    assert not again.is_modified()
+    again.widgets["medium_or_larger"].setChecked(False)
+    again.widgets["hazchem_use_above_threshold"].setChecked(True)
+    # 比较 names them by their labels, with 是/否
+    differences = {d.label: (d.mine, d.stored) for d in again.differences(again.data(), stored)}
+    assert differences == {"中型及以上规模": ("否", "是"), "使用危险化学品达到规定数量": ("是", "否")}
+    assert finish(again.save()) == "saved"
+    with sqlite_db.read() as s:
+        stored, version = enterprises.load(s, eid)
+    assert not stored.medium_or_larger and stored.hazchem_use_above_threshold and version == 3
 
 
 def test_remove_contact(open_dialog, sqlite_db, finish):
@@ -238,3 +274,39 @@ def test_cancel_with_changes_asks_first(open_dialog, sqlite_db, msgs):
     msgs.confirm_answer = True
     dialog.cancel_button.click()
     assert not dialog.isVisible()
+
+
+def test_no_contacts_yet_is_said_in_the_table(open_dialog, msgs):
+    dialog = open_dialog()
+    assert dialog.contacts_empty.showing and dialog.contacts_empty.title == "还没有联系人"
+    dialog.add_contact()
+    assert not dialog.contacts_empty.showing
+
+
+def test_a_long_error_list_never_squeezes_the_fields_or_the_contacts(qtbot, open_dialog, sqlite_db):
+    from PySide6.QtWidgets import QComboBox
+
+    from models.core.errors import FieldError
+
+    dialog = open_dialog(create_enterprise(sqlite_db, 3))
+    qtbot.waitUntil(lambda: dialog.contacts.height() > 0)
+    size, contacts = dialog.size(), dialog.contacts.height()
+    errors = [FieldError(name, label, f"{label}不符合要求，请按营业执照和登记材料核对后重新填写")
+              for name, label in (("name", "企业名称"), ("uscc", "统一社会信用代码"), ("industry_id", "行业"),
+                                  ("risk_level_id", "风险等级"), ("region_id", "所属区域"),
+                                  ("department_id", "监管部门"), ("principal_phone", "主要负责人电话"),
+                                  ("safety_manager_phone", "安全管理人员电话"), ("employees", "从业人数"),
+                                  ("contacts", "联系人"))]
+    dialog.show_errors(errors)
+    qtbot.waitUntil(lambda: dialog.error_area.isVisible())
+    dialog.layout().activate()
+    assert dialog.error_banner.text().count("\n") == len(errors)  # every error is listed…
+    assert dialog.error_area.height() <= dialog.error_area.max_height  # …in a banner of a few lines
+    assert dialog.error_area.verticalScrollBar().maximum() > 0  # that scrolls
+    assert dialog.size() == size  # the dialog did not grow past the screen
+    assert dialog.contacts.height() >= min(contacts, dialog.contacts.minimumHeight())
+    assert dialog.contacts.height() >= dialog.contacts.minimumHeight()  # six rows stay in view
+    for combo in dialog.findChildren(QComboBox):  # the fields keep their height (the form scrolls)
+        assert combo.height() >= combo.sizeHint().height()
+    dialog.errors.clear()
+    assert dialog.error_area.isHidden()

@@ -242,7 +242,7 @@ def test_export_runs_in_the_background_with_the_current_filter(
     assert blocker.args == [str(written), 2]
     assert calls == [(sqlite_db, page.current_filter(), written, "name", True)]
     assert written.read_bytes() == b"xlsx"
-    assert msgs.kinds() == ["choose"] and "已导出 2 家企业" in msgs.texts()[0]
+    assert msgs.kinds() == ["info"] and "已导出 2 家企业" in msgs.texts()[0]
     assert settings.last_export_dir == str(tmp_path)
 
 
@@ -336,3 +336,66 @@ def test_export_with_the_real_exporter(qtbot, page, sqlite_db, fill, monkeypatch
     sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
     assert "临江市测试2号化工有限公司" in text
+
+
+def test_an_empty_list_says_why_instead_of_a_blank_table(qtbot, page, sqlite_db, fill):
+    empty = page.empty_state
+    assert empty.showing and empty.isVisible() and empty.title == "还没有企业" and "新建" in empty.hint
+    page.trash_button.setChecked(True)
+    assert empty.showing and empty.title == "回收站是空的" and "恢复" in empty.hint
+    page.trash_button.setChecked(False)
+    fill(sqlite_db, 2)
+    page.refresh()
+    assert not empty.showing  # rows: nothing to say
+    page.search.setText("没有这家企业")
+    page.apply_filter()
+    assert page.model.rowCount() == 0
+    assert empty.showing and empty.title == "没有符合条件的企业" and "清除筛选" in empty.hint
+    page.trash_button.setChecked(True)
+    assert empty.title == "回收站中没有符合条件的企业"
+    assert empty.geometry().intersects(page.view.viewport().rect())  # over the rows, under the header
+
+
+def test_at_1280_every_column_shows_its_content(qtbot, sqlite_db, runner, settings, chinese_font):
+    from tests.factories import demo_enterprises
+
+    demo_enterprises(sqlite_db, scale="small")  # realistic names, regions, departments
+    page = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(page)
+    page.resize(1280 - 112 - 16, 700)  # the page in a 1280 × 800 window
+    page.show()
+    page.activate()
+    view, fit = page.view, page.columns
+    qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())  # the layout has settled
+    assert view.horizontalScrollBar().maximum() == 0  # the last column is not cut off
+    for column in range(page.model.columnCount()):
+        wanted = min(fit.content_width(column), fit.maximum.get(column, 10_000))
+        if column != page.model.NAME_COLUMN:
+            assert view.columnWidth(column) >= wanted, page.model.columns[column].title
+    assert view.columnWidth(page.model.NAME_COLUMN) >= 190  # the name takes the room left
+    total = sum(view.columnWidth(c) for c in range(page.model.columnCount()))
+    assert total == view.viewport().width()
+
+
+def test_the_users_column_widths_and_order_come_back(qtbot, sqlite_db, runner, settings, fill):
+    fill(sqlite_db, 2)
+    first = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(first)
+    first.resize(1200, 600)
+    first.show()
+    first.activate()
+    header = first.view.horizontalHeader()
+    fitted = first.view.columnWidth(2)
+    header.resizeSection(1, 260)  # dragged by the user
+    header.moveSection(header.visualIndex(5), 1)  # 监管部门 dragged next to the name
+    first.save_state(settings)
+    assert settings.user_sized_columns("enterprises") == [1]
+    second = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(second)
+    second.resize(1200, 600)
+    second.show()
+    second.activate()
+    again = second.view.horizontalHeader()
+    assert second.view.columnWidth(1) == 260 and again.visualIndex(5) == 1
+    assert second.view.columnWidth(2) == fitted  # the others still follow their content
+    assert second.columns.user_sized == {1}

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -46,14 +47,33 @@ def test_navigation_and_zoom(dialog) -> None:
     assert dialog.current_page == 2
     dialog.page_box.setValue(1)
     assert dialog.current_page == 0
-    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth and dialog.zoom_label.text() == "适合宽度"
+    # the zoom mode shows as the pressed button, never again as a label beside it
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth and dialog.fit_width_button.isChecked()
+    assert not dialog.fit_page_button.isChecked() and dialog.zoom_label.isHidden()
     dialog.zoom_in()
-    assert dialog.view.zoomMode() == QPdfView.ZoomMode.Custom and dialog.zoom_label.text().endswith("%")
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.Custom and dialog.zoom_label.text() == "125%"
+    assert dialog.zoom_label.isVisible() and not dialog.fit_width_button.isChecked()
     for _ in range(20):
         dialog.zoom_in()
     assert dialog.view.zoomFactor() == pd.MAX_ZOOM
     dialog.fit_page()
-    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView and dialog.fit_page_button.isChecked()
+    assert dialog.zoom_label.isHidden()
+    texts = [w.text() for w in dialog.findChildren(QLabel) if w.isVisible()]
+    assert "适合宽度" not in texts and "整页" not in texts
+
+
+def test_preview_opens_within_the_main_window(qtbot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.resize(760, 560)
+    main.show()
+    dlg = pd.PreviewDialog(pdf_bytes(1), "预案", parent=main)
+    dlg.show()
+    room = main.geometry().size().boundedTo(main.screen().availableGeometry().size())
+    assert dlg.width() <= room.width() and dlg.height() <= room.height()  # it asked for 900 × 1000
 
 
 def test_prints_exactly_the_previewed_pages(dialog, tmp_path: Path) -> None:

@@ -54,3 +54,22 @@ def test_garbage_values_fall_back_to_defaults(tmp_path):
     assert settings.export_style == "default"
     assert settings.first_start_answered is False
     assert settings.schema_version == SCHEMA_VERSION  # upgraded from "no valid version"
+
+
+def test_list_layouts_round_trip_per_list(tmp_path):
+    first = Settings.at(tmp_path / "s.ini")
+    assert first.user_sized_columns("plans") == [] and first.splitter_state("plans") is None
+    first.set_user_sized_columns("plans", [1, 7])
+    first.set_user_sized_columns("enterprises", [])
+    first.set_splitter_state("plans", QByteArray(b"\x00splitter"))
+    first.sync()
+    second = Settings.at(tmp_path / "s.ini")
+    assert second.user_sized_columns("plans") == [1, 7]
+    assert second.user_sized_columns("enterprises") == []
+    assert second.splitter_state("plans") == QByteArray(b"\x00splitter")
+
+
+def test_a_garbled_column_list_is_ignored(tmp_path):
+    path = tmp_path / "s.ini"
+    path.write_text("[plans]\nuser_sized_columns=\"1,x,,3\"\n", encoding="utf-8")
+    assert Settings.at(path).user_sized_columns("plans") == [1, 3]

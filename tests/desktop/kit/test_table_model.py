@@ -59,7 +59,8 @@ def test_columns_show_the_row(sqlite_db, fill):
     assert model.index(0, 7).data() == "0539-8123456"
     assert model.index(0, 8).data() == "120"
     assert model.index(0, 9).data() == ""
-    assert len(model.index(0, 10).data()) == len("2026-01-01 12:00")
+    assert len(model.index(0, 10).data()) == len("2026-01-01")  # the day; the time in the tooltip
+    assert len(model.index(0, 10).data(Qt.ItemDataRole.ToolTipRole)) == len("2026-01-01 12:00")
     colour = model.index(0, EnterpriseTableModel.RISK_COLUMN).data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(colour, QColor) and colour.name().upper() == row.risk_color.upper()
 

@@ -61,7 +61,7 @@ def test_export_runs_the_preprint_check_then_writes_both_formats(qtbot, page, se
     assert done.args[0] == [tmp_path / "预案.pdf", tmp_path / "预案.docx"]
     assert len(PdfReader(tmp_path / "预案.pdf").pages) > 5 and (tmp_path / "预案.docx").stat().st_size > 10_000
     assert settings.export_style == "gbt9704" and settings.last_export_dir == str(tmp_path)
-    assert msgs.kinds()[-1] == "choose" and "预案.pdf" in msgs.texts()[-1] and "使用的字体：\n宋体：" in msgs.texts()[-1]
+    assert msgs.kinds()[-1] == "info" and "预案.pdf" in msgs.texts()[-1] and "使用的字体：\n宋体：" in msgs.texts()[-1]
 
 
 def test_cancelled_dialog_writes_nothing(qtbot, page, tmp_path: Path, monkeypatch) -> None:

@@ -50,6 +50,22 @@ def open_editor(qtbot, sqlite_db, runner):
         editor.done(0)
 
 
+def test_editor_opens_within_the_main_window(qtbot, sqlite_db, runner, plan):
+    from PySide6.QtWidgets import QMainWindow
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.resize(1000, 700)  # smaller than the editor's 1320 × 880 (the test screen is 800 × 800)
+    main.show()
+    editor = PlanEditor(sqlite_db, plan, runner=runner, actor=TESTER, parent=main)  # main owns (and deletes) it
+    editor.show()
+    room = main.geometry().size().boundedTo(main.screen().availableGeometry().size())
+    assert editor.height() <= room.height()
+    # as wide as the room, unless its controls need more (890 px, more than the test screen)
+    assert editor.width() <= max(room.width(), editor.minimumSizeHint().width())
+    editor.done(0)
+
+
 def stored(db, plan_id: int) -> tuple[d.Document, int]:
     with db.read() as s:
         return store.load_document(s, plan_id)
@@ -93,6 +109,27 @@ def test_opens_at_the_requested_section_with_numbered_headings(open_editor, plan
     assert editor.tree.headings()[:3] == ["1 总则", "1.1 适用范围", "1.2 响应分级"]
     assert not editor.read_only and editor.save_button.text() == "保存"
     assert not editor.is_dirty()
+
+
+def test_a_chapter_whose_text_is_in_its_subsections_says_so(open_editor, plan, sqlite_db):
+    document, _ = stored(sqlite_db, plan)
+    chapter = next(s for s in document.sections if d.find_section(d.Document("", [s]), RECEIVE))
+    assert not chapter.blocks and any(c.blocks for c in d.iter_sections(d.Document("", chapter.children)))
+    editor = open_editor(plan, section_key=chapter.key)  # “3 应急响应”: its text is in 3.1, 3.2…
+    hint = editor.blocks.empty_hint
+    assert hint.isVisible() and "本章内容在下列小节中：" in hint.text()
+    assert "还没有内容" not in hint.text()
+    children = [editor._heading_of(c.key) for c in chapter.children]
+    assert children and all(title in hint.text() for title in children)
+    child = chapter.children[0]
+    hint.linkActivated.emit(child.key)  # a click on a subsection opens it
+    assert editor.current_key() == child.key
+    # neither it nor its subsections have text: only then “还没有内容”
+    top = editor.add_sibling("新章节", rename=False)
+    editor.add_child("新小节", rename=False)
+    editor.select_section(top)
+    assert editor.current_key() == top and "本章节还没有内容" in editor.blocks.empty_hint.text()
+    assert "下列小节" not in editor.blocks.empty_hint.text()
 
 
 def test_section_operations_keep_numbering_in_the_tree_and_the_saved_document(open_editor, plan, sqlite_db, msgs,
@@ -492,3 +529,30 @@ def test_blocks_are_inserted_after_the_current_one_moved_and_deleted(open_editor
     assert finish(editor.save()) == "saved"
     blocks = d.find_section(stored(sqlite_db, plan)[0], SCOPE).blocks
     assert blocks[:3] == [d.NumberedList(["接警", "研判"]), d.BulletList(["液氯泄漏", "火灾爆炸"]), d.PageBreak()]
+
+
+def test_highlight_marks_words_in_text_and_table_cells(qtbot):
+    from desktop.plans.editor.blocks import MARK_BACKGROUND, find_marks
+
+    assert find_marks("液氯泄漏，氯气泄漏", ["泄漏"]) == [(2, 2), (7, 2)]
+    assert find_marks("Version V2.0", ["v2"]) == [(8, 2)]
+    table = TableBlockEditor(d.Table([[d.Cell("物资"), d.Cell("用途")], [d.Cell("堵漏工具"), d.Cell("泄漏处置")]],
+                                     header_rows=1))
+    qtbot.addWidget(table)
+    assert table.highlight(["泄漏"]) == 1
+    assert table.table.item(1, 1).background().color() == MARK_BACKGROUND
+    assert table.table.item(0, 0).background().color() != MARK_BACKGROUND
+    assert table.highlight([]) == 0 and table.table.item(1, 1).background().color() != MARK_BACKGROUND
+
+
+def test_editor_opened_with_words_marks_them_in_every_section_shown(open_editor, plan, sqlite_db):
+    editor = open_editor(plan, section_key=SCOPE, highlight=["本预案"])
+    assert editor.highlight_words == ["本预案"]
+    marked = [t for b in editor.blocks.editors if isinstance(b, TextBlockEditor) for t in b.marked_texts()]
+    assert marked and set(marked) == {"本预案"}
+
+
+def test_no_findings_is_said_in_the_list(open_editor, plan):
+    editor = open_editor(plan)
+    editor.findings.show_findings([])
+    assert editor.findings.empty_state.showing and editor.findings.empty_state.title == "没有需要处理的缺漏"

@@ -116,7 +116,7 @@ def test_list_shows_status_next_deadline_and_overdue(qtbot, qtmodeltester, page,
     values = [page.model.index(r, c).data() for c in range(9)]
     assert values[0] == "临江市测试1号化工有限公司" and values[3] == "综合预案"
     assert values[4] == "已发布" and values[5] == "V1.0" and values[6] == "2026-01-05"
-    assert values[7].startswith("备案期限：2026-02-") and values[7].endswith("（已逾期）")
+    assert values[7].startswith("备案：2026-02-") and values[7].endswith("（已逾期）")
     assert values[8] == "备案"
     assert page.model.index(r, PlanTableModel.OVERDUE_COLUMN).data(Qt.ItemDataRole.ForegroundRole) == QColor("#D7263D")
     assert "评估期限：2029-01-05" in page.model.index(r, PlanTableModel.DEADLINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
@@ -124,6 +124,26 @@ def test_list_shows_status_next_deadline_and_overdue(qtbot, qtmodeltester, page,
     assert column(page, 4)[draft] == "草稿" and column(page, 7)[draft] == "" and column(page, 8)[draft] == ""
     assert page.model.as_of == TODAY and page.note_label.isHidden()
     qtmodeltester.check(page.model)
+
+
+def test_a_plan_under_revision_shows_the_version_in_force(page, sqlite_db, industries):
+    ent = create_enterprise(sqlite_db, 1, industry_id=industries["hazchem.production"])
+    pid = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
+    publish(sqlite_db, pid, date(2025, 6, 11))
+    with sqlite_db.read() as s:
+        version = ps.load(s, pid)[1]
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ps.start_revision(uow, pid, version, trigger="risks_changed", reason="新增液氨储罐",
+                          trigger_date=date(2026, 2, 1), version_label="V2.0")
+    page.refresh()
+    r = row_of(page, "YA-01")
+    model = page.model
+    assert column(page, 4)[r] == "修订中" and column(page, 5)[r] == "V2.0"
+    assert column(page, 6)[r] == "2025-06-11"  # the version in force, not blank
+    assert column(page, 7)[r] == "评估：2028-06-11"  # counted from it, as of the page's day (not due)
+    tip = model.index(r, PlanTableModel.PUBLISH_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "现行版本 V1.0 于 2025-06-11 发布；V2.0 尚未发布，期限按现行版本计算"
+    assert model.index(r, PlanTableModel.PUBLISH_COLUMN).data(Qt.ItemDataRole.ForegroundRole) == QColor("#5A6570")
 
 
 def test_a_year_without_holiday_data_is_said(page, sqlite_db):
@@ -314,7 +334,7 @@ def test_publish_refused_then_published_and_in_the_history(qtbot, page, sqlite_d
     assert status_of(sqlite_db, pid) == "published"
     row = page.current_row()
     assert row.id == pid and row.status_label == "已发布"
-    assert column(page, 7)[0].startswith("备案期限：2026-03-")
+    assert column(page, 7)[0].startswith("备案：2026-03-")
     history = page.show_versions()
     assert isinstance(history, VersionsDialog)
     cells = [history.table.item(0, c).text() for c in range(6)]
@@ -658,7 +678,7 @@ def test_export_writes_the_list_as_shown(qtbot, page, sqlite_db, three, monkeypa
     assert rows[0][:8] == ("预案编号", "预案名称", "企业", "类型", "状态", "版本号", "发布日期", "备案期限")
     assert [r[0] for r in rows[1:]] == ["YA-B", "YA-01"]  # filter and order as the list shows
     assert rows[2][-1] == "备案"  # overdue on the list's day (2026-03-02)
-    assert msgs.kinds() == ["choose"] and "已导出 2 个预案" in msgs.texts()[0]
+    assert msgs.kinds() == ["info"] and "已导出 2 个预案" in msgs.texts()[0]
     assert settings.last_export_dir == str(tmp_path)
 
 
@@ -758,3 +778,154 @@ def test_plans_page_screenshot_sorted_and_in_the_recycle_bin(qtbot, page, sqlite
     page.trash_button.click()
     image = page.grab()
     assert not image.isNull() and image.save(str(tmp_path / "plans_trash.png"))
+
+
+def test_empty_lists_and_tree_say_why(qtbot, page, sqlite_db):
+    empty = page.empty_state
+    assert empty.showing and empty.title == "还没有预案" and "企业" in empty.hint  # no enterprise yet
+    assert page.tree_empty.showing and "预案体系" in page.tree_empty.title
+    page.trash_button.setChecked(True)
+    assert empty.showing and empty.title == "回收站是空的"
+    page.trash_button.setChecked(False)
+    ent = create_enterprise(sqlite_db, 1)
+    page.refresh()
+    assert empty.title == "还没有预案" and "新建预案" in empty.hint
+    page.enterprise_combo.set_enterprise_id(ent)
+    page.apply_filter()
+    assert empty.title == "没有符合条件的预案"
+    assert page.tree_empty.showing and page.tree_empty.title == "该企业还没有预案"
+    new_plan(sqlite_db, ent, "comprehensive", "YA-01")
+    page.refresh()
+    assert not empty.showing and not page.tree_empty.showing
+
+
+def test_versions_of_a_never_published_plan_say_so(qtbot, sqlite_db):
+    plan = new_plan(sqlite_db, create_enterprise(sqlite_db, 1), "comprehensive", "YA-01")
+    dialog = VersionsDialog(sqlite_db, plan)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.empty_state.showing and dialog.empty_state.title == "还没有发布过的版本"
+
+
+def test_at_1280_the_list_shows_enterprise_number_and_name_beside_the_plan_tree(qtbot, sqlite_db, runner,
+                                                                               settings, chinese_font):
+    from desktop.plans.table import ENTERPRISE_MAX_WIDTH, TITLE_MIN_WIDTH
+    from tests.exports.samples import fill_demo
+
+    fill_demo(sqlite_db, count=3)  # realistic enterprise names, numbers and titles
+    page = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.resize(1280 - 112 - 16, 700)  # the page in a 1280 × 800 window
+    page.show()
+    page.activate()
+    page.select_row(0)
+    view, fit, model = page.view, page.columns, page.model
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() > 0)
+    assert page.tree_panel.isVisible()
+    assert view.horizontalScrollBar().maximum() == 0  # every column in view, none cut off
+    assert view.columnWidth(model.ENTERPRISE_COLUMN) >= min(fit.content_width(0), ENTERPRISE_MAX_WIDTH)
+    assert view.columnWidth(1) >= fit.content_width(1)  # the number whole
+    assert view.columnWidth(model.TITLE_COLUMN) >= TITLE_MIN_WIDTH
+    row = page.current_row()
+    assert model.index(0, model.TITLE_COLUMN).data() == row.title.removeprefix(row.enterprise)
+    assert model.index(0, model.TITLE_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == row.title
+    # the panel's title is one line: a long name is cut, the count never
+    title = page.tree_title
+    assert title.text().endswith("个）") and title.shown_text.endswith("个）")
+    assert title.height() <= title.fontMetrics().height() + 8
+    page.splitter.setSizes([1000, 170])
+    qtbot.waitUntil(lambda: title.shown_text != title.text())
+    assert "…" in title.shown_text and title.shown_text.endswith("个）") and title.toolTip() == title.text()
+
+
+def test_splitter_and_column_widths_are_remembered(qtbot, sqlite_db, runner, settings, three):
+    first = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(first)
+    first.resize(1200, 600)
+    first.show()
+    first.activate()
+    first.view.horizontalHeader().resizeSection(1, 150)
+    first.splitter.setSizes([800, 380])
+    sizes = first.splitter.sizes()
+    first.save_state(settings)
+    second = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(second)
+    second.resize(1200, 600)
+    second.show()
+    second.activate()
+    assert second.view.columnWidth(1) == 150 and second.columns.user_sized == {1}
+    assert second.splitter.sizes() == sizes
+
+
+def test_the_authoritys_check_of_a_filing_is_shown_until_the_filing_is_registered(qtbot, sqlite_db, runner, settings,
+                                                                                chinese_font, finish):
+    """备案审查期限 (5 working days after the filing was submitted) in the list's 下一期限, whole at
+    1280 px, in the deadline tooltip and the 逾期 column, until the registration date is filled."""
+    from models.plans.rules import authority_check_due
+
+    # a name and numbers as long as real ones (the list must keep every column in view with them)
+    ent = create_enterprise(sqlite_db, 1, name="临江市元通商业管理有限责任公司")
+    soon = new_plan(sqlite_db, ent, "comprehensive", "LJCS-YA-2026-01")
+    late = new_plan(sqlite_db, ent, "special", "LJCS-YA-2026-02")
+    for pid in (soon, late):
+        publish(sqlite_db, pid, date(2026, 2, 2))
+    step(sqlite_db, soon, "file", filing_submitted_date=date(2026, 2, 27))
+    step(sqlite_db, late, "file", filing_submitted_date=date(2026, 2, 10))
+    soon_due, late_due = authority_check_due(date(2026, 2, 27)).date, authority_check_due(date(2026, 2, 10)).date
+    assert late_due < TODAY <= soon_due
+    with unit_of_work(sqlite_db, TESTER) as uow:  # more rows than fit: the vertical scroll bar takes its room
+        for n in range(3, 31):
+            ps.create(uow, ent, PlanData(kind="onsite", plan_no=f"LJCS-YA-2026-{n:02d}", title=f"现场处置方案{n}",
+                                         parent_plan_id=soon))
+
+    page = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(page)
+    page.resize(1280 - 112 - 16, 700)  # the page in a 1280 × 800 window
+    page.show()
+    page.activate()
+    model, view = page.model, page.view
+    qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())
+    r_soon, r_late = row_of(page, "LJCS-YA-2026-01"), row_of(page, "LJCS-YA-2026-02")
+    assert column(page, 7)[r_soon] == f"备案审查：{soon_due.isoformat()}（即将到期）"
+    assert column(page, 7)[r_late] == f"备案审查：{late_due.isoformat()}（已逾期）"
+    assert column(page, 8)[r_late] == "备案审查" and column(page, 8)[r_soon] == ""
+    tip = model.index(r_soon, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"备案审查期限：{soon_due.isoformat()}（即将到期）" in tip.splitlines()
+    assert model.index(r_late, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ForegroundRole) == QColor("#D7263D")
+    qtbot.waitUntil(lambda: view.columnWidth(model.TITLE_COLUMN) > 0)
+    # the whole text in view, the title keeping its room, nothing scrolled off
+    assert view.columnWidth(model.DEADLINE_COLUMN) >= page.columns.content_width(model.DEADLINE_COLUMN)
+    assert view.columnWidth(model.TITLE_COLUMN) >= 150 and view.horizontalScrollBar().maximum() == 0
+
+    # registered (备案登记表, in the plan's record): the check is done, the next deadline the evaluation
+    page.select_row(r_soon)
+    record = page.edit_info()
+    assert isinstance(record, PlanDialog)
+    record.widgets["filing_registered_date"].set_value(date(2026, 3, 2))
+    assert finish(record.save()) == "saved"
+    r_soon = row_of(page, "LJCS-YA-2026-01")
+    assert column(page, 7)[r_soon].startswith("评估：")
+    tip = model.index(r_soon, model.DEADLINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"备案审查期限：{soon_due.isoformat()}（按期完成）" in tip.splitlines()
+
+
+def test_the_filing_dialog_says_both_deadlines_for_the_date_chosen(qtbot, page, sqlite_db, finish):
+    from desktop.plans.lifecycle_dialog import FilingDialog
+    from models.plans.rules import authority_check_due, filing_due
+
+    pid = new_plan(sqlite_db, create_enterprise(sqlite_db, 1), "comprehensive", "YA-01")
+    publish(sqlite_db, pid, date(2026, 2, 2))
+    page.refresh()
+    page.select_row(0)
+    dialog = page.file_plan()
+    assert isinstance(dialog, FilingDialog) and dialog.note.isVisible()
+    field = dialog.widgets["filing_submitted_date"]
+    field.set_value(date(2026, 2, 27))
+    note = dialog.note.text()
+    assert f"备案期限：{filing_due(date(2026, 2, 2)).date.isoformat()}（发布后 20 个工作日内申报）" in note
+    due = authority_check_due(date(2026, 2, 27)).date
+    assert f"备案审查期限：{due.isoformat()}（申报后 5 个工作日内审查；填写登记日期即为完成）" in note
+    field.set_value(date(2026, 2, 10))  # the note follows the date picked
+    assert f"备案审查期限：{authority_check_due(date(2026, 2, 10)).date.isoformat()}" in dialog.note.text()
+    assert finish(dialog.save()) == "saved" and status_of(sqlite_db, pid) == "filed"
+    assert column(page, 8)[0] == "备案审查"  # not registered within the 5 working days

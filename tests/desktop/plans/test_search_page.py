@@ -25,15 +25,19 @@ from tests.factories import TESTER, create_enterprise
 class FakeEditor(QDialog):
     sig_saved = Signal(int)
     opened: ClassVar[list[tuple[int, str | None]]] = []
+    highlighted: ClassVar[list[list[str]]] = []
 
-    def __init__(self, db, plan_id, *, runner=None, actor=None, section_key=None, parent=None) -> None:
+    def __init__(self, db, plan_id, *, runner=None, actor=None, section_key=None, parent=None,
+                 highlight=()) -> None:
         super().__init__(parent)
         FakeEditor.opened.append((plan_id, section_key))
+        FakeEditor.highlighted.append(list(highlight))
 
 
 @pytest.fixture
 def editor(fake_module):
     FakeEditor.opened = []
+    FakeEditor.highlighted = []
     fake_module("desktop.plans.editor.plan_editor", PlanEditor=FakeEditor)
     return FakeEditor
 
@@ -125,6 +129,7 @@ def test_double_click_opens_the_editor_at_the_section(qtbot, plans, page, editor
     qtbot.mouseClick(page.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert editor.opened == [(plans["first"], plans["key"])]  # once, at that section
+    assert editor.highlighted == [["下风向"]]  # with the searched words to mark
     with qtbot.waitSignal(page.sig_data_changed, timeout=1000):
         page.editor.sig_saved.emit(plans["first"])  # an edit: the results are searched again
     page.editor.close()
@@ -242,3 +247,43 @@ def test_a_failed_search_is_said_in_chinese(qtbot, plans, page, monkeypatch, msg
         page.run_search()
     assert "详细信息已写入日志" in page.count_label.text()
     assert msgs.kinds() == ["critical"]  # unexpected: reported once, with the log
+
+
+def test_empty_results_say_why(qtbot, plans, page):
+    empty = page.empty_state
+    assert empty.showing and empty.title == "在全部企业的预案中检索"  # before the first search
+    assert search_for(qtbot, page, "地震海啸") == 0
+    assert empty.showing and empty.title == "没有匹配的章节" and "关键词" in empty.hint
+    assert search_for(qtbot, page, "泄漏") >= 1
+    assert not empty.showing
+
+
+def test_the_total_is_said_when_more_are_found_than_listed(qtbot, plans, page, monkeypatch):
+    import desktop.plans.search as search_page
+
+    assert search_for(qtbot, page, "应急") >= 3
+    total = page.results.count()
+    plans_found = len({page.hit_at(r).plan_id for r in range(total)})
+    assert page.count_label.text() == f"在 {plans_found} 个预案中找到 {total} 处"
+    monkeypatch.setattr(search_page, "RESULT_LIMIT", 2)
+    page.run_search()
+    qtbot.waitUntil(lambda: not page.searching, timeout=2000)
+    assert page.results.count() == 2
+    assert page.total == search.SearchCount(total, plans_found)
+    assert page.count_label.text() == (f"在 {plans_found} 个预案中找到 {total} 处，显示前 2 处；"
+                                       "请增加关键词或筛选条件缩小范围")
+
+
+def test_an_opened_hit_shows_the_searched_words_marked(qtbot, plans, page):
+    from desktop.plans.editor.blocks import TextBlockEditor
+
+    search_for(qtbot, page, "下风向 疏散")
+    editor = page.open_hit(page.hit_at(0))  # the real editor
+    assert editor is not None and editor.current_key() == plans["key"]
+    blocks = [b for b in editor.blocks.editors if isinstance(b, TextBlockEditor)]
+    marked = [text for b in blocks for text in b.marked_texts()]
+    assert sorted(marked) == ["下风向", "疏散"]
+    assert editor.blocks.marked == [blocks[0]]
+    editor.blocks.highlight([])  # nothing to mark: the marks go, the text stays
+    assert blocks[0].marked_texts() == [] and "下风向" in blocks[0].edit.toPlainText()
+    editor.done(0)

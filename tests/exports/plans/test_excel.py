@@ -116,3 +116,31 @@ def test_plan_export_cancel_and_unknown_sort(db: Database, plans: dict[str, int]
 
 def _sheet(path: Path, name: str) -> list[tuple]:
     return list(load_workbook(path)[name].iter_rows(values_only=True))
+
+
+def test_plan_export_shows_the_version_in_force_and_the_authoritys_check(db: Database, plans: dict[str, int],
+                                                                        out: Path) -> None:
+    """As the list: during a revision 发布日期 is the version in force's (its deadlines run from it); a
+    submitted filing not yet registered has the authority's check as its next deadline."""
+    from models.plans.rules import authority_check_due
+
+    _step(db, plans["top"], "file", filing_submitted_date=date(2026, 2, 27))
+    other = plans["other"]
+    _step(db, other, "submit_review")
+    _step(db, other, "publish", review_date=date(2025, 6, 10), approver="王建国", publish_date=date(2025, 6, 11))
+    with db.read() as s:
+        version = ps.load(s, other)[1]
+    with unit_of_work(db, TESTER) as uow:
+        ps.start_revision(uow, other, version, trigger="risks_changed", reason="新增液氨储罐",
+                          trigger_date=date(2026, 2, 1), version_label="V2.0")
+    target = out / "预案清单.xlsx"
+    plan_excel.export_plans(db, PlanFilter(), target, as_of=AS_OF, sort="plan_no")
+    rows = {r[0]: dict(zip(PLAN_HEADER, r, strict=True)) for r in _sheet(target, "预案清单")[1:]}
+    revising = rows["YA-B"]
+    assert (revising["状态"], revising["版本号"]) == ("修订中", "V2.0")
+    assert revising["发布日期"] == datetime(2025, 6, 11)  # the version in force, not blank
+    assert revising["备案期限"] is None and revising["下一期限"] == "评估期限：2028-06-11（未到期）"
+    filed = rows["YA-01"]
+    due = authority_check_due(date(2026, 2, 27)).date
+    assert filed["备案申报日期"] == datetime(2026, 2, 27)
+    assert filed["下一期限"] == f"备案审查期限：{due.isoformat()}（即将到期）" and not filed["逾期"]

@@ -143,6 +143,57 @@ def test_revision_starts_from_the_latest_version_and_publishes_a_second(db) -> N
     assert first[1].blocks[0]["text"] == "初稿" and second[1].blocks[0]["text"] == "第二版适用范围"
 
 
+def test_a_plan_under_revision_keeps_the_publish_date_and_deadlines_of_the_version_in_force(db) -> None:
+    from models.plans.deadlines import plan_deadlines
+
+    ent = create_enterprise(db, 1)  # hazardous goods: periodic evaluation every 3 years
+    pid = new_plan(db, ent)
+    run(db, pid, "submit_review")
+    run(db, pid, "publish", review_date=date(2025, 3, 2), approver="王建国", publish_date=date(2025, 3, 10))
+    run(db, pid, "file", filing_submitted_date=date(2025, 3, 20))
+    with db.read() as s:
+        (row,) = pq.page(s, pq.PlanFilter(enterprise_id=ent))
+    # filed, not yet registered: the authority's check runs too (备案审查期限)
+    assert [d.kind for d in plan_deadlines(row, as_of=date(2025, 3, 21)).items] == [
+        "filing", "authority_check", "evaluation"]
+    with unit_of_work(db, TESTER) as uow:
+        ps.start_revision(uow, pid, version_of(db, pid), trigger="risks_changed", reason="新增液氨储罐",
+                          trigger_date=date(2026, 2, 1), version_label="V2.0")
+    with db.read() as s:
+        (row,) = pq.page(s, pq.PlanFilter(enterprise_id=ent))
+    assert row.status == "revising" and row.publish_date is None and row.version_label == "V2.0"
+    assert (row.current_version_label, row.current_publish_date) == ("V1.0", date(2025, 3, 10))
+    assert row.in_force_publish_date == date(2025, 3, 10)
+    deadlines = plan_deadlines(row, as_of=date(2026, 2, 2))
+    assert [d.kind for d in deadlines.items] == ["evaluation"]  # the filing record (and its check) starts again
+    assert deadlines.next_due is not None and deadlines.next_due.due == date(2028, 3, 10)
+    # its draft in review: still the same; published: its own date and a new filing deadline
+    run(db, pid, "submit_review")
+    with db.read() as s:
+        (row,) = pq.page(s, pq.PlanFilter(enterprise_id=ent))
+    assert row.status == "reviewing" and row.in_force_publish_date == date(2025, 3, 10)
+    assert plan_deadlines(row, as_of=date(2026, 2, 2)).next_due.due == date(2028, 3, 10)
+    run(db, pid, "publish", review_date=date(2026, 3, 1), publish_date=date(2026, 3, 5))
+    with db.read() as s:
+        (row,) = pq.page(s, pq.PlanFilter(enterprise_id=ent))
+    assert (row.publish_date, row.current_version_label) == (date(2026, 3, 5), "V2.0")
+    assert [d.kind for d in plan_deadlines(row, as_of=date(2026, 3, 6)).items] == ["filing", "evaluation"]
+
+
+def test_the_publish_date_sort_puts_a_revision_at_its_version_in_force(db) -> None:
+    ent = create_enterprise(db, 1)
+    old = new_plan(db, ent, plan_no="A-OLD")
+    new = new_plan(db, ent, plan_no="B-NEW")
+    for pid, day in ((old, date(2024, 5, 1)), (new, date(2025, 5, 1))):
+        run(db, pid, "submit_review")
+        run(db, pid, "publish", review_date=day, approver="王建国", publish_date=day)
+    with unit_of_work(db, TESTER) as uow:
+        ps.start_revision(uow, old, version_of(db, old), trigger="risks_changed", reason="",
+                          trigger_date=date(2026, 1, 1), version_label="V2.0")
+    assert numbers(db, sort="publish_date") == ["A-OLD", "B-NEW"]
+    assert numbers(db, sort="publish_date", descending=True) == ["B-NEW", "A-OLD"]
+
+
 def test_retire_and_delete_rules(db) -> None:
     ent = create_enterprise(db, 1)
     top = new_plan(db, ent)

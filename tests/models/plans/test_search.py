@@ -65,6 +65,20 @@ def test_filters_across_enterprises(db) -> None:
     assert keys(db, "泄漏", status="published") == []
 
 
+def test_count_is_the_total_however_many_are_listed(db) -> None:
+    e1, e2 = create_enterprise(db, 1), create_enterprise(db, 2)
+    make_plan(db, e1, "YA-01")
+    make_plan(db, e1, "YA-02")
+    make_plan(db, e2, "XC-01", kind="onsite")
+    with db.read() as s:
+        assert len(search.search(s, "应急", limit=2)) == 2
+        assert search.count(s, "应急") == search.SearchCount(sections=6, plans=3)  # s1 and s2 of each
+        assert search.count(s, "应急", SearchFilter(enterprise_id=e2)) == search.SearchCount(2, 1)
+        assert search.count(s, "值班电话 报告", SearchFilter(kind="onsite")) == search.SearchCount(1, 1)
+        assert search.count(s, "储罐泄漏") == search.SearchCount(0, 0)
+        assert search.count(s, "  ") == search.SearchCount(0, 0)
+
+
 def test_index_follows_edits_in_the_same_transaction(db) -> None:
     pid = make_plan(db, create_enterprise(db, 1), "YA-01")
     with db.read() as s:
