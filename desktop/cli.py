@@ -429,6 +429,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
     try:
         if args.what == "plan":
             from exports.plans.export import export_plan, load_print_document
+            from plans.annexes import BUILDERS as ANNEX_BUILDERS
             from plans.plans.preprint import preprint_check
 
             out = Path(args.out or "")
@@ -438,7 +439,8 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
             if fmt not in ("docx", "pdf") and not args.check:
                 raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 --format docx 或 --format pdf")
             version_id = _version_id(db, args.plan_id, args.version) if args.version else None
-            doc = load_print_document(db, args.plan_id, as_of=as_of, version_id=version_id)
+            doc = load_print_document(db, args.plan_id, as_of=as_of, version_id=version_id,
+                                      annex_builders=ANNEX_BUILDERS)
             report = preprint_check(doc)
             if args.check:
                 for finding in report.findings:
@@ -456,6 +458,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
                 print(f"警告：{line}", file=io.err)
             return 0
         from exports.plans.archive import ArchiveFilter, export_archive
+        from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         flt = ArchiveFilter(enterprise_id=args.enterprise, department=args.department, kind=args.kind,
                             status=args.status, published_from=args.published_from, published_to=args.published_to)
@@ -464,7 +467,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
         formats: tuple[Literal["pdf", "docx"], ...] = ("pdf", "docx") if args.docx else ("pdf",)
         result = export_archive(db, flt, out.parent if is_zip else out, as_of=as_of, exported_at=datetime.now(),
                                 exported_by=os_actor().name, formats=formats, style_key=args.style,
-                                zip_path=out if is_zip else None)
+                                zip_path=out if is_zip else None, annex_builders=ANNEX_BUILDERS)
         print(result.summary(), file=io.out)
         for line in result.warnings:
             print(f"警告：{line}", file=io.err)

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         from desktop.home.page import HomePage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
+        from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         self.nav.blockSignals(True)
         self.nav.clear()
@@ -176,7 +177,8 @@ class MainWindow(QMainWindow):
         self.pages = [
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
-            PlansPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+            PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
+                      parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:

@@ -8,7 +8,7 @@ the settings and offered next time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from models.core.progress import Progress
 if TYPE_CHECKING:  # the exporters (reportlab, python-docx) are imported when an export runs
     from exports.plans.archive import ArchiveResult
     from exports.result import Format
+    from plans.plans.annexes import AnnexBuilder
     from plans.plans.preprint import PreprintReport
     from plans.plans.print_model import PrintDocument
 
@@ -54,10 +55,13 @@ class PlanDocuments(QObject):
     """An export, preview or archive finished; the argument is its result (paths, dialog, summary)."""
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, actor: Actor, parent: QWidget, *,
-                 today: Callable[[], date] = date.today) -> None:
-        """``today`` gives the day live annexes are read for (the page's clock, as its deadlines use)."""
+                 today: Callable[[], date] = date.today, annex_builders: Sequence[AnnexBuilder] | None = None) -> None:
+        """``today`` gives the day live annexes are read for (the page's clock, as its deadlines use);
+        ``annex_builders`` is the product's list (``plans.annexes.BUILDERS``, handed down by the main
+        window: this page may not import what later modules contribute)."""
         super().__init__(parent)
         self.today = today
+        self.annex_builders = annex_builders
         self._db = db
         self._runner = runner
         self._settings = settings
@@ -75,13 +79,13 @@ class PlanDocuments(QObject):
 
     def export(self, plan_id: int) -> Task:
         """Pre-print check, then the export dialog, then the file(s) in the background."""
-        db, as_of = self._db, self.today()
+        db, as_of, builders = self._db, self.today(), self.annex_builders
 
         def work(_progress: Progress) -> Prepared:
             from exports.plans.export import load_print_document
             from plans.plans.preprint import preprint_check
 
-            doc = load_print_document(db, plan_id, as_of=as_of)
+            doc = load_print_document(db, plan_id, as_of=as_of, annex_builders=builders)
             return Prepared(doc, preprint_check(doc))
 
         task = self._runner.run(work, label=_tr("正在检查预案…"), title=_tr("打印前检查"))
@@ -160,14 +164,14 @@ class PlanDocuments(QObject):
 
     def preview(self, plan_id: int) -> Task:
         """Render the PDF in the background and show it (the same bytes print and save)."""
-        db, as_of, style_key = self._db, self.today(), self._settings.export_style
+        db, as_of, style_key, builders = self._db, self.today(), self._settings.export_style, self.annex_builders
 
         def work(progress: Progress) -> tuple[PrintDocument, PreprintReport, bytes, list[str]]:
             from exports.plans.export import load_print_document, render_plan
             from exports.styles import load_style
             from plans.plans.preprint import preprint_check
 
-            doc = load_print_document(db, plan_id, as_of=as_of)
+            doc = load_print_document(db, plan_id, as_of=as_of, annex_builders=builders)
             progress.report(0, 0, _tr("正在排版…"))
             rendered = render_plan(doc, "pdf", style=load_style(style_key), cancel=lambda: progress.cancelled)
             return doc, preprint_check(doc), rendered.data, rendered.result.warnings
@@ -211,7 +215,7 @@ class PlanDocuments(QObject):
         return self.run_archive(request)
 
     def run_archive(self, request: ArchiveRequest) -> Task:
-        db, as_of, who = self._db, self.today(), self._actor.name
+        db, as_of, who, builders = self._db, self.today(), self._actor.name, self.annex_builders
 
         def work(progress: Progress) -> ArchiveResult:
             from exports.plans.archive import ArchiveFilter, export_archive
@@ -222,7 +226,7 @@ class PlanDocuments(QObject):
             return export_archive(db, flt, request.out.parent if request.is_zip else request.out, as_of=as_of,
                                   exported_at=datetime.now(), exported_by=who, formats=formats,
                                   style_key=request.style, zip_path=request.out if request.is_zip else None,
-                                  progress=progress)
+                                  progress=progress, annex_builders=builders)
 
         task = self._runner.run(work, label=_tr("正在归档预案…"), title=_tr("批量归档"))
         task.sig_finished.connect(lambda result: self._archived(result, request))

@@ -81,6 +81,7 @@ from models.plans.service import TRANSITIONS
 if TYPE_CHECKING:  # imported when first used: start-up only pays for the list
     from desktop.plans.diff_dialog import DiffDialog, VersionsDialog
     from desktop.plans.lifecycle_dialog import LifecycleDialog
+    from plans.plans.annexes import AnnexBuilder
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +132,10 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
     """A plan was created or changed from this page; the argument is its id."""
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
-                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
-        """``today`` gives the day deadlines are computed for (the clock, read at each refresh)."""
+                 today: Callable[[], date] = date.today, annex_builders: Sequence[AnnexBuilder] | None = None,
+                 parent: QWidget | None = None) -> None:
+        """``today`` gives the day deadlines are computed for (the clock, read at each refresh);
+        ``annex_builders``: the product's list for printed plans (the main window hands it down)."""
         super().__init__(db, runner, settings, actor=actor, unit=_tr("个预案"),
                          export_label=_tr("正在导出预案清单…"), parent=parent)
         self.enterprises: list[EnterpriseChoice] = []
@@ -140,7 +143,8 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.report_dialog: ImportReportDialog | None = None
         self.import_task: WriteOp[Any] | None = None
         self.trash_open_message = self.tr("回收站中的预案需先恢复才能查看或编辑")
-        self.documents = PlanDocuments(db, runner, settings, self._actor, self, today=today)
+        self.documents = PlanDocuments(db, runner, settings, self._actor, self, today=today,
+                                       annex_builders=annex_builders)
         self.documents.sig_status.connect(self.sig_status)
         self.last_import: WordImportRequest | None = None
         self.tree_enterprise_id: int | None = None

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from models.core.errors import DeskError
 from models.core.progress import NULL_PROGRESS, Progress
 from models.enterprises.entities import Enterprise
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan
+from plans.plans.annexes import AnnexBuilder
 from plans.plans.print_model import build_print_document, safe_file_name
 
 MANIFEST_CSV = "manifest.csv"
@@ -144,7 +146,8 @@ def _manifest_csv(entries: list[ManifestEntry]) -> bytes:
 
 def export_archive(db: Database, flt: ArchiveFilter, out_dir: Path, *, as_of: date, exported_at: datetime,
                    exported_by: str, formats: tuple[Format, ...] = ("pdf",), style_key: str = DEFAULT_STYLE,
-                   zip_path: Path | None = None, progress: Progress = NULL_PROGRESS) -> ArchiveResult:
+                   zip_path: Path | None = None, progress: Progress = NULL_PROGRESS,
+                   annex_builders: Sequence[AnnexBuilder] | None = None) -> ArchiveResult:
     """Archive the selected plans into ``out_dir`` (or into the .zip ``zip_path``); see the module
     docstring. ``progress.report`` raises ``Cancelled`` when the user stops the run."""
     style = load_style(style_key)
@@ -171,7 +174,8 @@ def export_archive(db: Database, flt: ArchiveFilter, out_dir: Path, *, as_of: da
     done = 0
     for plan_id in plan_ids:
         with db.read() as session:
-            doc = build_print_document(session, plan_id, as_of=as_of)
+            doc = (build_print_document(session, plan_id, as_of=as_of) if annex_builders is None else
+                   build_print_document(session, plan_id, as_of=as_of, annex_builders=annex_builders))
             plan = session.get(Plan, plan_id)
             assert plan is not None
             kind, status = PLAN_KINDS.get(plan.kind, plan.kind), PLAN_STATUSES.get(plan.status, plan.status)

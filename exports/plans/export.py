@@ -9,7 +9,7 @@ when both are made (Word refreshes the field on opening anyway).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from exports.fonts import FontSet, find_fonts
 from exports.result import ExportResult, Format
 from exports.styles import DEFAULT_STYLE, HouseStyle, load_style
 from models.core.database import Database
+from plans.plans.annexes import AnnexBuilder
 from plans.plans.print_model import PrintDocument, build_print_document
 
 FORMATS: dict[str, str] = {"pdf": "PDF 文档", "docx": "Word 文档"}
@@ -49,9 +50,15 @@ def render_plan(doc: PrintDocument, fmt: Format, *, style: HouseStyle, fonts: Fo
     return Rendered(buffer.getvalue(), result)
 
 
-def load_print_document(db: Database, plan_id: int, *, as_of: date, version_id: int | None = None) -> PrintDocument:
+def load_print_document(db: Database, plan_id: int, *, as_of: date, version_id: int | None = None,
+                        annex_builders: Sequence[AnnexBuilder] | None = None) -> PrintDocument:
+    """The printed plan; ``annex_builders`` is the product's list (``plans.annexes.BUILDERS``,
+    handed down by the window and the CLI; None: the plan package's own)."""
     with db.read() as session:
-        return build_print_document(session, plan_id, as_of=as_of, version_id=version_id)
+        if annex_builders is None:
+            return build_print_document(session, plan_id, as_of=as_of, version_id=version_id)
+        return build_print_document(session, plan_id, as_of=as_of, version_id=version_id,
+                                    annex_builders=annex_builders)
 
 
 def export_plan(doc: PrintDocument, fmt: Format, target: Path, *, style_key: str = DEFAULT_STYLE,

@@ -248,3 +248,13 @@ def test_about_box_is_chinese(make_window, monkeypatch):
     body = text.replace("应急预案与演练管理系统", "")
     for not_yet in ("演练", "物资", "队伍", "值班", "隐患", "统计"):  # modules that do not exist yet
         assert not_yet not in body
+
+
+def test_the_plans_page_prints_with_the_products_annex_builders(make_window, sqlite_db):
+    """The main window (the composition root) hands plans.annexes.BUILDERS down: the plans page
+    may not import what later modules (supplies, teams) contribute to a printed plan."""
+    from plans import annexes
+
+    window = make_window()
+    page = next(p for p in window.pages if p.key == "plans")
+    assert page.documents.annex_builders is annexes.BUILDERS

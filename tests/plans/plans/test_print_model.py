@@ -126,6 +126,15 @@ def test_the_annex_builders_given_extend_the_export(db) -> None:
     assert all(a.separate for a in bare.annexes) and [a.key for a in bare.annexes] == [a.key for a in doc.annexes]
 
 
+def test_the_exporters_pass_the_builders_they_are_given(db) -> None:
+    from exports.plans.export import load_print_document
+
+    pid = make_plan(db)
+    marker = AnnexBuilder("supplies", lambda s, p, d: AnnexContent([Paragraph("物资清单（测试）")]))
+    doc = load_print_document(db, pid, as_of=date(2026, 11, 29), annex_builders=(*annexes.BUILDERS, marker))
+    assert {a.key: a for a in doc.annexes}["supplies"].blocks == [Paragraph("物资清单（测试）")]
+
+
 def test_file_stem_is_safe_for_windows() -> None:
     doc = pm.PrintDocument.__new__(pm.PrintDocument)
     object.__setattr__(doc, "plan_no", 'YA/2026:01*"')
