@@ -51,8 +51,9 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
         return enterprise_queries.count(session, flt)
 
     def query_page(self, session: Session, flt: EnterpriseFilter, *, sort: str, descending: bool,
-                   offset: int, limit: int) -> list[EnterpriseRow]:
-        return enterprise_queries.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
+                   offset: int, limit: int, total: int) -> list[EnterpriseRow]:
+        return enterprise_queries.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit,
+                                       total=total)
 
     def decorate(self, row: EnterpriseRow, column: int, role: int) -> Any:
         if column == self.RISK_COLUMN and row.risk_color:

@@ -66,7 +66,8 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
         raise NotImplementedError
 
     def query_page(self, session: Session, flt: F, *, sort: str, descending: bool, offset: int,
-                   limit: int) -> list[R]:
+                   limit: int, total: int) -> list[R]:
+        """Rows ``offset`` … of the list of ``total`` (the count: a page near the end is read from it)."""
         raise NotImplementedError
 
     def decorate(self, row: R, column: int, role: int) -> Any:
@@ -148,7 +149,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
             return rows
         with self._db.read() as session:
             rows = self.query_page(session, self._filter, sort=self._sort, descending=self._descending,
-                                   offset=number * self.page_size, limit=self.page_size)
+                                   offset=number * self.page_size, limit=self.page_size, total=self._count)
         self.fetches += 1
         self._pages[number] = rows
         while len(self._pages) > self.cache_pages:

@@ -107,8 +107,8 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
         return pq.count(session, flt)
 
     def query_page(self, session: Session, flt: PlanFilter, *, sort: str, descending: bool, offset: int,
-                   limit: int) -> list[PlanRow]:
-        return pq.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit)
+                   limit: int, total: int) -> list[PlanRow]:
+        return pq.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit, total=total)
 
     # --- deadlines -----------------------------------------------------------------------------------
 

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -95,8 +94,6 @@ class DemoContext:
     tallies: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (label, count)
     written: list[tuple[str, type[Entity], list[int]]] = field(default_factory=list)  # (step, class, ids)
     step: str = ""
-    _writer: ThreadPoolExecutor | None = None
-    _pending: tuple[Future[Any], Callable[[Any], None]] | None = None
     _base: int = 0
     _total: int = 1
 
@@ -118,38 +115,6 @@ class DemoContext:
         log stay bounded however large the demo (a cancel removes what was committed)."""
         with unit_of_work(self.db, self.actor) as uow:
             yield uow
-
-    def write_behind(self, work: Callable[[UnitOfWork], T], then: Callable[[T], None]) -> None:
-        """Run ``work`` in its own unit of work on the demo's writer thread while the step goes on
-        building its next chunk (SQLite writes release the interpreter, so the two overlap); ``then``
-        gets its result back on this thread (it records what was written; it must not report
-        progress, which may raise ``Cancelled``). The write before is finished first, so at most
-        two chunks are in memory and the writes keep their order."""
-        self.finish_writes()
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-writer")
-
-        def run() -> T:
-            with self.unit() as uow:
-                return work(uow)
-
-        self._pending = (self._writer.submit(run), then)  # type: ignore[arg-type]
-
-    def finish_writes(self) -> None:
-        """Wait for the write in flight (its errors are raised here) and hand over its result."""
-        if self._pending is None:
-            return
-        future, then = self._pending
-        self._pending = None
-        then(future.result())
-
-    def close(self) -> None:
-        try:
-            self.finish_writes()
-        finally:
-            if self._writer is not None:
-                self._writer.shutdown(wait=True)
-                self._writer = None
 
     def wrote(self, cls: type[Entity], ids: list[int]) -> None:
         """Note records the current step wrote (in the order written: children after parents)."""
@@ -324,14 +289,10 @@ def generate(db: Database, steps: Sequence[DemoStep], *, scale: str = "small", s
         for step in todo:
             ctx.step = step.name
             step.run(ctx)
-            ctx.finish_writes()
             ctx._base += step.size(n)
     except Cancelled:
-        ctx.close()  # the write in flight is committed first, then undone with the rest
         _undo(ctx, todo)
         raise
-    finally:
-        ctx.close()
     progress.report(ctx._total, ctx._total, "正在整理数据库…")
     db.analyze()
     tallies = dict(ctx.tallies)

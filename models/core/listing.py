@@ -17,19 +17,36 @@ SortColumns = Mapping[str, Sequence[Any]]
 
 
 def order_by_key(query: Select[Any], columns: SortColumns, sort: str, descending: bool, id_column: Any, *,
-                 nulls_last: Collection[str] = ()) -> Select[Any]:
+                 nulls_last: Collection[str] = (), reverse: bool = False) -> Select[Any]:
     """``query`` ordered by the columns of ``sort`` (all reversed when ``descending``), then by id.
 
     Keys named in ``nulls_last`` put rows without a value at the end in both directions (SQLite
-    and PostgreSQL disagree on where NULL sorts by default). An unknown key raises ValueError.
+    and PostgreSQL disagree on where NULL sorts by default). ``reverse`` gives exactly the opposite
+    order (nulls first), for reading a page near the end from the other side (``window``). An
+    unknown key raises ValueError.
     """
     if sort not in columns:
         raise ValueError(f"unknown sort key {sort!r}")
+    down = descending != reverse
     terms = []
     for column in (*columns[sort], id_column):
-        term = column.desc() if descending else column.asc()
-        terms.append(term.nulls_last() if sort in nulls_last and column is not id_column else term)
+        term = column.desc() if down else column.asc()
+        if sort in nulls_last and column is not id_column:
+            term = term.nulls_first() if reverse else term.nulls_last()
+        terms.append(term)
     return query.order_by(*terms)
+
+
+def window(offset: int, limit: int, total: int | None) -> tuple[bool, int, int]:
+    """How to read rows ``offset … offset + limit`` of ``total``: (from the end?, offset, limit).
+
+    A page past the middle is read in the reverse order from the end (then turned round), so the
+    last page costs what the first does instead of walking every row before it (OFFSET).
+    """
+    if total is None or offset <= total // 2:
+        return False, offset, limit
+    end = min(total, offset + limit)
+    return True, total - end, max(0, end - offset)
 
 
 def escape_like(text: str) -> str:

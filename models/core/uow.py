@@ -169,17 +169,8 @@ class UnitOfWork:
             # own bind processing applied here, without a RETURNING round trip.
             ids = [row["id"] for row in full]
             present = set().union(*full)
-            columns = [c for c in table.columns if c.key in present]
-            processors = [c.type._cached_bind_processor(conn.dialect) for c in columns]
-            keys = [c.key for c in columns]
-            names = ", ".join(conn.dialect.identifier_preparer.quote(c.name) for c in columns)
-            marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(columns))
-            columns_of = [[row.get(k) for row in full] for k in keys]  # column by column: few need a processor
-            for i, proc in enumerate(processors):
-                if proc is not None:
-                    columns_of[i] = [None if v is None else proc(v) for v in columns_of[i]]
-            values = list(zip(*columns_of, strict=True))
-            conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
+            keys = [c.key for c in table.columns if c.key in present]
+            executemany(conn, table, keys, [[row.get(k) for row in full] for k in keys])
         else:
             result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), full)
             ids = [row_id for (row_id,) in result]
@@ -266,7 +257,8 @@ class UnitOfWork:
         if not rows:
             return
         conn = self.session.connection()
-        conn.execute(insert(AuditLog.__table__), rows)
+        keys = ("at", "actor", "action", "entity", "entity_id", "changes", "hash")
+        executemany(conn, AuditLog.__table__, keys, [[row[k] for row in rows] for k in keys])
         last_id = conn.scalar(select(func.max(AuditLog.id))) or 0
         self.head = audit.Head(self.head.count + len(rows), last_id, prev)
         values = {"count": self.head.count, "last_id": last_id, "last_hash": prev, "at": self.now}
@@ -330,6 +322,20 @@ class _Change:
             self.action = audit.UPDATE
         else:
             self.action = audit.DELETE if deleted[1] is not None else audit.RESTORE
+
+
+def executemany(conn: Any, table: Any, keys: Sequence[str], columns: list[list[Any]]) -> None:
+    """One plain DBAPI ``executemany`` of many new rows of ``table``, given column by column
+    (``columns[i]`` holds the values of ``keys[i]``): the column types' own bind processing is
+    applied here to the few columns that need it, without SQLAlchemy's per-row parameter handling."""
+    dialect = conn.dialect
+    for i, key in enumerate(keys):
+        proc = table.c[key].type._cached_bind_processor(dialect)
+        if proc is not None:
+            columns[i] = [None if v is None else proc(v) for v in columns[i]]
+    names = ", ".join(dialect.identifier_preparer.quote(table.c[k].name) for k in keys)
+    marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(keys))
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(zip(*columns, strict=True)))
 
 
 def _column_defaults(cls: type[Entity]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models.core.database import Database
 from models.core.entities import Department, Industry, Region, RiskLevel
-from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.core.listing import SortColumns, contains_pattern, order_by_key, window
 from models.enterprises.entities import Enterprise
 
 
@@ -112,8 +112,9 @@ _District = aliased(Region)
 
 
 def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descending: bool = False,
-         offset: int = 0, limit: int = 100) -> list[EnterpriseRow]:
-    """One page of the filtered list, joined with its reference names, sorted in SQL."""
+         offset: int = 0, limit: int = 100, total: int | None = None) -> list[EnterpriseRow]:
+    """One page of the filtered list, joined with its reference names, sorted in SQL; ``total``
+    (the list's count, when the caller has it) lets a page near the end be read from the end."""
     query = (
         select(Enterprise.id, Enterprise.name, Enterprise.uscc, Industry.name.label("industry"),
                RiskLevel.name.label("risk_level"), RiskLevel.color.label("risk_color"),
@@ -128,8 +129,11 @@ def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descend
         .outerjoin(_District, (Region.parent_code == _District.code) & (_District.level == 2))
         .join(Department, Enterprise.department_id == Department.id)
     )
-    query = order_by_key(_filtered(query, flt), _SORT_COLUMNS, sort, descending, Enterprise.id)
-    rows = session.execute(query.offset(offset).limit(limit))
+    backwards, start, size = window(offset, limit, total)
+    query = order_by_key(_filtered(query, flt), _SORT_COLUMNS, sort, descending, Enterprise.id, reverse=backwards)
+    rows = session.execute(query.offset(start).limit(size)).all()
+    if backwards:
+        rows.reverse()
     return [EnterpriseRow(**row._mapping) for row in rows]
 
 

@@ -96,7 +96,10 @@ class Plan(Entity, Base):
     enterprise: Mapped[Enterprise] = relationship()
     sections: Mapped[list[PlanSection]] = relationship(back_populates="plan", order_by="PlanSection.position")
 
-    __table_args__ = (UniqueConstraint("enterprise_id", "plan_no"),)
+    __table_args__ = (UniqueConstraint("enterprise_id", "plan_no"),
+                      # The list's counts and filters read this index alone (live plans by status and kind).
+                      Index("ix_plan_live", "deleted_at", "status", "kind"),
+                      Index("ix_plan_plan_no", "plan_no"))
 
 
 class PlanSection(Entity, Base):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models.core.listing import SortColumns, contains_pattern, order_by_key
+from models.core.listing import SortColumns, contains_pattern, order_by_key, window
 from models.enterprises import rules as enterprise_rules
 from models.enterprises.entities import Enterprise
 from models.plans.entities import PLAN_KINDS, PLAN_STATUSES, Plan, PlanVersion
@@ -137,9 +137,7 @@ def _plan_query(flt: PlanFilter) -> Any:
                     Enterprise.hazchem_use_above_threshold, Plan.parent_plan_id, Plan.plan_no, Plan.title,
                     Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
                     Plan.filing_submitted_date, Plan.filing_registered_date, Plan.last_evaluation_date,
-                    Plan.revision_trigger, Plan.revision_trigger_date, Plan.version, Plan.deleted_at,
-                    _latest_version(PlanVersion.version_label).label("current_version_label"),
-                    _CURRENT_PUBLISH_DATE.label("current_publish_date"))
+                    Plan.revision_trigger, Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
              .join(Enterprise, Plan.enterprise_id == Enterprise.id)
              .join(Industry, Enterprise.industry_id == Industry.id))
     return _filtered(query, flt)
@@ -162,18 +160,37 @@ def _filtered(query: Any, flt: PlanFilter) -> Any:
 
 def count(session: Session, flt: PlanFilter) -> int:
     """How many plans ``page`` pages through (every plan has its enterprise and industry: the count
-    needs no join, and at city scale it is 5 ms instead of 50)."""
+    needs no join, and reads ``ix_plan_live`` alone: at city scale 2–6 ms instead of 50)."""
     return session.scalar(_filtered(select(func.count(Plan.id)), flt)) or 0
 
 
 
 def page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descending: bool = False,
-              offset: int = 0, limit: int = 100) -> list[PlanRow]:
-    """One page of the filtered plans, sorted in SQL by ``sort`` (a ``SORT_KEYS`` key), then id."""
+         offset: int = 0, limit: int = 100, total: int | None = None) -> list[PlanRow]:
+    """One page of the filtered plans, sorted in SQL by ``sort`` (a ``SORT_KEYS`` key), then id;
+    ``total`` (the list's count, when the caller has it) lets a page near the end be read from the end."""
+    backwards, start, size = window(offset, limit, total)
     query = order_by_key(_plan_query(flt), _PLAN_SORT_COLUMNS, sort, descending, Plan.id,
-                         nulls_last=_NULLABLE_SORTS)
-    rows = session.execute(query.offset(offset).limit(limit))
+                         nulls_last=_NULLABLE_SORTS, reverse=backwards)
+    rows = session.execute(query.offset(start).limit(size)).all()
+    if backwards:
+        rows.reverse()
+    # The version in force, for the page's rows only (one query; a subquery per row of the whole
+    # list made the last page 350 ms at city scale).
+    current: dict[int, tuple[str, date]] = {}
+    if rows:
+        ids = [r.id for r in rows]
+        latest = (select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+                  .where(PlanVersion.plan_id.in_(ids)).group_by(PlanVersion.plan_id).subquery())
+        for plan_id, label, published in session.execute(
+                select(PlanVersion.plan_id, PlanVersion.version_label, PlanVersion.publish_date)
+                .join(latest, (PlanVersion.plan_id == latest.c.plan_id) & (PlanVersion.number == latest.c.number))):
+            current[plan_id] = (label, published)
     facts = [f.field for f in enterprise_rules.unit_facts()]
-    return [PlanRow(**{**{k: v for k, v in row._mapping.items() if k not in facts},
-                       "industry_flags": enterprise_rules.rule_flags(row.industry_flags or (), row._mapping)})
-            for row in rows]
+    out = []
+    for row in rows:
+        label, published = current.get(row.id, (None, None))
+        values = {k: v for k, v in row._mapping.items() if k not in facts}
+        values["industry_flags"] = enterprise_rules.rule_flags(row.industry_flags or (), row._mapping)
+        out.append(PlanRow(**values, current_version_label=label, current_publish_date=published))
+    return out

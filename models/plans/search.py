@@ -79,16 +79,17 @@ Blocks = Sequence[Mapping[str, Any]]
 Entry = tuple[int, str, Blocks]  # (section id, title, blocks) as stored
 
 
-def _sql(dialect: str) -> tuple[Any, Any]:
+def _sql(dialect: str) -> tuple[str, str]:
+    """(remove, add) as plain DBAPI statements (many rows: no per-row parameter handling)."""
     if dialect == "sqlite":
-        return (text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, grams) VALUES ('delete', :id, :grams)"),
-                text(f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (:id, :grams)"))
-    return (text(f"DELETE FROM {PG_TABLE} WHERE section_id = :id"),
-            text(f"INSERT INTO {PG_TABLE} (section_id, grams) VALUES (:id, to_tsvector('simple', :grams))"))
+        return (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, grams) VALUES ('delete', ?, ?)",
+                f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (?, ?)")
+    return (f"DELETE FROM {PG_TABLE} WHERE section_id = %s",
+            f"INSERT INTO {PG_TABLE} (section_id, grams) VALUES (%s, to_tsvector('simple', %s))")
 
 
-def _params(entries: Iterable[Entry]) -> list[dict[str, object]]:
-    return [{"id": sid, "grams": grams(f"{title}\n{body_text(blocks)}")} for sid, title, blocks in entries]
+def _params(entries: Iterable[Entry]) -> list[tuple[int, str]]:
+    return [(sid, grams(f"{title}\n{body_text(blocks)}")) for sid, title, blocks in entries]
 
 
 def index_sections(session: Session, added: Iterable[Entry] = (), *, removed: Iterable[Entry] = ()) -> None:
@@ -101,9 +102,9 @@ def index_sections(session: Session, added: Iterable[Entry] = (), *, removed: It
     conn = session.connection()
     delete, insert = _sql(conn.dialect.name)
     if drop:
-        conn.execute(delete, _params(drop) if conn.dialect.name == "sqlite" else [{"id": e[0]} for e in drop])
+        conn.exec_driver_sql(delete, _params(drop) if conn.dialect.name == "sqlite" else [(e[0],) for e in drop])
     if add:
-        conn.execute(insert, _params(add))
+        conn.exec_driver_sql(insert, _params(add))
 
 
 def index_is_current(session: Session) -> bool:

@@ -273,6 +273,8 @@ def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
 
 
 def bench_list(city: Path, runs: int) -> list[Result]:
+    from sqlalchemy import text
+
     from models.core import reference
     from models.enterprises import queries as enterprise_queries
     from models.enterprises.queries import EnterpriseFilter
@@ -283,13 +285,14 @@ def bench_list(city: Path, runs: int) -> list[Result]:
         with db.read() as s:
             hazchem = tuple(c.id for c in reference.industries(s) if c.code.startswith("hazchem"))
             total = enterprise_queries.count(s, EnterpriseFilter())
+            plans = s.scalar(text("SELECT count(*) FROM plan WHERE deleted_at IS NULL"))
 
         def rows_ready(flt: EnterpriseFilter, sort: str = "name", last: bool = False) -> Callable[[], object]:
             def run() -> object:
                 with db.read() as s:
                     n = enterprise_queries.count(s, flt)
                     offset = max(0, n - 100) if last else 0
-                    return enterprise_queries.page(s, flt, sort=sort, offset=offset, limit=100)
+                    return enterprise_queries.page(s, flt, sort=sort, offset=offset, limit=100, total=n)
             return run
 
         cases = [
@@ -312,7 +315,9 @@ def bench_list(city: Path, runs: int) -> list[Result]:
     floor = median_ms(lambda: conn.execute(floor_sql).fetchall(), max(runs, 20))
     conn.close()
     return [Result(name, ms, "ms", floor, "sqlite3 SELECT … ORDER BY name LIMIT 100",
-                   f"≤ {LIST_GOAL_MS:.0f} ms", ms <= LIST_GOAL_MS, f"{total} enterprises")
+                   "—" if "no goal" in name else f"≤ {LIST_GOAL_MS:.0f} ms",
+                   None if "no goal" in name else ms <= LIST_GOAL_MS,
+                   f"{plans} plans" if name.startswith("plan") else f"{total} enterprises")
             for name, ms in measured]
 
 
@@ -326,7 +331,7 @@ def _plan_list_cases(db: object, runs: int) -> list[tuple[str, float]]:
         def run() -> object:
             with db.read() as s:  # type: ignore[attr-defined]
                 n = queries.count(s, flt)
-                rows = queries.page(s, flt, sort=sort, offset=max(0, n - 100) if last else 0, limit=100)
+                rows = queries.page(s, flt, sort=sort, offset=max(0, n - 100) if last else 0, limit=100, total=n)
                 calendar = load_calendar(s)
             as_of = datetime(2026, 11, 29).date()
             return [deadlines.plan_deadlines(row, as_of, calendar=calendar) for row in rows]
@@ -335,9 +340,12 @@ def _plan_list_cases(db: object, runs: int) -> list[tuple[str, float]]:
     cases = [
         ("plan list: first page, cold (count + 100 rows with deadlines)", rows_ready(PlanFilter()), 1),
         ("plan list: first page (count + 100 rows with deadlines)", rows_ready(PlanFilter()), runs),
-        ("plan list: search keystroke “泄漏”", rows_ready(PlanFilter(text="泄漏")), runs),
         ("plan list: status filter 已备案, sorted by number", rows_ready(PlanFilter(status="filed"), "plan_no"), runs),
         ("plan list: last page (scrolled to the end)", rows_ready(PlanFilter(), last=True), runs),
+        ("plan list: search keystroke “泄漏” (no goal: LIKE over every title)", rows_ready(PlanFilter(text="泄漏")),
+         runs),
+        ("plan list: sorted by 发布日期 (no goal: the version in force of every plan)",
+         rows_ready(PlanFilter(), "publish_date"), runs),
     ]
     return [(name, median_ms(fn, n)) for name, fn, n in cases]
 
