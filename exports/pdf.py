@@ -57,7 +57,6 @@ from reportlab.platypus import (
     LayoutError,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
 )
 from reportlab.platypus import Image as RLImage
@@ -66,7 +65,9 @@ from reportlab.platypus import TableStyle as RLTableStyle
 
 from exports.fonts import FontSet, GlyphLog, Role
 from exports.layout import DocumentInfo, column_widths
+from exports.pdf_text import CjkParagraph
 from exports.styles import MM, HouseStyle, TextStyle
+from exports.typeset import title_lines
 from models.core.errors import Cancelled, DeskError
 from plans.document import Block, BulletList, Image, NumberedList, Table
 from plans.document import PageBreak as DocPageBreak
@@ -78,7 +79,6 @@ CELL_PAD_X = 4.0  # points left and right of a table cell's text
 CELL_PAD_Y = 2.5
 HEADER_FILL = colors.Color(0.9, 0.9, 0.9)
 RULE_WIDTH = 0.6
-TOC_CALLBACK = "edesk_toc_end"
 _WATERMARK_FORM = "edesk_watermark"
 _BOLD_AS: dict[str, Role] = {"song": "hei", "fang": "hei", "kai": "hei", "title": "hei"}
 
@@ -139,13 +139,14 @@ class _TocSlot:
     room: float
 
 
-class MarkedParagraph(Paragraph):
+class MarkedParagraph(CjkParagraph):
     """A heading or a TOC line: bookmarks itself, adds its outline entries and records its page
-    when drawn, and then draws the TOC leader and page number its text asked for. It is never
-    split, so the mark lands on the page that shows the heading."""
+    when drawn (and a TOC line then draws its leader and page number at the end of its text). It
+    is never split, so the mark lands on the page that shows the heading."""
 
-    def __init__(self, text: str, style: ParagraphStyle, renderer: PdfRenderer, marks: Sequence[Mark]) -> None:
-        super().__init__(text, style)
+    def __init__(self, text: str, style: ParagraphStyle, renderer: PdfRenderer, marks: Sequence[Mark],
+                 role: str, end: Callable[[Any, float, float], None] | None = None) -> None:
+        super().__init__(text, style, renderer.runs_of(role), tracking=renderer.tracking(style.fontSize), end=end)
         self._renderer = renderer
         self._marks = marks
 
@@ -155,7 +156,53 @@ class MarkedParagraph(Paragraph):
     def draw(self) -> None:
         self._renderer.mark(self.canv, self._marks, self.height)
         super().draw()
-        self._renderer.finish_line(self.canv)
+
+
+class KeepRoom(CondPageBreak):
+    """Before a heading: go to the next page unless the heading (and any headings right under it)
+    and the first lines of what follows fit — two lines of a paragraph (all of a paragraph of up to
+    three lines, which cannot be split), a table's header and two rows, or a small block whole — so
+    that a heading never stands alone at a page's foot and no more room is left blank than needed."""
+
+    def __init__(self, fallback: float) -> None:
+        super().__init__(fallback)
+        self.following: list[Flowable] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.following:
+            self.height = _room_needed(self.following, availWidth, availHeight, self.canv)
+        return super().wrap(availWidth, availHeight)
+
+
+def _room_needed(flowables: Sequence[Flowable], width: float, page: float, canv: Any) -> float:
+    need = 0.0
+    for f in flowables:
+        if isinstance(f, CondPageBreak):
+            continue
+        before = f.getSpaceBefore() if need else 0.0
+        if isinstance(f, MarkedParagraph):
+            need += before + f.wrap(width, page)[1] + f.getSpaceAfter()
+            continue
+        if isinstance(f, CjkParagraph):
+            lines, leading = f.line_count(width), f.style.leading
+            return need + before + (lines if lines <= 3 else 2) * leading
+        if isinstance(f, KeptTable):
+            f.wrapOn(canv, width, page)
+            rows = f.repeatRows + 2
+            return need + before + sum(f._rowHeights[:rows])
+        height = f.wrapOn(canv, width, page)[1]
+        return need + before + (height if height < page / 3 else 0.0)
+    return need
+
+
+class KeptTable(RLTable):
+    """A table that splits across pages only where each part keeps its header and at least two
+    body rows (or moves to the next page whole)."""
+
+    def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
+        repeat = kwargs.get("repeatRows", 0) or 0
+        kwargs["rowSplitRange"] = (repeat + 2, max(len(data) - 2, repeat + 2))
+        super().__init__(data, *args, **kwargs)
 
 
 class _Canvas(Canvas):
@@ -212,7 +259,6 @@ class PdfRenderer:
         self._pages: dict[str, int] = {}  # destination key → page
         self._toc: list[TocEntry] = []
         self._toc_slots: list[_TocSlot] = []
-        self._line_ends: list[tuple[float, float, int]] = []
         self._number_forms: list[int] = []  # pages whose number waits for the page count
         self.toc_style = self.para_style("toc", style.body, first_indent=0.0, align=TA_LEFT)
 
@@ -255,7 +301,7 @@ class PdfRenderer:
         indent = ts.first_line_indent_chars or ts.indent_chars
         made = ParagraphStyle(
             name, fontName=self.font(self.role(ts)), fontSize=font_size, leading=leading,
-            firstLineIndent=indent * font_size if first_indent is None else first_indent,
+            firstLineIndent=indent * (font_size + self.tracking(font_size)) if first_indent is None else first_indent,
             leftIndent=left_indent, rightIndent=right_indent, alignment=align, wordWrap="CJK",
             spaceBefore=ts.space_before_pt if space_before is None else space_before,
             spaceAfter=ts.space_after_pt if space_after is None else space_after,
@@ -276,17 +322,40 @@ class PdfRenderer:
             cached = self._styles[key] = ParagraphStyle(key, parent=style, bulletFontName=font)
         return cached
 
-    def para(self, text: str, style: ParagraphStyle, role: str, bullet: str | None = None) -> Paragraph:
+    def runs_of(self, role: str) -> Callable[[str], list[tuple[str, str]]]:
+        """text → (reportlab font, run): ``role``'s font, and fonts that have what it lacks."""
+        own = self.font(role)
+        fonts, r = self.fonts, cast(Role, role)
+
+        def runs(text: str) -> list[tuple[str, str]]:
+            if fonts.covers(text, r):
+                return [(own, text)]
+            return [(fonts.reportlab_font(face), run) for face, run in fonts.runs(text, r)]
+
+        return runs
+
+    def tracking(self, size: float) -> float:
+        """The character spacing of text at ``size`` on the style's character grid (GB/T 9704: 28
+        characters fill a body line), 0 without a grid or at other sizes."""
+        body = self.style.body
+        cpl = body.chars_per_line
+        if not cpl or abs(size - body.size_pt) > 0.01:
+            return 0.0
+        return (self.text_w - cpl * size) / (cpl - 1)
+
+    def para(self, text: str, style: ParagraphStyle, role: str, bullet: str | None = None) -> CjkParagraph:
         self.used(role, text)
+        mark: tuple[str, str] | None = None
         if bullet:
             self.used(role, bullet)
             style = self._bullet_style(style, role, bullet)
-        return Paragraph(self.markup(text, role), style, bulletText=bullet)
+            mark = (bullet, style.bulletFontName)
+        return CjkParagraph(text, style, self.runs_of(role), tracking=self.tracking(style.fontSize), bullet=mark)
 
     def marked(self, text: str, style: ParagraphStyle, role: str, marks: Sequence[Mark]) -> MarkedParagraph:
         """A heading that bookmarks itself (``marks``) when drawn."""
         self.used(role, text)
-        return MarkedParagraph(self.markup(text, role), style, self, marks)
+        return MarkedParagraph(text, style, self, marks, role)
 
     def text_width(self, text: str, role: str, size: float) -> float:
         """The width of one line drawn by ``draw_text``."""
@@ -342,31 +411,26 @@ class PdfRenderer:
     def prepare_canvas(self, canv: Canvas) -> None:
         stamp = pdf_date(self.info.created)
         canv.setDateFormatter(lambda *_: stamp)
-        canv.setNamedCB(TOC_CALLBACK, self._toc_line_end)
         canv.showOutline()
 
-    def _toc_line_end(self, canv: Canvas, kind: str, label: str) -> None:
-        """Called while a TOC line's text is set, at its end: remember where (the leader and the
-        number are drawn after the text, so that they also come after it in the content stream)."""
-        info = canv._curr_tx_info
-        self._line_ends.append((float(info["cur_x"]), float(info["cur_y"]), int(label)))
+    def toc_end(self, index: int) -> Callable[[Any, float, float], None]:
+        """What a TOC line does at the end of its text: the dot leader and the page number (a
+        form, filled in at save time), or the entry's note."""
 
-    def finish_line(self, canv: Canvas) -> None:
-        """After a TOC line's text: the dot leader and the page number (a form, filled in at save
-        time), or the entry's note."""
-        for x, y, index in self._line_ends:
+        def end(canv: Any, x: float, y: float) -> None:
             entry = self._toc[index]
             room = self.text_w - x
             if entry.note:
                 self._draw_leader(canv, x, y, room, entry.note)
-                continue
+                return
             form = f"edesk_toc{index}"
             canv.saveState()
             canv.translate(x, y)
             canv.doForm(form)
             canv.restoreState()
             self._toc_slots.append(_TocSlot(form, entry.key, room))
-        self._line_ends.clear()
+
+        return end
 
     def _draw_leader(self, canv: Canvas, x: float, y: float, room: float, text: str) -> None:
         font, size = self.toc_style.fontName, self.toc_style.fontSize
@@ -457,6 +521,7 @@ class PdfRenderer:
 
     def render(self) -> bytes:
         story = self.story()
+        self.link_keeps(story)
         self._check_glyphs()
         self.check_cancel()
         buffer = io.BytesIO()
@@ -500,6 +565,11 @@ class PdfRenderer:
 
     # ---- titles, headings, table-of-contents lines
 
+    def balanced(self, title: str, style: ParagraphStyle) -> str:
+        """A title broken at word boundaries into balanced lines (``exports.typeset.title_lines``)."""
+        room = self.text_w - style.leftIndent - style.rightIndent
+        return "\n".join(title_lines(title, room, lambda t: stringWidth(t, style.fontName, style.fontSize)))
+
     def page_title(self, text: str) -> list[Flowable]:
         """A centred title (发布令, 目次 …) with its own outline entry, on a new page when little room is left."""
         style = self.para_style("front-title", self.style.title, align=TA_CENTER, first_indent=0.0,
@@ -516,8 +586,7 @@ class PdfRenderer:
         self._toc.append(entry)
         role = self.role(self.style.body)
         self.used(role, entry.text + entry.note)
-        text = f'{self.markup(entry.text, role)}<onDraw name="{TOC_CALLBACK}" label="{len(self._toc) - 1}"/>'
-        return MarkedParagraph(text, style, self, marks)
+        return MarkedParagraph(entry.text, style, self, marks, role, end=self.toc_end(len(self._toc) - 1))
 
     def section(self, text: str, level: int, key: str, blocks: Iterable[Block]) -> list[Flowable]:
         """A heading at ``level`` (1 = chapter), bookmarked as ``key`` with its outline entry, and
@@ -531,14 +600,19 @@ class PdfRenderer:
         out += self.blocks(blocks)
         return out
 
-    def keep_room(self, text: str, style: ParagraphStyle) -> Flowable:
-        """A conditional page break before a heading: the heading and about three lines of what
-        follows go to the next page together rather than leave the heading at a page's foot.
-        (Cheaper and steadier than keepWithNext, which moves the heading whenever the next
-        flowable does not fit whole.)"""
+    def keep_room(self, text: str, style: ParagraphStyle) -> KeepRoom:
+        """The conditional page break before a heading (``KeepRoom``); what it keeps together is
+        linked when the story is complete (``link_keeps``). Its fallback: the heading and three lines."""
         width = stringWidth(text, style.fontName, style.fontSize) + style.firstLineIndent
         lines = int(width // max(self.text_w - style.leftIndent, 1)) + 1
-        return CondPageBreak(style.spaceBefore + lines * style.leading + 3 * self.style.body.leading)
+        return KeepRoom(style.spaceBefore + lines * style.leading + 3 * self.style.body.leading)
+
+    @staticmethod
+    def link_keeps(story: list[Flowable]) -> None:
+        """Hand each ``KeepRoom`` the flowables after it: the headings and the first block."""
+        for i, f in enumerate(story):
+            if isinstance(f, KeepRoom):
+                f.following = story[i + 1:i + 12]
 
     # ---- blocks
 
@@ -614,7 +688,7 @@ class PdfRenderer:
         return self.grid(texts, min(block.header_rows, rows), spans=spans)
 
     def grid(self, texts: list[list[str]], header_rows: int, *, spans: Sequence[tuple[int, int, int, int]] = (),
-             widths: Sequence[float] | None = None, heights: Sequence[float | None] | None = None,
+             widths: Sequence[float] | None = None, min_heights: Sequence[float] | None = None,
              center: bool = False) -> Flowable:
         """A table: header rows repeated on every page, rows never split, merged cells (``spans``:
         first column, first row, last column, last row), widths shared by content
@@ -656,7 +730,7 @@ class PdfRenderer:
                     cells.append(text)  # one line in the cell's own font: drawn as a string, the cheapest
                 else:
                     pstyle = head_style if head else (cell_centre if centred[c] else cell_style)
-                    cells.append(Paragraph(self.markup(text, role), pstyle))
+                    cells.append(CjkParagraph(text, pstyle, self.runs_of(role)))
             data.append(cells)
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), font, size, leading),
@@ -674,7 +748,7 @@ class PdfRenderer:
         commands += [("ALIGN", (c, header_rows), (c, -1), "CENTER") for c in range(columns) if centred[c]]
         commands += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
         repeat = header_rows if 0 < header_rows < len(texts) else 0
-        table = RLTable(data, colWidths=list(widths), rowHeights=list(heights) if heights else None,
+        table = KeptTable(data, colWidths=list(widths), minRowHeights=list(min_heights) if min_heights else None,
                         repeatRows=repeat, hAlign="CENTER", splitByRow=1,
                         splitInRow=1 if tallest * 1.2 > self.text_h * 0.8 else 0)
         table.setStyle(RLTableStyle(commands))

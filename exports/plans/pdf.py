@@ -128,7 +128,7 @@ class PlanPdf(PdfRenderer):
         content: list[Flowable] = [Spacer(1, 30 * MM)]
         if doc.enterprise_name:
             content += [self.para(doc.enterprise_name, unit_style, "hei"), Spacer(1, 12 * MM)]
-        content.append(self.marked(doc.title, title_style, self.role(style.cover_title),
+        content.append(self.marked(self.balanced(doc.title, title_style), title_style, self.role(style.cover_title),
                                    [Mark(self.key(), flat(doc.title), self.level(0))]))
         content.append(Spacer(1, 24 * MM))
         role = self.role(style.body)
@@ -174,15 +174,15 @@ class PlanPdf(PdfRenderer):
         rows = [list(doc.signoff_columns)] + [[s.role, s.name, "", s.date] for s in doc.signoffs]
         fractions = [0.18, 0.26, 0.30, 0.26] if len(doc.signoff_columns) == 4 else None
         widths = [f * self.text_w for f in fractions] if fractions else None
-        heights: list[float | None] = [None] + [14 * MM] * len(doc.signoffs)
-        out.append(self.grid(rows, 1, widths=widths, heights=heights, center=True))
+        heights = [0.0] + [14 * MM] * len(doc.signoffs)  # room to sign; a row grows with its names
+        out.append(self.grid(rows, 1, widths=widths, min_heights=heights, center=True))
         out.append(Spacer(1, 2 * self.style.body.leading))
         out += self.page_title(doc.revisions_title)
         revisions = [[r.version, r.date, r.reason, r.text, r.by] for r in doc.revisions]
         blank = [["" for _ in doc.revision_columns] for _ in range(2)]  # lines to fill in by hand
         rows = [list(doc.revision_columns)] + (revisions or blank)
-        heights = [None] + [None if revisions else 10 * MM] * (len(rows) - 1)
-        out.append(self.grid(rows, 1, heights=heights))
+        heights = [0.0] + [0.0 if revisions else 10 * MM] * (len(rows) - 1)
+        out.append(self.grid(rows, 1, min_heights=heights))
         out.append(PageBreak())
         return out
 
@@ -205,7 +205,7 @@ class PlanPdf(PdfRenderer):
     def _body_title(self) -> list[Flowable]:
         style = self.para_style("body-title", self.style.title, align=TA_CENTER, first_indent=0.0,
                                 space_after=self.style.body.leading)
-        return [self.para(self.doc.title, style, self.role(self.style.title))]
+        return [self.para(self.balanced(self.doc.title, style), style, self.role(self.style.title))]
 
     def _sections(self) -> list[Flowable]:
         out: list[Flowable] = []

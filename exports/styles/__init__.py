@@ -59,6 +59,8 @@ class TextStyle:
     space_after_pt: float = 0.0
     first_line_indent_chars: float = 0.0
     indent_chars: float = 0.0  # headings: the first line's indent
+    chars_per_line: int = 0  # a character grid (GB/T 9704: 28 × 22), 0: none
+    lines_per_page: int = 0
 
     @property
     def leading(self) -> float:
@@ -151,8 +153,7 @@ class HouseStyle:
 
 
 def _text(data: dict[str, Any]) -> TextStyle:
-    return TextStyle(**data) if "chars_per_line" not in data else TextStyle(
-        **{k: v for k, v in data.items() if k not in ("chars_per_line", "lines_per_page")})
+    return TextStyle(**data)
 
 
 def parse_style(data: dict[str, Any]) -> HouseStyle:

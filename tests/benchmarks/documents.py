@@ -61,16 +61,10 @@ def _bare_reportlab(doc: Any, style: Any, fonts: Any) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-    from exports import pdf
     from exports.plans.pdf import PlanPdf
 
     renderer = PlanPdf(doc, style, fonts, None)
     story = renderer.story()
-
-    class PlainCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.setNamedCB(pdf.TOC_CALLBACK, lambda *a, **k: None)  # the 目次 lines' end mark
 
     buffer = io.BytesIO()
     template = BaseDocTemplate(buffer, pagesize=(renderer.page_w, renderer.page_h), leftMargin=renderer.left,
@@ -79,7 +73,7 @@ def _bare_reportlab(doc: Any, style: Any, fonts: Any) -> bytes:
     frame = Frame(renderer.left, renderer.bottom, renderer.text_w, renderer.text_h, leftPadding=0, rightPadding=0,
                   topPadding=0, bottomPadding=0)
     template.addPageTemplates([PageTemplate(id="cover", frames=[frame]), PageTemplate(id="body", frames=[frame])])
-    template.build(story, canvasmaker=PlainCanvas)
+    template.build(story, canvasmaker=Canvas)
     return buffer.getvalue()
 
 
