@@ -441,7 +441,10 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
             version_id = _version_id(db, args.plan_id, args.version) if args.version else None
             doc = load_print_document(db, args.plan_id, as_of=as_of, version_id=version_id,
                                       annex_builders=ANNEX_BUILDERS)
-            report = preprint_check(doc)
+            from exports.plans.glyphs import glyph_check
+            from exports.styles import load_style
+
+            report = preprint_check(doc, glyph_check(load_style(args.style)))
             if args.check:
                 for finding in report.findings:
                     print(f"{finding.severity.label}：{finding.message}", file=io.out)

@@ -122,8 +122,9 @@ def _allowed(us: Sequence[Unit], b: int, r: Rules) -> bool:
         return False
     if prev.space:  # breaks fall at the space itself, not after it
         return False
-    if here.space:
-        return prev.text[-1:] not in r.cannot_end
+    if here.space:  # the line ends at the space and the next starts after it
+        after = next((u for u in us[b + 1:] if not u.space), None)
+        return prev.text[-1:] not in r.cannot_end and (after is None or after.text[:1] not in r.cannot_start)
     return not (here.text[:1] in r.cannot_start or prev.text[-1:] in r.cannot_end)
 
 

@@ -79,14 +79,16 @@ class PlanDocuments(QObject):
 
     def export(self, plan_id: int) -> Task:
         """Pre-print check, then the export dialog, then the file(s) in the background."""
-        db, as_of, builders = self._db, self.today(), self.annex_builders
+        db, as_of, builders, style_key = self._db, self.today(), self.annex_builders, self._settings.export_style
 
         def work(_progress: Progress) -> Prepared:
             from exports.plans.export import load_print_document
+            from exports.plans.glyphs import glyph_check
+            from exports.styles import load_style
             from plans.plans.preprint import preprint_check
 
             doc = load_print_document(db, plan_id, as_of=as_of, annex_builders=builders)
-            return Prepared(doc, preprint_check(doc))
+            return Prepared(doc, preprint_check(doc, glyph_check(load_style(style_key))))
 
         task = self._runner.run(work, label=_tr("正在检查预案…"), title=_tr("打印前检查"))
         task.sig_finished.connect(self._choose_export)
@@ -168,13 +170,15 @@ class PlanDocuments(QObject):
 
         def work(progress: Progress) -> tuple[PrintDocument, PreprintReport, bytes, list[str]]:
             from exports.plans.export import load_print_document, render_plan
+            from exports.plans.glyphs import glyph_check
             from exports.styles import load_style
             from plans.plans.preprint import preprint_check
 
             doc = load_print_document(db, plan_id, as_of=as_of, annex_builders=builders)
             progress.report(0, 0, _tr("正在排版…"))
-            rendered = render_plan(doc, "pdf", style=load_style(style_key), cancel=lambda: progress.cancelled)
-            return doc, preprint_check(doc), rendered.data, rendered.result.warnings
+            style = load_style(style_key)
+            rendered = render_plan(doc, "pdf", style=style, cancel=lambda: progress.cancelled)
+            return doc, preprint_check(doc, glyph_check(style)), rendered.data, rendered.result.warnings
 
         task = self._runner.run(work, label=_tr("正在生成打印预览…"), title=_tr("打印预览"))
         task.sig_finished.connect(self._show_preview)

@@ -162,7 +162,7 @@ class PlanPdf(PdfRenderer):
         out += [self.para(p, body, role) for p in doc.decree]
         out.append(Spacer(1, 2 * style.body.leading))
         out.append(self.para(doc.signer_label + (doc.signer or "　" * 6), signer, role))
-        out.append(self.para(doc.decree_date_label + (doc.decree_date or "　　年　　月　　日"), signer, role))
+        out.append(self.para(doc.decree_date_label + doc.decree_date, signer, role))
         out.append(PageBreak())
         return out
 

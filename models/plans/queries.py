@@ -25,17 +25,18 @@ class VersionInfo:
     publish_date: date
     reason: str | None
     reason_text: str
-    published_by: str
+    published_by: str  # the account that published it
+    approver: str = ""  # who signed the 发布令: the 主要负责人 recorded at publishing
 
 
 
 def versions(session: Session, plan_id: int) -> list[VersionInfo]:
     rows = session.execute(select(PlanVersion.id, PlanVersion.number, PlanVersion.version_label,
                                   PlanVersion.publish_date, PlanVersion.reason, PlanVersion.reason_text,
-                                  PlanVersion.created_by)
+                                  PlanVersion.created_by, PlanVersion.meta)
                            .where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number))
     return [VersionInfo(r.id, r.number, r.version_label, r.publish_date, r.reason, r.reason_text,
-                        r.created_by) for r in rows]
+                        r.created_by, str((r.meta or {}).get("approver") or "")) for r in rows]
 
 
 

@@ -2,7 +2,7 @@
 
 The completeness check of the plan (empty required sections, guidance left in, missing cover data,
 against the template the plan was created from), plus what printing adds: a missing approval
-(批准日期), expired items reported by the live annexes (the warnings of the annex builders the
+(批准日期), characters the chosen fonts cannot draw (``glyphs``), expired items reported by the live annexes (the warnings of the annex builders the
 print model was given: supplies, teams… once those modules contribute theirs to
 ``plans.annexes.BUILDERS``), and the watermark the copy will carry. Errors do not forbid exporting:
 the user may still export a draft (it is watermarked 草稿 anyway unless the plan is published).
@@ -10,7 +10,7 @@ the user may still export a draft (it is watermarked 草稿 anyway unless the pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from plans.completeness import CoverValue, Finding, Severity, check
@@ -54,7 +54,10 @@ class PreprintReport:
         return text
 
 
-def preprint_check(doc: PrintDocument) -> PreprintReport:
+def preprint_check(doc: PrintDocument,
+                   glyphs: Callable[[PrintDocument], list[Finding]] | None = None) -> PreprintReport:
+    """What to fix before printing ``doc``; ``glyphs`` adds what the chosen fonts cannot draw (the
+    exporters' ``exports.plans.glyphs.glyph_check(style)``: this layer knows no fonts)."""
     findings: list[Finding] = []
     if doc.document is not None:
         findings += check_plan(doc.document, doc.record, doc.template)
@@ -62,4 +65,6 @@ def preprint_check(doc: PrintDocument) -> PreprintReport:
         findings.append(Finding("尚未批准：封面缺少批准日期（主要负责人签署批准的日期）。", Severity.ERROR,
                                 "approval_date", "cover"))
     findings += [Finding(w, Severity.WARNING, "", "document") for w in doc.warnings()]
+    if glyphs is not None:
+        findings += glyphs(doc)
     return PreprintReport(findings, doc.watermark, doc.version_number is None)

@@ -288,10 +288,16 @@ def build_print_document(session: Session, plan_id: int, *, as_of: date, version
     title = str(meta.get("title") or plan.title)
     blank = fm["blank"]
 
+    retired = plan.status == "retired" or superseded
+    blank_date = fm["blank_date"]
+
     def value(name: str) -> str:
         raw = meta.get(name)
-        if name == "controlled":
-            return "受控" if raw in (True, None) else "非受控"
+        if name == "controlled":  # an abolished plan or a replaced version is no longer controlled
+            return fm["control"]["void"] if retired else fm["control"]["controlled" if raw in (True, None)
+                                                                           else "uncontrolled"]
+        if name in ("publish_date", "effective_date"):
+            return _iso(raw) or blank_date  # room to write the date by hand
         return _iso(raw) or (blank if name in ("plan_no", "version_label", "compiling_unit") else "")
 
     compiling_unit = str(meta.get("compiling_unit") or enterprise_name)
@@ -315,7 +321,7 @@ def build_print_document(session: Session, plan_id: int, *, as_of: date, version
         history = [h for h in history if h.number <= version.number]
     revisions = [RevisionRow(h.version_label, _iso(h.publish_date),
                              _trigger_label(h.reason) if h.reason else fm["revisions"]["first_reason"],
-                             h.reason_text, h.published_by) for h in history]
+                             h.reason_text, h.approver or h.published_by) for h in history]
 
     template = template_for(session, str(meta.get("template_key") or ""), meta.get("template_version"))
     annexes = _annexes(session, plan, template, as_of, {b.key: b for b in annex_builders})
@@ -333,19 +339,23 @@ def build_print_document(session: Session, plan_id: int, *, as_of: date, version
         watermark = None
     created = version.created_at if version is not None else plan.updated_at
     kind_label = PLAN_KINDS.get(plan.kind, plan.kind)
+    status_label = PLAN_STATUSES.get(plan.status, plan.status) if version is None or not superseded else \
+        fm["control"]["superseded_status"]
     return PrintDocument(
         plan_id=plan.id, version_number=version.number if version else None, title=title, kind=plan.kind,
-        kind_label=kind_label, status_label=PLAN_STATUSES.get(plan.status, plan.status),
+        kind_label=kind_label, status_label=status_label,
         plan_no=str(meta.get("plan_no") or ""), version_label=str(meta.get("version_label") or ""),
         controlled=value("controlled"), enterprise_name=enterprise_name, cover=cover,
         decree_title=fm["decree"]["title"], decree=decree, signer_label=fm["decree"]["signer_label"],
         signer=names["approver"], decree_date_label=fm["decree"]["date_label"],
-        decree_date=_iso(meta.get("publish_date")), signoff_title=fm["signoff"]["title"],
+        decree_date=_iso(meta.get("publish_date")) or blank_date, signoff_title=fm["signoff"]["title"],
         signoff_columns=list(fm["signoff"]["columns"]), signoffs=signoffs,
         revisions_title=fm["revisions"]["title"], revision_columns=list(fm["revisions"]["columns"]),
         revisions=revisions, sections=_flatten(document), annexes=annexes, images=images, watermark=watermark,
-        metadata=Metadata(title=title, author=compiling_unit, subject=f"{enterprise_name}{kind_label}",
-                          keywords=["应急预案", kind_label, enterprise_name, str(meta.get("plan_no") or "")],
+        metadata=Metadata(title=f"{title}（{watermark}）" if watermark else title, author=compiling_unit,
+                          subject=f"{enterprise_name}{kind_label}（{status_label}）",
+                          keywords=["应急预案", kind_label, status_label, *([watermark] if watermark else []),
+                                    enterprise_name, str(meta.get("plan_no") or "")],
                           created=created),
         layout=template.layout if template is not None else "plan",
         toc_title=fm["toc_title"], annex_index_title=fm["annex_index_title"],

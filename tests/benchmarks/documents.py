@@ -65,6 +65,9 @@ def _bare_reportlab(doc: Any, style: Any, fonts: Any) -> bytes:
 
     renderer = PlanPdf(doc, style, fonts, None)
     story = renderer.story()
+    for flowable in story:  # the 目次 lines' leader and page number forms are the renderer's own work
+        if getattr(flowable, "end", None) is not None:
+            flowable.end = None
 
     buffer = io.BytesIO()
     template = BaseDocTemplate(buffer, pagesize=(renderer.page_w, renderer.page_h), leftMargin=renderer.left,
