@@ -302,3 +302,23 @@ def test_export_plan_and_archive(sqlite_db, tmp_path: Path, capsys) -> None:
     assert code == 1 and "监管部门" in err
     code, out, err = run(capsys, "--db", db, "export", "archive", "--out", str(tmp_path / "a.zip"), "--docx")
     assert code == 0 and (tmp_path / "a.zip").exists(), err
+
+
+def test_export_check_reports_characters_no_font_can_print(sqlite_db, capsys) -> None:
+    from sqlalchemy import select
+
+    from models.core.uow import unit_of_work
+    from models.enterprises.entities import Enterprise
+    from models.plans.service import PlanData
+    from plans.plans import store
+    from tests.exports.samples import fill_demo
+    from tests.factories import TESTER
+
+    fill_demo(sqlite_db, count=1)
+    with sqlite_db.read() as s:
+        enterprise_id = s.scalar(select(Enterprise.id).limit(1))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        plan_id = store.create_from_template(uow, enterprise_id, PlanData(
+            kind="special", plan_no="YA-GLYPH-01", title="含\U00013000字的专项应急预案"))
+    code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "export", "plan", str(plan_id), "--check")
+    assert code == 1 and "\U00013000" in out and "都缺少" in out and "检查通过" not in out
