@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -70,6 +71,9 @@ class ExportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.findings = QListWidget(self)
         self.findings.setObjectName("preprintFindings")
+        self.findings.setWordWrap(True)  # a finding is a sentence: wrapped, never cut at the right edge
+        self.findings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.findings.setResizeMode(QListWidget.ResizeMode.Adjust)
         for finding in report.findings:
             item = QListWidgetItem(f"【{finding.severity.label}】{finding.message}", self.findings)
             item.setForeground(QBrush(ERROR_COLOUR if finding.severity is Severity.ERROR else WARNING_COLOUR))
