@@ -104,6 +104,13 @@ def build_parser() -> ChineseParser:
     plans.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业的预案")
     plans.add_argument("--json", action="store_true", help="输出 JSON 数组")
     plans.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算期限（默认今天）")
+    drills = what.add_parser("drills", help="应急演练（状态、日期、检验的预案）")
+    drills.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业的演练")
+    drills.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    oblig = what.add_parser("drill-obligations", help="演练频次要求：上次演练、下次到期、逾期天数")
+    oblig.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业")
+    oblig.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    oblig.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
 
     imp = commands.add_parser("import", help="导入数据")
     impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
@@ -266,6 +273,10 @@ def _all_plans(db: Database, enterprise_id: int | None, as_of: date) -> Iterator
 def cmd_list(args: argparse.Namespace, io: Output) -> int:
     if args.what == "plans":
         return cmd_list_plans(args, io)
+    if args.what == "drills":
+        return cmd_list_drills(args, io)
+    if args.what == "drill-obligations":
+        return cmd_list_drill_obligations(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -308,6 +319,80 @@ def cmd_list_plans(args: argparse.Namespace, io: Output) -> int:
         return 0
     finally:
         db.dispose()
+
+
+def cmd_list_drills(args: argparse.Namespace, io: Output) -> int:
+    from models.drills import queries as dq
+    from models.drills.entities import DRILL_CONTENTS, DRILL_FORMS, DRILL_PURPOSES
+
+    db = _open(args)
+    try:
+        with db.read() as session:
+            rows = dq.rows(session, dq.DrillFilter(enterprise_id=args.enterprise))
+        items = [{"id": r.id, "enterprise_id": r.enterprise_id, "enterprise": r.enterprise, "number": r.drill_no,
+                  "title": r.title, "status": r.status_label, "planned_at": r.planned_at.isoformat(timespec="minutes"),
+                  "held_on": r.held_on.isoformat() if r.held_on else None, "location": r.location,
+                  "classification": [DRILL_CONTENTS[r.content_type], DRILL_FORMS[r.form], DRILL_PURPOSES[r.purpose]],
+                  "plans": list(r.plans)} for r in rows]
+        if args.json:
+            _write_json_array(iter(items), io.out)
+        else:
+            for item in items:
+                print("\t".join(str(v) for v in (item["id"], item["enterprise"], item["number"], item["title"],
+                                                  item["status"], item["planned_at"], item["held_on"] or "",
+                                                  "、".join(item["plans"]))), file=io.out)  # type: ignore[arg-type]
+            print(f"共 {len(items)} 次演练", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def cmd_list_drill_obligations(args: argparse.Namespace, io: Output) -> int:
+    from models.drills import queries as dq
+
+    as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+    db = _open(args)
+    try:
+        if args.enterprise is not None:
+            _enterprise_exists(db, args.enterprise)
+        with db.read() as session:
+            rows = dq.obligations(session, as_of=as_of, enterprise_id=args.enterprise)
+        items = [{"enterprise_id": r.enterprise_id, "enterprise": r.enterprise, "obligation": o.label, "key": o.key,
+                  "period": o.period, "last_drill": o.last_drill.isoformat() if o.last_drill else None,
+                  "last_drill_id": o.last_drill_id, "due": o.due.isoformat() if o.due else None,
+                  "days_left": o.days_left, "overdue": o.overdue, "applicable": o.applicable, "note": o.note,
+                  "source": o.source}
+                 for r in rows for o in r.obligations]
+        if args.json:
+            _write_json_array(iter(items), io.out)
+        else:
+            overdue = 0
+            for item in items:
+                if not item["applicable"]:
+                    state = str(item["note"])
+                elif item["overdue"]:
+                    overdue += 1
+                    state = f"已逾期 {-int(item['days_left'])} 天"  # type: ignore[call-overload]
+                else:
+                    state = f"还有 {item['days_left']} 天"
+                print("\t".join(str(v) for v in (item["enterprise_id"], item["enterprise"], item["obligation"],
+                                                  item["last_drill"] or "从未演练", item["due"] or "", state)),
+                      file=io.out)
+            print(f"共 {len(rows)} 家企业、{len(items)} 项演练要求，其中 {overdue} 项逾期（按 {as_of.isoformat()} 计算）",
+                  file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def _enterprise_exists(db: Database, enterprise_id: int) -> None:
+    from models.core.errors import NotFoundError
+    from models.enterprises.entities import Enterprise
+
+    with db.read() as session:
+        ent = session.get(Enterprise, enterprise_id)
+    if ent is None or ent.is_deleted:
+        raise NotFoundError(Enterprise.__label__, enterprise_id)
 
 
 def _write_json_array(rows: Iterator[dict[str, object]], out: TextIO) -> None:

@@ -19,13 +19,14 @@ from models.core import schema
 from models.core.base import Base, Entity
 from models.core.database import Database
 from models.core.uow import SYSTEM, unit_of_work
+from models.drills import entities as drill_entities
 from models.enterprises import entities as enterprise_entities
 from models.plans import entities as plan_entities
 from models.plans import search as plan_search
 
 __all__ = ["ENTITY_MODULES", "SCHEMA", "entity_classes", "open_database", "upgrade"]
 
-ENTITY_MODULES: tuple[ModuleType, ...] = (core_entities, enterprise_entities, plan_entities)
+ENTITY_MODULES: tuple[ModuleType, ...] = (core_entities, enterprise_entities, plan_entities, drill_entities)
 
 SCHEMA = schema.Schema(Base.metadata, unmanaged=plan_search.INDEX_OBJECTS)
 

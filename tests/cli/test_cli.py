@@ -322,3 +322,48 @@ def test_export_check_reports_characters_no_font_can_print(sqlite_db, capsys) ->
             kind="special", plan_no="YA-GLYPH-01", title="含\U00013000字的专项应急预案"))
     code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "export", "plan", str(plan_id), "--check")
     assert code == 1 and "\U00013000" in out and "都缺少" in out and "检查通过" not in out
+
+
+def test_list_drills_and_drill_obligations(sqlite_db, capsys) -> None:
+    from datetime import date, datetime
+
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+    from models.drills.service import DrillData
+    from tests.factories import TESTER, create_enterprise
+    from tests.models.plans.test_plan_service import new_plan
+    from tests.models.plans.test_plan_service import run as run_plan
+
+    ent = create_enterprise(sqlite_db, 1, industry_id=_industry(sqlite_db, "hazchem.production"))
+    plan = new_plan(sqlite_db, ent)
+    run_plan(sqlite_db, plan, "submit_review")
+    run_plan(sqlite_db, plan, "publish", review_date=date(2026, 1, 5), approver="王建国",
+             approval_date=date(2026, 1, 6), publish_date=date(2026, 1, 8), effective_date=date(2026, 1, 8))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        did = ds.create(uow, DrillData(enterprise_id=ent, title="液氯泄漏综合演练", planned_at=datetime(2026, 3, 2, 9),
+                                       plan_ids=[plan], content_type="comprehensive"))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 3, 2))
+    db = db_arg(sqlite_db)
+    code, out, err = run(capsys, "--db", db, "list", "drills", "--json")
+    (item,) = json.loads(out)
+    assert code == 0 and item["status"] == "实施" and item["held_on"] == "2026-03-02"
+    assert item["classification"] == ["综合演练", "实战演练", "检验性演练"] and item["plans"][0].endswith("（第 1 版）")
+    code, out, err = run(capsys, "--db", db, "list", "drill-obligations", "--enterprise", str(ent), "--as-of",
+                         "2027-01-15", "--json")
+    rows = {r["key"]: r for r in json.loads(out)}
+    assert code == 0 and rows["key_industry_half_year"]["overdue"] and rows["key_industry_half_year"]["days_left"] == -15
+    assert rows["plan_yearly"]["due"] == "2027-12-31" and not rows["onsite_half_year"]["applicable"]
+    code, out, err = run(capsys, "--db", db, "list", "drill-obligations", "--as-of", "2027-01-15")
+    assert code == 0 and "已逾期 15 天" in out and "1 项逾期" in err
+    code, _, err = run(capsys, "--db", db, "list", "drill-obligations", "--enterprise", "999")
+    assert code == 1 and "999" in err and err.count("\n") == 1
+
+
+def _industry(db, code: str) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from models.core.entities import Industry
+
+    with db.read() as s:
+        return int(s.scalar(select(Industry.id).where(Industry.code == code)))

@@ -1,0 +1,97 @@
+"""Stored entities of the drills module (应急演练, domain.md §2): drills and the plans they exercise.
+
+A drill belongs to one enterprise, exercises one or more of its plans (each with the version in force
+when it was drilled), has its classification on the three axes of AQ/T 9007-2019 (content 综合/单项,
+form 实战/桌面, purpose 检验性/示范性/研究性), a planned date and time, and runs through
+计划 → 准备 → 实施 → 评估 → 完成, or is cancelled (取消) with a reason. ``held_on`` is the day it was
+actually held: what the frequency rules count (``models.drills.rules``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.core.base import Base, Entity
+from models.enterprises.entities import Enterprise
+from models.plans.entities import Plan
+
+DRILL_STATUSES: dict[str, str] = {
+    "planned": "计划", "preparing": "准备", "conducting": "实施", "evaluating": "评估", "done": "完成",
+    "cancelled": "取消",
+}
+DRILL_CONTENTS: dict[str, str] = {"comprehensive": "综合演练", "single": "单项演练"}
+DRILL_FORMS: dict[str, str] = {"live": "实战演练", "tabletop": "桌面演练"}
+DRILL_PURPOSES: dict[str, str] = {"testing": "检验性演练", "demonstration": "示范性演练", "research": "研究性演练"}
+HELD_STATUSES = ("conducting", "evaluating", "done")  # the drill took place
+
+
+class Drill(Entity, Base):
+    """应急演练."""
+
+    __tablename__ = "drill"
+    __label__ = "应急演练"
+    __field_labels__ = {
+        "enterprise_id": "企业",
+        "drill_no": "演练编号",
+        "title": "演练名称",
+        "scenario": "演练情景",
+        "content_type": "演练内容",
+        "form": "组织形式",
+        "purpose": "演练目的",
+        "planned_at": "计划时间",
+        "location": "演练地点",
+        "organiser": "组织单位",
+        "participants": "参演单位",
+        "teams": "参演队伍与人员",
+        "people_count": "参演人数",
+        "status": "状态",
+        "held_on": "实施日期",
+        "cancel_reason": "取消原因",
+        "reschedule_reason": "改期原因",
+        "notes": "备注",
+        "deleted_at": "删除时间",
+        "deleted_by": "删除人",
+    }
+    __table_args__ = (Index("ix_drill_enterprise_held", "enterprise_id", "held_on"),
+                      Index("ix_drill_live", "deleted_at", "status", "planned_at"))
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    drill_no: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    scenario: Mapped[str] = mapped_column(Text, default="")
+    content_type: Mapped[str] = mapped_column(String(16), default="single")
+    form: Mapped[str] = mapped_column(String(16), default="live")
+    purpose: Mapped[str] = mapped_column(String(16), default="testing")
+    planned_at: Mapped[datetime] = mapped_column(DateTime)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    organiser: Mapped[str] = mapped_column(String(128), default="")
+    participants: Mapped[str] = mapped_column(Text, default="")
+    teams: Mapped[str] = mapped_column(Text, default="")
+    people_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    held_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    reschedule_reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    enterprise: Mapped[Enterprise] = relationship()
+    plans: Mapped[list[DrillPlan]] = relationship(back_populates="drill", order_by="DrillPlan.id")
+
+
+class DrillPlan(Entity, Base):
+    """A plan a drill exercises, with the published version number drilled (None: the working draft)."""
+
+    __tablename__ = "drill_plan"
+    __label__ = "演练预案"
+    __field_labels__ = {"drill_id": "演练", "plan_id": "预案", "plan_version": "演练的版次",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+
+    drill: Mapped[Drill] = relationship(back_populates="plans")
+    plan: Mapped[Plan] = relationship()

@@ -1,0 +1,178 @@
+"""Drill queries: filters, list rows and pages, and the frequency obligations of every enterprise.
+
+``obligations(session, as_of=…)`` answers, for each enterprise (or one), each of its obligations
+(``models.drills.rules``): the last qualifying drill, the next due date and the days left or
+overdue. It reads three aggregates — the enterprises with their rule flags and region, the first
+publish date of their live plans by kind, and their held drills by plan kind — and computes the
+rest in Python, so the whole city is one pass.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from models.core.entities import Industry, Region
+from models.core.listing import contains_pattern, order_by_key, window
+from models.drills.entities import DRILL_STATUSES, HELD_STATUSES, Drill, DrillPlan
+from models.drills.rules import HeldDrill, ObligationStatus, obligations_for
+from models.enterprises import rules as enterprise_rules
+from models.enterprises.entities import Enterprise
+from models.plans.entities import Plan
+
+
+@dataclass(frozen=True)
+class DrillFilter:
+    enterprise_id: int | None = None
+    status: str | None = None
+    since: datetime | None = None  # planned at or after
+    until: datetime | None = None  # planned before
+    department_id: int | None = None
+    region_code: str | None = None  # the region and everything under it
+    industry_id: int | None = None
+    text: str = ""  # title, number, location
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    id: int
+    enterprise_id: int
+    enterprise: str
+    drill_no: str
+    title: str
+    content_type: str
+    form: str
+    purpose: str
+    planned_at: datetime
+    held_on: date | None
+    location: str
+    status: str
+    version: int
+    plans: tuple[str, ...]  # "plan number 标题 (第 N 版)"
+
+    @property
+    def status_label(self) -> str:
+        return DRILL_STATUSES.get(self.status, self.status)
+
+
+SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "planned_at": (Drill.planned_at,), "enterprise": (Enterprise.name, Drill.planned_at), "title": (Drill.title,),
+    "status": (Drill.status, Drill.planned_at), "drill_no": (Drill.drill_no,)}
+
+
+def _filtered(query: Select[Any], f: DrillFilter) -> Select[Any]:
+    query = query.join(Enterprise, Enterprise.id == Drill.enterprise_id)
+    query = query.where(Drill.deleted_at.is_not(None) if f.deleted else Drill.deleted_at.is_(None))
+    if f.enterprise_id is not None:
+        query = query.where(Drill.enterprise_id == f.enterprise_id)
+    if f.status:
+        query = query.where(Drill.status == f.status)
+    if f.since is not None:
+        query = query.where(Drill.planned_at >= f.since)
+    if f.until is not None:
+        query = query.where(Drill.planned_at < f.until)
+    if f.department_id is not None:
+        query = query.where(Enterprise.department_id == f.department_id)
+    if f.industry_id is not None:
+        query = query.where(Enterprise.industry_id == f.industry_id)
+    if f.region_code:
+        query = query.join(Region, Region.id == Enterprise.region_id).where(
+            Region.code.like(f.region_code.rstrip("0") + "%"))
+    for word in f.text.split():
+        pattern = contains_pattern(word)
+        query = query.where(Drill.title.like(pattern, escape="\\") | Drill.drill_no.like(pattern, escape="\\")
+                            | Drill.location.like(pattern, escape="\\"))
+    return query
+
+
+def count(session: Session, f: DrillFilter = DrillFilter()) -> int:
+    return int(session.scalar(_filtered(select(func.count(Drill.id)), f)) or 0)
+
+
+def page(session: Session, f: DrillFilter = DrillFilter(), *, offset: int = 0, limit: int = 100,
+         sort: str = "planned_at", descending: bool = False, total: int | None = None) -> list[DrillRow]:
+    reverse, start, size = window(offset, limit, total)
+    query = _filtered(select(Drill.id, Drill.enterprise_id, Enterprise.name.label("enterprise"), Drill.drill_no,
+                             Drill.title, Drill.content_type, Drill.form, Drill.purpose, Drill.planned_at,
+                             Drill.held_on, Drill.location, Drill.status, Drill.version), f)
+    query = order_by_key(query, SORT_COLUMNS, sort, descending, Drill.id, reverse=reverse)
+    rows = list(session.execute(query.offset(start).limit(size)))
+    if reverse:
+        rows.reverse()
+    plans = _plans_of(session, [r.id for r in rows])
+    return [DrillRow(**r._mapping, plans=tuple(plans.get(r.id, ()))) for r in rows]
+
+
+def rows(session: Session, f: DrillFilter = DrillFilter()) -> list[DrillRow]:
+    return page(session, f, offset=0, limit=1_000_000)
+
+
+def _plans_of(session: Session, drill_ids: Sequence[int]) -> dict[int, list[str]]:
+    if not drill_ids:
+        return {}
+    out: dict[int, list[str]] = defaultdict(list)
+    query = (select(DrillPlan.drill_id, Plan.plan_no, Plan.title, DrillPlan.plan_version)
+             .join(Plan, Plan.id == DrillPlan.plan_id)
+             .where(DrillPlan.drill_id.in_(drill_ids), DrillPlan.deleted_at.is_(None)).order_by(DrillPlan.id))
+    for drill_id, plan_no, title, number in session.execute(query):
+        out[drill_id].append(f"{plan_no} {title}" + (f"（第 {number} 版）" if number else "（草稿）"))
+    return out
+
+
+# ---- frequency obligations
+
+
+@dataclass(frozen=True)
+class EnterpriseObligations:
+    enterprise_id: int
+    enterprise: str
+    flags: tuple[str, ...]
+    obligations: list[ObligationStatus]
+
+    @property
+    def overdue(self) -> list[ObligationStatus]:
+        return [o for o in self.obligations if o.overdue]
+
+
+def obligations(session: Session, *, as_of: date, enterprise_id: int | None = None) -> list[EnterpriseObligations]:
+    """Each live enterprise's drill obligations on ``as_of`` (one enterprise with ``enterprise_id``)."""
+    ents = (select(Enterprise.id, Enterprise.name, Industry.flags.label("industry_flags"), Region.code,
+                   Enterprise.medium_or_larger, Enterprise.hazchem_use_above_threshold)
+            .join(Industry, Industry.id == Enterprise.industry_id).join(Region, Region.id == Enterprise.region_id)
+            .where(Enterprise.deleted_at.is_(None)).order_by(Enterprise.name, Enterprise.id))
+    first = (select(Plan.enterprise_id, Plan.kind, func.min(Plan.publish_date))
+             .where(Plan.deleted_at.is_(None), Plan.publish_date.is_not(None), Plan.status != "retired")
+             .group_by(Plan.enterprise_id, Plan.kind))
+    held = (select(Drill.enterprise_id, Drill.id, Drill.held_on, Plan.kind)
+            .join(DrillPlan, DrillPlan.drill_id == Drill.id).join(Plan, Plan.id == DrillPlan.plan_id)
+            .where(Drill.deleted_at.is_(None), DrillPlan.deleted_at.is_(None), Drill.status.in_(HELD_STATUSES),
+                   Drill.held_on.is_not(None), Drill.held_on <= as_of))
+    if enterprise_id is not None:
+        ents = ents.where(Enterprise.id == enterprise_id)
+        first = first.where(Plan.enterprise_id == enterprise_id)
+        held = held.where(Drill.enterprise_id == enterprise_id)
+    firsts: dict[int, dict[str, date]] = defaultdict(dict)
+    for eid, kind, day in session.execute(first):
+        firsts[eid][kind] = day
+    kinds: dict[tuple[int, int], set[str]] = defaultdict(set)
+    days: dict[tuple[int, int], date] = {}
+    for eid, did, day, kind in session.execute(held):
+        kinds[(eid, did)].add(kind)
+        days[(eid, did)] = day
+    drills: dict[int, list[HeldDrill]] = defaultdict(list)
+    for (eid, did), ks in kinds.items():
+        drills[eid].append(HeldDrill(did, days[(eid, did)], frozenset(ks)))
+    out = []
+    for row in session.execute(ents):
+        flags = enterprise_rules.rule_flags(row.industry_flags or (), row._mapping)
+        out.append(EnterpriseObligations(row.id, row.name, flags, obligations_for(
+            flags, firsts.get(row.id, {}), drills.get(row.id, []), as_of, region_code=row.code)))
+    return out
+

@@ -1,0 +1,163 @@
+"""Drill frequency obligations (D2): pure functions of the facts and ``as_of``, rules as data.
+
+The obligations come from ``refdata/drill_rules.json`` with their sources (domain.md §2): every
+enterprise drills its 综合 or 专项 plans once a calendar year and its 现场处置方案 once a calendar
+half-year; hazardous-goods, mining, metal-smelting, urban-rail, construction and crowded-place
+units drill their plans once a half-year (and report it). A region may tighten a period (``regional``),
+never loosen it. Counts are per enterprise: one drill exercising several plans meets every
+obligation whose plan kinds it touches.
+
+How a due date is found, per obligation: the periods are calendar years or half-years. The last
+qualifying drill (held on or before ``as_of``) satisfies its own period; the first period after it
+— or, without any drill, the period in which the enterprise's first plan of those kinds was
+published — is the one that must be met next. Its last day is the due date; when that day is
+already past the obligation is overdue by the days since.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Obligation:
+    key: str
+    label: str
+    plan_kinds: frozenset[str]
+    period_months: int  # 12: a calendar year; 6: a calendar half-year; 3: a quarter
+    flags: frozenset[str]  # empty: every enterprise
+    report_to_regulator: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class DrillRules:
+    obligations: tuple[Obligation, ...]
+    regional: tuple[Mapping[str, Any], ...]
+    source: str
+
+    def period_for(self, obligation: Obligation, region_code: str | None) -> int:
+        """The obligation's period in a region: the shortest of the national and the regional ones."""
+        months = obligation.period_months
+        for item in self.regional:
+            if item["obligation"] == obligation.key and region_code and region_code.startswith(str(item["region"])):
+                months = min(months, int(item["period_months"]))
+        return months
+
+
+def parse_rules(data: Mapping[str, Any]) -> DrillRules:
+    obligations = tuple(Obligation(
+        key=o["key"], label=o["label"], plan_kinds=frozenset(o["plan_kinds"]), period_months=int(o["period_months"]),
+        flags=frozenset(o.get("flags", ())), report_to_regulator=bool(o.get("report_to_regulator")),
+        source=o["source"]) for o in data["obligations"])
+    for o in obligations:
+        if o.period_months not in (1, 2, 3, 4, 6, 12, 24):
+            raise ValueError(f"演练周期 {o.period_months} 个月不能整分一年（{o.key}）")
+    return DrillRules(obligations, tuple(data.get("regional", ())), data["source"])
+
+
+@cache
+def load_drill_rules() -> DrillRules:
+    text = resources.files("models.drills.refdata").joinpath("drill_rules.json").read_text(encoding="utf-8")
+    return parse_rules(json.loads(text))
+
+
+# ---- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # the last day
+
+    def label(self) -> str:
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        if months == 12 and self.start.month == 1:
+            return f"{self.start.year}年"
+        if months == 6:
+            return f"{self.start.year}年{'上' if self.start.month == 1 else '下'}半年"
+        if months == 24:
+            return f"{self.start.year}—{self.end.year}年"
+        return f"{self.start.year}年{self.start.month}—{self.end.month}月"
+
+
+def period_of(day: date, months: int) -> Period:
+    """The calendar period of ``months`` containing ``day`` (24: two years from an even year)."""
+    if months >= 12:
+        years = months // 12
+        first = day.year - (day.year % years if years > 1 else 0)
+        return Period(date(first, 1, 1), date(first + years - 1, 12, 31))
+    index = (day.month - 1) // months
+    start = date(day.year, index * months + 1, 1)
+    end_month = start.month + months
+    end = (date(day.year + 1, 1, 1) if end_month > 12 else date(day.year, end_month, 1)) - timedelta(days=1)
+    return Period(start, end)
+
+
+def next_period(period: Period, months: int) -> Period:
+    return period_of(period.end + timedelta(days=1), months)
+
+
+# ---- the obligations of one enterprise
+
+
+@dataclass(frozen=True)
+class ObligationStatus:
+    key: str
+    label: str
+    source: str
+    period: str  # the period to meet next ("2026年下半年")
+    last_drill: date | None
+    last_drill_id: int | None
+    due: date | None  # None: not applicable yet (no plan of these kinds)
+    days_left: int | None  # negative: overdue by that many days
+    applicable: bool
+    note: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+@dataclass(frozen=True)
+class HeldDrill:
+    id: int
+    held_on: date
+    plan_kinds: frozenset[str]
+
+
+def applicable(obligation: Obligation, flags: Iterable[str]) -> bool:
+    return not obligation.flags or bool(obligation.flags & set(flags))
+
+
+def obligations_for(flags: Iterable[str], first_plans: Mapping[str, date], drills: Sequence[HeldDrill], as_of: date,
+                    *, region_code: str | None = None, rules: DrillRules | None = None) -> list[ObligationStatus]:
+    """Every obligation of an enterprise with rule ``flags`` (its industry's and unit facts), the first
+    publish date of its live plans by kind (``first_plans``) and its held drills, on ``as_of``."""
+    rules = rules or load_drill_rules()
+    flag_set = set(flags)
+    out: list[ObligationStatus] = []
+    for ob in rules.obligations:
+        if not applicable(ob, flag_set):
+            continue
+        months = rules.period_for(ob, region_code)
+        starts = [d for kind, d in first_plans.items() if kind in ob.plan_kinds and d is not None]
+        held = [d for d in drills if d.held_on <= as_of and d.plan_kinds & ob.plan_kinds]
+        last = max(held, key=lambda d: (d.held_on, d.id), default=None)
+        if last is not None:
+            target = next_period(period_of(last.held_on, months), months)
+        elif starts:
+            target = period_of(min(starts), months)
+        else:
+            out.append(ObligationStatus(ob.key, ob.label, ob.source, "", None, None, None, None, False,
+                                        "尚无此类已发布的预案"))
+            continue
+        out.append(ObligationStatus(ob.key, ob.label, ob.source, target.label(), last.held_on if last else None,
+                                    last.id if last else None, target.end, (target.end - as_of).days, True))
+    return out
