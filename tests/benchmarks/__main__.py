@@ -78,8 +78,9 @@ def head_revision() -> str:
 
 GENERATOR_FILES = ("models/core/demo.py", "models/enterprises/demo.py", "plans/demo.py", "plans/plans/demo.py",
                    "plans/plans/demo_content.py", "models/core/uow.py", "models/core/audit.py",
-                   "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py")
-DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "audit_log",
+                   "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py",
+                   "models/drills/demo.py", "models/drills/service.py")
+DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan", "audit_log",
                "audit_head")
 FTS_TABLE = "plan_section_fts"
 
@@ -601,8 +602,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,export,startup,documents",
-                        help="comma-separated: demo,list,search,export,startup,documents")
+    parser.add_argument("--only", default="demo,list,search,drills,export,startup,documents",
+                        help="comma-separated: demo,list,search,drills,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -615,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
     results: list[Result] = []
-    if only & {"demo", "list", "search", "export", "startup"}:  # they need the city database
+    if only & {"demo", "list", "search", "drills", "export", "startup"}:  # they need the city database
         results, city = bench_demo(args.seed, args.fresh)
         if "demo" not in only:
             results = []
@@ -623,6 +624,10 @@ def main(argv: list[str] | None = None) -> int:
         results += bench_list(city, args.runs * 4)
     if "search" in only:
         results += bench_search(city, args.runs * 4)
+    if "drills" in only:
+        from tests.benchmarks.drills import bench_drills
+
+        results += bench_drills(city, args.runs * 4)
     if "export" in only:
         results += bench_export(city)
     if "startup" in only:
