@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
 
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""
+        from desktop.drills.page import DrillsPage
         from desktop.enterprises.page import EnterprisesPage
         from desktop.home.page import HomePage
         from desktop.plans.page import PlansPage
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
                       parent=self.stack),
+            DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:

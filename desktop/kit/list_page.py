@@ -90,6 +90,8 @@ class ListPage(Page, Generic[R, F]):
     service: ClassVar[Any]
     """The module's write service (``delete`` / ``restore``), a ``RecordService``."""
     export_module: ClassVar[str] = ""
+    default_order: ClassVar[Qt.SortOrder] = Qt.SortOrder.AscendingOrder
+    """The order of the model's default sort before the user picks one (the latest drills first)."""
     """The exports module the page's Excel export is written by (imported in the background)."""
 
     model: PagedTableModel[R, F]
@@ -243,7 +245,7 @@ class ListPage(Page, Generic[R, F]):
         view.verticalHeader().setVisible(False)
         view.verticalHeader().setDefaultSectionSize(26)
         self.view = view
-        self.sorting = HeaderSorting(view, self.model)
+        self.sorting = HeaderSorting(view, self.model, order=self.default_order)
         self.sorting.sig_status.connect(self.sig_status)
         self.model.modelReset.connect(self.update_actions)
         self.empty_state = EmptyState(view, self.describe_empty)

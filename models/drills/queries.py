@@ -35,7 +35,7 @@ class DrillFilter:
     until: datetime | None = None  # planned before
     department_id: int | None = None
     region_code: str | None = None  # the region and everything under it
-    industry_id: int | None = None
+    industry_ids: tuple[int, ...] = ()  # an industry and those under it
     text: str = ""  # title, number, location
     deleted: bool = False
 
@@ -80,8 +80,8 @@ def _filtered(query: Select[Any], f: DrillFilter) -> Select[Any]:
         query = query.where(Drill.planned_at < f.until)
     if f.department_id is not None:
         query = query.where(Enterprise.department_id == f.department_id)
-    if f.industry_id is not None:
-        query = query.where(Enterprise.industry_id == f.industry_id)
+    if f.industry_ids:
+        query = query.where(Enterprise.industry_id.in_(f.industry_ids))
     if f.region_code:
         query = query.join(Region, Region.id == Enterprise.region_id).where(
             Region.code.like(f.region_code.rstrip("0") + "%"))

@@ -1,0 +1,327 @@
+"""演练 page: the drills with search and filters (status, department, region, industry), SQL-side
+sorting, the recycle bin, new/edit, the lifecycle steps (准备, 记录实施, 转入评估, 完成, 取消,
+改期 with a reason) through the write flow — a ``ListPage`` (``desktop.kit.list_page``) — and, in a
+second tab, every enterprise's frequency obligations (``models.drills.queries.obligations``),
+overdue first, read in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.drills.dialog import DrillDialog, StepDialog
+from desktop.drills.table import DrillTableModel, ObligationModel
+from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
+from desktop.kit.list_page import ListPage
+from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
+from desktop.kit.settings import Settings
+from desktop.kit.tasks import Task, TaskRunner
+from desktop.kit.writes import WriteOp
+from models.core.database import Database
+from models.core.progress import Progress
+from models.core.uow import Actor
+from models.drills import queries as dq
+from models.drills import service as drills
+from models.drills.entities import DRILL_STATUSES
+from models.drills.queries import DrillFilter, DrillRow, EnterpriseObligations
+
+TITLE_MIN_WIDTH = 160
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DrillsPage", text)
+
+
+class DrillsPage(ListPage[DrillRow, DrillFilter]):
+    key = "drills"
+    service = drills
+    default_order = Qt.SortOrder.DescendingOrder  # the latest first
+
+    def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
+                 today: Callable[[], date] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, runner, settings, actor=actor, unit=_tr("次演练"), export_label="", parent=parent)
+        self.choices: ReferenceChoices | None = None
+        self.enterprises: list[EnterpriseChoice] | None = None
+        self._today = today
+        self.obligation_task: Task | None = None
+        self.trash_open_message = self.tr("回收站中的演练需先恢复才能编辑")
+        self.model = DrillTableModel(db, parent=self)
+        self.obligations = ObligationModel(self)
+        self._build()
+
+    @property
+    def title(self) -> str:
+        return self.tr("演练")
+
+    def as_of(self) -> date:
+        return self._today() if self._today else date.today()  # the user's "now" enters here; rules take as_of
+
+    # --- building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs)
+
+        drills_tab = QWidget(self)
+        inner = QVBoxLayout(drills_tab)
+        inner.setContentsMargins(0, 4, 0, 0)
+        self.act_new = self._action(self.tr("新建"), self.new_drill, QKeySequence.StandardKey.New,
+                                    self.tr("计划一次新的演练"))
+        self.act_edit = self._action(self.tr("编辑"), self.edit_current, None, self.tr("编辑所选演练（双击行）"))
+        self.act_reschedule = self._action(self.tr("改期"), self.reschedule_current, None,
+                                           self.tr("更改计划时间，须填写原因"))
+        self.act_prepare = self._action(self.tr("开始准备"), lambda: self.step_current("prepare"), None, "")
+        self.act_conduct = self._action(self.tr("记录实施"), lambda: self.step_current("conduct"), None,
+                                        self.tr("记录演练已实施及实施日期"))
+        self.act_evaluate = self._action(self.tr("转入评估"), lambda: self.step_current("evaluate"), None, "")
+        self.act_complete = self._action(self.tr("完成"), lambda: self.step_current("complete"), None, "")
+        self.act_cancel = self._action(self.tr("取消演练"), lambda: self.step_current("cancel"), None,
+                                       self.tr("取消所选演练，须填写原因"))
+        self.act_delete = self._action(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
+                                       self.tr("将所选演练移入回收站"))
+        self.act_restore = self._action(self.tr("恢复"), self.restore_current, None, self.tr("从回收站恢复"))
+        self.act_search = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
+        self.act_restore.setVisible(False)
+        self.step_actions = {"prepare": self.act_prepare, "conduct": self.act_conduct,
+                             "evaluate": self.act_evaluate, "complete": self.act_complete, "cancel": self.act_cancel}
+        self.write_actions = [self.act_delete, self.act_restore, self.act_reschedule, *self.step_actions.values()]
+        self.toolbar = QToolBar(self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.act_new, self.act_edit, self.act_reschedule):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in self.step_actions.values():
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_delete)
+        self.toolbar.addAction(self.act_restore)
+        self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的演练，可以恢复"))
+        inner.addWidget(self.toolbar)
+
+        filters = QHBoxLayout()
+        self.make_search(self.tr("搜索演练名称、编号、地点"))
+        self.search.setMinimumWidth(220)
+        filters.addWidget(self.search, 2)
+        self.status_combo = self.make_filter_combo(
+            self.tr("全部状态"), self.tr("状态"), [(label, key) for key, label in DRILL_STATUSES.items()], min_length=5)
+        self.department_combo = self.make_filter_combo(self.tr("全部监管部门"), self.tr("监管部门"), min_length=7)
+        self.region_combo = self.make_filter_combo(self.tr("全部区域"), self.tr("所属区域"), min_length=7)
+        self.industry_combo = self.make_filter_combo(self.tr("全部行业"), self.tr("行业"), min_length=7)
+        for combo in (self.status_combo, self.department_combo, self.region_combo, self.industry_combo):
+            filters.addWidget(combo, 1)
+        filters.addWidget(self.make_clear_button())
+        filters.addStretch(0)
+        filters.addWidget(self.make_count_label(120))
+        inner.addLayout(filters)
+        self.make_view(drills_tab)
+        for column, spec in enumerate(self.model.columns):
+            self.view.setColumnWidth(column, spec.width)
+        self.fit_columns(stretch=self.model.TITLE_COLUMN, stretch_minimum=TITLE_MIN_WIDTH, maximum={1: 220, 6: 170})
+        self.view.selectionModel().currentRowChanged.connect(self.update_actions)
+        inner.addWidget(self.view, 1)
+        self.tabs.addTab(drills_tab, self.tr("演练"))
+
+        duty = QWidget(self)
+        duty_layout = QVBoxLayout(duty)
+        duty_layout.setContentsMargins(0, 4, 0, 0)
+        self.obligation_label = QLabel(self.tr("正在计算各企业的演练频次要求…"), duty)
+        self.obligation_label.setWordWrap(True)
+        duty_layout.addWidget(self.obligation_label)
+        self.obligation_view = QTableView(duty)
+        self.obligation_view.setObjectName("drillObligations")
+        self.obligation_view.setModel(self.obligations)
+        self.obligation_view.setAlternatingRowColors(True)
+        self.obligation_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.obligation_view.verticalHeader().hide()
+        header = self.obligation_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 230), (2, 96), (3, 96), (4, 190)):
+            self.obligation_view.setColumnWidth(column, width)
+        duty_layout.addWidget(self.obligation_view, 1)
+        self.tabs.addTab(duty, self.tr("频次要求"))
+
+        for action in (self.act_new, self.act_edit, self.act_delete, self.act_restore, self.act_search):
+            self.addAction(action)
+        self.update_actions()
+
+    # --- loading
+
+    def load(self) -> None:
+        self.choices = ReferenceChoices.load(self._db)
+        fill_combo(self.department_combo, [(c.name, c.id) for c in self.choices.departments],
+                   first=(self.tr("全部监管部门"), None))
+        fill_combo(self.region_combo, [(name, code) for name, code in self._region_items()],
+                   first=(self.tr("全部区域"), None))
+        fill_combo(self.industry_combo, tree_items(self.choices.industries), first=(self.tr("全部行业"), None))
+        self.restore_state(self._settings)
+        self.model.set_filter(self.current_filter())
+        self.model.prefetch(0)
+        self.load_obligations()
+
+    def _region_items(self) -> list[tuple[str, str]]:
+        assert self.choices is not None
+        return [(("　" * max(0, r.level - 1)) + r.name, r.code) for r in self.choices.regions]
+
+    def refresh(self) -> None:
+        self.model.refresh()
+        self.load_obligations()
+
+    def load_obligations(self) -> Task:
+        """Every enterprise's obligations on ``as_of``, read on a worker thread."""
+        db, as_of = self._db, self.as_of()
+
+        def work(_progress: Progress) -> list[EnterpriseObligations]:
+            with db.read() as s:
+                return dq.obligations(s, as_of=as_of)
+
+        task = self._runner.run(work, label=self.tr("正在计算演练频次要求…"), title=self.tr("演练频次"))
+        task.sig_finished.connect(self._obligations_ready)
+        self.obligation_task = task
+        return task
+
+    def _obligations_ready(self, rows: list[EnterpriseObligations]) -> None:
+        self.obligations.set_rows(rows)
+        overdue = self.obligations.overdue_count()
+        self.obligation_label.setText(self.tr(
+            "按 {0} 计算：{1} 家企业、{2} 项演练要求，其中 {3} 项已逾期（红色），30 天内到期的为橙色。"
+            "周期按自然年、自然半年计，依据见各项提示。").format(
+                self.as_of().isoformat(), len(rows), self.obligations.rowCount(), overdue))
+        self.tabs.setTabText(1, self.tr("频次要求（{0} 项逾期）").format(overdue) if overdue else self.tr("频次要求"))
+
+    # --- filtering
+
+    def current_filter(self) -> DrillFilter:
+        choices = self.choices
+        industry = self.industry_combo.currentData()
+        industry_ids = choices.industry_ids_with_children(industry) if choices is not None and industry else ()
+        return DrillFilter(text=self.search.text().strip(), status=self.status_combo.currentData(),
+                           department_id=self.department_combo.currentData(),
+                           region_code=self.region_combo.currentData(), industry_ids=industry_ids,
+                           deleted=self.in_trash)
+
+    def trash_toggled(self, on: bool) -> None:
+        for action in (self.act_new, self.act_edit, self.act_delete, self.act_reschedule,
+                       *self.step_actions.values()):
+            action.setVisible(not on)
+        self.act_restore.setVisible(on)
+
+    def unfiltered(self) -> DrillFilter:
+        return DrillFilter(deleted=self.in_trash)
+
+    @property
+    def empty_noun(self) -> str:
+        return self.tr("演练")
+
+    @property
+    def list_name(self) -> str:
+        return self.tr("演练")
+
+    def describe_nothing_yet(self) -> tuple[str, str]:
+        return self.tr("还没有演练"), self.tr("点击工具栏上的“新建”计划第一次演练；“频次要求”页列出各企业应当演练的时间。")
+
+    def enable_actions(self) -> None:
+        row = self.current_row()
+        for action in (self.act_edit, self.act_delete, self.act_restore):
+            action.setEnabled(row is not None)
+        editable = row is not None and row.status in drills.EDITABLE
+        self.act_edit.setEnabled(editable)
+        self.act_reschedule.setEnabled(editable)
+        for command, action in self.step_actions.items():
+            action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
+
+    # --- rows and actions
+
+    def open_current(self) -> DrillDialog | None:
+        return self.edit_current()
+
+    def build_context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        if self.in_trash:
+            menu.addAction(self.act_restore)
+            return menu
+        for action in (self.act_edit, self.act_reschedule, *self.step_actions.values(), self.act_delete):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.act_new)
+        return menu
+
+    def new_drill(self) -> DrillDialog | None:
+        return None if self.in_trash else self._open_dialog(None)
+
+    def edit_current(self) -> DrillDialog | None:
+        row = self.current_row()
+        if row is None or self.in_trash or row.status not in drills.EDITABLE:
+            return None
+        return self._open_dialog(row.id)
+
+    def _open_dialog(self, drill_id: int | None) -> DrillDialog | None:
+        if self.enterprises is None and drill_id is None:
+            self.enterprises = load_enterprise_choices(self._db)
+        dialog = self.open_dialog(lambda: DrillDialog(self._db, self._runner, drill_id, actor=self._actor,
+                                                      enterprises=self.enterprises or [], parent=self),
+                                  refused=self.tr("无法打开"))
+        if dialog is not None:
+            dialog.sig_saved.connect(lambda did: self.changed(did, self.tr("已保存")))
+        return dialog
+
+    def reschedule_current(self) -> WriteOp[object] | None:
+        row = self.current_row()
+        if row is None or row.status not in drills.EDITABLE:
+            return None
+        dialog = StepDialog(self.tr("演练改期 — {0}").format(row.title), when=row.planned_at,
+                            reason_label=self.tr("改期原因 *"), parent=self)
+        self.last_step_dialog = dialog
+        if dialog.exec() != StepDialog.DialogCode.Accepted:
+            return None
+        when, reason, row_id, version = dialog.value_time(), dialog.value_reason(), row.id, row.version
+        assert when is not None
+        return self.write(row_id, lambda uow: drills.reschedule(uow, row_id, when, reason, version),
+                          refused=self.tr("无法改期"), done=self.tr("已改期：{0}").format(row.title))
+
+    def step_current(self, command: str) -> WriteOp[object] | None:
+        row = self.current_row()
+        if row is None or row.status not in drills.TRANSITIONS[command].sources:
+            return None
+        step = drills.TRANSITIONS[command]
+        held_on: date | None = None
+        reason = ""
+        if command in ("conduct", "cancel"):
+            dialog = StepDialog(f"{step.command.label} — {row.title}",
+                                day=(min(row.planned_at.date(), self.as_of()) if command == "conduct" else None),
+                                reason_label=self.tr("取消原因 *") if command == "cancel" else "", parent=self)
+            self.last_step_dialog = dialog
+            if dialog.exec() != StepDialog.DialogCode.Accepted:
+                return None
+            held_on, reason = dialog.value_date(), dialog.value_reason()
+        row_id, version = row.id, row.version
+        return self.write(row_id, lambda uow: drills.transition(uow, row_id, command, version, held_on=held_on,
+                                                                reason=reason),
+                          refused=self.tr("无法{0}").format(step.command.label),
+                          done=self.tr("{0}：{1}").format(step.command.label, row.title))
+
+    def changed(self, row_id: int, status: str) -> None:
+        super().changed(row_id, status)
+        self.load_obligations()
+
+    def delete_texts(self, row: DrillRow) -> tuple[str, str, str]:
+        return (self.tr("删除演练"), self.tr("确定将“{0}”移入回收站吗？\n移入回收站后仍可在回收站中恢复。").format(row.title),
+                self.tr("已将“{0}”移入回收站").format(row.title))
+
+    def restored_text(self, row: DrillRow) -> str:
+        return self.tr("已恢复“{0}”").format(row.title)

@@ -1,0 +1,116 @@
+"""The 演练 page: plan a drill in the dialog (input kept when refused), reschedule with a reason,
+record it as held, cancel with a reason, the recycle bin, and the obligations tab, overdue first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from desktop.drills import page as page_module
+from desktop.drills.dialog import DrillDialog, StepDialog
+from desktop.drills.page import DrillsPage
+from models.drills.entities import Drill
+from tests.factories import TESTER, create_enterprise
+from tests.models.drills.test_drill_service import _published_plan
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture
+def page(qtbot, sqlite_db, runner, settings):  # type: ignore[no-untyped-def]
+    widget = DrillsPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: TODAY)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 700)
+    widget.show()
+    widget.activate()
+    return widget
+
+
+def _answer(monkeypatch, **values: object) -> list[StepDialog]:  # type: ignore[no-untyped-def]
+    """Make StepDialog.exec fill in ``values`` and press 确定 (or 取消 with accept=False)."""
+    seen: list[StepDialog] = []
+
+    def exec_(self: StepDialog) -> int:
+        seen.append(self)
+        if "reason" in values and self.reason is not None:
+            self.reason.setPlainText(str(values["reason"]))
+        if "day" in values and self.date_field is not None:
+            self.date_field.set_value(values["day"])  # type: ignore[arg-type]
+        if "time" in values and self.time_edit is not None:
+            self.time_edit.setTime(values["time"])  # type: ignore[arg-type]
+        self._accept()
+        return int(self.result()) if self.result() else int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(StepDialog, "exec", exec_)
+    return seen
+
+
+def test_plan_a_drill_reschedule_hold_and_see_the_obligations(qtbot, page, sqlite_db, finish, monkeypatch):  # type: ignore[no-untyped-def]
+    ent = create_enterprise(sqlite_db, 1)
+    _published_plan(sqlite_db, ent)
+    page.enterprises = None
+    dialog = page.new_drill()
+    assert isinstance(dialog, DrillDialog) and dialog.windowTitle() == "新建演练"
+    dialog.enterprise_combo.set_enterprise_id(ent)
+    assert dialog.plan_list.count() == 1
+    dialog.widgets["title"].setText("液氯泄漏综合演练")
+    assert finish(dialog.save()) == "invalid"  # no plan ticked: refused, input kept
+    assert "至少选择一个" in dialog.errors.text("plan_ids") and dialog.widgets["title"].text() == "液氯泄漏综合演练"
+    dialog.plan_list.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.widgets["planned_at"].set_value(date(2026, 12, 10))
+    with qtbot.waitSignal(dialog.sig_saved, timeout=3000) as saved:
+        dialog.save_button.click()
+    drill_id = saved.args[0]
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == drill_id, timeout=3000)
+    assert page.current_row().status_label == "计划" and page.act_reschedule.isEnabled()
+
+    seen = _answer(monkeypatch, reason="")
+    assert page.reschedule_current() is None and "请填写原因" in seen[0].errors.banner.text()
+    _answer(monkeypatch, reason="与上级检查冲突，推迟一周", day=date(2026, 12, 17))
+    assert finish(page.reschedule_current()) == "saved"
+    with sqlite_db.read() as s:
+        drill = s.get(Drill, drill_id)
+        assert drill.planned_at.date() == date(2026, 12, 17) and drill.reschedule_reason.startswith("与上级检查")
+
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == drill_id, timeout=3000)
+    _answer(monkeypatch, day=date(2026, 11, 20))
+    assert finish(page.step_current("conduct")) == "saved"
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().status_label == "实施",
+                    timeout=3000)
+    assert not page.act_reschedule.isEnabled() and page.act_evaluate.isEnabled()
+
+    def last_drills() -> dict[str, str]:
+        model = page.obligations
+        return {model.data(model.index(r, 1)): model.data(model.index(r, 2)) for r in range(model.rowCount())}
+
+    qtbot.waitUntil(lambda: last_drills().get("综合或专项应急预案演练") == "2026-11-20", timeout=3000)
+    assert page.tabs.tabText(1) == "频次要求"  # nothing overdue for this enterprise
+
+
+def test_cancel_needs_a_reason_and_the_overdue_come_first(qtbot, page, sqlite_db, finish, monkeypatch):  # type: ignore[no-untyped-def]
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+
+    late = create_enterprise(sqlite_db, 1)
+    _published_plan(sqlite_db, late)  # published 2026-03-05 and never drilled: due 2026-12-31
+    ent = create_enterprise(sqlite_db, 2)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="桌面推演", planned_at=datetime(2026, 12, 1, 9),
+                                          plan_ids=[plan]))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.view.selectRow(0)
+    seen = _answer(monkeypatch, reason="  ")
+    assert page.step_current("cancel") is None and seen[0].isVisible() is False
+    _answer(monkeypatch, reason="企业停产检修")
+    assert finish(page.step_current("cancel")) == "saved"
+    with sqlite_db.read() as s:
+        assert s.get(Drill, did).status == "cancelled"
+    qtbot.waitUntil(lambda: page.obligations.rowCount() >= 2, timeout=3000)
+    days = [page.obligations.row_at(r)[1].days_left for r in range(page.obligations.rowCount())]
+    assert days == sorted(days)  # the soonest (or most overdue) first
+    assert page_module  # the page module is what the window lists
