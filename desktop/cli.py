@@ -119,8 +119,8 @@ def build_parser() -> ChineseParser:
     imp_plan.add_argument("--enterprise", type=int, required=True, metavar="企业ID")
     imp_plan.add_argument("--kind", choices=list(TEMPLATE_KINDS),
                           default="comprehensive", help="预案类型（默认 comprehensive 综合应急预案）")
-    imp_plan.add_argument("--number", metavar="预案编号", help="默认取文件名")
-    imp_plan.add_argument("--title", metavar="预案名称", help="默认取文档标题")
+    imp_plan.add_argument("--number", metavar="预案编号", help="默认取封面上的预案编号（不取文件名）")
+    imp_plan.add_argument("--title", metavar="预案名称", help="默认取封面或文档的标题")
 
     cal = commands.add_parser("calendar", help="节假日安排（工作日计算用）")
     calsub = cal.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -621,19 +621,27 @@ def cmd_template(args: argparse.Namespace, io: Output) -> int:
 def cmd_import(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
+    from models.core.errors import ValidationError
     from models.core.uow import os_actor, unit_of_work
     from models.plans.service import PlanData
     from plans.plans.store import import_word
 
     path = Path(args.file)
-    data = PlanData(kind=args.kind, plan_no=args.number or path.stem, title=args.title or "")
+    data = PlanData(kind=args.kind, plan_no=args.number or "", title=args.title or "")
     db = _open(args)
     try:
-        with unit_of_work(db, os_actor()) as uow:
-            plan_id, result = import_word(uow, args.enterprise, path, data)
-        print(f"已导入预案（编号 {plan_id}，{len(result.document.sections)} 个一级章节，"
-              f"{len(result.images)} 张图片），状态为草稿。", file=io.out)
-        for line in result.report:
+        try:
+            with unit_of_work(db, os_actor()) as uow:
+                plan_id, result = import_word(uow, args.enterprise, path, data)
+        except ValidationError as exc:
+            if not data.plan_no and exc.for_field("plan_no"):
+                raise DeskError(f"{exc}（用 --number 指定）") from None
+            raise
+        print(f"已导入预案“{data.title}”（预案编号 {data.plan_no}，版本号 {data.version_label}，记录 ID {plan_id}，"
+              f"{len(result.document.sections)} 个一级章节，{len(result.images)} 张图片），状态为草稿。", file=io.out)
+        for line in result.report[:1 + len(result.inferred)]:
+            print(line, file=io.out)
+        for line in result.notes:
             print(f"未能完全转换：{line}", file=io.err)
         return 0
     finally:

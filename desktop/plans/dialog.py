@@ -434,7 +434,7 @@ class WordImportDialog(QDialog):
         self.widgets["kind"] = self.kind_combo
         self.plan_no_edit = QLineEdit(self)
         self.plan_no_edit.setMaxLength(64)
-        self.plan_no_edit.setPlaceholderText(self.tr("本企业内唯一"))
+        self.plan_no_edit.setPlaceholderText(self.tr("留空则取封面上的预案编号；本企业内唯一"))
         self.widgets["plan_no"] = self.plan_no_edit
         self.title_edit = QLineEdit(self)
         self.title_edit.setMaxLength(200)
@@ -450,7 +450,7 @@ class WordImportDialog(QDialog):
         form.addRow(self.tr("Word 文件 *"), file_row)
         form.addRow(LABELS["enterprise_id"] + " *", self.errors.holder(self, "enterprise_id"))
         form.addRow(LABELS["kind"] + " *", self.errors.holder(self, "kind"))
-        form.addRow(LABELS["plan_no"] + " *", self.errors.holder(self, "plan_no"))
+        form.addRow(LABELS["plan_no"], self.errors.holder(self, "plan_no"))
         form.addRow(LABELS["title"], self.errors.holder(self, "title"))
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(self)
@@ -480,8 +480,6 @@ class WordImportDialog(QDialog):
         enterprise_id = self.enterprise_combo.enterprise_id()
         if enterprise_id is None:
             problems.append(FieldError("enterprise_id", LABELS["enterprise_id"], self.tr("请选择企业")))
-        if not self.plan_no_edit.text().strip():
-            problems.append(FieldError("plan_no", LABELS["plan_no"], self.tr("不能为空")))
         if problems:
             self.show_errors(problems)
             return None

@@ -16,16 +16,18 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.errors import NotFoundError
+from models.core.errors import FieldError, NotFoundError, ValidationError
 from models.core.uow import UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.plans import service as ps
 from models.plans.entities import Plan, PlanImage
-from models.plans.service import PlanData, SectionInput
+from models.plans.service import LABELS, PlanData, SectionInput
 from plans.document import Document, flatten, from_flat
+from plans.plans.print_model import front_matter
 from plans.plans.template_store import active_template
+from plans.plans.templates import KINDS
 from plans.template import instantiate
-from plans.word_import import ImportResult, import_docx
+from plans.word_import import DEFAULT_WORDING, ImportResult, Wording, import_docx
 
 DUTY_ROLES = ("值班室", "值班电话", "总值班室", "调度室", "中控室")
 
@@ -107,12 +109,45 @@ def image_data(session: Session, plan_id: int, sha256: str) -> tuple[bytes, str]
     return (row.data, row.mime) if row else None
 
 
+def import_wording() -> Wording:
+    """The words the Word import recognises front matter by: the usual ones and this product's own
+    (``templates/front_matter.json``: cover labels, page titles, the 另行装订 note, the blank mark)."""
+    fm = front_matter()
+    return DEFAULT_WORDING.extended(
+        cover_fields={label: name for name, label in fm["cover_fields"]},
+        pages={fm["decree"]["title"]: "decree", fm["signoff"]["title"]: "signoff",
+               fm["revisions"]["title"]: "revisions", fm["toc_title"]: "toc", fm["annex_index_title"]: "annex_index"},
+        separate_notes=[fm["annex_separate_note"]], blanks=[fm["blank"]])
+
+
+_DEFAULT_VERSION = PlanData().version_label
+
+
 def import_word(uow: UnitOfWork, enterprise_id: int, source: str | Path | bytes | BinaryIO,
                 data: PlanData) -> tuple[int, ImportResult]:
-    """A new draft plan from a .docx (``WordImportError`` for a bad file: nothing written)."""
-    result = import_docx(source)
-    if not data.title:
+    """A new draft plan from a .docx (``WordImportError`` for a bad file: nothing written).
+
+    What ``data`` leaves open comes from the document: the title (the cover's, else the document's
+    title), the plan number and the version from the cover (a version other than the default
+    ``V1.0`` in ``data`` is the caller's and wins). Without a number in ``data`` or on the cover the
+    import is refused (``ValidationError`` on ``plan_no``): the file name is never a plan number.
+    When the document follows the active template of ``data.kind`` (this product's export of
+    such a plan: its annexes and sections), the plan takes that template and the sections its keys.
+    """
+    uow.get(Enterprise, enterprise_id)
+    template = active_template(uow.session, data.kind) if data.kind in KINDS else None
+    result = import_docx(source, wording=import_wording(), template=template)
+    if not data.title.strip():
         data.title = result.document.title or "导入的应急预案"
+    if not data.plan_no.strip():
+        if not result.plan_no:
+            raise ValidationError([FieldError("plan_no", LABELS["plan_no"],
+                                              "Word 文档封面上没有预案编号，请填写预案编号")])
+        data.plan_no = result.plan_no
+    if result.version_label and data.version_label.strip() in ("", _DEFAULT_VERSION):
+        data.version_label = result.version_label
+    if result.template is not None and not data.template_key:
+        data.template_key, data.template_version = result.template.kind, str(result.template.version)
     plan_id = ps.create(uow, enterprise_id, data, _rows(result.document))
     for digest, (blob, mime) in result.images.items():
         stored = ps.add_image(uow, plan_id, blob, mime)

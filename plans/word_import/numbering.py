@@ -57,6 +57,12 @@ def split_number(text: str) -> NumberLabel | None:
     return None
 
 
+def label_kind(label: str) -> str | None:
+    """The numbering kind of a label on its own ("第一章", "（一）", "1.1")."""
+    m = split_number(label + " 标题")
+    return m.kind if m is not None else None
+
+
 def heading_like(text: str) -> bool:
     """Short, no sentence punctuation inside, not ending like a clause."""
     text = text.strip()

@@ -57,7 +57,8 @@ _NOTE_TEXT: dict[str, str] = {
     "unknown": "无法识别的内容（{n} 处）未导入{where}。",
     "headers": "页眉页脚中的文字未导入（打印时使用系统的页眉页脚）：{detail}。",
     "numbers": "标题前的编号（{n} 个，如“{detail}”）已去掉，系统按 1、1.1、1.1.1 重新编号。",
-    "nested_list": "多级列表（{n} 项）已合并为一级列表。",
+    "nested_list": "多级列表的下级项目（{n} 项）放在所属的上级项目之内，另起一行并保留原编号（文档中的列表只有一级）。",
+    "list_restart": "接着前文编号的列表（{n} 个，如从“{detail}”起）导入后从 1 开始编号。",
     "no_heading": "没有识别到任何标题，全部内容已导入到一个章节中，请在编辑器中分节。",
 }
 
@@ -77,18 +78,30 @@ class Para:
     num_level: Level | None = None
     num_ilvl: int = 0
     num_abstract: str | None = None
-    # decided by classify: empty, skip (table of contents), title, heading (after "candidate": a
-    # numbered heading awaiting its level), bullet, number (numbered-list item), caption, body
+    num_value: int = 1  # the Word counter of an automatically numbered paragraph at its level
+    bold: bool = False  # every run with text is bold
+    centred: bool = False
+    size: float = 0.0  # the largest font size of its text, in points
+    ends_page: bool = False  # a page break after its text, or a section break on a new page
+    # decided by frontmatter before classify: cover, front (other front matter; both dropped), title
+    # (the document title), annex_index (dropped), annex (an annex heading); "" for the body
+    role: str = ""
+    annex: int = -1  # the annex an annex heading or annex body paragraph belongs to
+    # decided by classify: empty, skip (table of contents), heading (after "candidate": a numbered
+    # heading awaiting its level), bullet, number (numbered-list item), caption, body
     kind: str = "body"
     level: int = 0
     number: NumberLabel | None = None
     title: str = ""
+    list_label: str = ""  # a numbered-list item's own label ("（1）", "a)"), kept for nested items
 
 
 @dataclass
 class TableItem:
     table: Table
     images: list[Image] = field(default_factory=list)
+    role: str = ""  # as Para.role
+    annex: int = -1
 
 
 class Reader:
@@ -102,6 +115,7 @@ class Reader:
         self.pending: list[str] = []  # notes of the paragraph being read, placed once its text is known
         self.para_count = 0
         self.unsupported_mimes: set[str] = set()
+        self.text_width_mm = _text_width_mm(document)
 
     # ---- notes
     def note(self, code: str, detail: str = "") -> None:
@@ -185,10 +199,48 @@ class Reader:
                 para.explicit_level = value + 1 if 0 <= value <= 8 else None
             para.page_break_before = on(ppr.find(w("pageBreakBefore")))
         self._numbering(para, ppr, style)
+        self._looks(para, p, ppr, style)
         self.items.append(para)
         for box in boxes:
             self.note("textbox", f"“{excerpt(text)}”" if text else "")
             self.read_body(box)
+
+    def _looks(self, para: Para, p: Element, ppr: Element | None, style: str | None) -> None:
+        """Bold, centred, font size and page end: what tells a title or a cover from body text."""
+        para.title_style = para.title_style or self.styles.is_based_on(style, TITLE_NAMES)
+        jc = ppr.find(w("jc")) if ppr is not None else None
+        para.centred = (val(jc) if jc is not None else self.styles.justification(style)) == "center"
+        bold: list[bool] = []
+        sizes: list[float] = []
+        for run in _own(p, w("r")):
+            if not any((t.text or "").strip() for t in run.iterchildren(w("t"))):
+                continue
+            rpr = run.find(w("rPr"))
+            rstyle = val(rpr.find(w("rStyle"))) if rpr is not None else None
+
+            def prop(tag: str, rpr: Element | None = rpr, rstyle: str | None = rstyle) -> Element | None:
+                found = rpr.find(w(tag)) if rpr is not None else None
+                if found is None:
+                    found = self.styles.run_property(rstyle, tag)
+                if found is None:
+                    found = self.styles.run_property(style, tag)
+                return found
+
+            b = prop("b")
+            bold.append(on(b) if b is not None else self.styles.default_bold)
+            sz = prop("sz")
+            sizes.append(to_int(val(sz), 0) / 2 if sz is not None else self.styles.default_size)
+        para.bold = bool(bold) and all(bold)
+        para.size = max(sizes, default=0.0)
+        text_seen = False
+        for piece in para.pieces:
+            if isinstance(piece, str):
+                text_seen = text_seen or bool(piece.strip())
+            elif isinstance(piece, PageBreak) and text_seen:
+                para.ends_page = True
+        sect = ppr.find(w("sectPr")) if ppr is not None else None
+        if sect is not None and val(sect.find(w("type")), "nextPage") != "continuous":
+            para.ends_page = True
 
     def _numbering(self, para: Para, ppr: Element | None, style: str | None) -> None:
         num = ppr.find(w("numPr")) if ppr is not None else None
@@ -215,6 +267,7 @@ class Reader:
             return
         para.num_label, para.num_level, para.num_ilvl = label.strip(), level, ilvl
         para.num_abstract = self.numbering.abstract_id(num_id)
+        para.num_value = self.numbering.last_value
 
     # ---- inline content
     def _inline(self, el: Element, pieces: list[str | Block], boxes: list[Element]) -> None:
@@ -321,6 +374,8 @@ class Reader:
             return None
         digest = hashlib.sha256(blob).hexdigest()
         self.images[digest] = (blob, mime)
+        if width_mm and self.text_width_mm and abs(width_mm - self.text_width_mm) <= _FULL_WIDTH_MM:
+            width_mm = None  # as wide as the text: shown at the full text width, whatever the page
         return Image(digest, mime, "", width_mm if width_mm else None)
 
     # ---- tables
@@ -410,6 +465,21 @@ _IGNORED_INLINE = {w(t) for t in ("pPr", "rPr", "delText", "instrText", "delInst
                                    "dayLong", "monthLong", "yearLong", "pgNum")}
 _MIME_NAMES = {"image/x-emf": "EMF", "image/x-wmf": "WMF", "image/svg+xml": "SVG", "image/gif": "GIF",
                "image/bmp": "BMP", "image/tiff": "TIFF"}
+
+
+_FULL_WIDTH_MM = 0.6
+
+
+def _text_width_mm(document: Any) -> float | None:
+    """The text width of the body's (last) section: page width less the left and right margins."""
+    sect = document.element.body.find(w("sectPr"))
+    if sect is None:
+        return None
+    size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
+    if size is None or margins is None:
+        return None
+    width = to_int(size.get(w("w")), 0) - to_int(margins.get(w("left")), 0) - to_int(margins.get(w("right")), 0)
+    return round(width * 25.4 / 1440, 1) if width > 0 else None
 
 
 def _own(el: Element, tag: str) -> list[Element]:

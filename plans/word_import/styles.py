@@ -30,15 +30,27 @@ class Styles:
             self.by_id[sid] = st
             if st.get(w("type")) == "paragraph" and st.get(w("default")) in ("1", "true", "on"):
                 self.default_paragraph = sid
+        self._names: dict[str, list[str]] = {}
+        self._props: dict[tuple[str | None, str], Element | None] = {}
+        self._based: dict[tuple[str | None, frozenset[str]], bool] = {}
+        self._jc: dict[str | None, str | None] = {}
+        defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+        self.default_bold = on(defaults.find(w("b"))) if defaults is not None else False
+        size = defaults.find(w("sz")) if defaults is not None else None
+        self.default_size = to_int(val(size), 21) / 2 if size is not None else 10.5
 
     def names(self, sid: str | None) -> list[str]:
         """The style's name and aliases ("heading 1,标题 1,H1"), lower-cased."""
-        st = self.by_id.get(sid or "")
-        if st is None:
-            return []
-        name = val(st.find(w("name")), sid) or ""
-        aliases = val(st.find(w("aliases")), "") or ""
-        return [n.strip().lower() for n in (name + "," + aliases).split(",") if n.strip()]
+        key = sid or ""
+        if key not in self._names:
+            st = self.by_id.get(key)
+            if st is None:
+                self._names[key] = []
+            else:
+                name = val(st.find(w("name")), sid) or ""
+                aliases = val(st.find(w("aliases")), "") or ""
+                self._names[key] = [n.strip().lower() for n in (name + "," + aliases).split(",") if n.strip()]
+        return self._names[key]
 
     def chain(self, sid: str | None) -> Iterator[tuple[str, Element]]:
         seen: set[str] = set()
@@ -62,6 +74,29 @@ class Styles:
 
     def is_named(self, sid: str | None, names: set[str]) -> bool:
         return any(n in names for n in self.names(sid))
+
+    def is_based_on(self, sid: str | None, names: set[str]) -> bool:
+        """The style or one it is based on has one of ``names`` (封面标题 based on Title)."""
+        key = (sid, frozenset(names))
+        if key not in self._based:
+            self._based[key] = any(self.is_named(s, names) for s, _st in self.chain(sid))
+        return self._based[key]
+
+    def run_property(self, sid: str | None, tag: str) -> Element | None:
+        """The nearest ``w:rPr/w:tag`` along the style's ``basedOn`` chain."""
+        key = (sid, tag)
+        if key not in self._props:
+            self._props[key] = next((found for _s, st in self.chain(sid)
+                                     if (found := st.find(f"{w('rPr')}/{w(tag)}")) is not None), None)
+        return self._props[key]
+
+    def justification(self, sid: str | None) -> str | None:
+        """The nearest ``w:pPr/w:jc`` value along the style's ``basedOn`` chain."""
+        if sid not in self._jc:
+            jc = next((found for _s, st in self.chain(sid) if (found := st.find(f"{w('pPr')}/{w('jc')}")) is not None),
+                      None)
+            self._jc[sid] = val(jc) if jc is not None else None
+        return self._jc[sid]
 
     def is_toc(self, sid: str | None) -> bool:
         return any(_TOC_STYLE_RE.match(n) for n in self.names(sid))
@@ -97,6 +132,7 @@ class Numbering:
         self.styles = styles
         self.counters: dict[str, list[int | None]] = {}
         self.used: set[str] = set()
+        self.last_value = 1  # the counter of the paragraph ``next_label`` numbered last
         root = self._root(document)
         if root is None:
             return
@@ -175,6 +211,7 @@ class Numbering:
         ilvl = max(0, min(ilvl, 8))
         current = counters[ilvl]
         counters[ilvl] = level.start if current is None else current + 1
+        self.last_value = counters[ilvl] or 0
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = None
         if level.fmt == "bullet":

@@ -214,13 +214,17 @@ def test_import_plan_from_word(sqlite_db, tmp_path: Path, capsys) -> None:
     word.add_paragraph("本预案适用于本公司液氨泄漏事故的应急处置。")
     path = tmp_path / "液氨泄漏专项预案.docx"
     word.save(str(path))
+    # No cover with a plan number and no --number: refused (the file name is never a plan number).
     code, out, err = run(capsys, "--db", db_arg(sqlite_db), "import", "plan", str(path),
                          "--enterprise", str(ent), "--kind", "special")
+    assert code == 1 and "封面上没有预案编号" in err and "--number" in err
+    code, out, err = run(capsys, "--db", db_arg(sqlite_db), "import", "plan", str(path),
+                         "--enterprise", str(ent), "--kind", "special", "--number", "ZX-01")
     assert code == 0, err
-    assert "已导入预案" in out and "草稿" in out
+    assert "已导入预案" in out and "草稿" in out and "预案编号 ZX-01" in out
     code, out, _ = run(capsys, "--db", db_arg(sqlite_db), "list", "plans", "--json", "--as-of", "2026-11-29")
     (row,) = json.loads(out)
-    assert row["number"] == "液氨泄漏专项预案" and row["kind"] == "专项应急预案" and row["status"] == "草稿"
+    assert row["number"] == "ZX-01" and row["kind"] == "专项应急预案" and row["status"] == "草稿"
     (tmp_path / "坏文件.docx").write_bytes(b"PK\x03\x04 broken")
     code, _, err = run(capsys, "--db", db_arg(sqlite_db), "import", "plan", str(tmp_path / "坏文件.docx"),
                        "--enterprise", str(ent))

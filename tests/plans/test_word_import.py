@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import struct
+import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -10,10 +12,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -283,7 +285,9 @@ def test_mixed_explicit_and_typed_headings_learn_levels(tmp_path: Path) -> None:
     source.save(str(path))
     result = import_docx(path)
     assert outline(result.document) == [("1", "总则"), ("1.1", "目的"), ("2", "应急响应"), ("2.1", "响应分级")]
-    assert result.document.title == "混合" and result.document.meta["source_name"] == "混合"
+    # The file name is never the title: no title, and the report says so.
+    assert result.document.title == "" and result.document.meta["source_name"] == "混合"
+    assert result.title_from == "" and any(line.startswith("未能识别预案名称") for line in result.report)
 
 
 def test_document_without_headings_goes_into_one_section() -> None:
@@ -390,3 +394,286 @@ def test_headings_numbered_through_their_styles_and_images_in_tables() -> None:
     assert data.startswith(b"\x89PNG") and mime == "image/png" and hashlib.sha256(data).hexdigest() == image.sha256
     report = "\n".join(result.report)
     assert "表格中的图片（1 张）已放在该表格之后" in report and "已转换为 PNG" in report
+
+
+# ------------------------------------------------------------------- title, front matter, annexes
+
+
+def bold_centred(doc: docx.document.Document, text: str, size: float | None = None,
+                 style: str | None = None) -> docx.text.paragraph.Paragraph:
+    paragraph = doc.add_paragraph(style=style)
+    run = paragraph.add_run(text)
+    run.bold = True
+    if size:
+        run.font.size = Pt(size)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraph
+
+
+def test_a_bold_centred_first_paragraph_is_the_title(tmp_path: Path) -> None:
+    source = docx.Document()
+    bold_centred(source, "临江市某化工有限公司")
+    bold_centred(source, "生产安全事故综合应急预案")
+    source.add_paragraph("为规范本公司应急管理工作，制定本预案。")
+    source.add_paragraph("第一章 总则", style="Heading 1")
+    source.add_paragraph("本预案适用于本公司。")
+    path = tmp_path / "plan.docx"
+    source.save(str(path))
+    result = import_docx(path)
+    assert result.document.title == "临江市某化工有限公司生产安全事故综合应急预案"
+    assert result.title_from == "bold_centred" and result.plan_no == ""
+    assert outline(result.document) == [("", "前言"), ("1", "总则")]
+    assert result.document.sections[0].blocks == [Paragraph("为规范本公司应急管理工作，制定本预案。")]
+    report = "\n".join(result.report)
+    assert "取自文档开头居中加粗的段落" in report and "预案编号以导入时填写的为准（不取文件名）" in report
+    # bold but not centred, or centred but numbered: not a title
+    other = docx.Document()
+    other.add_paragraph().add_run("应急预案说明").bold = True
+    bold_centred(other, "第一章 总则")
+    other.add_paragraph("本预案适用于本公司。")
+    result = import_docx(to_bytes(other))
+    assert result.document.title == "" and outline(result.document) == [("", "前言"), ("1", "总则")]
+
+
+def test_a_single_heading_1_over_numbered_heading_2s_is_the_title() -> None:
+    """An enterprise's environmental plan typed with 标题 styles and saved by LibreOffice."""
+    source = environmental_plan()
+    result = import_docx(to_bytes(source))
+    assert result.document.title == "环境应急预案" and result.title_from == "heading1"
+    assert outline(result.document) == [("1", "总则"), ("1.1", "编制目的"), ("1.2", "编制依据"),
+                                        ("2", "应急组织机构及职责"), ("2.1", "应急领导小组"), ("3", "预防与预警")]
+    assert blocks_of(result.document, "应急领导小组") == [Paragraph("组长由总经理担任。")]
+    report = "\n".join(result.report)
+    assert "文档只有一个一级标题“环境应急预案”，其后是带编号的二级标题" in report and "二级标题成为章" in report
+    assert result.plan_no == "" and "预案编号以导入时填写的为准" in report
+    # unnumbered Heading 2s: the Heading 1 stays a chapter
+    plain = docx.Document()
+    plain.add_paragraph("环境应急预案", style="Heading 1")
+    plain.add_paragraph("总则", style="Heading 2")
+    plain.add_paragraph("适用于全公司。")
+    assert outline(import_docx(to_bytes(plain)).document) == [("1", "环境应急预案"), ("1.1", "总则")]
+
+
+def environmental_plan() -> docx.document.Document:
+    """Heading 1 is the title, "1、总则" … are Heading 2, "1.1 编制目的" Heading 3 or typed; the style
+    names as LibreOffice writes them ("heading 1" and "Heading 2")."""
+    source = docx.Document()
+    heading2 = source.styles["Heading 2"]
+    for text, style in [("环境应急预案", "Heading 1"), ("1、总则", "Heading 2"), ("1.1 编制目的", "Heading 3"),
+                        ("为建立健全本公司突发环境事件应急机制，制定本预案。", None), ("1.2 编制依据", "Heading 3"),
+                        ("《中华人民共和国环境保护法》等。", None), ("2、应急组织机构及职责", "Heading 2"),
+                        ("2.1 应急领导小组", None), ("组长由总经理担任。", None), ("3、预防与预警", "Heading 2"),
+                        ("加强环境风险源监控。", None)]:
+        source.add_paragraph(text, style=style)
+    heading2.element.find(qn("w:name")).set(qn("w:val"), "Heading 2")
+    return source
+
+
+def save_with_libreoffice(files: list[Path], tmp_path: Path) -> Path:
+    """The files opened and saved as .docx by LibreOffice (its own profile: runs side by side);
+    returns the folder of the saved copies (same names)."""
+    out = tmp_path / "saved"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, files)],
+                   check=True, capture_output=True, timeout=240)
+    return out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_environmental_plan_saved_by_libreoffice(tmp_path: Path) -> None:
+    path = tmp_path / "plan.docx"
+    environmental_plan().save(str(path))
+    result = import_docx(save_with_libreoffice([path], tmp_path) / "plan.docx")
+    assert result.document.title == "环境应急预案"
+    assert [t for _, t in outline(result.document)] == ["总则", "编制目的", "编制依据", "应急组织机构及职责",
+                                                      "应急领导小组", "预防与预警"]
+
+
+def cover_page(doc: docx.document.Document, fields: list[str]) -> None:
+    bold_centred(doc, "临江市某化工有限公司", 16)
+    bold_centred(doc, "突发环境事件应急预案", 26)
+    for line in fields:
+        doc.add_paragraph(line)
+    doc.add_paragraph("二〇二四年一月").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_page_break()
+
+
+def test_a_cover_without_a_plan_number_says_so() -> None:
+    source = docx.Document()
+    cover_page(source, ["编制单位：安全环保部", "版 本 号：第2版"])
+    source.add_paragraph("目　录", style="Title")
+    source.add_paragraph("1 总则\t1")
+    source.add_paragraph("2 应急响应\t3")
+    source.add_page_break()
+    source.add_paragraph("1 总则", style="Heading 1")
+    source.add_paragraph("本预案适用于全公司。")
+    source.add_paragraph("2 应急响应", style="Heading 1")
+    source.add_paragraph("发现险情立即报告。")
+    result = import_docx(to_bytes(source))
+    assert result.document.title == "突发环境事件应急预案" and result.title_from == "cover"
+    assert (result.plan_no, result.version_label, result.cover["compiling_unit"]) == ("", "第2版", "安全环保部")
+    assert result.front_matter == ["cover", "toc"]
+    assert outline(result.document) == [("1", "总则"), ("2", "应急响应")]
+    report = "\n".join(result.report)
+    assert "封面上没有预案编号：预案编号以导入时填写的为准。版本号“第2版”取自封面。" in report
+    assert "已略去封面、目次" in report
+    # the number typed on the cover, a blank version: the number is taken, the version left open
+    numbered_cover = docx.Document()
+    cover_page(numbered_cover, ["预案编号：HJ-2024-01　　版本号：（未填写）"])
+    numbered_cover.add_paragraph("1 总则", style="Heading 1")
+    result = import_docx(to_bytes(numbered_cover))
+    assert (result.plan_no, result.version_label) == ("HJ-2024-01", "")
+    assert "预案编号“HJ-2024-01”取自封面（封面上没有版本号）" in "\n".join(result.report)
+
+
+def test_garbage_front_matter_does_not_crash_and_loses_nothing() -> None:
+    source = docx.Document()
+    source.add_paragraph("预案编号：")  # a label without a value
+    table = source.add_table(rows=3, cols=3)
+    table.cell(0, 0).text = "预案编号："
+    table.cell(0, 1).merge(table.cell(0, 2)).text = ""
+    table.cell(1, 0).text = "：：："
+    table.cell(2, 2).text = "版本号"
+    source.add_paragraph("发布令", style="Title")
+    source.add_paragraph("目录")
+    source.add_paragraph("附件")
+    source.add_paragraph("修订记录")
+    source.add_table(rows=0, cols=0)
+    source.add_paragraph("附件1")
+    source.add_paragraph("第一章 总则", style="Heading 1")
+    source.add_paragraph("应急物资详见附件1。")
+    source.add_paragraph("附件：")
+    source.add_paragraph("附件2")
+    result = import_docx(to_bytes(source))
+    assert result.plan_no == "" and [t for _, t in outline(result.document)][-1] == "总则"
+    assert blocks_of(result.document, "总则")[0] == Paragraph("应急物资详见附件1。")
+    assert any("封面上没有预案编号" in line for line in result.report)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["发布令", "目　　次", "附　　件", "修订记录", "预案编号：YA-1", "版本号：",
+                                          "附件1　应急物资清单", "附件2", "附件：1．通讯录", "1 总则\t3", "一、总则",
+                                          "本附件另行装订，随预案一并存档。", "数据来源：企业名录", "", "正文内容。",
+                                          "（1）姓名", "1. 接警"]),
+                          st.sampled_from([None, "Title", "Heading 1", "Heading 2", "toc 1", "List Number"]),
+                          st.sampled_from(["", "bold", "centred", "page"])), max_size=25))
+def test_any_front_matter_like_sequence_imports(paragraphs: list[tuple[str, str | None, str]]) -> None:
+    source = docx.Document()
+    source.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    for text, style, look in paragraphs:
+        p = source.add_paragraph(style=style)
+        run = p.add_run(text)
+        run.bold = look == "bold"
+        if look == "centred":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif look == "page":
+            p.paragraph_format.page_break_before = True
+    result = import_docx(to_bytes(source))
+    assert result.report and Document.from_json(result.document.to_json()) == result.document
+    assert len({s.key for s in iter_sections(result.document)}) == sum(1 for _ in iter_sections(result.document))
+
+
+def test_annexes_of_a_foreign_document_are_kept_after_the_chapters() -> None:
+    from plans.plans.templates import load_template
+
+    source = docx.Document()
+    source.add_paragraph("第一章 总则", style="Heading 1")
+    source.add_paragraph("应急物资详见附件1。")
+    source.add_paragraph("第二章 应急响应", style="Heading 1")
+    source.add_paragraph("发现险情立即报告。")
+    source.add_paragraph("附件：1．应急物资清单")
+    source.add_paragraph("2．有关应急部门、机构或人员的联系方式")
+    source.add_paragraph("3．厂区平面图（另行装订）")
+    heading = bold_centred(source, "附件1")
+    heading.paragraph_format.page_break_before = True
+    bold_centred(source, "应急物资清单")
+    table = source.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(1, 0).text, table.cell(1, 1).text = (
+        "名称", "数量", "灭火器", "20")
+    source.add_page_break()
+    source.add_paragraph("附件2：有关应急部门、机构或人员的联系方式", style="Heading 1")
+    source.add_paragraph("一、内部联系人", style="Heading 2")
+    source.add_paragraph("值班室：0539-8000001")
+    result = import_docx(to_bytes(source), template=load_template("comprehensive"))
+    doc = result.document
+    assert outline(doc) == [("1", "总则"), ("2", "应急响应"), ("", "附件1　应急物资清单"),
+                            ("", "附件2　有关应急部门、机构或人员的联系方式"), ("", "内部联系人")]
+    assert blocks_of(doc, "应急响应") == [Paragraph("发现险情立即报告。")]
+    assert blocks_of(doc, "附件1　应急物资清单") == [Table([[Cell("名称"), Cell("数量")], [Cell("灭火器"), Cell("20")]])]
+    assert blocks_of(doc, "内部联系人") == [Paragraph("值班室：0539-8000001")]
+    assert all(s.template_key == PREFACE for s in doc.sections[2:])
+    assert [(a.number, a.title, a.status, a.key) for a in result.annexes] == [
+        (1, "应急物资清单", "content", None), (2, "有关应急部门、机构或人员的联系方式", "content", "contacts"),
+        (3, "厂区平面图", "listed", None)]
+    assert result.template is None  # the template has eight annexes: the document is not its export
+    report = "\n".join(result.report)
+    assert "识别出 3 个附件" in report and "附件目录（列出 3 个附件）未导入" in report
+    assert "附件1　应急物资清单、附件2　有关应急部门、机构或人员的联系方式的内容已导入为正文末尾不编号的章节" in report
+    assert "附件3　厂区平面图只在附件目录中列出" in report
+
+
+def test_nested_word_lists_keep_their_levels_and_numbers() -> None:
+    source = docx.Document()
+    source.add_paragraph("应急响应", style="Heading 1")
+    steps = add_list_definition(source, [("decimal", "%1."), ("decimal", "（%2）"), ("decimalEnclosedCircle", "%3")])
+    for text, level in [("接警", 0), ("报告", 0), ("记录时间", 1), ("上报领导", 1), ("电话报告", 2), ("处置", 0)]:
+        auto_numbered(source, text, steps, level)
+    source.add_paragraph("注意事项如下。")
+    bullets = add_list_definition(source, [("bullet", "•"), ("bullet", "o")])
+    for text, level in [("佩戴防护用品", 0), ("空气呼吸器", 1), ("撤离", 0)]:
+        auto_numbered(source, text, bullets, level)
+    source.add_paragraph("处置程序：")
+    for text in ["1. 发现泄漏", "2. 关闭阀门", "（1）关闭进料阀", "（2）关闭出料阀", "3. 报告"]:
+        source.add_paragraph(text)
+    result = import_docx(to_bytes(source))
+    assert blocks_of(result.document, "应急响应") == [
+        NumberedList(["接警", "报告\n（1）记录时间\n（2）上报领导\n　①电话报告", "处置"]),
+        Paragraph("注意事项如下。"),
+        BulletList(["佩戴防护用品\n◦空气呼吸器", "撤离"]),
+        Paragraph("处置程序："),
+        NumberedList(["发现泄漏", "关闭阀门\n（1）关闭进料阀\n（2）关闭出料阀", "报告"]),
+    ]
+    assert any("下级项目（6 项）放在所属的上级项目之内" in line for line in result.report)
+    assert not any("合并为一级列表" in line for line in result.report)
+
+
+def test_nested_list_items_survive_an_export() -> None:
+    from datetime import datetime
+
+    from exports.docx import DocxWriter
+    from exports.fonts import find_fonts
+    from exports.layout import DocumentInfo
+    from exports.styles import load_style
+
+    blocks: list[object] = [NumberedList(["接警", "报告\n（1）记录时间\n（2）上报领导", "处置"]),
+                            BulletList(["佩戴防护用品\n◦空气呼吸器", "撤离"])]
+    writer = DocxWriter(DocumentInfo(title="测试", author="", subject="", keywords=[], created=datetime(2026, 1, 1),
+                                     header_text="", watermark=None, images={}), load_style("default"), find_fonts())
+    writer.heading("1 应急响应", 1)
+    writer.blocks(blocks)  # type: ignore[arg-type]
+    result = import_docx(writer.finish(cover=False, check=lambda: None))
+    assert blocks_of(result.document, "应急响应") == blocks
+
+
+def test_a_fifth_level_heading_in_heading_4_keeps_its_depth() -> None:
+    source = docx.Document()
+    for number, level in [("1", 1), ("1.1", 2), ("1.1.1", 3), ("1.1.1.1", 4), ("1.1.1.1.1", 4), ("1.1.1.1.2", 4)]:
+        source.add_paragraph(f"{number} 标题{number}", style=f"Heading {level}")
+    assert [n for n, _ in outline(import_docx(to_bytes(source)).document)] == [
+        "1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.1.1", "1.1.1.1.2"]
+
+
+def test_a_field_table_over_the_text_is_a_cover_but_the_text_stays() -> None:
+    """An enterprise's form header (文件编号 / 版本) over the preface: the fields are read, the
+    preface's sentences are not front matter."""
+    source = docx.Document()
+    table = source.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["文件编号", "QHSE-YA-03", "版本", "A/1"], strict=True):
+        cell.text = text
+    source.add_paragraph("为规范突发环境事件的应急处置，制定本预案。")
+    source.add_paragraph("1 总则", style="Heading 1")
+    source.add_paragraph("适用于全厂。")
+    result = import_docx(to_bytes(source))
+    assert (result.plan_no, result.version_label) == ("QHSE-YA-03", "A/1")
+    assert outline(result.document) == [("", "前言"), ("1", "总则")]
+    assert result.document.sections[0].blocks == [Paragraph("为规范突发环境事件的应急处置，制定本预案。")]

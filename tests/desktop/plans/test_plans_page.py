@@ -561,6 +561,35 @@ def test_a_taken_number_reopens_the_import_form(qtbot, page, sqlite_db, tmp_path
     assert again.plan_no_edit.text() == "YA-01" and "本企业已有编号" in again.errors.text("plan_no")
 
 
+def test_an_empty_number_is_taken_from_the_cover_or_asked_for(qtbot, page, sqlite_db, tmp_path, msgs, finish):
+    ent = create_enterprise(sqlite_db, 1)
+    page.refresh()
+    dialog = page.import_word()
+    fill_import(dialog, docx_file(tmp_path / "a.docx"), ent, "")  # no cover, no number: asked for
+    assert dialog.submit()
+    assert finish(page.import_task) == "invalid"
+    again = page.dialog
+    assert isinstance(again, WordImportDialog) and "封面上没有预案编号" in again.errors.text("plan_no")
+    covered = tmp_path / "plan.docx"
+    word = WordDocument()
+    word.add_paragraph("液氨泄漏专项应急预案", style="Title")
+    word.add_paragraph("预案编号：ZX-COVER")
+    word.add_paragraph("版本号：V3.0")
+    word.add_page_break()
+    word.add_heading("一、总则", level=1)
+    word.add_paragraph("本预案适用于液氨储罐泄漏事故。")
+    word.save(str(covered))
+    fill_import(again, covered, ent, "")
+    again.title_edit.setText("")
+    with qtbot.waitSignal(page.sig_import_finished, timeout=5000) as blocker:
+        again.import_button.click()
+    plan_id, result = blocker.args
+    with sqlite_db.read() as s:
+        plan = s.get(Plan, plan_id)
+    assert (plan.plan_no, plan.version_label, plan.title) == ("ZX-COVER", "V3.0", "液氨泄漏专项应急预案")
+    assert result.plan_no == "ZX-COVER"
+
+
 def test_delete_moves_the_plan_to_the_recycle_bin(page, sqlite_db, msgs, finish):
     ent = create_enterprise(sqlite_db, 1)
     top = new_plan(sqlite_db, ent, "comprehensive", "YA-01")
