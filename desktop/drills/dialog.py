@@ -256,3 +256,45 @@ class StepDialog(QDialog):
             self.errors.show(errors, self.tr("请补充以下内容："))
             return
         self.accept()
+
+
+class YearPlanDialog(QDialog):
+    """生成年度演练计划: which enterprise, which year."""
+
+    def __init__(self, enterprises: list[EnterpriseChoice], year: int, *, enterprise_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("生成年度演练计划"))
+        self.enterprise_combo: EnterprisePicker[EnterpriseChoice] = EnterprisePicker(self.tr("请选择企业…"), self)
+        self.enterprise_combo.set_choices(enterprises)
+        self.enterprise_combo.set_enterprise_id(enterprise_id)
+        self.year = QSpinBox(self)
+        self.year.setRange(2000, 2100)
+        self.year.setValue(year)
+        self.widgets: dict[str, QWidget] = {"enterprise_id": self.enterprise_combo, "year": self.year}
+        self.errors = FormErrors(self, self.widgets, list(self.widgets))
+        hint = QLabel(self.tr("按演练频次要求（每年综合或专项演练、每半年现场处置方案演练，重点行业每半年一次）"
+                              "为该企业排出全年的演练，同一半年的要求合并为一次演练；已有演练的半年不再重复。"
+                              "生成后可逐项编辑、改期。"), self)
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("企业 *"), self.errors.holder(self, "enterprise_id"))
+        form.addRow(self.tr("年度"), self.errors.holder(self, "year"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.errors.banner)
+        layout.addWidget(hint)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("生成"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _accept(self) -> None:
+        if self.enterprise_combo.enterprise_id() is None:
+            self.errors.show([FieldError("enterprise_id", self.tr("企业"), self.tr("请选择企业"))],
+                             self.tr("请补充以下内容："))
+            return
+        self.accept()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.drills.dialog import DrillDialog, StepDialog
+from desktop.drills.dialog import DrillDialog, StepDialog, YearPlanDialog
 from desktop.drills.table import DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit.list_page import ListPage
@@ -96,6 +96,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.act_delete = self._action(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
                                        self.tr("将所选演练移入回收站"))
         self.act_restore = self._action(self.tr("恢复"), self.restore_current, None, self.tr("从回收站恢复"))
+        self.act_plan_year = self._action(self.tr("年度计划"), self.plan_year, None,
+                                          self.tr("按演练频次要求为一家企业生成全年的演练计划"))
         self.act_search = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
         self.act_restore.setVisible(False)
         self.step_actions = {"prepare": self.act_prepare, "conduct": self.act_conduct,
@@ -103,7 +105,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.write_actions = [self.act_delete, self.act_restore, self.act_reschedule, *self.step_actions.values()]
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.act_new, self.act_edit, self.act_reschedule):
+        for action in (self.act_new, self.act_plan_year, self.act_edit, self.act_reschedule):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         for action in self.step_actions.values():
@@ -216,7 +218,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                            deleted=self.in_trash)
 
     def trash_toggled(self, on: bool) -> None:
-        for action in (self.act_new, self.act_edit, self.act_delete, self.act_reschedule,
+        for action in (self.act_new, self.act_plan_year, self.act_edit, self.act_delete, self.act_reschedule,
                        *self.step_actions.values()):
             action.setVisible(not on)
         self.act_restore.setVisible(on)
@@ -279,6 +281,34 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         if dialog is not None:
             dialog.sig_saved.connect(lambda did: self.changed(did, self.tr("已保存")))
         return dialog
+
+    def plan_year(self) -> WriteOp[object] | None:
+        """Ask for an enterprise and a year, then write its annual drill plan (planned drills)."""
+        if self.in_trash or self.writing:
+            return None
+        if self.enterprises is None:
+            self.enterprises = load_enterprise_choices(self._db)
+        row = self.current_row()
+        dialog = YearPlanDialog(self.enterprises, self.as_of().year + 1,
+                                enterprise_id=row.enterprise_id if row is not None else None, parent=self)
+        self.last_year_dialog = dialog
+        if dialog.exec() != YearPlanDialog.DialogCode.Accepted:
+            return None
+        ent, year = dialog.enterprise_combo.enterprise_id(), dialog.year.value()
+        assert ent is not None
+        created: list[int] = []
+
+        def work(uow: object) -> list[int]:
+            created[:] = drills.plan_year(uow, ent, year)  # type: ignore[arg-type]
+            return created
+
+        name = next((e.name for e in self.enterprises if e.id == ent), "")
+        op = self.write(-1, work, refused=self.tr("无法生成年度演练计划"),
+                        done=self.tr("已为“{0}”生成 {1} 年度演练计划").format(name, year))
+        if op is not None:  # the message says how many were added (the write flow's callback is replaced)
+            op.success(lambda ids: self.changed(-1, self.tr("已为“{0}”生成 {1} 年的 {2} 次演练").format(
+                name, year, len(ids)) if ids else self.tr("“{0}” {1} 年的演练已排满，没有新增").format(name, year)))
+        return op
 
     def reschedule_current(self) -> WriteOp[object] | None:
         row = self.current_row()

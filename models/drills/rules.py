@@ -161,3 +161,64 @@ def obligations_for(flags: Iterable[str], first_plans: Mapping[str, date], drill
         out.append(ObligationStatus(ob.key, ob.label, ob.source, target.label(), last.held_on if last else None,
                                     last.id if last else None, target.end, (target.end - as_of).days, True))
     return out
+
+
+# ---- the annual drill plan (年度演练计划)
+
+
+@dataclass(frozen=True)
+class SuggestedDrill:
+    """One drill of an annual plan: the month suggested, the plan kinds it should exercise (one plan of
+    each group), and the obligations it meets."""
+
+    month: date  # the first day of the suggested month
+    period: str
+    kind_groups: tuple[frozenset[str], ...]  # e.g. ({"comprehensive", "special"}, {"onsite", "card"})
+    obligations: tuple[str, ...]  # labels
+
+
+def annual_plan(flags: Iterable[str], plan_kinds: Iterable[str], year: int, *, region_code: str | None = None,
+                rules: DrillRules | None = None, suggested: Mapping[str, Sequence[int]] | None = None
+                ) -> list[SuggestedDrill]:
+    """The drills an enterprise with rule ``flags`` and live plans of ``plan_kinds`` must hold in
+    ``year``: every applicable obligation once in each of its periods, the obligations falling in
+    the same half-year met by one drill (one plan of each kind group the drill must exercise)."""
+    rules = rules or load_drill_rules()
+    suggested = suggested if suggested is not None else load_suggested_months()
+    kinds = set(plan_kinds)
+    slots: dict[tuple[date, date], list[tuple[Obligation, int]]] = {}
+    for ob in rules.obligations:
+        if not applicable(ob, flags) or not (ob.plan_kinds & kinds):
+            continue
+        months = rules.period_for(ob, region_code)
+        if months >= 12:
+            first = period_of(date(year, 1, 1), months)
+            periods = [first] if first.start.year == year else []  # a two-year period: in its first year
+        else:
+            periods = [period_of(date(year, 1 + i * months, 1), months) for i in range(12 // months)]
+        choices = list(suggested.get(ob.key, ()))
+        for index, period in enumerate(periods):
+            month = choices[min(index, len(choices) - 1)] if choices else period.start.month
+            month = min(max(month, period.start.month), period.end.month)
+            half = period_of(date(year, month, 1), 6)
+            slots.setdefault((half.start, half.end), []).append((ob, month))
+    out = []
+    for (start, end), items in sorted(slots.items()):
+        groups: list[frozenset[str]] = []
+        for ob, _month in items:
+            group = frozenset(ob.plan_kinds & kinds)
+            if not any(g <= group or group <= g for g in groups):
+                groups.append(group)
+            else:  # the narrower requirement decides what the drill must include
+                groups = [g if not (group <= g) else group for g in groups]
+        groups = sorted(set(groups), key=lambda g: sorted(g))
+        month = min(m for _ob, m in items)
+        out.append(SuggestedDrill(date(year, month, 1), Period(start, end).label(), tuple(groups),
+                                  tuple(ob.label for ob, _m in items)))
+    return out
+
+
+@cache
+def load_suggested_months() -> dict[str, tuple[int, ...]]:
+    text = resources.files("models.drills.refdata").joinpath("drill_rules.json").read_text(encoding="utf-8")
+    return {k: tuple(v) for k, v in json.loads(text).get("suggested_months", {}).items()}

@@ -299,3 +299,56 @@ def import_drills(uow: UnitOfWork, items: Sequence[DrillRecord]) -> list[int]:
         row["id"] = lid
     uow.insert_rows(DrillPlan, links)
     return ids
+
+
+PLAN_YEAR = Command("drill.plan_year", "生成年度演练计划")
+_KIND_ORDER = ("comprehensive", "special", "onsite", "card")
+
+
+def plan_year(uow: UnitOfWork, enterprise_id: int, year: int, *, region_code: str | None = None) -> list[int]:
+    """Write an enterprise's annual drill plan (年度演练计划) for ``year`` as planned drills, one per
+    suggested drill of ``models.drills.rules.annual_plan`` (mid-month, 09:00, editable afterwards),
+    each exercising one live plan of every kind group it needs. A half-year that already has a drill
+    that is not cancelled is left as it is, so running it again adds nothing. Returns the new ids."""
+    from models.core.entities import Industry, Region
+    from models.drills.rules import annual_plan, period_of
+    from models.enterprises import rules as enterprise_rules
+
+    uow.require(PLAN_YEAR)
+    ent = uow.session.get(Enterprise, enterprise_id)
+    if ent is None or ent.is_deleted:
+        raise NotFoundError(Enterprise.__label__, enterprise_id)
+    industry = uow.session.get(Industry, ent.industry_id)
+    region = uow.session.get(Region, ent.region_id)
+    flags = enterprise_rules.rule_flags(industry.flags if industry is not None else (), vars(ent))
+    plans = uow.session.execute(select(Plan.id, Plan.kind, Plan.title).where(
+        Plan.enterprise_id == enterprise_id, Plan.deleted_at.is_(None), Plan.status != "retired")
+        .order_by(Plan.publish_date.is_(None), Plan.plan_no)).all()
+    by_kind: dict[str, list[tuple[int, str]]] = {}
+    for pid, kind, title in plans:
+        by_kind.setdefault(kind, []).append((pid, title))
+    taken = {period_of(when.date(), 6).start for (when,) in uow.session.execute(select(Drill.planned_at).where(
+        Drill.enterprise_id == enterprise_id, Drill.deleted_at.is_(None), Drill.status != "cancelled",
+        Drill.planned_at >= datetime(year, 1, 1), Drill.planned_at < datetime(year + 1, 1, 1)))}
+    count = len(taken)
+    ids = []
+    for suggestion in annual_plan(flags, by_kind, year, region_code=region.code if region else region_code):
+        if period_of(suggestion.month, 6).start in taken:
+            continue
+        chosen = [next(by_kind[k][0] for k in _KIND_ORDER if k in group and k in by_kind)
+                  for group in suggestion.kind_groups]
+        count += 1
+        names = "、".join(title.removeprefix(ent.name) for _pid, title in chosen)
+        data = DrillData(enterprise_id=enterprise_id, title=f"{suggestion.period}应急演练（{names}）"[:200],
+                         drill_no=f"YL-{year}-{count:02d}", planned_at=datetime(year, suggestion.month.month, 15, 9),
+                         content_type="comprehensive" if len(chosen) > 1 or any(
+                             k == "comprehensive" for k in _kinds_of(by_kind, chosen)) else "single",
+                         notes="按年度演练计划生成，满足：" + "、".join(suggestion.obligations),
+                         plan_ids=[pid for pid, _t in chosen])
+        ids.append(create(uow, data))
+    return ids
+
+
+def _kinds_of(by_kind: dict[str, list[tuple[int, str]]], chosen: Sequence[tuple[int, str]]) -> list[str]:
+    ids = {pid for pid, _t in chosen}
+    return [k for k, items in by_kind.items() if any(pid in ids for pid, _t in items)]

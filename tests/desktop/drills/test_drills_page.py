@@ -114,3 +114,38 @@ def test_cancel_needs_a_reason_and_the_overdue_come_first(qtbot, page, sqlite_db
     days = [page.obligations.row_at(r)[1].days_left for r in range(page.obligations.rowCount())]
     assert days == sorted(days)  # the soonest (or most overdue) first
     assert page_module  # the page module is what the window lists
+
+
+def test_the_annual_plan_for_a_hazchem_enterprise(qtbot, page, sqlite_db, finish, monkeypatch):  # type: ignore[no-untyped-def]
+    from desktop.drills.dialog import YearPlanDialog
+    from models.core import reference
+    from tests.models.plans.test_plan_service import new_plan
+
+    with sqlite_db.read() as s:
+        hazchem = next(c.id for c in reference.industries(s) if c.code == "hazchem.production")
+    ent = create_enterprise(sqlite_db, 1, industry_id=hazchem)
+    _published_plan(sqlite_db, ent)
+    new_plan(sqlite_db, ent, plan_no="XC-01", kind="onsite", title="液氯泄漏现场处置方案")
+    asked: list[YearPlanDialog] = []
+
+    def exec_(self: YearPlanDialog) -> int:
+        asked.append(self)
+        if len(asked) == 1:  # first: no enterprise chosen, refused in the dialog
+            self.enterprise_combo.set_enterprise_id(None)
+            self._accept()
+            assert "请选择企业" in self.errors.banner.text()
+        self.enterprise_combo.set_enterprise_id(ent)
+        self._accept()
+        return int(self.result())
+
+    monkeypatch.setattr(YearPlanDialog, "exec", exec_)
+    page.enterprises = None
+    assert finish(page.plan_year()) == "saved"
+    assert asked[0].year.value() == 2027  # next year by default
+    with sqlite_db.read() as s:
+        assert s.query(Drill).count() == 2, [d.title for d in s.query(Drill)]
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+    titles = sorted(page.model.row_at(r).title for r in range(2))
+    assert titles[0].startswith("2027年上半年应急演练") and "现场处置方案" in titles[0]
+    assert finish(page.plan_year()) == "saved"  # again: nothing new
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)

@@ -81,3 +81,20 @@ def test_a_region_may_tighten_a_rule_but_not_loosen_it() -> None:
         date(2027, 12, 31)
     with pytest.raises(ValueError, match="整分"):
         parse_rules({**data, "obligations": [{**data["obligations"][0], "period_months": 5}]})
+
+
+def test_the_annual_plan_meets_every_obligation_with_as_few_drills_as_the_periods_need() -> None:
+    from models.drills.rules import annual_plan
+
+    plan = annual_plan(["hazardous_goods"], ["comprehensive", "special", "onsite"], 2027)
+    assert [d.month for d in plan] == [date(2027, 4, 1), date(2027, 10, 1)]  # one drill per half-year
+    first, second = plan
+    assert set(first.obligations) == {"综合或专项应急预案演练", "现场处置方案演练", "重点行业应急预案演练（报送监管部门）"}
+    assert set(first.kind_groups) == {frozenset({"comprehensive", "special"}), frozenset({"onsite"})}
+    assert set(second.obligations) == {"现场处置方案演练", "重点行业应急预案演练（报送监管部门）"}
+    assert second.kind_groups == (frozenset({"onsite"}),) and second.period == "2027年下半年"
+    ordinary = annual_plan([], ["comprehensive"], 2027)  # no on-site plan, not a key industry
+    assert [(d.month, d.kind_groups) for d in ordinary] == [(date(2027, 5, 1), (frozenset({"comprehensive"}),))]
+    key_only = annual_plan(["mining"], ["special"], 2027)
+    assert [d.month.month for d in key_only] == [5, 10] and key_only[1].kind_groups == (frozenset({"special"}),)
+    assert annual_plan([], [], 2027) == []

@@ -142,3 +142,23 @@ def test_obligations_query_counts_held_drills_of_the_right_kinds(db) -> None:  #
     assert after["plan_yearly"].last_drill == date(2026, 5, 12) and after["plan_yearly"].due == date(2027, 12, 31)
     assert not after["onsite_half_year"].applicable  # no published 现场处置方案
     assert ps  # the plan service made the plans above
+
+
+def test_the_annual_plan_writes_planned_drills_once(db) -> None:  # type: ignore[no-untyped-def]
+    from models.core import reference
+
+    with db.read() as s:
+        hazchem = next(c.id for c in reference.industries(s) if c.code == "hazchem.production")
+    ent = create_enterprise(db, 1, industry_id=hazchem)
+    top = _published_plan(db, ent)
+    site = new_plan(db, ent, plan_no="XC-01", kind="onsite", title="液氯泄漏现场处置方案")
+    with unit_of_work(db, TESTER) as uow:
+        ids = ds.plan_year(uow, ent, 2027)
+    with db.read() as s:
+        rows = dq.rows(s, dq.DrillFilter(enterprise_id=ent))
+        first = ds.load(s, ids[0])[0]
+    assert len(ids) == 2 and {r.planned_at for r in rows} == {datetime(2027, 4, 15, 9), datetime(2027, 10, 15, 9)}
+    assert set(first.plan_ids) == {top, site} and first.content_type == "comprehensive"
+    assert all(r.status == "planned" for r in rows) and "满足" in first.notes
+    with unit_of_work(db, TESTER) as uow:
+        assert ds.plan_year(uow, ent, 2027) == []  # already planned: nothing added
