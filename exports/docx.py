@@ -765,6 +765,8 @@ class DocxWriter:
         (``w:br`` in the runs)."""
         advance = self.fonts.fonts.advance(cast(Role, role))
         room = (self.text_width if room_tw is None else room_tw) / 20
+        if "\n" not in text and advance(text, size) <= room:
+            return text  # one line, its spacing kept ("目　　次")
         return "\n".join(title_lines(" ".join(text.split("\n")), room, lambda t: advance(t, size)))
 
     def page_title(self, text: str, *, new_page: bool = True, before: float = 0.0) -> None:
