@@ -43,6 +43,7 @@ How it is built, and why:
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -60,6 +61,7 @@ from docx.shared import Mm
 from exports.fonts import FontFace, FontSet, GlyphLog, Role
 from exports.layout import DocumentInfo, column_widths
 from exports.styles import MM, HouseStyle, TextStyle
+from exports.typeset import rules, title_lines
 from plans.document import (
     Block,
     BulletList,
@@ -74,6 +76,7 @@ from plans.document import (
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from lxml import etree
 
 ROLE_LABELS: dict[str, str] = {"song": "宋体", "fang": "仿宋", "hei": "黑体", "kai": "楷体", "title": "小标宋"}
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -98,9 +101,25 @@ _HEADER_FILL = "E6E6E6"  # 0.9 gray, as the PDF
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _TABLE_BORDERS = "<w:tblBorders>" + "".join(
     _BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
-CELL_MARGIN_TW = 108  # Word's default left/right cell margin (1.9 mm)
-CELL_PAD_PT = 2 * CELL_MARGIN_TW / 20 + 2  # both margins and 2 pt for the fonts Word finds on other machines
+# Cell margins as the PDF pads its cells (exports.pdf CELL_PAD_X/CELL_PAD_Y: 4 pt left and right,
+# 2.5 pt above, 3.5 pt below): same column widths, same wrapping, same row heights.
+CELL_MARGIN_TW = 80  # left and right (4 pt)
+CELL_TOP_TW = 50  # 2.5 pt
+CELL_BOTTOM_TW = 60  # 3.5 pt less the 0.5 pt rule that Word and LibreOffice add to a row's height
+CELL_PAD_PT = 2 * CELL_MARGIN_TW / 20  # both side margins, in points (the width column_widths adds to text)
+TABLE_BEFORE_PT = 3.0  # the PDF's space above a table (after a paragraph)
 _FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# East Asian line breaking in every style: 禁则 on (w:kinsoku, with the product's own lists of marks
+# in the settings), closing marks may hang (w:overflowPunct) rather than push a character down, and
+# Latin words and numbers wrap whole (w:wordWrap on; off would cut "29639-2020" mid-word, which the
+# PDF never does — CJK text breaks between characters either way).
+ASIAN_BREAKING = "<w:kinsoku/><w:wordWrap/><w:overflowPunct/>"
+# No paragraph snaps to the document grid (``doc_grid``): on a character grid whose pitch is below
+# the font size (GB/T 9704: 15.8 pt for 16 pt type) LibreOffice 7.4 gives every character two cells
+# (14 a line) and stretches the 目次's tabs; the lines' pitch is their exact spacing and the 28
+# characters come from the body's character spacing (``grid_tracking_tw``), which Word, WPS and
+# LibreOffice all apply alike.
+NO_SNAP = '<w:snapToGrid w:val="0"/>'
 
 # Settings elements that must come after w:updateFields (CT_Settings is a sequence).
 _AFTER_UPDATE_FIELDS = {qn(f"w:{n}") for n in (
@@ -108,6 +127,13 @@ _AFTER_UPDATE_FIELDS = {qn(f"w:{n}") for n in (
     "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
     "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator")} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+
+
+# Settings elements after w:noLineBreaksBefore (where there is no w:characterSpacingControl).
+_AFTER_KINSOKU = {qn(f"w:{n}") for n in (
+    "savePreviewPicture", "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent",
+    "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml", "saveXmlDataOnly", "useXSLTWhenSaving",
+    "saveThroughXslt", "showXMLTags", "alwaysMergeEmptyNamespace", "updateFields")} | _AFTER_UPDATE_FIELDS
 
 
 # ------------------------------------------------------------------------------------------- units
@@ -203,9 +229,50 @@ def _heading_style(level: int) -> int:
     return min(max(level, 1), 4)
 
 
-def _bookmark(n: int) -> str:
+def toc_bookmark(n: int) -> str:
     """The hidden bookmark of the ``n``-th heading (Word's own TOC bookmarks are ``_Toc`` + digits)."""
     return f"_Toc{n:09d}"
+
+
+_TINY = '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+# The body's last paragraph after a closing table, and a page break that has no paragraph to go on
+HAIRLINE = _p("Normal", "", NO_SNAP + '<w:spacing w:before="0" w:after="0" w:line="20"'
+              ' w:lineRule="exact"/>' + _TINY)
+PAGE_BREAK = "<!--page break-->"
+_PAGE_BREAK_PARAGRAPH = ('<w:p><w:pPr><w:pStyle w:val="Normal"/><w:snapToGrid w:val="0"/><w:spacing w:before="0"'
+                         f' w:after="0" w:line="20" w:lineRule="exact"/>{_TINY}</w:pPr>'
+                         f'<w:r>{_TINY}<w:br w:type="page"/></w:r></w:p>')
+_PARAGRAPH_HEAD = re.compile(r'<w:p><w:pPr><w:pStyle w:val="[^"]*"/>(?:<w:keepNext/>)?(?:<w:keepLines/>)?')
+_CELL_MARGINS = (f'<w:tblCellMar><w:top w:w="{CELL_TOP_TW}" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
+                 f'<w:bottom w:w="{CELL_BOTTOM_TW}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
+                 "</w:tblCellMar>")
+
+
+def _resolve_page_breaks(out: list[str]) -> list[str]:
+    """Each ``PAGE_BREAK`` marker as ``w:pageBreakBefore`` of the paragraph after it (the PDF's
+    page break: the next block at the new page's top, no empty line above it); before a table
+    or at the end, a hair-thin paragraph holding the break."""
+    if PAGE_BREAK not in out:
+        return out
+    result: list[str] = []
+    pending = False
+    for item in out:
+        if item == PAGE_BREAK:
+            if pending:
+                result.append(_PAGE_BREAK_PARAGRAPH)
+            pending = True
+            continue
+        if pending:
+            head = _PARAGRAPH_HEAD.match(item)
+            if head is None:
+                result.append(_PAGE_BREAK_PARAGRAPH)
+            elif not item.startswith("<w:pageBreakBefore/>", head.end()):
+                item = item[:head.end()] + "<w:pageBreakBefore/>" + item[head.end():]
+            pending = False
+        result.append(item)
+    if pending:
+        result.append(_PAGE_BREAK_PARAGRAPH)
+    return result
 
 
 # ----------------------------------------------------------------------------------------- styles
@@ -231,6 +298,7 @@ class ParaStyle:
     outline: int | None = None
     tabs: str = ""
     numpr: str = ""
+    tracking_tw: int = 0  # character spacing (twips) that fits the grid's characters on a line
 
     def ppr(self) -> str:
         out = []
@@ -243,6 +311,8 @@ class ParaStyle:
             out.append(self.numpr)
         if self.tabs:
             out.append(self.tabs)
+        out.append(ASIAN_BREAKING)
+        out.append(NO_SNAP)
         line = (f' w:line="{tw(self.leading)}" w:lineRule="exact"' if self.leading
                 else ' w:line="240" w:lineRule="auto"')
         out.append(f'<w:spacing w:before="{tw(self.before)}" w:beforeLines="0" w:after="{tw(self.after)}"'
@@ -265,7 +335,7 @@ class ParaStyle:
         return f"<w:pPr>{''.join(out)}</w:pPr>"
 
     def rpr(self) -> str:
-        return _rpr(self.font, self.size, self.bold)
+        return _rpr(self.font, self.size, self.bold, tracking_tw=self.tracking_tw)
 
 
 def _fonts_xml(font: str) -> str:
@@ -273,10 +343,11 @@ def _fonts_xml(font: str) -> str:
     return f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" w:hint="eastAsia"/>'
 
 
-def _rpr(font: str, size: float, bold: bool = False, color: str | None = None) -> str:
+def _rpr(font: str, size: float, bold: bool = False, color: str | None = None, tracking_tw: int = 0) -> str:
     b = "<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
     c = f'<w:color w:val="{color}"/>' if color else '<w:color w:val="auto"/>'
-    return f'<w:rPr>{_fonts_xml(font)}{b}{c}<w:sz w:val="{_hp(size)}"/><w:szCs w:val="{_hp(size)}"/></w:rPr>'
+    t = f'<w:spacing w:val="{tracking_tw}"/>' if tracking_tw else ""
+    return f'<w:rPr>{_fonts_xml(font)}{b}{c}{t}<w:sz w:val="{_hp(size)}"/><w:szCs w:val="{_hp(size)}"/></w:rPr>'
 
 
 def style_xml(style_id: str, name: str, props: ParaStyle, *, based_on: str | None = "Normal",
@@ -325,6 +396,39 @@ class WordFonts:
         return self.name(self.fonts.face_for(text, cast(Role, role)), role)
 
 
+def grid_tracking_tw(style: HouseStyle) -> int:
+    """The character spacing (twips, w:spacing) of text at the body size that puts exactly
+    ``chars_per_line`` characters on a line of the text width (GB/T 9704: −5, 28 × 15.75 pt in
+    442.2 pt); 0 without a grid. Rounded down so that the last character still fits."""
+    body = style.body
+    if not has_grid(style):
+        return 0
+    pitch = style.page.text_width_mm * MM / body.chars_per_line
+    return math.floor((pitch - body.size_pt) * 20)
+
+
+def has_grid(style: HouseStyle) -> bool:
+    """Whether the style's body sits on a character grid (GB/T 9704: 28 characters × 22 lines)."""
+    return bool(style.body.chars_per_line and style.body.lines_per_page)
+
+
+def doc_grid(style: HouseStyle) -> str:
+    """The section's ``w:docGrid``. With a character grid (GB/T 9704: 22 lines × 28 characters): a
+    line grid whose pitch is the body's leading (22 lines on the text block) and the character
+    pitch that fills a line with ``chars_per_line`` characters (``w:charSpace``: 4096ths of a
+    point added to the Normal font size; Word shows 28 characters a line when the grid is switched
+    to lines and characters). Not ``linesAndChars``: LibreOffice 7.4 then fits one character less
+    on every line whenever the pitch is not a whole number of points at least the font size (and
+    a paragraph snapped to it gets 14), even with no paragraph snapped — the 28 characters come
+    from the body's character spacing (``grid_tracking_tw``). Without a grid: none."""
+    body = style.body
+    if not has_grid(style):
+        return f'<w:docGrid w:linePitch="{tw(body.leading)}"/>'
+    pitch = style.page.text_width_mm * MM / body.chars_per_line
+    char_space = round((pitch - body.size_pt) * 4096)
+    return f'<w:docGrid w:type="lines" w:linePitch="{tw(body.leading)}" w:charSpace="{char_space}"/>'
+
+
 def text_props(ts: TextStyle, fonts: WordFonts, **kw: object) -> ParaStyle:
     values: dict[str, object] = {"font": fonts(ts.role), "size": ts.size_pt, "leading": ts.leading,
                                  "bold": ts.bold, "before": ts.space_before_pt, "after": ts.space_after_pt}
@@ -336,8 +440,9 @@ def _styles_xml(style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> tu
     """(docDefaults, style definitions) for the house style; ``extra`` definitions follow Title."""
     body = style.body
     text_width = tw_mm(style.page.text_width_mm)
-    normal = text_props(body, fonts, before=0.0, after=0.0, jc="both")
-    body_text = text_props(body, fonts, first_chars=body.first_line_indent_chars or 2, jc="both")
+    grid = grid_tracking_tw(style)
+    normal = text_props(body, fonts, before=0.0, after=0.0, jc="both", tracking_tw=grid)
+    body_text = text_props(body, fonts, first_chars=body.first_line_indent_chars or 2, jc="both", tracking_tw=grid)
     title = text_props(style.title, fonts, jc="center", keep_next=True,
                        after=max(style.title.space_after_pt, body.leading))
     caption = text_props(style.caption, fonts, jc="center", before=3.0, after=max(style.caption.space_after_pt, 6.0))
@@ -347,9 +452,9 @@ def _styles_xml(style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> tu
     header = text_props(style.header, fonts, jc="center", leading=None)
     footer = ParaStyle(font=fonts(style.page_number.role), size=style.page_number.size_pt, jc="center")
     bullet = text_props(body, fonts, left_chars=body.first_line_indent_chars or 2, hanging_chars=1.5,
-                        numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', jc="both")
+                        numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>', jc="both", tracking_tw=grid)
     number = text_props(body, fonts, left_chars=body.first_line_indent_chars or 2, hanging_chars=2,
-                        numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>', jc="both")
+                        numpr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>', jc="both", tracking_tw=grid)
     tabs = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs>'
     defs = [
         style_xml("Normal", "Normal", normal, based_on=None, quick=True),
@@ -360,7 +465,8 @@ def _styles_xml(style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> tu
     for level in range(1, 5):
         ts = style.heading(level)
         props = text_props(ts, fonts, first_chars=ts.indent_chars, keep_next=True, keep_lines=True,
-                           outline=level - 1, jc="left")
+                           outline=level - 1, jc="left",
+                           tracking_tw=grid if ts.size_pt == body.size_pt else 0)
         defs.append(style_xml(f"Heading{level}", f"heading {level}", props, next_id="BodyText", priority=9,
                               quick=True))
     defs += [
@@ -371,7 +477,8 @@ def _styles_xml(style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> tu
         style_xml("TableHeading", "表头文字", table_head, based_on="TableText", custom=True, quick=True),
     ]
     for level in range(1, 4):
-        props = text_props(body, fonts, before=0.0, after=0.0, left_chars=float(level - 1), tabs=tabs, jc="left")
+        props = text_props(body, fonts, before=0.0, after=0.0, left_chars=float(level - 1), tabs=tabs, jc="left",
+                           tracking_tw=grid)
         defs.append(style_xml(f"TOC{level}", f"toc {level}", props, next_id="BodyText", priority=39))
     defs += [
         style_xml("Header", "header", header),
@@ -380,8 +487,7 @@ def _styles_xml(style: HouseStyle, fonts: WordFonts, extra: Sequence[str]) -> tu
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
-        f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
-        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TW}" w:type="dxa"/></w:tblCellMar>'
+        f'{_CELL_MARGINS}'
         "</w:tblPr></w:style>",
         '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
         f'<w:uiPriority w:val="59"/><w:tblPr>{_TABLE_BORDERS}</w:tblPr></w:style>',
@@ -480,16 +586,38 @@ def _fill(story: object, xml: str) -> None:
 # ---------------------------------------------------------------------------------------- package
 
 
-def _page_setup(document: DocxDocument, style: HouseStyle) -> None:
+def footer_distance_mm(style: HouseStyle, fonts: FontSet) -> float:
+    """Word's footer distance (paper edge to the bottom of the footer's line) that puts the page
+    number's baseline where the PDF draws it (``page.footer_mm``; GB/T 9704: 26.3 mm, the 一字线
+    of "— N —" 7 mm below the text block): the baseline sits the font's descent above the line's
+    bottom, in Word and LibreOffice alike."""
+    from reportlab.pdfbase import pdfmetrics
+
+    number = style.page_number
+    face = fonts.face(cast(Role, number.role))
+    descent = abs(pdfmetrics.getFont(fonts.reportlab_font(face)).face.descent) / 1000 * number.size_pt
+    return max(style.page.footer_mm - descent / MM, 0.0)
+
+
+def _page_setup(document: DocxDocument, style: HouseStyle, fonts: FontSet) -> None:
     page = style.page
     section = document.sections[0]
     section.page_width, section.page_height = Mm(page.width_mm), Mm(page.height_mm)
     section.top_margin, section.bottom_margin = Mm(page.top_mm), Mm(page.bottom_mm)
     section.left_margin, section.right_margin = Mm(page.left_mm), Mm(page.right_mm)
-    section.header_distance, section.footer_distance = Mm(page.header_mm), Mm(page.footer_mm)
+    section.header_distance = Mm(page.header_mm)
+    section.footer_distance = Mm(footer_distance_mm(style, fonts))
     section.gutter = 0
+    sect_pr = section._sectPr
     for attr in ("rsidR", "rsidRPr", "rsidSect"):
-        section._sectPr.attrib.pop(qn(f"w:{attr}"), None)
+        sect_pr.attrib.pop(qn(f"w:{attr}"), None)
+    old = sect_pr.find(qn("w:docGrid"))
+    grid = parse_xml(f"<w:sectPr {_DECLS}>{doc_grid(style)}</w:sectPr>")[0]
+    if old is not None:
+        old.addprevious(grid)
+        sect_pr.remove(old)
+    else:
+        sect_pr.append(grid)
 
 
 def _settings(document: DocxDocument) -> None:
@@ -505,6 +633,34 @@ def _settings(document: DocxDocument) -> None:
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
+    _kinsoku_lists(settings)
+
+
+def _kinsoku_lists(settings: object) -> None:
+    """The marks that may not end or start a line (``exports/styles/typesetting.json``, the PDF's
+    rules) as Word's custom 禁则 lists for Chinese (``w:noLineBreaksAfter``/``Before``), right after
+    ``w:characterSpacingControl`` as CT_Settings orders them."""
+    r = rules()
+    element = cast("etree._Element", settings)
+    for name in ("noLineBreaksAfter", "noLineBreaksBefore"):
+        for old in element.findall(qn(f"w:{name}")):
+            element.remove(old)
+    after = "".join(sorted(r.cannot_end))
+    before = "".join(sorted(r.cannot_start))
+    new = parse_xml(f'<w:settings {_DECLS}><w:noLineBreaksAfter w:lang="zh-CN" w:val="{_attr(after)}"/>'
+                    f'<w:noLineBreaksBefore w:lang="zh-CN" w:val="{_attr(before)}"/></w:settings>')
+    anchor = element.find(qn("w:characterSpacingControl"))
+    items = list(new)
+    if anchor is not None:
+        for item in reversed(items):
+            anchor.addnext(item)
+        return
+    follow = next((c for c in element if c.tag in _AFTER_KINSOKU), None)
+    for item in items:
+        if follow is None:
+            element.append(item)
+        else:
+            follow.addprevious(item)
 
 
 def _drop_template_parts(document: DocxDocument) -> None:
@@ -582,6 +738,8 @@ class DocxWriter:
         self.numbered_lists = 0
         self.drawings = 0
         self.headings_done = 0
+        self.extra_bookmarks: dict[str, str] = {}  # TOC entries that are no heading → their bookmark
+        self.bookmark_ids = 0
         self.warnings: list[str] = []
         self.glyphs = GlyphLog(fonts)
         self.image_rids: dict[str, tuple[str, int, int]] = {}
@@ -601,21 +759,41 @@ class DocxWriter:
 
     # --- titles, headings and the table of contents
 
+    def balanced(self, text: str, role: str, size: float, room_tw: int | None = None) -> str:
+        """A title broken at word boundaries into lines of balanced length (``exports.typeset.title_lines``,
+        as the PDF breaks it), measured in the role's font; the lines are joined by line breaks
+        (``w:br`` in the runs)."""
+        advance = self.fonts.fonts.advance(cast(Role, role))
+        room = (self.text_width if room_tw is None else room_tw) / 20
+        if "\n" not in text and advance(text, size) <= room:
+            return text  # one line, its spacing kept ("目　　次")
+        return "\n".join(title_lines(" ".join(text.split("\n")), room, lambda t: advance(t, size)))
+
     def page_title(self, text: str, *, new_page: bool = True, before: float = 0.0) -> None:
+        """A centred title (发布令, 目次, the document's title …), balanced over its lines."""
+        ts = self.style.title
         ppr = ("<w:pageBreakBefore/>" if new_page else "") + (
             f'<w:spacing w:before="{tw(before)}"/>' if before else "")
-        self.out.append(_p("Title", self.runs(text, self.style.title.role), ppr))
+        self.out.append(_p("Title", self.runs(self.balanced(text, ts.role, ts.size_pt), ts.role), ppr))
 
     def toc(self, title: str, headings: list[tuple[int, str, str]]) -> None:
         """A table of contents under ``title``: a TOC field whose cached result already lists the
-        headings (and pages, if known).
+        headings with their pages (``toc_pages``).
 
         ``headings`` are (level, text, note) of every heading in the order ``heading`` will be
-        called; the note (e.g. "另行装订") stands in for the page number, as in the PDF, until
-        Word refreshes the field.
+        called, then the annexes; the note (e.g. "另行装订") stands in for the page number, as in
+        the PDF. An entry with a note is linked to ``bookmark_for(text)`` (an annex bound
+        separately: its line in the annex index), the others to their headings.
         """
-        entries = [(_heading_style(level), _bookmark(n), text, note) for n, (level, text, note)
-                   in enumerate(headings, 1) if _heading_style(level) <= 3]
+        entries: list[tuple[int, str, str, str]] = []
+        n = 0
+        for level, text, note in headings:
+            if note:
+                entries.append((1, self.bookmark_for(text), text, note))
+                continue
+            n += 1
+            if _heading_style(level) <= 3:
+                entries.append((_heading_style(level), toc_bookmark(n), text, note))
         self.page_title(title)
         begin = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
                  f'<w:r><w:instrText xml:space="preserve"> {_esc(TOC_INSTRUCTION)} </w:instrText></w:r>'
@@ -623,19 +801,38 @@ class DocxWriter:
         if not entries:
             self.out.append(_p("TOC1", begin + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'))
             return
-        role = self.style.body.role
         for i, (level, bookmark, text, note) in enumerate(entries):
-            page = self.toc_pages.get(text)
-            if note:
-                number = "<w:r><w:tab/></w:r>" + self.runs(note, role)
-            elif page is not None:
-                number = "<w:r><w:tab/></w:r>" + _field(f"PAGEREF {bookmark} \\h", str(page),
-                                                         self._rpr_for(str(page), role))
-            else:
-                number = ""
-            link = f'<w:hyperlink w:anchor="{bookmark}" w:history="1">{self.runs(text, role)}{number}</w:hyperlink>'
             end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
-            self.out.append(_p(f"TOC{level}", (begin if i == 0 else "") + link + end))
+            self.out.append(_p(f"TOC{level}", (begin if i == 0 else "") + self.toc_entry(text, bookmark, note) + end))
+
+    def toc_entry(self, text: str, bookmark: str | None, note: str = "") -> str:
+        """A hyperlink to ``bookmark`` (None: no link): the text, a tab (the style's dot leader)
+        and the page (a ``PAGEREF`` field whose cached result is ``toc_pages[text]``) or the note."""
+        role = self.style.body.role
+        page = self.toc_pages.get(text)
+        if note:
+            number = "<w:r><w:tab/></w:r>" + self.runs(note, role)
+        elif page is not None and bookmark is not None:
+            number = "<w:r><w:tab/></w:r>" + _field(f"PAGEREF {bookmark} \\h", str(page),
+                                                     self._rpr_for(str(page), role))
+        else:
+            number = ""
+        if bookmark is None:
+            return self.runs(text, role) + number
+        return f'<w:hyperlink w:anchor="{bookmark}" w:history="1">{self.runs(text, role)}{number}</w:hyperlink>'
+
+    def bookmark_for(self, text: str) -> str:
+        """The bookmark of a TOC entry that is no heading (an annex bound separately), by its text."""
+        name = self.extra_bookmarks.get(text)
+        if name is None:
+            name = self.extra_bookmarks[text] = f"_Toc9{len(self.extra_bookmarks) + 1:08d}"
+        return name
+
+    def bookmarked(self, name: str, content: str) -> str:
+        """``content`` inside the bookmark ``name``."""
+        self.bookmark_ids += 1
+        n = 100000 + self.bookmark_ids
+        return f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{content}<w:bookmarkEnd w:id="{n}"/>'
 
     def _rpr_for(self, text: str, role: str) -> str:
         """No run properties when the role's font draws ``text``, else the fonts of one that does."""
@@ -643,13 +840,22 @@ class DocxWriter:
         face = self.fonts.fonts.face_for(text, cast(Role, role))
         return "" if face is self.fonts.fonts.face(cast(Role, role)) else f"<w:rPr>{_fonts_xml(face.family)}</w:rPr>"
 
-    def heading(self, text: str, level: int, *, new_page: bool = False, flush: bool = False) -> None:
+    def heading(self, text: str, level: int, *, new_page: bool = False, flush: bool = False,
+                after: float | None = None) -> None:
         """A heading in Word's built-in style (levels past 4 share Heading 4), bookmarked for the TOC;
-        ``flush``: no first-line indent (annex headings start at the margin)."""
+        ``flush``: no first-line indent (annex headings start at the margin); ``new_page``: it
+        starts a page, with no space above it (the PDF drops the space at a page's top);
+        ``after``: its own space below (points)."""
         self.headings_done += 1
         n = self.headings_done
-        name = _bookmark(n)
-        ppr = ("<w:pageBreakBefore/>" if new_page else "") + (
+        name = toc_bookmark(n)
+        spacing = ""
+        if new_page or after is not None:
+            attrs = ' w:before="0" w:beforeLines="0"' if new_page else ""
+            if after is not None:
+                attrs += f' w:after="{tw(after)}" w:afterLines="0"'
+            spacing = f"<w:spacing{attrs}/>"
+        ppr = ("<w:pageBreakBefore/>" if new_page else "") + spacing + (
             '<w:ind w:firstLine="0" w:firstLineChars="0"/>' if flush else "")
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{_heading_style(level)}"/>{ppr}</w:pPr>'
                         f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{self.runs(text, self.style.heading(level).role)}'
@@ -658,30 +864,45 @@ class DocxWriter:
     # --- blocks
 
     def blocks(self, blocks: list[Block]) -> None:
+        """The blocks in the body's styles. As in the PDF: a paragraph or list right before a table
+        keeps the table's 3 pt above it (its own space below), and a page break starts the next
+        paragraph on a new page (``w:pageBreakBefore``: no empty line at the new page's top)."""
         out = self.out
         role = self.style.body.role
-        for block in blocks:
+        before_table = f'<w:spacing w:after="{tw(TABLE_BEFORE_PT)}" w:afterLines="0"/>'
+        for i, block in enumerate(blocks):
+            gap = before_table if i + 1 < len(blocks) and isinstance(blocks[i + 1], Table) else ""
             if isinstance(block, Paragraph):
-                out.append(_p("BodyText", self.runs(block.text, role)))
+                out.append(_p("BodyText", self.runs(block.text, role), gap))
             elif isinstance(block, BulletList):
-                out.extend(_p("ListBullet", self.runs(item, role)) for item in block.items)
+                out.extend(_p("ListBullet", self.runs(item, role), gap if n == len(block.items) - 1 else "")
+                           for n, item in enumerate(block.items))
             elif isinstance(block, NumberedList):
                 self.numbered_lists += 1
                 num = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{2 + self.numbered_lists}"/></w:numPr>'
-                out.extend(_p("ListNumber", self.runs(item, role), num) for item in block.items)
+                out.extend(_p("ListNumber", self.runs(item, role), num + (gap if n == len(block.items) - 1 else ""))
+                           for n, item in enumerate(block.items))
             elif isinstance(block, Table):
                 self.table(block)
             elif isinstance(block, Image):
                 self.image(block)
             elif isinstance(block, PageBreak):
-                out.append('<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
+                out.append(PAGE_BREAK)
 
     def table(self, table: Table, *, weights: list[float] | None = None, row_height_mm: float | None = None,
               centre: bool = False) -> None:
         """A grid table: header rows repeated, rows kept whole, merged cells, widths by content
-        (``weights``: shares of the text width instead).
+        (``weights``: shares of the text width instead); ``row_height_mm``: the body rows' least
+        height (they grow with their content: ``hRule="atLeast"``).
 
-        Columns whose body cells hold at most four characters are centred (as in the PDF).
+        Columns whose body cells hold at most four characters are centred (as in the PDF). Rows
+        are never split (``w:cantSplit``) and the header rows repeat on every page
+        (``w:tblHeader``); ``w:keepNext`` on every paragraph of the header rows keeps them with the
+        first body row, and on the last but one row keeps the last two rows together, so a page
+        never ends with a header alone nor starts with a table's last row alone. (The PDF keeps
+        two body rows under the header; the first body row is not kept with the second here:
+        LibreOffice 7.4 drops the rows after it from the layout when a kept first row, rows that
+        cannot split and a page break meet — 18 of the 60 rows of a test table vanished.)
         """
         placed = table.layout()  # once: Table.grid() would run the layout twice more
         nrows = len(table.rows)
@@ -707,15 +928,20 @@ class DocxWriter:
                    for c in range(ncols)]
         parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
                  f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>{_TABLE_BORDERS}'
-                 '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0"'
+                 f'<w:tblLayout w:type="fixed"/>{_CELL_MARGINS}<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0"'
                  ' w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
         parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
         parts.append("</w:tblGrid>")
         empty_cache: dict[tuple[int, int, bool, bool], str] = {}
         ts = self.style.table
+        kept = set(range(min(heads, nrows - 1)))  # the header rows, with the first body row
+        if nrows - heads >= 4:
+            kept.add(nrows - 2)  # the last two rows go together
+        keep = "<w:keepNext/>"
         for r in range(nrows):
             head = r < heads
             style_id = "TableHeading" if head else "TableText"
+            ppr = keep if r in kept else ""
             role = ts.header_role if head else ts.role
             shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{_HEADER_FILL}"/>' if head else ""
             row_height = height if r >= heads else ""
@@ -725,7 +951,7 @@ class DocxWriter:
                 origin = cover.get((r, c))
                 if origin is None:  # left empty by a short row
                     parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/>{shade}</w:tcPr>'
-                                 f"{_p(style_id)}</w:tc>")
+                                 f"{_p(style_id, '', ppr)}</w:tc>")
                     c += 1
                     continue
                 cell = grid[origin[0]][origin[1]]
@@ -738,14 +964,14 @@ class DocxWriter:
                     vmerge = '<w:vMerge w:val="restart"/>' if tall else ""
                     jc = '<w:jc w:val="center"/>' if centred[origin[1]] and not head else ""
                     parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{vmerge}{shade}'
-                                 f'<w:vAlign w:val="center"/></w:tcPr>{_p(style_id, self.runs(cell.text, role), jc)}'
-                                 "</w:tc>")
+                                 f'<w:vAlign w:val="center"/></w:tcPr>'
+                                 f'{_p(style_id, self.runs(cell.text, role), ppr + jc)}</w:tc>')
                 else:
-                    key = (width, span, head, True)
+                    key = (width, span, head, bool(ppr))
                     if key not in empty_cache:
                         empty_cache[key] = (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}'
                                             f'<w:vMerge/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
-                                            f"{_p(style_id)}</w:tc>")
+                                            f"{_p(style_id, '', ppr)}</w:tc>")
                     parts.append(empty_cache[key])
                 c = origin[1] + span
             parts.append("</w:tr>")
@@ -755,14 +981,19 @@ class DocxWriter:
         self.out.append(self.after_table())
 
     def after_table(self) -> str:
-        return _p("Normal", "", f'<w:spacing w:line="{tw(self.style.table.leading_pt)}" w:lineRule="exact"/>')
+        """The paragraph after a table: the PDF's space below a table (0.4 of the body's leading),
+        off the grid, its mark in a hair-thin font."""
+        return _p("Normal", "", NO_SNAP + '<w:spacing w:before="0" w:beforeLines="0" w:after="0"'
+                  f' w:afterLines="0" w:line="{tw(self.style.body.leading * 0.4)}" w:lineRule="exact"/>'
+                  '<w:ind w:firstLine="0" w:firstLineChars="0"/>' + _TINY)
 
     def end(self) -> None:
         """Word ends the body with a paragraph; after a closing table it is a hair-thin one, so a
-        document that just fits (a one-page card) gets no empty last page."""
+        document that just fits (a one-page card) gets no empty last page. A page break waiting
+        for the next paragraph becomes that paragraph's ``w:pageBreakBefore``."""
+        self.out = _resolve_page_breaks(self.out)
         if self.out and self.out[-1] == self.after_table():
-            self.out[-1] = _p("Normal", "", '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-                                             '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>')
+            self.out[-1] = HAIRLINE
 
     def _column_widths(self, placed: list[PlacedCell], nrows: int, ncols: int, heads: int,
                        weights: list[float] | None) -> list[int]:
@@ -802,9 +1033,11 @@ class DocxWriter:
             if drawing is None:
                 self.out.append(_p("Caption", self.runs("［图片格式无法识别］", caption)))
             else:
-                self.out.append(_p("Normal", drawing, '<w:keepNext/><w:spacing w:before="120" w:line="240"'
-                                   ' w:lineRule="auto"/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
-                                   '<w:jc w:val="center"/>'))
+                # 3 pt above as in the PDF; single spacing (exact would clip the picture to one
+                # line) in a hair-thin font, so the line is as tall as the picture
+                self.out.append(_p("Normal", drawing, '<w:keepNext/><w:snapToGrid w:val="0"/><w:spacing w:before="60"'
+                                   ' w:beforeLines="0" w:after="0" w:afterLines="0" w:line="240" w:lineRule="auto"/>'
+                                   '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>' + _TINY))
         if block.caption:
             self.out.append(_p("Caption", self.runs(block.caption, caption)))
 
@@ -829,7 +1062,7 @@ class DocxWriter:
         self.drawings += 1
         n = self.drawings
         name = f"图片 {n}"
-        return ('<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        return (f'<w:r>{_TINY}<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
                 f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
                 f'<wp:docPr id="{n}" name="{name}" descr="{_attr(block.caption)}"/>'
                 '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
@@ -899,7 +1132,7 @@ class DocxWriter:
         document, style = self.document, self.style
         _install_styles(document, style, self.fonts, extra_styles)
         _install_numbering(document, style, self.fonts, self.numbered_lists)
-        _page_setup(document, style)
+        _page_setup(document, style, self.fonts.fonts)
         # before the body is filled: python-docx looks for the previous section's headers by an
         # XPath over the whole body
         self._headers_and_footers(cover)

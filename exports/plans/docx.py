@@ -1,14 +1,15 @@
 """A plan as a Word file: its front matter around the generic layout of ``exports.docx``.
 
-Same content and order as the PDF (``exports.plans.pdf``): cover (first page, no header or page
-number), 发布令, the 编制/审核/批准 sign-off table and the revision history, 目次 (a real ``TOC``
-field, pre-filled so it reads right before Word/WPS/LibreOffice refresh it on opening), the
-numbered body, the annex index and the annexes (each starting on a new page). One deliberate
-difference: an annex bound separately, which the PDF only lists in the annex index, also gets its
-heading and the note on a placeholder page (consecutive ones share it) — Word's navigation pane
-and TOC list headings in document order, so every annex needs a heading at its place. A ``card``
-layout (应急处置卡) is only the title and the body. The cover's styles (封面标题/封面单位/封面文字)
-are the plan's own; everything else — styles, numbering, tables, images, header, page numbers,
+Same content, order and page breaks as the PDF (``exports.plans.pdf``), so that the PDF's page
+numbers are the Word file's: cover (first page, no header or page number), 发布令, the
+编制/审核/批准 sign-off table and the revision history, 目次 (a real ``TOC`` field whose cached
+result lists every entry with its page), the numbered body, the annex index (附件 list: each
+annex with its page, or 另行装订, and the note) and the generated annexes, each on a new page. An
+annex bound separately only appears in the annex index and the 目次, as in the PDF; its 目次 entry
+links to its line in the index. A ``card`` layout (应急处置卡) is only the title and the body (and
+generated annexes), made a little smaller when it runs a little over one page, as the PDF
+shrinks it. The cover's styles (封面标题/封面单位/封面文字) and the annex index's (附件列表) are the
+plan's own; everything else — styles, grid, numbering, tables, images, header, page numbers,
 watermark, glyph fallback, properties, deterministic bytes — is ``exports.docx``.
 
 ``cancel()`` is polled per section; the target is written only when the file is complete.
@@ -16,7 +17,10 @@ watermark, glyph fallback, properties, deterministic bytes — is ``exports.docx
 
 from __future__ import annotations
 
+import io
+import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,9 +31,11 @@ from exports.docx import (
     ParaStyle,
     WordFonts,
     display_width,
+    grid_tracking_tw,
     paragraph,
     style_xml,
     text_props,
+    toc_bookmark,
     tw,
     tw_mm,
 )
@@ -37,7 +43,7 @@ from exports.files import write_atomically
 from exports.fonts import FontSet, find_fonts
 from exports.plans.info import SEPARATE, document_info
 from exports.result import ExportResult
-from exports.styles import HouseStyle
+from exports.styles import HouseStyle, TextStyle
 from models.core.errors import Cancelled
 from plans.document import Cell, Table
 from plans.plans.print_model import PrintDocument
@@ -52,8 +58,9 @@ def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyl
                 cancel: Callable[[], bool] | None = None) -> ExportResult:
     """Draw ``doc`` as a Word file into ``target`` (a path, written atomically, or a binary stream).
 
-    ``toc_pages`` (heading text → page number, e.g. from the PDF of the same document) pre-fills
-    the table of contents; Word, WPS and LibreOffice refresh it on opening in any case.
+    ``toc_pages`` (heading text → page number: ``ExportResult.toc`` of the PDF of the same
+    document in the same style) fills the page numbers of the 目次 and the annex index; without it
+    the entries have no numbers (``exports.plans.export.render_plan`` always passes them).
     ``cancel()`` is asked once per section and annex; when it answers True, ``Cancelled`` is raised
     and nothing is written.
     """
@@ -63,9 +70,12 @@ def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyl
             raise Cancelled()
 
     check()
-    style = style.for_layout(doc.layout)
-    writer = _PlanWriter(doc, style, fonts or find_fonts(), toc_pages)
+    fonts = fonts or find_fonts()
     card = doc.layout == "card"
+    style = style.for_layout(doc.layout)
+    if card:
+        style = card_style(doc, style, fonts)
+    writer = _PlanWriter(doc, style, fonts, toc_pages)
     scheme = style.numbering
     if card:
         writer.page_title(doc.title, new_page=False)
@@ -84,7 +94,7 @@ def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyl
         writer.annex_index()
     writer.annexes(check)
     check()
-    data = writer.finish(cover=not card, check=check, extra_styles=_cover_styles(style, writer.fonts))
+    data = writer.finish(cover=not card, check=check, extra_styles=_plan_styles(style, writer.fonts))
     if isinstance(target, str | Path):
         write_atomically(Path(target), data)
     else:
@@ -93,15 +103,73 @@ def render_docx(doc: PrintDocument, target: Path | BinaryIO, *, style: HouseStyl
                         warnings=writer.warnings)
 
 
-def _cover_styles(style: HouseStyle, fonts: WordFonts) -> list[str]:
+def card_style(doc: PrintDocument, style: HouseStyle, fonts: FontSet) -> HouseStyle:
+    """The style a card (``style`` already ``for_layout("card")``) is written in: no character grid
+    (a card is no 公文 and is set in 五号), and, when the PDF shrinks the card onto one page, every
+    size and leading made smaller by the PDF's factor (a little more: Word's lines are not
+    exactly the PDF's) so that Word, WPS and LibreOffice keep it on one page too."""
+    style = replace(style, body=replace(style.body, chars_per_line=0, lines_per_page=0))
+    factor = _card_shrink(doc, style, fonts)
+    if factor >= 1.0:
+        return style
+    factor *= CARD_MARGIN
+
+    def size(pt: float) -> float:
+        return max(math.floor(pt * factor * 2) / 2, 5.0)  # w:sz is in half-points
+
+    def text(ts: TextStyle) -> TextStyle:
+        return replace(ts, size_pt=size(ts.size_pt), leading_pt=round(ts.leading * factor, 2),
+                       space_before_pt=round(ts.space_before_pt * factor, 2),
+                       space_after_pt=round(ts.space_after_pt * factor, 2))
+
+    table = style.table
+    return replace(style, body=text(style.body), title=text(style.title),
+                   headings=tuple(text(h) for h in style.headings), caption=text(style.caption),
+                   table=replace(table, size_pt=size(table.size_pt), leading_pt=round(table.leading_pt * factor, 2)))
+
+
+CARD_MARGIN = 0.97  # Word's card a little smaller than the PDF's shrunk one
+
+
+def _card_shrink(doc: PrintDocument, style: HouseStyle, fonts: FontSet) -> float:
+    """The factor by which the PDF shrinks a card's content onto one page (1.0: it fits, or it is
+    too long to shrink and flows onto a second page): its content's height measured as the PDF
+    measures it (``exports.plans.pdf``: title and sections kept in a shrinking frame)."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import CondPageBreak, KeepInFrame
+
+    from exports.plans.pdf import PlanPdf
+
+    renderer = PlanPdf(doc, style, fonts, None)
+    try:
+        story = renderer.story()
+    except AttributeError:  # the PDF's card measure wraps a picture (KeepTogether) without a canvas
+        return 1.0
+    first = story[0] if story else None
+    if not isinstance(first, KeepInFrame):
+        return 1.0
+    canvas = Canvas(io.BytesIO())
+    height = 0.0
+    for flowable in first._content:
+        if not isinstance(flowable, CondPageBreak):
+            height += (flowable.wrapOn(canvas, renderer.text_w, renderer.text_h)[1] + flowable.getSpaceBefore()
+                       + flowable.getSpaceAfter())
+    return min(1.0, renderer.text_h / height) if height else 1.0
+
+
+def _plan_styles(style: HouseStyle, fonts: WordFonts) -> list[str]:
     body = style.body
     cover_title = text_props(style.cover_title, fonts, jc="center")
     cover_size = max(14.0, body.size_pt)
     cover_text = ParaStyle(font=fonts(body.role), size=cover_size, leading=round(cover_size * 2, 2), jc="left")
     cover_unit = ParaStyle(font=fonts("hei"), size=18.0, leading=27.0, jc="center", keep_next=True)
+    tabs = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{tw_mm(style.page.text_width_mm)}"/></w:tabs>'
+    annex_line = text_props(body, fonts, before=0.0, after=0.0, tabs=tabs, jc="left",
+                            tracking_tw=grid_tracking_tw(style))
     return [style_xml("CoverTitle", "封面标题", cover_title, based_on="Title", custom=True, quick=True),
             style_xml("CoverUnit", "封面单位", cover_unit, custom=True),
-            style_xml("CoverText", "封面文字", cover_text, custom=True)]
+            style_xml("CoverText", "封面文字", cover_text, custom=True),
+            style_xml("AnnexIndex", "附件列表", annex_line, custom=True)]
 
 
 class _PlanWriter(DocxWriter):
@@ -115,16 +183,17 @@ class _PlanWriter(DocxWriter):
     # --- front matter
 
     def cover(self) -> None:
-        """Enterprise, title and the cover fields (label: value over a rule), as the PDF lays them out."""
+        """Enterprise, title and the cover fields (label: value over a rule), spaced as in the PDF."""
         doc = self.doc
         body = self.style.body.role
-        top = tw_mm(40)
+        ts = self.style.cover_title
+        top = tw_mm(30)
         if doc.enterprise_name:
             self.out.append(paragraph("CoverUnit", self.runs(doc.enterprise_name, "hei"),
                                       f'<w:spacing w:before="{top}"/>'))
-            top = tw_mm(14)
-        self.out.append(paragraph("CoverTitle", self.runs(doc.title, self.style.cover_title.role),
-                                  f'<w:spacing w:before="{top}"/>'))
+            top = tw_mm(12)
+        title = self.balanced(doc.title, ts.role, ts.size_pt)
+        self.out.append(paragraph("CoverTitle", self.runs(title, ts.role), f'<w:spacing w:before="{top}"/>'))
         if not doc.cover:
             return
         size = max(14.0, self.style.body.size_pt)
@@ -139,7 +208,7 @@ class _PlanWriter(DocxWriter):
                 f'{paragraph("CoverText", self.runs(f.label + "：", body))}</w:tc>'
                 f'<w:tc><w:tcPr><w:tcW w:w="{value_w}" w:type="dxa"/>{under}<w:vAlign w:val="bottom"/></w:tcPr>'
                 f'{paragraph("CoverText", self.runs(f.value, body))}</w:tc></w:tr>')
-        self.out.append(paragraph("CoverText", "", f'<w:spacing w:before="{tw_mm(28) - tw(size * 2)}"/>'))
+        self.out.append(paragraph("CoverText", "", f'<w:spacing w:before="{max(tw_mm(24) - tw(size * 2), 0)}"/>'))
         self.out.append(
             f'<w:tbl><w:tblPr><w:tblW w:w="{label_w + value_w}" w:type="dxa"/><w:jc w:val="center"/>'
             '<w:tblLayout w:type="fixed"/></w:tblPr>'
@@ -156,18 +225,20 @@ class _PlanWriter(DocxWriter):
         date = doc.decree_date or "　　　　年　　月　　日"
         right = f'<w:ind w:right="{tw(body.size_pt * 2)}" w:rightChars="200" w:firstLine="0" w:firstLineChars="0"/>'
         self.out.append(paragraph("Normal", self.runs(doc.signer_label + signer, body.role),
-                                  f'<w:spacing w:before="{tw(body.leading * 3)}"/>{right}<w:jc w:val="right"/>'))
+                                  f'<w:spacing w:before="{tw(body.leading * 2)}"/>{right}<w:jc w:val="right"/>'))
         self.out.append(paragraph("Normal", self.runs(doc.decree_date_label + date, body.role),
                                   f'{right}<w:jc w:val="right"/>'))
 
     def signoff_and_revisions(self) -> None:
+        """The sign-off table (rows at least 14 mm, growing with their names), then the revision
+        record two lines below (two blank rows of 10 mm to fill in by hand when there is none)."""
         doc = self.doc
         self.page_title(doc.signoff_title)
         rows = [[Cell(c) for c in doc.signoff_columns]]
         rows += [[Cell(s.role), Cell(s.name), Cell(""), Cell(s.date)] for s in doc.signoffs]
         weights = [0.18, 0.26, 0.30, 0.26] if len(doc.signoff_columns) == 4 else None
         self.table(Table(rows, 1), weights=weights, row_height_mm=14, centre=True)
-        self.page_title(doc.revisions_title, new_page=False, before=self.style.body.leading)
+        self.page_title(doc.revisions_title, new_page=False, before=2 * self.style.body.leading)
         rows = [[Cell(c) for c in doc.revision_columns]]
         rows += [[Cell(r.version), Cell(r.date), Cell(r.reason), Cell(r.text), Cell(r.by)] for r in doc.revisions]
         blank = not doc.revisions
@@ -178,38 +249,39 @@ class _PlanWriter(DocxWriter):
     # --- annexes
 
     def annex_index(self) -> None:
-        """附件 list: every annex, those bound separately marked 另行装订 with the note below."""
+        """附件 list, as the PDF's: every annex with a dot leader and its page (a ``PAGEREF`` to its
+        heading), or 另行装订 — that line is where the 目次 entry of an annex bound separately
+        leads — then the note on annexes bound separately."""
         doc = self.doc
         self.page_title(doc.annex_index_title)
-        body = self.style.body
-        size = body.size_pt
-        line = (f'<w:spacing w:after="{tw(body.leading * 0.25)}"/>'
-                f'<w:ind w:left="{tw(2 * size)}" w:leftChars="200" w:firstLine="0" w:firstLineChars="0"/>'
-                '<w:jc w:val="left"/>')
-        note = (f'<w:spacing w:before="0" w:after="{tw(body.leading * 0.25)}"/>'
-                f'<w:ind w:left="{tw(6 * size)}"/><w:jc w:val="left"/>')
+        n = sum(1 for _ in doc.sections)
         for a in doc.annexes:
-            self.out.append(paragraph("Normal", self.runs(a.heading + (SEPARATE_MARK if a.separate else ""),
-                                                          body.role), line))
-            if a.separate and doc.annex_separate_note:
-                self.out.append(paragraph("Caption", self.runs(doc.annex_separate_note, self.style.caption.role),
-                                          note))
+            if a.separate:
+                line = self.bookmarked(self.bookmark_for(a.heading), self.toc_entry(a.heading, None, SEPARATE))
+            else:
+                n += 1
+                line = self.toc_entry(a.heading, toc_bookmark(n))
+            self.out.append(paragraph("AnnexIndex", line))
+        if doc.annex_separate_note and any(a.separate for a in doc.annexes):
+            caption = self.style.caption
+            self.out.append(paragraph("Caption", self.runs("注：" + doc.annex_separate_note, caption.role),
+                                      f'<w:spacing w:before="{tw(self.style.body.leading)}"/>'
+                                      '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="left"/>'))
 
     def annexes(self, check: Callable[[], None]) -> None:
-        """Each generated annex on a new page. An annex bound separately gets its heading and the
-        note on a placeholder page (shared by consecutive ones): Word's navigation pane and TOC
-        list headings in document order, so it needs a heading at its place in the sequence."""
+        """Each generated annex on a new page: its heading at the margin (the PDF's space below it),
+        the data source, the blocks. An annex bound separately is left out here, as in the PDF."""
         doc = self.doc
-        previous_separate = False
-        source = f'<w:spacing w:after="{tw(self.style.body.leading * 0.5)}"/><w:jc w:val="left"/>'
+        body = self.style.body
+        ts = self.style.heading(1)
+        source = f'<w:spacing w:after="{tw(body.leading * 0.5)}"/><w:ind w:firstLine="0" w:firstLineChars="0"/>' \
+                 '<w:jc w:val="left"/>'
         for a in doc.annexes:
             check()
-            self.heading(a.heading, 1, new_page=not (a.separate and previous_separate), flush=True)
             if a.separate:
-                self.out.append(paragraph("BodyText", self.runs(doc.annex_separate_note, self.style.body.role)))
-            else:
-                if a.source:
-                    self.out.append(paragraph("Caption", self.runs(f"数据来源：{a.source}", self.style.caption.role),
-                                              f"<w:keepNext/>{source}"))
-                self.blocks(a.blocks)
-            previous_separate = a.separate
+                continue
+            self.heading(a.heading, 1, new_page=True, flush=True, after=ts.space_after_pt or body.leading * 0.5)
+            if a.source:
+                self.out.append(paragraph("Caption", self.runs(f"数据来源：{a.source}", self.style.caption.role),
+                                          f"<w:keepNext/>{source}"))
+            self.blocks(a.blocks)

@@ -2,8 +2,9 @@
 
 ``load_print_document`` reads a plan as it prints; ``render_plan`` turns it into bytes in either
 format; ``export_plan`` renders it and writes the file atomically (nothing under the final name unless complete).
-The .docx's table of contents is pre-filled with the page numbers of the PDF of the same document
-when both are made (Word refreshes the field on opening anyway).
+The .docx is laid out as the PDF is (same page, line pitch, page breaks and keep rules), so its 目次
+and annex index carry the PDF's page numbers: the caller's (``toc_pages``, when it has made the PDF
+of the same document in the same style already), else those of a PDF rendered in memory for them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class Rendered:
 def render_plan(doc: PrintDocument, fmt: Format, *, style: HouseStyle, fonts: FontSet | None = None,
                 toc_pages: Mapping[str, int] | None = None,
                 cancel: Callable[[], bool] | None = None) -> Rendered:
-    """The file's bytes in ``fmt`` ("pdf" or "docx") and what the renderer reported."""
+    """The file's bytes in ``fmt`` ("pdf" or "docx") and what the renderer reported. A .docx's 目次
+    takes ``toc_pages`` (``ExportResult.toc`` of the PDF of ``doc`` in ``style``) or, without it,
+    the pages of that PDF rendered here."""
     fonts = fonts or find_fonts()
     buffer = io.BytesIO()
     if fmt == "pdf":
@@ -44,10 +47,21 @@ def render_plan(doc: PrintDocument, fmt: Format, *, style: HouseStyle, fonts: Fo
     elif fmt == "docx":
         from exports.plans.docx import render_docx
 
+        if toc_pages is None and doc.layout != "card":  # a card has no 目次
+            toc_pages = pdf_toc(doc, style=style, fonts=fonts, cancel=cancel)
         result = render_docx(doc, buffer, style=style, fonts=fonts, toc_pages=toc_pages, cancel=cancel)
     else:
         raise ValueError(f"未知的导出格式：{fmt}")
     return Rendered(buffer.getvalue(), result)
+
+
+def pdf_toc(doc: PrintDocument, *, style: HouseStyle, fonts: FontSet | None = None,
+            cancel: Callable[[], bool] | None = None) -> dict[str, int]:
+    """Heading → page in the PDF of ``doc`` in ``style`` (rendered in memory, not kept): the page
+    numbers of the Word file's 目次."""
+    from exports.plans.pdf import render_pdf
+
+    return render_pdf(doc, io.BytesIO(), style=style, fonts=fonts or find_fonts(), cancel=cancel).toc
 
 
 def load_print_document(db: Database, plan_id: int, *, as_of: date, version_id: int | None = None,

@@ -12,7 +12,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from docx.shared import Mm
 from lxml import etree
 from sqlalchemy import select
 
+from exports.docx import footer_distance_mm
 from exports.files import ExportError
 from exports.fonts import FontSet, find_fonts
 from exports.plans.docx import TOC_INSTRUCTION, render_docx
@@ -106,7 +106,16 @@ def texts(element: etree._Element) -> str:
 
 
 def expected_heading_styles(doc: PrintDocument) -> list[str]:
-    return [f"Heading {min(s.level, 4)}" for s in doc.sections] + ["Heading 1"] * len(doc.annexes)
+    return [f"Heading {min(s.level, 4)}" for s in doc.sections] + ["Heading 1"] * len(printed_annexes(doc))
+
+
+def printed_annexes(doc: PrintDocument) -> list[str]:
+    """The annexes printed with the plan (an annex bound separately is only listed, as in the PDF)."""
+    return [a.heading for a in doc.annexes if not a.separate]
+
+
+def word_headings(doc: PrintDocument, scheme: str) -> list[str]:
+    return [s.heading(scheme) for s in doc.sections] + printed_annexes(doc)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------ content
@@ -118,7 +127,7 @@ def test_headings_use_word_heading_styles_in_document_order(sample: Sample, key:
     data, result = rendered(sample, sample.sink, key)
     document = docx.Document(io.BytesIO(data))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert [t for _, t in headings] == sample.sink.headings(style.numbering)
+    assert [t for _, t in headings] == word_headings(sample.sink, style.numbering)
     assert [n for n, _ in headings] == expected_heading_styles(sample.sink)
     assert result.headings == sample.sink.headings(style.numbering)
     assert result.format == "docx" and result.pages is None
@@ -133,11 +142,11 @@ def test_front_matter_and_annexes_in_the_order_of_the_pdf(sample: Sample) -> Non
     doc = sample.sink
     data, _ = rendered(sample, doc, "default")
     document = docx.Document(io.BytesIO(data))
-    paragraphs = [p.text for p in document.paragraphs]
-    outside_toc = [p.text for p in document.paragraphs if not p.style.name.startswith("toc")]
+    paragraphs = [p.text.replace("\n", "") for p in document.paragraphs]  # titles: balanced lines
+    outside_toc = [p.text.replace("\n", "") for p in document.paragraphs if not p.style.name.startswith("toc")]
+    first_printed = printed_annexes(doc)[0]
     order = [doc.title, doc.decree_title, doc.decree[0], doc.signoff_title, doc.revisions_title, doc.toc_title,
-             doc.title, doc.sections[0].heading("decimal"), doc.annex_index_title, doc.annexes[0].heading,
-             doc.annexes[0].heading]  # the annex index line, then the annex itself
+             doc.title, doc.sections[0].heading("decimal"), doc.annex_index_title, first_printed]
     at = -1
     for text in order:
         at = outside_toc.index(text, at + 1)
@@ -156,21 +165,28 @@ def test_front_matter_and_annexes_in_the_order_of_the_pdf(sample: Sample) -> Non
     revisions = document.tables[2]
     assert [c.text for c in revisions.rows[0].cells] == doc.revision_columns
     assert revisions.rows[1].cells[0].text == doc.revisions[0].version
-    # the annex index marks the separately bound annexes; every annex heading starts a new page
-    # unless the annex before it was also bound separately (they share a placeholder page)
+    # the annex index lists every annex with its page or 另行装订, then the note once (as the PDF);
+    # an annex bound separately has no heading and no page of its own
     separate = [a for a in doc.annexes if a.separate]
     assert separate and any(not a.separate for a in doc.annexes)
-    for annex in doc.annexes:
-        assert annex.heading + ("（另行装订）" if annex.separate else "") in paragraphs
+    body = part(data, "word/document.xml")
+    index = ["".join("\t" if n.tag == w("tab") else n.text or "" for n in p.iter(w("t"), w("tab"))
+                     if n.getparent().tag == w("r"))
+             for p in body.iter(w("p")) if xp(p, "string(w:pPr/w:pStyle/@w:val)") == "AnnexIndex"]
+    assert [t.split("\t")[0] for t in index] == [a.heading for a in doc.annexes]
+    for annex, line in zip(doc.annexes, index, strict=True):
+        assert [*line.split("\t"), ""][1] == ("另行装订" if annex.separate else "")  # no toc_pages here
+    assert paragraphs.count("注：" + doc.annex_separate_note) == 1
+    assert doc.annex_separate_note not in paragraphs  # no placeholder page
     body = part(data, "word/document.xml")
     heads = {texts(p): p for p in body.iter(w("p")) if p.find(f"{w('pPr')}/{w('pStyle')}") is not None
              and p.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) == "Heading1"}
-    previous_separate = False
     for annex in doc.annexes:
-        breaks = heads[annex.heading].find(f"{w('pPr')}/{w('pageBreakBefore')}") is not None
-        assert breaks == (not (annex.separate and previous_separate)), annex.heading
-        previous_separate = annex.separate
-    assert paragraphs.count(doc.annex_separate_note) >= 2 * len(separate)  # index and placeholder page
+        if annex.separate:
+            assert annex.heading not in heads
+        else:  # on a new page, with no space above it (the PDF drops it at a page's top)
+            assert heads[annex.heading].find(f"{w('pPr')}/{w('pageBreakBefore')}") is not None
+            assert xp(heads[annex.heading], "string(w:pPr/w:spacing/@w:before)") == "0"
 
 
 def test_body_blocks(sample: Sample) -> None:
@@ -181,7 +197,10 @@ def test_body_blocks(sample: Sample) -> None:
     assert ("List Number", "立即报警") in styles
     assert ("Body Text", "分页之后的内容。") in styles
     body = part(data, "word/document.xml")
-    assert xp(body, "count(//w:br[@w:type='page'])") >= 1
+    # the page break: the paragraph after it starts the new page (no empty line at its top)
+    after = xp(body, "//w:p[.//w:t[.='分页之后的内容。']]")[0]
+    assert after.find(f"{w('pPr')}/{w('pageBreakBefore')}") is not None
+    assert xp(body, "count(//w:br[@w:type='page'])") == 0
     # each numbered list restarts at 1: its own w:num with a startOverride
     numbering = part(data, "word/numbering.xml")
     assert xp(numbering, "count(//w:num/w:lvlOverride/w:startOverride[@w:val='1'])") >= 1
@@ -263,7 +282,9 @@ def test_a4_margins_header_and_page_numbers(sample: Sample, key: str) -> None:
     assert close(section.page_width, 210) and close(section.page_height, 297)
     assert close(section.top_margin, page.top_mm) and close(section.bottom_margin, page.bottom_mm)
     assert close(section.left_margin, page.left_mm) and close(section.right_margin, page.right_mm)
-    assert close(section.header_distance, page.header_mm) and close(section.footer_distance, page.footer_mm)
+    assert close(section.header_distance, page.header_mm)
+    assert close(section.footer_distance, footer_distance_mm(style, sample.fonts))
+    assert footer_distance_mm(style, sample.fonts) < page.footer_mm  # the number's baseline at footer_mm
     assert doc.header_text in section.header.paragraphs[0].text
 
     def instructions(element: etree._Element) -> list[str]:
@@ -421,11 +442,15 @@ def test_toc_is_a_field_prefilled_with_the_headings(sample: Sample) -> None:
         else:
             assert shown.endswith(str(pages[text]))
             assert f"PAGEREF {link.get(w('anchor'))} \\h" in [t.strip() for t in xp(link, ".//w:instrText/text()")]
-    # every TOC link points at a bookmark on a heading
+    # every TOC link points at a bookmark on a heading, or for an annex bound separately on its
+    # line in the annex index (where the PDF's link goes)
     bookmarks = {b.get(w("name")): b.getparent() for b in body.iter(w("bookmarkStart"))}
     for entry in entries:
         target = bookmarks[entry.find(w("hyperlink")).get(w("anchor"))]
-        assert xp(target, "string(w:pPr/w:pStyle/@w:val)").startswith("Heading")
+        kind = str(xp(target, "string(w:pPr/w:pStyle/@w:val)"))
+        shown = "".join(t.text or "" for t in entry.iter(w("t")))
+        separate = any(shown.startswith(a.heading) and a.separate for a in doc.annexes)
+        assert (kind == "AnnexIndex") if separate else kind.startswith("Heading"), shown
     # the field closes in the last entry, so an overflowing end mark cannot add a blank page
     assert xp(entries[-1], "count(.//w:fldChar[@w:fldCharType='end'])") >= 1
 
@@ -547,13 +572,15 @@ def test_card_layout_has_no_cover_and_no_front_matter(sample: Sample) -> None:
     card = dataclasses.replace(sample.sink, layout="card", annexes=[])
     data, result = render(sample, card, "default")
     document = docx.Document(io.BytesIO(data))
-    assert document.paragraphs[0].text == card.title and document.paragraphs[0].style.name == "Title"
+    assert document.paragraphs[0].text.replace("\n", "") == card.title
+    assert document.paragraphs[0].style.name == "Title"
     texts_ = [p.text for p in document.paragraphs]
     assert card.decree_title not in texts_ and card.toc_title not in texts_
     assert TOC_INSTRUCTION not in texts(part(data, "word/document.xml"))
     assert not document.sections[0].different_first_page_header_footer
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings == result.headings == card.headings("decimal")
+    assert not xp(part(data, "word/document.xml"), "//w:sectPr/w:docGrid[@w:type]")  # a card has no grid
 
 
 def test_text_is_escaped_and_control_characters_dropped(sample: Sample) -> None:
@@ -580,9 +607,9 @@ def test_libreoffice_opens_the_file_and_shows_the_headings(sample: Sample, tmp_p
         target = tmp_path / f"{key}.docx"
         target.write_bytes(rendered(sample, sample.sink, key)[0])
         files.append(str(target))
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *files], check=True, capture_output=True, timeout=240)
+    from tests.exports.test_docx_print import libreoffice_pdfs
+
+    libreoffice_pdfs([Path(f) for f in files], sample.fonts, tmp_path)  # with the fonts the PDF uses
     for key in STYLES:
         pdf = tmp_path / f"{key}.pdf"
         assert pdf.exists(), f"LibreOffice made no PDF of the {key} file"
