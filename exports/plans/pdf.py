@@ -16,6 +16,7 @@ at level 0 (it opens showing level 0). The output is what ``multiBuild`` with a
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import BinaryIO
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -102,9 +104,10 @@ class PlanPdf(PdfRenderer):
         """A card's content on one page: shrunk a little if it runs a little over (up to a
         quarter), left to flow onto a second page if it is longer than that."""
         height = 0.0
+        canvas = Canvas(io.BytesIO())  # for measuring only: some flowables (KeepTogether) need one
         for flowable in content:
             if not isinstance(flowable, CondPageBreak):
-                height += flowable.wrap(self.text_w, self.text_h)[1] + flowable.getSpaceBefore() + \
+                height += flowable.wrapOn(canvas, self.text_w, self.text_h)[1] + flowable.getSpaceBefore() + \
                     flowable.getSpaceAfter()
         if height > 1.25 * self.text_h:
             self.warnings.append(f"应急处置卡应为一页，这张卡的内容约有 {height / self.text_h:.1f} 页，打印时会排成多页，"

@@ -134,7 +134,9 @@ class HouseStyle:
         if layout != "card" or self.card is None:
             return self
         c = self.card
-        body = replace(self.body, size_pt=c.body_size_pt, leading_pt=c.body_leading_pt)
+        # a card is not a 公文: no character grid at its smaller sizes
+        body = replace(self.body, size_pt=c.body_size_pt, leading_pt=c.body_leading_pt, chars_per_line=0,
+                       lines_per_page=0)
         return replace(
             self, body=body, title=replace(self.title, size_pt=c.title_size_pt),
             headings=tuple(replace(h, size_pt=c.heading_size_pt, leading_pt=c.body_leading_pt, space_before_pt=min(

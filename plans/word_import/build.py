@@ -273,7 +273,8 @@ class Builder:
         for found in self.front.annexes:
             section = self.annex_sections.get(id(found.heading)) if found.heading is not None else None
             if section is None:
-                self.annexes.append(ImportedAnnex(found.number, found.title, found.key, "listed"))
+                self.annexes.append(ImportedAnnex(found.number, found.title, found.key,
+                                                  "separate" if found.separate else "listed"))
                 continue
             blocks = section.blocks
             source = ""

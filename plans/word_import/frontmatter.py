@@ -51,6 +51,12 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text).rstrip("：:")
 
 
+def _separate_note(text: str, wording: Wording) -> bool:
+    """The note on annexes bound separately ("注：本附件另行装订，……"), with or without its "注："."""
+    plain = squash(text)
+    return plain in wording.separate_notes or plain.removeprefix("注：").removeprefix("注:") in wording.separate_notes
+
+
 def _squashed(mapping: Mapping[str, str]) -> dict[str, str]:
     return {squash(k): v for k, v in mapping.items()}
 
@@ -391,7 +397,7 @@ def _pages(items: list[Item], pos: int, wording: Wording, front: Front) -> int:
                     if not _toc_line(nxt):
                         break
                 elif part == "annex_index":
-                    if not (_ANNEX_RE.match(nxt.text) or squash(nxt.text) in wording.separate_notes):
+                    if not (_ANNEX_RE.match(nxt.text) or _separate_note(nxt.text, wording)):
                         break
                 elif heading_start(nxt) or (nxt.title_style and title_like(nxt.text)) or (
                         front.title and _body_title_like(nxt) and squash(nxt.text) == squash(front.title)):
@@ -508,7 +514,7 @@ def _annexes(items: list[Item], pos: int, wording: Wording, front: Front) -> Non
                 continue
             if index:
                 entry = _listed(item.text) if item.text else None
-                if not item.text or squash(item.text) in wording.separate_notes or entry is not None:
+                if not item.text or _separate_note(item.text, wording) or entry is not None:
                     item.role = "annex_index"
                     front.index_lines += bool(item.text)
                     if entry is not None:

@@ -364,3 +364,30 @@ def test_preprint_check_reports_characters_the_fonts_cannot_draw(db: Database, f
     messages = [f.message for f in report.findings]
     assert any("\U00013000" in m and "缺少" in m for m in messages), messages
     assert not report.clean and "检查通过" not in report.summary()
+
+
+def test_every_demo_card_prints_on_one_page_in_both_styles(db: Database) -> None:
+    with db.read() as s:
+        cards = s.scalars(select(Plan.id).where(Plan.kind == "card", Plan.deleted_at.is_(None))).all()
+    assert cards
+    for plan_id in cards:
+        doc = print_doc(db, plan_id)
+        for key in STYLES:
+            result = render_pdf(doc, io.BytesIO(), style=load_style(key))
+            assert result.pages == 1, (plan_id, key)
+    assert load_style("gbt9704").for_layout("card").body.chars_per_line == 0  # a card is not on the 公文 grid
+
+
+def test_a_card_with_a_picture_is_measured_without_crashing(db: Database, fonts) -> None:  # type: ignore[no-untyped-def]
+    from plans.document import Image
+    from tests.exports.samples import png
+
+    with db.read() as s:
+        card = s.scalar(select(Plan.id).where(Plan.kind == "card", Plan.deleted_at.is_(None)).limit(1))
+    doc = print_doc(db, card)
+    digest = "f" * 64
+    section = doc.sections[0]
+    doc = replace(doc, images={digest: (png(), "image/png")},
+                  sections=[replace(section, blocks=[*section.blocks, Image(digest, "image/png", "图1　疏散路线")]),
+                            *doc.sections[1:]])
+    assert render_pdf(doc, io.BytesIO(), style=load_style("gbt9704"), fonts=fonts).pages >= 1
