@@ -604,7 +604,7 @@ def test_annexes_of_a_foreign_document_are_kept_after_the_chapters() -> None:
     assert all(s.template_key == PREFACE for s in doc.sections[2:])
     assert [(a.number, a.title, a.status, a.key) for a in result.annexes] == [
         (1, "应急物资清单", "content", None), (2, "有关应急部门、机构或人员的联系方式", "content", "contacts"),
-        (3, "厂区平面图", "listed", None)]
+        (3, "厂区平面图", "separate", None)]  # marked 另行装订 in the index
     assert result.template is None  # the template has eight annexes: the document is not its export
     report = "\n".join(result.report)
     assert "识别出 3 个附件" in report and "附件目录（列出 3 个附件）未导入" in report
