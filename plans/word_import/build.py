@@ -386,7 +386,7 @@ class Builder:
             out.append(f"{names('generated')}由系统根据台账数据生成（数据来源：{sources}），未导入，导出时按最新数据"
                        "重新生成；如在 Word 中改过其内容，请到相应台账中修改。")
         if "separate" in by:
-            out.append(f"{names('separate')}另行装订（文档中只有占位页），未导入。")
+            out.append(f"{names('separate')}另行装订，文档中没有其内容，未导入。")
         if "content" in by:
             out.append(f"{names('content')}的内容已导入为正文末尾不编号的章节：预案的附件由模板规定、导出时生成，"
                        "文档中没有存放附件内容的位置，请核对后整理。")

@@ -609,7 +609,7 @@ def test_annexes_of_a_foreign_document_are_kept_after_the_chapters() -> None:
     report = "\n".join(result.report)
     assert "识别出 3 个附件" in report and "附件目录（列出 3 个附件）未导入" in report
     assert "附件1　应急物资清单、附件2　有关应急部门、机构或人员的联系方式的内容已导入为正文末尾不编号的章节" in report
-    assert "附件3　厂区平面图只在附件目录中列出" in report
+    assert "附件3　厂区平面图另行装订，文档中没有其内容" in report
 
 
 def test_nested_word_lists_keep_their_levels_and_numbers() -> None:
