@@ -842,7 +842,8 @@ class DocxWriter:
 
     def heading(self, text: str, level: int, *, new_page: bool = False, flush: bool = False,
                 after: float | None = None) -> None:
-        """A heading in Word's built-in style (levels past 4 share Heading 4), bookmarked for the TOC;
+        """A heading in Word's built-in style (levels past 4 share Heading 4's look, with their own
+        outline level), bookmarked for the TOC;
         ``flush``: no first-line indent (annex headings start at the margin); ``new_page``: it
         starts a page, with no space above it (the PDF drops the space at a page's top);
         ``after``: its own space below (points)."""
@@ -857,6 +858,9 @@ class DocxWriter:
             spacing = f"<w:spacing{attrs}/>"
         ppr = ("<w:pageBreakBefore/>" if new_page else "") + spacing + (
             '<w:ind w:firstLine="0" w:firstLineChars="0"/>' if flush else "")
+        if level > 4:  # Heading 4 drawn, the real depth kept for the navigation pane and a re-import
+            ppr += f'<w:outlineLvl w:val="{min(level, 9) - 1}"/>'
+
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="Heading{_heading_style(level)}"/>{ppr}</w:pPr>'
                         f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>{self.runs(text, self.style.heading(level).role)}'
                         f'<w:bookmarkEnd w:id="{n}"/></w:p>')

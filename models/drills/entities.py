@@ -10,8 +10,21 @@ actually held: what the frequency rules count (``models.drills.rules``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.base import Base, Entity
@@ -95,3 +108,51 @@ class DrillPlan(Entity, Base):
 
     drill: Mapped[Drill] = relationship(back_populates="plans")
     plan: Mapped[Plan] = relationship()
+
+
+class DrillEvaluation(Entity, Base):
+    """A drill's evaluation: the form it is scored against, frozen when the evaluation starts."""
+
+    __tablename__ = "drill_evaluation"
+    __label__ = "演练评估"
+    __field_labels__ = {"drill_id": "演练", "form_key": "评估表", "form_version": "评估表版本", "form": "评估表内容",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __audit_digest__ = frozenset({"form"})
+
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id"), unique=True)
+    form_key: Mapped[str] = mapped_column(String(32))
+    form_version: Mapped[int] = mapped_column(Integer)
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScoreSheet(Entity, Base):
+    """One evaluator's sheet for a drill: open while scoring, locked once submitted."""
+
+    __tablename__ = "score_sheet"
+    __label__ = "评估表"
+    __field_labels__ = {"drill_id": "演练", "evaluator": "评估人", "status": "状态", "submitted_at": "提交时间",
+                        "digest": "提交时的校验值", "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __table_args__ = (UniqueConstraint("drill_id", "evaluator"),)
+
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id"), index=True)
+    evaluator: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    digest: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ScoreEntry(Entity, Base):
+    """One item of a sheet: the value entered (a number, or an option's label), 不适用, a comment."""
+
+    __tablename__ = "score_entry"
+    __label__ = "评估项得分"
+    __field_labels__ = {"sheet_id": "评估表", "item_key": "评估项", "number": "分值", "choice": "选项",
+                        "not_applicable": "不适用", "comment": "说明", "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __table_args__ = (UniqueConstraint("sheet_id", "item_key"),)
+
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(64))
+    number: Mapped[float | None] = mapped_column(Float)
+    choice: Mapped[str] = mapped_column(String(32), default="")
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")

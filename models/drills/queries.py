@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models.core.entities import Industry, Region
@@ -141,16 +141,26 @@ class EnterpriseObligations:
         return [o for o in self.obligations if o.overdue]
 
 
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def obligations(session: Session, *, as_of: date, enterprise_id: int | None = None) -> list[EnterpriseObligations]:
-    """Each live enterprise's drill obligations on ``as_of`` (one enterprise with ``enterprise_id``)."""
-    ents = (select(Enterprise.id, Enterprise.name, Industry.flags.label("industry_flags"), Region.code,
+    """Each live enterprise's drill obligations on ``as_of`` (one enterprise with ``enterprise_id``).
+
+    Dates are read as the database gives them and parsed once here (``date.fromisoformat``), the
+    industries' flags once per industry, the rule flags once per kind of enterprise: at city scale
+    the rows, not the rule, are what costs."""
+    conn = session.connection()  # Core rows: the ORM's result machinery is not needed for plain columns
+    industry_flags = {i: tuple(f or ()) for i, f in conn.execute(select(Industry.id, Industry.flags))}
+    ents = (select(Enterprise.id, Enterprise.name, Enterprise.industry_id, Region.code,
                    Enterprise.medium_or_larger, Enterprise.hazchem_use_above_threshold)
-            .join(Industry, Industry.id == Enterprise.industry_id).join(Region, Region.id == Enterprise.region_id)
+            .join(Region, Region.id == Enterprise.region_id)
             .where(Enterprise.deleted_at.is_(None)).order_by(Enterprise.name, Enterprise.id))
-    first = (select(Plan.enterprise_id, Plan.kind, func.min(Plan.publish_date))
+    first = (select(Plan.enterprise_id, Plan.kind, type_coerce(func.min(Plan.publish_date), String))
              .where(Plan.deleted_at.is_(None), Plan.publish_date.is_not(None), Plan.status != "retired")
              .group_by(Plan.enterprise_id, Plan.kind))
-    held = (select(Drill.enterprise_id, Drill.id, Drill.held_on, Plan.kind)
+    held = (select(Drill.enterprise_id, Drill.id, type_coerce(Drill.held_on, String), Plan.kind)
             .join(DrillPlan, DrillPlan.drill_id == Drill.id).join(Plan, Plan.id == DrillPlan.plan_id)
             .where(Drill.deleted_at.is_(None), DrillPlan.deleted_at.is_(None), Drill.status.in_(HELD_STATUSES),
                    Drill.held_on.is_not(None), Drill.held_on <= as_of))
@@ -159,20 +169,23 @@ def obligations(session: Session, *, as_of: date, enterprise_id: int | None = No
         first = first.where(Plan.enterprise_id == enterprise_id)
         held = held.where(Drill.enterprise_id == enterprise_id)
     firsts: dict[int, dict[str, date]] = defaultdict(dict)
-    for eid, kind, day in session.execute(first):
-        firsts[eid][kind] = day
-    kinds: dict[tuple[int, int], set[str]] = defaultdict(set)
-    days: dict[tuple[int, int], date] = {}
-    for eid, did, day, kind in session.execute(held):
-        kinds[(eid, did)].add(kind)
-        days[(eid, did)] = day
-    drills: dict[int, list[HeldDrill]] = defaultdict(list)
-    for (eid, did), ks in kinds.items():
-        drills[eid].append(HeldDrill(did, days[(eid, did)], frozenset(ks)))
+    for eid, kind, day in conn.execute(first):
+        firsts[eid][kind] = _day(day)
+    kinds: dict[int, dict[int, set[str]]] = defaultdict(dict)
+    days: dict[int, date] = {}
+    for eid, did, day, kind in conn.execute(held):
+        kinds[eid].setdefault(did, set()).add(kind)
+        if did not in days:
+            days[did] = _day(day)
+    flag_cache: dict[tuple[int, bool, bool], tuple[str, ...]] = {}
     out = []
-    for row in session.execute(ents):
-        flags = enterprise_rules.rule_flags(row.industry_flags or (), row._mapping)
+    for row in conn.execute(ents):
+        key = (row.industry_id, bool(row.medium_or_larger), bool(row.hazchem_use_above_threshold))
+        flags = flag_cache.get(key)
+        if flags is None:
+            flags = flag_cache[key] = enterprise_rules.rule_flags(industry_flags.get(row.industry_id, ()),
+                                                                  row._mapping)
+        drills = [HeldDrill(did, days[did], frozenset(ks)) for did, ks in kinds.get(row.id, {}).items()]
         out.append(EnterpriseObligations(row.id, row.name, flags, obligations_for(
-            flags, firsts.get(row.id, {}), drills.get(row.id, []), as_of, region_code=row.code)))
+            flags, firsts.get(row.id, {}), drills, as_of, region_code=row.code)))
     return out
-

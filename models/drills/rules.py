@@ -91,12 +91,17 @@ def period_of(day: date, months: int) -> Period:
     """The calendar period of ``months`` containing ``day`` (24: two years from an even year)."""
     if months >= 12:
         years = months // 12
-        first = day.year - (day.year % years if years > 1 else 0)
-        return Period(date(first, 1, 1), date(first + years - 1, 12, 31))
-    index = (day.month - 1) // months
-    start = date(day.year, index * months + 1, 1)
+        return _period(day.year - (day.year % years if years > 1 else 0), 0, months)
+    return _period(day.year, (day.month - 1) // months, months)
+
+
+@cache
+def _period(year: int, index: int, months: int) -> Period:
+    if months >= 12:
+        return Period(date(year, 1, 1), date(year + months // 12 - 1, 12, 31))
+    start = date(year, index * months + 1, 1)
     end_month = start.month + months
-    end = (date(day.year + 1, 1, 1) if end_month > 12 else date(day.year, end_month, 1)) - timedelta(days=1)
+    end = (date(year + 1, 1, 1) if end_month > 12 else date(year, end_month, 1)) - timedelta(days=1)
     return Period(start, end)
 
 
@@ -144,23 +149,31 @@ def obligations_for(flags: Iterable[str], first_plans: Mapping[str, date], drill
     flag_set = set(flags)
     out: list[ObligationStatus] = []
     for ob in rules.obligations:
-        if not applicable(ob, flag_set):
+        if ob.flags and not ob.flags & flag_set:
             continue
-        months = rules.period_for(ob, region_code)
-        starts = [d for kind, d in first_plans.items() if kind in ob.plan_kinds and d is not None]
-        held = [d for d in drills if d.held_on <= as_of and d.plan_kinds & ob.plan_kinds]
-        last = max(held, key=lambda d: (d.held_on, d.id), default=None)
+        months = rules.period_for(ob, region_code) if rules.regional else ob.period_months
+        last: HeldDrill | None = None
+        for d in drills:
+            if d.held_on <= as_of and not d.plan_kinds.isdisjoint(ob.plan_kinds) and (
+                    last is None or (d.held_on, d.id) > (last.held_on, last.id)):
+                last = d
         if last is not None:
             target = next_period(period_of(last.held_on, months), months)
-        elif starts:
-            target = period_of(min(starts), months)
         else:
-            out.append(ObligationStatus(ob.key, ob.label, ob.source, "", None, None, None, None, False,
-                                        "尚无此类已发布的预案"))
-            continue
-        out.append(ObligationStatus(ob.key, ob.label, ob.source, target.label(), last.held_on if last else None,
+            starts = [day for kind, day in first_plans.items() if kind in ob.plan_kinds and day is not None]
+            if not starts:
+                out.append(ObligationStatus(ob.key, ob.label, ob.source, "", None, None, None, None, False,
+                                            "尚无此类已发布的预案"))
+                continue
+            target = period_of(min(starts), months)
+        out.append(ObligationStatus(ob.key, ob.label, ob.source, _label(target), last.held_on if last else None,
                                     last.id if last else None, target.end, (target.end - as_of).days, True))
     return out
+
+
+@cache
+def _label(period: Period) -> str:
+    return period.label()
 
 
 # ---- the annual drill plan (年度演练计划)

@@ -256,3 +256,19 @@ def test_an_export_saved_by_libreoffice_imports_as_its_source(sample: Sample, tm
         result = reimport((saved / path.name).read_bytes(), sample.sink)
         assert diff(source, result.document).summary() == "修改内容 1 节", path.name
         assert result.plan_no == samples.SINK_NO and result.document.title == sample.sink.title
+
+
+@pytest.mark.parametrize("key", STYLES)
+def test_headings_deeper_than_four_levels_keep_their_depth(sample: Sample, key: str) -> None:
+    from dataclasses import replace
+
+    from plans.plans.print_model import PrintSection
+
+    base = sample.sink.sections
+    deep = [PrintSection(f"deep{n}", f"第{n}层标题", n, (1,) * n, [Paragraph(f"第{n}层的内容。")]) for n in range(1, 7)]
+    doc = replace(sample.sink, sections=[*deep, *base[1:3]])
+    data = export(doc, key, sample.fonts)
+    assert b'<w:outlineLvl w:val="4"/>' in data or 'w:outlineLvl w:val="4"' in docx.Document(
+        io.BytesIO(data)).element.xml
+    levels = [(len(n.split(".")), s.title) for n, s in numbered(reimport(data, doc).document)]
+    assert levels[:6] == [(n, f"第{n}层标题") for n in range(1, 7)]

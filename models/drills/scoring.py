@@ -1,0 +1,170 @@
+"""Scoring a drill (D4): the frozen form, one sheet per evaluator, every entry saved at once, sheets
+locked when submitted, evaluators kept apart until they have submitted, and the aggregate.
+
+- ``start_evaluation`` freezes the form a drill is scored against (the shipped form of its form of
+  drill, 实战 or 桌面, unless another is named); the drill must have been held.
+- ``add_evaluator`` opens a sheet for a name (once per drill).
+- ``enter`` writes one item of one sheet — a value of the item's kind, or 不适用, and a comment —
+  checked against the frozen form and refused on a submitted sheet; each entry is its own unit of
+  work, so a crash loses nothing entered before it. The sheet's version goes up with every entry,
+  so a second window on the same sheet is refused, not silently overwritten.
+- ``submit`` locks a sheet and records the SHA-256 of its entries (what an offline sheet brought
+  back is compared against).
+- ``sheets_for(session, drill_id, evaluator)``: an evaluator sees their own sheet, and the others
+  only once their own is submitted. ``results`` aggregates the submitted sheets
+  (``models.drills.evaluation.aggregate``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.uow import Command, UnitOfWork
+from models.drills.entities import HELD_STATUSES, Drill, DrillEvaluation, ScoreEntry, ScoreSheet
+from models.drills.evaluation import Aggregate, Entry, Form, ScoreError, Sheet, aggregate, form_for, fraction
+
+START = Command("drill.evaluation.start", "开始演练评估")
+ADD_EVALUATOR = Command("drill.evaluation.add_evaluator", "添加评估人")
+ENTER = Command("drill.evaluation.enter", "录入评估得分")
+SUBMIT = Command("drill.evaluation.submit", "提交评估表")
+
+
+def start_evaluation(uow: UnitOfWork, drill_id: int, form: Form | None = None) -> int:
+    uow.require(START)
+    drill = uow.session.get(Drill, drill_id)
+    if drill is None or drill.is_deleted:
+        raise NotFoundError(Drill.__label__, drill_id)
+    if drill.status not in HELD_STATUSES:
+        raise StateError("演练实施后才能开始评估。")
+    if uow.session.scalar(select(DrillEvaluation.id).where(DrillEvaluation.drill_id == drill_id)) is not None:
+        raise StateError("这次演练已经开始评估，评估表已固定。")
+    chosen = form or form_for(drill.form)
+    evaluation = DrillEvaluation(drill_id=drill_id, form_key=chosen.key, form_version=chosen.version,
+                                 form=chosen.to_json())
+    uow.add(evaluation)
+    uow.session.flush()
+    return evaluation.id
+
+
+def frozen_form(session: Session, drill_id: int) -> Form:
+    data = session.scalar(select(DrillEvaluation.form).where(DrillEvaluation.drill_id == drill_id,
+                                                             DrillEvaluation.deleted_at.is_(None)))
+    if data is None:
+        raise StateError("这次演练还没有开始评估。")
+    return Form.from_json(data)
+
+
+def add_evaluator(uow: UnitOfWork, drill_id: int, evaluator: str) -> int:
+    uow.require(ADD_EVALUATOR)
+    name = " ".join(evaluator.split())
+    if not name or len(name) > 64:
+        raise ValidationError([FieldError("evaluator", "评估人", "请填写评估人姓名（最多 64 个字）")])
+    frozen_form(uow.session, drill_id)
+    taken = uow.session.scalar(select(ScoreSheet.id).where(ScoreSheet.drill_id == drill_id,
+                                                           ScoreSheet.evaluator == name))
+    if taken is not None:
+        raise ValidationError([FieldError("evaluator", "评估人", f"“{name}”已是这次演练的评估人")])
+    sheet = ScoreSheet(drill_id=drill_id, evaluator=name, status="open")
+    uow.add(sheet)
+    uow.session.flush()
+    return sheet.id
+
+
+def enter(uow: UnitOfWork, sheet_id: int, item_key: str, value: float | str | None, expected_version: int, *,
+          comment: str = "") -> int:
+    """Write one item of a sheet (``value`` None: 不适用); returns the sheet's new version."""
+    uow.require(ENTER)
+    sheet = uow.get_for_update(ScoreSheet, sheet_id, expected_version)
+    if sheet.status != "open":
+        raise StateError(f"{sheet.evaluator}的评估表已提交，不能再修改。")
+    form = frozen_form(uow.session, sheet.drill_id)
+    try:
+        item = form.item(item_key)
+    except KeyError:
+        raise ValidationError([FieldError("item_key", "评估项", "评估表中没有这一项")]) from None
+    try:
+        fraction(form, item, value)
+    except (ScoreError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, ScoreError) else f"“{item.indicator}”应填写数字"
+        raise ValidationError([FieldError(item_key, item.indicator, message)]) from None
+    row = uow.session.scalar(select(ScoreEntry).where(ScoreEntry.sheet_id == sheet_id,
+                                                      ScoreEntry.item_key == item_key))
+    values = {"number": float(value) if value is not None and item.kind != "choice" else None,
+              "choice": str(value) if item.kind == "choice" and value is not None else "",
+              "not_applicable": value is None, "comment": comment.strip()}
+    if row is None:
+        uow.add(ScoreEntry(sheet_id=sheet_id, item_key=item_key, **values))
+    else:
+        for key, v in values.items():
+            if getattr(row, key) != v:
+                setattr(row, key, v)
+    uow.touch(sheet)
+    uow.session.flush()
+    return sheet.version
+
+
+def _sheet_of(session: Session, sheet: ScoreSheet) -> Sheet:
+    entries = {}
+    for e in session.scalars(select(ScoreEntry).where(ScoreEntry.sheet_id == sheet.id,
+                                                      ScoreEntry.deleted_at.is_(None)).order_by(ScoreEntry.item_key)):
+        value: float | str | None = None if e.not_applicable else (e.choice or e.number)
+        entries[e.item_key] = Entry(value, e.comment)
+    return Sheet(sheet.evaluator, entries)
+
+
+def digest_of(sheet: Sheet) -> str:
+    payload = json.dumps({"evaluator": sheet.evaluator, "entries": {k: [e.value, e.comment] for k, e in
+                                                                     sorted(sheet.entries.items())}},
+                         ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def submit(uow: UnitOfWork, sheet_id: int, expected_version: int) -> int:
+    uow.require(SUBMIT)
+    sheet = uow.get_for_update(ScoreSheet, sheet_id, expected_version)
+    if sheet.status != "open":
+        raise StateError(f"{sheet.evaluator}的评估表已经提交。")
+    form = frozen_form(uow.session, sheet.drill_id)
+    data = _sheet_of(uow.session, sheet)
+    missing = [i.indicator for i in form.items if i.key not in data.entries]
+    if missing:
+        raise ValidationError([FieldError("entries", "评估项", f"还有 {len(missing)} 项未评分（如“{missing[0]}”），"
+                                                              "不适用的项请选“不适用”")])
+    sheet.status, sheet.submitted_at, sheet.digest = "submitted", uow.now, digest_of(data)
+    uow.session.flush()
+    return sheet.version
+
+
+@dataclass(frozen=True)
+class SheetView:
+    id: int
+    evaluator: str
+    status: str
+    version: int
+    sheet: Sheet | None  # None: hidden (another evaluator's, before the viewer submitted)
+
+
+def sheets_for(session: Session, drill_id: int, evaluator: str) -> list[SheetView]:
+    """The sheets of a drill as ``evaluator`` may see them: their own always, the others' scores only
+    once their own sheet is submitted."""
+    rows = session.scalars(select(ScoreSheet).where(ScoreSheet.drill_id == drill_id,
+                                                    ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id)).all()
+    own = next((r for r in rows if r.evaluator == evaluator), None)
+    opened = own is not None and own.status == "submitted"
+    return [SheetView(r.id, r.evaluator, r.status, r.version,
+                      _sheet_of(session, r) if r is own or opened else None) for r in rows]
+
+
+def results(session: Session, drill_id: int) -> Aggregate:
+    """The aggregate of the submitted sheets against the drill's frozen form."""
+    form = frozen_form(session, drill_id)
+    sheets = [_sheet_of(session, r) for r in session.scalars(
+        select(ScoreSheet).where(ScoreSheet.drill_id == drill_id, ScoreSheet.status == "submitted",
+                                 ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id))]
+    return aggregate(form, sheets)

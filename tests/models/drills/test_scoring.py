@@ -1,0 +1,94 @@
+"""Scoring through the write path (both backends): the frozen form, entries saved one by one and
+checked, a stale sheet refused, submitting locks, evaluators kept apart until they submit, results."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models.core.errors import ConflictError, StateError, ValidationError
+from models.core.uow import unit_of_work
+from models.drills import scoring
+from models.drills import service as ds
+from models.drills.entities import Drill, ScoreSheet
+from models.drills.evaluation import form_for
+from tests.factories import TESTER, create_enterprise
+from tests.models.drills.test_drill_service import _data, _published_plan, _version
+
+
+def _held_drill(db) -> int:  # type: ignore[no-untyped-def]
+    ent = create_enterprise(db, 1)
+    plan = _published_plan(db, ent)
+    with unit_of_work(db, TESTER) as uow:
+        did = ds.create(uow, _data(ent, [plan]))
+    return did
+
+
+def _sheet_version(db, sheet_id: int) -> int:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return s.get(ScoreSheet, sheet_id).version
+
+
+def _fill(db, sheet_id: int, score: float) -> None:  # type: ignore[no-untyped-def]
+    for item in form_for("live").items:
+        value = score if item.kind == "score" else "是" if item.kind == "choice" else 2.0
+        with unit_of_work(db, TESTER) as uow:
+            scoring.enter(uow, sheet_id, item.key, value, _sheet_version(db, sheet_id))
+
+
+def test_the_form_is_frozen_when_the_held_drill_is_evaluated(db) -> None:  # type: ignore[no-untyped-def]
+    did = _held_drill(db)
+    with unit_of_work(db, TESTER) as uow, pytest.raises(StateError, match="实施后才能开始评估"):
+        scoring.start_evaluation(uow, did)
+    with unit_of_work(db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", _version(db, did), held_on=date(2026, 5, 12))
+    with unit_of_work(db, TESTER) as uow:
+        scoring.start_evaluation(uow, did)
+    with db.read() as s:
+        assert scoring.frozen_form(s, did) == form_for("live")
+    with unit_of_work(db, TESTER) as uow, pytest.raises(StateError, match="已经开始评估"):
+        scoring.start_evaluation(uow, did)
+
+
+def test_three_evaluators_score_apart_and_the_results_come_from_the_submitted_sheets(db) -> None:  # type: ignore[no-untyped-def]
+    did = _held_drill(db)
+    with unit_of_work(db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", _version(db, did), held_on=date(2026, 5, 12))
+    with unit_of_work(db, TESTER) as uow:
+        scoring.start_evaluation(uow, did)
+        sheets = [scoring.add_evaluator(uow, did, name) for name in ("张评估", "李评估", "王评估")]
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="已是这次演练的评估人"):
+        scoring.add_evaluator(uow, did, " 张评估 ")
+    first = sheets[0]
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="只能打 1"):
+        scoring.enter(uow, first, "run.command", 4, _sheet_version(db, first))
+    stale = _sheet_version(db, first)
+    with unit_of_work(db, TESTER) as uow:
+        scoring.enter(uow, first, "run.command", 5, stale, comment="指令清晰")
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ConflictError):
+        scoring.enter(uow, first, "run.command", 3, stale)  # a second window on the same sheet
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="未评分"):
+        scoring.submit(uow, first, _sheet_version(db, first))
+    _fill(db, first, 5)
+    _fill(db, sheets[1], 5)
+    with db.read() as s:
+        views = {v.evaluator: v for v in scoring.sheets_for(s, did, "李评估")}
+    assert views["李评估"].sheet is not None and views["张评估"].sheet is None  # not before 李 submits
+    for sheet_id in sheets[:2]:
+        with unit_of_work(db, TESTER) as uow:
+            scoring.submit(uow, sheet_id, _sheet_version(db, sheet_id))
+    with db.read() as s:
+        views = {v.evaluator: v for v in scoring.sheets_for(s, did, "李评估")}
+        result = scoring.results(s, did)
+    assert views["张评估"].sheet is not None and views["王评估"].sheet is not None  # 王 is open, but 李 submitted
+    assert result.evaluators == ("张评估", "李评估") and result.total == 100.0 and result.grade == "优"
+    with unit_of_work(db, TESTER) as uow, pytest.raises(StateError, match="已提交，不能再修改"):
+        scoring.enter(uow, first, "run.command", 1, _sheet_version(db, first))
+    _fill(db, sheets[2], 1)
+    with unit_of_work(db, TESTER) as uow:
+        scoring.submit(uow, sheets[2], _sheet_version(db, sheets[2]))
+    with db.read() as s:
+        result = scoring.results(s, did)
+        assert s.get(Drill, did).status == "conducting"
+    assert result.grade in ("中", "良") and any(r.disagreement for r in result.items)
