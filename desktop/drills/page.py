@@ -118,13 +118,13 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
 
         filters = QHBoxLayout()
         self.make_search(self.tr("搜索演练名称、编号、地点"))
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(170)
         filters.addWidget(self.search, 2)
         self.status_combo = self.make_filter_combo(
-            self.tr("全部状态"), self.tr("状态"), [(label, key) for key, label in DRILL_STATUSES.items()], min_length=5)
-        self.department_combo = self.make_filter_combo(self.tr("全部监管部门"), self.tr("监管部门"), min_length=7)
-        self.region_combo = self.make_filter_combo(self.tr("全部区域"), self.tr("所属区域"), min_length=7)
-        self.industry_combo = self.make_filter_combo(self.tr("全部行业"), self.tr("行业"), min_length=7)
+            self.tr("全部状态"), self.tr("状态"), [(label, key) for key, label in DRILL_STATUSES.items()], min_length=4)
+        self.department_combo = self.make_filter_combo(self.tr("全部监管部门"), self.tr("监管部门"), min_length=6)
+        self.region_combo = self.make_filter_combo(self.tr("全部区域"), self.tr("所属区域"), min_length=6)
+        self.industry_combo = self.make_filter_combo(self.tr("全部行业"), self.tr("行业"), min_length=6)
         for combo in (self.status_combo, self.department_combo, self.region_combo, self.industry_combo):
             filters.addWidget(combo, 1)
         filters.addWidget(self.make_clear_button())
