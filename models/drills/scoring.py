@@ -118,8 +118,13 @@ def _sheet_of(session: Session, sheet: ScoreSheet) -> Sheet:
     return Sheet(sheet.evaluator, entries)
 
 
+def _plain(value: float | str | None) -> float | str | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 def digest_of(sheet: Sheet) -> str:
-    payload = json.dumps({"evaluator": sheet.evaluator, "entries": {k: [e.value, e.comment] for k, e in
+    """SHA-256 of a sheet's evaluator and entries (numbers as floats: 5 and 5.0 are the same score)."""
+    payload = json.dumps({"evaluator": sheet.evaluator, "entries": {k: [_plain(e.value), e.comment] for k, e in
                                                                      sorted(sheet.entries.items())}},
                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
