@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.drills.dialog import DrillDialog, StepDialog, YearPlanDialog
+from desktop.drills.scoring import ScoreSheetDialog, open_sheet
 from desktop.drills.table import DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit.list_page import ListPage
@@ -36,7 +37,7 @@ from models.core.progress import Progress
 from models.core.uow import Actor
 from models.drills import queries as dq
 from models.drills import service as drills
-from models.drills.entities import DRILL_STATUSES
+from models.drills.entities import DRILL_STATUSES, HELD_STATUSES
 from models.drills.queries import DrillFilter, DrillRow, EnterpriseObligations
 
 TITLE_MIN_WIDTH = 160
@@ -93,6 +94,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.act_complete = self._action(self.tr("完成"), lambda: self.step_current("complete"), None, "")
         self.act_cancel = self._action(self.tr("取消演练"), lambda: self.step_current("cancel"), None,
                                        self.tr("取消所选演练，须填写原因"))
+        self.act_score = self._action(self.tr("评分"), self.score_current, None,
+                                      self.tr("打开本人的评估表（首次评分时固定评估表）"))
         self.act_delete = self._action(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
                                        self.tr("将所选演练移入回收站"))
         self.act_restore = self._action(self.tr("恢复"), self.restore_current, None, self.tr("从回收站恢复"))
@@ -110,6 +113,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.toolbar.addSeparator()
         for action in self.step_actions.values():
             self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_score)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
@@ -219,7 +224,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
 
     def trash_toggled(self, on: bool) -> None:
         for action in (self.act_new, self.act_plan_year, self.act_edit, self.act_delete, self.act_reschedule,
-                       *self.step_actions.values()):
+                       self.act_score, *self.step_actions.values()):
             action.setVisible(not on)
         self.act_restore.setVisible(on)
 
@@ -246,6 +251,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.act_reschedule.setEnabled(editable)
         for command, action in self.step_actions.items():
             action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
+        self.act_score.setEnabled(row is not None and row.status in HELD_STATUSES)
 
     # --- rows and actions
 
@@ -309,6 +315,27 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             op.success(lambda ids: self.changed(-1, self.tr("已为“{0}”生成 {1} 年的 {2} 次演练").format(
                 name, year, len(ids)) if ids else self.tr("“{0}” {1} 年的演练已排满，没有新增").format(name, year)))
         return op
+
+    def score_current(self) -> WriteOp[object] | None:
+        """The signed-in evaluator's sheet for the selected drill (the form is frozen the first time)."""
+        row = self.current_row()
+        if row is None or row.status not in HELD_STATUSES or self.writing:
+            return None
+        drill_id, actor = row.id, self._actor
+        assert actor is not None
+        done = self.tr("评估表：{0}").format(row.title)
+        op = self.write(drill_id, open_sheet(actor, drill_id), refused=self.tr("无法评分"), done=done)
+        if op is not None:  # the write flow's callback is replaced: refresh as it would, then open the sheet
+            op.success(lambda sheet_id: (self.changed(drill_id, done),
+                                         self._open_sheet(drill_id, int(sheet_id))))  # type: ignore[arg-type]
+        return op
+
+    def _open_sheet(self, drill_id: int, sheet_id: int) -> None:
+        assert self._actor is not None
+        dialog = ScoreSheetDialog(self._db, self._runner, drill_id, sheet_id, actor=self._actor, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sheet_dialog = dialog
+        dialog.open()
 
     def reschedule_current(self) -> WriteOp[object] | None:
         row = self.current_row()

@@ -149,3 +149,58 @@ def test_the_annual_plan_for_a_hazchem_enterprise(qtbot, page, sqlite_db, finish
     assert titles[0].startswith("2027年上半年应急演练") and "现场处置方案" in titles[0]
     assert finish(page.plan_year()) == "saved"  # again: nothing new
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+
+
+def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page, sqlite_db, finish):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.drills.scoring import COMMENT, VALUE, ScoreSheetDialog
+    from models.core.uow import unit_of_work
+    from models.drills import scoring
+    from models.drills import service as ds
+    from models.drills.entities import ScoreEntry, ScoreSheet
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
+                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.view.selectRow(0)
+    assert page.act_score.isEnabled()
+    assert finish(page.score_current()) == "saved"
+    qtbot.waitUntil(lambda: isinstance(getattr(page, "sheet_dialog", None), ScoreSheetDialog), timeout=3000)
+    dialog = page.sheet_dialog
+    table = dialog.table
+    items = dialog.form.items
+
+    def type_in(row: int, text: str) -> None:
+        table.setCurrentCell(row, VALUE)
+        table.setFocus()
+        qtbot.keyClicks(table, text)  # typing starts the editor with what was typed
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not table, timeout=1000)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.write_op is None or not dialog.write_op.running, timeout=3000)
+
+    type_in(0, "4")  # not on the scale: refused, nothing stored
+    qtbot.waitUntil(lambda: "只能打" in dialog.status_label.text(), timeout=3000)
+    assert table.item(0, VALUE).text() == ""
+    for row, item in enumerate(items):
+        text = "5" if item.kind == "score" else "1" if item.kind == "choice" else "2"
+        type_in(row, "N" if item.key == "run.public" else text)
+    qtbot.waitUntil(lambda: len(dialog.entries) == len(items), timeout=5000)
+    with sqlite_db.read() as s:
+        sheet = s.query(ScoreSheet).one()
+        assert s.query(ScoreEntry).filter_by(sheet_id=sheet.id).count() == len(items)  # each saved at once
+        assert s.query(ScoreEntry).filter_by(item_key="run.public").one().not_applicable
+    assert table.currentRow() == len(items) - 1  # Enter moved down row by row
+    table.item(7, COMMENT).setText("指挥部成立及时")
+    qtbot.waitUntil(lambda: dialog.entries[items[7].key].comment == "指挥部成立及时", timeout=3000)
+    assert finish(dialog.submit()) == "saved"
+    assert "已提交" in dialog.status_label.text() and "总分 100" in dialog.status_label.text()
+    with unit_of_work(sqlite_db, TESTER) as uow, pytest.raises(Exception, match="已提交"):
+        scoring.enter(uow, sheet.id, "run.command", 1, dialog.version)
+    dialog.close()
