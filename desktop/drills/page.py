@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,17 +26,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.drills.dialog import DrillDialog, StepDialog, YearPlanDialog
-from desktop.drills.scoring import ScoreSheetDialog, open_sheet
+from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
 from desktop.drills.table import DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
+from desktop.kit import messages
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
 from desktop.kit.writes import WriteOp
 from models.core.database import Database
+from models.core.errors import DeskError
 from models.core.progress import Progress
 from models.core.uow import Actor
+from models.drills import offline
 from models.drills import queries as dq
 from models.drills import service as drills
 from models.drills.entities import DRILL_STATUSES, HELD_STATUSES
@@ -96,6 +101,12 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                                        self.tr("取消所选演练，须填写原因"))
         self.act_score = self._action(self.tr("评分"), self.score_current, None,
                                       self.tr("打开本人的评估表（首次评分时固定评估表）"))
+        self.act_sheet_export = self._action(self.tr("导出离线评估表…"), self.export_sheet, None,
+                                             self.tr("把本人的评估表存为文件，带到不联网的电脑上评分"))
+        self.act_sheet_score = self._action(self.tr("离线评分…"), self.score_file, None,
+                                            self.tr("打开一份离线评估表文件评分（不需要数据库）"))
+        self.act_sheet_import = self._action(self.tr("导入离线评估表…"), self.import_sheet, None,
+                                             self.tr("把在离线电脑上评完并提交的评估表导入"))
         self.act_delete = self._action(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
                                        self.tr("将所选演练移入回收站"))
         self.act_restore = self._action(self.tr("恢复"), self.restore_current, None, self.tr("从回收站恢复"))
@@ -115,6 +126,11 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_score)
+        offline_menu = QMenu(self.tr("离线评分"), self)
+        for action in (self.act_sheet_export, self.act_sheet_score, self.act_sheet_import):
+            offline_menu.addAction(action)
+        self.offline_menu = offline_menu
+        self.toolbar.addAction(offline_menu.menuAction())
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
@@ -252,6 +268,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         for command, action in self.step_actions.items():
             action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
         self.act_score.setEnabled(row is not None and row.status in HELD_STATUSES)
+        self.act_sheet_export.setEnabled(row is not None and row.status in HELD_STATUSES)
 
     # --- rows and actions
 
@@ -336,6 +353,68 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.sheet_dialog = dialog
         dialog.open()
+
+    def export_sheet(self) -> WriteOp[object] | None:
+        """Save the signed-in evaluator's open sheet of the selected drill as an offline sheet file."""
+        row = self.current_row()
+        if row is None or row.status not in HELD_STATUSES or self.writing:
+            return None
+        drill_id, actor, db = row.id, self._actor, self._db
+        assert actor is not None
+        done = self.tr("评估表：{0}").format(row.title)
+
+        def write_file(sheet_id: int) -> None:
+            self.changed(drill_id, done)
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出离线评估表"), f"评估表_{actor.name}_{row.title}.json",
+                                                  self.tr("离线评估表 (*.json)"))
+            if not path:
+                return
+            try:
+                with db.read() as s:
+                    data = offline.export_sheet(s, sheet_id)
+                Path(path).write_bytes(data)
+            except (DeskError, OSError) as exc:
+                messages.warn(self, self.tr("无法导出离线评估表"), str(exc))
+                return
+            self.sig_status.emit(self.tr("已导出离线评估表：{0}").format(path))
+
+        op = self.write(drill_id, open_sheet(actor, drill_id), refused=self.tr("无法导出离线评估表"), done=done)
+        if op is not None:
+            op.success(lambda sheet_id: write_file(int(sheet_id)))  # type: ignore[arg-type]
+        return op
+
+    def score_file(self) -> FileSheetDialog | None:
+        """Score an offline sheet file (no database needed: on the laptop)."""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("离线评分"), "", self.tr("离线评估表 (*.json)"))
+        if not path:
+            return None
+        try:
+            dialog = FileSheetDialog(Path(path), parent=self)
+        except (DeskError, OSError) as exc:
+            messages.warn(self, self.tr("无法打开离线评估表"), str(exc))
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sheet_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_sheet(self) -> WriteOp[object] | None:
+        """Bring back a sheet scored and submitted offline (refused with the reason otherwise)."""
+        if self.writing:
+            return None
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入离线评估表"), "", self.tr("离线评估表 (*.json)"))
+        if not path:
+            return None
+        try:
+            data = Path(path).read_bytes()
+            sheet = offline.OfflineSheet.from_bytes(data)
+        except (DeskError, OSError) as exc:
+            messages.warn(self, self.tr("无法导入离线评估表"), str(exc))
+            return None
+        sheet_id = sheet.sheet_id
+        return self.write(sheet.drill_id, lambda uow: offline.import_sheet(uow, data, sheet_id),
+                          refused=self.tr("无法导入离线评估表"),
+                          done=self.tr("已导入{0}的离线评估表").format(sheet.evaluator))
 
     def reschedule_current(self) -> WriteOp[object] | None:
         row = self.current_row()

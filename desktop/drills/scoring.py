@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QResizeEvent
@@ -39,6 +40,7 @@ from models.core.uow import Actor, UnitOfWork
 from models.drills import scoring
 from models.drills.entities import DrillEvaluation, ScoreSheet
 from models.drills.evaluation import Entry, Form, Item
+from models.drills.offline import OfflineSheet, OfflineSheetError
 
 VALUE, COMMENT = 4, 5
 NA_KEYS = ("N", "n", "-", "不适用")
@@ -81,27 +83,36 @@ class SheetTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-class ScoreSheetDialog(QDialog):
+class SheetDialog(QDialog):
+    """The sheet table and its keyboard flow; where an entry and a submission are stored is the
+    subclass's (the database through the write flow, or an offline sheet file)."""
+
     sig_submitted = Signal(int)
 
-    def __init__(self, db: Database, runner: TaskRunner, drill_id: int, sheet_id: int, *, actor: Actor,
+    def __init__(self, form: Form, evaluator: str, entries: dict[str, Entry], status: str, *,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._runner, self._actor = db, runner, actor
-        self.drill_id, self.sheet_id = drill_id, sheet_id
-        with db.read() as s:
-            self.form: Form = scoring.frozen_form(s, drill_id)
-            own = s.get(ScoreSheet, sheet_id)
-            assert own is not None
-            view = next(v for v in scoring.sheets_for(s, drill_id, own.evaluator) if v.id == sheet_id)
-        self.evaluator, self.version, self.status = view.evaluator, view.version, view.status
-        self.entries: dict[str, Entry] = dict(view.sheet.entries) if view.sheet else {}
+        self.form, self.evaluator, self.status = form, evaluator, status
+        self.entries: dict[str, Entry] = dict(entries)
         self._queue: deque[tuple[int, int, str]] = deque()
         self.write_op: WriteOp[int] | None = None
         self._loading = False
         self.setWindowTitle(self.tr("评估表 — {0}（{1}）").format(self.evaluator, self.form.label))
         self._build()
         fit_to_screen(self, QSize(1000, 660))  # wide enough for the criteria, never past the screen
+
+    def busy(self) -> bool:
+        return self.write_op is not None and self.write_op.running
+
+    def store(self, row: int, item: Item, value: float | str | None, comment: str) -> None:
+        """Store one entry, then call ``_saved`` or ``_refuse`` and ``_next``."""
+        raise NotImplementedError
+
+    def submit(self) -> object:
+        raise NotImplementedError
+
+    def _results_text(self) -> str:
+        return ""
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -168,7 +179,7 @@ class ScoreSheetDialog(QDialog):
         self._next()
 
     def _next(self) -> None:
-        if (self.write_op is not None and self.write_op.running) or not self._queue:
+        if self.busy() or not self._queue:
             return
         row, column, text = self._queue.popleft()
         item = self.form.items[row]
@@ -186,20 +197,9 @@ class ScoreSheetDialog(QDialog):
                 self._next()
                 return
             value = stored.value
-        sheet_id, version = self.sheet_id, self.version
+        self.store(row, item, value, comment)
 
-        def work(uow: UnitOfWork) -> int:
-            return scoring.enter(uow, sheet_id, item.key, value, version, comment=comment)
-
-        op: WriteOp[int] = WriteOp(self, self._runner, self._db, self._actor, work, title=self.tr("无法保存评分"))
-        op.success(lambda new_version: self._saved(row, item, value, comment, new_version))
-        op.invalid(lambda error: self._invalid(row, error))
-        op.ended(lambda _outcome: self._next())
-        self.write_op = op
-        op.run()
-
-    def _saved(self, row: int, item: Item, value: float | str | None, comment: str, version: int) -> None:
-        self.version = version
+    def _saved(self, row: int, item: Item, value: float | str | None, comment: str) -> None:
         self.entries[item.key] = Entry(value, comment)
         self._paint(row, None)
         self._show_state(self.tr("已保存：{0} = {1}").format(item.indicator, shown(item, value)))
@@ -232,6 +232,46 @@ class ScoreSheetDialog(QDialog):
             self.submit_button.setEnabled(False)
         self.status_label.setText(f"{last}　{text}" if last else text)
 
+    def _submitted(self) -> None:
+        self.status = "submitted"
+        self._show_state()
+        self.sig_submitted.emit(0)
+
+
+class ScoreSheetDialog(SheetDialog):
+    """A sheet in the database: each entry one write through the write flow, in order, with the
+    sheet's version."""
+
+    def __init__(self, db: Database, runner: TaskRunner, drill_id: int, sheet_id: int, *, actor: Actor,
+                 parent: QWidget | None = None) -> None:
+        self._db, self._runner, self._actor = db, runner, actor
+        self.drill_id, self.sheet_id = drill_id, sheet_id
+        with db.read() as s:
+            form = scoring.frozen_form(s, drill_id)
+            own = s.get(ScoreSheet, sheet_id)
+            assert own is not None
+            view = next(v for v in scoring.sheets_for(s, drill_id, own.evaluator) if v.id == sheet_id)
+        self.version = view.version
+        super().__init__(form, view.evaluator, dict(view.sheet.entries) if view.sheet else {}, view.status,
+                         parent=parent)
+
+    def store(self, row: int, item: Item, value: float | str | None, comment: str) -> None:
+        sheet_id, version = self.sheet_id, self.version
+
+        def work(uow: UnitOfWork) -> int:
+            return scoring.enter(uow, sheet_id, item.key, value, version, comment=comment)
+
+        def saved(new_version: int) -> None:
+            self.version = new_version
+            self._saved(row, item, value, comment)
+
+        op: WriteOp[int] = WriteOp(self, self._runner, self._db, self._actor, work, title=self.tr("无法保存评分"))
+        op.success(saved)
+        op.invalid(lambda error: self._invalid(row, error))
+        op.ended(lambda _outcome: self._next())
+        self.write_op = op
+        op.run()
+
     def _results_text(self) -> str:
         with self._db.read() as s:
             result = scoring.results(s, self.drill_id)
@@ -241,24 +281,61 @@ class ScoreSheetDialog(QDialog):
             parts.append(self.tr("分歧较大的项：") + "、".join(r.item.indicator for r in result.disagreements))
         return "；".join(parts) + "。"
 
-    # --- submitting
-
     def submit(self) -> WriteOp[int] | None:
-        if self.write_op is not None and self.write_op.running:
+        if self.busy():
             return None
         sheet_id, version = self.sheet_id, self.version
+
+        def submitted(new_version: int) -> None:
+            self.version = new_version
+            self._submitted()
+
         op: WriteOp[int] = WriteOp(self, self._runner, self._db, self._actor,
                                    lambda uow: scoring.submit(uow, sheet_id, version), title=self.tr("无法提交"))
-        op.success(self._submitted)
+        op.success(submitted)
         op.invalid(lambda error: self.status_label.setText("；".join(e.message for e in error.errors)))
         self.write_op = op
         op.run()
         return op
 
-    def _submitted(self, version: int) -> None:
-        self.version, self.status = version, "submitted"
-        self._show_state()
-        self.sig_submitted.emit(self.sheet_id)
+
+class FileSheetDialog(SheetDialog):
+    """An offline sheet file (``models.drills.offline``) scored on a machine without the database:
+    each entry is checked against the form in the file and the file written again at once."""
+
+    def __init__(self, path: Path, *, parent: QWidget | None = None) -> None:
+        self.path = path
+        self.sheet = OfflineSheet.from_bytes(path.read_bytes())
+        super().__init__(self.sheet.parsed_form(), self.sheet.evaluator, self.sheet.entries,
+                         "submitted" if self.sheet.submitted else "open", parent=parent)
+        self.setWindowTitle(self.tr("离线评估表 — {0}（{1}）").format(self.evaluator, self.sheet.drill_title))
+
+    def _write(self) -> None:
+        partial = self.path.with_name(self.path.name + ".part")
+        partial.write_bytes(self.sheet.to_bytes())
+        partial.replace(self.path)  # never a half-written file
+
+    def store(self, row: int, item: Item, value: float | str | None, comment: str) -> None:
+        try:
+            self.sheet.enter(item.key, value, comment)
+            self._write()
+        except (OfflineSheetError, OSError) as exc:
+            self._refuse(row, str(exc))
+        else:
+            self._saved(row, item, value, comment)
+        self._next()
+
+    def _results_text(self) -> str:
+        return self.tr("请把文件带回联网的电脑，在“演练”页用“导入离线评估表”导入。")
+
+    def submit(self) -> None:
+        try:
+            self.sheet.submit()
+            self._write()
+        except (OfflineSheetError, OSError) as exc:
+            self.status_label.setText(str(exc))
+            return
+        self._submitted()
 
 
 def open_sheet(actor: Actor, drill_id: int) -> Callable[[UnitOfWork], int]:

@@ -204,3 +204,54 @@ def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page
     with unit_of_work(sqlite_db, TESTER) as uow, pytest.raises(Exception, match="已提交"):
         scoring.enter(uow, sheet.id, "run.command", 1, dialog.version)
     dialog.close()
+
+
+def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlite_db, finish, msgs, monkeypatch,
+                                                              tmp_path):  # type: ignore[no-untyped-def]
+    import json as json_module
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.drills.scoring import VALUE, FileSheetDialog
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+    from models.drills.entities import ScoreSheet
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
+                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.view.selectRow(0)
+    target = tmp_path / "评估表.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    assert finish(page.export_sheet()) == "saved"
+    qtbot.waitUntil(target.exists, timeout=3000)
+
+    dialog = page.score_file()  # on the laptop: no database involved
+    assert isinstance(dialog, FileSheetDialog) and dialog.sheet.evaluator == TESTER.name
+    for row, item in enumerate(dialog.form.items):
+        dialog.table.item(row, VALUE).setText("5" if item.kind == "score" else "1" if item.kind == "choice" else "2")
+    assert json_module.loads(target.read_bytes())["entries"]["run.command"]["value"] == 5.0  # saved at once
+    dialog.table.item(0, VALUE).setText("4")
+    assert "只能打" in dialog.status_label.text()
+    dialog.submit()
+    assert dialog.status == "submitted" and dialog.sheet.submitted
+    dialog.close()
+
+    tampered = tmp_path / "改过.json"
+    data = json_module.loads(target.read_bytes())
+    data["entries"]["run.command"]["value"] = 1
+    tampered.write_text(json_module.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tampered), ""))
+    assert finish(page.import_sheet()) == "refused"
+    assert any("提交后被改动过" in text for text in msgs.texts())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    assert finish(page.import_sheet()) == "saved"
+    with sqlite_db.read() as s:
+        assert s.query(ScoreSheet).one().status == "submitted"
