@@ -156,3 +156,34 @@ class ScoreEntry(Entity, Base):
     choice: Mapped[str] = mapped_column(String(32), default="")
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+FINDING_STATUSES: dict[str, str] = {"open": "待整改", "in_progress": "整改中", "verifying": "待验证", "closed": "已关闭"}
+FINDING_KINDS: dict[str, str] = {"problem": "问题", "hazard": "隐患"}
+
+
+class DrillFinding(Entity, Base):
+    """A problem or hazard a drill found, with its corrective action tracked to closure (D6)."""
+
+    __tablename__ = "drill_finding"
+    __label__ = "演练发现问题"
+    __field_labels__ = {"drill_id": "演练", "kind": "类型", "description": "问题描述", "plan_id": "相关预案",
+                        "section": "相关章节", "action": "整改措施", "owner": "责任人", "department": "责任部门",
+                        "due_date": "整改期限", "status": "状态", "requires_revision": "需要修订预案",
+                        "verification_note": "验证情况", "closed_on": "关闭日期",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __table_args__ = (Index("ix_drill_finding_open", "deleted_at", "status", "due_date"),)
+
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="problem")
+    description: Mapped[str] = mapped_column(Text)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    section: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(64), default="")
+    department: Mapped[str] = mapped_column(String(64), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    requires_revision: Mapped[bool] = mapped_column(Boolean, default=False)
+    verification_note: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
