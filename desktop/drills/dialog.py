@@ -6,7 +6,7 @@ Both write through the one write flow; a refusal keeps what was typed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QSize, Qt, QTime
 from PySide6.QtWidgets import (
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit.dates import DateField
-from desktop.kit.forms import FormErrors, RecordForm, Saved, set_widget_value, widget_value
+from desktop.kit.forms import FormErrors, RecordForm, Saved, set_widget_value, typed_widget, widget_value
 from desktop.kit.pickers import EnterprisePicker, fill_combo
 from desktop.kit.tasks import TaskRunner
 from desktop.kit.windows import fit_to_screen
@@ -298,3 +298,51 @@ class YearPlanDialog(QDialog):
                              self.tr("请补充以下内容："))
             return
         self.accept()
+
+
+class FindingDialog(QDialog):
+    """登记发现问题: what was found, the plan and section it concerns, the corrective action, who and by
+    when, and whether the plan must be revised. Checked in the core; a refusal keeps what was typed."""
+
+    def __init__(self, plans: list[tuple[int, str]], *, today: date, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QCheckBox
+
+        from models.drills.entities import FINDING_KINDS
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("登记演练发现的问题"))
+        kind = QComboBox(self)
+        fill_combo(kind, [(label, key) for key, label in FINDING_KINDS.items()])
+        plan = QComboBox(self)
+        fill_combo(plan, [(self.tr("（不涉及预案）"), None), *[(title, pid) for pid, title in plans]])
+        self.widgets: dict[str, QWidget] = {
+            "description": QPlainTextEdit(self), "kind": kind, "plan_id": plan, "section": QLineEdit(self),
+            "action": QPlainTextEdit(self), "owner": QLineEdit(self), "department": QLineEdit(self),
+            "due_date": DateField(self, value=today + timedelta(days=30)),
+            "requires_revision": QCheckBox(self.tr("需要据此修订预案（记录修订原因“演练发现问题”）"), self)}
+        for name in ("description", "action"):
+            text = typed_widget(self.widgets, name, QPlainTextEdit)
+            text.setTabChangesFocus(True)
+            text.setMaximumHeight(72)
+        self.errors = FormErrors(self, self.widgets, list(self.widgets))
+        form = QFormLayout()
+        labels = {"description": "问题描述 *", "kind": "类型", "plan_id": "相关预案", "section": "相关章节",
+                  "action": "整改措施", "owner": "责任人", "department": "责任部门", "due_date": "整改期限 *",
+                  "requires_revision": ""}
+        for name, label in labels.items():
+            form.addRow(self.tr(label), self.errors.holder(self, name))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.errors.banner)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登记"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(620, self.sizeHint().height())
+
+    def data(self) -> object:
+        from models.drills.findings import FindingData
+
+        return FindingData(**{name: widget_value(widget) for name, widget in self.widgets.items()})

@@ -10,24 +10,28 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
-from desktop.drills.dialog import DrillDialog, StepDialog, YearPlanDialog
+from desktop.drills.dialog import DrillDialog, FindingDialog, StepDialog, YearPlanDialog
 from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
-from desktop.drills.table import DrillTableModel, ObligationModel
+from desktop.drills.table import OVERDUE, DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit import messages
 from desktop.kit.list_page import ListPage
@@ -36,14 +40,16 @@ from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
 from desktop.kit.writes import WriteOp
 from models.core.database import Database
-from models.core.errors import DeskError
+from models.core.errors import DeskError, ValidationError
 from models.core.progress import Progress
 from models.core.uow import Actor
-from models.drills import offline
+from models.drills import findings, offline
 from models.drills import queries as dq
 from models.drills import service as drills
-from models.drills.entities import DRILL_STATUSES, HELD_STATUSES
+from models.drills.entities import DRILL_STATUSES, FINDING_KINDS, HELD_STATUSES, DrillPlan
+from models.drills.findings import FindingRow
 from models.drills.queries import DrillFilter, DrillRow, EnterpriseObligations
+from models.plans.entities import Plan
 
 TITLE_MIN_WIDTH = 160
 
@@ -178,10 +184,144 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             self.obligation_view.setColumnWidth(column, width)
         duty_layout.addWidget(self.obligation_view, 1)
         self.tabs.addTab(duty, self.tr("频次要求"))
+        self._build_findings()
 
         for action in (self.act_new, self.act_edit, self.act_delete, self.act_restore, self.act_search):
             self.addAction(action)
         self.update_actions()
+
+    def _build_findings(self) -> None:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 4, 0, 0)
+        bar = QToolBar(tab)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.act_finding = self._action(self.tr("登记问题…"), self.raise_finding, None,
+                                        self.tr("为“演练”页所选的演练登记发现的问题或隐患"))
+        bar.addAction(self.act_finding)
+        self.finding_actions = {}
+        for command, label in (("start", "开始整改"), ("verify", "提请验证"), ("close", "验证关闭"), ("reopen", "退回整改")):
+            action = self._action(self.tr(label), lambda c=command: self.step_finding(c), None, "")
+            self.finding_actions[command] = action
+            bar.addAction(action)
+        layout.addWidget(bar)
+        self.findings_table = QTableWidget(0, 7, tab)
+        self.findings_table.setObjectName("drillFindings")
+        self.findings_table.setHorizontalHeaderLabels([self.tr(t) for t in (
+            "整改期限", "状态", "演练", "类型", "问题描述", "责任人", "逾期")])
+        self.findings_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.findings_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.findings_table.verticalHeader().hide()
+        self.findings_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 90), (1, 64), (2, 220), (3, 48), (5, 80), (6, 70)):
+            self.findings_table.setColumnWidth(column, width)
+        self.findings_table.itemSelectionChanged.connect(self._finding_actions)
+        layout.addWidget(self.findings_table, 1)
+        self.finding_rows: list[FindingRow] = []
+        self.tabs.addTab(tab, self.tr("发现问题"))
+        self._finding_actions()
+
+    def load_findings(self) -> Task:
+        db, as_of = self._db, self.as_of()
+
+        def work(_progress: Progress) -> list[FindingRow]:
+            with db.read() as s:
+                return findings.findings(s, as_of=as_of)
+
+        task = self._runner.run(work, label=self.tr("正在读取演练发现的问题…"), title=self.tr("发现问题"))
+        task.sig_finished.connect(self._findings_ready)
+        self.findings_task = task
+        return task
+
+    def _findings_ready(self, rows: list[FindingRow]) -> None:
+        rows = sorted(rows, key=lambda r: (r.status == "closed", -r.overdue_days, r.due_date or date.max))
+        self.finding_rows = rows
+        table = self.findings_table
+        table.setRowCount(len(rows))
+        for n, r in enumerate(rows):
+            values = (r.due_date.isoformat() if r.due_date else "", r.status_label, r.drill,
+                      FINDING_KINDS.get(r.kind, r.kind), r.description, r.owner,
+                      self.tr("{0} 天").format(r.overdue_days) if r.overdue_days else "")
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if column == 6 and r.overdue_days:
+                    cell.setForeground(QBrush(OVERDUE))
+                table.setItem(n, column, cell)
+        overdue = sum(1 for r in rows if r.overdue_days)
+        self.tabs.setTabText(2, self.tr("发现问题（{0} 项逾期）").format(overdue) if overdue else self.tr("发现问题"))
+        self._finding_actions()
+
+    def current_finding(self) -> FindingRow | None:
+        row = self.findings_table.currentRow()
+        return self.finding_rows[row] if 0 <= row < len(self.finding_rows) else None
+
+    def _finding_actions(self) -> None:
+        current = self.current_finding()
+        for command, action in self.finding_actions.items():
+            action.setEnabled(current is not None and current.status in findings.STEPS[command].sources)
+        drill = self.current_row() if hasattr(self, "view") else None
+        self.act_finding.setEnabled(drill is not None and drill.status in HELD_STATUSES)
+
+    def raise_finding(self) -> WriteOp[object] | None:
+        drill = self.current_row()
+        if drill is None or drill.status not in HELD_STATUSES or self.writing:
+            return None
+        with self._db.read() as s:
+            plans = [(pid, f"{no} {title}") for pid, no, title in s.execute(
+                select(Plan.id, Plan.plan_no, Plan.title).join(DrillPlan, DrillPlan.plan_id == Plan.id)
+                .where(DrillPlan.drill_id == drill.id, DrillPlan.deleted_at.is_(None)))]
+        dialog = FindingDialog(plans, today=self.as_of(), parent=self)
+        self.finding_dialog = dialog
+        return self._submit_finding(dialog, drill.id)
+
+    def _submit_finding(self, dialog: FindingDialog, drill_id: int) -> WriteOp[object] | None:
+        """Ask (again, with what was typed and the reasons, after a refusal) and write the finding."""
+        if dialog.exec() != FindingDialog.DialogCode.Accepted:
+            return None
+        data, as_of = dialog.data(), self.as_of()
+        op = self.write(drill_id, lambda uow: findings.raise_finding(uow, drill_id, data, as_of=as_of),  # type: ignore[arg-type]
+                        refused=self.tr("无法登记"), done=self.tr("已登记发现的问题"))
+        if op is None:
+            return None
+
+        def refused(error: ValidationError) -> None:
+            dialog.errors.show(error.errors, self.tr("请修正以下问题后再登记："))
+
+            def again() -> None:  # once this write has ended: the dialog again, with what was typed
+                self.retry_op = self._submit_finding(dialog, drill_id)
+
+            QTimer.singleShot(0, again)
+
+        def raised(result: object) -> None:
+            recorded = getattr(result, "revision_recorded", False)
+            self.changed(drill_id, self.tr("已登记发现的问题") + (
+                self.tr("，并已记录预案修订原因“演练发现问题”") if recorded else ""))
+            self.load_findings()
+
+        op.invalid(refused)
+        op.success(raised)
+        return op
+
+    def step_finding(self, command: str) -> WriteOp[object] | None:
+        current = self.current_finding()
+        if current is None or current.status not in findings.STEPS[command].sources or self.writing:
+            return None
+        note = ""
+        if command in ("close", "reopen"):
+            dialog = StepDialog(findings.STEPS[command].command.label,
+                                reason_label=self.tr("验证情况 *") if command == "close" else self.tr("退回原因 *"),
+                                parent=self)
+            self.last_step_dialog = dialog
+            if dialog.exec() != StepDialog.DialogCode.Accepted:
+                return None
+            note = dialog.value_reason()
+        fid, version, as_of = current.id, current.version, self.as_of()
+        op = self.write(current.drill_id, lambda uow: findings.step(uow, fid, command, version, note=note, as_of=as_of),
+                        refused=self.tr("无法{0}").format(findings.STEPS[command].command.label),
+                        done=findings.STEPS[command].command.label)
+        if op is not None:
+            op.ended(lambda _outcome: self.load_findings())
+        return op
 
     # --- loading
 
@@ -196,6 +336,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.model.set_filter(self.current_filter())
         self.model.prefetch(0)
         self.load_obligations()
+        self.load_findings()
 
     def _region_items(self) -> list[tuple[str, str]]:
         assert self.choices is not None
@@ -204,6 +345,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
     def refresh(self) -> None:
         self.model.refresh()
         self.load_obligations()
+        self.load_findings()
 
     def load_obligations(self) -> Task:
         """Every enterprise's obligations on ``as_of``, read on a worker thread."""
@@ -269,6 +411,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
         self.act_score.setEnabled(row is not None and row.status in HELD_STATUSES)
         self.act_sheet_export.setEnabled(row is not None and row.status in HELD_STATUSES)
+        if hasattr(self, "act_finding"):
+            self.act_finding.setEnabled(row is not None and row.status in HELD_STATUSES)
 
     # --- rows and actions
 

@@ -255,3 +255,52 @@ def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlit
     assert finish(page.import_sheet()) == "saved"
     with sqlite_db.read() as s:
         assert s.query(ScoreSheet).one().status == "submitted"
+
+
+def test_a_finding_raised_in_the_window_forces_a_plan_revision_and_is_tracked(qtbot, page, sqlite_db, finish,
+                                                                              monkeypatch):  # type: ignore[no-untyped-def]
+    from desktop.drills.dialog import FindingDialog
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+    from models.plans.entities import Plan
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
+                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.view.selectRow(0)
+    shown: list[int] = []
+
+    def exec_(self: FindingDialog) -> int:
+        shown.append(1)
+        if len(shown) == 2:  # the second time: the refusal is shown and what was typed is still there
+            assert "不能为空" in self.errors.banner.text() and self.widgets["requires_revision"].isChecked()
+            self.widgets["description"].setPlainText("疏散集合点设在下风向")
+        else:
+            self.widgets["requires_revision"].setChecked(True)
+            self.widgets["plan_id"].setCurrentIndex(1)
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(FindingDialog, "exec", exec_)
+    assert finish(page.raise_finding()) == "invalid"
+    qtbot.waitUntil(lambda: getattr(page, "retry_op", None) is not None, timeout=3000)
+    assert finish(page.retry_op) == "saved" and len(shown) == 2
+    with sqlite_db.read() as s:
+        assert s.get(Plan, plan).revision_trigger == "drill_findings"
+    qtbot.waitUntil(lambda: page.findings_table.rowCount() == 1, timeout=3000)
+    assert page.findings_table.item(0, 1).text() == "待整改"
+    page.findings_table.selectRow(0)
+    for command in ("start", "verify"):
+        assert finish(page.step_finding(command)) == "saved"
+        qtbot.waitUntil(lambda c=command: page.current_finding() is None or page.current_finding().status ==
+                        {"start": "in_progress", "verify": "verifying"}[c], timeout=3000)
+        page.findings_table.selectRow(0)
+    _answer(monkeypatch, reason="集合点已改到上风向，复演验证合格")
+    assert finish(page.step_finding("close")) == "saved"
+    qtbot.waitUntil(lambda: page.findings_table.rowCount() == 1 and page.findings_table.item(0, 1).text() == "已关闭",
+                    timeout=3000)
