@@ -1,0 +1,82 @@
+"""Drill reports (演练评估报告 …) through the shared renderers: the PDF of ``exports.pdf`` and the Word
+file of ``exports.docx``, in a house style, with the same typesetting as plan documents (禁则,
+justified lines, tables that grow and repeat their header). A report is a title, the enterprise,
+and titled sections of ``plans.document`` blocks (``plans.drills.report.ReportDocument``).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.platypus import Flowable, Spacer
+
+from exports.docx import DocxWriter, paragraph
+from exports.files import write_atomically
+from exports.fonts import FontSet, find_fonts
+from exports.layout import DocumentInfo
+from exports.pdf import PdfRenderer
+from exports.result import ExportResult
+from exports.styles import HouseStyle
+from plans.drills.report import ReportDocument
+
+Format = Literal["pdf", "docx"]
+
+
+def _info(doc: ReportDocument) -> DocumentInfo:
+    return DocumentInfo(title=doc.title, author=doc.enterprise, subject=doc.title, keywords=[k for k in doc.keywords if k],
+                        created=doc.created, header_text=doc.header_text)
+
+
+class _ReportPdf(PdfRenderer):
+    def __init__(self, doc: ReportDocument, style: HouseStyle, fonts: FontSet) -> None:
+        super().__init__(_info(doc), style, fonts, None)
+        self.doc = doc
+
+    def story(self) -> list[Flowable]:
+        title = self.para_style("report-title", self.style.title, align=TA_CENTER, first_indent=0.0,
+                                space_after=self.style.body.leading * 0.5)
+        unit = self.para_style("report-unit", self.style.body, align=TA_CENTER, first_indent=0.0,
+                               space_after=self.style.body.leading)
+        out: list[Flowable] = [self.para(self.balanced(self.doc.title, title), title, self.role(self.style.title))]
+        if self.doc.subtitle:
+            out.append(self.para(self.doc.subtitle, unit, self.role(self.style.body)))
+        out.append(Spacer(1, 4))
+        for section in self.doc.sections:
+            out += self.section(section.title, section.level, self.key(), section.blocks)
+        return out
+
+
+def render_report(doc: ReportDocument, fmt: Format, target: Path | BinaryIO, *, style: HouseStyle,
+                  fonts: FontSet | None = None) -> ExportResult:
+    fonts = fonts or find_fonts()
+    if fmt == "pdf":
+        renderer = _ReportPdf(doc, style, fonts)
+        data = renderer.render()
+        result = ExportResult(format="pdf", pages=renderer.page_count, headings=[s.title for s in doc.sections],
+                              fonts=renderer.font_lines(), warnings=renderer.warnings)
+    else:
+        writer = DocxWriter(_info(doc), style, fonts)
+        writer.page_title(doc.title, new_page=False)
+        if doc.subtitle:
+            writer.out.append(paragraph("BodyText", writer.runs(doc.subtitle, style.body.role),
+                                        '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>'))
+        for section in doc.sections:
+            writer.heading(section.title, section.level)
+            writer.blocks(section.blocks)
+        data = writer.finish(cover=False, check=lambda: None)
+        result = ExportResult(format="docx", pages=None, headings=[s.title for s in doc.sections],
+                              fonts=writer.font_lines(), warnings=list(writer.warnings))
+    if isinstance(target, str | Path):
+        write_atomically(Path(target), data)
+    else:
+        target.write(data)
+    return result
+
+
+def report_bytes(doc: ReportDocument, fmt: Format, *, style: HouseStyle, fonts: FontSet | None = None) -> bytes:
+    buffer = io.BytesIO()
+    render_report(doc, fmt, buffer, style=style, fonts=fonts)
+    return buffer.getvalue()
