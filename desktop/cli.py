@@ -154,8 +154,8 @@ def build_parser() -> ChineseParser:
 
     exp_drill = expsub.add_parser("drill", help="导出演练文档（评估报告）为 Word（.docx）或 PDF")
     exp_drill.add_argument("drill_id", type=int, metavar="演练ID")
-    exp_drill.add_argument("--kind", choices=["evaluation"], default="evaluation",
-                           help="evaluation 演练评估报告（总结报告、档案、空白评分表待后续版本）")
+    exp_drill.add_argument("--kind", choices=["evaluation", "summary", "score-sheet"], default="evaluation",
+                           help="evaluation 评估报告，summary 总结报告，score-sheet 纸面评分用的空白评分表（演练档案待后续版本）")
     exp_drill.add_argument("--out", required=True, metavar="文件", help="输出文件（.docx 或 .pdf）")
     exp_drill.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
     exp_drill.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="整改逾期按哪一天计算（默认今天）")
@@ -525,14 +525,19 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
             from exports.drills.report import render_report
             from exports.styles import load_style
-            from plans.drills.report import build_evaluation_report
+            from plans.drills.report import build_evaluation_report, build_score_sheet, build_summary_report
 
             out = Path(args.out)
             fmt = out.suffix.lower().lstrip(".")
             if fmt not in ("docx", "pdf"):
                 raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .docx 或 .pdf 结尾")
             with db.read() as session:
-                report = build_evaluation_report(session, args.drill_id, as_of=as_of)
+                if args.kind == "score-sheet":
+                    report = build_score_sheet(session, args.drill_id)
+                elif args.kind == "summary":
+                    report = build_summary_report(session, args.drill_id, as_of=as_of)
+                else:
+                    report = build_evaluation_report(session, args.drill_id, as_of=as_of)
             result = render_report(report, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
             pages = f"，{result.pages} 页" if result.pages else ""
             print(f"已导出 {out}（{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.core.errors import NotFoundError
+from models.core.errors import NotFoundError, StateError
 from models.drills import findings as df
 from models.drills import scoring
 from models.drills.entities import (
@@ -54,27 +54,32 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}"
 
 
+def _facts(session: Session, drill: Drill, ent_name: str, evaluators: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The drill's basic facts, as the reports list them."""
+    plans = session.execute(select(Plan.plan_no, Plan.title, DrillPlan.plan_version)
+                            .join(DrillPlan, DrillPlan.plan_id == Plan.id)
+                            .where(DrillPlan.drill_id == drill.id, DrillPlan.deleted_at.is_(None))).all()
+    classification = "、".join((DRILL_CONTENTS[drill.content_type], DRILL_FORMS[drill.form],
+                               DRILL_PURPOSES[drill.purpose]))
+    return [
+        ("演练名称", drill.title), ("演练编号", drill.drill_no or "—"), ("组织单位", drill.organiser or ent_name),
+        ("演练时间", (drill.held_on or drill.planned_at.date()).isoformat()), ("演练地点", drill.location or "—"),
+        ("演练类别", classification), ("参演单位", drill.participants or "—"),
+        ("参演队伍与人员", (drill.teams or "—") + (f"，共 {drill.people_count} 人" if drill.people_count else "")),
+        ("检验的预案", "；".join(f"{no} {title}" + (f"（第 {n} 版）" if n else "") for no, title, n in plans) or "—"),
+        *([("评估人", "、".join(evaluators))] if evaluators else []),
+    ]
+
+
 def build_evaluation_report(session: Session, drill_id: int, *, as_of: date) -> ReportDocument:
     drill = session.get(Drill, drill_id)
     if drill is None or drill.is_deleted:
         raise NotFoundError(Drill.__label__, drill_id)
     enterprise = session.get(Enterprise, drill.enterprise_id)
     ent_name = enterprise.name if enterprise is not None else ""
-    plans = session.execute(select(Plan.plan_no, Plan.title, DrillPlan.plan_version)
-                            .join(DrillPlan, DrillPlan.plan_id == Plan.id)
-                            .where(DrillPlan.drill_id == drill_id, DrillPlan.deleted_at.is_(None))).all()
     result = scoring.results(session, drill_id)
     form = scoring.frozen_form(session, drill_id)
-    classification = "、".join((DRILL_CONTENTS[drill.content_type], DRILL_FORMS[drill.form],
-                               DRILL_PURPOSES[drill.purpose]))
-    facts = [
-        ("演练名称", drill.title), ("演练编号", drill.drill_no or "—"), ("组织单位", drill.organiser or ent_name),
-        ("演练时间", (drill.held_on or drill.planned_at.date()).isoformat()), ("演练地点", drill.location or "—"),
-        ("演练类别", classification), ("参演单位", drill.participants or "—"),
-        ("参演队伍与人员", (drill.teams or "—") + (f"，共 {drill.people_count} 人" if drill.people_count else "")),
-        ("检验的预案", "；".join(f"{no} {title}" + (f"（第 {n} 版）" if n else "") for no, title, n in plans) or "—"),
-        ("评估人", "、".join(result.evaluators) or "—"), ("评估表", f"{form.label}（第 {form.version} 版）"),
-    ]
+    facts = [*_facts(session, drill, ent_name, result.evaluators), ("评估表", f"{form.label}（第 {form.version} 版）")]
     sections = [ReportSection("一、演练基本情况", [Table([[Cell(k), Cell(v)] for k, v in facts], header_rows=0)])]
     sections.append(ReportSection("二、演练过程", [Paragraph(drill.scenario or "（未记录演练情景。）")]))
     head = [Cell("环节"), Cell("评估指标"), Cell("权重"), *[Cell(e) for e in result.evaluators],
@@ -115,3 +120,75 @@ def build_evaluation_report(session: Session, drill_id: int, *, as_of: date) -> 
                           header_text=f"{ent_name}　{drill.drill_no}".strip("　"),
                           created=drill.updated_at, sections=sections,
                           keywords=("应急演练", "评估报告", ent_name, drill.drill_no))
+
+
+def build_score_sheet(session: Session, drill_id: int, *, evaluator: str = "") -> ReportDocument:
+    """A blank score sheet (评分表) to print and score on paper: the drill, every item of its frozen
+    form (the form the drill would be evaluated with, when the evaluation has not started), with room
+    for the score and a remark, and lines for the evaluator's signature and the date."""
+    from models.drills.evaluation import form_for
+
+    drill = session.get(Drill, drill_id)
+    if drill is None or drill.is_deleted:
+        raise NotFoundError(Drill.__label__, drill_id)
+    enterprise = session.get(Enterprise, drill.enterprise_id)
+    ent_name = enterprise.name if enterprise is not None else ""
+    try:
+        form = scoring.frozen_form(session, drill_id)
+    except StateError:  # not started yet: the form it will be frozen with
+        form = form_for(drill.form)
+    scale = "、".join(f"{v:g}={label}" for v, label in form.scale)
+    when = (drill.held_on or drill.planned_at.date()).isoformat()
+    intro = [Paragraph(f"演练：{drill.title}（{drill.drill_no or '无编号'}），{when}，{drill.location or '地点未填'}。"),
+             Paragraph(f"评分：评分项填 {scale}；选择项圈选；计量项填实测数值；不涉及的项填“不适用”。")]
+    rows = [[Cell("序号"), Cell("环节"), Cell("评估指标"), Cell("评估内容"), Cell("权重"), Cell("评分"), Cell("说明")]]
+    for n, item in enumerate(form.items, 1):
+        criterion = item.criterion
+        if item.kind == "choice":
+            criterion += "（" + "／".join(label for label, _p in item.options) + "）"
+        elif item.kind == "measure":
+            criterion += f"（{item.unit}）"
+        rows.append([Cell(str(n)), Cell(item.phase), Cell(item.indicator), Cell(criterion), Cell(f"{item.weight:g}"),
+                     Cell("　" * 4), Cell("　" * 9)])  # room to write by hand
+    sign = [Paragraph(f"评估人（签字）：{evaluator or '　' * 8}　　　　日期：　　　　年　　月　　日")]
+    return ReportDocument(title=f"{form.label}", subtitle=f"{ent_name}　{drill.title}", enterprise=ent_name,
+                          header_text=f"{ent_name}　{drill.drill_no}".strip("　"), created=drill.updated_at,
+                          sections=[ReportSection("一、说明", intro), ReportSection("二、评估项目", [Table(rows, header_rows=1)]),
+                                    ReportSection("三、签字", sign)],
+                          keywords=("应急演练", "评分表", ent_name, drill.drill_no))
+
+
+def build_summary_report(session: Session, drill_id: int, *, as_of: date) -> ReportDocument:
+    """The 演练总结报告 (AQ/T 9007: purpose, time and place, units and people, scenario, problems and
+    their causes, lessons, improvements), from the drill's record, its evaluation and its findings."""
+    drill = session.get(Drill, drill_id)
+    if drill is None or drill.is_deleted:
+        raise NotFoundError(Drill.__label__, drill_id)
+    enterprise = session.get(Enterprise, drill.enterprise_id)
+    ent_name = enterprise.name if enterprise is not None else ""
+    found = df.findings(session, as_of=as_of, drill_id=drill_id)
+    try:
+        result = scoring.results(session, drill_id)
+        verdict = (f"评估综合得分 {result.total:g} 分，结论为“{result.grade}”。" if result.total is not None
+                   else "评估表尚未提交。")
+        evaluators = result.evaluators
+    except StateError:
+        verdict, evaluators = "这次演练尚未评估。", ()
+    facts = [Table([[Cell(k), Cell(v)] for k, v in _facts(session, drill, ent_name, evaluators)], header_rows=0)]
+    purpose = {"testing": "检验预案的可操作性和应急准备的充分性", "demonstration": "示范应急处置的规范做法",
+               "research": "研究和探索应急处置的新方法"}.get(drill.purpose, "检验应急预案")
+    sections = [
+        ReportSection("一、演练目的", [Paragraph(f"通过{DRILL_FORMS[drill.form]}，{purpose}，锻炼应急队伍，"
+                                               "提高从业人员的应急处置能力。")]),
+        ReportSection("二、演练时间、地点、参演单位和人员", facts),
+        ReportSection("三、演练情景概要", [Paragraph(drill.scenario or "（未记录演练情景。）")]),
+        ReportSection("四、发现的问题和原因", [BulletList([f"{f.description}" for f in found])] if found
+                      else [Paragraph("演练中未登记问题。")]),
+        ReportSection("五、经验和教训", [Paragraph(verdict)]),
+        ReportSection("六、改进建议", [BulletList([f"{f.description}：由{f.owner or '责任人'}于"
+                                                f"{f.due_date.isoformat() if f.due_date else '规定期限'}前整改（{f.status_label}）"
+                                                for f in found])] if found else [Paragraph("无。")]),
+    ]
+    return ReportDocument(title=f"{drill.title}总结报告", subtitle=ent_name, enterprise=ent_name,
+                          header_text=f"{ent_name}　{drill.drill_no}".strip("　"), created=drill.updated_at,
+                          sections=sections, keywords=("应急演练", "总结报告", ent_name, drill.drill_no))

@@ -82,3 +82,27 @@ def test_export_drill_from_the_cli(sqlite_db, tmp_path: Path, capsys) -> None:  
     assert code == 0 and out.exists() and "已导出" in text, err
     code, _, err = run(capsys, "--db", db_arg(sqlite_db), "export", "drill", "999", "--out", str(out))
     assert code == 1 and "999" in err and err.count("\n") == 1
+
+
+def test_the_summary_report_and_the_blank_score_sheet(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    from models.drills.service import DrillData
+    from plans.drills.report import build_score_sheet, build_summary_report
+
+    did = _scored_drill(sqlite_db)
+    with sqlite_db.read() as s:
+        summary = build_summary_report(s, did, as_of=date(2026, 6, 1))
+        sheet = build_score_sheet(s, did, evaluator="张评估")
+    assert [sec.title for sec in summary.sections][0] == "一、演练目的" and summary.title.endswith("总结报告")
+    text = "".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(report_bytes(
+        summary, "pdf", style=load_style("default")))).pages).replace(" ", "").replace("\n", "")
+    assert "应急广播覆盖不到东侧罐区" in text and "结论为“优”" in text
+    rows = docx.Document(io.BytesIO(report_bytes(sheet, "docx", style=load_style("gbt9704")))).tables[0].rows
+    assert len(rows) == len(form_for("live").items) + 1 and rows[0].cells[5].text == "评分"
+    ent = create_enterprise(sqlite_db, 2)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:  # not evaluated yet: the sheet shows the form it will use
+        fresh = ds.create(uow, DrillData(**{**vars(_data(ent, [plan])), "form": "tabletop"}))
+    with sqlite_db.read() as s:
+        blank = build_score_sheet(s, fresh)
+        plain = build_summary_report(s, fresh, as_of=date(2026, 6, 1))
+    assert blank.title == "桌面演练评估表" and "尚未评估" in str(plain.sections[4].blocks)
