@@ -92,7 +92,7 @@ def test_the_summary_report_and_the_blank_score_sheet(sqlite_db) -> None:  # typ
     with sqlite_db.read() as s:
         summary = build_summary_report(s, did, as_of=date(2026, 6, 1))
         sheet = build_score_sheet(s, did, evaluator="张评估")
-    assert [sec.title for sec in summary.sections][0] == "一、演练目的" and summary.title.endswith("总结报告")
+    assert summary.sections[0].title == "一、演练目的" and summary.title.endswith("总结报告")
     text = "".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(report_bytes(
         summary, "pdf", style=load_style("default")))).pages).replace(" ", "").replace("\n", "")
     assert "应急广播覆盖不到东侧罐区" in text and "结论为“优”" in text
