@@ -7,10 +7,11 @@ overdue first, read in the background."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer
 from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from desktop.drills.calendar import CalendarView
 from desktop.drills.dialog import DrillDialog, FindingDialog, StepDialog, YearPlanDialog
 from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
 from desktop.drills.table import OVERDUE, DrillTableModel, ObligationModel
@@ -48,7 +50,7 @@ from models.drills import queries as dq
 from models.drills import service as drills
 from models.drills.entities import DRILL_STATUSES, FINDING_KINDS, HELD_STATUSES, DrillPlan
 from models.drills.findings import FindingRow
-from models.drills.queries import DrillFilter, DrillRow, EnterpriseObligations
+from models.drills.queries import DayDrill, DrillFilter, DrillRow, EnterpriseObligations
 from models.plans.entities import Plan
 
 TITLE_MIN_WIDTH = 160
@@ -165,6 +167,10 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.view.selectionModel().currentRowChanged.connect(self.update_actions)
         inner.addWidget(self.view, 1)
         self.tabs.addTab(drills_tab, self.tr("演练"))
+        self.calendar_view = CalendarView(self)
+        self.calendar_view.sig_month_changed.connect(lambda y, m: self.load_month(y, m))
+        self.calendar_view.sig_drill_chosen.connect(self.show_drill)
+        self.tabs.addTab(self.calendar_view, self.tr("日历"))
 
         duty = QWidget(self)
         duty_layout = QVBoxLayout(duty)
@@ -183,6 +189,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         for column, width in ((1, 230), (2, 96), (3, 96), (4, 190)):
             self.obligation_view.setColumnWidth(column, width)
         duty_layout.addWidget(self.obligation_view, 1)
+        self.obligation_tab = duty
         self.tabs.addTab(duty, self.tr("频次要求"))
         self._build_findings()
 
@@ -218,6 +225,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.findings_table.itemSelectionChanged.connect(self._finding_actions)
         layout.addWidget(self.findings_table, 1)
         self.finding_rows: list[FindingRow] = []
+        self.findings_tab = tab
         self.tabs.addTab(tab, self.tr("发现问题"))
         self._finding_actions()
 
@@ -248,7 +256,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                     cell.setForeground(QBrush(OVERDUE))
                 table.setItem(n, column, cell)
         overdue = sum(1 for r in rows if r.overdue_days)
-        self.tabs.setTabText(2, self.tr("发现问题（{0} 项逾期）").format(overdue) if overdue else self.tr("发现问题"))
+        self.tabs.setTabText(self.tabs.indexOf(self.findings_tab), self.tr("发现问题（{0} 项逾期）").format(overdue) if overdue
+                             else self.tr("发现问题"))
         self._finding_actions()
 
     def current_finding(self) -> FindingRow | None:
@@ -335,8 +344,11 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
         self.model.prefetch(0)
+        today = self.as_of()
+        self.calendar_view.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
         self.load_obligations()
         self.load_findings()
+        self.load_month()
 
     def _region_items(self) -> list[tuple[str, str]]:
         assert self.choices is not None
@@ -346,6 +358,28 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.model.refresh()
         self.load_obligations()
         self.load_findings()
+        self.load_month()
+
+    def load_month(self, year: int | None = None, month: int | None = None) -> Task:
+        """The drills of the calendar's month (with the list's filter), read on a worker thread."""
+        shown = self.calendar_view.calendar
+        year, month = year or shown.yearShown(), month or shown.monthShown()
+        db, flt = self._db, replace(self.current_filter(), deleted=False)
+
+        def work(_progress: Progress) -> list[DayDrill]:
+            with db.read() as s:
+                return dq.month(s, year, month, flt)
+
+        task = self._runner.run(work, label=self.tr("正在读取本月的演练…"), title=self.tr("演练日历"))
+        task.sig_finished.connect(self.calendar_view.set_drills)
+        self.month_task = task
+        return task
+
+    def show_drill(self, drill_id: int) -> None:
+        """Back to the list with a drill selected (the one double-clicked in the calendar)."""
+        self.tabs.setCurrentIndex(0)
+        if not self.select_id(drill_id):
+            self.sig_status.emit(self.tr("这次演练不在当前列表的已读页中，可用搜索查找"))
 
     def load_obligations(self) -> Task:
         """Every enterprise's obligations on ``as_of``, read on a worker thread."""
@@ -367,7 +401,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             "按 {0} 计算：{1} 家企业、{2} 项演练要求，其中 {3} 项已逾期（红色），30 天内到期的为橙色。"
             "周期按自然年、自然半年计，依据见各项提示。").format(
                 self.as_of().isoformat(), len(rows), self.obligations.rowCount(), overdue))
-        self.tabs.setTabText(1, self.tr("频次要求（{0} 项逾期）").format(overdue) if overdue else self.tr("频次要求"))
+        self.tabs.setTabText(self.tabs.indexOf(self.obligation_tab), self.tr("频次要求（{0} 项逾期）").format(overdue) if overdue
+                             else self.tr("频次要求"))
 
     # --- filtering
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -189,3 +189,24 @@ def obligations(session: Session, *, as_of: date, enterprise_id: int | None = No
         out.append(EnterpriseObligations(row.id, row.name, flags, obligations_for(
             flags, firsts.get(row.id, {}), drills, as_of, region_code=row.code)))
     return out
+
+
+@dataclass(frozen=True)
+class DayDrill:
+    id: int
+    day: date
+    time: str
+    enterprise: str
+    title: str
+    status: str
+    form: str
+
+
+def month(session: Session, year: int, month_: int, f: DrillFilter = DrillFilter()) -> list[DayDrill]:
+    """The drills planned in a calendar month (with the filter's conditions), by day and time."""
+    start = datetime(year, month_, 1)
+    end = datetime(year + (month_ == 12), month_ % 12 + 1, 1)
+    query = _filtered(select(Drill.id, Drill.planned_at, Enterprise.name, Drill.title, Drill.status, Drill.form),
+                      replace(f, since=start, until=end)).order_by(Drill.planned_at, Drill.id)
+    return [DayDrill(i, at.date(), at.strftime("%H:%M"), name, title, status, form)
+            for i, at, name, title, status, form in session.execute(query)]

@@ -87,7 +87,7 @@ def test_plan_a_drill_reschedule_hold_and_see_the_obligations(qtbot, page, sqlit
         return {model.data(model.index(r, 1)): model.data(model.index(r, 2)) for r in range(model.rowCount())}
 
     qtbot.waitUntil(lambda: last_drills().get("综合或专项应急预案演练") == "2026-11-20", timeout=3000)
-    assert page.tabs.tabText(1) == "频次要求"  # nothing overdue for this enterprise
+    assert page.tabs.tabText(page.tabs.indexOf(page.obligation_tab)) == "频次要求"  # nothing overdue for this enterprise
 
 
 def test_cancel_needs_a_reason_and_the_overdue_come_first(qtbot, page, sqlite_db, finish, monkeypatch):  # type: ignore[no-untyped-def]
@@ -152,7 +152,7 @@ def test_the_annual_plan_for_a_hazchem_enterprise(qtbot, page, sqlite_db, finish
 
 
 def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page, sqlite_db, finish):  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QLineEdit
 
     from desktop.drills.scoring import COMMENT, VALUE, ScoreSheetDialog
     from models.core.uow import unit_of_work
@@ -178,11 +178,15 @@ def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page
     items = dialog.form.items
 
     def type_in(row: int, text: str) -> None:
+        qtbot.waitUntil(lambda: table.state() != table.State.EditingState, timeout=1000)
         table.setCurrentCell(row, VALUE)
+        table.activateWindow()
         table.setFocus()
         qtbot.keyClicks(table, text)  # typing starts the editor with what was typed
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not table, timeout=1000)
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.state() == table.State.EditingState, timeout=1000)
+        editor = table.viewport().findChild(QLineEdit) or QApplication.focusWidget()
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.state() != table.State.EditingState, timeout=1000)
         qtbot.waitUntil(lambda: dialog.write_op is None or not dialog.write_op.running, timeout=3000)
 
     type_in(0, "4")  # not on the scale: refused, nothing stored
@@ -304,3 +308,33 @@ def test_a_finding_raised_in_the_window_forces_a_plan_revision_and_is_tracked(qt
     assert finish(page.step_finding("close")) == "saved"
     qtbot.waitUntil(lambda: page.findings_table.rowCount() == 1 and page.findings_table.item(0, 1).text() == "已关闭",
                     timeout=3000)
+
+
+def test_the_month_calendar_shows_the_drills_by_day(qtbot, page, sqlite_db):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        first = ds.create(uow, ds.DrillData(enterprise_id=ent, title="桌面推演", planned_at=datetime(2026, 11, 20, 9),
+                                            plan_ids=[plan], form="tabletop"))
+        ds.create(uow, ds.DrillData(enterprise_id=ent, title="实战演练", planned_at=datetime(2026, 11, 20, 14, 30),
+                                    plan_ids=[plan]))
+        ds.create(uow, ds.DrillData(enterprise_id=ent, title="下月演练", planned_at=datetime(2026, 12, 3, 9),
+                                    plan_ids=[plan]))
+    page.refresh()
+    calendar = page.calendar_view.calendar
+    qtbot.waitUntil(lambda: date(2026, 11, 20) in calendar.by_day, timeout=3000)
+    assert [d.title for d in calendar.by_day[date(2026, 11, 20)]] == ["桌面推演", "实战演练"]
+    assert date(2026, 12, 3) not in calendar.by_day  # another month
+    calendar.setSelectedDate(QDate(2026, 11, 20))
+    assert page.calendar_view.day_list.count() == 2 and "2 次演练" in page.calendar_view.day_label.text()
+    calendar.setCurrentPage(2026, 12)
+    qtbot.waitUntil(lambda: date(2026, 12, 3) in calendar.by_day, timeout=3000)
+    page.show_drill(first)
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == first, timeout=3000)
+    assert page.tabs.currentIndex() == 0
+    calendar.grab()  # the painted cells draw without error
