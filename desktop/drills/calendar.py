@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from PySide6.QtCore import QDate, QRect, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -23,7 +23,7 @@ from desktop.drills.table import STATUS_COLOURS
 from models.drills.entities import DRILL_FORMS, DRILL_STATUSES
 from models.drills.queries import DayDrill
 
-DOT = 6
+DOT = 9
 
 
 class DrillCalendar(QCalendarWidget):
@@ -34,6 +34,7 @@ class DrillCalendar(QCalendarWidget):
         self.setGridVisible(True)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))  # 十月 2026, 周一 … also off the app
         self.by_day: dict[date, list[DayDrill]] = {}
 
     def set_drills(self, drills: list[DayDrill]) -> None:
