@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMenu,
     QTableView,
@@ -109,6 +110,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                                        self.tr("取消所选演练，须填写原因"))
         self.act_score = self._action(self.tr("评分"), self.score_current, None,
                                       self.tr("打开本人的评估表（首次评分时固定评估表）"))
+        self.act_paper = self._action(self.tr("录入纸质评估表…"), self.key_paper_sheet, None,
+                                      self.tr("把评估人在纸上打的分按评估表顺序录入"))
         self.act_sheet_export = self._action(self.tr("导出离线评估表…"), self.export_sheet, None,
                                              self.tr("把本人的评估表存为文件，带到不联网的电脑上评分"))
         self.act_sheet_score = self._action(self.tr("离线评分…"), self.score_file, None,
@@ -135,7 +138,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_score)
         offline_menu = QMenu(self.tr("离线评分"), self)
-        for action in (self.act_sheet_export, self.act_sheet_score, self.act_sheet_import):
+        for action in (self.act_paper, self.act_sheet_export, self.act_sheet_score, self.act_sheet_import):
             offline_menu.addAction(action)
         self.offline_menu = offline_menu
         self.toolbar.addAction(offline_menu.menuAction())
@@ -446,6 +449,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
         self.act_score.setEnabled(row is not None and row.status in HELD_STATUSES)
         self.act_sheet_export.setEnabled(row is not None and row.status in HELD_STATUSES)
+        self.act_paper.setEnabled(row is not None and row.status in HELD_STATUSES)
         if hasattr(self, "act_finding"):
             self.act_finding.setEnabled(row is not None and row.status in HELD_STATUSES)
 
@@ -512,19 +516,30 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                 name, year, len(ids)) if ids else self.tr("“{0}” {1} 年的演练已排满，没有新增").format(name, year)))
         return op
 
-    def score_current(self) -> WriteOp[object] | None:
-        """The signed-in evaluator's sheet for the selected drill (the form is frozen the first time)."""
+    def score_current(self, evaluator: str | None = None) -> WriteOp[object] | None:
+        """The signed-in evaluator's sheet for the selected drill (the form is frozen the first time);
+        with ``evaluator``, that person's sheet — a paper sheet keyed in afterwards."""
         row = self.current_row()
         if row is None or row.status not in HELD_STATUSES or self.writing:
             return None
         drill_id, actor = row.id, self._actor
         assert actor is not None
         done = self.tr("评估表：{0}").format(row.title)
-        op = self.write(drill_id, open_sheet(actor, drill_id), refused=self.tr("无法评分"), done=done)
+        op = self.write(drill_id, open_sheet(actor, drill_id, evaluator), refused=self.tr("无法评分"), done=done)
         if op is not None:  # the write flow's callback is replaced: refresh as it would, then open the sheet
             op.success(lambda sheet_id: (self.changed(drill_id, done),
                                          self._open_sheet(drill_id, int(sheet_id))))  # type: ignore[arg-type]
         return op
+
+    def key_paper_sheet(self) -> WriteOp[object] | None:
+        """录入纸质评估表: ask whose paper sheet it is, then key it in on that evaluator's sheet."""
+        row = self.current_row()
+        if row is None or row.status not in HELD_STATUSES:
+            return None
+        name, ok = QInputDialog.getText(self, self.tr("录入纸质评估表"), self.tr("评估人姓名（纸质评估表上签字的人）："))
+        if not ok or not name.strip():
+            return None
+        return self.score_current(name.strip())
 
     def _open_sheet(self, drill_id: int, sheet_id: int) -> None:
         assert self._actor is not None

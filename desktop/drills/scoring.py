@@ -338,15 +338,17 @@ class FileSheetDialog(SheetDialog):
         self._submitted()
 
 
-def open_sheet(actor: Actor, drill_id: int) -> Callable[[UnitOfWork], int]:
-    """The write that makes sure the drill is being evaluated and the actor has a sheet; returns its id."""
+def open_sheet(actor: Actor, drill_id: int, evaluator: str | None = None) -> Callable[[UnitOfWork], int]:
+    """The write that makes sure the drill is being evaluated and ``evaluator`` (by default the
+    signed-in user; a paper sheet's evaluator when it is keyed in afterwards) has a sheet; returns its id."""
+    name = " ".join((evaluator or actor.name).split())
 
     def work(uow: UnitOfWork) -> int:
         if uow.session.scalar(select(DrillEvaluation.id).where(DrillEvaluation.drill_id == drill_id)) is None:
             scoring.start_evaluation(uow, drill_id)
         sheet = uow.session.scalar(select(ScoreSheet.id).where(ScoreSheet.drill_id == drill_id,
-                                                               ScoreSheet.evaluator == actor.name))
-        return int(sheet) if sheet is not None else scoring.add_evaluator(uow, drill_id, actor.name)
+                                                               ScoreSheet.evaluator == name))
+        return int(sheet) if sheet is not None else scoring.add_evaluator(uow, drill_id, name)
 
     return work
 

@@ -338,3 +338,29 @@ def test_the_month_calendar_shows_the_drills_by_day(qtbot, page, sqlite_db):  # 
     qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == first, timeout=3000)
     assert page.tabs.currentIndex() == 0
     calendar.grab()  # the painted cells draw without error
+
+
+def test_a_paper_sheet_is_keyed_in_for_its_evaluator(qtbot, page, sqlite_db, finish, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.drills.scoring import ScoreSheetDialog
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
+                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.view.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (" 赵 专家 ", True))
+    assert finish(page.key_paper_sheet()) == "saved"
+    qtbot.waitUntil(lambda: isinstance(getattr(page, "sheet_dialog", None), ScoreSheetDialog), timeout=3000)
+    assert page.sheet_dialog.evaluator == "赵 专家" and page.sheet_dialog.evaluator != TESTER.name
+    page.sheet_dialog.close()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
+    assert page.key_paper_sheet() is None
