@@ -57,14 +57,16 @@ class DrillDialog(RecordForm[DrillData]):
 
     def __init__(self, db: Database, runner: TaskRunner, drill_id: int | None = None, *,
                  enterprise_id: int | None = None, actor: Actor | None = None,
-                 enterprises: list[EnterpriseChoice] | None = None, parent: QWidget | None = None) -> None:
+                 enterprises: list[EnterpriseChoice] | None = None, today: date | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(db, runner, record_id=drill_id, actor=actor, parent=parent)
         self.setObjectName("DrillDialog")
+        self._today = today or date.today()  # the page's "now" when it gives one
         self._stored_enterprise: tuple[int, str] | None = None
         self._build(enterprises if enterprises is not None else load_enterprise_choices(db))
         if drill_id is None:
             self.setWindowTitle(self.tr("新建演练"))
-            self.show_record(DrillData(planned_at=datetime.combine(date.today(), time(9, 0))), None)
+            self.show_record(DrillData(planned_at=datetime.combine(self._today, time(9, 0))), None)
             self.enterprise_combo.set_enterprise_id(enterprise_id)
             self._fill_plans(enterprise_id, [])
             self.loaded = self.data()

@@ -306,9 +306,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
 
         def raised(result: object) -> None:
             recorded = getattr(result, "revision_recorded", False)
-            self.changed(drill_id, self.tr("已登记发现的问题") + (
+            self.changed(drill_id, self.tr("已登记发现的问题") + (  # refreshes the tabs, findings included
                 self.tr("，并已记录预案修订原因“演练发现问题”") if recorded else ""))
-            self.load_findings()
 
         op.invalid(refused)
         op.success(raised)
@@ -328,12 +327,11 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                 return None
             note = dialog.value_reason()
         fid, version, as_of = current.id, current.version, self.as_of()
-        op = self.write(current.drill_id, lambda uow: findings.step(uow, fid, command, version, note=note, as_of=as_of),
-                        refused=self.tr("无法{0}").format(findings.STEPS[command].command.label),
-                        done=findings.STEPS[command].command.label)
-        if op is not None:
-            op.ended(lambda _outcome: self.load_findings())
-        return op
+        # saved or not, the write flow fetches the page again (``refresh``: the findings too)
+        return self.write(current.drill_id, lambda uow: findings.step(uow, fid, command, version, note=note,
+                                                                      as_of=as_of),
+                          refused=self.tr("无法{0}").format(findings.STEPS[command].command.label),
+                          done=findings.STEPS[command].command.label)
 
     # --- loading
 
@@ -482,7 +480,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         if self.enterprises is None and drill_id is None:
             self.enterprises = load_enterprise_choices(self._db)
         dialog = self.open_dialog(lambda: DrillDialog(self._db, self._runner, drill_id, actor=self._actor,
-                                                      enterprises=self.enterprises or [], parent=self),
+                                                      enterprises=self.enterprises or [], today=self.as_of(),
+                                                      parent=self),
                                   refused=self.tr("无法打开"))
         if dialog is not None:
             dialog.sig_saved.connect(lambda did: self.changed(did, self.tr("已保存")))
@@ -644,10 +643,6 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                                                                 reason=reason),
                           refused=self.tr("无法{0}").format(step.command.label),
                           done=self.tr("{0}：{1}").format(step.command.label, row.title))
-
-    def changed(self, row_id: int, status: str) -> None:
-        super().changed(row_id, status)
-        self.load_obligations()
 
     def delete_texts(self, row: DrillRow) -> tuple[str, str, str]:
         return (self.tr("删除演练"), self.tr("确定将“{0}”移入回收站吗？\n移入回收站后仍可在回收站中恢复。").format(row.title),

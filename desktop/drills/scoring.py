@@ -34,6 +34,7 @@ from sqlalchemy import select
 from desktop.kit.tasks import TaskRunner
 from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import WriteOp
+from exports.files import write_atomically
 from models.core.database import Database
 from models.core.errors import ValidationError
 from models.core.uow import Actor, UnitOfWork
@@ -311,9 +312,7 @@ class FileSheetDialog(SheetDialog):
         self.setWindowTitle(self.tr("离线评估表 — {0}（{1}）").format(self.evaluator, self.sheet.drill_title))
 
     def _write(self) -> None:
-        partial = self.path.with_name(self.path.name + ".part")
-        partial.write_bytes(self.sheet.to_bytes())
-        partial.replace(self.path)  # never a half-written file
+        write_atomically(self.path, self.sheet.to_bytes())  # never a half-written file
 
     def store(self, row: int, item: Item, value: float | str | None, comment: str) -> None:
         try:

@@ -148,10 +148,7 @@ def import_sheet(uow: UnitOfWork, data: bytes, sheet_id: int) -> int:
             raise OfflineSheetError(f"评估表中“{key}”一项的值不合规定，不能导入。") from None
     rows = {r.item_key: r for r in uow.session.scalars(select(ScoreEntry).where(ScoreEntry.sheet_id == sheet.id))}
     for key, entry in offline.entries.items():
-        item = parsed.item(key)
-        values = {"number": float(entry.value) if entry.value is not None and item.kind != "choice" else None,
-                  "choice": str(entry.value) if item.kind == "choice" and entry.value is not None else "",
-                  "not_applicable": entry.value is None, "comment": entry.comment}
+        values = scoring.entry_columns(parsed.item(key), entry.value, entry.comment)
         row = rows.get(key)
         if row is None:
             uow.add(ScoreEntry(sheet_id=sheet.id, item_key=key, **values))

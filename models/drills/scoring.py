@@ -27,7 +27,17 @@ from sqlalchemy.orm import Session
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
 from models.core.uow import Command, UnitOfWork
 from models.drills.entities import HELD_STATUSES, Drill, DrillEvaluation, ScoreEntry, ScoreSheet
-from models.drills.evaluation import Aggregate, Entry, Form, ScoreError, Sheet, aggregate, form_for, fraction
+from models.drills.evaluation import (
+    Aggregate,
+    Entry,
+    Form,
+    Item,
+    ScoreError,
+    Sheet,
+    aggregate,
+    form_for,
+    fraction,
+)
 
 START = Command("drill.evaluation.start", "开始演练评估")
 ADD_EVALUATOR = Command("drill.evaluation.add_evaluator", "添加评估人")
@@ -95,9 +105,7 @@ def enter(uow: UnitOfWork, sheet_id: int, item_key: str, value: float | str | No
         raise ValidationError([FieldError(item_key, item.indicator, message)]) from None
     row = uow.session.scalar(select(ScoreEntry).where(ScoreEntry.sheet_id == sheet_id,
                                                       ScoreEntry.item_key == item_key))
-    values = {"number": float(value) if value is not None and item.kind != "choice" else None,
-              "choice": str(value) if item.kind == "choice" and value is not None else "",
-              "not_applicable": value is None, "comment": comment.strip()}
+    values = entry_columns(item, value, comment)
     if row is None:
         uow.add(ScoreEntry(sheet_id=sheet_id, item_key=item_key, **values))
     else:
@@ -107,6 +115,13 @@ def enter(uow: UnitOfWork, sheet_id: int, item_key: str, value: float | str | No
     uow.touch(sheet)
     uow.session.flush()
     return sheet.version
+
+
+def entry_columns(item: Item, value: float | str | None, comment: str) -> dict[str, object]:
+    """A checked entry as the columns of ``ScoreEntry`` (a number, an option's label, 不适用)."""
+    return {"number": float(value) if value is not None and item.kind != "choice" else None,
+            "choice": str(value) if item.kind == "choice" and value is not None else "",
+            "not_applicable": value is None, "comment": comment.strip()}
 
 
 def _sheet_of(session: Session, sheet: ScoreSheet) -> Sheet:

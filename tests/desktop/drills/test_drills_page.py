@@ -29,6 +29,24 @@ def page(qtbot, sqlite_db, runner, settings):  # type: ignore[no-untyped-def]
     return widget
 
 
+def _held_on_page(qtbot, page, db) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """A drill of a new enterprise's published plan, held on 2026-05-12, selected in the list."""
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+
+    ent = create_enterprise(db, 1)
+    plan = _published_plan(db, ent)
+    with unit_of_work(db, TESTER) as uow:
+        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
+                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
+    with unit_of_work(db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.view.selectRow(0)
+    return did, plan
+
+
 def _answer(monkeypatch, **values: object) -> list[StepDialog]:  # type: ignore[no-untyped-def]
     """Make StepDialog.exec fill in ``values`` and press 确定 (or 取消 with accept=False)."""
     seen: list[StepDialog] = []
@@ -157,19 +175,9 @@ def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page
     from desktop.drills.scoring import COMMENT, VALUE, ScoreSheetDialog
     from models.core.uow import unit_of_work
     from models.drills import scoring
-    from models.drills import service as ds
     from models.drills.entities import ScoreEntry, ScoreSheet
 
-    ent = create_enterprise(sqlite_db, 1)
-    plan = _published_plan(sqlite_db, ent)
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
-                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
-    page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
-    page.view.selectRow(0)
+    _did, _plan = _held_on_page(qtbot, page, sqlite_db)
     assert page.act_score.isEnabled()
     assert finish(page.score_current()) == "saved"
     qtbot.waitUntil(lambda: isinstance(getattr(page, "sheet_dialog", None), ScoreSheetDialog), timeout=3000)
@@ -217,20 +225,9 @@ def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlit
     from PySide6.QtWidgets import QFileDialog
 
     from desktop.drills.scoring import VALUE, FileSheetDialog
-    from models.core.uow import unit_of_work
-    from models.drills import service as ds
     from models.drills.entities import ScoreSheet
 
-    ent = create_enterprise(sqlite_db, 1)
-    plan = _published_plan(sqlite_db, ent)
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
-                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
-    page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
-    page.view.selectRow(0)
+    _did, _plan = _held_on_page(qtbot, page, sqlite_db)
     target = tmp_path / "评估表.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
@@ -264,20 +261,9 @@ def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlit
 def test_a_finding_raised_in_the_window_forces_a_plan_revision_and_is_tracked(qtbot, page, sqlite_db, finish,
                                                                               monkeypatch):  # type: ignore[no-untyped-def]
     from desktop.drills.dialog import FindingDialog
-    from models.core.uow import unit_of_work
-    from models.drills import service as ds
     from models.plans.entities import Plan
 
-    ent = create_enterprise(sqlite_db, 1)
-    plan = _published_plan(sqlite_db, ent)
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
-                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
-    page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
-    page.view.selectRow(0)
+    _did, plan = _held_on_page(qtbot, page, sqlite_db)
     shown: list[int] = []
 
     def exec_(self: FindingDialog) -> int:
@@ -344,19 +330,8 @@ def test_a_paper_sheet_is_keyed_in_for_its_evaluator(qtbot, page, sqlite_db, fin
     from PySide6.QtWidgets import QInputDialog
 
     from desktop.drills.scoring import ScoreSheetDialog
-    from models.core.uow import unit_of_work
-    from models.drills import service as ds
 
-    ent = create_enterprise(sqlite_db, 1)
-    plan = _published_plan(sqlite_db, ent)
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="液氯泄漏综合演练",
-                                          planned_at=datetime(2026, 5, 12, 9), plan_ids=[plan]))
-    with unit_of_work(sqlite_db, TESTER) as uow:
-        ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
-    page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
-    page.view.selectRow(0)
+    _did, _plan = _held_on_page(qtbot, page, sqlite_db)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (" 赵 专家 ", True))
     assert finish(page.key_paper_sheet()) == "saved"
     qtbot.waitUntil(lambda: isinstance(getattr(page, "sheet_dialog", None), ScoreSheetDialog), timeout=3000)
