@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from models.core.database import Database
 from models.modules import open_database
@@ -27,18 +30,25 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.delenv("EMERGENCY_DESK_DB", raising=False)
 
 
-def _own_pg_url() -> str | None:
-    """This test process's own database on the PostgreSQL server (``<name>_<pid>``), created on
-    first use, so that several test runs against one server do not drop each other's tables."""
-    if not PG_URL:
-        return None
+def _admin() -> Engine:
+    assert PG_URL
+    return create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+
+
+def _own_pg_url() -> str:
+    """This test process's own database on the PostgreSQL server (``<name>_<pid>``), so that several
+    test runs against one server do not drop each other's tables, and its migrated template
+    (``<name>_<pid>_template``, built once): each test's database is a fresh copy of it."""
     base = make_url(PG_URL)
     name = f"{base.database}_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = _admin()
     with admin.connect() as conn:
-        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        for db_name in (name, f"{name}_template"):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}_template"'))
     admin.dispose()
+    template = base.set(database=f"{name}_template").render_as_string(hide_password=False)
+    open_database(template).dispose()  # migrated, with its reference data
     return base.set(database=name).render_as_string(hide_password=False)
 
 
@@ -46,35 +56,54 @@ def _own_pg_url() -> str | None:
 def _drop_own_pg_database() -> Iterator[None]:
     yield
     if PG_URL and _OWN_PG_URL.get("url"):
-        base = make_url(PG_URL)
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        admin = _admin()
+        name = make_url(_OWN_PG_URL["url"]).database
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(_OWN_PG_URL["url"]).database}" WITH (FORCE)'))
+            for db_name in (name, f"{name}_template"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
         admin.dispose()
 
 
 _OWN_PG_URL: dict[str, str] = {}
+_SQLITE_TEMPLATE: dict[str, Path] = {}
 
 
 def own_pg_url() -> str:
     if "url" not in _OWN_PG_URL:
-        url = _own_pg_url()
-        assert url
-        _OWN_PG_URL["url"] = url
+        _OWN_PG_URL["url"] = _own_pg_url()
     return _OWN_PG_URL["url"]
 
 
 def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    """The process's own database, fresh: dropped and copied again from the migrated template."""
+    name = make_url(url).database
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"'))
+    admin.dispose()
+
+
+def _sqlite_template() -> Path:
+    """One migrated SQLite file with its reference data per test process; each test copies it."""
+    if "path" not in _SQLITE_TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="emergency-desk-template-"))
+        path = folder / "template.sqlite"
+        open_database(str(path)).dispose()
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _SQLITE_TEMPLATE["path"] = path
+    return _SQLITE_TEMPLATE["path"]
 
 
 def make_db(backend: str, tmp_path: Path) -> Database:
+    """A migrated database with reference data: a copy of the process's template (migrating every
+    test's database from scratch cost a quarter of a second each). The migrations themselves are
+    tested on their own (tests/models/core)."""
     if backend == "sqlite":
-        return open_database(str(tmp_path / "test.sqlite"))
+        path = tmp_path / "test.sqlite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_sqlite_template(), path)
+        return open_database(str(path))
     url = own_pg_url()
     reset_postgres(url)
     return open_database(url)
