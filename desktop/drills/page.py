@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from desktop.drills.calendar import CalendarView
 from desktop.drills.dialog import DrillDialog, FindingDialog, StepDialog, YearPlanDialog
+from desktop.drills.overview import OverviewDialog
 from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
 from desktop.drills.table import OVERDUE, DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
@@ -46,12 +47,13 @@ from models.core.database import Database
 from models.core.errors import DeskError, ValidationError
 from models.core.progress import Progress
 from models.core.uow import Actor
-from models.drills import findings, offline
+from models.drills import findings, offline, scoring
 from models.drills import queries as dq
 from models.drills import service as drills
 from models.drills.entities import DRILL_STATUSES, FINDING_KINDS, HELD_STATUSES, DrillPlan
 from models.drills.findings import FindingRow
 from models.drills.queries import DayDrill, DrillFilter, DrillRow, EnterpriseObligations
+from models.drills.scoring import Overview
 from models.plans.entities import Plan
 
 TITLE_MIN_WIDTH = 160
@@ -110,6 +112,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                                        self.tr("取消所选演练，须填写原因"))
         self.act_score = self._action(self.tr("评分"), self.score_current, None,
                                       self.tr("打开本人的评估表（首次评分时固定评估表）"))
+        self.act_overview = self._action(self.tr("评估汇总"), self.show_overview, None,
+                                         self.tr("各评估人的进度和得分、有分歧的项目、总分和结论；导出评估报告"))
         self.act_paper = self._action(self.tr("录入纸质评估表…"), self.key_paper_sheet, None,
                                       self.tr("把评估人在纸上打的分按评估表顺序录入"))
         self.act_sheet_export = self._action(self.tr("导出离线评估表…"), self.export_sheet, None,
@@ -137,6 +141,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_score)
+        self.toolbar.addAction(self.act_overview)
         offline_menu = QMenu(self.tr("离线评分"), self)
         for action in (self.act_paper, self.act_sheet_export, self.act_sheet_score, self.act_sheet_import):
             offline_menu.addAction(action)
@@ -171,7 +176,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         inner.addWidget(self.view, 1)
         self.tabs.addTab(drills_tab, self.tr("演练"))
         self.calendar_view = CalendarView(self)
-        self.calendar_view.sig_month_changed.connect(lambda y, m: self.load_month(y, m))
+        self.calendar_view.sig_range_changed.connect(self.load_calendar)
         self.calendar_view.sig_drill_chosen.connect(self.show_drill)
         self.tabs.addTab(self.calendar_view, self.tr("日历"))
 
@@ -346,10 +351,10 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.model.set_filter(self.current_filter())
         self.model.prefetch(0)
         today = self.as_of()
-        self.calendar_view.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
+        self.calendar_view.set_today(today)
         self.load_obligations()
         self.load_findings()
-        self.load_month()
+        self.load_calendar()
 
     def _region_items(self) -> list[tuple[str, str]]:
         assert self.choices is not None
@@ -359,21 +364,24 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.model.refresh()
         self.load_obligations()
         self.load_findings()
-        self.load_month()
+        self.load_calendar()
 
-    def load_month(self, year: int | None = None, month: int | None = None) -> Task:
-        """The drills of the calendar's month (with the list's filter), read on a worker thread."""
-        shown = self.calendar_view.calendar
-        year, month = year or shown.yearShown(), month or shown.monthShown()
+    def load_calendar(self, start: date | None = None, end: date | None = None) -> Task:
+        """The drills of the calendar's days — its month or its week — with the list's filter, read on
+        a worker thread."""
+        if start is None or end is None:
+            start, end = self.calendar_view.shown_range()
         db, flt = self._db, replace(self.current_filter(), deleted=False)
 
         def work(_progress: Progress) -> list[DayDrill]:
             with db.read() as s:
-                return dq.month(s, year, month, flt)
+                return dq.planned_between(s, start, end, flt)
 
-        task = self._runner.run(work, label=self.tr("正在读取本月的演练…"), title=self.tr("演练日历"))
-        task.sig_finished.connect(self.calendar_view.set_drills)
-        self.month_task = task
+        task = self._runner.run(work, label=self.tr("正在读取日历中的演练…"), title=self.tr("演练日历"))
+        shown = (start, end)
+        view = self.calendar_view
+        task.sig_finished.connect(lambda rows: view.set_drills(rows) if view.shown_range() == shown else None)
+        self.calendar_task = task
         return task
 
     def show_drill(self, drill_id: int) -> None:
@@ -446,6 +454,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         for command, action in self.step_actions.items():
             action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
         self.act_score.setEnabled(row is not None and row.status in HELD_STATUSES)
+        self.act_overview.setEnabled(row is not None)
         self.act_sheet_export.setEnabled(row is not None and row.status in HELD_STATUSES)
         self.act_paper.setEnabled(row is not None and row.status in HELD_STATUSES)
         if hasattr(self, "act_finding"):
@@ -546,6 +555,70 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.sheet_dialog = dialog
         dialog.open()
+
+    def show_overview(self) -> OverviewDialog | None:
+        """评估汇总 of the selected drill: shown at once, filled when the worker thread's read ends."""
+        row = self.current_row()
+        if row is None:
+            return None
+        viewer = self._actor.name if self._actor is not None else ""
+        dialog = OverviewDialog(row.title, viewer, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        drill_id, db = row.id, self._db
+
+        def work(_progress: Progress) -> Overview | None:
+            with db.read() as s:
+                return scoring.overview(s, drill_id, viewer)
+
+        task = self._runner.run(work, label=self.tr("正在汇总评估表…"), title=self.tr("评估汇总"), show_progress=False)
+        task.sig_finished.connect(dialog.set_overview)
+        dialog.sig_export.connect(lambda kind: self.export_report(drill_id, kind, row.title))
+        self.overview_task = task
+        dialog.show()
+        return dialog
+
+    def export_report(self, drill_id: int, kind: str, title: str, path: Path | None = None) -> Task | None:
+        """导出评估报告 / 总结报告 / 空白评估表 as PDF or Word (by the file name), in the background."""
+        names = {"evaluation": self.tr("演练评估报告"), "summary": self.tr("演练总结报告"),
+                 "score-sheet": self.tr("演练评估表")}
+        if path is None:
+            folder = Path(self._settings.last_export_dir or Path.home())
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出{0}").format(names[kind]), str(folder / f"{names[kind]}-{title}.pdf"),
+                self.tr("PDF 文件 (*.pdf);;Word 文档 (*.docx)"))
+            if not chosen:
+                return None
+            path = Path(chosen)
+            if path.suffix.lower() not in (".pdf", ".docx"):
+                path = path.with_name(path.name + ".pdf")
+            self._settings.last_export_dir = str(path.parent)
+        db, as_of, target = self._db, self.as_of(), path
+
+        def work(_progress: Progress) -> int:
+            from exports.drills.report import render_report
+            from exports.styles import load_style
+            from plans.drills import report as reports
+
+            with db.read() as s:
+                if kind == "score-sheet":
+                    doc = reports.build_score_sheet(s, drill_id)
+                elif kind == "summary":
+                    doc = reports.build_summary_report(s, drill_id, as_of=as_of)
+                else:
+                    doc = reports.build_evaluation_report(s, drill_id, as_of=as_of)
+            fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
+            return render_report(doc, fmt, target, style=load_style()).pages or 0
+
+        task = self._runner.run(work, label=self.tr("正在导出{0}…").format(names[kind]), title=self.tr("导出"))
+
+        def done(pages: int) -> None:
+            counted = self.tr("，共 {0} 页").format(pages) if pages else ""
+            self.sig_status.emit(self.tr("已导出{0}：{1}").format(names[kind], target))
+            messages.info(self, self.tr("导出完成"), self.tr("已导出{0}{1}：\n{2}").format(names[kind], counted, target))
+
+        task.sig_finished.connect(done)
+        self.report_task = task
+        return task
 
     def export_sheet(self) -> WriteOp[object] | None:
         """Save the signed-in evaluator's open sheet of the selected drill as an offline sheet file."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, String, func, select, type_coerce
@@ -202,11 +202,16 @@ class DayDrill:
     form: str
 
 
-def month(session: Session, year: int, month_: int, f: DrillFilter = DrillFilter()) -> list[DayDrill]:
-    """The drills planned in a calendar month (with the filter's conditions), by day and time."""
-    start = datetime(year, month_, 1)
-    end = datetime(year + (month_ == 12), month_ % 12 + 1, 1)
+def planned_between(session: Session, start: date, end: date, f: DrillFilter = DrillFilter()) -> list[DayDrill]:
+    """The drills planned from ``start`` up to (not including) ``end`` with the filter's conditions,
+    by day and time — what the calendar's month and week views show."""
     query = _filtered(select(Drill.id, Drill.planned_at, Enterprise.name, Drill.title, Drill.status, Drill.form),
-                      replace(f, since=start, until=end)).order_by(Drill.planned_at, Drill.id)
+                      replace(f, since=datetime.combine(start, time()), until=datetime.combine(end, time()))
+                      ).order_by(Drill.planned_at, Drill.id)
     return [DayDrill(i, at.date(), at.strftime("%H:%M"), name, title, status, form)
             for i, at, name, title, status, form in session.execute(query)]
+
+
+def month(session: Session, year: int, month_: int, f: DrillFilter = DrillFilter()) -> list[DayDrill]:
+    """The drills planned in a calendar month (with the filter's conditions), by day and time."""
+    return planned_between(session, date(year, month_, 1), date(year + (month_ == 12), month_ % 12 + 1, 1), f)

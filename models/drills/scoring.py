@@ -12,7 +12,8 @@ locked when submitted, evaluators kept apart until they have submitted, and the 
   back is compared against).
 - ``sheets_for(session, drill_id, evaluator)``: an evaluator sees their own sheet, and the others
   only once their own is submitted. ``results`` aggregates the submitted sheets
-  (``models.drills.evaluation.aggregate``).
+  (``models.drills.evaluation.aggregate``); ``overview`` is what the window's 评估汇总 shows a
+  viewer: every evaluator's progress, and the aggregate unless the viewer's own sheet is still open.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
@@ -188,3 +190,42 @@ def results(session: Session, drill_id: int) -> Aggregate:
         select(ScoreSheet).where(ScoreSheet.drill_id == drill_id, ScoreSheet.status == "submitted",
                                  ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id))]
     return aggregate(form, sheets)
+
+
+@dataclass(frozen=True)
+class SheetProgress:
+    evaluator: str
+    status: str  # open | submitted
+    entered: int
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A drill's evaluation as one viewer may see it: every evaluator's progress always; the
+    aggregate of the submitted sheets only when the viewer has no sheet still open (an evaluator sees
+    the others' scores once their own is submitted)."""
+
+    form: Form
+    sheets: list[SheetProgress]
+    results: Aggregate | None  # None: hidden from this viewer
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for s in self.sheets if s.status == "submitted")
+
+
+def overview(session: Session, drill_id: int, viewer: str) -> Overview | None:
+    """The evaluation overview of a drill for ``viewer``; None when its evaluation has not started."""
+    if session.scalar(select(DrillEvaluation.id).where(DrillEvaluation.drill_id == drill_id,
+                                                       DrillEvaluation.deleted_at.is_(None))) is None:
+        return None
+    form = frozen_form(session, drill_id)
+    counts = dict(session.execute(
+        select(ScoreEntry.sheet_id, func.count()).join(ScoreSheet, ScoreSheet.id == ScoreEntry.sheet_id)
+        .where(ScoreSheet.drill_id == drill_id, ScoreEntry.deleted_at.is_(None)).group_by(ScoreEntry.sheet_id)).all())
+    rows = session.scalars(select(ScoreSheet).where(ScoreSheet.drill_id == drill_id, ScoreSheet.deleted_at.is_(None))
+                           .order_by(ScoreSheet.id)).all()
+    sheets = [SheetProgress(r.evaluator, r.status, int(counts.get(r.id, 0)), r.submitted_at) for r in rows]
+    hidden = any(r.evaluator == viewer and r.status == "open" for r in rows)
+    return Overview(form, sheets, None if hidden else results(session, drill_id))

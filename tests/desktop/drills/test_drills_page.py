@@ -3,7 +3,7 @@ record it as held, cancel with a reason, the recycle bin, and the obligations ta
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -258,6 +258,75 @@ def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlit
         assert s.query(ScoreSheet).one().status == "submitted"
 
 
+def test_the_overview_flags_the_disputed_items_and_exports_the_report(qtbot, page, sqlite_db, msgs, tmp_path):  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from models.core.uow import unit_of_work
+    from models.drills import scoring
+    from models.drills.entities import ScoreSheet
+    from models.drills.evaluation import form_for
+
+    did, _plan = _held_on_page(qtbot, page, sqlite_db)
+    assert page.act_overview.isEnabled()
+    dialog = page.show_overview()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "还没有开始评估" in dialog.header.text(), timeout=3000)
+    dialog.close()
+
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        scoring.start_evaluation(uow, did)
+        sheets = [scoring.add_evaluator(uow, did, name) for name in ("张评估", "李评估", TESTER.name)]
+    disputed = next(i for i in form_for("live").items if i.kind == "score")
+    for sheet_id, score in zip(sheets, (5, 5, 5), strict=True):
+        for item in form_for("live").items:
+            value = (1 if sheet_id == sheets[1] and item.key == disputed.key else score) if item.kind == "score" else (
+                "是" if item.kind == "choice" else 2.0)
+            with sqlite_db.read() as s:
+                version = s.get(ScoreSheet, sheet_id).version
+            with unit_of_work(sqlite_db, TESTER) as uow:
+                scoring.enter(uow, sheet_id, item.key, value, version)
+    for sheet_id in sheets[:2]:
+        with sqlite_db.read() as s:
+            version = s.get(ScoreSheet, sheet_id).version
+        with unit_of_work(sqlite_db, TESTER) as uow:
+            scoring.submit(uow, sheet_id, version)
+
+    dialog = page.show_overview()  # the tester's own sheet is still open: no scores
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.overview is not None, timeout=3000)
+    assert "评估人 3 名，已提交 2 名" in dialog.header.text() and "尚未提交" in dialog.summary.text()
+    assert dialog.items.rowCount() == 0 and dialog.sheets.item(2, 1).text() == "评分中"
+    dialog.close()
+    with sqlite_db.read() as s:
+        version = s.get(ScoreSheet, sheets[2]).version
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        scoring.submit(uow, sheets[2], version)
+
+    dialog = page.show_overview()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.items.rowCount() > 0, timeout=3000)
+    assert "有分歧的项目 <b>1</b> 项" in dialog.summary.text() and "结论" in dialog.summary.text()
+    assert dialog.items.rowCount() == len(form_for("live").items)
+    headers = [dialog.items.horizontalHeaderItem(c).text() for c in range(dialog.items.columnCount())]
+    assert headers[4:7] == ["张评估", "李评估", TESTER.name] and headers[-1] == "极差"
+    dialog.only_disputed.setChecked(True)
+    assert dialog.items.rowCount() == 1 and dialog.items.item(0, 2).text() == disputed.criterion
+    assert [dialog.items.item(0, c).text() for c in (4, 5, 6)] == ["100%", "20%", "100%"]
+    assert dialog.items.item(0, headers.index("极差")).text() == "80%"
+    dialog.hseep.setChecked(True)
+    assert dialog.items.horizontalHeaderItem(dialog.items.columnCount() - 1).text() == "HSEEP 评定"
+    dialog.grab()
+
+    target = tmp_path / "评估报告.pdf"
+    task = page.export_report(did, "evaluation", "液氯泄漏综合演练", target)
+    assert task is not None
+    qtbot.waitUntil(lambda: any("已导出演练评估报告" in t for t in msgs.texts()), timeout=15000)
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "演练评估报告" in text.replace(" ", "") and "李评估" in text
+    dialog.close()
+
+
 def test_a_finding_raised_in_the_window_forces_a_plan_revision_and_is_tracked(qtbot, page, sqlite_db, finish,
                                                                               monkeypatch):  # type: ignore[no-untyped-def]
     from desktop.drills.dialog import FindingDialog
@@ -324,6 +393,50 @@ def test_the_month_calendar_shows_the_drills_by_day(qtbot, page, sqlite_db):  # 
     qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == first, timeout=3000)
     assert page.tabs.currentIndex() == 0
     calendar.grab()  # the painted cells draw without error
+
+
+def test_the_week_view_shows_a_column_per_day_across_months(qtbot, page, sqlite_db):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ds.create(uow, ds.DrillData(enterprise_id=ent, title="桌面推演", planned_at=datetime(2026, 11, 20, 9),
+                                    plan_ids=[plan], form="tabletop"))
+        ds.create(uow, ds.DrillData(enterprise_id=ent, title="实战演练", planned_at=datetime(2026, 11, 20, 14, 30),
+                                    plan_ids=[plan]))
+        last = ds.create(uow, ds.DrillData(enterprise_id=ent, title="跨月演练", planned_at=datetime(2026, 12, 3, 9),
+                                           plan_ids=[plan]))
+    page.refresh()
+    view = page.calendar_view
+    view.calendar.setSelectedDate(QDate(2026, 11, 20))
+    view.week_button.click()
+    week = view.week
+    assert view.in_week and week.start == date(2026, 11, 16) and "第 47 周" in view.week_label.text()
+    qtbot.waitUntil(lambda: week.item(0, 4) is not None, timeout=3000)
+    assert week.horizontalHeaderItem(4).text() == "周五\n11月20日"
+    assert [week.item(r, 4).text().splitlines()[-1] for r in range(2)] == ["桌面推演", "实战演练"]
+    assert week.item(0, 4).text().startswith("09:00　计划")
+    assert all(week.item(0, c) is None for c in (0, 1, 2, 3, 5, 6))
+    assert view.day_list.count() == 2  # the chosen day, 11-20
+    view.next_button.click()
+    qtbot.waitUntil(lambda: week.start == date(2026, 11, 23) and view.by_day == {}, timeout=3000)
+    view.next_button.click()  # 11-30 … 12-06: a week across two months
+    qtbot.waitUntil(lambda: week.item(0, 3) is not None, timeout=3000)
+    assert week.item(0, 3).text().endswith("跨月演练") and week.horizontalHeaderItem(0).text().endswith("11月30日")
+    week.setCurrentCell(0, 3)
+    assert "2026-12-03：1 次演练" in view.day_label.text()
+    with qtbot.waitSignal(view.sig_drill_chosen) as chosen:
+        week.cellDoubleClicked.emit(0, 3)
+    assert chosen.args == [last]
+    view.this_button.click()  # back to the page's as_of week
+    assert week.start <= page.as_of() < week.start + timedelta(days=7) and week.start.weekday() == 0
+    view.month_button.click()
+    assert not view.in_week and not view.next_button.isVisible()
+    week.grab()
 
 
 def test_a_paper_sheet_is_keyed_in_for_its_evaluator(qtbot, page, sqlite_db, finish, monkeypatch):  # type: ignore[no-untyped-def]

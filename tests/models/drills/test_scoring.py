@@ -92,3 +92,45 @@ def test_three_evaluators_score_apart_and_the_results_come_from_the_submitted_sh
         result = scoring.results(s, did)
         assert s.get(Drill, did).status == "conducting"
     assert result.grade in ("中", "良") and any(r.disagreement for r in result.items)
+
+
+def _evaluated(db, names: tuple[str, ...], scores: tuple[float, ...], submitted: int) -> int:  # type: ignore[no-untyped-def]
+    """A held drill with a sheet per name filled with its score; the first ``submitted`` submitted."""
+    did = _held_drill(db)
+    with unit_of_work(db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", _version(db, did), held_on=date(2026, 5, 12))
+    with unit_of_work(db, TESTER) as uow:
+        scoring.start_evaluation(uow, did)
+        sheets = [scoring.add_evaluator(uow, did, name) for name in names]
+    for sheet_id, score in zip(sheets, scores, strict=True):
+        _fill(db, sheet_id, score)
+    for sheet_id in sheets[:submitted]:
+        with unit_of_work(db, TESTER) as uow:
+            scoring.submit(uow, sheet_id, _sheet_version(db, sheet_id))
+    return did
+
+
+def test_the_overview_shows_progress_to_all_and_scores_only_to_who_may_see_them(db) -> None:  # type: ignore[no-untyped-def]
+    did = _evaluated(db, ("张评估", "李评估", "王评估"), (5, 1, 3), submitted=2)
+    items = len(form_for("live").items)
+    with db.read() as s:
+        desk = scoring.overview(s, did, TESTER.name)  # not an evaluator: the aggregate of the submitted
+        own_open = scoring.overview(s, did, "王评估")
+        submitted = scoring.overview(s, did, "张评估")
+    assert desk is not None and own_open is not None and submitted is not None
+    assert [(p.evaluator, p.status, p.entered) for p in desk.sheets] == [
+        ("张评估", "submitted", items), ("李评估", "submitted", items), ("王评估", "open", items)]
+    assert desk.submitted == 2 and desk.sheets[0].submitted_at is not None
+    assert own_open.results is None  # 王 has not submitted: nobody's scores yet
+    assert desk.results is not None and submitted.results == desk.results
+    assert desk.results.evaluators == ("张评估", "李评估")  # the open sheet is not counted
+    disputed = {r.item.key for r in desk.results.disagreements}
+    scored_items = {i.key for i in form_for("live").items if i.kind == "score"}
+    assert disputed == scored_items  # 5 against 1 on every scored item: above the spread
+    with db.read() as s:
+        drill = s.get(Drill, did)
+        ent, plans = drill.enterprise_id, [p.plan_id for p in drill.plans]
+    with unit_of_work(db, TESTER) as uow:
+        other = ds.create(uow, _data(ent, plans))
+    with db.read() as s:
+        assert scoring.overview(s, other, TESTER.name) is None  # not evaluated yet
