@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""
         from desktop.drills.page import DrillsPage
+        from desktop.drills.panels import obligations_panel
         from desktop.enterprises.page import EnterprisesPage
         from desktop.home.page import HomePage
         from desktop.plans.page import PlansPage
@@ -177,7 +178,8 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.pages = [
             HomePage(self.db, self.stack),
-            EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+            EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
+                            panels=[obligations_panel()], parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
                       parent=self.stack),
             DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),

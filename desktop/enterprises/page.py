@@ -4,6 +4,8 @@ editing, soft delete / restore, and Excel export of the current filter — a ``L
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -12,12 +14,14 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
+    QSplitter,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.enterprises.dialog import EnterpriseDialog
+from desktop.enterprises.panels import EnterprisePanel, PanelTabs
 from desktop.enterprises.table import EnterpriseTableModel
 from desktop.kit.exporting import Write
 from desktop.kit.list_page import ListPage
@@ -43,10 +47,14 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
     export_module = "exports.enterprises.excel"
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
+                 panels: Sequence[EnterprisePanel] = (), today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
+        """``panels``: what later modules show about the current enterprise, as tabs under the list
+        (``desktop.enterprises.panels``); ``today`` is their as_of."""
         super().__init__(db, runner, settings, actor=actor, unit=_tr("家企业"),
                          export_label=_tr("正在导出企业名录…"), parent=parent)
         self.choices: ReferenceChoices | None = None
+        self.panel_tabs = PanelTabs(db, runner, panels, today, self) if panels else None
         self.trash_open_message = self.tr("回收站中的企业需先恢复才能编辑")
         self.model = EnterpriseTableModel(db, parent=self)
         self._build()
@@ -114,7 +122,17 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
         self.fit_columns(stretch=model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
                          maximum={model.INDUSTRY_COLUMN: 110, model.REGION_COLUMN: 150, model.DEPARTMENT_COLUMN: 120})
         self.view.selectionModel().currentRowChanged.connect(self.update_actions)
-        layout.addWidget(self.view, 1)
+        if self.panel_tabs is None:
+            layout.addWidget(self.view, 1)
+        else:
+            split = QSplitter(Qt.Orientation.Vertical, self)
+            split.addWidget(self.view)
+            split.addWidget(self.panel_tabs)
+            split.setStretchFactor(0, 3)
+            split.setStretchFactor(1, 1)
+            split.setChildrenCollapsible(False)
+            layout.addWidget(split, 1)
+            self.view.selectionModel().currentRowChanged.connect(self._show_panels)
 
         for action in (self.act_new, self.act_edit, self.act_delete, self.act_restore, self.act_copy_uscc,
                        self.act_export, self.act_search):
@@ -136,6 +154,13 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
         self.model.refresh()
         if 0 <= current < self.model.rowCount():
             self.view.selectRow(current)
+        if self.panel_tabs is not None:
+            self.panel_tabs.reload()
+
+    def _show_panels(self) -> None:
+        assert self.panel_tabs is not None
+        row = self.current_row()
+        self.panel_tabs.show_enterprise(row.id if row is not None else None)
 
     def _fill_filter_combos(self, choices: ReferenceChoices) -> None:
         fill_combo(self.industry_combo, tree_items(choices.industries),

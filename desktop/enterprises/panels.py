@@ -1,0 +1,120 @@
+"""What later modules show about the enterprise chosen on the 企业 page (its drill obligations today;
+supplies and teams later), without the enterprises module knowing them: the window's composition
+(``desktop.main_window``) hands the page a list of ``EnterprisePanel``s, each a title, its columns
+and a read that runs on a worker thread. The page shows them as tabs under the list, read again
+(after a short pause, so arrowing down the list does not read every row) when the current
+enterprise changes or the data changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QWidget
+from sqlalchemy.orm import Session
+
+from desktop.kit.tasks import Task, TaskRunner
+from models.core.database import Database
+from models.core.progress import Progress
+
+WARNING = QColor("#B3261E")
+PAUSE_MS = 150
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    cells: tuple[str, ...]
+    warning: bool = False  # shown in red and counted in the tab's title (overdue, below minimum …)
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
+class EnterprisePanel:
+    """One tab under the enterprise list: ``read(session, enterprise_id, as_of)`` on a worker thread."""
+
+    title: str
+    columns: tuple[str, ...]
+    read: Callable[[Session, int, date], list[PanelRow]]
+    empty: str = "无"  # the one line shown when the enterprise has nothing here
+    warning_noun: str = "项需要处理"
+
+
+class PanelTabs(QTabWidget):
+    """The panels of the current enterprise, each a read-only table."""
+
+    def __init__(self, db: Database, runner: TaskRunner, panels: Sequence[EnterprisePanel],
+                 today: Callable[[], date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("enterprisePanels")
+        self._db, self._runner, self._today = db, runner, today
+        self.panels = list(panels)
+        self.tables: list[QTableWidget] = []
+        self.enterprise_id: int | None = None
+        self.tasks: list[Task] = []
+        for panel in self.panels:
+            table = QTableWidget(0, len(panel.columns), self)
+            table.setHorizontalHeaderLabels(list(panel.columns))
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.verticalHeader().hide()
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            table.setAlternatingRowColors(True)
+            self.tables.append(table)
+            self.addTab(table, panel.title)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PAUSE_MS)
+        self._timer.timeout.connect(self.reload)
+
+    def show_enterprise(self, enterprise_id: int | None) -> None:
+        """The enterprise chosen in the list (None: none); read after a short pause."""
+        self.enterprise_id = enterprise_id
+        self._timer.start()
+
+    def reload(self) -> None:
+        self._timer.stop()
+        eid = self.enterprise_id
+        self.tasks = []
+        for index, panel in enumerate(self.panels):
+            if eid is None:
+                self._fill(index, eid, [])
+                continue
+            self.tasks.append(self._read(index, panel, eid))
+
+    def _read(self, index: int, panel: EnterprisePanel, eid: int) -> Task:
+        db, as_of = self._db, self._today()
+
+        def work(_progress: Progress) -> list[PanelRow]:
+            with db.read() as s:
+                return panel.read(s, eid, as_of)
+
+        task = self._runner.run(work, label=self.tr("正在读取{0}…").format(panel.title), show_progress=False)
+        task.sig_finished.connect(lambda rows: self._fill(index, eid, rows))
+        return task
+
+    def _fill(self, index: int, eid: int | None, rows: list[PanelRow]) -> None:
+        if eid != self.enterprise_id:
+            return  # another enterprise was chosen meanwhile
+        panel, table = self.panels[index], self.tables[index]
+        table.setRowCount(max(1, len(rows)))
+        table.clearContents()
+        if not rows:
+            table.setSpan(0, 0, 1, len(panel.columns))
+            table.setItem(0, 0, QTableWidgetItem(panel.empty if eid is not None else self.tr("请在上方列表中选择一家企业")))
+        else:
+            table.clearSpans()
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row.cells):
+                item = QTableWidgetItem(text)
+                if row.warning:
+                    item.setForeground(QBrush(WARNING))
+                if row.tooltip:
+                    item.setToolTip(row.tooltip)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        warnings = sum(1 for row in rows if row.warning)
+        self.setTabText(index, panel.title if not warnings else
+                        self.tr("{0}（{1} {2}）").format(panel.title, warnings, panel.warning_noun))
