@@ -160,6 +160,13 @@ def build_parser() -> ChineseParser:
     exp_drill.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
     exp_drill.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="整改逾期按哪一天计算（默认今天）")
 
+    exp_year = expsub.add_parser("drill-plan", help="导出一家企业的年度演练计划（频次要求和各次演练）为 Word 或 PDF")
+    exp_year.add_argument("--enterprise", type=int, required=True, metavar="企业ID")
+    exp_year.add_argument("--year", type=int, required=True, metavar="年份")
+    exp_year.add_argument("--out", required=True, metavar="文件", help="输出文件（.docx 或 .pdf）")
+    exp_year.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
+    exp_year.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="计划执行情况的截止日期（默认今天）")
+
     exp_verify = expsub.add_parser("verify", help="按 manifest.json 重新计算归档文件夹中各文件的 SHA-256")
     exp_verify.add_argument("folder", metavar="归档文件夹")
 
@@ -520,7 +527,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
     as_of = args.as_of or date.today()  # the user's "now" enters here, never inside a rule
     db = _open(args)
     try:
-        if args.what == "drill":
+        if args.what in ("drill", "drill-plan"):
             from pathlib import Path
 
             from exports.drills.report import render_report
@@ -532,7 +539,13 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
             if fmt not in ("docx", "pdf"):
                 raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .docx 或 .pdf 结尾")
             with db.read() as session:
-                if args.kind == "score-sheet":
+                if args.what == "drill-plan":
+                    from plans.drills.year_plan import build_year_plan
+
+                    if not 2000 <= args.year <= 2100:
+                        raise DeskError(f"年份 {args.year} 不在 2000—2100 之间")
+                    report = build_year_plan(session, args.enterprise, args.year, as_of=as_of)
+                elif args.kind == "score-sheet":
                     report = build_score_sheet(session, args.drill_id)
                 elif args.kind == "summary":
                     report = build_summary_report(session, args.drill_id, as_of=as_of)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QBrush, QKeySequence
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.drills.calendar import CalendarView
 from desktop.drills.dialog import DrillDialog, FindingDialog, StepDialog, YearPlanDialog
@@ -38,6 +41,7 @@ from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
 from desktop.drills.table import OVERDUE, DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit import messages
+from desktop.kit.exporting import Write
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
 from desktop.kit.settings import Settings
@@ -56,6 +60,9 @@ from models.drills.queries import DayDrill, DrillFilter, DrillRow, EnterpriseObl
 from models.drills.scoring import Overview
 from models.plans.entities import Plan
 
+if TYPE_CHECKING:
+    from plans.drills.report import ReportDocument
+
 TITLE_MIN_WIDTH = 160
 
 
@@ -66,11 +73,12 @@ def _tr(text: str) -> str:
 class DrillsPage(ListPage[DrillRow, DrillFilter]):
     key = "drills"
     service = drills
+    export_module = "exports.drills.excel"
     default_order = Qt.SortOrder.DescendingOrder  # the latest first
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
                  today: Callable[[], date] | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(db, runner, settings, actor=actor, unit=_tr("次演练"), export_label="", parent=parent)
+        super().__init__(db, runner, settings, actor=actor, unit=_tr("次演练"), export_label=_tr("正在导出演练台账…"), parent=parent)
         self.choices: ReferenceChoices | None = None
         self.enterprises: list[EnterpriseChoice] | None = None
         self._today = today
@@ -127,14 +135,18 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.act_restore = self._action(self.tr("恢复"), self.restore_current, None, self.tr("从回收站恢复"))
         self.act_plan_year = self._action(self.tr("年度计划"), self.plan_year, None,
                                           self.tr("按演练频次要求为一家企业生成全年的演练计划"))
+        self.act_year_export = self._action(self.tr("导出年度计划…"), self.export_year_plan, None,
+                                            self.tr("把一家企业一年的演练计划（频次要求和各次演练）导出为 PDF 或 Word"))
         self.act_search = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
+        self.act_export = self._action(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
+                                       self.tr("把当前筛选出的演练按当前排序导出为 Excel 台账"))
         self.act_restore.setVisible(False)
         self.step_actions = {"prepare": self.act_prepare, "conduct": self.act_conduct,
                              "evaluate": self.act_evaluate, "complete": self.act_complete, "cancel": self.act_cancel}
         self.write_actions = [self.act_delete, self.act_restore, self.act_reschedule, *self.step_actions.values()]
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.act_new, self.act_plan_year, self.act_edit, self.act_reschedule):
+        for action in (self.act_new, self.act_plan_year, self.act_year_export, self.act_edit, self.act_reschedule):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         for action in self.step_actions.values():
@@ -150,6 +162,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_export)
         self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的演练，可以恢复"))
         inner.addWidget(self.toolbar)
 
@@ -455,6 +469,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             action.setEnabled(row is not None and row.status in drills.TRANSITIONS[command].sources)
         self.act_score.setEnabled(row is not None and row.status in HELD_STATUSES)
         self.act_overview.setEnabled(row is not None)
+        self.act_export.setEnabled(self.model.rowCount() > 0)
         self.act_sheet_export.setEnabled(row is not None and row.status in HELD_STATUSES)
         self.act_paper.setEnabled(row is not None and row.status in HELD_STATUSES)
         if hasattr(self, "act_finding"):
@@ -474,6 +489,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.act_new)
+        menu.addAction(self.act_export)
         return menu
 
     def new_drill(self) -> DrillDialog | None:
@@ -556,6 +572,17 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.sheet_dialog = dialog
         dialog.open()
 
+    def export_stem(self, flt: DrillFilter) -> str:
+        return self.tr("回收站演练") if flt.deleted else self.tr("应急演练台账")
+
+    def excel_writer(self, flt: DrillFilter) -> Write:
+        db, sort, descending = self._db, self.model.sort_key, self.model.descending
+
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_drills(db, flt, path, sort=sort, descending=descending, progress=progress))
+
+        return write
+
     def show_overview(self) -> OverviewDialog | None:
         """评估汇总 of the selected drill: shown at once, filled when the worker thread's read ends."""
         row = self.current_row()
@@ -581,40 +608,76 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         """导出评估报告 / 总结报告 / 空白评估表 as PDF or Word (by the file name), in the background."""
         names = {"evaluation": self.tr("演练评估报告"), "summary": self.tr("演练总结报告"),
                  "score-sheet": self.tr("演练评估表")}
+        as_of = self.as_of()
+
+        def build(s: Session) -> ReportDocument:
+            from plans.drills import report as reports
+
+            if kind == "score-sheet":
+                return reports.build_score_sheet(s, drill_id)
+            if kind == "summary":
+                return reports.build_summary_report(s, drill_id, as_of=as_of)
+            return reports.build_evaluation_report(s, drill_id, as_of=as_of)
+
+        return self._export_document(names[kind], f"{names[kind]}-{title}", build, path)
+
+    def export_year_plan(self, enterprise_id: int | None = None, year: int | None = None,
+                         path: Path | None = None) -> Task | None:
+        """导出年度演练计划 of an enterprise for a year (asked for unless given), as PDF or Word."""
+        if enterprise_id is None or year is None:
+            if self.enterprises is None:
+                self.enterprises = load_enterprise_choices(self._db)
+            row = self.current_row()
+            dialog = YearPlanDialog(self.enterprises, self.as_of().year + 1,
+                                    enterprise_id=row.enterprise_id if row is not None else None, parent=self)
+            dialog.setWindowTitle(self.tr("导出年度演练计划"))
+            self.last_year_dialog = dialog
+            if dialog.exec() != YearPlanDialog.DialogCode.Accepted:
+                return None
+            enterprise_id, year = dialog.enterprise_combo.enterprise_id(), dialog.year.value()
+            assert enterprise_id is not None
+        ent, as_of = enterprise_id, self.as_of()
+        name = next((e.name for e in self.enterprises or [] if e.id == ent), "")
+
+        def build(s: Session) -> ReportDocument:
+            from plans.drills.year_plan import build_year_plan
+
+            return build_year_plan(s, ent, year, as_of=as_of)
+
+        label = self.tr("{0}年度应急演练计划").format(year)
+        return self._export_document(label, f"{label}-{name}".rstrip("-"), build, path)
+
+    def _export_document(self, label: str, stem: str, build: Callable[[Session], ReportDocument],
+                         path: Path | None) -> Task | None:
+        """Ask where (PDF or Word by the name) unless ``path`` is given, then build and render in the
+        background and say where the file is."""
         if path is None:
             folder = Path(self._settings.last_export_dir or Path.home())
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, self.tr("导出{0}").format(names[kind]), str(folder / f"{names[kind]}-{title}.pdf"),
-                self.tr("PDF 文件 (*.pdf);;Word 文档 (*.docx)"))
+            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出{0}").format(label), str(folder / f"{stem}.pdf"),
+                                                    self.tr("PDF 文件 (*.pdf);;Word 文档 (*.docx)"))
             if not chosen:
                 return None
             path = Path(chosen)
             if path.suffix.lower() not in (".pdf", ".docx"):
                 path = path.with_name(path.name + ".pdf")
             self._settings.last_export_dir = str(path.parent)
-        db, as_of, target = self._db, self.as_of(), path
+        db, target = self._db, path
 
         def work(_progress: Progress) -> int:
             from exports.drills.report import render_report
             from exports.styles import load_style
-            from plans.drills import report as reports
 
             with db.read() as s:
-                if kind == "score-sheet":
-                    doc = reports.build_score_sheet(s, drill_id)
-                elif kind == "summary":
-                    doc = reports.build_summary_report(s, drill_id, as_of=as_of)
-                else:
-                    doc = reports.build_evaluation_report(s, drill_id, as_of=as_of)
+                doc = build(s)
             fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
             return render_report(doc, fmt, target, style=load_style()).pages or 0
 
-        task = self._runner.run(work, label=self.tr("正在导出{0}…").format(names[kind]), title=self.tr("导出"))
+        task = self._runner.run(work, label=self.tr("正在导出{0}…").format(label), title=self.tr("导出"))
 
         def done(pages: int) -> None:
             counted = self.tr("，共 {0} 页").format(pages) if pages else ""
-            self.sig_status.emit(self.tr("已导出{0}：{1}").format(names[kind], target))
-            messages.info(self, self.tr("导出完成"), self.tr("已导出{0}{1}：\n{2}").format(names[kind], counted, target))
+            self.sig_status.emit(self.tr("已导出{0}：{1}").format(label, target))
+            messages.info(self, self.tr("导出完成"), self.tr("已导出{0}{1}：\n{2}").format(label, counted, target))
 
         task.sig_finished.connect(done)
         self.report_task = task

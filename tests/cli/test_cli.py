@@ -364,6 +364,38 @@ def test_list_drills_and_drill_obligations(sqlite_db, capsys) -> None:
     assert code == 1 and "999" in err and err.count("\n") == 1
 
 
+def test_export_the_annual_drill_plan(sqlite_db, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+    from pypdf import PdfReader
+
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+    from tests.factories import TESTER, create_enterprise
+    from tests.models.drills.test_drill_service import _published_plan
+
+    ent = create_enterprise(sqlite_db, 1, industry_id=_industry(sqlite_db, "hazchem.production"))
+    _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        planned = ds.plan_year(uow, ent, 2027)
+    assert planned
+    db = db_arg(sqlite_db)
+    pdf = tmp_path / "年度计划.pdf"
+    code, out, err = run(capsys, "--db", db, "export", "drill-plan", "--enterprise", str(ent), "--year", "2027",
+                         "--out", str(pdf), "--as-of", "2026-12-01")
+    assert code == 0 and "已导出" in out and err == ""
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages).replace(" ", "")
+    assert "2027年度应急演练计划" in text and "每半年至少1次" in text and "生产安全事故应急预案管理办法" in text
+    assert f"2027年共安排演练{len(planned)}次" in text
+    docx = tmp_path / "年度计划.docx"
+    code, out, err = run(capsys, "--db", db, "export", "drill-plan", "--enterprise", str(ent), "--year", "2027",
+                         "--out", str(docx))
+    schedule = Document(str(docx)).tables[-1]
+    assert code == 0 and len(schedule.rows) == 1 + len(planned) and schedule.rows[0].cells[-1].text == "状态"
+    code, _, err = run(capsys, "--db", db, "export", "drill-plan", "--enterprise", "999", "--year", "2027",
+                       "--out", str(pdf))
+    assert code == 1 and "999" in err and err.count("\n") == 1
+
+
 def _industry(db, code: str) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 

@@ -452,3 +452,63 @@ def test_a_paper_sheet_is_keyed_in_for_its_evaluator(qtbot, page, sqlite_db, fin
     page.sheet_dialog.close()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
     assert page.key_paper_sheet() is None
+
+
+def test_the_annual_plan_is_exported_for_the_chosen_enterprise_and_year(qtbot, page, sqlite_db, msgs, monkeypatch,
+                                                                        tmp_path):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+    from pypdf import PdfReader
+
+    from desktop.drills.dialog import YearPlanDialog
+
+    ent = create_enterprise(sqlite_db, 1)
+    _published_plan(sqlite_db, ent)
+    target = tmp_path / "计划"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+
+    def exec_(self: YearPlanDialog) -> int:
+        assert self.windowTitle() == "导出年度演练计划" and self.year.value() == TODAY.year + 1
+        self.enterprise_combo.set_enterprise_id(ent)
+        self.year.setValue(2026)
+        return int(YearPlanDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(YearPlanDialog, "exec", exec_)
+    page.enterprises = None
+    page.view.clearSelection()
+    assert page.export_year_plan() is not None
+    qtbot.waitUntil(lambda: any("已导出2026年度应急演练计划" in t for t in msgs.texts()), timeout=15000)
+    pdf = target.with_name("计划.pdf")  # the format from the name: .pdf added
+    assert "2026年度应急演练计划" in PdfReader(pdf).pages[0].extract_text().replace(" ", "")
+
+
+def test_the_drill_list_exports_to_excel_with_its_filter(qtbot, page, sqlite_db, msgs, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from models.core.uow import unit_of_work
+    from models.drills import service as ds
+
+    ent = create_enterprise(sqlite_db, 1)
+    plan = _published_plan(sqlite_db, ent)
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        for n, title in enumerate(("液氯泄漏综合演练", "火灾疏散演练", "液氨泄漏桌面推演")):
+            ds.create(uow, ds.DrillData(enterprise_id=ent, title=title, planned_at=datetime(2026, 4 + n, 1, 9),
+                                        plan_ids=[plan]))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=3000)
+    page.search.setText("泄漏")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+    target = tmp_path / "台账"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    with qtbot.waitSignal(page.sig_export_finished, timeout=10000) as blocker:
+        page.export_excel()
+    written = tmp_path / "台账.xlsx"
+    assert blocker.args == [str(written), 2] and "已导出 2 次演练" in msgs.texts()[0]
+    sheet = load_workbook(written).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "演练编号")
+    body = rows[rows.index(header) + 1:]
+    titles = [r[header.index("演练名称")] for r in body if r and r[header.index("演练名称")]]
+    assert titles == ["液氨泄漏桌面推演", "液氯泄漏综合演练"]  # the list's order: the latest first
+    assert all(r[header.index("状态")] == "计划" for r in body if r and r[2])
