@@ -168,7 +168,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         inner.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
-        self.make_search(self.tr("搜索演练名称、编号、地点"))
+        self.make_search(self.tr("搜索演练名称、编号、地点、企业"))
         self.search.setMinimumWidth(170)
         filters.addWidget(self.search, 2)
         self.status_combo = self.make_filter_combo(

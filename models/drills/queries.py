@@ -36,7 +36,7 @@ class DrillFilter:
     department_id: int | None = None
     region_code: str | None = None  # the region and everything under it
     industry_ids: tuple[int, ...] = ()  # an industry and those under it
-    text: str = ""  # title, number, location
+    text: str = ""  # title, number, location, enterprise name (every word)
     deleted: bool = False
 
 
@@ -88,7 +88,7 @@ def _filtered(query: Select[Any], f: DrillFilter) -> Select[Any]:
     for word in f.text.split():
         pattern = contains_pattern(word)
         query = query.where(Drill.title.like(pattern, escape="\\") | Drill.drill_no.like(pattern, escape="\\")
-                            | Drill.location.like(pattern, escape="\\"))
+                            | Drill.location.like(pattern, escape="\\") | Enterprise.name.like(pattern, escape="\\"))
     return query
 
 

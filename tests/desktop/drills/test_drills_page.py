@@ -456,8 +456,8 @@ def test_a_paper_sheet_is_keyed_in_for_its_evaluator(qtbot, page, sqlite_db, fin
 
 def test_the_annual_plan_is_exported_for_the_chosen_enterprise_and_year(qtbot, page, sqlite_db, msgs, monkeypatch,
                                                                         tmp_path):  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QFileDialog
     from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
 
     from desktop.drills.dialog import YearPlanDialog
 

@@ -52,6 +52,10 @@ def test_create_records_the_plans_with_the_version_drilled(db) -> None:  # type:
         data, version = ds.load(s, did)
         row = dq.page(s, dq.DrillFilter(enterprise_id=ent))[0]
     assert data.plan_ids == [plan, draft] and version == 1
+    with db.read() as s:
+        name = row.enterprise
+        assert [r.id for r in dq.rows(s, dq.DrillFilter(text=f"{name[:4]} 液氯"))] == [did]  # enterprise and title
+        assert dq.rows(s, dq.DrillFilter(text=f"{name[:4]} 不存在")) == []
     assert row.status_label == "计划" and row.plans[0].endswith("（第 1 版）") and row.plans[1].endswith("（草稿）")
 
 
