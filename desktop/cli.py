@@ -104,7 +104,7 @@ def build_parser() -> ChineseParser:
     plans.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业的预案")
     plans.add_argument("--json", action="store_true", help="输出 JSON 数组")
     plans.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算期限（默认今天）")
-    drills = what.add_parser("drills", help="应急演练（状态、日期、检验的预案）")
+    drills = what.add_parser("drills", help="应急演练（状态、日期、检验的预案、评估得分和结论）")
     drills.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业的演练")
     drills.add_argument("--json", action="store_true", help="输出 JSON 数组")
     oblig = what.add_parser("drill-obligations", help="演练频次要求：上次演练、下次到期、逾期天数")
@@ -348,14 +348,16 @@ def cmd_list_drills(args: argparse.Namespace, io: Output) -> int:
                   "title": r.title, "status": r.status_label, "planned_at": r.planned_at.isoformat(timespec="minutes"),
                   "held_on": r.held_on.isoformat() if r.held_on else None, "location": r.location,
                   "classification": [DRILL_CONTENTS[r.content_type], DRILL_FORMS[r.form], DRILL_PURPOSES[r.purpose]],
-                  "plans": list(r.plans)} for r in rows]
+                  "plans": list(r.plans), "score": r.score, "grade": r.grade or None} for r in rows]
         if args.json:
             _write_json_array(iter(items), io.out)
         else:
-            for item in items:
+            for r, item in zip(rows, items, strict=True):
                 print("\t".join(str(v) for v in (item["id"], item["enterprise"], item["number"], item["title"],
                                                   item["status"], item["planned_at"], item["held_on"] or "",
-                                                  "、".join(item["plans"]))), file=io.out)  # type: ignore[arg-type]
+                                                  "、".join(item["plans"]),  # type: ignore[arg-type]
+                                                  "" if r.score is None else f"{r.score:g} 分 {r.grade}")),
+                      file=io.out)
             print(f"共 {len(items)} 次演练", file=io.err)
         return 0
     finally:

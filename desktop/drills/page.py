@@ -185,7 +185,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.make_view(drills_tab)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
-        self.fit_columns(stretch=self.model.TITLE_COLUMN, stretch_minimum=TITLE_MIN_WIDTH, maximum={1: 220, 6: 170})
+        self.fit_columns(stretch=self.model.TITLE_COLUMN, stretch_minimum=TITLE_MIN_WIDTH, maximum={1: 220, 7: 170})
         self.view.selectionModel().currentRowChanged.connect(self.update_actions)
         inner.addWidget(self.view, 1)
         self.tabs.addTab(drills_tab, self.tr("演练"))

@@ -39,6 +39,9 @@ class DrillTableModel(PagedTableModel[DrillRow, DrillFilter]):
                    None, width=76),
             Column(self.tr("状态"), lambda r: r.status_label, "status", width=56),
             Column(self.tr("实施日期"), lambda r: r.held_on.isoformat() if r.held_on else "", None, width=90),
+            Column(self.tr("评估"), lambda r: "" if r.score is None else f"{r.score:g} {r.grade}", None, width=72,
+                   tooltip=lambda r: "" if r.score is None else self.tr("评估得分 {0:g}（满分 100），结论“{1}”").format(
+                       r.score, r.grade)),
             Column(self.tr("地点"), lambda r: r.location, None, width=170),
             Column(self.tr("检验的预案"), lambda r: "、".join(r.plans), None, width=260),
         ]

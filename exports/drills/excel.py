@@ -25,6 +25,8 @@ DRILL_COLUMNS: tuple[SheetColumn[DrillRow], ...] = (
     SheetColumn("实施日期", 12, lambda r: r.held_on, DATE_FORMAT),
     SheetColumn("演练地点", 24, lambda r: r.location),
     SheetColumn("状态", 8, lambda r: r.status_label),
+    SheetColumn("评估得分", 10, lambda r: r.score),
+    SheetColumn("评估结论", 10, lambda r: r.grade),
     SheetColumn("检验的预案", 60, lambda r: "；".join(r.plans)),
 )
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.core.entities import Industry, Region
 from models.core.listing import contains_pattern, order_by_key, window
+from models.drills import scoring
 from models.drills.entities import DRILL_STATUSES, HELD_STATUSES, Drill, DrillPlan
 from models.drills.rules import HeldDrill, ObligationStatus, obligations_for
 from models.enterprises import rules as enterprise_rules
@@ -56,6 +57,8 @@ class DrillRow:
     status: str
     version: int
     plans: tuple[str, ...]  # "plan number 标题 (第 N 版)"
+    score: float | None = None  # the evaluation's total over the submitted sheets (0–100)
+    grade: str = ""
 
     @property
     def status_label(self) -> str:
@@ -106,8 +109,11 @@ def page(session: Session, f: DrillFilter = DrillFilter(), *, offset: int = 0, l
     rows = list(session.execute(query.offset(start).limit(size)))
     if reverse:
         rows.reverse()
-    plans = _plans_of(session, [r.id for r in rows])
-    return [DrillRow(**r._mapping, plans=tuple(plans.get(r.id, ()))) for r in rows]
+    ids = [r.id for r in rows]
+    plans, scored = _plans_of(session, ids), scoring.scores(session, ids)
+    return [DrillRow(**r._mapping, plans=tuple(plans.get(r.id, ())),
+                     score=scored[r.id].total if r.id in scored else None,
+                     grade=scored[r.id].grade if r.id in scored else "") for r in rows]
 
 
 def rows(session: Session, f: DrillFilter = DrillFilter()) -> list[DrillRow]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -229,3 +230,47 @@ def overview(session: Session, drill_id: int, viewer: str) -> Overview | None:
     sheets = [SheetProgress(r.evaluator, r.status, int(counts.get(r.id, 0)), r.submitted_at) for r in rows]
     hidden = any(r.evaluator == viewer and r.status == "open" for r in rows)
     return Overview(form, sheets, None if hidden else results(session, drill_id))
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float | None  # 0–100 over the submitted sheets; None: none submitted yet
+    grade: str
+    submitted: int
+
+
+def scores(session: Session, drill_ids: Sequence[int]) -> dict[int, Score]:
+    """The total and grade of each evaluated drill among ``drill_ids`` (what the lists show), read in
+    a few set queries: the frozen forms once per form and version, every submitted entry at once."""
+    if not drill_ids:
+        return {}
+    evaluations = session.execute(select(DrillEvaluation.drill_id, DrillEvaluation.id, DrillEvaluation.form_key,
+                                         DrillEvaluation.form_version)
+                                  .where(DrillEvaluation.drill_id.in_(drill_ids),
+                                         DrillEvaluation.deleted_at.is_(None))).all()
+    forms: dict[tuple[str, int], Form] = {}
+    form_of: dict[int, Form] = {}
+    for drill_id, evaluation_id, key, version in evaluations:
+        if (key, version) not in forms:  # a form's version is frozen: one copy stands for all
+            forms[key, version] = Form.from_json(session.scalar(
+                select(DrillEvaluation.form).where(DrillEvaluation.id == evaluation_id)))
+        form_of[drill_id] = forms[key, version]
+    sheets = session.execute(select(ScoreSheet.id, ScoreSheet.drill_id, ScoreSheet.evaluator)
+                             .where(ScoreSheet.drill_id.in_(list(form_of)), ScoreSheet.status == "submitted",
+                                    ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id)).all()
+    entries: dict[int, dict[str, Entry]] = {sheet_id: {} for sheet_id, _d, _e in sheets}
+    if entries:
+        for sheet_id, key, number, choice, na in session.execute(
+                select(ScoreEntry.sheet_id, ScoreEntry.item_key, ScoreEntry.number, ScoreEntry.choice,
+                       ScoreEntry.not_applicable)
+                .where(ScoreEntry.sheet_id.in_(list(entries)), ScoreEntry.deleted_at.is_(None))):
+            entries[sheet_id][key] = Entry(None if na else (choice or number))
+    by_drill: dict[int, list[Sheet]] = {d: [] for d in form_of}
+    for sheet_id, drill_id, evaluator in sheets:
+        by_drill[drill_id].append(Sheet(evaluator, entries[sheet_id]))
+    out = {}
+    for drill_id, form in form_of.items():
+        result = aggregate(form, by_drill[drill_id]) if by_drill[drill_id] else None
+        out[drill_id] = Score(result.total if result else None, result.grade if result else "",
+                              len(by_drill[drill_id]))
+    return out

@@ -353,6 +353,7 @@ def test_list_drills_and_drill_obligations(sqlite_db, capsys) -> None:
     (item,) = json.loads(out)
     assert code == 0 and item["status"] == "实施" and item["held_on"] == "2026-03-02"
     assert item["classification"] == ["综合演练", "实战演练", "检验性演练"] and item["plans"][0].endswith("（第 1 版）")
+    assert item["score"] is None and item["grade"] is None  # not evaluated yet
     code, out, err = run(capsys, "--db", db, "list", "drill-obligations", "--enterprise", str(ent), "--as-of",
                          "2027-01-15", "--json")
     rows = {r["key"]: r for r in json.loads(out)}

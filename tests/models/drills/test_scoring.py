@@ -134,3 +134,15 @@ def test_the_overview_shows_progress_to_all_and_scores_only_to_who_may_see_them(
         other = ds.create(uow, _data(ent, plans))
     with db.read() as s:
         assert scoring.overview(s, other, TESTER.name) is None  # not evaluated yet
+
+
+def test_the_lists_show_the_total_and_grade_of_the_submitted_sheets(db) -> None:  # type: ignore[no-untyped-def]
+    from models.drills import queries as dq
+
+    did = _evaluated(db, ("张评估", "李评估", "王评估"), (5, 3, 1), submitted=2)
+    with db.read() as s:
+        expected = scoring.results(s, did)
+        (row,) = dq.rows(s, dq.DrillFilter())
+        assert scoring.scores(s, [did, did + 999]) == {did: scoring.Score(expected.total, expected.grade, 2)}
+        assert scoring.scores(s, []) == {}
+    assert expected.total is not None and row.score == expected.total and row.grade == expected.grade
