@@ -373,6 +373,7 @@ def parse_form(data: Any) -> Form:
     problems = form_problems(data)
     if problems:
         raise ValidationError(problems)
+    capabilities = _shipped().get("hseep_capabilities", {})  # an item without one: its indicator's
     items = tuple(Item(key=i["key"], phase=i["phase"].strip(), indicator=i["indicator"].strip(),
                        criterion=i["criterion"].strip(), weight=float(i["weight"]), kind=i["kind"],
                        options=tuple((str(o["label"]), float(o["points"])) for o in i.get("options", ()))
@@ -380,7 +381,8 @@ def parse_form(data: Any) -> Form:
                        unit=str(i.get("unit", "")) if i["kind"] == "measure" else "",
                        target=float(i["target"]) if i["kind"] == "measure" else None,
                        limit=float(i["limit"]) if i["kind"] == "measure" else None,
-                       better=str(i.get("better", "lower")), capability=str(i.get("capability", "")).strip())
+                       better=str(i.get("better", "lower")),
+                       capability=str(i.get("capability") or capabilities.get(i["indicator"].strip(), "")).strip())
                   for i in data["items"])
     scale = tuple(sorted((float(s["value"]), str(s["label"])) for s in data["score_scale"]))
     bands = tuple((str(b["grade"]), float(b["min"])) for b in data["grade_bands"])

@@ -121,6 +121,7 @@ def test_an_edit_reaches_new_evaluations_and_never_past_ones(db) -> None:
     assert next(r for r in result.items if r.item.key == "run.command").item.weight == 20
     headcount = next(r for r in result.items if r.item.key == "run.headcount")
     assert headcount.mean == 0.0  # 2 people counted, 30 or fewer scores nothing (better: higher)
+    assert headcount.item.capability == "关键运输（人员疏散）"  # the HSEEP core capability of its indicator
 
 
 def test_a_tabletop_drill_gets_the_tabletop_form_in_use(db) -> None:
