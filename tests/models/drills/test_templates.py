@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from models.core import audit
 from models.core.actors import Actor
 from models.core.database import Database
 from models.core.errors import ConflictError, PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from models.drills import service as ds
 from models.drills import templates as dt
 from models.drills.entities import DrillEvaluation, EvaluationTemplate, ScoreSheet
 from models.drills.evaluation import form_for, form_problems, parse_form, shipped_form_json
+from models.modules import entity_classes
 from plans.drills.report import build_evaluation_report, build_score_sheet
 from tests.factories import TESTER, create_enterprise
 from tests.models.drills.test_drill_service import _data, _published_plan, _version
@@ -225,3 +227,5 @@ def test_reset_returns_to_the_shipped_form_every_version_kept_and_versions_keep_
     again = copy.deepcopy(shipped_form_json("live"))
     again["label"] = "实战演练评估表（再次修改）"
     assert _save(db, again) == v2 + 1
+    with db.read() as s:  # every save and reset is in the trail, and the stored rows match it
+        assert audit.verify_chain(s).ok and audit.verify_data(s, entity_classes()).ok
