@@ -28,6 +28,8 @@ PROG = "emergency-desk"
 # (the window is shown before it is imported); tests/cli checks that the two agree.
 TEMPLATE_KINDS = {"comprehensive": "综合应急预案", "special": "专项应急预案", "onsite": "现场处置方案",
                   "card": "应急处置卡"}
+# models.drills.evaluation.form_keys(), repeated for the same reason (tests/cli checks that they agree)
+EVALUATION_FORMS = {"live": "实战演练评估表", "tabletop": "桌面演练评估表"}
 PLAN_STATUS_KEYS = ("draft", "reviewing", "published", "filed", "revising", "retired")  # models' PLAN_STATUSES
 STYLE_KEYS = ("default", "gbt9704")  # exports.styles.STYLE_KEYS
 
@@ -183,6 +185,18 @@ def build_parser() -> ChineseParser:
     tpl_reset = tplsub.add_parser("reset", help="恢复内置模板（已有预案仍按其创建时的模板检查）")
     tpl_reset.add_argument("kind", choices=list(TEMPLATE_KINDS), metavar="类型",
                            help="comprehensive、special、onsite 或 card")
+
+    evf = commands.add_parser("evaluation-form", help="演练评估表（管理员可修改）")
+    evfsub = evf.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    evfsub.add_parser("list", help="列出正在使用的演练评估表及其版本")
+    evf_export = evfsub.add_parser("export", help="把正在使用的评估表导出为 JSON 文件（修改后再导入）")
+    evf_export.add_argument("key", choices=list(EVALUATION_FORMS), metavar="评估表", help="live 或 tabletop")
+    evf_export.add_argument("--out", required=True, metavar="文件.json")
+    evf_import = evfsub.add_parser("import", help="导入修改后的评估表 JSON，作为该评估表的新版本")
+    evf_import.add_argument("file", metavar="文件.json")
+    evf_import.add_argument("--note", default="", metavar="说明", help="修改说明（记入评估表版本）")
+    evf_reset = evfsub.add_parser("reset", help="恢复内置评估表（已开始评估的演练仍用其固定的评估表）")
+    evf_reset.add_argument("key", choices=list(EVALUATION_FORMS), metavar="评估表", help="live 或 tabletop")
 
     dbc = commands.add_parser("db", help="数据库维护")
     dbsub = dbc.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -665,6 +679,49 @@ def cmd_template(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_evaluation_form(args: argparse.Namespace, io: Output) -> int:
+    from pathlib import Path
+
+    from models.core.uow import os_actor, unit_of_work
+    from models.drills import templates as dt
+
+    db = _open(args)
+    try:
+        if args.action == "list":
+            with db.read() as session:
+                for info in dt.forms_info(session):
+                    changed = (f"\t{info.changed_by} {info.changed_at:%Y-%m-%d %H:%M}\t{info.note}"
+                               if info.changed_at else "")
+                    print(f"{info.key}\t{info.label}\t第 {info.version} 版\t{info.origin}\t"
+                          f"{info.items} 个评估项{changed}", file=io.out)
+            return 0
+        if args.action == "export":
+            with db.read() as session:
+                data = dt.form_json(session, args.key)
+            try:
+                Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise DeskError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+            print(f"已导出{data['label']}第 {data['version']} 版到 {args.out}。", file=io.out)
+            return 0
+        if args.action == "import":
+            try:
+                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise DeskError(f"无法读取评估表文件 {args.file}：{exc}") from exc
+            with unit_of_work(db, os_actor()) as uow:
+                version = dt.save_form(uow, data, note=args.note)
+            print(f"已保存{data['label']}第 {version} 版，此后开始评估的演练将使用它；"
+                  "已开始评估的演练不受影响。", file=io.out)
+            return 0
+        with unit_of_work(db, os_actor()) as uow:
+            version = dt.reset_form(uow, args.key)
+        print(f"已恢复内置{EVALUATION_FORMS[args.key]}（第 {version} 版）。", file=io.out)
+        return 0
+    finally:
+        db.dispose()
+
+
 def cmd_import(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
@@ -698,6 +755,7 @@ def cmd_import(args: argparse.Namespace, io: Output) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
+    "evaluation-form": cmd_evaluation_form,
 }
 
 

@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self.act_templates = QAction(self.tr("预案模板…"), self)
         self.act_templates.triggered.connect(self.manage_templates)
         tools_menu.addAction(self.act_templates)
+        self.act_evaluation_forms = QAction(self.tr("演练评估表…"), self)
+        self.act_evaluation_forms.triggered.connect(self.manage_evaluation_forms)
+        tools_menu.addAction(self.act_evaluation_forms)
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         self.act_about = QAction(self.tr("关于"), self)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -157,6 +160,17 @@ class MainWindow(QMainWindow):
         from desktop.plans.template_dialog import TemplateDialog
 
         dialog = TemplateDialog(self.db, self.runner, actor=self.actor, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def manage_evaluation_forms(self) -> QDialog | None:
+        """演练评估表管理 (administrators change the forms; everyone may look and export)."""
+        if self._db is None:
+            return None
+        from desktop.drills.form_dialog import EvaluationFormDialog
+
+        dialog = EvaluationFormDialog(self.db, self.runner, actor=self.actor, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -125,6 +125,29 @@ class DrillEvaluation(Entity, Base):
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class EvaluationTemplate(Entity, Base):
+    """An administrator's version of an evaluation form (实战 or 桌面), overriding the shipped one.
+
+    Each save adds a row with the next version number and every version is kept; soft-deleting every
+    row of a form returns to the shipped form. ``data`` is the form JSON
+    (``models.drills.evaluation.parse_form`` validates it). A drill keeps its own frozen copy
+    (``DrillEvaluation.form``), so no edit here changes a past score.
+    """
+
+    __tablename__ = "evaluation_template"
+    __label__ = "演练评估表模板"
+    __field_labels__ = {"form_key": "评估表", "template_version": "模板版本", "name": "评估表名称", "source": "依据",
+                        "data": "评估表内容", "note": "修改说明", "deleted_at": "停用时间", "deleted_by": "停用人"}
+    __table_args__ = (UniqueConstraint("form_key", "template_version"),)
+
+    form_key: Mapped[str] = mapped_column(String(32))
+    template_version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class ScoreSheet(Entity, Base):
     """One evaluator's sheet for a drill: open while scoring, locked once submitted."""
 

@@ -1,8 +1,10 @@
 """Scoring a drill (D4): the frozen form, one sheet per evaluator, every entry saved at once, sheets
 locked when submitted, evaluators kept apart until they have submitted, and the aggregate.
 
-- ``start_evaluation`` freezes the form a drill is scored against (the shipped form of its form of
-  drill, 实战 or 桌面, unless another is named); the drill must have been held.
+- ``start_evaluation`` freezes the form a drill is scored against (the form in use for its form of
+  drill, 实战 or 桌面 — the administrator's latest version or the shipped one,
+  ``models.drills.templates`` — unless another is named) with its key and version; the drill must
+  have been held. Later edits of the form never reach an evaluation that has started.
 - ``add_evaluator`` opens a sheet for a name (once per drill).
 - ``enter`` writes one item of one sheet — a value of the item's kind, or 不适用, and a comment —
   checked against the frozen form and refused on a submitted sheet; each entry is its own unit of
@@ -38,9 +40,9 @@ from models.drills.evaluation import (
     ScoreError,
     Sheet,
     aggregate,
-    form_for,
     fraction,
 )
+from models.drills.templates import form_for_drill
 
 START = Command("drill.evaluation.start", "开始演练评估")
 ADD_EVALUATOR = Command("drill.evaluation.add_evaluator", "添加评估人")
@@ -57,7 +59,7 @@ def start_evaluation(uow: UnitOfWork, drill_id: int, form: Form | None = None) -
         raise StateError("演练实施后才能开始评估。")
     if uow.session.scalar(select(DrillEvaluation.id).where(DrillEvaluation.drill_id == drill_id)) is not None:
         raise StateError("这次演练已经开始评估，评估表已固定。")
-    chosen = form or form_for(drill.form)
+    chosen = form or form_for_drill(uow.session, drill.form)
     evaluation = DrillEvaluation(drill_id=drill_id, form_key=chosen.key, form_version=chosen.version,
                                  form=chosen.to_json())
     uow.add(evaluation)

@@ -124,9 +124,9 @@ def build_evaluation_report(session: Session, drill_id: int, *, as_of: date) -> 
 
 def build_score_sheet(session: Session, drill_id: int, *, evaluator: str = "") -> ReportDocument:
     """A blank score sheet (评分表) to print and score on paper: the drill, every item of its frozen
-    form (the form the drill would be evaluated with, when the evaluation has not started), with room
+    form (the form in use, which the drill would be frozen with, when the evaluation has not started), with room
     for the score and a remark, and lines for the evaluator's signature and the date."""
-    from models.drills.evaluation import form_for
+    from models.drills.templates import form_for_drill
 
     drill = session.get(Drill, drill_id)
     if drill is None or drill.is_deleted:
@@ -136,7 +136,7 @@ def build_score_sheet(session: Session, drill_id: int, *, evaluator: str = "") -
     try:
         form = scoring.frozen_form(session, drill_id)
     except StateError:  # not started yet: the form it will be frozen with
-        form = form_for(drill.form)
+        form = form_for_drill(session, drill.form)
     scale = "、".join(f"{v:g}={label}" for v, label in form.scale)
     when = (drill.held_on or drill.planned_at.date()).isoformat()
     intro = [Paragraph(f"演练：{drill.title}（{drill.drill_no or '无编号'}），{when}，{drill.location or '地点未填'}。"),
