@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -188,3 +189,22 @@ def results(session: Session, drill_id: int) -> Aggregate:
         select(ScoreSheet).where(ScoreSheet.drill_id == drill_id, ScoreSheet.status == "submitted",
                                  ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id))]
     return aggregate(form, sheets)
+
+
+@dataclass(frozen=True)
+class ArchivedSheet:
+    """A sheet as the drill's archive keeps it: the scores only once submitted (an open sheet is
+    named, its scores stay the evaluator's own)."""
+
+    evaluator: str
+    status: str
+    submitted_at: datetime | None
+    digest: str
+    sheet: Sheet | None
+
+
+def archived_sheets(session: Session, drill_id: int) -> list[ArchivedSheet]:
+    rows = session.scalars(select(ScoreSheet).where(ScoreSheet.drill_id == drill_id,
+                                                    ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id)).all()
+    return [ArchivedSheet(r.evaluator, r.status, r.submitted_at, r.digest,
+                          _sheet_of(session, r) if r.status == "submitted" else None) for r in rows]
