@@ -32,6 +32,8 @@ TEMPLATE_KINDS = {"comprehensive": "综合应急预案", "special": "专项应�
 EVALUATION_FORMS = {"live": "实战演练评估表", "tabletop": "桌面演练评估表"}
 PLAN_STATUS_KEYS = ("draft", "reviewing", "published", "filed", "revising", "retired")  # models' PLAN_STATUSES
 STYLE_KEYS = ("default", "gbt9704")  # exports.styles.STYLE_KEYS
+DRILL_DOCUMENTS = {"work-plan": "build_work_plan", "script": "build_script", "support-plan": "build_support_plan",
+                   "sign-in": "build_sign_in", "record": "build_record"}  # plans.drills.documents
 
 
 # --- a parser that speaks Chinese --------------------------------------------------------------------
@@ -154,10 +156,13 @@ def build_parser() -> ChineseParser:
     exp_arc.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
     exp_arc.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="附件中实时数据的截止日期（默认今天）")
 
-    exp_drill = expsub.add_parser("drill", help="导出演练文档（评估报告）为 Word（.docx）或 PDF")
+    exp_drill = expsub.add_parser("drill", help="导出演练文档（评估报告、演练文件、演练档案）为 Word（.docx）或 PDF")
     exp_drill.add_argument("drill_id", type=int, metavar="演练ID")
-    exp_drill.add_argument("--kind", choices=["evaluation", "summary", "score-sheet"], default="evaluation",
-                           help="evaluation 评估报告，summary 总结报告，score-sheet 纸面评分用的空白评分表（演练档案待后续版本）")
+    exp_drill.add_argument("--kind", choices=["evaluation", "summary", "score-sheet", "dossier", *DRILL_DOCUMENTS],
+                           default="evaluation",
+                           help="evaluation 评估报告，summary 总结报告，score-sheet 纸面评分用的空白评分表，dossier 演练档案"
+                                "（含目次），work-plan 工作方案，script 演练脚本，support-plan 保障方案，sign-in 签到表，"
+                                "record 演练记录")
     exp_drill.add_argument("--out", required=True, metavar="文件", help="输出文件（.docx 或 .pdf）")
     exp_drill.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
     exp_drill.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="整改逾期按哪一天计算（默认今天）")
@@ -554,6 +559,19 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
             fmt = out.suffix.lower().lstrip(".")
             if fmt not in ("docx", "pdf"):
                 raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .docx 或 .pdf 结尾")
+            if args.what == "drill" and args.kind == "dossier":
+                from exports.drills.dossier import render_dossier
+                from plans.drills.dossier import build_dossier
+
+                with db.read() as session:
+                    dossier = build_dossier(session, args.drill_id, as_of=as_of)
+                done = render_dossier(dossier, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
+                pages = f"，{done.result.pages} 页" if done.result.pages else ""
+                print(f"已导出 {out}（演练档案，{'PDF' if fmt == 'pdf' else 'Word'}{pages}，{len(dossier.parts)} 部分）。",
+                      file=io.out)
+                for line in done.result.warnings:
+                    print(f"警告：{line}", file=io.err)
+                return 0
             with db.read() as session:
                 if args.what == "drill-plan":
                     from plans.drills.year_plan import build_year_plan
@@ -561,6 +579,10 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
                     if not 2000 <= args.year <= 2100:
                         raise DeskError(f"年份 {args.year} 不在 2000—2100 之间")
                     report = build_year_plan(session, args.enterprise, args.year, as_of=as_of)
+                elif args.kind in DRILL_DOCUMENTS:
+                    from plans.drills import documents as drill_documents
+
+                    report = getattr(drill_documents, DRILL_DOCUMENTS[args.kind])(session, args.drill_id)
                 elif args.kind == "score-sheet":
                     report = build_score_sheet(session, args.drill_id)
                 elif args.kind == "summary":

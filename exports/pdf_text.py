@@ -98,6 +98,12 @@ class CjkParagraph(Flowable):
             def room(n: int, n0: int = n0) -> float:
                 return width - left - right - (first_indent if n0 + n == 0 else 0.0)
 
+            # a unit wider than a line (a long checksum or URL) is cut into its characters here, as
+            # break_lines would cut it, so that the lines' unit indexes below are indexes into ``us``
+            narrow = min(room(0), room(1))
+            us = [piece for u in us for piece in (
+                [Unit(ch, u.width / len(u.text)) for ch in u.text]
+                if len(u.text) > 1 and u.width - tracking > narrow + 1e-6 else [u])]
             lines = break_lines(us, room, size, tracking) if us else []
             offsets = [0]
             for u in us:

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from desktop.drills.calendar import CalendarView
 from desktop.drills.dialog import DrillDialog, FindingDialog, StepDialog, YearPlanDialog
+from desktop.drills.documents import DossierExport, DrillDocumentsDialog
 from desktop.drills.overview import OverviewDialog
 from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
 from desktop.drills.table import OVERDUE, DrillTableModel, ObligationModel
@@ -140,6 +141,10 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.act_search = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
         self.act_export = self._action(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
                                        self.tr("把当前筛选出的演练按当前排序导出为 Excel 台账"))
+        self.act_documents = self._action(self.tr("演练文件"), self.open_documents, None,
+                                          self.tr("工作方案、演练脚本、保障方案、签到表和演练记录（照片、视频）"))
+        self.act_dossier = self._action(self.tr("导出演练档案…"), self.export_dossier, None,
+                                        self.tr("把方案、脚本、签到表、评估表、评估与总结报告和整改情况汇成一份带目次的 PDF"))
         self.act_restore.setVisible(False)
         self.step_actions = {"prepare": self.act_prepare, "conduct": self.act_conduct,
                              "evaluate": self.act_evaluate, "complete": self.act_complete, "cancel": self.act_cancel}
@@ -152,6 +157,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         for action in self.step_actions.values():
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_documents)
+        self.toolbar.addAction(self.act_dossier)
         self.toolbar.addAction(self.act_score)
         self.toolbar.addAction(self.act_overview)
         offline_menu = QMenu(self.tr("离线评分"), self)
@@ -472,6 +479,8 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.act_export.setEnabled(self.model.rowCount() > 0)
         self.act_sheet_export.setEnabled(row is not None and row.status in HELD_STATUSES)
         self.act_paper.setEnabled(row is not None and row.status in HELD_STATUSES)
+        self.act_documents.setEnabled(row is not None and not self.in_trash)
+        self.act_dossier.setEnabled(row is not None and not self.in_trash)
         if hasattr(self, "act_finding"):
             self.act_finding.setEnabled(row is not None and row.status in HELD_STATUSES)
 
@@ -511,6 +520,27 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         if dialog is not None:
             dialog.sig_saved.connect(lambda did: self.changed(did, self.tr("已保存")))
         return dialog
+
+    def open_documents(self) -> DrillDocumentsDialog | None:
+        """The selected drill's 演练文件 (read-only parts say why)."""
+        row = self.current_row()
+        if row is None or self.in_trash:
+            return None
+        dialog = self.open_dialog(lambda: DrillDocumentsDialog(self._db, self._runner, row.id, actor=self._actor,
+                                                               parent=self), refused=self.tr("无法打开演练文件"))
+        if dialog is not None:
+            dialog.sig_saved.connect(lambda did: self.changed(did, self.tr("已保存演练文件")))
+        return dialog
+
+    def export_dossier(self, path: Path | None = None) -> Task | None:
+        """导出演练档案 of the selected drill, in the background."""
+        row = self.current_row()
+        if row is None or self.in_trash:
+            return None
+        if not hasattr(self, "dossier_export"):
+            self.dossier_export = DossierExport(self._db, self._runner, self._settings, self, self.as_of)
+            self.dossier_export.sig_status.connect(self.sig_status.emit)
+        return self.dossier_export.start(row.id, row.title, path)
 
     def plan_year(self) -> WriteOp[object] | None:
         """Ask for an enterprise and a year, then write its annual drill plan (planned drills)."""

@@ -147,9 +147,10 @@ class AttachmentList(QWidget):
 
     def browse(self) -> None:
         rules = pa.attachment_rules()
-        patterns = " ".join(f"*{ext}" for ext in rules.extensions)
+        patterns = " ".join(f"*{ext}" for ext in rules.extensions_for(self._owner_type, self._kind))
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择文件"), "",
-                                                self.tr("文档和扫描件 ({0})").format(patterns))
+                                                self.tr("{0} ({1})").format(rules.kind_label(self._owner_type,
+                                                                                             self._kind), patterns))
         for path in paths:
             if not self.add_file(Path(path)):
                 break

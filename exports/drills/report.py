@@ -19,15 +19,46 @@ from exports.fonts import FontSet, find_fonts
 from exports.layout import DocumentInfo
 from exports.pdf import PdfRenderer
 from exports.result import ExportResult
-from exports.styles import HouseStyle
-from plans.drills.report import ReportDocument
+from exports.styles import MM, HouseStyle
+from plans.document import Table
+from plans.drills.report import ReportDocument, ReportSection
 
 Format = Literal["pdf", "docx"]
 
 
 def _info(doc: ReportDocument) -> DocumentInfo:
     return DocumentInfo(title=doc.title, author=doc.enterprise, subject=doc.title, keywords=[k for k in doc.keywords if k],
-                        created=doc.created, header_text=doc.header_text)
+                        created=doc.created, header_text=doc.header_text, images=doc.images)
+
+
+def section_flowables(renderer: PdfRenderer, section: ReportSection, level: int, key: str) -> list[Flowable]:
+    """A report section in the PDF: its heading and blocks; a section with ``row_height_mm`` draws
+    its tables' body rows at least that tall (a sign-in sheet's room to sign)."""
+    if section.row_height_mm is None:
+        return renderer.section(section.title, level, key, section.blocks)
+    out = renderer.section(section.title, level, key, [])
+    for block in section.blocks:
+        if isinstance(block, Table) and block.rows:
+            texts = [[cell.text for cell in row] for row in block.rows]
+            heads = min(block.header_rows, len(texts))
+            out.append(renderer.grid(texts, heads, min_heights=[0.0] * heads
+                                     + [section.row_height_mm * MM] * (len(texts) - heads)))
+        else:
+            out += renderer.blocks([block])
+    return out
+
+
+def section_docx(writer: DocxWriter, section: ReportSection, level: int) -> None:
+    """A report section in the Word file (tall rows as in ``section_flowables``)."""
+    writer.heading(section.title, level)
+    if section.row_height_mm is None:
+        writer.blocks(section.blocks)
+        return
+    for block in section.blocks:
+        if isinstance(block, Table):
+            writer.table(block, row_height_mm=section.row_height_mm)
+        else:
+            writer.blocks([block])
 
 
 class _ReportPdf(PdfRenderer):
@@ -45,7 +76,7 @@ class _ReportPdf(PdfRenderer):
             out.append(self.para(self.doc.subtitle, unit, self.role(self.style.body)))
         out.append(Spacer(1, 4))
         for section in self.doc.sections:
-            out += self.section(section.title, section.level, self.key(), section.blocks)
+            out += section_flowables(self, section, section.level, self.key())
         return out
 
 
@@ -64,8 +95,7 @@ def render_report(doc: ReportDocument, fmt: Format, target: Path | BinaryIO, *, 
             writer.out.append(paragraph("BodyText", writer.runs(doc.subtitle, style.body.role),
                                         '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>'))
         for section in doc.sections:
-            writer.heading(section.title, section.level)
-            writer.blocks(section.blocks)
+            section_docx(writer, section, section.level)
         data = writer.finish(cover=False, check=lambda: None)
         result = ExportResult(format="docx", pages=None, headings=[s.title for s in doc.sections],
                               fonts=writer.font_lines(), warnings=list(writer.warnings))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import PurePath
@@ -33,6 +33,7 @@ class FileType:
     mime: str
     label: str
     magic: tuple[bytes, ...]
+    magic_offset: int = 0  # where the signature starts (an MP4's "ftyp" is at byte 4)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class AttachmentRules:
     kinds: dict[str, dict[str, str]]  # owner type → kind key → label
     types: tuple[FileType, ...]
     source: str
+    kind_types: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (owner, kind) → extensions
 
     def type_for(self, filename: str) -> FileType | None:
         ext = PurePath(filename).suffix.lower()
@@ -53,6 +55,11 @@ class AttachmentRules:
     def extensions(self) -> list[str]:
         return sorted({t.ext for t in self.types})
 
+    def extensions_for(self, owner_type: str, kind: str) -> list[str]:
+        """The extensions a kind accepts (a kind may be limited: 现场照片 only pictures)."""
+        limited = self.kind_types.get((owner_type, kind))
+        return sorted(limited) if limited else self.extensions
+
 
 @cache
 def attachment_rules() -> AttachmentRules:
@@ -60,9 +67,12 @@ def attachment_rules() -> AttachmentRules:
     return AttachmentRules(
         max_bytes=int(data["max_bytes"]),
         kinds={owner: {k["key"]: k["label"] for k in kinds} for owner, kinds in data["kinds"].items()},
-        types=tuple(FileType(t["ext"].lower(), t["mime"], t["label"], tuple(bytes.fromhex(m) for m in t["magic"]))
+        types=tuple(FileType(t["ext"].lower(), t["mime"], t["label"], tuple(bytes.fromhex(m) for m in t["magic"]),
+                             int(t.get("magic_offset", 0)))
                     for t in data["types"]),
-        source=data["source"])
+        source=data["source"],
+        kind_types={(owner, k["key"]): tuple(e.lower() for e in k["types"])
+                    for owner, kinds in data["kinds"].items() for k in kinds if k.get("types")})
 
 
 @dataclass(frozen=True)
@@ -114,13 +124,14 @@ def check_file(owner_type: str, kind: str, filename: str, data: bytes) -> FileTy
     if len(name) > 255:
         raise bad("文件名过长（最多 255 个字符）")
     file_type = rules.type_for(name)
-    if file_type is None:
-        raise bad("不支持这种文件，可添加：" + "、".join(rules.extensions))
+    allowed = rules.extensions_for(owner_type, kind)
+    if file_type is None or file_type.ext not in allowed:
+        raise bad(f"{rules.kind_label(owner_type, kind)}不支持这种文件，可添加：" + "、".join(allowed))
     if not data:
         raise bad("文件是空的")
     if len(data) > rules.max_bytes:
         raise bad(f"文件有 {size_text(len(data))}，超过上限 {size_text(rules.max_bytes)}")
-    if not any(data.startswith(m) for m in file_type.magic):
+    if not any(data.startswith(m, file_type.magic_offset) for m in file_type.magic):
         raise bad(f"文件内容不是{file_type.label}（扩展名与内容不符，文件可能已损坏）")
     return file_type
 

@@ -210,3 +210,60 @@ class DrillFinding(Entity, Base):
     requires_revision: Mapped[bool] = mapped_column(Boolean, default=False)
     verification_note: Mapped[str] = mapped_column(Text, default="")
     closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DrillDocument(Entity, Base):
+    """A drill's documents (演练文件, AQ/T 9007 准备 and 实施): the work plan and the support plan as
+    their sections' texts (section key → text, the sections from ``refdata/documents.json``), the
+    on-the-day record's notes; the script steps and the sign-in list are its rows, photos and
+    videos its attachments (owner ``drill_document``). One per drill, saved as a whole."""
+
+    __tablename__ = "drill_document"
+    __label__ = "演练文件"
+    __field_labels__ = {"drill_id": "演练", "work_plan": "演练工作方案", "support_plan": "演练保障方案",
+                        "record_notes": "演练记录", "deleted_at": "删除时间", "deleted_by": "删除人"}
+
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id"), unique=True)
+    work_plan: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    support_plan: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    record_notes: Mapped[str] = mapped_column(Text, default="")
+
+    steps: Mapped[list[DrillScriptStep]] = relationship(order_by="DrillScriptStep.seq")
+    sign_ins: Mapped[list[DrillSignIn]] = relationship(order_by="DrillSignIn.seq")
+
+
+class DrillScriptStep(Entity, Base):
+    """A step of the drill's script (演练脚本): when (a clock time "09:00" or a minute offset "T+15"),
+    what happens, who is responsible, what they are expected to do."""
+
+    __tablename__ = "drill_script_step"
+    __label__ = "演练脚本步骤"
+    __field_labels__ = {"document_id": "演练文件", "seq": "序号", "start": "时间", "step": "演练步骤",
+                        "responsible": "责任人（单位）", "expected": "预期行动",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("drill_document.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[str] = mapped_column(String(8), default="")
+    step: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(64), default="")
+    expected: Mapped[str] = mapped_column(Text, default="")
+
+
+class DrillSignIn(Entity, Base):
+    """A person on the drill's sign-in list (签到表): name, unit, role or duty in the drill, phone,
+    and whether they signed in on the day."""
+
+    __tablename__ = "drill_sign_in"
+    __label__ = "签到人员"
+    __field_labels__ = {"document_id": "演练文件", "seq": "序号", "name": "姓名", "unit": "单位",
+                        "duty": "演练职责", "phone": "联系电话", "signed": "已签到",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("drill_document.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(128), default="")
+    duty: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)

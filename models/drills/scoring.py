@@ -276,3 +276,22 @@ def scores(session: Session, drill_ids: Sequence[int]) -> dict[int, Score]:
         out[drill_id] = Score(result.total if result else None, result.grade if result else "",
                               len(by_drill[drill_id]))
     return out
+
+
+@dataclass(frozen=True)
+class ArchivedSheet:
+    """A sheet as the drill's archive keeps it: the scores only once submitted (an open sheet is
+    named, its scores stay the evaluator's own)."""
+
+    evaluator: str
+    status: str
+    submitted_at: datetime | None
+    digest: str
+    sheet: Sheet | None
+
+
+def archived_sheets(session: Session, drill_id: int) -> list[ArchivedSheet]:
+    rows = session.scalars(select(ScoreSheet).where(ScoreSheet.drill_id == drill_id,
+                                                    ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id)).all()
+    return [ArchivedSheet(r.evaluator, r.status, r.submitted_at, r.digest,
+                          _sheet_of(session, r) if r.status == "submitted" else None) for r in rows]

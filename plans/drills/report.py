@@ -10,6 +10,7 @@ documents. Every figure comes from the submitted sheets (``models.drills.scoring
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -37,6 +38,7 @@ class ReportSection:
     title: str
     blocks: list[Block]
     level: int = 1
+    row_height_mm: float | None = None  # the least height of its tables' body rows (room to sign)
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,14 @@ class ReportDocument:
     created: datetime
     sections: list[ReportSection] = field(default_factory=list)
     keywords: tuple[str, ...] = ()
+    images: Mapping[str, tuple[bytes, str]] = field(default_factory=dict)  # sha256 → (data, mime) of its Image blocks
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}"
 
 
-def _facts(session: Session, drill: Drill, ent_name: str, evaluators: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def drill_facts(session: Session, drill: Drill, ent_name: str, evaluators: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """The drill's basic facts, as the reports list them."""
     plans = session.execute(select(Plan.plan_no, Plan.title, DrillPlan.plan_version)
                             .join(DrillPlan, DrillPlan.plan_id == Plan.id)
@@ -79,7 +82,7 @@ def build_evaluation_report(session: Session, drill_id: int, *, as_of: date) -> 
     ent_name = enterprise.name if enterprise is not None else ""
     result = scoring.results(session, drill_id)
     form = scoring.frozen_form(session, drill_id)
-    facts = [*_facts(session, drill, ent_name, result.evaluators), ("评估表", f"{form.label}（第 {form.version} 版）")]
+    facts = [*drill_facts(session, drill, ent_name, result.evaluators), ("评估表", f"{form.label}（第 {form.version} 版）")]
     sections = [ReportSection("一、演练基本情况", [Table([[Cell(k), Cell(v)] for k, v in facts], header_rows=0)])]
     sections.append(ReportSection("二、演练过程", [Paragraph(drill.scenario or "（未记录演练情景。）")]))
     head = [Cell("环节"), Cell("评估指标"), Cell("权重"), *[Cell(e) for e in result.evaluators],
@@ -174,7 +177,7 @@ def build_summary_report(session: Session, drill_id: int, *, as_of: date) -> Rep
         evaluators = result.evaluators
     except StateError:
         verdict, evaluators = "这次演练尚未评估。", ()
-    facts = [Table([[Cell(k), Cell(v)] for k, v in _facts(session, drill, ent_name, evaluators)], header_rows=0)]
+    facts = [Table([[Cell(k), Cell(v)] for k, v in drill_facts(session, drill, ent_name, evaluators)], header_rows=0)]
     purpose = {"testing": "检验预案的可操作性和应急准备的充分性", "demonstration": "示范应急处置的规范做法",
                "research": "研究和探索应急处置的新方法"}.get(drill.purpose, "检验应急预案")
     sections = [
