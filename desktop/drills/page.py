@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -151,16 +152,14 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.write_actions = [self.act_delete, self.act_restore, self.act_reschedule, *self.step_actions.values()]
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.act_new, self.act_plan_year, self.act_year_export, self.act_edit, self.act_reschedule):
+        for action in (self.act_new, self.act_plan_year, self.act_edit, self.act_reschedule):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         for action in self.step_actions.values():
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
-        self.toolbar.addAction(self.act_documents)
-        self.toolbar.addAction(self.act_dossier)
-        self.toolbar.addAction(self.act_score)
-        self.toolbar.addAction(self.act_overview)
+        for action in (self.act_documents, self.act_score, self.act_overview):
+            self.toolbar.addAction(action)
         offline_menu = QMenu(self.tr("离线评分"), self)
         for action in (self.act_paper, self.act_sheet_export, self.act_sheet_score, self.act_sheet_import):
             offline_menu.addAction(action)
@@ -170,7 +169,15 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
         self.toolbar.addSeparator()
-        self.toolbar.addAction(self.act_export)
+        export_menu = QMenu(self.tr("导出"), self)
+        for action in (self.act_export, self.act_year_export, self.act_dossier):
+            export_menu.addAction(action)
+        self.export_menu = export_menu
+        self.toolbar.addAction(export_menu.menuAction())
+        for menu in (offline_menu, export_menu):
+            button = self.toolbar.widgetForAction(menu.menuAction())
+            if isinstance(button, QToolButton):
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的演练，可以恢复"))
         inner.addWidget(self.toolbar)
 
