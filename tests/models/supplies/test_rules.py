@@ -106,7 +106,9 @@ def test_stock_held_three_years_needs_a_check_after_the_anniversary() -> None:
     assert rules.alerts_for(as_of=AS_OF, held_since=since, inspected_on=date(2026, 12, 3)) == []
     assert [a.kind for a in rules.alerts_for(as_of=AS_OF, held_since=since, inspected_on=date(2026, 1, 5))] == [
         "quality_check"]  # checked before the anniversary: a check is still due
-    assert rules.alerts_for(as_of=AS_OF, held_since=since, condition="scrapped")[0].kind == "unusable"
+    assert [a.kind for a in rules.alerts_for(as_of=AS_OF, held_since=since, condition="scrapped")] == ["unusable"]
+    assert [a.kind for a in rules.alerts_for(as_of=AS_OF, held_since=since, expires_on=AS_OF - timedelta(days=1))] == [
+        "expired"]
 
 
 def test_dates_derived_from_the_item() -> None:
