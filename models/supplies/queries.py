@@ -269,26 +269,23 @@ def _first_receipts(session: Session, batch_ids: Iterable[int]) -> dict[int, dat
 
 
 def _minimums(session: Session, pairs: set[tuple[int, int]], as_of: date) -> dict[tuple[int, int], tuple[int, int]]:
-    """(warehouse, item) → (minimum, usable quantity) for the pairs that have a minimum."""
+    """(warehouse, item) → (minimum, usable quantity) for the pairs that have a minimum (read for
+    those warehouses and items only: a page's worth)."""
     if not pairs:
         return {}
-    items = sorted({i for _w, i in pairs})
-    out = {}
-    for start in range(0, len(items), 1000):
-        chunk = items[start:start + 1000]
-        mins = {(w, i): q for w, i, q in session.execute(select(
-            MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity).where(
-            MinimumStock.item_id.in_(chunk), MinimumStock.deleted_at.is_(None)))}
-        wanted = {k: v for k, v in mins.items() if k in pairs}
-        if not wanted:
-            continue
-        usable = dict(((w, i), int(u or 0)) for w, i, u in session.execute(
-            select(StockBalance.warehouse_id, StockBalance.item_id, func.sum(_usable_quantity(as_of)))
-            .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
-            .where(StockBalance.item_id.in_(sorted({i for _w, i in wanted})))
-            .group_by(StockBalance.warehouse_id, StockBalance.item_id)))
-        out.update({k: (q, usable.get(k, 0)) for k, q in wanted.items()})
-    return out
+    mins = session.execute(select(MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity).where(
+        MinimumStock.warehouse_id.in_(sorted({w for w, _i in pairs})),
+        MinimumStock.item_id.in_(sorted({i for _w, i in pairs})), MinimumStock.deleted_at.is_(None)))
+    wanted = {(w, i): q for w, i, q in mins if (w, i) in pairs}
+    if not wanted:
+        return {}
+    usable = {(w, i): int(u or 0) for w, i, u in session.execute(
+        select(StockBalance.warehouse_id, StockBalance.item_id, func.sum(_usable_quantity(as_of)))
+        .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+        .where(StockBalance.warehouse_id.in_(sorted({w for w, _i in wanted})),
+               StockBalance.item_id.in_(sorted({i for _w, i in wanted})))
+        .group_by(StockBalance.warehouse_id, StockBalance.item_id))}
+    return {k: (q, usable.get(k, 0)) for k, q in wanted.items()}
 
 
 def _rows(session: Session, found: Sequence[Any], as_of: date) -> list[StockRow]:
