@@ -145,7 +145,7 @@ def _assessments(ctx: DemoContext, owners: list[DemoEnterprise], ids: list[int],
             continue
         if ent.id not in streams:
             rng = ctx.rng(f"{EVAL_STREAM}:{ent.name}")
-            streams[ent.id] = (rng, rng.uniform(0.62, 0.92))  # how well this unit usually drills
+            streams[ent.id] = (rng, rng.uniform(0.66, 0.92))  # how well this unit usually drills
         rng, skill = streams[ent.id]
         if rng.random() >= share:
             continue
@@ -241,29 +241,34 @@ EVAL_STREAM = "drill-evaluations"
 EVALUATORS = ((2, 0.3), (3, 0.45), (4, 0.25))  # evaluators per evaluated drill, with their weights
 SCALE = (1.0, 3.0, 5.0)
 
-# Per item: the findings a weak score leads to — (description, corrective action, plan section, about the plan).
-FINDINGS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
-    "prep.design": (("演练情景与本单位主要风险结合不够，未设置夜间、节假日等不利条件", "结合风险辨识结果修改演练情景，下次演练增加夜间情景", "", False),),
-    "prep.documents": (("演练脚本未明确各环节的时间节点和负责人", "修订演练脚本，逐项明确时间节点、负责人和所需物资", "", False),
-                       ("评估方案未细化评估指标，评估人员分工不明确", "完善评估方案，明确评估指标和评估人员分工", "", False)),
-    "prep.support": (("演练前未对参演人员进行安全交底，部分人员未配备个人防护用品", "建立演练前安全交底制度，按岗位配齐个人防护用品", "", False),),
-    "run.report_time": (("发现险情后未在规定时间内向值班室报告，报告用时明显超出预案要求", "组织信息报告专项培训，在岗位张贴报告流程和联系电话", "信息报告", True),
-                        ("值班电话无人接听，改拨带班领导手机后才完成报告", "落实 24 小时值班制度，值班电话设置呼叫转移", "信息报告", True)),
-    "run.report_content": (("首次报告内容不完整，缺少人员伤亡和已采取措施等要素", "修订信息报告模板，增加必报要素并组织演练", "信息报告", True),),
-    "run.mobilise": (("应急人员集结用时过长，部分兼职救援人员未按职责到位", "更新应急人员通讯录，开展集结专项训练", "应急组织机构及职责", True),),
-    "run.monitor": (("未对事故发展态势持续监测，研判依据不足", "配备便携式气体检测仪并明确监测人员职责", "应急响应", True),),
-    "run.command": (("现场指挥部成立滞后，指挥人员与预案规定不一致", "按人员变动调整应急指挥机构组成，明确替补人员", "应急组织机构及职责", True),
-                    ("各处置小组之间信息沟通不畅，指令传达出现重复和遗漏", "明确各小组联络人和信息汇总渠道，开展指挥协调桌面推演", "应急响应", True)),
-    "run.response": (("处置人员未按操作规程关闭紧急切断阀，处置顺序有误", "组织岗位人员重新学习现场处置方案并逐人考核", "处置措施", True),
-                     ("处置人员未佩戴空气呼吸器即进入警戒区", "加强个人防护培训，演练中设置安全员现场监督", "处置措施", False)),
-    "run.resources": (("部分应急物资过期或数量不足，调用时未能及时找到", "清点应急物资，补充过期和短缺物资，建立物资台账", "应急保障", True),
-                      ("消防栓锈蚀、出水压力不足", "维修更换消防栓并定期试水", "", False)),
-    "run.comms": (("对讲机频道不统一，部分区域通信信号差", "统一对讲机频道，在信号盲区增设中继设备", "应急保障", True),),
-    "run.public": (("对外信息发布口径不统一，未明确发布人", "明确信息发布责任人和审批流程", "信息公开", True),),
-    "run.protect": (("疏散人员未到指定集合点，人员清点用时过长", "重新标识疏散路线和集合点，指定各区域清点负责人", "应急响应", True),),
-    "run.cordon": (("警戒范围设置偏小，无关人员进入警戒区", "依据情景重新确定警戒范围，配足警戒带和警戒人员", "处置措施", False),),
-    "run.medical": (("伤员转运路线不畅，与医疗机构联系不及时", "与就近医院签订救护协议，明确转运路线", "应急保障", True),),
-    "run.recovery": (("现场洗消和恢复措施未落实，废液未按规定收集", "完善现场恢复程序，配备废液收集容器", "后期处置", True),),
+# Per item: the findings a weak score leads to — (description, corrective action, plan section, about the
+# plan, a hazard (隐患) rather than a problem of the drill or the plan).
+FINDINGS: dict[str, tuple[tuple[str, str, str, bool, bool], ...]] = {
+    "prep.design": (("演练情景与本单位主要风险结合不够，未设置夜间、节假日等不利条件", "结合风险辨识结果修改演练情景，下次演练增加夜间情景", "", False, False),),
+    "prep.documents": (("演练脚本未明确各环节的时间节点和负责人", "修订演练脚本，逐项明确时间节点、负责人和所需物资", "", False, False),
+                       ("评估方案未细化评估指标，评估人员分工不明确", "完善评估方案，明确评估指标和评估人员分工", "", False, False)),
+    "prep.support": (("演练前未对参演人员进行安全交底，部分人员未配备个人防护用品", "建立演练前安全交底制度，按岗位配齐个人防护用品", "", False, False),),
+    "run.report_time": (("发现险情后未在规定时间内向值班室报告，报告用时明显超出预案要求", "组织信息报告专项培训，在岗位张贴报告流程和联系电话", "信息报告", True, False),
+                        ("值班电话无人接听，改拨带班领导手机后才完成报告", "落实 24 小时值班制度，值班电话设置呼叫转移", "信息报告", True, False)),
+    "run.report_content": (("首次报告内容不完整，缺少人员伤亡和已采取措施等要素", "修订信息报告模板，增加必报要素并组织演练", "信息报告", True, False),),
+    "run.mobilise": (("应急人员集结用时过长，部分兼职救援人员未按职责到位", "更新应急人员通讯录，开展集结专项训练", "应急组织机构及职责", True, False),),
+    "run.monitor": (("未对事故发展态势持续监测，研判依据不足", "配备便携式气体检测仪并明确监测人员职责", "应急响应", True, False),
+                    ("可燃气体报警仪未按期检定，现场读数偏差较大", "送检并更换不合格报警仪，建立检定台账", "", False, True)),
+    "run.command": (("现场指挥部成立滞后，指挥人员与预案规定不一致", "按人员变动调整应急指挥机构组成，明确替补人员", "应急组织机构及职责", True, False),
+                    ("各处置小组之间信息沟通不畅，指令传达出现重复和遗漏", "明确各小组联络人和信息汇总渠道，开展指挥协调桌面推演", "应急响应", True, False)),
+    "run.response": (("处置人员未按操作规程关闭紧急切断阀，处置顺序有误", "组织岗位人员重新学习现场处置方案并逐人考核", "处置措施", True, False),
+                     ("处置人员未佩戴空气呼吸器即进入警戒区", "加强个人防护培训，演练中设置安全员现场监督", "处置措施", False, False),
+                     ("紧急切断阀锈蚀卡涩，手动关闭困难", "检修更换紧急切断阀，纳入设备定期维护", "", False, True)),
+    "run.resources": (("部分应急物资过期或数量不足，调用时未能及时找到", "清点应急物资，补充过期和短缺物资，建立物资台账", "应急保障", True, False),
+                      ("消防栓锈蚀、出水压力不足", "维修更换消防栓并定期试水", "", False, True)),
+    "run.comms": (("对讲机频道不统一，部分区域通信信号差", "统一对讲机频道，在信号盲区增设中继设备", "应急保障", True, False),),
+    "run.public": (("对外信息发布口径不统一，未明确发布人", "明确信息发布责任人和审批流程", "信息公开", True, False),),
+    "run.protect": (("疏散人员未到指定集合点，人员清点用时过长", "重新标识疏散路线和集合点，指定各区域清点负责人", "应急响应", True, False),
+                    ("疏散通道堆放杂物，部分应急照明灯不亮", "清理疏散通道，更换损坏的应急照明灯", "", False, True)),
+    "run.cordon": (("警戒范围设置偏小，无关人员进入警戒区", "依据情景重新确定警戒范围，配足警戒带和警戒人员", "处置措施", False, False),),
+    "run.medical": (("伤员转运路线不畅，与医疗机构联系不及时", "与就近医院签订救护协议，明确转运路线", "应急保障", True, False),),
+    "run.recovery": (("现场洗消和恢复措施未落实，废液未按规定收集", "完善现场恢复程序，配备废液收集容器", "后期处置", True, False),
+                     ("围堰排水阀处于常开状态，泄漏物可能外溢", "将围堰排水阀改为常闭并挂牌管理", "", False, True)),
 }
 COMMENTS: dict[str, tuple[str, ...]] = {
     "run.report_time": ("报警后约 {m} 分钟才报告带班领导", "值班人员不熟悉报告流程"),
@@ -288,10 +293,10 @@ def _clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
 def _reading(rng: random.Random, item: Item, fraction_: float) -> float | str:
     """What an evaluator records for an item they saw at ``fraction_`` of its full points."""
     if item.kind == "score":
-        return 5.0 if fraction_ >= 0.75 else 3.0 if fraction_ >= 0.4 else 1.0
+        return 5.0 if fraction_ >= 0.74 else 3.0 if fraction_ >= 0.38 else 1.0
     if item.kind == "choice":
         labels = [label for label, _p in item.options]
-        return labels[0] if fraction_ >= 0.75 else labels[1] if fraction_ >= 0.4 else labels[-1]
+        return labels[0] if fraction_ >= 0.74 else labels[1] if fraction_ >= 0.38 else labels[-1]
     assert item.target is not None and item.limit is not None
     minutes = item.target + (1 - fraction_) * (item.limit - item.target) * 1.2 + rng.uniform(-1.0, 0.5)
     return max(1.0, round(minutes * 2) / 2)
@@ -315,7 +320,7 @@ def _evaluation(rng: random.Random, drill_id: int, record: ds.DrillRecord, skill
     form = form_for(record.data.form)
     held = record.held_on
     assert held is not None
-    quality = _clamp(skill + rng.gauss(0, 0.1) + (0.04 if record.data.form == "tabletop" else 0.0), 0.15, 0.98)
+    quality = _clamp(skill + rng.gauss(0, 0.08) + (0.03 if record.data.form == "tabletop" else 0.0), 0.2, 0.98)
     levels = {i.key: _clamp(quality + rng.gauss(0, 0.14)) for i in form.items}
     not_done = {i.key for i in form.items if (i.key == "run.public" and rng.random() < 0.6)
                 or (i.key in ("run.medical", "run.cordon") and rng.random() < 0.15)}
@@ -375,14 +380,14 @@ def _findings(rng: random.Random, evaluation: scoring.EvaluationRecord, record: 
     out = []
     lead = record.data.plan_ids[0]
     for key in weak:
-        description, action, section, about_plan = rng.choice(FINDINGS[key])
+        description, action, section, about_plan, hazard = rng.choice(FINDINGS[key])
         raised = min(held + timedelta(days=rng.randrange(1, 6)), as_of)
         due = raised + timedelta(days=rng.choice(DUE_DAYS))
-        work = max(3, round((due - raised).days * rng.uniform(0.6, 1.8)))  # some units finish late
+        work = max(3, round((due - raised).days * rng.uniform(0.5, 1.4)))  # some units finish late
         begun, done_by = raised + timedelta(days=rng.randrange(1, max(2, work // 4))), raised + timedelta(days=work)
-        verified = done_by + timedelta(days=rng.randrange(7, 60))
+        verified = done_by + timedelta(days=rng.randrange(3, 40))
         note, closed = "", None
-        if rng.random() < 0.1:  # stalled: nothing moved since it was raised, or since work began
+        if rng.random() < 0.06:  # stalled: nothing moved since it was raised, or since work began
             status = "open" if rng.random() < 0.5 or begun > as_of else "in_progress"
         elif verified <= as_of:
             status, note, closed = "closed", rng.choice(VERIFY_NOTES), verified
@@ -396,9 +401,9 @@ def _findings(rng: random.Random, evaluation: scoring.EvaluationRecord, record: 
             status = "open"
         plan = plans.get(lead) if about_plan or rng.random() < 0.3 else None
         revise = (plan is not None and about_plan and status != "closed" and plan.trigger is None
-                  and plan.status in ("published", "filed") and held >= plan.published and rng.random() < 0.4)
+                  and plan.status in ("published", "filed") and held >= plan.published and rng.random() < 0.6)
         data = findings.FindingData(
-            description=description, kind="hazard" if not about_plan and rng.random() < 0.5 else "problem",
+            description=description, kind="hazard" if hazard else "problem",
             plan_id=plan.id if plan is not None else None, section=section if plan is not None else "",
             action=action, owner=person_name(rng), department=rng.choice(ORGANISERS + PARTICIPANTS[:2]),
             due_date=due, requires_revision=revise)
