@@ -7,6 +7,18 @@ items. One drill sometimes exercises a comprehensive and an on-site plan togethe
 past are 完成, recent ones 实施 or 评估, those ahead 计划 or 准备. A drill exercises a plan only
 after the plan was published (recorded with the plan's latest published version). Written chunk by chunk through
 ``models.drills.service.import_drills`` (validation, audit), each enterprise from its own stream.
+
+Held drills are scored as far as the evaluation team can attend (``EVALUATION_CAPACITY``: all of
+them in a small demo): the drill's form frozen as ``start_evaluation`` freezes it, 2–4 evaluators
+reading one drill quality (the unit's usual skill, varied) each with their own leniency — now and
+then one sees an item quite differently (a disagreement above the form's spread), items not
+exercised 不适用, comments where a score is low. Sheets of finished drills are submitted (locked
+with their digest), those of drills still in 评估 open, some filled in part. The weakest items
+become findings with corrective actions, moved on as time allowed by ``as_of`` (待整改 → 整改中 →
+待验证 → 已关闭 with a verification note; some late, some stalled, so some are overdue); a finding
+about a published plan sometimes requires its revision and records the plan's trigger. Written in
+the same chunks through ``scoring.import_evaluations`` and ``findings.import_findings`` from a
+second stream per enterprise (the drills stay what they were).
 """
 
 from __future__ import annotations

@@ -195,14 +195,14 @@ _Facts = tuple[Any, ...]
 
 def _facts(conn: Connection, obs: Sequence[Obligation], as_of: date,
            enterprise_ids: Sequence[int] | None = None) -> dict[int, _Facts]:
-    """Per live enterprise (all, or ``enterprise_ids``) what decides its obligations, in three grouped
-    queries: the enterprises; per enterprise and obligation the ``max`` drill key over its held drills
+    """Per live enterprise (all, or ``enterprise_ids``; by name, as the database sorts them) what decides
+    its obligations, in three grouped queries: the enterprises; per enterprise and obligation the ``max`` drill key over its held drills
     whose plans are of the obligation's kinds (the kinds from the rules' reference data); per
     enterprise and obligation the ``min`` publish date of its live plans of those kinds."""
     key = _drill_key(conn.dialect.name)
     ents = select(Enterprise.id, Enterprise.name, Enterprise.industry_id, Enterprise.region_id,
                   Enterprise.medium_or_larger, Enterprise.hazchem_use_above_threshold).where(
-        Enterprise.deleted_at.is_(None))
+        Enterprise.deleted_at.is_(None)).order_by(Enterprise.name, Enterprise.id)
     last = (select(Drill.enterprise_id, *[func.max(case((Plan.kind.in_(sorted(ob.plan_kinds)), key))) for ob in obs])
             .join(DrillPlan, DrillPlan.drill_id == Drill.id).join(Plan, Plan.id == DrillPlan.plan_id)
             .where(Drill.deleted_at.is_(None), DrillPlan.deleted_at.is_(None), Drill.status.in_(HELD_STATUSES),
@@ -363,7 +363,7 @@ def obligations(session: Session, *, as_of: date, enterprise_id: int | None = No
             finally:
                 if collecting:
                     gc.enable()
-            summary = _Summary(as_of, stamp, facts, results, _order(conn))
+            summary = _Summary(as_of, stamp, facts, results, list(facts))  # read by name
         _SUMMARIES[engine] = summary
         return [summary.results[eid] for eid in summary.order]
 
