@@ -237,7 +237,7 @@ class _Statuses:
         self.industry_flags = {i: tuple(f or ()) for i, f in conn.execute(select(Industry.id, Industry.flags))}
         self.regions = dict(conn.execute(select(Region.id, Region.code)).all())
         self.flags: dict[tuple[int, bool, bool], tuple[str, ...]] = {}
-        self.todo: dict[tuple[tuple[str, ...], str], list[tuple[int, Obligation, int]]] = {}
+        self.todo: dict[tuple[tuple[str, ...], str], list[tuple[Obligation, int, int, int]]] = {}
         self.days: dict[int, date] = {}
         self.published: dict[date | str, date] = {}
 
@@ -251,29 +251,34 @@ class _Statuses:
                 {"medium_or_larger": medium, "hazchem_use_above_threshold": hazchem})
         code = self.regions.get(region) or ""
         todo = self.todo.get((flags, code))
-        if todo is None:
+        if todo is None:  # (obligation, its period here, where its drill key and its first plan are in the facts)
+            n = len(self.obs)
             todo = self.todo[(flags, code)] = [
-                (i, ob, self.rules.period_for(ob, code) if self.rules.regional else ob.period_months)
+                (ob, self.rules.period_for(ob, code) if self.rules.regional else ob.period_months, 5 + i, 5 + n + i)
                 for i, ob in enumerate(self.obs) if applicable(ob, flags)]
-        n = len(self.obs)
+        days, published_on, as_of = self.days, self.published, self.as_of
         statuses = []
-        for i, ob, months in todo:
-            k = facts[5 + i]
+        for ob, months, at_key, at_first in todo:
+            k = facts[at_key]
             held: tuple[date, int] | None = None
             if k is not None:
-                k = int(k)
-                day = self.days.get(k >> _ID_BITS)
+                day = days.get(k >> _ID_BITS)
                 if day is None:
-                    day = self.days[k >> _ID_BITS] = EPOCH + timedelta(days=k >> _ID_BITS)
+                    day = days[k >> _ID_BITS] = EPOCH + timedelta(days=k >> _ID_BITS)
                 held = (day, k & _MASK)
-            f = facts[5 + n + i]
+            f = facts[at_first]
             published: date | None = None
             if f is not None:
-                published = self.published.get(f)
+                published = published_on.get(f)
                 if published is None:
-                    published = self.published[f] = _day(f)
-            statuses.append(obligation_status(ob, months, held, published, self.as_of))
-        return EnterpriseObligations(eid, name, flags, tuple(statuses))
+                    published = published_on[f] = _day(f)
+            statuses.append(obligation_status(ob, months, held, published, as_of))
+        out = _new(EnterpriseObligations)  # as EnterpriseObligations(…) makes it, without a frozen __init__
+        out.__dict__.update(enterprise_id=eid, enterprise=name, flags=flags, obligations=tuple(statuses))
+        return out
+
+
+_new = object.__new__
 
 
 @dataclass

@@ -121,6 +121,10 @@ def test_the_summary_follows_every_write_it_depends_on(db, monkeypatch) -> None:
     demo.generate(db, count=10, seed=7)
     assert fast(db, AS_OF) == pure(db, AS_OF)
     with db.read() as s:
+        some = dq.obligations(s, as_of=AS_OF)[0]
+    assert some == dq.EnterpriseObligations(**vars(some)) and set(vars(some)) == {
+        f.name for f in fields(dq.EnterpriseObligations)}
+    with db.read() as s:
         planned = s.execute(select(Drill.id, Drill.version).where(Drill.status == "planned",
                                                                   Drill.deleted_at.is_(None))).first()
         done = s.execute(select(Drill.id, Drill.version).where(Drill.status == "done")).first()
