@@ -50,6 +50,7 @@ RESTORE_ITEM = Command("supplies.item.restore", "恢复物资品目", ROLE)
 CREATE_BATCH = Command("supplies.batch.create", "新建物资批次", ROLE)
 UPDATE_BATCH = Command("supplies.batch.update", "修改物资批次", ROLE)
 DELETE_BATCH = Command("supplies.batch.delete", "删除物资批次", ROLE)
+RESTORE_BATCH = Command("supplies.batch.restore", "恢复物资批次", ROLE)
 SET_MINIMUM = Command("supplies.minimum", "设置最低库存", ROLE)
 INSPECT = Command("supplies.inspect", "登记检查维护", ROLE)
 PLAN_NEEDS = Command("supplies.plan_needs", "设置预案所需物资", ROLE)
@@ -365,6 +366,19 @@ def delete_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> None:
         raise StateError(f"批次“{row.batch_no}”仍有库存 {held}，请先出库或报废后再删除。")
     uow.soft_delete(row)
     uow.session.flush()
+
+
+def restore_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> int:
+    uow.require(RESTORE_BATCH)
+    row = uow.get_for_update(SupplyBatch, batch_id, expected_version, include_deleted=True)
+    if not row.is_deleted:
+        raise StateError(f"批次“{row.batch_no}”不在回收站中，无需恢复。")
+    item = uow.session.get(SupplyItem, row.item_id)
+    if item is None or item.is_deleted:
+        raise StateError(f"批次“{row.batch_no}”所属的物资已删除，请先恢复物资。")
+    uow.restore(row)
+    uow.session.flush()
+    return row.version
 
 
 def load_batch(session: Session, batch_id: int) -> tuple[BatchData, int]:

@@ -138,6 +138,13 @@ def test_what_holds_stock_cannot_be_deleted(db) -> None:  # type: ignore[no-unty
         version = ss.load_warehouse(s, w.north)[1]
     with unit_of_work(db, TESTER) as uow:
         ss.restore_warehouse(uow, w.north, version)
+        ss.delete_batch(uow, w.batch, versions[2])
+    with db.read() as s:
+        version = ss.load_batch(s, w.batch)[1]
+    with unit_of_work(db, TESTER) as uow:
+        ss.restore_batch(uow, w.batch, version)
+    with pytest.raises(StateError, match="不在回收站中"), unit_of_work(db, TESTER) as uow:
+        ss.restore_batch(uow, w.batch, version + 1)
 
 
 def test_an_inspection_sets_the_condition_and_the_next_due(db) -> None:  # type: ignore[no-untyped-def]
