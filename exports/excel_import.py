@@ -502,7 +502,8 @@ def _save(wb: Workbook, path: Path) -> None:
 
 
 def write_template(path: Path, specs: Sequence[SheetSpec], lists: Mapping[str, Sequence[str]], *,
-                   title: str = "导入模板", examples: Mapping[str, Sequence[Sequence[Any]]] | None = None) -> None:
+                   title: str = "导入模板", examples: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+                   strict: Mapping[str, bool] | None = None) -> None:
     """An import template: one sheet per spec with its headers (required ones marked ``*``, a note
     on the header), drop-down lists from ``lists`` (name → values, kept on the hidden sheet
     ``选项``), date columns formatted as dates, optional example rows; and a sheet ``填写说明``."""
@@ -537,9 +538,12 @@ def write_template(path: Path, specs: Sequence[SheetSpec], lists: Mapping[str, S
             if column.note:
                 ws.cell(1, i).comment = Comment(column.note, APP_TITLE, width=240, height=90)
             if column.choices and column.choices in ranges:
+                hard = (strict or {}).get(column.choices, True)
                 dv = DataValidation(type="list", formula1=ranges[column.choices], allow_blank=not column.required,
                                     showErrorMessage=True, errorTitle="不在可选范围内",
-                                    error=f"请从下拉列表中选择“{column.header}”。")
+                                    errorStyle="stop" if hard else "warning",
+                                    error=f"请从下拉列表中选择“{column.header}”。" if hard
+                                    else f"“{column.header}”不在常用列表中，确定要使用吗？")
                 dv.add(cells)
                 ws.add_data_validation(dv)
             if column.is_date:
