@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from exports.excel_import import WorkbookError, write_error_workbook
 from exports.supplies.imports import BATCHES, ITEMS, MOVEMENTS, import_supplies, write_supplies_template
-from models.core.entities import AuditLog
 from models.core.database import Database
+from models.core.entities import AuditLog
 from models.supplies.entities import StockBalance, StockMovement, SupplyBatch, SupplyItem
 from tests.factories import TESTER
 from tests.models.supplies.world import World, build
@@ -168,7 +168,7 @@ def test_a_file_that_is_no_workbook_or_has_no_supplies_sheet_is_one_message(db: 
     wb.active.title = "Sheet1"  # type: ignore[union-attr]
     buffer = io.BytesIO()
     wb.save(buffer)
-    with pytest.raises(WorkbookError, match="没有可导入的工作表.*Sheet1"):
+    with pytest.raises(WorkbookError, match=r"没有可导入的工作表.*Sheet1"):
         import_supplies(db, TESTER, buffer.getvalue())
     with pytest.raises(WorkbookError, match="没有要导入的行"):
         import_supplies(db, TESTER, workbook(items=[]))
