@@ -1,13 +1,14 @@
 """What a supplies label says (物资标签): the item, the batch, its expiry — as text to read and as the
 code a scanner reads (``exports.supplies.labels`` draws them on A4 label sheets).
 
-The code a scanner reads is plain ASCII, because a scanner types what it reads like a keyboard and
-keyboard emulation cannot type Chinese: ``payload`` (in the QR code) is
-``ED1|B<batch id>|<item code>|<batch no>|<expiry YYYYMMDD or ->`` with any character outside
-printable ASCII (and ``|``, ``%``) percent-encoded; ``short`` (in a Code 128 bar code, which must stay
-short to be scanned from a 70 mm label) is ``EDB<batch id>``. An item label without a batch says
-``I<item id>`` instead. ``parse_scan(text)`` reads either back — also with the stray spaces or
-line end a scanner adds — so the movement dialog can pick the batch from what it typed.
+The code is plain ASCII, because a scanner types what it reads like a keyboard and keyboard
+emulation cannot type Chinese. It starts with the batch's label code of ``models.supplies.queries``
+(``label_code``: ``WZB00001234``), which the movement dialog finds anywhere in what the scanner typed
+(``queries.batch_from_scan``): ``short`` (in a Code 128 bar code, short enough to scan from a 70 mm
+label) is just that; ``payload`` (in the QR code) adds ``|<item code>|<batch no>|<expiry YYYYMMDD or
+->``, any character outside printable ASCII (and ``|``, ``%``) percent-encoded, so a phone reading
+the QR code shows what the batch is. An item label without a batch says ``WZI<item id>|<item code>``.
+``parse_scan(text)`` reads either back.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from models.core.errors import NotFoundError
 from models.supplies.entities import StockBalance, SupplyBatch, SupplyItem, Warehouse
+from models.supplies.queries import LABEL_PREFIX, label_code, parse_label
 
-MAGIC = "ED1"
-SHORT = "ED"
+ITEM_PREFIX = "WZI"
 _SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in "|%")
 
 Kind = Literal["batch", "item"]
@@ -44,20 +45,15 @@ class Label:
     expires_on: date | None = None
     place: str = ""  # the warehouse it is kept in, when the label is for one
 
-    @property
-    def tag(self) -> str:
-        return ("B" if self.kind == "batch" else "I") + str(self.ident)
+    def short(self) -> str:
+        """The Code 128 bar code's content: ``WZB00001234`` (an item: ``WZI00000056``)."""
+        return label_code(self.ident) if self.kind == "batch" else f"{ITEM_PREFIX}{self.ident:08d}"
 
     def payload(self) -> str:
         """The QR code's content (ASCII; see the module docstring)."""
         expiry = self.expires_on.strftime("%Y%m%d") if self.expires_on else "-"
-        parts = [MAGIC, self.tag, self.item_code, self.batch_no, expiry] if self.kind == "batch" else \
-            [MAGIC, self.tag, self.item_code]
-        return "|".join(quote(p, safe=_SAFE) if i > 1 else p for i, p in enumerate(parts))
-
-    def short(self) -> str:
-        """The Code 128 bar code's content."""
-        return SHORT + self.tag
+        rest = [self.item_code, self.batch_no, expiry] if self.kind == "batch" else [self.item_code]
+        return "|".join([self.short(), *(quote(p, safe=_SAFE) for p in rest)])
 
     def lines(self) -> list[str]:
         """The text printed beside the code, most important first."""
@@ -82,27 +78,31 @@ class Scanned:
     expires_on: date | None = None
 
 
-_SHORT = re.compile(rf"^{SHORT}([BI])(\d{{1,12}})$")
+_ITEM = re.compile(ITEM_PREFIX + r"(\d{1,12})")
 
 
 def parse_scan(text: str) -> Scanned | None:
-    """What a label's code said (either code), or None for anything else — e.g. an item code typed
-    by hand, which the caller then looks up as such."""
+    """What a label's code said (either code, with the stray spaces or line end a scanner adds), or
+    None for anything else — e.g. an item code typed by hand, which the caller looks up as such."""
     text = text.strip()
-    short = _SHORT.match(text.upper())
-    if short:
-        return Scanned("batch" if short.group(1) == "B" else "item", int(short.group(2)))
     parts = text.split("|")
-    if len(parts) < 3 or parts[0] != MAGIC or not re.fullmatch(r"[BI]\d{1,12}", parts[1]):
+    head = parts[0].strip().upper()
+    batch_id = parse_label(head) if head.startswith(LABEL_PREFIX) else None
+    item = _ITEM.fullmatch(head)
+    if batch_id is None and item is None:
         return None
-    kind: Kind = "batch" if parts[1][0] == "B" else "item"
+    if batch_id is None or not re.fullmatch(LABEL_PREFIX + r"\d{1,12}", head):
+        if item is None:
+            return None
+        return Scanned("item", int(item.group(1)), unquote(parts[1]) if len(parts) > 1 else "")
     expires = None
-    if kind == "batch" and len(parts) >= 5 and re.fullmatch(r"\d{8}", parts[4]):
+    if len(parts) >= 4 and re.fullmatch(r"\d{8}", parts[3]):
         try:
-            expires = date(int(parts[4][:4]), int(parts[4][4:6]), int(parts[4][6:]))
+            expires = date(int(parts[3][:4]), int(parts[3][4:6]), int(parts[3][6:]))
         except ValueError:
             expires = None
-    return Scanned(kind, int(parts[1][1:]), unquote(parts[2]), unquote(parts[3]) if len(parts) > 3 else "", expires)
+    return Scanned("batch", batch_id, unquote(parts[1]) if len(parts) > 1 else "",
+                   unquote(parts[2]) if len(parts) > 2 else "", expires)
 
 
 def batch_labels(session: Session, batch_ids: Sequence[int]) -> list[Label]:

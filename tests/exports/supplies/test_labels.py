@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from exports.supplies.labels import SHEETS, LabelError, render_labels
+from models.supplies.queries import parse_label
 from plans.supplies.labels import Label, parse_scan
 
 BATCH = Label("batch", 1234, "WZ-0001", "正压式空气呼吸器", "RHZKF6.8/30", "套", "2026-11批", date(2029, 11, 29),
@@ -20,17 +21,23 @@ ITEM = Label("item", 56, "WZ-0002", "沙袋", "50×80cm", "袋")
 
 def test_the_payload_is_ascii_and_reads_back() -> None:
     payload = BATCH.payload()
-    assert payload.isascii() and payload.startswith("ED1|B1234|WZ-0001|")
+    assert payload.isascii() and payload.startswith("WZB00001234|WZ-0001|")
     scanned = parse_scan(payload + "\r\n")  # a scanner ends with Enter
     assert scanned is not None
     assert (scanned.kind, scanned.ident, scanned.item_code, scanned.batch_no, scanned.expires_on) == (
         "batch", 1234, "WZ-0001", "2026-11批", date(2029, 11, 29))
-    assert parse_scan(BATCH.short()) == parse_scan(" edb1234 ") and parse_scan("EDB1234").ident == 1234  # type: ignore[union-attr]
+    assert BATCH.short() == "WZB00001234" and parse_scan(" wzb00001234 ").ident == 1234  # type: ignore[union-attr]
     item = parse_scan(ITEM.payload())
     assert item is not None and (item.kind, item.ident, item.item_code) == ("item", 56, "WZ-0002")
 
 
-@pytest.mark.parametrize("typed", ["WZ-0001", "", "ED1|X1|a", "ED2|B1|a|b|c", "EDB", "EDBx12"])
+def test_the_movement_dialog_finds_the_batch_in_what_the_scanner_typed() -> None:
+    # the page reads scans with models.supplies.queries: both codes of a label name the batch
+    assert parse_label(BATCH.payload()) == parse_label(BATCH.short()) == 1234
+    assert parse_label(ITEM.payload()) is None
+
+
+@pytest.mark.parametrize("typed", ["WZ-0001", "", "XYZ|B1|a", "WZB", "WZBx12", "WZB12X"])
 def test_anything_else_is_no_label(typed: str) -> None:
     assert parse_scan(typed) is None
 
@@ -61,7 +68,7 @@ def test_code128_labels_decode_and_fill_sheets_in_order(tmp_path: Path) -> None:
     labels = [Label("batch", n, f"WZ-{n}", "救生衣", "", "件", f"B{n}", date(2030, 1, 1)) for n in range(1, 17)]
     pdf = tmp_path / "bars.pdf"
     assert render_labels(labels, pdf, symbology="code128", sheet="2x7", skip=3) == 2  # 11 + 5
-    assert sorted(_decoded(pdf, tmp_path)) == sorted(f"EDB{n}" for n in range(1, 17))
+    assert sorted(_decoded(pdf, tmp_path)) == sorted(f"WZB{n:08d}" for n in range(1, 17))
     reader = PdfReader(pdf)
     assert len(reader.pages) == 2 and reader.metadata is not None and reader.metadata.title == "物资标签"
 
