@@ -235,6 +235,8 @@ def _movements(uow: UnitOfWork, sheet: ReadSheet, problems: list[Problem], codes
                        "（请先在“物资批次”表或系统中建立该批次）")
         minimum = None if kind == "adjust" else 1
         quantity = r.integer("quantity", required=True, minimum=minimum)
+        if quantity is not None and quantity > 0 and cell_text(r.raw("kind")) == "盘亏":
+            quantity = -quantity  # 盘亏 5 means five fewer than the book
         warehouse_id = _warehouse(r, "warehouse", places, required=True)
         to_id = _warehouse(r, "to_warehouse", places, required=False)
         if r.failed:

@@ -179,6 +179,22 @@ def test_random_bytes_never_raise_anything_but_the_clear_message(data: bytes) ->
         pass
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=12))
+def test_a_damaged_workbook_never_raises_anything_but_the_clear_message(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(book([["物资编码", "数量", "日期"], ["A", 1, date(2026, 1, 1)], ["B", "x", "2026/1/2"]]))
+    for at, value in flips:
+        data[at % len(data)] = value
+    try:
+        sheet = read_sheet(open_workbook(bytes(data)), SPEC)
+    except WorkbookError:
+        return
+    if sheet is not None:
+        problems: list[Problem] = []
+        for row in sheet.rows:
+            RowReader(sheet, row, problems).date("day")
+
+
 CELLS = st.one_of(st.none(), st.text(max_size=12), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
                   st.booleans(), st.dates(date(1900, 3, 1), date(2200, 1, 1)), st.sampled_from(["物资编码", "数量", "日期"]))
 

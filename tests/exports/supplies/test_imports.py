@@ -161,6 +161,13 @@ def test_later_movements_count_the_stock_earlier_rows_brought(db: Database, worl
     assert [(p.row, "现有 0" in p.reason) for p in outcome.problems] == [(3, True)]
 
 
+def test_a_count_loss_may_be_written_as_a_positive_number(db: Database, world: World) -> None:
+    outcome = import_supplies(db, TESTER, workbook(moves=[move_row("盘亏", "HX-001", "B2026-01", NORTH, 3, 事由="盘点短少")]))
+    assert outcome.ok, outcome.problems
+    with db.read() as s:
+        assert s.scalar(select(StockBalance.quantity).where(StockBalance.batch_id == world.batch)) == 7
+
+
 def test_a_file_that_is_no_workbook_or_has_no_supplies_sheet_is_one_message(db: Database) -> None:
     with pytest.raises(WorkbookError, match="不是 Excel 工作簿"):
         import_supplies(db, TESTER, b"PK\x03\x04 broken")
