@@ -219,6 +219,7 @@ def _movements(uow: UnitOfWork, sheet: ReadSheet, problems: list[Problem], codes
     for wid, name in session.execute(select(Warehouse.id, Warehouse.name).where(Warehouse.deleted_at.is_(None))):
         places.setdefault(_key(name), []).append(wid)
     kinds = _inverse(mv.KINDS) | {"调出": "transfer", "盘点": "adjust", "盘盈": "adjust", "盘亏": "adjust"}
+    parsed: list[tuple[RowReader, mv.MovementData]] = []
     for row in sheet.rows:
         r = RowReader(sheet, row, problems)
         kind = r.choice("kind", kinds, required=True)
@@ -241,9 +242,18 @@ def _movements(uow: UnitOfWork, sheet: ReadSheet, problems: list[Problem], codes
         to_id = _warehouse(r, "to_warehouse", places, required=False)
         if r.failed:
             continue
-        data = mv.MovementData(kind=kind or "", batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity or 0,
-                               moved_on=moved_on, doc_no=r.text("doc_no"), reason=r.text("reason"),
-                               handler=r.text("handler"), counterparty=r.text("counterparty"), to_warehouse_id=to_id)
+        parsed.append((r, mv.MovementData(
+            kind=kind or "", batch_id=batch_id, warehouse_id=warehouse_id, quantity=quantity or 0, moved_on=moved_on,
+            doc_no=r.text("doc_no"), reason=r.text("reason"), handler=r.text("handler"),
+            counterparty=r.text("counterparty"), to_warehouse_id=to_id)))
+    if not problems and parsed:
+        try:  # the usual case, a clean file: every row in one call of the ledger (it checks them all first)
+            mv.post_many(uow, [data for _r, data in parsed])
+            outcome.movements = len(parsed)
+            return
+        except DeskError:
+            pass  # it wrote nothing: go row by row to name every row at fault
+    for r, data in parsed:
         if _guarded(r, _MOVE_FIELDS, lambda data=data: mv.post_many(uow, [data])) is not None:  # type: ignore[misc]
             outcome.movements += 1
 
