@@ -48,7 +48,7 @@ def _decoded(pdf: Path, tmp_path: Path) -> list[str]:
         pytest.skip("pdftoppm is not installed")
     from PIL import Image
 
-    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp_path / "page")], check=True)
     texts: list[str] = []
     for png in sorted(tmp_path.glob("page*.png")):
         texts += [r.text for r in zxingcpp.read_barcodes(Image.open(png))]
