@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from exports.excel import ALERT, DATE_FORMAT, PLAIN, Sheet, SheetColumn, batches, export_rows
+from exports.excel import ALERT, DATE_FORMAT, PLAIN, CellStyle, Sheet, SheetColumn, batches, export_rows
 from models.core.database import Database
 from models.core.progress import NULL_PROGRESS, Progress
 from models.supplies import queries as sq
@@ -23,8 +24,8 @@ from models.supplies.queries import Shortfall, StockFilter, StockRow
 LISTS = {"ledger": "出入库台账", "balances": "库存结存", "expiring": "到期预警", "shortfalls": "低于最低库存"}
 
 
-def _alert_style(row: StockRow) -> tuple[object, object]:
-    return ALERT if row.alerts else PLAIN  # type: ignore[return-value]
+def _alert_style(row: StockRow) -> CellStyle:
+    return ALERT if row.alerts else PLAIN
 
 
 BALANCE_COLUMNS: tuple[SheetColumn[StockRow], ...] = (
@@ -41,7 +42,7 @@ BALANCE_COLUMNS: tuple[SheetColumn[StockRow], ...] = (
     SheetColumn("账面数量", 10, lambda r: r.book_qty),
     SheetColumn("可用数量", 10, lambda r: r.usable_qty),
     SheetColumn("最低库存", 10, lambda r: r.minimum),
-    SheetColumn("提示", 36, lambda r: r.alert_text, style=_alert_style),  # type: ignore[arg-type]
+    SheetColumn("提示", 36, lambda r: r.alert_text, style=_alert_style),
 )
 
 
@@ -96,7 +97,8 @@ SHORTFALL_COLUMNS: tuple[SheetColumn[Shortfall], ...] = (
 )
 
 
-def _ledger_query(warehouse_id: int | None, item_id: int | None, since: date | None, until: date | None):  # type: ignore[no-untyped-def]
+def _ledger_query(warehouse_id: int | None, item_id: int | None, since: date | None,
+                  until: date | None) -> Select[Any]:
     other = aliased(StockMovement)
     other_place = aliased(Warehouse)
     query = (select(StockMovement.id, StockMovement.moved_on, StockMovement.doc_no, StockMovement.kind, Warehouse.name,
