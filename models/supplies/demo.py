@@ -32,6 +32,7 @@ from models.core.base import Entity
 from models.core.demo import DemoContext, DemoStep, landline, mobile, person_name
 from models.core.entities import Region
 from models.core.uow import UnitOfWork
+from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from models.supplies.entities import (
     MinimumStock,
@@ -138,6 +139,8 @@ class _Batch:
     received: date
     quantity: int
     rng: random.Random  # the stream of the enterprise or district it belongs to
+    keep: int = 0  # issues never take it below this (an enterprise keeping its GB 30077 minimum)
+    old_stock: float = 0.12  # the chance the delivery was old stock, expired by now or about to
 
 
 @dataclass
@@ -194,10 +197,12 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                     Plan.enterprise_id.in_(ids), Plan.deleted_at.is_(None), Plan.kind.in_(("comprehensive", "special")))
                     .order_by(Plan.id)):
                 plans[eid].append(pid)
+            users = set(s.scalars(select(Enterprise.id).where(Enterprise.id.in_(ids),
+                                                              Enterprise.hazchem_use_above_threshold.is_(True))))
         plan_sets: list[tuple[Any, random.Random, bool, list[int]]] = []
         for ent in chunk:
             rng = ctx.rng(f"{STEP_NAME}:{ent.name}")
-            hazchem = applies(rules, ent.industry_code, ())
+            hazchem = applies(rules, ent.industry_code, rules.flags if ent.id in users else ())
             if not hazchem and rng.random() > 0.45:
                 continue  # many small units keep no store of their own
             plan_sets.append((ent, rng, hazchem, plans.get(ent.id, [])))
@@ -211,8 +216,8 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                                         "中控室旁应急器材柜", "消防站器材室", "仓库一楼应急物资间", "办公楼一楼应急物资间")),
                                         "keeper": person_name(rng), "phone": mobile(rng)})
                 wanted = _enterprise_stock(rng, hazchem, ent.on_shift_headcount, rules)
-                for key, qty in wanted.items():
-                    batches += _batches(rng, BY_KEY[key], wid, qty, as_of)
+                for key, (qty, keep) in wanted.items():
+                    batches += _batches(rng, BY_KEY[key], wid, qty, as_of, keep=keep, old_stock=0.05)
                     if hazchem and key in MINIMUM_ITEMS.values():
                         rows.minimums.append({"item_id": items[key], "warehouse_id": wid, "quantity": qty})
                 if hazchem and plan_ids and rng.random() < 0.6:
@@ -240,9 +245,11 @@ def _write_items(ctx: DemoContext) -> dict[str, int]:
     return {i.key: have[codes[i.key]] for i in ITEMS}
 
 
-def _enterprise_stock(rng: random.Random, hazchem: bool, headcount: int, rules: Any) -> dict[str, int]:
-    """Item key → quantity the enterprise keeps: the GB 30077 lines (mostly enough), or basics."""
-    out: dict[str, int] = {}
+def _enterprise_stock(rng: random.Random, hazchem: bool, headcount: int,
+                      rules: Any) -> dict[str, tuple[int, int]]:
+    """Item key → (quantity received, quantity kept whatever is issued): the GB 30077 lines (mostly
+    enough; a careless unit falls short on some), or a few basics."""
+    out: dict[str, tuple[int, int]] = {}
     if hazchem:
         careless = rng.random() < 0.25
         for req in rules.items:
@@ -251,15 +258,15 @@ def _enterprise_stock(rng: random.Random, hazchem: bool, headcount: int, rules: 
                 continue
             need = required_quantity(req, headcount)
             if careless and rng.random() < 0.4:
-                out[key] = max(need - rng.randint(1, max(1, need // 2 + 1)), 0)  # short
+                out[key] = (max(need - rng.randint(1, max(1, need // 2 + 1)), 0), 0)  # short
             else:
-                out[key] = need + rng.choice((0, 0, 1, 2, need // 4))
+                out[key] = (need + rng.choice((0, 1, 2, 3, need // 4 + 1)), need)
         for key in rng.sample(HAZCHEM_EXTRAS, rng.randint(2, 5)):
-            out[key] = max(1, int(BY_KEY[key].typical * rng.uniform(0.5, 1.5)))
+            out[key] = (max(1, int(BY_KEY[key].typical * rng.uniform(0.5, 1.5))), 0)
     else:
         for key in rng.sample(BASIC_ITEMS, rng.randint(2, 4)):
-            out[key] = max(1, int(BY_KEY[key].typical * rng.uniform(0.2, 0.8)))
-    return {k: v for k, v in out.items() if v > 0}
+            out[key] = (max(1, int(BY_KEY[key].typical * rng.uniform(0.2, 0.8))), 0)
+    return {k: v for k, v in out.items() if v[0] > 0}
 
 
 def _plan_needs(rng: random.Random, items: dict[str, int], plan_ids: list[int], headcount: int) -> list[dict[str, Any]]:
@@ -271,8 +278,8 @@ def _plan_needs(rng: random.Random, items: dict[str, int], plan_ids: list[int], 
              "notes": "按本预案应急处置需要配备"} for k, q in wanted.items()]
 
 
-def _batches(rng: random.Random, item: DemoItem, wid: int, total: int,
-             as_of: date) -> list[_Batch]:
+def _batches(rng: random.Random, item: DemoItem, wid: int, total: int, as_of: date, *, keep: int = 0,
+             old_stock: float = 0.12) -> list[_Batch]:
     """One to three deliveries of ``item`` adding up to about ``total``, received over the two years."""
     n = 1 if total < 3 else rng.choice((1, 1, 2, 2, 3))
     out = []
@@ -283,7 +290,10 @@ def _batches(rng: random.Random, item: DemoItem, wid: int, total: int,
         if qty <= 0:
             continue
         received = as_of - timedelta(days=rng.randrange(20, DAYS))
-        out.append(_Batch(0, item, wid, received, qty, rng))
+        out.append(_Batch(0, item, wid, received, qty, rng, 0, old_stock))
+    for b in out:  # the quantity kept, spread over the deliveries
+        b.keep = min(b.quantity, keep)
+        keep -= b.keep
     return out
 
 
@@ -326,7 +336,7 @@ def _write(ctx: DemoContext, uow: UnitOfWork, rows: _Rows, batches: list[_Batch]
         expires = None
         if item.shelf_months is not None:
             expires = produced + timedelta(days=round(item.shelf_months * 30.44))
-            if rng.random() < 0.12:  # some deliveries were old stock: expired by now or about to
+            if rng.random() < b.old_stock:  # some deliveries were old stock: expired by now or about to
                 expires = as_of + timedelta(days=rng.randint(-200, 85))
                 produced = min(produced, expires - timedelta(days=365))
         roll = rng.random()
@@ -417,14 +427,16 @@ def _ledger(rng: random.Random, b: _Batch, expires: date | None, condition: str,
         qty = max(1, int(left * rng.uniform(0.05, 0.3)))
         if b.item.kind == "equipment" and not reserve:
             qty = 1
-        qty = min(qty, left)
+        qty = min(qty, left - b.keep)
+        if qty <= 0:
+            break
         left -= qty
         out.append(_move("issue", _doc(docs, "CK", day), day, b, -qty, rng.choice(reasons), handler,
                          rng.choice(parties)))
     if rng.random() < 0.15 and left > 0:  # a count found a difference of a unit
         counted = day + timedelta(days=rng.randrange(10, 90))
         if counted <= as_of:
-            delta = rng.choice((-1, 1))
+            delta = rng.choice((-1, 1)) if left > b.keep else 1
             left += delta
             out.append(_move("adjust", _doc(docs, "PD", counted), counted, b, delta,
                              ADJUST_REASONS[0] if delta > 0 else ADJUST_REASONS[1], handler))
