@@ -3,7 +3,8 @@ builder, listed in ``plans.annexes.BUILDERS``).
 
 The list is what the plan's enterprise holds in its own warehouses on ``as_of``, one row per item
 and warehouse: name, specification, usable quantity (book quantity beside it when they differ),
-the nearest expiry of the usable batches, where it is kept and who keeps it. When the plan declares
+the nearest expiry of the usable batches and where it is kept; under it each warehouse's address
+and who keeps it (管理责任人 and phone). When the plan declares
 what it needs (``PlanSupplyNeed``), a second table sets each need against the usable stock with the
 shortfall; the pre-print check gets a warning for every shortfall and for expired or unusable stock
 still on the books. An enterprise without any stock gets None (the annex is printed as bound
@@ -78,12 +79,15 @@ def supplies_annex(session: Session, plan: Plan, as_of: date) -> AnnexContent | 
     blocks: list[Block] = []
     warnings: list[str] = []
     if rows:
-        table = [[Cell(t) for t in ("序号", "名称", "规格型号", "可用数量", "有效期至", "存放地点", "保管人及电话")]]
+        table = [[Cell(t) for t in ("序号", "名称", "规格型号", "可用数量", "有效期至", "存放地点")]]
         for n, r in enumerate(rows, 1):
-            place = f"{r.warehouse}（{r.address}）" if r.address else r.warehouse
             table.append([Cell(str(n)), Cell(r.item), Cell(r.spec), Cell(_quantity(r.usable, r.book, r.unit)),
-                          Cell(r.expires.isoformat() if r.expires else "—"), Cell(place), Cell(_keeper(r.keeper, r.phone))])
+                          Cell(r.expires.isoformat() if r.expires else "—"), Cell(r.warehouse)])
         blocks.append(Table(rows=table, header_rows=1))
+        places = dict.fromkeys((r.warehouse, r.address, r.keeper, r.phone) for r in rows)
+        for name, address, keeper, phone in places:
+            parts = [f"地址：{address}" if address else "", f"管理责任人：{_keeper(keeper, phone)}" if keeper or phone else ""]
+            blocks.append(Paragraph(f"{name}，" + "；".join(p for p in parts if p) + "。" if any(parts) else f"{name}。"))
         unusable = [r for r in rows if r.book > r.usable]
         if unusable:
             blocks.append(Paragraph("注：可用数量不含已过期、待修和报废的物资；括号内为台账账面数量。"))
