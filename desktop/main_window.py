@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         from desktop.home.page import HomePage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
+        from desktop.supplies.panels import enterprise_needs_panel, minimums_panel, plan_needs_panel
         from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         self.nav.blockSignals(True)
@@ -193,9 +194,10 @@ class MainWindow(QMainWindow):
         self.pages = [
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
-                            panels=[obligations_panel()], parent=self.stack),
+                            panels=[obligations_panel(), minimums_panel(), enterprise_needs_panel()],
+                            parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
-                      parent=self.stack),
+                      panels=[plan_needs_panel()], parent=self.stack),
             DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]

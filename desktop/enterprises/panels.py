@@ -3,7 +3,8 @@ supplies and teams later), without the enterprises module knowing them: the wind
 (``desktop.main_window``) hands the page a list of ``EnterprisePanel``s, each a title, its columns
 and a read that runs on a worker thread. The page shows them as tabs under the list, read again
 (after a short pause, so arrowing down the list does not read every row) when the current
-enterprise changes or the data changes.
+enterprise changes or the data changes. The plans page shows its panels the same way, keyed by the
+plan (``PanelTabs`` with the plan's ``prompt``; ``read`` then gets the plan's id).
 """
 
 from __future__ import annotations
@@ -47,9 +48,12 @@ class PanelTabs(QTabWidget):
     """The panels of the current enterprise, each a read-only table."""
 
     def __init__(self, db: Database, runner: TaskRunner, panels: Sequence[EnterprisePanel],
-                 today: Callable[[], date], parent: QWidget | None = None) -> None:
+                 today: Callable[[], date], parent: QWidget | None = None, *,
+                 prompt: str = "") -> None:
+        """``prompt``: the line shown while nothing is chosen in the list above."""
         super().__init__(parent)
         self.setObjectName("enterprisePanels")
+        self._prompt = prompt or self.tr("请在上方列表中选择一家企业")
         self._db, self._runner, self._today = db, runner, today
         self.panels = list(panels)
         self.tables: list[QTableWidget] = []
@@ -73,6 +77,8 @@ class PanelTabs(QTabWidget):
         """The enterprise chosen in the list (None: none); read after a short pause."""
         self.enterprise_id = enterprise_id
         self._timer.start()
+
+    show = show_enterprise  # the record chosen in the list above (a plan on the plans page)
 
     def reload(self) -> None:
         self._timer.stop()
@@ -103,7 +109,7 @@ class PanelTabs(QTabWidget):
         table.clearContents()
         if not rows:
             table.setSpan(0, 0, 1, len(panel.columns))
-            table.setItem(0, 0, QTableWidgetItem(panel.empty if eid is not None else self.tr("请在上方列表中选择一家企业")))
+            table.setItem(0, 0, QTableWidgetItem(panel.empty if eid is not None else self._prompt))
         else:
             table.clearSpans()
         for r, row in enumerate(rows):

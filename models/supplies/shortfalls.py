@@ -36,8 +36,8 @@ from models.plans.entities import Plan
 from models.supplies.entities import PlanSupplyNeed, StockBalance, SupplyBatch, SupplyItem, Warehouse
 
 __all__ = [
-    "EnterpriseMinimums", "MinimumLine", "MinimumRules", "NeedLine", "PlanNeeds", "Requirement",
-    "applies", "enterprise_minimums", "load_minimums", "plan_needs", "required_quantity", "usable_clause",
+    "EnterpriseMinimums", "MinimumLine", "MinimumRules", "NeedLine", "PlanNeedLine", "PlanNeeds", "Requirement",
+    "applies", "basis", "enterprise_minimums", "enterprise_plan_needs", "load_minimums", "plan_needs", "required_quantity", "usable_clause",
 ]
 
 
@@ -270,3 +270,34 @@ def plan_needs(session: Session, plan_id: int, as_of: date) -> PlanNeeds:
         lines.append(NeedLine(n.item_id, n.code, n.name, n.spec, n.unit, n.quantity, h.usable if h else 0,
                               h.book if h else 0, n.notes))
     return PlanNeeds(plan_id, plan.enterprise_id, tuple(lines))
+
+
+@dataclass(frozen=True)
+class PlanNeedLine:
+    plan_id: int
+    plan_no: str
+    plan_title: str
+    line: NeedLine
+
+
+def enterprise_plan_needs(session: Session, enterprise_id: int, as_of: date) -> list[PlanNeedLine]:
+    """Every need declared by the enterprise's live plans (not retired), against its usable stock on
+    ``as_of``, by plan number and item code — one read for the 企业 page's panel."""
+    needs = session.execute(
+        select(Plan.id, Plan.plan_no, Plan.title, PlanSupplyNeed.item_id, PlanSupplyNeed.quantity,
+               PlanSupplyNeed.notes, SupplyItem.code, SupplyItem.name, SupplyItem.spec, SupplyItem.unit)
+        .join(PlanSupplyNeed, PlanSupplyNeed.plan_id == Plan.id)
+        .join(SupplyItem, SupplyItem.id == PlanSupplyNeed.item_id)
+        .where(Plan.enterprise_id == enterprise_id, Plan.deleted_at.is_(None), Plan.status != "retired",
+               PlanSupplyNeed.deleted_at.is_(None))
+        .order_by(Plan.plan_no, Plan.id, SupplyItem.code, SupplyItem.id)).all()
+    if not needs:
+        return []
+    held = {h.item_id: h for h in _held_by_enterprise(session, as_of, [enterprise_id],
+                                                      sorted({n.item_id for n in needs})).get(enterprise_id, [])}
+    out = []
+    for n in needs:
+        h = held.get(n.item_id)
+        out.append(PlanNeedLine(n.id, n.plan_no, n.title, NeedLine(
+            n.item_id, n.code, n.name, n.spec, n.unit, n.quantity, h.usable if h else 0, h.book if h else 0, n.notes)))
+    return out
