@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from models.core.base import Entity
 from models.core.demo import DemoContext, DemoStep, landline, mobile, person_name
 from models.core.entities import Region
-from models.core.uow import UnitOfWork
+from models.core.errors import ValidationError
+from models.core.uow import UnitOfWork, executemany
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from models.supplies.entities import (
@@ -43,6 +44,7 @@ from models.supplies.entities import (
     SupplyItem,
     Warehouse,
 )
+from models.supplies.service import ItemData, check_item
 from models.supplies.shortfalls import applies, load_minimums, required_quantity
 
 STEP_NAME = "supplies"
@@ -235,6 +237,13 @@ def _write_items(ctx: DemoContext) -> dict[str, int]:
         have: dict[str, int] = {c: i for c, i in s.execute(
             select(SupplyItem.code, SupplyItem.id).where(SupplyItem.code.in_(list(codes.values()))))}
     missing = [i for i in ITEMS if codes[i.key] not in have]
+    for i in missing:  # the catalogue meets the item form's own checks (a category of the shipped tree …)
+        _clean, errors = check_item(ItemData(code=codes[i.key], name=i.name, category_code=i.category, unit=i.unit,
+                                             spec=i.spec, kind=i.kind, flood=i.flood, shelf_life_months=i.shelf_months,
+                                             inspection_days=i.inspection_days,
+                                             calibration_days=i.calibration_days))
+        if errors:
+            raise ValidationError(errors)
     with ctx.unit() as uow:
         new = uow.insert_rows(SupplyItem, [
             {"code": codes[i.key], "name": i.name, "spec": i.spec, "category_code": i.category, "unit": i.unit,
@@ -374,10 +383,11 @@ def _write(ctx: DemoContext, uow: UnitOfWork, rows: _Rows, batches: list[_Batch]
     batch_item = {b["id"]: b["item_id"] for b in rows.batches}
     for m in rows.movements:
         balance[(m["warehouse_id"], m["batch_id"])] += m["quantity"]
-    if balance:
-        uow.session.execute(insert(StockBalance), [
-            {"warehouse_id": w, "batch_id": bid, "item_id": batch_item[bid], "quantity": q}
-            for (w, bid), q in sorted(balance.items())])
+    if balance:  # derived rows, not records: one plain executemany, no trail
+        keys = sorted(balance)
+        executemany(uow.session.connection(), StockBalance.__table__, ["warehouse_id", "batch_id", "item_id", "quantity"],
+                    [[w for w, _b in keys], [b for _w, b in keys], [batch_item[b] for _w, b in keys],
+                     [balance[k] for k in keys]])
     ctx.wrote(MinimumStock, uow.insert_rows(MinimumStock, rows.minimums))
     ctx.wrote(PlanSupplyNeed, uow.insert_rows(PlanSupplyNeed, rows.needs))
     counts["warehouses"] += len(rows.warehouses)

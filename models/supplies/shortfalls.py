@@ -9,8 +9,9 @@ the enterprise's own warehouses. A plan's needs (``PlanSupplyNeed``, written by
 ``models.supplies.service.set_plan_needs``) are counted against the usable stock of the item in the
 warehouses of the plan's enterprise.
 
-Usable here is what ``models.supplies.rules.usable`` says of a batch, in SQL: condition 完好 and
-not past its expiry (a batch is usable on its ``expires_on`` day). Book quantity is everything on
+Usable here is what ``models.supplies.rules.usable`` says of a batch, in SQL
+(``models.supplies.queries.usable_clause``): condition 完好 and not past its expiry (a batch is
+usable on its ``expires_on`` day). Book quantity is everything on
 the ledger. Everything is read with set queries (one per call, not one per enterprise); ``as_of``
 is always passed, never the clock.
 """
@@ -26,7 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.core.entities import Industry
@@ -34,10 +35,11 @@ from models.enterprises import rules as enterprise_rules
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from models.supplies.entities import PlanSupplyNeed, StockBalance, SupplyBatch, SupplyItem, Warehouse
+from models.supplies.queries import usable_clause
 
 __all__ = [
     "EnterpriseMinimums", "MinimumLine", "MinimumRules", "NeedLine", "PlanNeedLine", "PlanNeeds", "Requirement",
-    "applies", "basis", "enterprise_minimums", "enterprise_plan_needs", "load_minimums", "plan_needs", "required_quantity", "usable_clause",
+    "applies", "basis", "enterprise_minimums", "enterprise_plan_needs", "load_minimums", "plan_needs", "required_quantity",
 ]
 
 
@@ -112,12 +114,6 @@ def basis(requirement: Requirement, on_shift_headcount: int) -> str:
 
 
 # --- usable stock ---------------------------------------------------------------------------------
-
-def usable_clause(as_of: date) -> ColumnElement[bool]:
-    """A batch is usable on ``as_of``: 完好 and not expired (usable on its expiry day itself)."""
-    return and_(SupplyBatch.condition == "good",
-                or_(SupplyBatch.expires_on.is_(None), SupplyBatch.expires_on >= as_of))
-
 
 @dataclass(frozen=True)
 class _Held:

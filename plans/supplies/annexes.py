@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from models.plans.entities import Plan
 from models.supplies.entities import StockBalance, SupplyBatch, SupplyItem, Warehouse
-from models.supplies.shortfalls import plan_needs, usable_clause
+from models.supplies.queries import usable_clause
+from models.supplies.shortfalls import plan_needs
 from plans.document import Block, Cell, Paragraph, Table
 from plans.plans.annexes import AnnexBuilder, AnnexContent
 
