@@ -220,8 +220,10 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                 wanted = _enterprise_stock(rng, hazchem, ent.on_shift_headcount, rules)
                 for key, (qty, keep) in wanted.items():
                     batches += _batches(rng, BY_KEY[key], wid, qty, as_of, keep=keep, old_stock=0.05)
-                    if hazchem and key in MINIMUM_ITEMS.values():
-                        rows.minimums.append({"item_id": items[key], "warehouse_id": wid, "quantity": qty})
+                if hazchem:  # the store's minimum stock is what GB 30077 asks of the enterprise
+                    rows.minimums += [{"item_id": items[MINIMUM_ITEMS[r.key]], "warehouse_id": wid,
+                                       "quantity": required_quantity(r, ent.on_shift_headcount)}
+                                      for r in rules.items if r.key in MINIMUM_ITEMS]
                 if hazchem and plan_ids and rng.random() < 0.6:
                     rows.needs += _plan_needs(rng, items, plan_ids, ent.on_shift_headcount)
             _write(ctx, uow, rows, batches, items, as_of, docs, counts)
@@ -300,6 +302,7 @@ def _batches(rng: random.Random, item: DemoItem, wid: int, total: int, as_of: da
             continue
         received = as_of - timedelta(days=rng.randrange(20, DAYS))
         out.append(_Batch(0, item, wid, received, qty, rng, 0, old_stock))
+    out.sort(key=lambda b: b.received)  # numbered in the order they arrived
     for b in out:  # the quantity kept, spread over the deliveries
         b.keep = min(b.quantity, keep)
         keep -= b.keep
@@ -453,7 +456,7 @@ def _ledger(rng: random.Random, b: _Batch, expires: date | None, condition: str,
             day = counted
     written_off = expires is not None and expires < as_of and rng.random() < 0.55
     if (written_off or condition == "scrapped") and left > 0:
-        scrapped = max(day, expires or day) + timedelta(days=rng.randrange(1, 30))
+        scrapped = (max(day, expires) if written_off and expires else day) + timedelta(days=rng.randrange(1, 30))
         if scrapped <= as_of:
             out.append(_move("scrap", _doc(docs, "BF", scrapped), scrapped, b, -left,
                              SCRAP_REASONS[0] if written_off else rng.choice(SCRAP_REASONS[1:]), handler))
