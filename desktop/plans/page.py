@@ -153,8 +153,10 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.tree_enterprise_id: int | None = None
         self.deadline_warnings: tuple[str, ...] = ()
         self.model = PlanTableModel(db, today=today, parent=self)
-        self.panel_tabs = PanelTabs(db, runner, panels, today, self, prompt=self.tr("请在上方列表中选择一个预案")) \
-            if panels else None
+        self.panel_tabs = PanelTabs(db, runner, panels, today, self, prompt=self.tr("请在上方列表中选择一个预案"),
+                                    actor=self._actor) if panels else None
+        if self.panel_tabs is not None:  # a panel's editor changed the plan (its version moved)
+            self.panel_tabs.sig_record_changed.connect(lambda pid: self.changed(pid, self.tr("已保存")))
         self._build()
 
     @property

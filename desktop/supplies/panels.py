@@ -81,5 +81,8 @@ def enterprise_needs_panel() -> EnterprisePanel:
 
 def plan_needs_panel() -> EnterprisePanel:
     """预案 page: the chosen plan's needs (``read`` gets the plan's id)."""
+    from desktop.supplies.needs_dialog import edit_plan_needs
+
     return EnterprisePanel(_tr("所需物资"), (_tr("物资"), _tr("规格型号"), _tr("所需数量"), _tr("可用数量"), _tr("缺口")),
-                           _plan_need_rows, empty=_tr("此预案尚未列明所需物资"), warning_noun=_tr("项不足"))
+                           _plan_need_rows, empty=_tr("此预案尚未列明所需物资"), warning_noun=_tr("项不足"),
+                           edit=edit_plan_needs, edit_label=_tr("编辑所需物资…"))

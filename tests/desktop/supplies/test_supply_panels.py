@@ -106,3 +106,67 @@ def test_the_plans_page_shows_the_selected_plans_shortfall(qtbot, sqlite_db, run
     qtbot.waitUntil(lambda: table.item(0, 0) is not None and table.item(0, 0).text() == "此预案尚未列明所需物资",
                     timeout=3000)
     assert tabs.tabText(0) == "所需物资"
+
+
+def test_a_plans_needs_are_declared_in_the_dialog_and_the_panel_follows(qtbot, sqlite_db, runner, settings):  # type: ignore[no-untyped-def]
+    from desktop.supplies.needs_dialog import PlanNeedsDialog
+    from models.supplies import service as ss
+
+    install_fonts(QApplication.instance())  # type: ignore[arg-type]
+    _ent, _plain, plan = _stocked(sqlite_db)
+    item(sqlite_db, "2080101-03", "急救箱", "包", category="2080101")
+    page = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: AS_OF, panels=[plan_needs_panel()])
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.activate()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    tabs = page.panel_tabs
+    assert tabs is not None and tabs.edit_button is not None
+    assert page.select_plan(plan)
+    table = tabs.tables[0]
+    qtbot.waitUntil(lambda: table.item(0, 0) is not None and table.item(0, 0).text() == "正压式空气呼吸器", timeout=3000)
+    assert tabs.edit_button.text() == "编辑所需物资…" and tabs.edit_button.isEnabled()
+    _shot(page, "plan_needs_button")
+    dialog = tabs.edit_current()
+    assert isinstance(dialog, PlanNeedsDialog)  # deleted when it closes after the save
+    assert [dialog._combo_at(r).currentText() for r in range(2)] == ["2010101-01 正压式空气呼吸器（RHZKF6.8/30）",
+                                                                      "2010102-02 过滤式防毒面具（全面罩）"]
+
+    # a row without an item is refused before anything is written, the input kept
+    dialog.add_row()
+    dialog._spin_at(2).setValue(3)
+    assert dialog.save() is None
+    assert dialog.table.rowCount() == 3 and "第 3 行未选择物资" in dialog.error_text("needs")
+    combo = dialog._combo_at(2)
+    combo.setCurrentIndex(combo.findData(next(c.id for c in dialog.items if c.name == "急救箱")))
+    dialog._spin_at(0).setValue(6)
+    dialog.table.setCurrentCell(1, 0)
+    dialog.remove_current()  # 过滤式防毒面具 no longer needed
+    _shot(dialog, "plan_needs_dialog")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.saved_id == plan, timeout=5000)
+    with sqlite_db.read() as s:
+        needs, _version = ss.load_plan_needs(s, plan)
+    names = {c.id: c.name for c in dialog.items}
+    assert sorted((names[i], q) for i, q in needs) == [("急救箱", 3), ("正压式空气呼吸器", 6)]
+    qtbot.waitUntil(lambda: table.rowCount() == 2 and table.item(1, 0) is not None
+                    and table.item(1, 0).text() == "急救箱", timeout=3000)
+    assert [table.item(0, c).text() for c in (2, 4)] == ["6 套", "缺 4 套"]
+    assert table.item(1, 4).text() == "缺 3 包"
+
+    # a plan changed elsewhere meanwhile: the save is refused as stale, nothing overwritten
+    stale = PlanNeedsDialog(sqlite_db, runner, plan, actor=TESTER)
+    qtbot.addWidget(stale)
+    with sqlite_db.read() as s:
+        current, version = ss.load_plan_needs(s, plan)
+    from models.core.uow import unit_of_work
+
+    with unit_of_work(sqlite_db, TESTER) as uow:
+        ss.set_plan_needs(uow, plan, current[:1], version)
+    stale._spin_at(0).setValue(9)
+    stale.save()
+    qtbot.waitUntil(lambda: stale.conflict_dialog is not None, timeout=5000)
+    with sqlite_db.read() as s:
+        assert ss.load_plan_needs(s, plan)[0] == current[:1]
+    stale.conflict_dialog.reject()  # type: ignore[union-attr]
