@@ -205,8 +205,8 @@ def _run(ctx: DemoContext, as_of: date) -> None:
         for ent in chunk:
             rng = ctx.rng(f"{STEP_NAME}:{ent.name}")
             hazchem = applies(rules, ent.industry_code, rules.flags if ent.id in users else ())
-            if not hazchem and rng.random() > 0.45:
-                continue  # many small units keep no store of their own
+            if not hazchem and rng.random() > 0.9:
+                continue  # some small units keep no store of their own
             plan_sets.append((ent, rng, hazchem, plans.get(ent.id, [])))
         with ctx.unit() as uow:
             wh_ids = uow.reserve_ids(Warehouse, len(plan_sets))
@@ -275,8 +275,8 @@ def _enterprise_stock(rng: random.Random, hazchem: bool, headcount: int,
         for key in rng.sample(HAZCHEM_EXTRAS, rng.randint(2, 5)):
             out[key] = (max(1, int(BY_KEY[key].typical * rng.uniform(0.5, 1.5))), 0)
     else:
-        for key in rng.sample(BASIC_ITEMS, rng.randint(2, 4)):
-            out[key] = (max(1, int(BY_KEY[key].typical * rng.uniform(0.2, 0.8))), 0)
+        for key in rng.sample(BASIC_ITEMS, rng.randint(4, 6)):
+            out[key] = (max(1, int(BY_KEY[key].typical * rng.uniform(0.5, 1.2))), 0)
     return {k: v for k, v in out.items() if v[0] > 0}
 
 
@@ -291,8 +291,8 @@ def _plan_needs(rng: random.Random, items: dict[str, int], plan_ids: list[int], 
 
 def _batches(rng: random.Random, item: DemoItem, wid: int, total: int, as_of: date, *, keep: int = 0,
              old_stock: float = 0.12) -> list[_Batch]:
-    """One to three deliveries of ``item`` adding up to about ``total``, received over the two years."""
-    n = 1 if total < 3 else rng.choice((1, 1, 2, 2, 3))
+    """One to four deliveries of ``item`` adding up to ``total``, received over the two years."""
+    n = min(total, rng.choice((1, 2, 3, 3, 4, 4)))
     out = []
     left = total
     for k in range(n):
@@ -433,7 +433,7 @@ def _ledger(rng: random.Random, b: _Batch, expires: date | None, condition: str,
     reasons = RESERVE_ISSUE_REASONS if reserve else ISSUE_REASONS
     parties = ("街道防汛站", "区防汛抗旱指挥部", "区应急管理局", "村（社区）委员会") if reserve else \
         ("生产部", "安全环保部", "维修班", "应急救援队")
-    for _ in range(rng.choice((0, 1, 1, 2, 3))):
+    for _ in range(rng.choice((1, 2, 3, 3, 4, 5))):
         day = day + timedelta(days=rng.randrange(15, 200))
         if day > end or left <= 0:
             break

@@ -32,7 +32,7 @@ from plans import demo
 def test_demo_supplies_are_a_consistent_two_year_ledger(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = open_database(str(tmp_path / "demo.sqlite"))
     try:
-        result = demo.generate(db, count=40, seed=3)
+        result = demo.generate(db, count=24, seed=3)
         assert "出入库记录" in result.message()
         as_of = DEFAULT_AS_OF
         with db.read() as s:
