@@ -177,13 +177,13 @@ class MainWindow(QMainWindow):
 
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""
+        import desktop.supplies.panels as supply_panels
         from desktop.drills.page import DrillsPage
         from desktop.drills.panels import obligations_panel
         from desktop.enterprises.page import EnterprisesPage
         from desktop.home.page import HomePage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
-        from desktop.supplies.panels import enterprise_needs_panel, minimums_panel, plan_needs_panel
         from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         self.nav.blockSignals(True)
@@ -194,10 +194,10 @@ class MainWindow(QMainWindow):
         self.pages = [
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
-                            panels=[obligations_panel(), minimums_panel(), enterprise_needs_panel()],
+                            panels=[obligations_panel(), supply_panels.minimums_panel(), supply_panels.enterprise_needs_panel()],
                             parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
-                      panels=[plan_needs_panel()], parent=self.stack),
+                      panels=[supply_panels.plan_needs_panel()], parent=self.stack),
             DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
