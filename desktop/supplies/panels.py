@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy.orm import Session
 
 from desktop.enterprises.panels import EnterprisePanel, PanelRow
+from models.enterprises.entities import Enterprise
 from models.supplies import shortfalls as sf
 
 
@@ -46,13 +47,17 @@ def _minimum_rows(session: Session, enterprise_id: int, as_of: date) -> list[Pan
 
 
 def _enterprise_need_rows(session: Session, enterprise_id: int, as_of: date) -> list[PanelRow]:
+    ent = session.get(Enterprise, enterprise_id)
+    name = ent.name if ent is not None else ""
     rows = []
     for n in sf.enterprise_plan_needs(session, enterprise_id, as_of):
         line = n.line
-        rows.append(PanelRow((f"{n.plan_no} {n.plan_title}", line.name, f"{line.needed} {line.unit}",
+        title = n.plan_title.removeprefix(name) or n.plan_title  # the tab already names the enterprise
+        rows.append(PanelRow((title, line.name, f"{line.needed} {line.unit}",
                               _usable(line.usable, line.book, line.unit), _short(line.shortfall, line.unit)),
                              warning=line.shortfall > 0,
-                             tooltip=_tr("{0} {1}\n可用数量不含已过期、待修和报废的物资").format(line.name, line.spec)))
+                             tooltip=_tr("{0} {1}\n{2} {3}\n可用数量不含已过期、待修和报废的物资").format(
+                                 n.plan_no, n.plan_title, line.name, line.spec)))
     return rows
 
 

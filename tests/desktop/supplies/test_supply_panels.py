@@ -68,7 +68,7 @@ def test_the_enterprise_page_shows_minimums_and_plan_needs_against_usable_stock(
     assert tabs.tabText(0) == f"应急物资配备（{len(red)} 项不足）"
     qtbot.waitUntil(lambda: needs.item(0, 1) is not None and needs.item(0, 1).text() == "正压式空气呼吸器", timeout=3000)
     assert [needs.item(0, c).text() for c in range(5)] == [
-        "YA-2026-01 生产安全事故综合应急预案", "正压式空气呼吸器", "4 套", "2 套", "缺 2 套"]
+        "生产安全事故综合应急预案", "正压式空气呼吸器", "4 套", "2 套", "缺 2 套"]
     assert [needs.item(1, c).text() for c in (1, 4)] == ["过滤式防毒面具", "满足"]
     assert tabs.tabText(1) == "预案所需物资（1 项不足）"
     _shot(page, "enterprise_minimums")
