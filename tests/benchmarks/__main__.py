@@ -13,6 +13,10 @@
   ones (“应急” is in most sections), goal ≤ 100 ms for every term; the total count the search page
   shows afterwards, for information; floor: the bare FTS5 ``MATCH`` of the same gram phrase through
   ``sqlite3``, fetching every matching rowid.
+- ``supplies``: reconcile over every balance (goal ≤ 5 s) and the stock list's first page, a search
+  keystroke and a filter (≤ 50 ms each), on the city database's supplies (a synthetic ledger of
+  100,000 batches written through the write path when the demo has none); see
+  ``tests/benchmarks/supplies.py``.
 - ``export``: the whole enterprise register to .xlsx through ``exports.enterprises.excel`` (no goal yet); floor:
   the same columns by one ``sqlite3`` query into an unstyled openpyxl write-only workbook.
 - ``startup``: process start → main window shown with its first page loaded, on the city database
@@ -79,9 +83,11 @@ def head_revision() -> str:
 GENERATOR_FILES = ("models/core/demo.py", "models/enterprises/demo.py", "plans/demo.py", "plans/plans/demo.py",
                    "plans/plans/demo_content.py", "models/core/uow.py", "models/core/audit.py",
                    "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py",
-                   "models/drills/demo.py", "models/drills/service.py", "models/supplies/demo.py")
-DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan", "audit_log",
-               "audit_head", "warehouse", "supply_item", "supply_batch", "stock_movement", "stock_balance", "minimum_stock",
+                   "models/drills/demo.py", "models/drills/service.py", "models/drills/scoring.py",
+                   "models/drills/findings.py", "models/supplies/demo.py")
+DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan",
+               "drill_evaluation", "score_sheet", "score_entry", "drill_finding", "audit_log", "audit_head",
+               "warehouse", "supply_item", "supply_batch", "stock_movement", "stock_balance", "minimum_stock",
                "plan_supply_need")
 FTS_TABLE = "plan_section_fts"
 
@@ -253,6 +259,8 @@ def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
     c = meta["counts"]
     note = (f"{cached}{meta['how']}; {c['enterprise']} enterprises, {c['enterprise_contact']} contacts, "
             f"{c.get('plan', 0)} plans, {c.get('plan_section', 0)} sections, {c.get('plan_version', 0)} versions, "
+            f"{c.get('drill', 0)} drills, {c.get('drill_evaluation', 0)} evaluations with {c.get('score_sheet', 0)} "
+            f"sheets and {c.get('score_entry', 0)} entries, {c.get('drill_finding', 0)} findings, "
             f"{c['audit_log']} audit rows")
     floor_name = f"sqlite3 executemany of the same {meta['floor_rows']} rows"
     ratio_ok = meta["seconds"] <= DEMO_GOAL_RATIO * meta["floor_seconds"]
@@ -603,8 +611,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,drills,export,startup,documents",
-                        help="comma-separated: demo,list,search,drills,export,startup,documents")
+    parser.add_argument("--only", default="demo,list,search,drills,supplies,export,startup,documents",
+                        help="comma-separated: demo,list,search,drills,supplies,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -617,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
     results: list[Result] = []
-    if only & {"demo", "list", "search", "drills", "export", "startup"}:  # they need the city database
+    if only & {"demo", "list", "search", "drills", "supplies", "export", "startup"}:  # they need the city database
         results, city = bench_demo(args.seed, args.fresh)
         if "demo" not in only:
             results = []
@@ -629,6 +637,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.drills import bench_drills
 
         results += bench_drills(city, args.runs * 4)
+    if "supplies" in only:
+        from tests.benchmarks.supplies import bench as bench_supplies
+
+        results += bench_supplies(city, args.runs * 4)
     if "export" in only:
         results += bench_export(city)
     if "startup" in only:
