@@ -1,0 +1,524 @@
+"""Supplies (S1, S2, S5, P9): the write services for warehouses, items, batches, minimum stocks,
+inspections and what plans need — through the unit of work (role, audit, version check), with
+Chinese field errors — and the forms' plain copies (``load_*`` returns the copy and its version).
+
+Stock itself changes only through ``models.supplies.movements``. A warehouse, item or batch that
+still holds stock cannot be deleted (issue or scrap it first); an inspection sets its batch's
+condition (待修 and 报废 are not usable) and next due date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.core.base import Entity
+from models.core.entities import Region
+from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.uow import Command, UnitOfWork
+from models.enterprises.entities import Enterprise
+from models.plans.entities import Plan
+from models.supplies import rules
+from models.supplies.entities import (
+    CONDITIONS,
+    ITEM_KINDS,
+    WAREHOUSE_KINDS,
+    MinimumStock,
+    PlanSupplyNeed,
+    StockBalance,
+    SupplyBatch,
+    SupplyInspection,
+    SupplyItem,
+    Warehouse,
+)
+
+ROLE = "staff"
+CREATE_WAREHOUSE = Command("supplies.warehouse.create", "新建储备库", ROLE)
+UPDATE_WAREHOUSE = Command("supplies.warehouse.update", "修改储备库", ROLE)
+DELETE_WAREHOUSE = Command("supplies.warehouse.delete", "删除储备库", ROLE)
+RESTORE_WAREHOUSE = Command("supplies.warehouse.restore", "恢复储备库", ROLE)
+CREATE_ITEM = Command("supplies.item.create", "新建物资品目", ROLE)
+UPDATE_ITEM = Command("supplies.item.update", "修改物资品目", ROLE)
+DELETE_ITEM = Command("supplies.item.delete", "删除物资品目", ROLE)
+RESTORE_ITEM = Command("supplies.item.restore", "恢复物资品目", ROLE)
+CREATE_BATCH = Command("supplies.batch.create", "新建物资批次", ROLE)
+UPDATE_BATCH = Command("supplies.batch.update", "修改物资批次", ROLE)
+DELETE_BATCH = Command("supplies.batch.delete", "删除物资批次", ROLE)
+SET_MINIMUM = Command("supplies.minimum", "设置最低库存", ROLE)
+INSPECT = Command("supplies.inspect", "登记检查维护", ROLE)
+PLAN_NEEDS = Command("supplies.plan_needs", "设置预案所需物资", ROLE)
+
+E = TypeVar("E", bound=Entity)
+
+
+def _text_limits(cls: type[Entity], data: Any, limits: dict[str, int]) -> list[FieldError]:
+    out = []
+    for name, limit in limits.items():
+        value = getattr(data, name)
+        if len(value) > limit:
+            out.append(FieldError(name, cls.field_label(name), f"最多 {limit} 个字，现为 {len(value)} 个字"))
+    return out
+
+
+def _squash(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def _raise(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _live(session: Session, cls: type[E], entity_id: int | None) -> E | None:
+    if entity_id is None:
+        return None
+    obj = session.get(cls, entity_id)
+    return None if obj is None or obj.is_deleted else obj
+
+
+def _stock_of(session: Session, column: Any, entity_id: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(StockBalance.quantity), 0)).where(column == entity_id))
+               or 0)
+
+
+def _copy(data: Any, obj: Any) -> None:
+    for f in fields(data):
+        if getattr(obj, f.name) != getattr(data, f.name):
+            setattr(obj, f.name, getattr(data, f.name))
+
+
+def _load(session: Session, cls: type[E], entity_id: int, data_cls: type[Any]) -> tuple[Any, int]:
+    obj = session.get(cls, entity_id)
+    if obj is None:
+        raise NotFoundError(cls.__label__, entity_id)
+    return data_cls(**{f.name: getattr(obj, f.name) for f in fields(data_cls)}), obj.version
+
+
+# ---- warehouses
+
+
+@dataclass
+class WarehouseData:
+    """What the warehouse form edits (a plain copy)."""
+
+    name: str = ""
+    kind: str = "reserve"  # WAREHOUSE_KINDS
+    region_id: int | None = None  # a government reserve: its district
+    enterprise_id: int | None = None  # an enterprise's store: the enterprise
+    address: str = ""
+    keeper: str = ""
+    phone: str = ""
+    notes: str = ""
+
+    def cleaned(self) -> WarehouseData:
+        return replace(self, name=_squash(self.name), address=_squash(self.address), keeper=_squash(self.keeper),
+                       phone=_squash(self.phone), notes=self.notes.strip())
+
+
+def _check_warehouse(session: Session, data: WarehouseData, warehouse_id: int | None = None) -> WarehouseData:
+    clean = data.cleaned()
+    label = Warehouse.field_label
+    errors = _text_limits(Warehouse, clean, {"name": 128, "address": 256, "keeper": 32, "phone": 32})
+    if not clean.name:
+        errors.append(FieldError("name", label("name"), "不能为空"))
+    if clean.kind not in WAREHOUSE_KINDS:
+        errors.append(FieldError("kind", label("kind"), "请从 " + "、".join(WAREHOUSE_KINDS.values()) + " 中选择"))
+    elif clean.kind == "reserve":
+        if clean.region_id is None:
+            errors.append(FieldError("region_id", label("region_id"), "政府储备库请选择所属区域"))
+        elif _live(session, Region, clean.region_id) is None:
+            errors.append(FieldError("region_id", label("region_id"), "所选区域已不存在，请重新选择"))
+        clean.enterprise_id = None
+    else:
+        if clean.enterprise_id is None:
+            errors.append(FieldError("enterprise_id", label("enterprise_id"), "企业储备点请选择所属企业"))
+        else:
+            ent = _live(session, Enterprise, clean.enterprise_id)
+            if ent is None:
+                errors.append(FieldError("enterprise_id", label("enterprise_id"), "所选企业已不存在，请重新选择"))
+            elif clean.region_id is None:
+                clean.region_id = ent.region_id
+    if clean.name and not any(e.field == "name" for e in errors):
+        same = select(Warehouse.id).where(Warehouse.name == clean.name, Warehouse.deleted_at.is_(None))
+        if warehouse_id is not None:
+            same = same.where(Warehouse.id != warehouse_id)
+        if session.scalar(same.limit(1)) is not None:
+            errors.append(FieldError("name", label("name"), f"已有名为“{clean.name}”的储备库"))
+    _raise(errors)
+    return clean
+
+
+def create_warehouse(uow: UnitOfWork, data: WarehouseData) -> int:
+    uow.require(CREATE_WAREHOUSE)
+    clean = _check_warehouse(uow.session, data)
+    row = Warehouse(**{f.name: getattr(clean, f.name) for f in fields(clean)})
+    uow.add(row)
+    uow.session.flush()
+    return row.id
+
+
+def update_warehouse(uow: UnitOfWork, warehouse_id: int, data: WarehouseData, expected_version: int) -> int:
+    """Save the form over a warehouse; returns the new version."""
+    uow.require(UPDATE_WAREHOUSE)
+    row = uow.get_for_update(Warehouse, warehouse_id, expected_version)
+    clean = _check_warehouse(uow.session, data, warehouse_id)
+    _copy(clean, row)
+    uow.session.flush()
+    return row.version
+
+
+def delete_warehouse(uow: UnitOfWork, warehouse_id: int, expected_version: int) -> None:
+    uow.require(DELETE_WAREHOUSE)
+    row = uow.get_for_update(Warehouse, warehouse_id, expected_version)
+    held = _stock_of(uow.session, StockBalance.warehouse_id, warehouse_id)
+    if held:
+        raise StateError(f"储备库“{row.name}”仍有库存 {held}（账面数量），请先出库、调拨或报废后再删除。")
+    uow.soft_delete(row)
+    uow.session.flush()
+
+
+def restore_warehouse(uow: UnitOfWork, warehouse_id: int, expected_version: int) -> int:
+    uow.require(RESTORE_WAREHOUSE)
+    row = uow.get_for_update(Warehouse, warehouse_id, expected_version, include_deleted=True)
+    if not row.is_deleted:
+        raise StateError(f"储备库“{row.name}”不在回收站中，无需恢复。")
+    _check_warehouse(uow.session, load_warehouse(uow.session, warehouse_id)[0], warehouse_id)
+    uow.restore(row)
+    uow.session.flush()
+    return row.version
+
+
+def load_warehouse(session: Session, warehouse_id: int) -> tuple[WarehouseData, int]:
+    return _load(session, Warehouse, warehouse_id, WarehouseData)  # type: ignore[return-value]
+
+
+# ---- items
+
+
+@dataclass
+class ItemData:
+    """What the item form edits (a plain copy)."""
+
+    code: str = ""  # 物资编码, unique
+    name: str = ""
+    category_code: str = ""  # GB/T 38565, a code of refdata/categories.json
+    unit: str = ""
+    spec: str = ""
+    kind: str = "equipment"  # ITEM_KINDS
+    flood: bool = False  # 防汛物资
+    shelf_life_months: int | None = None
+    inspection_days: int | None = None
+    calibration_days: int | None = None
+    notes: str = ""
+
+    def cleaned(self) -> ItemData:
+        return replace(self, code=_squash(self.code).upper(), name=_squash(self.name),
+                       category_code=_squash(self.category_code), unit=_squash(self.unit), spec=_squash(self.spec),
+                       notes=self.notes.strip())
+
+
+def check_item(data: ItemData) -> tuple[ItemData, list[FieldError]]:
+    """The cleaned copy and its problems that need no database (imports check whole files with it)."""
+    clean = data.cleaned()
+    label = SupplyItem.field_label
+    errors = _text_limits(SupplyItem, clean, {"code": 32, "name": 128, "spec": 128, "unit": 16})
+    for name in ("code", "name", "unit"):
+        if not getattr(clean, name):
+            errors.append(FieldError(name, label(name), "不能为空"))
+    if not clean.category_code:
+        errors.append(FieldError("category_code", label("category_code"), "请选择物资类别"))
+    else:
+        problem = rules.check_category(clean.category_code)
+        if problem:
+            errors.append(FieldError("category_code", label("category_code"), problem))
+    if clean.kind not in ITEM_KINDS:
+        errors.append(FieldError("kind", label("kind"), "请从 " + "、".join(ITEM_KINDS.values()) + " 中选择"))
+    for name, top in (("shelf_life_months", 600), ("inspection_days", 3650), ("calibration_days", 3650)):
+        value = getattr(clean, name)
+        if value is not None and not 1 <= value <= top:
+            errors.append(FieldError(name, label(name), f"应在 1 到 {top} 之间（不适用时留空）"))
+    return clean, errors
+
+
+def _check_item(session: Session, data: ItemData, item_id: int | None = None) -> ItemData:
+    clean, errors = check_item(data)
+    if clean.code and not any(e.field == "code" for e in errors):
+        same = select(SupplyItem.id, SupplyItem.deleted_at).where(SupplyItem.code == clean.code)
+        for other, deleted in session.execute(same):
+            if other != item_id:
+                where = "（在回收站中，可恢复）" if deleted is not None else ""
+                errors.append(FieldError("code", SupplyItem.field_label("code"), f"物资编码“{clean.code}”已被使用{where}"))
+    _raise(errors)
+    return clean
+
+
+def create_item(uow: UnitOfWork, data: ItemData) -> int:
+    uow.require(CREATE_ITEM)
+    clean = _check_item(uow.session, data)
+    row = SupplyItem(**{f.name: getattr(clean, f.name) for f in fields(clean)})
+    uow.add(row)
+    uow.session.flush()
+    return row.id
+
+
+def update_item(uow: UnitOfWork, item_id: int, data: ItemData, expected_version: int) -> int:
+    uow.require(UPDATE_ITEM)
+    row = uow.get_for_update(SupplyItem, item_id, expected_version)
+    clean = _check_item(uow.session, data, item_id)
+    if clean.unit != row.unit and _stock_of(uow.session, StockBalance.item_id, item_id):
+        raise ValidationError([FieldError("unit", SupplyItem.field_label("unit"),
+                                          f"已有库存按“{row.unit}”记账，不能改计量单位")])
+    _copy(clean, row)
+    uow.session.flush()
+    return row.version
+
+
+def delete_item(uow: UnitOfWork, item_id: int, expected_version: int) -> None:
+    uow.require(DELETE_ITEM)
+    row = uow.get_for_update(SupplyItem, item_id, expected_version)
+    held = _stock_of(uow.session, StockBalance.item_id, item_id)
+    if held:
+        raise StateError(f"物资“{row.name}”仍有库存 {held}{row.unit}，请先出库或报废后再删除。")
+    uow.soft_delete(row)
+    uow.session.flush()
+
+
+def restore_item(uow: UnitOfWork, item_id: int, expected_version: int) -> int:
+    uow.require(RESTORE_ITEM)
+    row = uow.get_for_update(SupplyItem, item_id, expected_version, include_deleted=True)
+    if not row.is_deleted:
+        raise StateError(f"物资“{row.name}”不在回收站中，无需恢复。")
+    uow.restore(row)
+    uow.session.flush()
+    return row.version
+
+
+def load_item(session: Session, item_id: int) -> tuple[ItemData, int]:
+    return _load(session, SupplyItem, item_id, ItemData)  # type: ignore[return-value]
+
+
+# ---- batches
+
+
+@dataclass
+class BatchData:
+    """What the batch form edits (a plain copy). ``expires_on`` left empty is derived from the item's
+    shelf life and the production date; ``calibration_due`` from the item's calibration interval."""
+
+    item_id: int | None = None
+    batch_no: str = ""
+    produced_on: date | None = None
+    expires_on: date | None = None
+    supplier: str = ""
+    calibrated_on: date | None = None
+    calibration_due: date | None = None
+    inspection_due: date | None = None
+    condition: str = "good"  # CONDITIONS; afterwards set by inspections
+
+    def cleaned(self) -> BatchData:
+        return replace(self, batch_no=_squash(self.batch_no), supplier=_squash(self.supplier))
+
+
+def _check_batch(session: Session, data: BatchData, batch_id: int | None = None) -> BatchData:
+    clean = data.cleaned()
+    label = SupplyBatch.field_label
+    errors = _text_limits(SupplyBatch, clean, {"batch_no": 64, "supplier": 128})
+    item = _live(session, SupplyItem, clean.item_id)
+    if clean.item_id is None:
+        errors.append(FieldError("item_id", label("item_id"), "请选择物资"))
+    elif item is None:
+        errors.append(FieldError("item_id", label("item_id"), "所选物资已不存在，请重新选择"))
+    if not clean.batch_no:
+        errors.append(FieldError("batch_no", label("batch_no"), "不能为空"))
+    if clean.condition not in CONDITIONS:
+        errors.append(FieldError("condition", label("condition"), "请从 " + "、".join(CONDITIONS.values()) + " 中选择"))
+    if item is not None:
+        if clean.expires_on is None:
+            clean.expires_on = rules.expiry_from_shelf_life(clean.produced_on, item.shelf_life_months)
+        if clean.calibration_due is None:
+            clean.calibration_due = rules.next_due(clean.calibrated_on, item.calibration_days)
+    if clean.produced_on and clean.expires_on and clean.expires_on < clean.produced_on:
+        errors.append(FieldError("expires_on", label("expires_on"), "不能早于生产日期"))
+    if clean.calibrated_on and clean.calibration_due and clean.calibration_due < clean.calibrated_on:
+        errors.append(FieldError("calibration_due", label("calibration_due"), "不能早于检定日期"))
+    if item is not None and clean.batch_no and not any(e.field == "batch_no" for e in errors):
+        same = select(SupplyBatch.id).where(SupplyBatch.item_id == item.id, SupplyBatch.batch_no == clean.batch_no)
+        if any(other != batch_id for other in session.scalars(same)):
+            errors.append(FieldError("batch_no", label("batch_no"), f"物资“{item.name}”已有批次号“{clean.batch_no}”"))
+    _raise(errors)
+    return clean
+
+
+def create_batch(uow: UnitOfWork, data: BatchData) -> int:
+    uow.require(CREATE_BATCH)
+    clean = _check_batch(uow.session, data)
+    row = SupplyBatch(**{f.name: getattr(clean, f.name) for f in fields(clean)})
+    uow.add(row)
+    uow.session.flush()
+    return row.id
+
+
+def update_batch(uow: UnitOfWork, batch_id: int, data: BatchData, expected_version: int) -> int:
+    uow.require(UPDATE_BATCH)
+    row = uow.get_for_update(SupplyBatch, batch_id, expected_version)
+    clean = _check_batch(uow.session, data, batch_id)
+    if clean.item_id != row.item_id:
+        raise ValidationError([FieldError("item_id", SupplyBatch.field_label("item_id"), "批次所属的物资不能更改")])
+    _copy(clean, row)
+    uow.session.flush()
+    return row.version
+
+
+def delete_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> None:
+    uow.require(DELETE_BATCH)
+    row = uow.get_for_update(SupplyBatch, batch_id, expected_version)
+    held = _stock_of(uow.session, StockBalance.batch_id, batch_id)
+    if held:
+        raise StateError(f"批次“{row.batch_no}”仍有库存 {held}，请先出库或报废后再删除。")
+    uow.soft_delete(row)
+    uow.session.flush()
+
+
+def load_batch(session: Session, batch_id: int) -> tuple[BatchData, int]:
+    return _load(session, SupplyBatch, batch_id, BatchData)  # type: ignore[return-value]
+
+
+# ---- minimum stocks
+
+
+def set_minimum(uow: UnitOfWork, warehouse_id: int, item_id: int, quantity: int | None) -> int | None:
+    """Set (or with ``quantity`` None or 0, remove) a warehouse's minimum stock of an item; returns
+    the minimum's id (None when removed). The last save wins: a minimum is one number."""
+    uow.require(SET_MINIMUM)
+    errors = []
+    if _live(uow.session, Warehouse, warehouse_id) is None:
+        errors.append(FieldError("warehouse_id", MinimumStock.field_label("warehouse_id"), "所选储备库已不存在"))
+    if _live(uow.session, SupplyItem, item_id) is None:
+        errors.append(FieldError("item_id", MinimumStock.field_label("item_id"), "所选物资已不存在"))
+    if quantity is not None and not 0 <= quantity <= 10_000_000:
+        errors.append(FieldError("quantity", MinimumStock.field_label("quantity"), "应在 0 到 10000000 之间"))
+    _raise(errors)
+    row = uow.session.scalar(select(MinimumStock).where(MinimumStock.warehouse_id == warehouse_id,
+                                                        MinimumStock.item_id == item_id))
+    if not quantity:
+        if row is not None and not row.is_deleted:
+            uow.soft_delete(row)
+            uow.session.flush()
+        return None
+    if row is None:
+        row = MinimumStock(warehouse_id=warehouse_id, item_id=item_id, quantity=quantity)
+        uow.add(row)
+    else:
+        if row.is_deleted:
+            uow.restore(row)
+        row.quantity = quantity
+    uow.session.flush()
+    return row.id
+
+
+# ---- inspections
+
+
+@dataclass
+class InspectionData:
+    batch_id: int | None = None
+    inspected_on: date | None = None
+    inspector: str = ""
+    result: str = "good"  # CONDITIONS: 完好 / 待修 / 报废
+    notes: str = ""
+    next_due: date | None = None  # empty: the item's inspection interval after the inspection
+
+
+def record_inspection(uow: UnitOfWork, data: InspectionData) -> int:
+    """Record an inspection of a batch; the latest inspection sets the batch's condition (待修/报废
+    make it unusable) and its next due date. An inspection entered late (older than the batch's last
+    one) is kept in the log without changing the batch. Returns the inspection's id."""
+    uow.require(INSPECT)
+    label = SupplyInspection.field_label
+    inspector, notes = _squash(data.inspector), data.notes.strip()
+    errors = []
+    batch = _live(uow.session, SupplyBatch, data.batch_id)
+    if batch is None:
+        errors.append(FieldError("batch_id", label("batch_id"), "所选批次已不存在"))
+    if data.inspected_on is None:
+        errors.append(FieldError("inspected_on", label("inspected_on"), "请填写检查日期"))
+    if not inspector:
+        errors.append(FieldError("inspector", label("inspector"), "不能为空"))
+    elif len(inspector) > 32:
+        errors.append(FieldError("inspector", label("inspector"), f"最多 32 个字，现为 {len(inspector)} 个字"))
+    if data.result not in CONDITIONS:
+        errors.append(FieldError("result", label("result"), "请从 " + "、".join(CONDITIONS.values()) + " 中选择"))
+    if data.inspected_on and data.next_due and data.next_due <= data.inspected_on:
+        errors.append(FieldError("next_due", label("next_due"), "应晚于检查日期"))
+    _raise(errors)
+    assert batch is not None and data.inspected_on is not None
+    due = data.next_due
+    if due is None and data.result != "scrapped":
+        due = rules.next_due(data.inspected_on, batch.item.inspection_days)
+    row = SupplyInspection(batch_id=batch.id, inspected_on=data.inspected_on, inspector=inspector,
+                           result=data.result, notes=notes, next_due=due)
+    uow.add(row)
+    if batch.inspected_on is None or data.inspected_on >= batch.inspected_on:
+        batch.condition, batch.inspected_on, batch.inspection_due = data.result, data.inspected_on, due
+    uow.session.flush()
+    return row.id
+
+
+# ---- what plans need
+
+
+def set_plan_needs(uow: UnitOfWork, plan_id: int, needs: Sequence[tuple[int, int]], expected_version: int) -> int:
+    """Make a plan's declared needs exactly ``needs`` ([(item id, quantity)], quantity ≥ 1); the plan's
+    version is checked and bumped. Returns the plan's new version."""
+    uow.require(PLAN_NEEDS)
+    plan = uow.get_for_update(Plan, plan_id, expected_version)
+    label = PlanSupplyNeed.field_label
+    errors: list[FieldError] = []
+    wanted: dict[int, int] = {}
+    for n, (item_id, quantity) in enumerate(needs, start=1):
+        if item_id in wanted:
+            errors.append(FieldError("item_id", f"第 {n} 行的{label('item_id')}", "同一物资只能列一次"))
+        if _live(uow.session, SupplyItem, item_id) is None:
+            errors.append(FieldError("item_id", f"第 {n} 行的{label('item_id')}", "所选物资已不存在"))
+        if not 1 <= quantity <= 10_000_000:
+            errors.append(FieldError("quantity", f"第 {n} 行的{label('quantity')}", "应在 1 到 10000000 之间"))
+        wanted[item_id] = quantity
+    _raise(errors)
+    existing = {r.item_id: r for r in uow.session.scalars(select(PlanSupplyNeed).where(
+        PlanSupplyNeed.plan_id == plan_id))}
+    changed = False
+    for item_id, quantity in wanted.items():
+        row = existing.get(item_id)
+        if row is None:
+            uow.add(PlanSupplyNeed(plan_id=plan_id, item_id=item_id, quantity=quantity))
+            changed = True
+            continue
+        if row.is_deleted:
+            uow.restore(row)
+            changed = True
+        if row.quantity != quantity:
+            row.quantity = quantity
+            changed = True
+    for item_id, row in existing.items():
+        if item_id not in wanted and not row.is_deleted:
+            uow.soft_delete(row)
+            changed = True
+    if changed:
+        uow.touch(plan)
+    uow.session.flush()
+    return plan.version
+
+
+def load_plan_needs(session: Session, plan_id: int) -> tuple[list[tuple[int, int]], int]:
+    """A plan's declared needs [(item id, quantity)] and the plan's version (for ``set_plan_needs``)."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.is_deleted:
+        raise NotFoundError(Plan.__label__, plan_id)
+    rows = session.execute(select(PlanSupplyNeed.item_id, PlanSupplyNeed.quantity).where(
+        PlanSupplyNeed.plan_id == plan_id, PlanSupplyNeed.deleted_at.is_(None)).order_by(PlanSupplyNeed.id))
+    return [(i, q) for i, q in rows], plan.version
