@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QSize, QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,7 +52,7 @@ from models.core.errors import DeskError, FieldError, ValidationError
 from models.core.progress import Progress
 from models.core.uow import Actor, UnitOfWork
 from models.supplies import movements, rules
-from models.supplies.entities import StockBalance, SupplyBatch, Warehouse
+from models.supplies.entities import StockBalance, StockMovement, SupplyBatch, Warehouse
 
 KINDS: dict[str, str] = {"receive": "入库", "issue": "出库", "transfer": "调拨", "scrap": "报废", "adjust": "盘点"}
 FEFO_KINDS = ("issue", "transfer")
@@ -63,8 +63,6 @@ LABELS = {"item": "物资", "warehouse_id": "储备库", "to_warehouse_id": "调
           "counterparty": "领用/来源单位", "reason": "事由"}
 ORDER = ("item", "warehouse_id", "to_warehouse_id", "quantity", "batch_id", "moved_on", "doc_no", "handler",
          "counterparty", "reason")
-FEFO = "fefo"
-"""The batch combo's data for a FEFO split over several batches."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +128,10 @@ class MovementDialog(QDialog):
         self.tasks: list[Task] = []
         self.write_op: WriteOp[list[int]] | None = None
         self.posted: list[int] = []
+        self.batch_by_fefo = False
+        """The batch shown was chosen by the FEFO proposal (a new quantity proposes again)."""
+        self.save_when_read = False
+        """Enter came before a read the save needs (the item, the FEFO proposal): save once it is in."""
         self.widgets: dict[str, QWidget] = {}
         self.errors = FormErrors(self, self.widgets, ORDER, grow=True)
         self.setStyleSheet(ERROR_STYLE)
@@ -176,6 +178,7 @@ class MovementDialog(QDialog):
         self.batch = QComboBox(self)
         self.batch.setObjectName("movementBatch")
         self.batch.setMinimumContentsLength(30)
+        self.batch.activated.connect(lambda _i: setattr(self, "batch_by_fefo", False))
         self.widgets["batch_id"] = self.batch
         self.batch_hint = QLabel(self)
         self.batch_hint.setWordWrap(True)
@@ -220,7 +223,16 @@ class MovementDialog(QDialog):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
             shortcut.activated.connect(lambda k=key: self.set_kind(k))
         self._kind_changed()
+        for widget in (self.lookup, self.quantity, self.quantity.lineEdit(), self.batch):
+            widget.installEventFilter(self)
+        for name in ("doc_no", "handler", "counterparty", "reason"):
+            self.widgets[name].installEventFilter(self)
         self.lookup.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.focusWidget() is None:
+            self.lookup.setFocus()
 
     def line(self, name: str) -> QLineEdit:
         widget = self.widgets[name]
@@ -243,6 +255,7 @@ class MovementDialog(QDialog):
         self.labels["warehouse_id"].setText(self.tr("调出储备库 *") if transfer else self.tr("储备库 *"))
         self.labels["counterparty"].setText(self.tr("来源单位") if kind == "receive" else self.tr("领用单位")
                                             if kind == "issue" else LABELS["counterparty"])
+        self.labels["reason"].setText(LABELS["reason"] + (" *" if kind in ("scrap", "adjust") else ""))
         if kind == "adjust":  # a count adjustment is signed: + found more, − found less
             self.quantity.setRange(-10_000_000, 10_000_000)
             self.quantity.setToolTip(self.tr("盘点调整数量：盘盈为正数，盘亏为负数"))
@@ -264,8 +277,15 @@ class MovementDialog(QDialog):
 
         task = self._runner.run(work, label=label, title=self.tr("物资"), show_progress=False)
         task.sig_finished.connect(done)
+        task.sig_finished.connect(lambda _r: self._read_done())
+        self.tasks = [t for t in self.tasks if t.running]
         self.tasks.append(task)
         return task
+
+    def _read_done(self) -> None:
+        if self.save_when_read and not self.reading:
+            self.save_when_read = False
+            self.save()
 
     @property
     def reading(self) -> bool:
@@ -327,6 +347,7 @@ class MovementDialog(QDialog):
 
     def choose_item(self, item: ItemChoice, batch_id: int | None = None) -> Task | None:
         self.item = item
+        self.batch_by_fefo = False
         self._wanted_batch = batch_id
         self.lookup.setText(item.label)
         self.quantity.setSuffix(f" {item.unit}")
@@ -377,55 +398,73 @@ class MovementDialog(QDialog):
 
     def _propose(self) -> Task | None:
         """出库/调拨 with FEFO chosen: ask ``movements.fefo`` which batches give the quantity."""
-        if self.kind not in FEFO_KINDS or self.item is None or self.batch.currentData() not in (None, FEFO):
+        if self.kind not in FEFO_KINDS or self.item is None or not (
+                self.batch.currentData() is None or self.batch_by_fefo):
             return None
         item_id, warehouse_id, quantity, as_of = self.item.id, self.warehouse.currentData(), self.quantity.value(), self.as_of
         if warehouse_id is None:
             return None
 
-        def ask(s: Session) -> tuple[int, int, list[tuple[int, int]] | str]:
+        def ask(s: Session) -> tuple[int, int, list[movements.Pick] | str]:
             try:
-                return quantity, item_id, movements.fefo(s, warehouse_id, item_id, quantity, as_of)
+                return quantity, item_id, movements.fefo_picks(s, warehouse_id, item_id, quantity, as_of)
             except DeskError as exc:  # not enough usable stock
                 return quantity, item_id, str(exc)
 
         return self._read(ask, self._proposed, self.tr("正在按先到期先出库分配批次…"))
 
-    def _proposed(self, result: tuple[int, int, list[tuple[int, int]] | str]) -> None:
+    def _proposed(self, result: tuple[int, int, list[movements.Pick] | str]) -> None:
         quantity, item_id, parts = result
         if self.item is None or item_id != self.item.id or quantity != self.quantity.value():
             return
+        if self.batch_by_fefo:  # back to “FEFO”: the proposal decides again
+            self.batch.setCurrentIndex(0)
+            self.batch_by_fefo = False
         if isinstance(parts, str):
             self.fefo_parts = []
             self.batch_hint.setText(parts)
             return
-        self.fefo_parts = list(parts)
-        names = {b.id: b for b in self.batches}
-        text = "，".join(f"{names[b].batch_no if b in names else b} × {q}" for b, q in parts)
+        self.fefo_parts = [(p.batch_id, p.quantity) for p in parts]
+        unit = self.item.unit
+        text = "，".join(f"{p.batch_no} × {p.quantity}{unit}" for p in parts)
         self.batch_hint.setText(self.tr("先到期先出：{0}").format(text) if parts else "")
         if len(parts) == 1:
-            index = self.batch.findData(parts[0][0])
+            index = self.batch.findData(parts[0].batch_id)
             if index >= 0:
-                self.batch.blockSignals(True)
                 self.batch.setCurrentIndex(index)
-                self.batch.blockSignals(False)
+                self.batch_by_fefo = True
 
     # --- the keyboard
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            focus = self.focusWidget()
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Enter in 物资 looks the text up (a scanner ends its payload with Enter); Enter in 数量 or
+        批次 saves (or goes to 批次 when one must be chosen); Ctrl+Enter saves from any field."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.completer.popup().isVisible() and watched is self.lookup:
+                return False  # the list's own Enter picks the item (``_completed``)
+            self.enter(watched, bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+            return True
+        return super().eventFilter(watched, event)
+
+    def enter(self, field: QObject, ctrl: bool = False) -> None:
+        if ctrl:
+            self.save()
+        elif field is self.lookup:
+            self.resolve_lookup()
+        elif field in (self.quantity, self.quantity.lineEdit()):
+            if self.batch.currentData() is None and not (self.kind in FEFO_KINDS and (self.fefo_parts or self.reading)):
+                self.batch.setFocus()
+            else:
                 self.save()
-            elif focus is self.lookup:
-                self.resolve_lookup()
-            elif focus is self.quantity or (focus is not None and self.quantity.isAncestorOf(focus)):
-                if self.kind in OUT_KINDS and self.batch.currentData() is None and self.kind not in FEFO_KINDS \
-                        or self.kind in ("receive", "adjust") and self.batch.currentData() is None:
-                    self.batch.setFocus()
-                else:
-                    self.save()
-            elif focus is self.batch:
+        elif field is self.batch:
+            self.save()
+        elif isinstance(field, QWidget):
+            self.focusNextChild()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # the other fields: Enter goes on
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.save()
             else:
                 self.focusNextChild()
@@ -440,33 +479,24 @@ class MovementDialog(QDialog):
         assert isinstance(moved_on, DateField)
         kind = self.kind
         return movements.MovementData(
-            kind=kind, batch_id=self.batch.currentData() or 0, warehouse_id=self.warehouse.currentData() or 0,
+            kind=kind, batch_id=self.batch.currentData(), warehouse_id=self.warehouse.currentData(),
             quantity=self.quantity.value(), moved_on=moved_on.value() or self.as_of,
             doc_no=self.line("doc_no").text().strip(), reason=self.line("reason").text().strip(),
             handler=self.line("handler").text().strip(), counterparty=self.line("counterparty").text().strip(),
             to_warehouse_id=self.to_warehouse.currentData() if kind == "transfer" else None)
 
     def check(self) -> list[FieldError]:
-        """What the dialog sees before the service does."""
+        """What the dialog sees before the service does (``movements.check`` and a chosen item)."""
         problems = []
         if self.item is None:
             problems.append(FieldError("item", LABELS["item"], self.tr("请扫描标签或输入物资编码、名称后按回车")))
-        if self.warehouse.currentData() is None:
-            problems.append(FieldError("warehouse_id", LABELS["warehouse_id"], self.tr("请选择储备库")))
-        if self.kind == "transfer":
-            target = self.to_warehouse.currentData()
-            if target is None:
-                problems.append(FieldError("to_warehouse_id", LABELS["to_warehouse_id"], self.tr("请选择调入储备库")))
-            elif target == self.warehouse.currentData():
-                problems.append(FieldError("to_warehouse_id", LABELS["to_warehouse_id"],
-                                           self.tr("调入储备库不能与调出储备库相同")))
-        if self.kind == "adjust" and self.quantity.value() == 0:
-            problems.append(FieldError("quantity", LABELS["quantity"], self.tr("盘点调整数量不能为 0")))
-        if self.item is not None and self.batch.currentData() is None and not (
-                self.kind in FEFO_KINDS and self.fefo_parts):
-            message = (self.tr("没有足够的可用库存可按先到期先出库分配，请选择批次") if self.kind in FEFO_KINDS
-                       else self.tr("请选择批次"))
-            problems.append(FieldError("batch_id", LABELS["batch_id"], message))
+        fefo = self.kind in FEFO_KINDS and bool(self.fefo_parts)
+        for error in movements.check(self.data()):
+            if error.field == "batch_id" and (fefo or self.item is None):
+                continue
+            if error.field == "batch_id" and self.kind in FEFO_KINDS:
+                error = FieldError("batch_id", error.label, self.tr("可用库存不够按先到期先出库分配，请选择批次"))
+            problems.append(error)
         return problems
 
     @property
@@ -477,6 +507,9 @@ class MovementDialog(QDialog):
         """Post the line through the write flow; refused: everything stays, the reason is shown."""
         if self.saving:
             return None
+        if self.reading:  # Enter typed before the item, its batches or the proposal were read
+            self.save_when_read = True
+            return None
         problems = self.check()
         if problems:
             self.errors.show(problems, self.tr("请修正以下问题后再保存："))
@@ -486,13 +519,21 @@ class MovementDialog(QDialog):
 
         def work(uow: UnitOfWork) -> list[int]:
             ids: list[int] = []
-            for batch_id, quantity in parts:
-                ids.extend(movements.post(uow, replace(data, batch_id=batch_id, quantity=quantity)))
+            line = data
+            for batch_id, quantity in parts:  # a FEFO split: one document, a line per batch
+                ids.extend(movements.post(uow, replace(line, batch_id=batch_id, quantity=quantity)))
+                if not line.doc_no:
+                    line = replace(line, doc_no=uow.session.get(StockMovement, ids[0]).doc_no)  # type: ignore[union-attr]
             return ids
 
-        frozen: list[QWidget] = [*self.widgets.values(), self.kind_combo, self.save_button]
+        # the typed fields turn read-only (disabled ones would lose the focus the next line needs)
+        typed = [w for w in self.widgets.values() if isinstance(w, QLineEdit | QSpinBox)]
+        frozen = [w for w in self.widgets.values() if w not in typed] + [self.kind_combo, self.save_button]
+        for widget in typed:
+            widget.setReadOnly(True)
         op: WriteOp[list[int]] = WriteOp(self, self._runner, self._db, self._actor, work,
                                          title=self.tr("无法{0}").format(KINDS[data.kind]), disable=frozen)
+        op.ended(lambda _outcome: [w.setReadOnly(False) for w in typed])
         op.success(self._posted)
         op.invalid(lambda error: self.errors.show(error.errors, self.tr("请修正以下问题后再保存：")))
         op.refused(self._refused)
@@ -507,7 +548,7 @@ class MovementDialog(QDialog):
             self.errors.show(error.errors, self.tr("请修正以下问题后再保存："))
             return
         text = str(error)
-        field = "quantity" if "可用" in text and "数量" in text and "批次" not in text else "batch_id"
+        field = "quantity" if "库存不足" in text else "batch_id"
         self.errors.show([FieldError(field, LABELS[field], text)], self.tr("未保存，没有写入任何内容："))
 
     def _posted(self, ids: list[int]) -> None:
@@ -526,6 +567,7 @@ class MovementDialog(QDialog):
         self.batches = []
         self.fefo_parts = []
         self._wanted_batch = None
+        self.batch_by_fefo = False
         self.quantity.setValue(1)
         self.line("reason").clear()
         self._fill_batches()

@@ -1,0 +1,151 @@
+"""The movement dialog from the keyboard: a code typed and Enter, a label scanned (a scanner types the
+payload and Enter), the quantity and Enter saves; 出库 proposes first-expiry-first-out and splits a
+quantity one batch cannot give; an expired batch is refused with the service's reason and the input
+stays; 保存后继续录入 keeps the document's fields for the next line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from desktop.supplies.movement import MovementDialog
+from desktop.supplies.scan import parse_scan
+from models.supplies.entities import StockBalance, StockMovement
+from tests.factories import TESTER
+from tests.models.supplies.world import DAY, add_batch, build, move
+
+
+@pytest.fixture
+def world(sqlite_db):  # type: ignore[no-untyped-def]
+    return build(sqlite_db, receive=10)
+
+
+def _dialog(qtbot, db, runner, world, kind: str, **kw):  # type: ignore[no-untyped-def]
+    dialog = MovementDialog(db, runner, actor=TESTER, as_of=DAY, kind=kind, warehouse_id=world.north, **kw)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    qtbot.waitUntil(lambda: bool(dialog.items) and not dialog.reading, timeout=3000)
+    return dialog
+
+
+def _type(qtbot, dialog, text: str) -> None:  # type: ignore[no-untyped-def]
+    """What a person or a scanner does: type into 物资, then Enter."""
+    dialog.lookup.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(dialog.lookup, text)
+    else:  # QTest types ASCII only: Chinese arrives as an input method commits it
+        dialog.lookup.insert(text)
+    dialog.completer.popup().hide()
+    dialog.activateWindow()  # the offscreen platform leaves the hidden list the active window
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    qtbot.keyClick(dialog.lookup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=3000)
+
+
+def _quantity(qtbot, dialog, n: int) -> None:  # type: ignore[no-untyped-def]
+    spin = dialog.quantity
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin.lineEdit(), str(n))
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=3000)
+
+
+def _stock(db, warehouse: int, batch: int) -> int:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return int(s.scalar(select(StockBalance.quantity).where(StockBalance.warehouse_id == warehouse,
+                                                                StockBalance.batch_id == batch)) or 0)
+
+
+def test_a_scanned_label_picks_item_and_batch(qtbot, sqlite_db, runner, world, finish):  # type: ignore[no-untyped-def]
+    assert parse_scan("HX-001|B2026-01|2027-06-30") is not None
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "receive")
+    assert dialog.focusWidget() is dialog.lookup  # the focus starts in 物资
+    _type(qtbot, dialog, "HX-001|B2026-01|2027-06-30")
+    assert dialog.item is not None and dialog.item.id == world.item
+    assert dialog.batch.currentData() == world.batch
+    assert dialog.focusWidget() in (dialog.quantity, dialog.quantity.lineEdit())  # on to 数量
+    _quantity(qtbot, dialog, 4)
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)  # Enter on the quantity saves
+    assert finish(dialog.write_op) == "saved"
+    assert _stock(sqlite_db, world.north, world.batch) == 14
+    # 保存后继续录入: ready for the next line, the item cleared, the focus back in 物资
+    assert dialog.isVisible() and dialog.item is None and dialog.lookup.text() == ""
+    assert dialog.focusWidget() is dialog.lookup
+    assert "已入库" in dialog.errors.banner.text()
+
+
+def test_a_code_typed_then_fefo_splits_an_issue_over_batches(qtbot, sqlite_db, runner, world, finish):  # type: ignore[no-untyped-def]
+    early = add_batch(sqlite_db, world.item, "B2026-02", date(2027, 1, 31))
+    move(sqlite_db, "receive", early, world.north, 3)
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "issue")
+    dialog.line("handler").setText("王五")
+    _type(qtbot, dialog, "hx-001")  # any case
+    assert dialog.item is not None and dialog.item.id == world.item
+    _quantity(qtbot, dialog, 2)
+    assert dialog.batch.currentData() == early  # the one expiring first
+    _quantity(qtbot, dialog, 5)  # more than that batch holds: 3 from it, 2 from the next
+    assert dialog.fefo_parts == [(early, 3), (world.batch, 2)]
+    assert "B2026-02 × 3套" in dialog.batch_hint.text()
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
+    assert finish(dialog.write_op) == "saved"
+    assert _stock(sqlite_db, world.north, early) == 0 and _stock(sqlite_db, world.north, world.batch) == 8
+    with sqlite_db.read() as s:
+        rows = s.execute(select(StockMovement.doc_no, StockMovement.handler).where(StockMovement.kind == "issue")).all()
+    assert len(rows) == 2 and rows[0].doc_no == rows[1].doc_no and rows[0].handler == "王五"
+    assert dialog.line("handler").text() == "王五"  # kept for the next line
+
+
+def test_an_expired_batch_is_refused_and_the_input_stays(qtbot, sqlite_db, runner, world, finish, msgs):  # type: ignore[no-untyped-def]
+    old = add_batch(sqlite_db, world.item, "B2024-09", date(2026, 9, 30))
+    move(sqlite_db, "receive", old, world.north, 6, moved_on=date(2025, 1, 10))
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "issue")
+    dialog.line("doc_no").setText("CK-9")
+    _type(qtbot, dialog, "HX-001|B2024-09")  # the old label scanned
+    assert dialog.batch.currentData() == old
+    _quantity(qtbot, dialog, 2)
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
+    assert finish(dialog.write_op) == "refused"
+    assert "过期" in dialog.errors.text("batch_id") and "不能出库" in dialog.errors.banner.text()
+    assert msgs.calls == []  # said in the dialog, not in a box
+    assert dialog.lookup.text().startswith("HX-001") and dialog.quantity.value() == 2
+    assert dialog.batch.currentData() == old and dialog.line("doc_no").text() == "CK-9"
+    assert _stock(sqlite_db, world.north, old) == 6
+
+
+def test_more_than_in_stock_names_what_there_is(qtbot, sqlite_db, runner, world, finish):  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "scrap")
+    dialog.line("reason").setText("老化破损")
+    _type(qtbot, dialog, "正压式空气呼吸器")  # by name
+    dialog.batch.setCurrentIndex(dialog.batch.findData(world.batch))
+    _quantity(qtbot, dialog, 11)
+    assert finish(dialog.save()) == "refused"
+    assert "现有 10 套" in dialog.errors.text("quantity")
+    assert _stock(sqlite_db, world.north, world.batch) == 10
+
+
+def test_transfer_needs_another_warehouse_and_moves_both_legs(qtbot, sqlite_db, runner, world, finish):  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "transfer")
+    dialog.keep_open.setChecked(False)
+    _type(qtbot, dialog, "HX-001")
+    _quantity(qtbot, dialog, 3)
+    dialog.to_warehouse.setCurrentIndex(dialog.to_warehouse.findData(world.north))
+    assert dialog.save() is None and "调入与调出的储备库不能相同" in dialog.errors.text("to_warehouse_id")
+    dialog.to_warehouse.setCurrentIndex(dialog.to_warehouse.findData(world.south))
+    assert finish(dialog.save()) == "saved"
+    assert not dialog.isVisible()
+    assert _stock(sqlite_db, world.north, world.batch) == 7 and _stock(sqlite_db, world.south, world.batch) == 3
+
+
+def test_unknown_text_and_ctrl_number_switch_kind(qtbot, sqlite_db, runner, world):  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "receive")
+    _type(qtbot, dialog, "XX-404")
+    assert dialog.item is None and "没有编码、名称或批次号为“XX-404”" in dialog.errors.text("item")
+    qtbot.keyClick(dialog, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.kind == "issue" and dialog.windowTitle() == "物资出库"
+    _type(qtbot, dialog, "B2026-01")  # a batch number alone
+    assert dialog.item is not None and dialog.batch.currentData() == world.batch
