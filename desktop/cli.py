@@ -116,6 +116,11 @@ def build_parser() -> ChineseParser:
     oblig.add_argument("--json", action="store_true", help="输出 JSON 数组")
     oblig.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
 
+    sup = what.add_parser("supplies", help="应急物资库存：物资、批次、储备库、账面与可用数量、有效期、预警")
+    sup.add_argument("--warehouse", type=int, metavar="储备库ID", help="只列出该储备库")
+    sup.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用与预警（默认今天）")
+    sup.add_argument("--json", action="store_true", help="输出 JSON 数组")
+
     imp = commands.add_parser("import", help="导入数据")
     impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
     imp_plan = impsub.add_parser("plan", help="从 Word 文件（.docx）导入一份预案（存为草稿）")
@@ -202,6 +207,10 @@ def build_parser() -> ChineseParser:
     evf_import.add_argument("--note", default="", metavar="说明", help="修改说明（记入评估表版本）")
     evf_reset = evfsub.add_parser("reset", help="恢复内置评估表（已开始评估的演练仍用其固定的评估表）")
     evf_reset.add_argument("key", choices=list(EVALUATION_FORMS), metavar="评估表", help="live 或 tabletop")
+
+    stock = commands.add_parser("stock", help="应急物资台账维护")
+    stocksub = stock.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    stocksub.add_parser("reconcile", help="核对每个库存余额是否等于其出入库记录之和，列出每一处不符（有不符时退出码为 1）")
 
     dbc = commands.add_parser("db", help="数据库维护")
     dbsub = dbc.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -311,6 +320,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return cmd_list_drills(args, io)
     if args.what == "drill-obligations":
         return cmd_list_drill_obligations(args, io)
+    if args.what == "supplies":
+        return cmd_list_supplies(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -417,6 +428,56 @@ def cmd_list_drill_obligations(args: argparse.Namespace, io: Output) -> int:
             print(f"共 {len(rows)} 家企业、{len(items)} 项演练要求，其中 {overdue} 项逾期（按 {as_of.isoformat()} 计算）",
                   file=io.err)
         return 0
+    finally:
+        db.dispose()
+
+
+def cmd_list_supplies(args: argparse.Namespace, io: Output) -> int:
+    from models.core.errors import NotFoundError
+    from models.supplies import queries as sq
+    from models.supplies.entities import Warehouse
+
+    as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+    db = _open(args)
+    try:
+        with db.read() as session:
+            if args.warehouse is not None:
+                place = session.get(Warehouse, args.warehouse)
+                if place is None or place.is_deleted:
+                    raise NotFoundError(Warehouse.__label__, args.warehouse)
+            rows = sq.rows(session, sq.StockFilter(as_of=as_of, warehouse_ids=(args.warehouse,)
+                                                   if args.warehouse is not None else ()))
+        if args.json:
+            _write_json_array((r.as_json() for r in rows), io.out)
+        else:
+            for r in rows:
+                print("\t".join(str(v) for v in (r.warehouse, r.item_code, r.item, r.batch_no,
+                                                  f"{r.book_qty} {r.unit}", f"可用 {r.usable_qty} {r.unit}",
+                                                  r.expires_on.isoformat() if r.expires_on else "",
+                                                  "；".join(str(a) for a in r.alerts))), file=io.out)
+            alerted = sum(1 for r in rows if r.alerts)
+            print(f"共 {len(rows)} 条库存（批次 × 储备库），其中 {alerted} 条有预警（按 {as_of.isoformat()} 计算）",
+                  file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def cmd_stock(args: argparse.Namespace, io: Output) -> int:
+    from models.supplies.reconcile import check
+
+    db = _open(args)
+    try:
+        with db.read() as session:
+            result = check(session)
+        if result.ok:
+            print(f"核对无误：{result.checked} 个库存余额（批次 × 储备库）均等于其出入库记录之和。", file=io.out)
+            return 0
+        for d in result.differences:
+            print(d.describe(), file=io.out)
+        print(f"{PROG}：{result.checked} 个库存余额中有 {len(result.differences)} 处与出入库记录不符"
+              "（出入库记录为准，请核查上列各处）。", file=io.err)
+        return 1
     finally:
         db.dispose()
 
@@ -777,7 +838,7 @@ def cmd_import(args: argparse.Namespace, io: Output) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
-    "evaluation-form": cmd_evaluation_form,
+    "evaluation-form": cmd_evaluation_form, "stock": cmd_stock,
 }
 
 

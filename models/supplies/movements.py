@@ -143,7 +143,7 @@ def _warehouses(session: Session, ids: Iterable[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for start in range(0, len(wanted), 2000):
         out.update(session.execute(select(Warehouse.id, Warehouse.name).where(
-            Warehouse.id.in_(wanted[start:start + 2000]), Warehouse.deleted_at.is_(None))).tuples().all())
+            Warehouse.id.in_(wanted[start:start + 2000]), Warehouse.deleted_at.is_(None))).all())
     return out
 
 

@@ -234,7 +234,8 @@ def alerts_for(*, as_of: date, expires_on: date | None = None, condition: str = 
     """Every alert of a batch on ``as_of``.
 
     ``held_since`` is when the stock began to be held (its production date, else its first receipt);
-    a batch held ``quality_check_years`` or more needs a check dated on or after that anniversary.
+    a batch held ``quality_check_years`` or more needs a check dated on or after that anniversary
+    (not asked of stock already expired or scrapped: that is to be written off, not checked).
     ``usable_total`` and ``minimum`` are the warehouse's usable quantity of the item and its minimum
     (below it: an alert)."""
     rules = rules or alert_rules()
@@ -257,7 +258,7 @@ def alerts_for(*, as_of: date, expires_on: date | None = None, condition: str = 
         out.append(Alert("calibration_overdue", rules.labels["calibration_overdue"],
                          f"应于 {calibration_due.isoformat()} 前检定，已逾期 {(as_of - calibration_due).days} 天",
                          rules.severities["calibration_overdue"]))
-    if held_since is not None and condition != "scrapped":
+    if held_since is not None and condition != "scrapped" and (expiry is None or expiry.kind != "expired"):
         anniversary = add_years(held_since, rules.quality_check_years)
         if as_of >= anniversary and (inspected_on is None or inspected_on < anniversary):
             out.append(Alert("quality_check", rules.labels["quality_check"],

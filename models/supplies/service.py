@@ -283,7 +283,7 @@ def delete_item(uow: UnitOfWork, item_id: int, expected_version: int) -> None:
     row = uow.get_for_update(SupplyItem, item_id, expected_version)
     held = _stock_of(uow.session, StockBalance.item_id, item_id)
     if held:
-        raise StateError(f"物资“{row.name}”仍有库存 {held}{row.unit}，请先出库或报废后再删除。")
+        raise StateError(f"物资“{row.name}”仍有库存 {held} {row.unit}，请先出库或报废后再删除。")
     uow.soft_delete(row)
     uow.session.flush()
 

@@ -1,0 +1,531 @@
+"""Supplies queries: the stock list (paged in SQL), shortfalls against minimums, every alert, the
+movement history of a batch or an item, the warehouse tree, and the lookups the movement dialog
+uses (an item by code or name, a batch by a scanned label).
+
+A stock row is one batch in one warehouse (its ``StockBalance``): the book quantity (账面数量) and the
+usable quantity on ``as_of`` (0 when the batch is expired, 待修 or 报废), with its alerts
+(``models.supplies.rules.alerts_for``). Usability in SQL (``usable_clause``) says exactly what
+``rules.usable`` says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from models.core.entities import Region
+from models.core.listing import contains_pattern, escape_like, order_by_key, window
+from models.enterprises.entities import Enterprise
+from models.supplies import rules
+from models.supplies.entities import (
+    CONDITIONS,
+    MOVEMENT_KINDS,
+    WAREHOUSE_KINDS,
+    MinimumStock,
+    StockBalance,
+    StockMovement,
+    SupplyBatch,
+    SupplyItem,
+    Warehouse,
+)
+from models.supplies.rules import Alert
+
+
+def usable_clause(as_of: date) -> ColumnElement[bool]:
+    """SQL for ``rules.usable``: condition 完好, not deleted, not expired on ``as_of``."""
+    return and_(SupplyBatch.condition == "good", SupplyBatch.deleted_at.is_(None),
+                or_(SupplyBatch.expires_on.is_(None), SupplyBatch.expires_on >= as_of))
+
+
+def _usable_quantity(as_of: date) -> ColumnElement[int]:
+    return case((usable_clause(as_of), StockBalance.quantity), else_=0)
+
+
+@dataclass(frozen=True)
+class StockFilter:
+    as_of: date
+    warehouse_ids: tuple[int, ...] = ()  # a tree node's warehouses (empty: all)
+    item_id: int | None = None
+    category_code: str = ""  # a category and everything under it
+    text: str = ""  # item code, name, spec, batch number (every word)
+    expiring_within: int | None = None  # not yet expired, expiring within this many days
+    expired: bool = False
+    below_minimum: bool = False  # the warehouse's usable stock of the item is below its minimum
+    unusable: bool = False  # expired, 待修 or 报废
+    flood: bool | None = None  # 防汛物资 only (True) or none of them (False)
+    include_empty: bool = False  # rows whose balance is 0 too
+
+
+@dataclass(frozen=True)
+class StockRow:
+    warehouse_id: int
+    warehouse: str
+    item_id: int
+    item_code: str
+    item: str
+    spec: str
+    unit: str
+    category_code: str
+    batch_id: int
+    batch_no: str
+    book_qty: int
+    usable_qty: int
+    produced_on: date | None
+    expires_on: date | None
+    condition: str
+    inspection_due: date | None
+    calibration_due: date | None
+    minimum: int | None = None  # the warehouse's minimum of the item
+    item_usable: int = 0  # the warehouse's usable quantity of the item (every batch)
+    usable_reason: str = ""  # why not usable ("" when usable)
+    alerts: tuple[Alert, ...] = ()
+
+    @property
+    def usable(self) -> bool:
+        return not self.usable_reason
+
+    @property
+    def condition_label(self) -> str:
+        return CONDITIONS.get(self.condition, self.condition)
+
+    @property
+    def alert_text(self) -> str:
+        return "；".join(a.label for a in self.alerts)
+
+    def as_json(self) -> dict[str, object]:
+        return {"warehouse_id": self.warehouse_id, "warehouse": self.warehouse, "item_id": self.item_id,
+                "item_code": self.item_code, "item": self.item, "spec": self.spec, "unit": self.unit,
+                "category": rules.category_label(self.category_code), "batch_id": self.batch_id,
+                "batch_no": self.batch_no, "book_quantity": self.book_qty, "usable_quantity": self.usable_qty,
+                "expires_on": self.expires_on.isoformat() if self.expires_on else None,
+                "condition": self.condition_label, "minimum": self.minimum, "unusable_reason": self.usable_reason or None,
+                "alerts": [str(a) for a in self.alerts]}
+
+
+SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "warehouse": (Warehouse.name, SupplyItem.code, SupplyBatch.expires_on),
+    "item": (SupplyItem.code, Warehouse.name, SupplyBatch.expires_on),
+    "name": (SupplyItem.name, SupplyItem.code),
+    "batch": (SupplyBatch.batch_no,),
+    "expires_on": (SupplyBatch.expires_on,),
+    "quantity": (StockBalance.quantity,),
+}
+NULLS_LAST = ("warehouse", "item", "expires_on")
+
+
+def _item_totals(as_of: date) -> Any:
+    """Per warehouse and item: the usable and book quantities (a subquery)."""
+    return (select(StockBalance.warehouse_id, StockBalance.item_id,
+                   func.sum(_usable_quantity(as_of)).label("usable"), func.sum(StockBalance.quantity).label("book"))
+            .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+            .group_by(StockBalance.warehouse_id, StockBalance.item_id).subquery("totals"))
+
+
+def _filtered(query: Select[Any], f: StockFilter) -> Select[Any]:
+    query = (query.join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+             .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
+             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+             .where(Warehouse.deleted_at.is_(None), SupplyItem.deleted_at.is_(None), SupplyBatch.deleted_at.is_(None)))
+    if not f.include_empty:
+        query = query.where(StockBalance.quantity != 0)
+    if f.warehouse_ids:
+        query = query.where(StockBalance.warehouse_id.in_(f.warehouse_ids))
+    if f.item_id is not None:
+        query = query.where(StockBalance.item_id == f.item_id)
+    if f.category_code:
+        query = query.where(SupplyItem.category_code.like(rules.category_prefix(f.category_code) + "%"))
+    if f.flood is not None:
+        query = query.where(SupplyItem.flood.is_(f.flood))
+    for word in f.text.split():
+        pattern = contains_pattern(word)
+        query = query.where(SupplyItem.code.like(pattern, escape="\\") | SupplyItem.name.like(pattern, escape="\\")
+                            | SupplyItem.spec.like(pattern, escape="\\") | SupplyBatch.batch_no.like(pattern, escape="\\"))
+    if f.expiring_within is not None:
+        query = query.where(SupplyBatch.expires_on >= f.as_of,
+                            SupplyBatch.expires_on <= f.as_of + timedelta(days=f.expiring_within))
+    if f.expired:
+        query = query.where(SupplyBatch.expires_on < f.as_of)
+    if f.unusable:
+        query = query.where(~usable_clause(f.as_of))
+    if f.below_minimum:
+        totals = _item_totals(f.as_of)
+        query = (query.join(MinimumStock, and_(MinimumStock.warehouse_id == StockBalance.warehouse_id,
+                                               MinimumStock.item_id == StockBalance.item_id,
+                                               MinimumStock.deleted_at.is_(None)))
+                 .join(totals, and_(totals.c.warehouse_id == StockBalance.warehouse_id,
+                                    totals.c.item_id == StockBalance.item_id))
+                 .where(totals.c.usable < MinimumStock.quantity))
+    return query
+
+
+def count(session: Session, f: StockFilter) -> int:
+    return int(session.scalar(_filtered(select(func.count()).select_from(StockBalance), f)) or 0)
+
+
+def total_quantities(session: Session, f: StockFilter) -> tuple[int, int]:
+    """The book and usable quantities of every row the filter selects (the list's footer)."""
+    row = session.execute(_filtered(select(func.coalesce(func.sum(StockBalance.quantity), 0),
+                                           func.coalesce(func.sum(_usable_quantity(f.as_of)), 0))
+                                    .select_from(StockBalance), f)).one()
+    return int(row[0]), int(row[1])
+
+
+_COLUMNS = (StockBalance.warehouse_id, Warehouse.name.label("warehouse"), StockBalance.item_id,
+            SupplyItem.code.label("item_code"), SupplyItem.name.label("item"), SupplyItem.spec, SupplyItem.unit,
+            SupplyItem.category_code, StockBalance.batch_id, SupplyBatch.batch_no,
+            StockBalance.quantity.label("book_qty"), SupplyBatch.produced_on, SupplyBatch.expires_on,
+            SupplyBatch.condition, SupplyBatch.inspection_due, SupplyBatch.calibration_due, SupplyBatch.inspected_on)
+
+
+def page(session: Session, f: StockFilter, *, offset: int = 0, limit: int = 100, sort: str = "warehouse",
+         descending: bool = False, total: int | None = None) -> list[StockRow]:
+    reverse, start, size = window(offset, limit, total)
+    query = order_by_key(_filtered(select(*_COLUMNS).select_from(StockBalance), f), SORT_COLUMNS, sort, descending,
+                         StockBalance.batch_id, nulls_last=NULLS_LAST, reverse=reverse)
+    # (warehouse, batch) is the key: the warehouse last, in the same direction, makes the order total
+    query = query.order_by(StockBalance.warehouse_id.desc() if descending != reverse else StockBalance.warehouse_id)
+    found = list(session.execute(query.offset(start).limit(size)))
+    if reverse:
+        found.reverse()
+    return _rows(session, found, f.as_of)
+
+
+def rows(session: Session, f: StockFilter, *, sort: str = "warehouse") -> list[StockRow]:
+    """Every row the filter selects (exports, the CLI), read a page at a time."""
+    out: list[StockRow] = []
+    while True:
+        chunk = page(session, f, offset=len(out), limit=5000, sort=sort)
+        out += chunk
+        if len(chunk) < 5000:
+            return out
+
+
+def _first_receipts(session: Session, batch_ids: Iterable[int]) -> dict[int, date]:
+    ids = sorted(set(batch_ids))
+    out: dict[int, date] = {}
+    for start in range(0, len(ids), 2000):
+        out.update(session.execute(select(StockMovement.batch_id, func.min(StockMovement.moved_on))
+                                   .where(StockMovement.batch_id.in_(ids[start:start + 2000]),
+                                          StockMovement.kind == "receive")
+                                   .group_by(StockMovement.batch_id)).all())
+    return {k: v if isinstance(v, date) else date.fromisoformat(v) for k, v in out.items()}
+
+
+def _minimums(session: Session, pairs: set[tuple[int, int]], as_of: date) -> dict[tuple[int, int], tuple[int, int]]:
+    """(warehouse, item) → (minimum, usable quantity) for the pairs that have a minimum."""
+    if not pairs:
+        return {}
+    items = sorted({i for _w, i in pairs})
+    out = {}
+    for start in range(0, len(items), 1000):
+        chunk = items[start:start + 1000]
+        mins = {(w, i): q for w, i, q in session.execute(select(
+            MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity).where(
+            MinimumStock.item_id.in_(chunk), MinimumStock.deleted_at.is_(None)))}
+        wanted = {k: v for k, v in mins.items() if k in pairs}
+        if not wanted:
+            continue
+        usable = dict(((w, i), int(u or 0)) for w, i, u in session.execute(
+            select(StockBalance.warehouse_id, StockBalance.item_id, func.sum(_usable_quantity(as_of)))
+            .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+            .where(StockBalance.item_id.in_(sorted({i for _w, i in wanted})))
+            .group_by(StockBalance.warehouse_id, StockBalance.item_id)))
+        out.update({k: (q, usable.get(k, 0)) for k, q in wanted.items()})
+    return out
+
+
+def _rows(session: Session, found: Sequence[Any], as_of: date) -> list[StockRow]:
+    receipts = _first_receipts(session, [r.batch_id for r in found if r.produced_on is None])
+    minimums = _minimums(session, {(r.warehouse_id, r.item_id) for r in found}, as_of)
+    alert_rules = rules.alert_rules()
+    out = []
+    for r in found:
+        ok, why = rules.usable(r, as_of)
+        minimum, item_usable = minimums.get((r.warehouse_id, r.item_id), (None, 0))
+        alerts = rules.alerts_for(as_of=as_of, expires_on=r.expires_on, condition=r.condition,
+                                  inspection_due=r.inspection_due, calibration_due=r.calibration_due,
+                                  inspected_on=r.inspected_on, held_since=r.produced_on or receipts.get(r.batch_id),
+                                  usable_total=item_usable, minimum=minimum, rules=alert_rules)
+        values = {k: v for k, v in r._mapping.items() if k != "inspected_on"}
+        out.append(StockRow(**values, usable_qty=r.book_qty if ok else 0, minimum=minimum, item_usable=item_usable,
+                            usable_reason=why, alerts=tuple(alerts)))
+    return out
+
+
+# ---- shortfalls and alerts
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A warehouse's minimum of an item not met by its usable stock."""
+
+    warehouse_id: int
+    warehouse: str
+    item_id: int
+    item_code: str
+    item: str
+    unit: str
+    minimum: int
+    usable: int
+    book: int
+
+    @property
+    def missing(self) -> int:
+        return self.minimum - self.usable
+
+
+def shortfalls(session: Session, as_of: date, *, warehouse_ids: Sequence[int] = ()) -> list[Shortfall]:
+    """Every minimum the usable stock does not meet (an item with no stock at all included)."""
+    totals = _item_totals(as_of)
+    query = (select(MinimumStock.warehouse_id, Warehouse.name, MinimumStock.item_id, SupplyItem.code, SupplyItem.name,
+                    SupplyItem.unit, MinimumStock.quantity, func.coalesce(totals.c.usable, 0),
+                    func.coalesce(totals.c.book, 0))
+             .join(Warehouse, Warehouse.id == MinimumStock.warehouse_id)
+             .join(SupplyItem, SupplyItem.id == MinimumStock.item_id)
+             .outerjoin(totals, and_(totals.c.warehouse_id == MinimumStock.warehouse_id,
+                                     totals.c.item_id == MinimumStock.item_id))
+             .where(MinimumStock.deleted_at.is_(None), Warehouse.deleted_at.is_(None), SupplyItem.deleted_at.is_(None),
+                    func.coalesce(totals.c.usable, 0) < MinimumStock.quantity)
+             .order_by(Warehouse.name, SupplyItem.code, MinimumStock.id))
+    if warehouse_ids:
+        query = query.where(MinimumStock.warehouse_id.in_(warehouse_ids))
+    return [Shortfall(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    warehouse_id: int
+    warehouse: str
+    item_id: int
+    item: str
+    batch_id: int | None  # None: an alert of the item in the warehouse (below minimum)
+    batch_no: str
+    quantity: int  # the batch's book quantity (below minimum: the usable quantity)
+    alert: Alert
+
+
+ALERT_ORDER = {k: n for n, k in enumerate(("expired", "unusable", "below_minimum", "expiring_30", "expiring_90",
+                                           "calibration_overdue", "inspection_overdue", "quality_check"))}
+
+
+def alerts(session: Session, as_of: date, *, warehouse_ids: Sequence[int] = ()) -> list[AlertRow]:
+    """Every alert on ``as_of`` over the stock held (balances above zero) and the minimums: the
+    supplies page's list and the home page's due items. Most urgent kind first."""
+    f = StockFilter(as_of=as_of, warehouse_ids=tuple(warehouse_ids))
+    out: list[AlertRow] = []
+    for r in rows(session, f):
+        for a in r.alerts:
+            if a.kind != "below_minimum":
+                out.append(AlertRow(r.warehouse_id, r.warehouse, r.item_id, r.item, r.batch_id, r.batch_no,
+                                    r.book_qty, a))
+    alert_rules = rules.alert_rules()
+    for s in shortfalls(session, as_of, warehouse_ids=warehouse_ids):
+        alert = rules.alerts_for(as_of=as_of, usable_total=s.usable, minimum=s.minimum, rules=alert_rules)[0]
+        out.append(AlertRow(s.warehouse_id, s.warehouse, s.item_id, s.item, None, "", s.usable, alert))
+    out.sort(key=lambda a: (ALERT_ORDER.get(a.alert.kind, 99), a.warehouse, a.item, a.batch_no))
+    return out
+
+
+# ---- movement history
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    id: int
+    kind: str
+    doc_no: str
+    moved_on: date
+    warehouse_id: int
+    warehouse: str
+    batch_id: int
+    batch_no: str
+    item_id: int
+    item: str
+    unit: str
+    quantity: int  # signed: + in, − out
+    reason: str
+    handler: str
+    counterparty: str
+    pair_id: int | None
+    other_warehouse: str  # a transfer's other side ("" otherwise)
+    created_by: str
+    balance: int = 0  # the running balance of what is listed, after this movement
+
+    @property
+    def kind_label(self) -> str:
+        return MOVEMENT_KINDS.get(self.kind, self.kind)
+
+
+def movements(session: Session, *, batch_id: int | None = None, item_id: int | None = None,
+              warehouse_id: int | None = None, since: date | None = None, until: date | None = None,
+              limit: int | None = None) -> list[MovementRow]:
+    """The ledger lines of a batch or an item (in one warehouse, or all), by date and entry order,
+    with the running balance of those lines (a stock card: 台账). ``since``/``until`` bound the dates
+    (inclusive); the running balance then starts from what the earlier lines left."""
+    other = aliased(StockMovement)
+    other_place = aliased(Warehouse)
+    query = (select(StockMovement.id, StockMovement.kind, StockMovement.doc_no, StockMovement.moved_on,
+                    StockMovement.warehouse_id, Warehouse.name, StockMovement.batch_id, SupplyBatch.batch_no,
+                    SupplyBatch.item_id, SupplyItem.name, SupplyItem.unit, StockMovement.quantity, StockMovement.reason,
+                    StockMovement.handler, StockMovement.counterparty, StockMovement.pair_id,
+                    func.coalesce(other_place.name, ""), StockMovement.created_by)
+             .join(Warehouse, Warehouse.id == StockMovement.warehouse_id)
+             .join(SupplyBatch, SupplyBatch.id == StockMovement.batch_id)
+             .join(SupplyItem, SupplyItem.id == SupplyBatch.item_id)
+             .outerjoin(other, other.id == StockMovement.pair_id)
+             .outerjoin(other_place, other_place.id == other.warehouse_id))
+    scope = []
+    if batch_id is not None:
+        scope.append(StockMovement.batch_id == batch_id)
+    if item_id is not None:
+        scope.append(SupplyBatch.item_id == item_id)
+    if warehouse_id is not None:
+        scope.append(StockMovement.warehouse_id == warehouse_id)
+    if not scope:
+        raise ValueError("movements() needs a batch, an item or a warehouse")
+    query = query.where(*scope)
+    opening = 0
+    if since is not None:
+        opening = int(session.scalar(select(func.coalesce(func.sum(StockMovement.quantity), 0))
+                                     .join(SupplyBatch, SupplyBatch.id == StockMovement.batch_id)
+                                     .where(*scope, StockMovement.moved_on < since)) or 0)
+        query = query.where(StockMovement.moved_on >= since)
+    if until is not None:
+        query = query.where(StockMovement.moved_on <= until)
+    query = query.order_by(StockMovement.moved_on, StockMovement.id)
+    if limit is not None:
+        query = query.limit(limit)
+    out = []
+    balance = opening
+    for row in session.execute(query):
+        balance += row[11]
+        out.append(MovementRow(*row, balance=balance))
+    return out
+
+
+# ---- the warehouse tree
+
+
+@dataclass
+class TreeNode:
+    key: str  # "reserve", "reserve:<region code>", "enterprise:<id>", "warehouse:<id>"
+    label: str
+    warehouse_id: int | None = None
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def warehouse_ids(self) -> tuple[int, ...]:
+        """This node's warehouses: itself, or every warehouse under it."""
+        if self.warehouse_id is not None:
+            return (self.warehouse_id,)
+        return tuple(w for c in self.children for w in c.warehouse_ids)
+
+
+def warehouses_tree(session: Session) -> list[TreeNode]:
+    """政府储备库 by region, then 企业储备点 by enterprise, each warehouse a leaf (live ones only)."""
+    query = (select(Warehouse.id, Warehouse.name, Warehouse.kind, Region.code, Region.name, Region.sort_order,
+                    Enterprise.id, Enterprise.name)
+             .outerjoin(Region, Region.id == Warehouse.region_id)
+             .outerjoin(Enterprise, Enterprise.id == Warehouse.enterprise_id)
+             .where(Warehouse.deleted_at.is_(None))
+             .order_by(Warehouse.kind.desc(), Region.sort_order, Enterprise.name, Warehouse.name, Warehouse.id))
+    roots = {kind: TreeNode(kind, label) for kind, label in WAREHOUSE_KINDS.items()}
+    groups: dict[str, TreeNode] = {}
+    for wid, name, kind, rcode, rname, _order, eid, ename in session.execute(query):
+        if kind == "enterprise" and eid is not None:
+            key, label = f"enterprise:{eid}", ename
+        else:
+            key, label = f"{kind}:{rcode or ''}", rname or "未指定区域"
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = TreeNode(key, label)
+            roots.get(kind, roots["reserve"]).children.append(group)
+        group.children.append(TreeNode(f"warehouse:{wid}", name, wid))
+    return [node for node in roots.values() if node.children]
+
+
+# ---- lookups for the movement dialog
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    id: int
+    code: str
+    name: str
+    spec: str
+    unit: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}" + (f"（{self.spec}）" if self.spec else "")
+
+
+def find_items(session: Session, text: str, *, limit: int = 20) -> list[ItemChoice]:
+    """Items whose code starts with ``text`` (exact code first) or whose name or spec contains it."""
+    text = text.strip()
+    query = select(SupplyItem.id, SupplyItem.code, SupplyItem.name, SupplyItem.spec, SupplyItem.unit).where(
+        SupplyItem.deleted_at.is_(None))
+    if text:
+        pattern, code = contains_pattern(text), text.upper()
+        query = query.where(SupplyItem.code.like(escape_like(code) + "%", escape="\\")
+                            | SupplyItem.name.like(pattern, escape="\\") | SupplyItem.spec.like(pattern, escape="\\"))
+        query = query.order_by(SupplyItem.code != code, ~SupplyItem.code.like(escape_like(code) + "%", escape="\\"),
+                               SupplyItem.code)
+    else:
+        query = query.order_by(SupplyItem.code)
+    return [ItemChoice(*r) for r in session.execute(query.limit(limit))]
+
+
+LABEL_PREFIX = "WZB"
+_LABEL = re.compile(LABEL_PREFIX + r"(\d{1,12})")
+
+
+def label_code(batch_id: int) -> str:
+    """What a batch's label encodes (QR code or Code 128, ASCII only): ``WZB00000123``."""
+    return f"{LABEL_PREFIX}{batch_id:08d}"
+
+
+def parse_label(text: str) -> int | None:
+    """The batch id in a scanner's input (the code anywhere in it, case-insensitive), else None."""
+    found = _LABEL.search(text.upper())
+    return int(found.group(1)) if found else None
+
+
+@dataclass(frozen=True)
+class ScannedBatch:
+    batch_id: int
+    batch_no: str
+    item_id: int
+    item: str
+    expires_on: date | None
+
+
+def batch_from_scan(session: Session, text: str) -> ScannedBatch | None:
+    """The live batch a scanned label names, or — typed by hand — the batch whose number it is."""
+    batch_id = parse_label(text)
+    query = (select(SupplyBatch.id, SupplyBatch.batch_no, SupplyBatch.item_id, SupplyItem.name, SupplyBatch.expires_on)
+             .join(SupplyItem, SupplyItem.id == SupplyBatch.item_id).where(SupplyBatch.deleted_at.is_(None)))
+    if batch_id is not None:
+        query = query.where(SupplyBatch.id == batch_id)
+    else:
+        query = query.where(SupplyBatch.batch_no == text.strip())
+    found = session.execute(query.limit(2)).all()
+    return ScannedBatch(*found[0]) if len(found) == 1 else None
+
+
+def balances_of(session: Session, batch_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """(warehouse, batch) → book quantity, for the given batches."""
+    ids = sorted(set(batch_ids))
+    out: dict[tuple[int, int], int] = defaultdict(int)
+    for start in range(0, len(ids), 2000):
+        for w, b, q in session.execute(select(StockBalance.warehouse_id, StockBalance.batch_id, StockBalance.quantity)
+                                       .where(StockBalance.batch_id.in_(ids[start:start + 2000]))):
+            out[(w, b)] = q
+    return dict(out)

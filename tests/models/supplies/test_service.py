@@ -1,0 +1,214 @@
+"""Warehouses, items, batches, minimums, inspections and plan needs through the write path (both
+backends): Chinese field errors, stale saves refused, stock blocking deletion, inspections changing
+what is usable, and the trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models.core.audit import history
+from models.core.errors import ConflictError, PermissionDenied, StateError, ValidationError
+from models.core.uow import Actor, unit_of_work
+from models.supplies import service as ss
+from models.supplies.entities import MinimumStock, PlanSupplyNeed, SupplyBatch
+from tests.factories import TESTER, create_enterprise
+from tests.models.plans.test_plan_service import new_plan, version_of
+from tests.models.supplies.world import DAY, add_batch, build, item_data, move
+
+
+def test_forms_load_what_was_saved_and_a_stale_save_is_refused(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    with db.read() as s:
+        data, version = ss.load_warehouse(s, w.north)
+        item, item_version = ss.load_item(s, w.item)
+        batch, batch_version = ss.load_batch(s, w.batch)
+    assert data.name == "北城区应急物资储备库" and data.keeper == "李四" and version == 1
+    assert item.code == "HX-001" and item.category_code == "2010101" and batch.expires_on == date(2027, 6, 30)
+    with unit_of_work(db, TESTER) as uow:
+        data.phone = "0539-8000002"
+        assert ss.update_warehouse(uow, w.north, data, version) == 2
+    with pytest.raises(ConflictError) as exc, unit_of_work(db, TESTER) as uow:
+        ss.update_warehouse(uow, w.north, ss.WarehouseData(name="改名", region_id=data.region_id), version)
+    assert "第 1 版" in str(exc.value) and "第 2 版" in str(exc.value) and "没有写入任何内容" in str(exc.value)
+    with unit_of_work(db, TESTER) as uow:
+        item.spec = "RHZKF6.8/30-2"
+        ss.update_item(uow, w.item, item, item_version)
+        batch.supplier = "某某消防器材有限公司"
+        ss.update_batch(uow, w.batch, batch, batch_version)
+    for update, entity_id, copy in ((ss.update_item, w.item, item), (ss.update_batch, w.batch, batch)):
+        with pytest.raises(ConflictError), unit_of_work(db, TESTER) as uow:
+            update(uow, entity_id, copy, 1)  # type: ignore[operator]
+    with db.read() as s:
+        assert ss.load_warehouse(s, w.north)[0].name == "北城区应急物资储备库"
+        changes = {c.field: (c.before, c.after) for c in history(s, "warehouse", w.north) if c.action == "update"}
+    assert changes == {"phone": ("0539-8000001", "0539-8000002")}
+
+
+def test_warehouse_fields_are_checked(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    ent = create_enterprise(db, 1)
+    cases = [
+        (ss.WarehouseData(name=" "), "name", "不能为空"),
+        (ss.WarehouseData(name="新库", kind="reserve"), "region_id", "政府储备库请选择所属区域"),
+        (ss.WarehouseData(name="新库", kind="enterprise"), "enterprise_id", "企业储备点请选择所属企业"),
+        (ss.WarehouseData(name="新库", kind="depot"), "kind", "请从 政府储备库、企业储备点 中选择"),
+        (ss.WarehouseData(name="北城区应急物资储备库", kind="enterprise", enterprise_id=ent), "name",
+         "已有名为“北城区应急物资储备库”的储备库"),
+    ]
+    for data, field, message in cases:
+        with pytest.raises(ValidationError) as exc, unit_of_work(db, TESTER) as uow:
+            ss.create_warehouse(uow, data)
+        assert [e.message for e in exc.value.for_field(field)] == [message], field
+    with unit_of_work(db, TESTER) as uow:
+        store = ss.create_warehouse(uow, ss.WarehouseData(name="  化工 一厂 储备点 ", kind="enterprise",
+                                                          enterprise_id=ent))
+    with db.read() as s:
+        data, _v = ss.load_warehouse(s, store)
+    assert data.name == "化工 一厂 储备点" and data.region_id is not None  # the enterprise's region
+    assert w.north
+
+
+def test_item_fields_are_checked_against_the_category_tree(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    cases = [
+        (item_data(2, category_code="2999998"), "category_code", "类别代码 2999998 不在物资分类表中"),
+        (item_data(2, category_code=""), "category_code", "请选择物资类别"),
+        (item_data(2, unit=""), "unit", "不能为空"),
+        (item_data(2, kind="tool"), "kind", "请从 消耗品、装备 中选择"),
+        (item_data(2, inspection_days=0), "inspection_days", "应在 1 到 3650 之间（不适用时留空）"),
+        (item_data(1, name="另一个"), "code", "物资编码“HX-001”已被使用"),
+    ]
+    for data, field, message in cases:
+        with pytest.raises(ValidationError) as exc, unit_of_work(db, TESTER) as uow:
+            ss.create_item(uow, data)
+        assert [e.message for e in exc.value.for_field(field)] == [message], field
+    with unit_of_work(db, TESTER) as uow:
+        other = ss.create_item(uow, item_data(2, code="hx-002", name="沙袋", category_code="3010102", unit="袋",
+                                              kind="consumable", flood=True))
+    with db.read() as s:
+        assert ss.load_item(s, other)[0].code == "HX-002"  # codes are kept upper-case
+    move(db, "receive", w.batch, w.north, 2)
+    with db.read() as s:
+        data, version = ss.load_item(s, w.item)
+    data.unit = "个"
+    with pytest.raises(ValidationError, match="已有库存按“套”记账，不能改计量单位"), unit_of_work(db, TESTER) as uow:
+        ss.update_item(uow, w.item, data, version)
+
+
+def test_batch_dates_are_derived_and_checked(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    with unit_of_work(db, TESTER) as uow:
+        masks = ss.create_item(uow, item_data(3, name="过滤式防毒面具", category_code="2010102", unit="个",
+                                              shelf_life_months=36, calibration_days=365))
+    batch = add_batch(db, masks, "M-2026-1", None, produced_on=date(2026, 3, 15), calibrated_on=date(2026, 4, 1))
+    with db.read() as s:
+        data, _v = ss.load_batch(s, batch)
+    assert data.expires_on == date(2029, 3, 14) and data.calibration_due == date(2027, 4, 1)
+    cases = [
+        (ss.BatchData(item_id=masks, batch_no="M-2026-1"), "batch_no", "物资“过滤式防毒面具”已有批次号“M-2026-1”"),
+        (ss.BatchData(item_id=masks, batch_no="M-2", produced_on=date(2026, 5, 1), expires_on=date(2026, 4, 1)),
+         "expires_on", "不能早于生产日期"),
+        (ss.BatchData(item_id=None, batch_no="M-3"), "item_id", "请选择物资"),
+        (ss.BatchData(item_id=masks, batch_no=""), "batch_no", "不能为空"),
+    ]
+    for data, field, message in cases:
+        with pytest.raises(ValidationError) as exc, unit_of_work(db, TESTER) as uow:
+            ss.create_batch(uow, data)
+        assert [e.message for e in exc.value.for_field(field)] == [message], field
+    assert w.batch
+
+
+def test_what_holds_stock_cannot_be_deleted(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=3)
+    with db.read() as s:
+        versions = (ss.load_warehouse(s, w.north)[1], ss.load_item(s, w.item)[1], ss.load_batch(s, w.batch)[1])
+    for delete, entity_id, version, message in (
+            (ss.delete_warehouse, w.north, versions[0], "储备库“北城区应急物资储备库”仍有库存 3（账面数量）"),
+            (ss.delete_item, w.item, versions[1], "物资“正压式空气呼吸器”仍有库存 3 套"),
+            (ss.delete_batch, w.batch, versions[2], "批次“B2026-01”仍有库存 3")):
+        with pytest.raises(StateError, match=message), unit_of_work(db, TESTER) as uow:
+            delete(uow, entity_id, version)  # type: ignore[operator]
+    move(db, "scrap", w.batch, w.north, 3, reason="到期报废")
+    with unit_of_work(db, TESTER) as uow:
+        ss.delete_warehouse(uow, w.north, versions[0])
+    with db.read() as s:
+        version = ss.load_warehouse(s, w.north)[1]
+    with unit_of_work(db, TESTER) as uow:
+        ss.restore_warehouse(uow, w.north, version)
+
+
+def test_an_inspection_sets_the_condition_and_the_next_due(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=2)
+    with unit_of_work(db, TESTER) as uow:
+        ss.record_inspection(uow, ss.InspectionData(batch_id=w.batch, inspected_on=DAY, inspector="王五",
+                                                    result="repair", notes="气瓶压力不足"))
+    with db.read() as s:
+        batch = s.get(SupplyBatch, w.batch)
+        assert (batch.condition, batch.inspected_on, batch.inspection_due) == ("repair", DAY, date(2027, 1, 2))
+    with unit_of_work(db, TESTER) as uow:  # an older inspection entered late: logged, the batch unchanged
+        ss.record_inspection(uow, ss.InspectionData(batch_id=w.batch, inspected_on=date(2026, 11, 1),
+                                                    inspector="王五", result="good"))
+        ss.record_inspection(uow, ss.InspectionData(batch_id=w.batch, inspected_on=date(2026, 12, 10),
+                                                    inspector="王五", result="good", next_due=date(2027, 3, 1)))
+    with db.read() as s:
+        batch = s.get(SupplyBatch, w.batch)
+        assert (batch.condition, batch.inspection_due) == ("good", date(2027, 3, 1))
+    for data, field, message in (
+            (ss.InspectionData(batch_id=w.batch, inspected_on=DAY, inspector=""), "inspector", "不能为空"),
+            (ss.InspectionData(batch_id=w.batch, inspector="王五"), "inspected_on", "请填写检查日期"),
+            (ss.InspectionData(batch_id=w.batch, inspected_on=DAY, inspector="王五", result="ok"), "result",
+             "请从 完好、待修、报废 中选择"),
+            (ss.InspectionData(batch_id=w.batch, inspected_on=DAY, inspector="王五", next_due=DAY), "next_due",
+             "应晚于检查日期")):
+        with pytest.raises(ValidationError) as exc, unit_of_work(db, TESTER) as uow:
+            ss.record_inspection(uow, data)
+        assert [e.message for e in exc.value.for_field(field)] == [message]
+
+
+def test_minimums_are_set_changed_and_removed(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    with unit_of_work(db, TESTER) as uow:
+        mid = ss.set_minimum(uow, w.north, w.item, 2)
+    with unit_of_work(db, TESTER) as uow:
+        assert ss.set_minimum(uow, w.north, w.item, 4) == mid
+    with unit_of_work(db, TESTER) as uow:
+        assert ss.set_minimum(uow, w.north, w.item, None) is None
+    with unit_of_work(db, TESTER) as uow:
+        assert ss.set_minimum(uow, w.north, w.item, 3) == mid  # the same row, restored
+    with db.read() as s:
+        row = s.get(MinimumStock, mid)
+        assert row.quantity == 3 and not row.is_deleted
+    with pytest.raises(ValidationError, match="最低库存：应在 0 到 10000000 之间"), unit_of_work(db, TESTER) as uow:
+        ss.set_minimum(uow, w.north, w.item, -1)
+
+
+def test_plan_needs_replace_the_list_and_check_the_plan_version(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    plan = new_plan(db, create_enterprise(db, 1))
+    with unit_of_work(db, TESTER) as uow:
+        sand = ss.create_item(uow, item_data(5, name="沙袋", category_code="3010102", unit="袋", kind="consumable"))
+    version = version_of(db, plan)
+    with unit_of_work(db, TESTER) as uow:
+        version = ss.set_plan_needs(uow, plan, [(w.item, 2), (sand, 500)], version)
+    with unit_of_work(db, TESTER) as uow:
+        version = ss.set_plan_needs(uow, plan, [(sand, 800)], version)
+    with unit_of_work(db, TESTER) as uow:
+        version = ss.set_plan_needs(uow, plan, [(sand, 800), (w.item, 4)], version)
+    with db.read() as s:
+        assert ss.load_plan_needs(s, plan) == ([(w.item, 4), (sand, 800)], version)
+        assert len(list(s.scalars(select(PlanSupplyNeed)))) == 2  # the removed need came back as the same row
+    with pytest.raises(ConflictError), unit_of_work(db, TESTER) as uow:
+        ss.set_plan_needs(uow, plan, [], version - 1)
+    with pytest.raises(ValidationError) as exc, unit_of_work(db, TESTER) as uow:
+        ss.set_plan_needs(uow, plan, [(sand, 0), (sand, 3)], version)
+    assert [str(e) for e in exc.value.errors] == ["第 1 行的所需数量：应在 1 到 10000000 之间",
+                                                  "第 2 行的物资：同一物资只能列一次"]
+
+
+def test_supplies_commands_need_the_staff_role(db) -> None:  # type: ignore[no-untyped-def]
+    visitor = Actor("访客", roles=frozenset())
+    with pytest.raises(PermissionDenied, match="用户“访客”无权执行“新建物资品目”"), unit_of_work(db, visitor) as uow:
+        ss.create_item(uow, item_data(9))
