@@ -108,6 +108,10 @@ def category_items() -> list[tuple[str, str, int]]:
     return [(f"{c.code}　{c.name}", c.code, c.level - 1) for c in (tree.by_code[code] for code in tree.order)]
 
 
+BATCH_LABELS = {**SupplyBatch.__field_labels__, "item_id": "物资"}
+INSPECTION_LABELS = {**SupplyInspection.__field_labels__, "batch_id": "批次"}
+
+
 class SuppliesForm(RecordForm[Any]):
     """A record form described by its ``fields`` and the service functions that load and save it."""
 
@@ -274,7 +278,7 @@ class ItemDialog(SuppliesForm):
 class BatchDialog(SuppliesForm):
     """批次 of an item: number, dates, supplier, calibration (its condition follows inspections)."""
 
-    labels = {**SupplyBatch.__field_labels__, "item_id": "物资"}
+    labels = BATCH_LABELS
     required_fields = ("item_id", "batch_no")
     data_class = ss.BatchData
     noun = "批次"
@@ -319,7 +323,7 @@ class BatchDialog(SuppliesForm):
 class InspectionDialog(SuppliesForm):
     """检查维护记录 of a batch: the result (完好/待修/报废) changes whether it can be issued."""
 
-    labels = {**SupplyInspection.__field_labels__, "batch_id": "批次"}
+    labels = INSPECTION_LABELS
     required_fields = ("inspected_on", "inspector", "result")
     data_class = ss.InspectionData
     noun = "检查维护记录"

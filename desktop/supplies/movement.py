@@ -229,7 +229,7 @@ class MovementDialog(QDialog):
             self.widgets[name].installEventFilter(self)
         self.lookup.setFocus()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.focusWidget() is None:
             self.lookup.setFocus()
@@ -436,7 +436,7 @@ class MovementDialog(QDialog):
 
     # --- the keyboard
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter in 物资 looks the text up (a scanner ends its payload with Enter); Enter in 数量 or
         批次 saves (or goes to 批次 when one must be chosen); Ctrl+Enter saves from any field."""
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
@@ -462,7 +462,7 @@ class MovementDialog(QDialog):
         elif isinstance(field, QWidget):
             self.focusNextChild()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # the other fields: Enter goes on
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.save()

@@ -37,15 +37,15 @@ class StockTableModel(PagedTableModel[StockRow, StockFilter]):
     def __init__(self, db: Database, flt: StockFilter, *, parent: Any = None) -> None:
         columns: list[Column[StockRow]] = [
             Column(self.tr("储备库"), lambda r: r.warehouse, "warehouse", width=170),
-            Column(self.tr("物资编码"), lambda r: r.item_code, "item_code", width=90),
-            Column(self.tr("物资名称"), lambda r: r.item, "item", width=180,
+            Column(self.tr("物资编码"), lambda r: r.item_code, "item", width=90),
+            Column(self.tr("物资名称"), lambda r: r.item, "name", width=180,
                    tooltip=lambda r: f"{r.item}（{r.spec}）" if r.spec else r.item),
             Column(self.tr("规格型号"), lambda r: r.spec, None, width=120),
-            Column(self.tr("批次号"), lambda r: r.batch_no, "batch_no", width=110),
+            Column(self.tr("批次号"), lambda r: r.batch_no, "batch", width=110),
             Column(self.tr("单位"), lambda r: r.unit, None, width=44),
-            Column(self.tr("账面数量"), lambda r: r.quantity, "quantity", align=RIGHT, width=72),
-            Column(self.tr("可用数量"), lambda r: r.usable_quantity, None, align=RIGHT, width=72,
-                   tooltip=lambda r: r.unusable_reason or ""),
+            Column(self.tr("账面数量"), lambda r: r.book_qty, "quantity", align=RIGHT, width=72),
+            Column(self.tr("可用数量"), lambda r: r.usable_qty, None, align=RIGHT, width=72,
+                   tooltip=lambda r: r.usable_reason),
             Column(self.tr("有效期至"), lambda r: r.expires_on.isoformat() if r.expires_on else "", "expires_on",
                    width=90),
             Column(self.tr("预警"), alerts_text, None, width=200, tooltip=alerts_tip),
@@ -64,6 +64,6 @@ class StockTableModel(PagedTableModel[StockRow, StockFilter]):
             return None
         if column == self.ALERT_COLUMN and row.alerts:
             return DANGER if any(a.severity == "danger" for a in row.alerts) else WARNING
-        if column == self.USABLE_COLUMN and row.usable_quantity < row.quantity:
+        if column == self.USABLE_COLUMN and row.usable_qty < row.book_qty:
             return DANGER
         return None

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from desktop.supplies.movement import MovementDialog
-from desktop.supplies.scan import parse_scan
 from models.supplies.entities import StockBalance, StockMovement
+from models.supplies.queries import label_code
 from tests.factories import TESTER
 from tests.models.supplies.world import DAY, add_batch, build, move
 
@@ -62,10 +62,9 @@ def _stock(db, warehouse: int, batch: int) -> int:  # type: ignore[no-untyped-de
 
 
 def test_a_scanned_label_picks_item_and_batch(qtbot, sqlite_db, runner, world, finish):  # type: ignore[no-untyped-def]
-    assert parse_scan("HX-001|B2026-01|2027-06-30") is not None
     dialog = _dialog(qtbot, sqlite_db, runner, world, "receive")
     assert dialog.focusWidget() is dialog.lookup  # the focus starts in 物资
-    _type(qtbot, dialog, "HX-001|B2026-01|2027-06-30")
+    _type(qtbot, dialog, label_code(world.batch))  # what the label's QR code or Code 128 holds
     assert dialog.item is not None and dialog.item.id == world.item
     assert dialog.batch.currentData() == world.batch
     assert dialog.focusWidget() in (dialog.quantity, dialog.quantity.lineEdit())  # on to 数量
@@ -105,7 +104,7 @@ def test_an_expired_batch_is_refused_and_the_input_stays(qtbot, sqlite_db, runne
     move(sqlite_db, "receive", old, world.north, 6, moved_on=date(2025, 1, 10))
     dialog = _dialog(qtbot, sqlite_db, runner, world, "issue")
     dialog.line("doc_no").setText("CK-9")
-    _type(qtbot, dialog, "HX-001|B2024-09")  # the old label scanned
+    _type(qtbot, dialog, label_code(old))  # the old batch's label scanned
     assert dialog.batch.currentData() == old
     _quantity(qtbot, dialog, 2)
     qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
