@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -127,6 +128,12 @@ class SuppliesForm(RecordForm[Any]):
         self.errors.order = self.order
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.banner)
+        intro = self.intro()
+        if intro:
+            label = QLabel(intro, self)
+            label.setWordWrap(True)
+            label.setObjectName("formIntro")
+            layout.addWidget(label)
         for f in self.fields_:
             self.widgets[f.name] = f.make(self)
         self.prepare()
@@ -142,6 +149,10 @@ class SuppliesForm(RecordForm[Any]):
         else:
             self.reload()
         fit_to_screen(self, QSize(max(560, self.sizeHint().width()), self.sizeHint().height()))
+
+    def intro(self) -> str:
+        """A line above the fields saying what the form is about ('' for none)."""
+        return ""
 
     def prepare(self) -> None:
         """Fill widgets that need a read (choices) before the record is shown."""
@@ -250,7 +261,7 @@ class ItemDialog(SuppliesForm):
         Field("category_code", choice(category_items, first=("请选择物资类别…", None))),
         Field("unit", line(16, "套、个、台、件、袋…")),
         Field("kind", choice([(label, key) for key, label in ITEM_KINDS.items()])),
-        Field("flood", check("防汛物资")),
+        Field("flood", check("是（汛期重点保障）")),
         Field("shelf_life_months", number(600, " 个月")),
         Field("inspection_days", number(3650, " 天")),
         Field("calibration_days", number(3650, " 天")),
@@ -341,6 +352,10 @@ class InspectionDialog(SuppliesForm):
         super().__init__(db, runner, None, actor=actor, parent=parent,
                          initial={"batch_id": batch_id, "inspected_on": as_of, "result": "good"})
         self.setWindowTitle(self.tr("检查维护 — {0}").format(batch_text))
+
+    def intro(self) -> str:
+        return self.tr("批次：{0}\n结果为“待修”或“报废”的批次不能出库；下次检查不填时按物资的检查周期推算。").format(
+            self.batch_text)
 
     def read(self, session: Session) -> tuple[Any, int]:
         raise NotImplementedError  # an inspection is entered once, never edited

@@ -128,6 +128,8 @@ class MovementDialog(QDialog):
         self.tasks: list[Task] = []
         self.write_op: WriteOp[list[int]] | None = None
         self.posted: list[int] = []
+        self._auto_batch = False
+        """The batch combo is being set by the dialog (a fill, the FEFO proposal), not by the user."""
         self.batch_by_fefo = False
         """The batch shown was chosen by the FEFO proposal (a new quantity proposes again)."""
         self.save_when_read = False
@@ -138,7 +140,7 @@ class MovementDialog(QDialog):
         self._build(kind)
         self._read(lambda s: (load_items(s), load_warehouses(s)), self._base_ready, self.tr("正在读取物资目录…"))
         self._warehouse_wanted = warehouse_id
-        fit_to_screen(self, QSize(max(620, self.sizeHint().width()), max(520, self.sizeHint().height())))
+        fit_to_screen(self, QSize(max(620, self.sizeHint().width()), self.sizeHint().height()))
 
     # --- building
 
@@ -164,6 +166,7 @@ class MovementDialog(QDialog):
         self.item_label = QLabel(self)
         self.item_label.setObjectName("movementItem")
         self.item_label.setWordWrap(True)
+        self.item_label.hide()
         self.warehouse = QComboBox(self)
         self.warehouse.currentIndexChanged.connect(lambda _i: self._load_batches())
         self.widgets["warehouse_id"] = self.warehouse
@@ -178,11 +181,12 @@ class MovementDialog(QDialog):
         self.batch = QComboBox(self)
         self.batch.setObjectName("movementBatch")
         self.batch.setMinimumContentsLength(30)
-        self.batch.activated.connect(lambda _i: setattr(self, "batch_by_fefo", False))
+        self.batch.currentIndexChanged.connect(lambda _i: None if self._auto_batch else self._batch_chosen())
         self.widgets["batch_id"] = self.batch
         self.batch_hint = QLabel(self)
         self.batch_hint.setWordWrap(True)
         self.batch_hint.setStyleSheet("color: #555;")
+        self.batch_hint.hide()
         self.widgets["moved_on"] = DateField(self, value=self.as_of, clearable=False)
         for name, limit in (("doc_no", 64), ("handler", 32), ("counterparty", 128), ("reason", 200)):
             edit = QLineEdit(self)
@@ -196,7 +200,7 @@ class MovementDialog(QDialog):
         form.addRow(self.tr("类型"), self.kind_combo)
         self.labels: dict[str, QLabel] = {}
         for name in ORDER:
-            label = QLabel(LABELS[name] + (" *" if name in ("item", "warehouse_id", "quantity") else ""), self)
+            label = QLabel(LABELS[name] + (" *" if name in ("item", "warehouse_id", "to_warehouse_id", "quantity") else ""), self)
             label.setBuddy(self.widgets[name])
             self.labels[name] = label
             extras: tuple[QWidget, ...] = ()
@@ -234,6 +238,12 @@ class MovementDialog(QDialog):
         if self.focusWidget() is None:
             self.lookup.setFocus()
 
+    @staticmethod
+    def _hint(label: QLabel, text: str) -> None:
+        """A line under a field that takes no room while it says nothing."""
+        label.setText(text)
+        label.setVisible(bool(text))
+
     def line(self, name: str) -> QLineEdit:
         widget = self.widgets[name]
         assert isinstance(widget, QLineEdit)
@@ -250,11 +260,12 @@ class MovementDialog(QDialog):
         kind = self.kind
         self.setWindowTitle(self.tr("物资{0}").format(KINDS[kind]))
         transfer = kind == "transfer"
-        self.to_warehouse.setVisible(transfer)
-        self.labels["to_warehouse_id"].setVisible(transfer)
+        for name, shown in (("to_warehouse_id", transfer), ("counterparty", kind in ("receive", "issue", "scrap"))):
+            self.widgets[name].parentWidget().setVisible(shown)  # the field's holder, with its message
+            self.labels[name].setVisible(shown)
         self.labels["warehouse_id"].setText(self.tr("调出储备库 *") if transfer else self.tr("储备库 *"))
-        self.labels["counterparty"].setText(self.tr("来源单位") if kind == "receive" else self.tr("领用单位")
-                                            if kind == "issue" else LABELS["counterparty"])
+        self.labels["counterparty"].setText({"receive": self.tr("来源单位"), "issue": self.tr("领用单位")}.get(
+            kind, self.tr("处置单位")))
         self.labels["reason"].setText(LABELS["reason"] + (" *" if kind in ("scrap", "adjust") else ""))
         if kind == "adjust":  # a count adjustment is signed: + found more, − found less
             self.quantity.setRange(-10_000_000, 10_000_000)
@@ -309,7 +320,7 @@ class MovementDialog(QDialog):
     def _forget_item(self) -> None:
         if self.item is not None:
             self.item = None
-            self.item_label.clear()
+            self._hint(self.item_label, "")
             self.batches = []
             self._fill_batches()
 
@@ -351,7 +362,7 @@ class MovementDialog(QDialog):
         self._wanted_batch = batch_id
         self.lookup.setText(item.label)
         self.quantity.setSuffix(f" {item.unit}")
-        self.item_label.setText(self.tr("计量单位：{0}").format(item.unit))
+        self._hint(self.item_label, self.tr("计量单位：{0}").format(item.unit))
         return self._load_batches()
 
     # --- batches and FEFO
@@ -376,25 +387,37 @@ class MovementDialog(QDialog):
         unit = self.item.unit if self.item else ""
         kind = self.kind
         shown = self.batches if kind in ("receive", "adjust") else [b for b in self.batches if b.quantity > 0]
-        items: list[tuple[str, Any]] = [(b.label(unit), b.id) for b in shown]
         wanted = self._wanted_batch if self._wanted_batch is not None else self.batch.currentData()
         first = (self.tr("按先到期先出库（FEFO）自动选择"), None) if kind in FEFO_KINDS else (
             self.tr("请选择批次…"), None)
-        fill_combo(self.batch, items, first=first, keep=False)
-        if wanted is not None:
-            index = self.batch.findData(wanted)
-            if index < 0 and self._wanted_batch is not None:  # scanned, but no stock here: still show it
-                chosen = next((b for b in self.batches if b.id == wanted), None)
-                if chosen is not None:
-                    self.batch.addItem(chosen.label(unit), chosen.id)
-                    index = self.batch.count() - 1
-            self.batch.setCurrentIndex(max(0, index))
+        self._auto_batch = True
+        try:
+            fill_combo(self.batch, [(b.label(unit), b.id) for b in shown], first=first, keep=False)
+            if wanted is not None:
+                index = self.batch.findData(wanted)
+                if index < 0 and self._wanted_batch is not None:  # scanned, but no stock here: still show it
+                    chosen = next((b for b in self.batches if b.id == wanted), None)
+                    if chosen is not None:
+                        self.batch.addItem(chosen.label(unit), chosen.id)
+                        index = self.batch.count() - 1
+                self.batch.setCurrentIndex(max(0, index))
+        finally:
+            self._auto_batch = False
         if self.item is not None and not shown and kind in OUT_KINDS:
-            self.batch_hint.setText(self.tr("此储备库中没有“{0}”的库存").format(self.item.name))
+            self._hint(self.batch_hint, self.tr("此储备库中没有“{0}”的库存").format(self.item.name))
         elif kind == "receive":
-            self.batch_hint.setText(self.tr("新到的一批物资请先“新建批次”"))
+            self._hint(self.batch_hint, self.tr("新到的一批物资请先“新建批次”"))
         else:
-            self.batch_hint.clear()
+            self._hint(self.batch_hint, "")
+
+    def _batch_chosen(self) -> None:
+        """The user picked a batch: it is taken as it is (FEFO again with the first item)."""
+        self.batch_by_fefo = False
+        if self.batch.currentData() is not None:
+            self.fefo_parts = []
+            self._hint(self.batch_hint, "")
+        else:
+            self._propose()
 
     def _propose(self) -> Task | None:
         """出库/调拨 with FEFO chosen: ask ``movements.fefo`` which batches give the quantity."""
@@ -417,17 +440,25 @@ class MovementDialog(QDialog):
         quantity, item_id, parts = result
         if self.item is None or item_id != self.item.id or quantity != self.quantity.value():
             return
+        self._auto_batch = True
+        try:
+            self._take_proposal(parts)
+        finally:
+            self._auto_batch = False
+
+    def _take_proposal(self, parts: list[movements.Pick] | str) -> None:
         if self.batch_by_fefo:  # back to “FEFO”: the proposal decides again
             self.batch.setCurrentIndex(0)
             self.batch_by_fefo = False
         if isinstance(parts, str):
             self.fefo_parts = []
-            self.batch_hint.setText(parts)
+            self._hint(self.batch_hint, parts)
             return
+        assert self.item is not None
         self.fefo_parts = [(p.batch_id, p.quantity) for p in parts]
         unit = self.item.unit
         text = "，".join(f"{p.batch_no} × {p.quantity}{unit}" for p in parts)
-        self.batch_hint.setText(self.tr("先到期先出：{0}").format(text) if parts else "")
+        self._hint(self.batch_hint, self.tr("先到期先出：{0}").format(text) if parts else "")
         if len(parts) == 1:
             index = self.batch.findData(parts[0].batch_id)
             if index >= 0:
@@ -563,7 +594,7 @@ class MovementDialog(QDialog):
         self.errors.notice(done)
         self.item = None
         self.lookup.clear()
-        self.item_label.clear()
+        self._hint(self.item_label, "")
         self.batches = []
         self.fefo_parts = []
         self._wanted_batch = None

@@ -289,7 +289,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
         for node in nodes:
             add(root, node)
-        self.tree.expandToDepth(1)
+        self.tree.expandAll()
         self.tree.setCurrentItem(chosen)
         self.tree.blockSignals(False)
         self.warehouse_ids = tuple(chosen.data(0, WAREHOUSE_ROLE) or ())
@@ -356,7 +356,10 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             moves = sq.movements(s, batch_id=batch_id, warehouse_id=warehouse_id)
             return item_id, batch_id, batches, moves
 
-        task = self._read(read, self.tr("正在读取物资明细…"), self.tr("物资明细"))
+        try:
+            task = self._read(read, self.tr("正在读取物资明细…"), self.tr("物资明细"))
+        except RuntimeError:  # the window closed (its runner shut down) before the pause ended
+            return None
         task.sig_finished.connect(self._detail_ready)
         self.detail_task = task
         return task
