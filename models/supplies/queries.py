@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from models.core.entities import Region
@@ -110,70 +110,98 @@ class StockRow:
 
 
 SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
-    "warehouse": (Warehouse.name, SupplyItem.code, SupplyBatch.expires_on),
+    "warehouse": (StockBalance.warehouse_id,),  # grouped by warehouse, batches in the order they came: the index's order
     "item": (SupplyItem.code, Warehouse.name, SupplyBatch.expires_on),
     "name": (SupplyItem.name, SupplyItem.code),
     "batch": (SupplyBatch.batch_no,),
     "expires_on": (SupplyBatch.expires_on,),
     "quantity": (StockBalance.quantity,),
 }
-NULLS_LAST = ("warehouse", "item", "expires_on")
+NULLS_LAST = ("item", "expires_on")
 
 
-def _item_totals(as_of: date) -> Any:
-    """Per warehouse and item: the usable and book quantities (a subquery)."""
-    return (select(StockBalance.warehouse_id, StockBalance.item_id,
-                   func.sum(_usable_quantity(as_of)).label("usable"), func.sum(StockBalance.quantity).label("book"))
-            .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
-            .group_by(StockBalance.warehouse_id, StockBalance.item_id).subquery("totals"))
+def _item_totals(as_of: date, item_ids: Any = None) -> Any:
+    """Per warehouse and item: the usable and book quantities (a subquery; only of ``item_ids``, a
+    subquery of item ids, when given)."""
+    query = (select(StockBalance.warehouse_id, StockBalance.item_id,
+                    func.sum(_usable_quantity(as_of)).label("usable"), func.sum(StockBalance.quantity).label("book"))
+             .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+             .group_by(StockBalance.warehouse_id, StockBalance.item_id))
+    if item_ids is not None:
+        query = query.where(StockBalance.item_id.in_(item_ids))
+    return query.subquery("totals")
 
 
-def _filtered(query: Select[Any], f: StockFilter) -> Select[Any]:
-    query = (query.join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
-             .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
-             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
-             .where(Warehouse.deleted_at.is_(None), SupplyItem.deleted_at.is_(None), SupplyBatch.deleted_at.is_(None)))
-    if not f.include_empty:
-        query = query.where(StockBalance.quantity != 0)
+def _conditions(f: StockFilter) -> tuple[list[ColumnElement[bool]], bool]:
+    """The filter as conditions on ``StockBalance`` (items and batches by id subqueries, so a count
+    reads the balances alone), and whether they need ``SupplyBatch`` joined.
+
+    Deleted warehouses, items and batches hold no stock (the services refuse to delete what does), so
+    their rows are excluded by ``quantity != 0`` unless empty rows are asked for."""
+    where: list[ColumnElement[bool]] = []
+    needs_batch = False
+    if f.include_empty:
+        where += [StockBalance.warehouse_id.in_(select(Warehouse.id).where(Warehouse.deleted_at.is_(None))),
+                  StockBalance.item_id.in_(select(SupplyItem.id).where(SupplyItem.deleted_at.is_(None))),
+                  StockBalance.batch_id.in_(select(SupplyBatch.id).where(SupplyBatch.deleted_at.is_(None)))]
+    else:
+        where.append(StockBalance.quantity != 0)
     if f.warehouse_ids:
-        query = query.where(StockBalance.warehouse_id.in_(f.warehouse_ids))
+        where.append(StockBalance.warehouse_id.in_(f.warehouse_ids))
     if f.item_id is not None:
-        query = query.where(StockBalance.item_id == f.item_id)
+        where.append(StockBalance.item_id == f.item_id)
+    items = []
     if f.category_code:
-        query = query.where(SupplyItem.category_code.like(rules.category_prefix(f.category_code) + "%"))
+        items.append(SupplyItem.category_code.like(rules.category_prefix(f.category_code) + "%"))
     if f.flood is not None:
-        query = query.where(SupplyItem.flood.is_(f.flood))
+        items.append(SupplyItem.flood.is_(f.flood))
+    if items:
+        where.append(StockBalance.item_id.in_(select(SupplyItem.id).where(*items)))
     for word in f.text.split():
         pattern = contains_pattern(word)
-        query = query.where(SupplyItem.code.like(pattern, escape="\\") | SupplyItem.name.like(pattern, escape="\\")
-                            | SupplyItem.spec.like(pattern, escape="\\") | SupplyBatch.batch_no.like(pattern, escape="\\"))
+        where.append(or_(
+            StockBalance.item_id.in_(select(SupplyItem.id).where(
+                SupplyItem.code.like(pattern, escape="\\") | SupplyItem.name.like(pattern, escape="\\")
+                | SupplyItem.spec.like(pattern, escape="\\"))),
+            StockBalance.batch_id.in_(select(SupplyBatch.id).where(SupplyBatch.batch_no.like(pattern, escape="\\")))))
     if f.expiring_within is not None:
-        query = query.where(SupplyBatch.expires_on >= f.as_of,
-                            SupplyBatch.expires_on <= f.as_of + timedelta(days=f.expiring_within))
+        needs_batch = True
+        where += [SupplyBatch.expires_on >= f.as_of, SupplyBatch.expires_on <= f.as_of + timedelta(days=f.expiring_within)]
     if f.expired:
-        query = query.where(SupplyBatch.expires_on < f.as_of)
+        needs_batch = True
+        where.append(SupplyBatch.expires_on < f.as_of)
     if f.unusable:
-        query = query.where(~usable_clause(f.as_of))
+        needs_batch = True
+        where.append(~usable_clause(f.as_of))
     if f.below_minimum:
-        totals = _item_totals(f.as_of)
-        query = (query.join(MinimumStock, and_(MinimumStock.warehouse_id == StockBalance.warehouse_id,
-                                               MinimumStock.item_id == StockBalance.item_id,
-                                               MinimumStock.deleted_at.is_(None)))
-                 .join(totals, and_(totals.c.warehouse_id == StockBalance.warehouse_id,
-                                    totals.c.item_id == StockBalance.item_id))
+        minimums = select(MinimumStock.item_id).where(MinimumStock.deleted_at.is_(None))
+        totals = _item_totals(f.as_of, minimums)
+        short = (select(totals.c.warehouse_id, totals.c.item_id)
+                 .join(MinimumStock, and_(MinimumStock.warehouse_id == totals.c.warehouse_id,
+                                          MinimumStock.item_id == totals.c.item_id, MinimumStock.deleted_at.is_(None)))
                  .where(totals.c.usable < MinimumStock.quantity))
-    return query
+        where.append(tuple_(StockBalance.warehouse_id, StockBalance.item_id).in_(short))
+    return where, needs_batch
+
+
+def _counting(columns: Sequence[Any], f: StockFilter) -> Select[Any]:
+    where, needs_batch = _conditions(f)
+    query = select(*columns).select_from(StockBalance)
+    if needs_batch:
+        query = query.join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+    return query.where(*where)
 
 
 def count(session: Session, f: StockFilter) -> int:
-    return int(session.scalar(_filtered(select(func.count()).select_from(StockBalance), f)) or 0)
+    return int(session.scalar(_counting([func.count()], f)) or 0)
 
 
 def total_quantities(session: Session, f: StockFilter) -> tuple[int, int]:
     """The book and usable quantities of every row the filter selects (the list's footer)."""
-    row = session.execute(_filtered(select(func.coalesce(func.sum(StockBalance.quantity), 0),
-                                           func.coalesce(func.sum(_usable_quantity(f.as_of)), 0))
-                                    .select_from(StockBalance), f)).one()
+    where, _needs = _conditions(f)
+    query = (select(func.coalesce(func.sum(StockBalance.quantity), 0), func.coalesce(func.sum(_usable_quantity(f.as_of)), 0))
+             .select_from(StockBalance).join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id).where(*where))
+    row = session.execute(query).one()
     return int(row[0]), int(row[1])
 
 
@@ -187,7 +215,12 @@ _COLUMNS = (StockBalance.warehouse_id, Warehouse.name.label("warehouse"), StockB
 def page(session: Session, f: StockFilter, *, offset: int = 0, limit: int = 100, sort: str = "warehouse",
          descending: bool = False, total: int | None = None) -> list[StockRow]:
     reverse, start, size = window(offset, limit, total)
-    query = order_by_key(_filtered(select(*_COLUMNS).select_from(StockBalance), f), SORT_COLUMNS, sort, descending,
+    where, _needs = _conditions(f)
+    query = (select(*_COLUMNS).select_from(StockBalance)
+             .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+             .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
+             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id).where(*where))
+    query = order_by_key(query, SORT_COLUMNS, sort, descending,
                          StockBalance.batch_id, nulls_last=NULLS_LAST, reverse=reverse)
     # (warehouse, batch) is the key: the warehouse last, in the same direction, makes the order total
     query = query.order_by(StockBalance.warehouse_id.desc() if descending != reverse else StockBalance.warehouse_id)

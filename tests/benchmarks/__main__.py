@@ -13,6 +13,10 @@
   ones (“应急” is in most sections), goal ≤ 100 ms for every term; the total count the search page
   shows afterwards, for information; floor: the bare FTS5 ``MATCH`` of the same gram phrase through
   ``sqlite3``, fetching every matching rowid.
+- ``supplies``: reconcile over every balance (goal ≤ 5 s) and the stock list's first page, a search
+  keystroke and a filter (≤ 50 ms each), on the city database's supplies (a synthetic ledger of
+  100,000 batches written through the write path when the demo has none); see
+  ``tests/benchmarks/supplies.py``.
 - ``export``: the whole enterprise register to .xlsx through ``exports.enterprises.excel`` (no goal yet); floor:
   the same columns by one ``sqlite3`` query into an unstyled openpyxl write-only workbook.
 - ``startup``: process start → main window shown with its first page loaded, on the city database
@@ -602,8 +606,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,drills,export,startup,documents",
-                        help="comma-separated: demo,list,search,drills,export,startup,documents")
+    parser.add_argument("--only", default="demo,list,search,drills,supplies,export,startup,documents",
+                        help="comma-separated: demo,list,search,drills,supplies,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -616,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
     results: list[Result] = []
-    if only & {"demo", "list", "search", "drills", "export", "startup"}:  # they need the city database
+    if only & {"demo", "list", "search", "drills", "supplies", "export", "startup"}:  # they need the city database
         results, city = bench_demo(args.seed, args.fresh)
         if "demo" not in only:
             results = []
@@ -628,6 +632,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.drills import bench_drills
 
         results += bench_drills(city, args.runs * 4)
+    if "supplies" in only:
+        from tests.benchmarks.supplies import bench as bench_supplies
+
+        results += bench_supplies(city, args.runs * 4)
     if "export" in only:
         results += bench_export(city)
     if "startup" in only:
