@@ -130,6 +130,9 @@ def build_parser() -> ChineseParser:
                           default="comprehensive", help="预案类型（默认 comprehensive 综合应急预案）")
     imp_plan.add_argument("--number", metavar="预案编号", help="默认取封面上的预案编号（不取文件名）")
     imp_plan.add_argument("--title", metavar="预案名称", help="默认取封面或文档的标题")
+    imp_sup = impsub.add_parser("supplies", help="从 Excel（.xlsx，导入模板）导入物资品目、批次和出入库记录（全部正确才写入）")
+    imp_sup.add_argument("file", metavar="文件.xlsx")
+    imp_sup.add_argument("--error-report", metavar="文件.xlsx", help="有错误时写出错误报告（原始行加错误说明）")
 
     cal = commands.add_parser("calendar", help="节假日安排（工作日计算用）")
     calsub = cal.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -178,6 +181,36 @@ def build_parser() -> ChineseParser:
     exp_year.add_argument("--out", required=True, metavar="文件", help="输出文件（.docx 或 .pdf）")
     exp_year.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
     exp_year.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="计划执行情况的截止日期（默认今天）")
+
+    exp_ledger = expsub.add_parser("stock-ledger", help="导出应急物资出入库台账（或库存结存、到期预警、低于最低库存）为 Excel")
+    exp_ledger.add_argument("--out", required=True, metavar="文件.xlsx")
+    exp_ledger.add_argument("--list", choices=list(SUPPLY_LISTS), default="ledger",
+                            help="ledger 出入库台账（默认），balances 库存结存，expiring 到期预警，shortfalls 低于最低库存")
+    exp_ledger.add_argument("--warehouse", type=int, metavar="储备库ID", help="只导出该储备库")
+    exp_ledger.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用与预警（默认今天）")
+    exp_card = expsub.add_parser("stock-card", help="导出一种物资的台账卡（库存、出入库明细、检查记录）为 PDF 或 Word")
+    exp_card.add_argument("item_id", type=int, metavar="物资ID")
+    exp_card.add_argument("--out", required=True, metavar="文件", help="输出文件（.pdf 或 .docx）")
+    exp_card.add_argument("--warehouse", type=int, metavar="储备库ID", help="只含该储备库（默认全部）")
+    exp_card.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
+    exp_card.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用与预警（默认今天）")
+    exp_inv = expsub.add_parser("inventory", help="导出一个储备库的库存盘点表为 PDF 或 Word")
+    exp_inv.add_argument("warehouse_id", type=int, metavar="储备库ID")
+    exp_inv.add_argument("--out", required=True, metavar="文件", help="输出文件（.pdf 或 .docx）")
+    exp_inv.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式")
+    exp_inv.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="盘点日期（默认今天）")
+    exp_lab = expsub.add_parser("labels", help="打印物资标签（二维码或条形码，A4 标签纸）为 PDF")
+    exp_lab.add_argument("--out", required=True, metavar="文件.pdf")
+    exp_lab.add_argument("--warehouse", type=int, metavar="储备库ID", help="该储备库在库的每个批次")
+    exp_lab.add_argument("--item", type=int, metavar="物资ID", help="该物资在库的每个批次")
+    exp_lab.add_argument("--batch", type=int, action="append", metavar="批次ID", help="指定批次（可重复）")
+    exp_lab.add_argument("--code", choices=["qr", "code128"], default="qr", help="qr 二维码（默认），code128 条形码")
+    exp_lab.add_argument("--sheet", choices=["3x8", "2x7"], default="3x8",
+                         help="标签纸：3x8 每页 24 枚 70×37 mm（默认），2x7 每页 14 枚 99.1×38.1 mm")
+    exp_lab.add_argument("--skip", type=int, default=0, metavar="枚数", help="第一页跳过已用掉的标签数")
+    exp_lab.add_argument("--outline", action="store_true", help="画出标签边框（用普通 A4 纸打印后裁切）")
+    exp_tpl = expsub.add_parser("supplies-template", help="导出应急物资导入模板（.xlsx，含下拉选项）")
+    exp_tpl.add_argument("--out", required=True, metavar="文件.xlsx")
 
     exp_verify = expsub.add_parser("verify", help="按 manifest.json 重新计算归档文件夹中各文件的 SHA-256")
     exp_verify.add_argument("folder", metavar="归档文件夹")
@@ -595,6 +628,8 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
     from models.core.actors import os_actor
 
+    if args.what in SUPPLY_EXPORTS:
+        return cmd_export_supplies(args, io)
     if args.what == "verify":
         from pathlib import Path
 
@@ -805,7 +840,102 @@ def cmd_evaluation_form(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+SUPPLY_LISTS = ("ledger", "balances", "expiring", "shortfalls")  # exports.supplies.excel.LISTS
+SUPPLY_EXPORTS = ("stock-ledger", "stock-card", "inventory", "labels", "supplies-template")
+
+
+def cmd_export_supplies(args: argparse.Namespace, io: Output) -> int:
+    """export stock-ledger | stock-card | inventory | labels | supplies-template."""
+    from pathlib import Path
+
+    out = Path(args.out)
+    as_of = getattr(args, "as_of", None) or date.today()  # the user's "now" enters here, never inside a rule
+    db = _open(args)
+    try:
+        if args.what == "supplies-template":
+            from exports.supplies.imports import write_supplies_template
+
+            with db.read() as session:
+                write_supplies_template(session, out)
+            print(f"已导出导入模板 {out}。", file=io.out)
+            return 0
+        if args.what == "stock-ledger":
+            from exports.supplies import excel as sx
+            from models.supplies.queries import StockFilter
+
+            places = (args.warehouse,) if args.warehouse is not None else ()
+            if args.list == "ledger":
+                n = sx.export_ledger(db, out, warehouse_id=args.warehouse)
+            elif args.list == "balances":
+                n = sx.export_balances(db, StockFilter(as_of=as_of, warehouse_ids=places), out)
+            elif args.list == "expiring":
+                n = sx.export_expiring(db, as_of, out, warehouse_ids=places)
+            else:
+                n = sx.export_shortfalls(db, as_of, out, warehouse_ids=places)
+            print(f"已导出 {out}（{sx.LISTS[args.list]}，{n} 行）。", file=io.out)
+            return 0
+        if args.what == "labels":
+            from exports.supplies.labels import render_labels
+            from plans.supplies.labels import batch_labels, stock_labels
+
+            with db.read() as session:
+                labels = batch_labels(session, args.batch) if args.batch else stock_labels(
+                    session, warehouse_id=args.warehouse, item_id=args.item)
+            pages = render_labels(labels, out, symbology=args.code, sheet=args.sheet, skip=args.skip,
+                                  outline=args.outline)
+            print(f"已导出 {out}（{len(labels)} 枚标签，{pages} 页；打印时请选“实际大小”，不要缩放）。", file=io.out)
+            return 0
+        from exports.styles import load_style
+        from exports.supplies.documents import render_supply_document
+        from plans.supplies.documents import build_inventory, build_stock_card
+
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in ("docx", "pdf"):
+            raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .docx 或 .pdf 结尾")
+        with db.read() as session:
+            doc = (build_stock_card(session, args.item_id, as_of=as_of, warehouse_id=args.warehouse)
+                   if args.what == "stock-card" else build_inventory(session, args.warehouse_id, as_of=as_of))
+        result = render_supply_document(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
+        pages = f"，{result.pages} 页" if result.pages else ""
+        print(f"已导出 {out}（{doc.title}，{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
+        for line in result.warnings:
+            print(f"警告：{line}", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def cmd_import_supplies(args: argparse.Namespace, io: Output) -> int:
+    """import supplies FILE.xlsx [--error-report FILE]: all or nothing; exit 1 with the error workbook."""
+    from pathlib import Path
+
+    from exports.excel_import import write_error_workbook
+    from exports.supplies.imports import import_supplies
+    from models.core.uow import os_actor
+
+    db = _open(args)
+    try:
+        outcome = import_supplies(db, os_actor(), Path(args.file))
+    finally:
+        db.dispose()
+    if outcome.ok:
+        print(outcome.summary(), file=io.out)
+        return 0
+    for problem in outcome.problems[:20]:
+        print(str(problem), file=io.err)
+    if len(outcome.problems) > 20:
+        print(f"……另有 {len(outcome.problems) - 20} 处问题", file=io.err)
+    if args.error_report:
+        write_error_workbook(Path(args.error_report), outcome.sheets, outcome.problems)
+        print(f"{outcome.summary()}错误报告已写入 {args.error_report}（原始行加“错误说明”列），改正后重新导入。", file=io.err)
+    else:
+        print(f"{outcome.summary()}用 --error-report 文件.xlsx 得到逐行的错误报告。", file=io.err)
+    return 1
+
+
 def cmd_import(args: argparse.Namespace, io: Output) -> int:
+    if args.what == "supplies":
+        return cmd_import_supplies(args, io)
     from pathlib import Path
 
     from models.core.errors import ValidationError

@@ -1,0 +1,123 @@
+"""The supplies documents (物资台账卡, 库存盘点表) through the shared renderers: the PDF of
+``exports.pdf`` and the Word file of ``exports.docx``, in a house style, with the typesetting of every
+other document (禁则, justified lines, tables whose header repeats on every page). Wide documents (the
+inventory's twelve columns, a stock card's ledger) are set on a landscape A4 page; a character grid (GB/T 9704) keeps its
+spacing there by holding proportionally more characters per line.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from docx.enum.section import WD_ORIENT
+from reportlab.lib.enums import TA_CENTER
+from reportlab.platypus import Flowable, Spacer
+
+from exports.docx import DocxWriter, paragraph
+from exports.files import write_atomically
+from exports.fonts import FontSet, find_fonts
+from exports.layout import DocumentInfo
+from exports.pdf import PdfRenderer
+from exports.result import ExportResult
+from exports.styles import MM, HouseStyle
+from plans.document import Table
+from plans.supplies.documents import SupplyDocument
+
+Format = Literal["pdf", "docx"]
+
+
+def landscape(style: HouseStyle) -> HouseStyle:
+    """``style`` on a landscape page (same margins turned; a character grid widened in proportion)."""
+    page = style.page
+    if page.width_mm > page.height_mm:
+        return style
+    turned = replace(page, width_mm=page.height_mm, height_mm=page.width_mm)
+    body = style.body
+    if body.chars_per_line:
+        body = replace(body, chars_per_line=round(body.chars_per_line * turned.text_width_mm / page.text_width_mm),
+                       lines_per_page=round(body.lines_per_page * turned.text_height_mm / page.text_height_mm)
+                       if body.lines_per_page else 0)
+    return replace(style, page=turned, body=body)
+
+
+def _info(doc: SupplyDocument) -> DocumentInfo:
+    return DocumentInfo(title=doc.title, author=doc.author, subject=doc.title, keywords=[k for k in doc.keywords if k],
+                        created=doc.created, header_text=doc.header_text)
+
+
+class _SupplyPdf(PdfRenderer):
+    def __init__(self, doc: SupplyDocument, style: HouseStyle, fonts: FontSet) -> None:
+        super().__init__(_info(doc), style, fonts, None)
+        self.doc = doc
+
+    def story(self) -> list[Flowable]:
+        title = self.para_style("doc-title", self.style.title, align=TA_CENTER, first_indent=0.0,
+                                space_after=self.style.body.leading * 0.3)
+        sub = self.para_style("doc-sub", self.style.body, align=TA_CENTER, first_indent=0.0,
+                              space_after=self.style.body.leading * 0.6)
+        out: list[Flowable] = [self.para(self.balanced(self.doc.title, title), title, self.role(self.style.title))]
+        if self.doc.subtitle:
+            out.append(self.para(self.doc.subtitle, sub, self.role(self.style.body)))
+        out.append(Spacer(1, 2))
+        for section in self.doc.sections:
+            if section.row_height_mm is None:
+                out += self.section(section.title, 1, self.key(), section.blocks)
+                continue
+            out += self.section(section.title, 1, self.key(), [])
+            for block in section.blocks:
+                if isinstance(block, Table) and block.rows:
+                    texts = [[cell.text for cell in row] for row in block.rows]
+                    heads = min(block.header_rows, len(texts))
+                    out.append(self.grid(texts, heads, min_heights=[0.0] * heads
+                                         + [section.row_height_mm * MM] * (len(texts) - heads)))
+                else:
+                    out += self.blocks([block])
+        return out
+
+
+def render_supply_document(doc: SupplyDocument, fmt: Format, target: Path | BinaryIO, *, style: HouseStyle,
+                           fonts: FontSet | None = None) -> ExportResult:
+    """Draw ``doc`` as a PDF or Word file into ``target`` (a path is written atomically), on a
+    landscape page when the document asks for one."""
+    fonts = fonts or find_fonts()
+    wide = doc.landscape
+    if wide:
+        style = landscape(style)
+    if fmt == "pdf":
+        renderer = _SupplyPdf(doc, style, fonts)
+        data = renderer.render()
+        result = ExportResult(format="pdf", pages=renderer.page_count, headings=[s.title for s in doc.sections],
+                              fonts=renderer.font_lines(), warnings=renderer.warnings)
+    else:
+        writer = DocxWriter(_info(doc), style, fonts)
+        if wide:
+            writer.document.sections[0].orientation = WD_ORIENT.LANDSCAPE
+        writer.page_title(doc.title, new_page=False)
+        if doc.subtitle:
+            writer.out.append(paragraph("BodyText", writer.runs(doc.subtitle, style.body.role),
+                                        '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>'))
+        for section in doc.sections:
+            writer.heading(section.title, 1)
+            for block in section.blocks:
+                if isinstance(block, Table) and section.row_height_mm is not None:
+                    writer.table(block, row_height_mm=section.row_height_mm)
+                else:
+                    writer.blocks([block])
+        data = writer.finish(cover=False, check=lambda: None)
+        result = ExportResult(format="docx", pages=None, headings=[s.title for s in doc.sections],
+                              fonts=writer.font_lines(), warnings=list(writer.warnings))
+    if isinstance(target, str | Path):
+        write_atomically(Path(target), data)
+    else:
+        target.write(data)
+    return result
+
+
+def supply_document_bytes(doc: SupplyDocument, fmt: Format, *, style: HouseStyle,
+                          fonts: FontSet | None = None) -> bytes:
+    buffer = io.BytesIO()
+    render_supply_document(doc, fmt, buffer, style=style, fonts=fonts)
+    return buffer.getvalue()
