@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.kit import messages
 from desktop.kit.exporting import Write
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import fill_combo
@@ -67,10 +71,12 @@ def _tr(text: str) -> str:
 class SuppliesPage(ListPage[StockRow, StockFilter]):
     key = "supplies"
     service = ss
+    export_module = "exports.supplies.excel"
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
                  today: Callable[[], date] | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(db, runner, settings, actor=actor, unit=_tr("条库存"), export_label="", parent=parent)
+        super().__init__(db, runner, settings, actor=actor, unit=_tr("条库存"),
+                         export_label=_tr("正在导出物资库存…"), parent=parent)
         self._today = today
         self.detail_task: Task | None = None
         self.tree_task: Task | None = None
@@ -112,6 +118,14 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                                         self.tr("设置所选储备库对所选物资的最低库存（低于它时预警）"))
         self.act_search = self._action(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
         self.act_refresh = self._action(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
+        self.act_export = self._action(self.tr("导出库存Excel"), self.export_excel, QKeySequence("Ctrl+E"),
+                                       self.tr("把当前筛选出的库存（账面、可用数量、有效期、预警）按当前排序导出为 Excel"))
+        self.act_labels = self._action(self.tr("打印标签…"), self.print_labels, None,
+                                       self.tr("所选批次的标签（二维码），或所选储备库全部库存批次的标签，存为 PDF 打印"))
+        self.act_card = self._action(self.tr("导出物资台账卡…"), self.export_stock_card, None,
+                                     self.tr("所选物资的台账卡（逐笔出入库和结存），PDF 或 Word"))
+        self.act_inventory = self._action(self.tr("导出库存盘点表…"), self.export_inventory, None,
+                                          self.tr("所选储备库的库存盘点表，PDF 或 Word"))
         self.write_actions = [self.act_minimum]
 
         self.toolbar = QToolBar(self)
@@ -127,7 +141,10 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.edit_menu = QMenu(self.tr("编辑"), self)
         for action in (self.act_edit_warehouse, self.act_edit_item, self.act_edit_batch, self.act_minimum):
             self.edit_menu.addAction(action)
-        for menu in (self.new_menu, self.edit_menu):
+        self.export_menu = QMenu(self.tr("导出"), self)
+        for action in (self.act_export, self.act_labels, self.act_card, self.act_inventory):
+            self.export_menu.addAction(action)
+        for menu in (self.new_menu, self.edit_menu, self.export_menu):
             self.toolbar.addAction(menu.menuAction())
             button = self.toolbar.widgetForAction(menu.menuAction())
             if isinstance(button, QToolButton):
@@ -442,6 +459,10 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.act_edit_item.setEnabled(row is not None)
         self.act_edit_warehouse.setEnabled(self.current_warehouse_id() is not None)
         self.act_minimum.setEnabled(row is not None)
+        self.act_export.setEnabled(self.model.rowCount() > 0)
+        self.act_labels.setEnabled(row is not None or len(self.warehouse_ids) == 1)
+        self.act_card.setEnabled(row is not None)
+        self.act_inventory.setEnabled(self.current_warehouse_id() is not None)
 
     # --- rows and actions
 
@@ -454,6 +475,9 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             menu.addAction(action)
         menu.addSeparator()
         for action in (self.act_inspect, self.act_edit_batch, self.act_edit_item, self.act_minimum):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.act_labels, self.act_card):
             menu.addAction(action)
         return menu
 
@@ -547,8 +571,109 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
     def changed(self, row_id: int, status: str) -> None:
         self._stored(status)
 
+    # --- exports (in the background)
+
     def export_stem(self, flt: StockFilter) -> str:
-        return self.tr("物资库存")
+        return self.tr("应急物资库存")
 
     def excel_writer(self, flt: StockFilter) -> Write:
-        raise NotImplementedError  # the supplies exports are on the CLI and in exports.supplies
+        db = self._db
+
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_balances(db, flt, path, progress=progress))
+
+        return write
+
+    def _ask_path(self, label: str, stem: str, filters: str, suffixes: tuple[str, ...]) -> Path | None:
+        folder = Path(self._settings.last_export_dir or Path.home())
+        chosen, _ = QFileDialog.getSaveFileName(self, label, str(folder / f"{stem}{suffixes[0]}"), filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() not in suffixes:
+            path = path.with_name(path.name + suffixes[0])
+        self._settings.last_export_dir = str(path.parent)
+        return path
+
+    def _export(self, label: str, path: Path, work: Callable[[Session, Path], int]) -> Task:
+        """Build and write a file on a worker thread, then say where it is."""
+        db = self._db
+
+        def job(_progress: Progress) -> int:
+            with db.read() as s:
+                return work(s, path)
+
+        task = self._runner.run(job, label=self.tr("正在导出{0}…").format(label), title=self.tr("导出"))
+
+        def done(pages: int) -> None:
+            counted = self.tr("，共 {0} 页").format(pages) if pages else ""
+            self.sig_status.emit(self.tr("已导出{0}：{1}").format(label, path))
+            messages.info(self, self.tr("导出完成"), self.tr("已导出{0}{1}：\n{2}").format(label, counted, path))
+
+        task.sig_finished.connect(done)
+        self.export_file_task = task
+        return task
+
+    def _document(self, label: str, stem: str, build: Callable[[Session], Any], path: Path | None) -> Task | None:
+        path = path or self._ask_path(self.tr("导出{0}").format(label), stem,
+                                      self.tr("PDF 文件 (*.pdf);;Word 文档 (*.docx)"), (".pdf", ".docx"))
+        if path is None:
+            return None
+
+        def work(s: Session, target: Path) -> int:
+            from exports.styles import load_style
+            from exports.supplies.documents import render_supply_document
+
+            fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
+            return render_supply_document(build(s), fmt, target, style=load_style()).pages or 0
+
+        return self._export(label, path, work)
+
+    def export_stock_card(self, path: Path | None = None) -> Task | None:
+        """物资台账卡 of the selected row's item (in its warehouse)."""
+        row = self.current_row()
+        if row is None:
+            return None
+        item_id, warehouse_id, as_of = row.item_id, row.warehouse_id, self.as_of()
+
+        def build(s: Session) -> Any:
+            from plans.supplies.documents import build_stock_card
+
+            return build_stock_card(s, item_id, as_of=as_of, warehouse_id=warehouse_id)
+
+        return self._document(self.tr("物资台账卡"), f"物资台账卡-{row.item_code}-{row.item}", build, path)
+
+    def export_inventory(self, path: Path | None = None) -> Task | None:
+        """库存盘点表 of the chosen warehouse."""
+        warehouse_id, as_of = self.current_warehouse_id(), self.as_of()
+        if warehouse_id is None:
+            return None
+
+        def build(s: Session) -> Any:
+            from plans.supplies.documents import build_inventory
+
+            return build_inventory(s, warehouse_id, as_of=as_of)
+
+        return self._document(self.tr("库存盘点表"), self.tr("库存盘点表"), build, path)
+
+    def print_labels(self, path: Path | None = None) -> Task | None:
+        """Labels (QR code) of the selected batch, or of every batch in stock in the chosen warehouse."""
+        row = self.current_row()
+        one = row is not None
+        warehouse_id = None if one else self.current_warehouse_id()
+        if row is None and warehouse_id is None:
+            return None
+        path = path or self._ask_path(self.tr("打印标签"), self.tr("物资标签"), self.tr("PDF 文件 (*.pdf)"), (".pdf",))
+        if path is None:
+            return None
+        batch_id = row.batch_id if row is not None else None
+
+        def work(s: Session, target: Path) -> int:
+            from exports.supplies.labels import render_labels
+            from plans.supplies import labels
+
+            found = labels.batch_labels(s, [batch_id]) if batch_id is not None else labels.stock_labels(
+                s, warehouse_id=warehouse_id)
+            return render_labels(found, target)
+
+        return self._export(self.tr("物资标签"), path, work)

@@ -1,8 +1,9 @@
 """What a barcode scanner types into the movement dialog, and what a typed text names.
 
-A scanner is a keyboard: it types the label's code and then Enter. A label carries the batch's code
-(``models.supplies.queries.label_code``: ``WZB00000123``, ASCII, so any scanner types it the same);
-an item's code or name, or a batch number, typed by hand is looked up as well. One short read.
+A scanner is a keyboard: it types the label's code and then Enter. A batch's label carries its code
+(``models.supplies.queries.label_code``: ``WZB00000123``, the QR code more after it), an item's label
+``WZI…`` (``plans.supplies.labels``); an item's code or name, or a batch number, typed by hand is looked
+up as well. One short read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.supplies import queries as sq
 from models.supplies.entities import SupplyItem
 from models.supplies.queries import ItemChoice
+from plans.supplies.labels import parse_scan
 
 
 def load_items(session: Session) -> list[ItemChoice]:
@@ -55,6 +57,10 @@ def resolve(session: Session, items: list[ItemChoice], text: str) -> Found:
     text = text.strip()
     if not text:
         return Found(problem="请输入物资编码、名称，或扫描标签")
+    label = parse_scan(text)
+    if label is not None and label.kind == "item":  # an item's label (no batch): the batch comes by FEFO
+        item = next((i for i in items if i.id == label.ident), None)
+        return Found(item=item) if item is not None else Found(problem=f"标签“{text}”对应的物资不存在或已删除")
     if sq.parse_label(text) is not None:
         scanned = sq.batch_from_scan(session, text)
         item = next((i for i in items if scanned is not None and i.id == scanned.item_id), None)

@@ -148,3 +148,14 @@ def test_unknown_text_and_ctrl_number_switch_kind(qtbot, sqlite_db, runner, worl
     assert dialog.kind == "issue" and dialog.windowTitle() == "物资出库"
     _type(qtbot, dialog, "B2026-01")  # a batch number alone
     assert dialog.item is not None and dialog.batch.currentData() == world.batch
+
+
+def test_a_qr_payload_and_an_item_label(qtbot, sqlite_db, runner, world):  # type: ignore[no-untyped-def]
+    from plans.supplies.labels import ITEM_PREFIX
+
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "issue")
+    _type(qtbot, dialog, f"{label_code(world.batch)}|HX-001|B2026-01|20270630")  # the QR code's longer text
+    assert dialog.item is not None and dialog.batch.currentData() == world.batch
+    dialog.lookup.clear()
+    _type(qtbot, dialog, f"{ITEM_PREFIX}{world.item:08d}")  # an item's label: the batch by FEFO
+    assert dialog.item is not None and dialog.item.id == world.item and dialog.batch.currentData() in (None, world.batch)

@@ -128,3 +128,36 @@ def test_a_refused_warehouse_keeps_the_input(qtbot, page, finish):  # type: igno
     assert finish(dialog.save()) == "invalid"
     assert "已有名为" in dialog.error_text("name") and "所属区域" in dialog.error_text("region_id")
     assert dialog.widgets["name"].text() == "北城区应急物资储备库"
+
+
+def test_an_inspection_makes_a_batch_unusable(qtbot, page, world, finish):  # type: ignore[no-untyped-def]
+    from desktop.supplies.forms import InspectionDialog
+
+    assert page.select_warehouse(world.south)
+    page.select_row(0)
+    dialog = page.inspect_current()
+    assert isinstance(dialog, InspectionDialog) and "S2025-07" in dialog.batch_text
+    assert finish(dialog.save()) == "invalid"  # no inspector
+    assert dialog.error_text("inspector") and dialog.isVisible()
+    dialog.widgets["inspector"].setText("李四")
+    dialog.widgets["result"].setCurrentIndex(dialog.widgets["result"].findData("repair"))
+    dialog.widgets["notes"].setPlainText("受潮霉变")
+    assert finish(dialog.save()) == "saved"
+    page.unusable_check.setChecked(True)
+    assert _batches(page) == ["S2025-07"]
+    assert page.model.row_at(0).usable_qty == 0 and "待修" in page.model.row_at(0).usable_reason
+
+
+def test_minimum_and_the_files_from_the_page(qtbot, page, world, finish, tmp_path, msgs):  # type: ignore[no-untyped-def]
+    assert page.select_warehouse(world.north)
+    page.search.setText("B2026-01")
+    page.apply_filter()
+    page.select_row(0)
+    assert finish(page.set_minimum(20)) == "saved"
+    page.select_row(0)
+    assert page.current_row().minimum == 20 and "低于最低库存" in page.current_row().alerts[0].label
+    card, labels = tmp_path / "card.pdf", tmp_path / "labels.pdf"
+    for task in (page.export_stock_card(card), page.print_labels(labels)):
+        qtbot.waitUntil(lambda t=task: not t.running, timeout=20000)
+    assert card.read_bytes()[:4] == b"%PDF" and labels.read_bytes()[:4] == b"%PDF"
+    assert [k for k in msgs.kinds()] == ["info", "info"]
