@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
 
     def _install_pages(self) -> None:
         """Create the module pages for ``self.db`` (again after switching databases)."""
+        import desktop.supplies.panels as supply_panels
         from desktop.drills.page import DrillsPage
         from desktop.drills.panels import obligations_panel
         from desktop.enterprises.page import EnterprisesPage
@@ -194,9 +195,10 @@ class MainWindow(QMainWindow):
         self.pages = [
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
-                            panels=[obligations_panel()], parent=self.stack),
+                            panels=[obligations_panel(), supply_panels.minimums_panel(), supply_panels.enterprise_needs_panel()],
+                            parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
-                      parent=self.stack),
+                      panels=[supply_panels.plan_needs_panel()], parent=self.stack),
             DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SuppliesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from plans.plans import annexes as plan_annexes
 from plans.plans.annexes import AnnexBuilder
+from plans.supplies import annexes as supply_annexes
 
 __all__ = ["BUILDERS", "builders"]
 
 
 def builders() -> tuple[AnnexBuilder, ...]:
     """The product's annex builders, in the order a plan without a template lists their annexes."""
-    return (plan_annexes.UNIT_PROFILE, plan_annexes.CONTACTS)
+    return (plan_annexes.UNIT_PROFILE, supply_annexes.SUPPLIES, plan_annexes.CONTACTS)
 
 
 BUILDERS: tuple[AnnexBuilder, ...] = builders()

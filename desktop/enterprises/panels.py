@@ -3,7 +3,8 @@ supplies and teams later), without the enterprises module knowing them: the wind
 (``desktop.main_window``) hands the page a list of ``EnterprisePanel``s, each a title, its columns
 and a read that runs on a worker thread. The page shows them as tabs under the list, read again
 (after a short pause, so arrowing down the list does not read every row) when the current
-enterprise changes or the data changes.
+enterprise changes or the data changes. The plans page shows its panels the same way, keyed by the
+plan (``PanelTabs`` with the plan's ``prompt``; ``read`` then gets the plan's id).
 """
 
 from __future__ import annotations
@@ -12,14 +13,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from desktop.kit.tasks import Task, TaskRunner
 from models.core.database import Database
 from models.core.progress import Progress
+from models.core.uow import Actor
+
+# Opens the panel's editor for a record: (database, runner, actor, record id, parent) → the dialog
+# (a ``RecordForm``: its ``sig_saved`` reloads the panel) or None.
+EditPanel = Callable[[Database, TaskRunner, Actor, int, QWidget], QDialog | None]
 
 WARNING = QColor("#B3261E")
 PAUSE_MS = 150
@@ -41,15 +55,25 @@ class EnterprisePanel:
     read: Callable[[Session, int, date], list[PanelRow]]
     empty: str = "无"  # the one line shown when the enterprise has nothing here
     warning_noun: str = "项需要处理"
+    edit: EditPanel | None = None  # a button beside the tabs opens it for the chosen record
+    edit_label: str = "编辑…"
 
 
 class PanelTabs(QTabWidget):
-    """The panels of the current enterprise, each a read-only table."""
+    """The panels of the current enterprise, each a read-only table (a panel with ``edit`` gets a
+    button beside the tabs; what it saves reloads the panel and is told by ``sig_record_changed``)."""
+
+    sig_record_changed = Signal(int)
+    """A panel's editor saved the record; the argument is its id."""
 
     def __init__(self, db: Database, runner: TaskRunner, panels: Sequence[EnterprisePanel],
-                 today: Callable[[], date], parent: QWidget | None = None) -> None:
+                 today: Callable[[], date], parent: QWidget | None = None, *,
+                 prompt: str = "", actor: Actor | None = None) -> None:
+        """``prompt``: the line shown while nothing is chosen in the list above; ``actor``: who
+        edits through a panel's ``edit`` (without one, no edit button)."""
         super().__init__(parent)
         self.setObjectName("enterprisePanels")
+        self._prompt = prompt or self.tr("请在上方列表中选择一家企业")
         self._db, self._runner, self._today = db, runner, today
         self.panels = list(panels)
         self.tables: list[QTableWidget] = []
@@ -68,11 +92,44 @@ class PanelTabs(QTabWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PAUSE_MS)
         self._timer.timeout.connect(self.reload)
+        self._actor = actor
+        self.edit_button: QPushButton | None = None
+        if actor is not None and any(p.edit is not None for p in self.panels):
+            self.edit_button = QPushButton(self)
+            self.edit_button.setObjectName("panelEdit")
+            self.edit_button.clicked.connect(self.edit_current)
+            self.setCornerWidget(self.edit_button, Qt.Corner.TopRightCorner)
+            self.currentChanged.connect(lambda _i: self._update_edit())
+            self._update_edit()
+
+    def _update_edit(self) -> None:
+        if self.edit_button is None:
+            return
+        panel = self.panels[self.currentIndex()] if self.currentIndex() >= 0 else None
+        self.edit_button.setVisible(panel is not None and panel.edit is not None)
+        if panel is not None:
+            self.edit_button.setText(panel.edit_label)
+        self.edit_button.setEnabled(self.enterprise_id is not None)
+
+    def edit_current(self) -> QDialog | None:
+        """Open the current panel's editor for the chosen record."""
+        panel = self.panels[self.currentIndex()] if self.currentIndex() >= 0 else None
+        rid = self.enterprise_id
+        if panel is None or panel.edit is None or rid is None or self._actor is None:
+            return None
+        dialog = panel.edit(self._db, self._runner, self._actor, rid, self)
+        saved = getattr(dialog, "sig_saved", None)
+        if saved is not None:
+            saved.connect(lambda record_id: (self.reload(), self.sig_record_changed.emit(record_id)))
+        return dialog
 
     def show_enterprise(self, enterprise_id: int | None) -> None:
         """The enterprise chosen in the list (None: none); read after a short pause."""
         self.enterprise_id = enterprise_id
+        self._update_edit()
         self._timer.start()
+
+    show = show_enterprise  # the record chosen in the list above (a plan on the plans page)
 
     def reload(self) -> None:
         self._timer.stop()
@@ -103,7 +160,7 @@ class PanelTabs(QTabWidget):
         table.clearContents()
         if not rows:
             table.setSpan(0, 0, 1, len(panel.columns))
-            table.setItem(0, 0, QTableWidgetItem(panel.empty if eid is not None else self.tr("请在上方列表中选择一家企业")))
+            table.setItem(0, 0, QTableWidgetItem(panel.empty if eid is not None else self._prompt))
         else:
             table.clearSpans()
         for r, row in enumerate(rows):

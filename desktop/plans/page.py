@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
+from desktop.enterprises.panels import EnterprisePanel, PanelTabs
 from desktop.kit import messages
 from desktop.kit.empty import EmptyState
 from desktop.kit.exporting import Write
@@ -133,9 +134,11 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
                  today: Callable[[], date] = date.today, annex_builders: Sequence[AnnexBuilder] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 panels: Sequence[EnterprisePanel] = (), parent: QWidget | None = None) -> None:
         """``today`` gives the day deadlines are computed for (the clock, read at each refresh);
-        ``annex_builders``: the product's list for printed plans (the main window hands it down)."""
+        ``annex_builders``: the product's list for printed plans (the main window hands it down);
+        ``panels``: what later modules show about the selected plan, as tabs under the list (their
+        ``read`` gets the plan's id; e.g. the supplies it needs)."""
         super().__init__(db, runner, settings, actor=actor, unit=_tr("个预案"),
                          export_label=_tr("正在导出预案清单…"), parent=parent)
         self.enterprises: list[EnterpriseChoice] = []
@@ -150,6 +153,10 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.tree_enterprise_id: int | None = None
         self.deadline_warnings: tuple[str, ...] = ()
         self.model = PlanTableModel(db, today=today, parent=self)
+        self.panel_tabs = PanelTabs(db, runner, panels, today, self, prompt=self.tr("请在上方列表中选择一个预案"),
+                                    actor=self._actor) if panels else None
+        if self.panel_tabs is not None:  # a panel's editor changed the plan (its version moved)
+            self.panel_tabs.sig_record_changed.connect(lambda pid: self.changed(pid, self.tr("已保存")))
         self._build()
 
     @property
@@ -298,7 +305,16 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.tree.itemDoubleClicked.connect(self._on_tree_double_clicked)
         tree_layout.addWidget(self.tree, 1)
         self.tree_empty = EmptyState(self.tree, self._describe_empty_tree)
-        self.splitter.addWidget(self.view)
+        if self.panel_tabs is None:
+            self.splitter.addWidget(self.view)
+        else:  # the selected plan's panels under the list
+            left = QSplitter(Qt.Orientation.Vertical, self.splitter)
+            left.addWidget(self.view)
+            left.addWidget(self.panel_tabs)
+            left.setStretchFactor(0, 3)
+            left.setStretchFactor(1, 1)
+            left.setChildrenCollapsible(False)
+            self.splitter.addWidget(left)
         self.splitter.addWidget(tree_panel)
         self.tree_panel = tree_panel
         self.act_tree.toggled.connect(self._on_tree_toggled)
@@ -373,6 +389,9 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
             self.note_label.hide()
         self._update_tree(force=True)
         self.update_actions()
+        if self.panel_tabs is not None:  # read again (after the short pause) for the row now current
+            row = self.current_row()
+            self.panel_tabs.show(row.id if row is not None and not self.in_trash else None)
 
     # --- filtering -----------------------------------------------------------------------------------
 
@@ -490,6 +509,9 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
     def _on_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self.update_actions()
         self._update_tree()
+        if self.panel_tabs is not None:
+            row = self.current_row()
+            self.panel_tabs.show(row.id if row is not None and not self.in_trash else None)
 
     def enable_actions(self) -> None:
         row = self.current_row()
