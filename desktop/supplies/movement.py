@@ -192,7 +192,7 @@ class MovementDialog(QDialog):
             edit = QLineEdit(self)
             edit.setMaxLength(limit)
             self.widgets[name] = edit
-        self.line("doc_no").setPlaceholderText(self.tr("如 CK-2026-118"))
+        self.line("doc_no").setPlaceholderText(self.tr("不填则自动编号"))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -195,8 +195,9 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
         self.fit_columns(stretch=self.model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
-                         maximum={0: 200, 3: 160, 9: 240})
+                         maximum={0: 170, 3: 110, 4: 120, 9: 170})
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._row_changed())
+        self.model.modelReset.connect(self._row_changed)  # a new filter or a refresh: no row is current
         vertical = QSplitter(Qt.Orientation.Vertical, right)
         vertical.addWidget(self.view)
         vertical.addWidget(self._build_detail(vertical))
@@ -208,7 +209,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 1000])
+        splitter.setSizes([250, 1000])
         layout.addWidget(splitter, 1)
         self.detail_timer = QTimer(self)
         self.detail_timer.setSingleShot(True)
@@ -295,10 +296,15 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
         def add(parent: QTreeWidgetItem, node: TreeNode) -> None:
             nonlocal chosen
-            item = QTreeWidgetItem(parent, [node.label])
+            label = node.label
+            if len(node.children) == 1 and node.children[0].warehouse_id is not None:
+                # a district or an enterprise with one store: the store itself (an enterprise's by its name)
+                label = node.label if node.key.startswith("enterprise:") else node.children[0].label
+                node = node.children[0]
+            item = QTreeWidgetItem(parent, [label])
             item.setData(0, WAREHOUSE_ROLE, node.warehouse_ids)
             item.setData(0, WAREHOUSE_ROLE + 1, node.key)
-            item.setToolTip(0, node.label)
+            item.setToolTip(0, node.label if node.label == label else f"{label}：{node.label}")
             if node.key == wanted:
                 chosen = item
             for child in node.children:
@@ -306,7 +312,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
         for node in nodes:
             add(root, node)
-        self.tree.expandAll()
+        self.tree.expandToDepth(1)  # the kinds; a district's or an enterprise's stores open on a click
         self.tree.setCurrentItem(chosen)
         self.tree.blockSignals(False)
         self.warehouse_ids = tuple(chosen.data(0, WAREHOUSE_ROLE) or ())
@@ -324,6 +330,16 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         for item in self.tree.findItems("", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive):
             if item.data(0, WAREHOUSE_ROLE + 1) == key:
                 self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def select_place(self, warehouse_id: int, batch_id: int) -> bool:
+        """Select the row of a batch in a warehouse if it is on the first pages (after a refresh)."""
+        self.model.prefetch(0)
+        for n in range(min(self.model.rowCount(), self.model.page_size)):
+            found = self.model.row_at(n)
+            if found is not None and found.warehouse_id == warehouse_id and found.batch_id == batch_id:
+                self.select_row(n)
                 return True
         return False
 
@@ -497,7 +513,10 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         return dialog
 
     def _stored(self, status: str) -> None:
+        row = self.current_row()
         self.model.refresh()
+        if row is not None:
+            self.select_place(row.warehouse_id, row.batch_id)
         self.load_alerts()
         self._row_changed()
         self.sig_data_changed.emit()

@@ -161,3 +161,12 @@ def test_minimum_and_the_files_from_the_page(qtbot, page, world, finish, tmp_pat
         qtbot.waitUntil(lambda t=task: not t.running, timeout=20000)
     assert card.read_bytes()[:4] == b"%PDF" and labels.read_bytes()[:4] == b"%PDF"
     assert [k for k in msgs.kinds()] == ["info", "info"]
+
+
+def test_the_detail_follows_the_selection(qtbot, page, world):  # type: ignore[no-untyped-def]
+    page.select_row(0)
+    qtbot.waitUntil(lambda: page.batch_table.rowCount() > 0, timeout=3000)
+    page.search.setText("沙袋")
+    page.apply_filter()  # a new filter: no row is current, the detail says so
+    qtbot.waitUntil(lambda: page.batch_table.rowCount() == 0, timeout=3000)
+    assert page.current_row() is None and "选择一行" in page.detail_label.text()
