@@ -46,6 +46,7 @@ from desktop.kit.pickers import fill_combo
 from desktop.kit.tasks import Task, TaskRunner
 from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import WriteOp
+from desktop.supplies.forms import BatchDialog
 from desktop.supplies.scan import Found, ItemChoice, load_items, resolve
 from models.core.database import Database
 from models.core.errors import DeskError, FieldError, ValidationError
@@ -187,6 +188,10 @@ class MovementDialog(QDialog):
         self.batch_hint.setWordWrap(True)
         self.batch_hint.setStyleSheet("color: #555;")
         self.batch_hint.hide()
+        self.new_batch_button = QPushButton(self.tr("新建批次…"), self)
+        self.new_batch_button.setAutoDefault(False)
+        self.new_batch_button.setToolTip(self.tr("新到的一批：填写批次号、生产日期和有效期后回到这里入库"))
+        self.new_batch_button.clicked.connect(self.new_batch)
         self.widgets["moved_on"] = DateField(self, value=self.as_of, clearable=False)
         for name, limit in (("doc_no", 64), ("handler", 32), ("counterparty", 128), ("reason", 200)):
             edit = QLineEdit(self)
@@ -207,7 +212,7 @@ class MovementDialog(QDialog):
             if name == "item":
                 extras = (self.item_label,)
             elif name == "batch_id":
-                extras = (self.batch_hint,)
+                extras = (self.batch_hint, self.new_batch_button)
             form.addRow(label, self.errors.holder(self, name, *extras))
         self.form = form
         layout.addLayout(form)
@@ -267,6 +272,7 @@ class MovementDialog(QDialog):
         self.labels["counterparty"].setText({"receive": self.tr("来源单位"), "issue": self.tr("领用单位")}.get(
             kind, self.tr("处置单位")))
         self.labels["reason"].setText(LABELS["reason"] + (" *" if kind in ("scrap", "adjust") else ""))
+        self.new_batch_button.setVisible(kind == "receive")
         if kind == "adjust":  # a count adjustment is signed: + found more, − found less
             self.quantity.setRange(-10_000_000, 10_000_000)
             self.quantity.setToolTip(self.tr("盘点调整数量：盘盈为正数，盘亏为负数"))
@@ -409,6 +415,25 @@ class MovementDialog(QDialog):
             self._hint(self.batch_hint, self.tr("新到的一批物资请先“新建批次”"))
         else:
             self._hint(self.batch_hint, "")
+
+    def new_batch(self) -> QDialog | None:
+        """入库 of a new delivery: the batch form for the chosen item; saved, the batch is chosen here."""
+        if self.item is None:
+            self.errors.show([FieldError("item", LABELS["item"], self.tr("请先扫描或输入物资，再新建它的批次"))],
+                             self.tr("请修正以下问题："))
+            return None
+        dialog = BatchDialog(self._db, self._runner, actor=self._actor, initial={"item_id": self.item.id}, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_saved.connect(self._batch_created)
+        self.batch_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _batch_created(self, batch_id: int) -> None:
+        self._wanted_batch = batch_id
+        self._load_batches()
+        self.quantity.setFocus()
+        self.quantity.selectAll()
 
     def _batch_chosen(self) -> None:
         """The user picked a batch: it is taken as it is (FEFO again with the first item)."""

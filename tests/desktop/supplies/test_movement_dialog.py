@@ -159,3 +159,31 @@ def test_a_qr_payload_and_an_item_label(qtbot, sqlite_db, runner, world):  # typ
     dialog.lookup.clear()
     _type(qtbot, dialog, f"{ITEM_PREFIX}{world.item:08d}")  # an item's label: the batch by FEFO
     assert dialog.item is not None and dialog.item.id == world.item and dialog.batch.currentData() in (None, world.batch)
+
+
+def test_receive_into_a_new_batch_and_a_count_adjustment(qtbot, sqlite_db, runner, world, finish):  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "receive")
+    _type(qtbot, dialog, "HX-001")
+    batch_form = dialog.new_batch()
+    assert batch_form is not None and batch_form.widgets["item_id"].currentData() == world.item
+    batch_form.widgets["batch_no"].setText("B2026-12")
+    batch_form.widgets["expires_on"].set_value(date(2029, 11, 30))
+    assert finish(batch_form.save()) == "saved"
+    qtbot.waitUntil(lambda: not dialog.reading and dialog.batch.currentText().startswith("B2026-12"), timeout=3000)
+    _quantity(qtbot, dialog, 6)
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
+    assert finish(dialog.write_op) == "saved"
+    new = dialog.batch_dialog.saved_id
+    assert _stock(sqlite_db, world.north, new) == 6
+
+    dialog.activateWindow()  # back from the batch form
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    qtbot.keyClick(dialog, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # 盘点
+    assert dialog.kind == "adjust" and dialog.labels["reason"].text() == "事由 *"
+    _type(qtbot, dialog, "HX-001")
+    dialog.batch.setCurrentIndex(dialog.batch.findData(world.batch))
+    dialog.quantity.setValue(-2)  # 盘亏 2
+    assert dialog.save() is None and "原因" in dialog.errors.text("reason")  # the dialog sees it first
+    dialog.line("reason").setText("年终盘点短少")
+    assert finish(dialog.save()) == "saved"
+    assert _stock(sqlite_db, world.north, world.batch) == 8
