@@ -495,6 +495,9 @@ class MovementDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter in 物资 looks the text up (a scanner ends its payload with Enter); Enter in 数量 or
         批次 saves (or goes to 批次 when one must be chosen); Ctrl+Enter saves from any field."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._scan_elsewhere(
+                watched, event):
+            return True
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
                 Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.completer.popup().isVisible() and watched is self.lookup:
@@ -502,6 +505,21 @@ class MovementDialog(QDialog):
             self.enter(watched, bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
             return True
         return super().eventFilter(watched, event)
+
+    def _scan_elsewhere(self, watched: QObject, event: QKeyEvent) -> bool:
+        """A letter typed into 数量 or 批次 is a label being scanned (a label's code starts with
+        letters, a quantity has none): it goes to 物资, so the digits after it do not become the
+        quantity."""
+        text = event.text()
+        if watched not in (self.quantity, self.quantity.lineEdit(), self.batch) or not (
+                len(text) == 1 and text.isascii() and text.isalpha()) or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        self.lookup.setFocus()
+        self.lookup.clear()
+        self._forget_item()
+        self.lookup.insert(text)
+        return True
 
     def enter(self, field: QObject, ctrl: bool = False) -> None:
         if ctrl:

@@ -187,3 +187,17 @@ def test_receive_into_a_new_batch_and_a_count_adjustment(qtbot, sqlite_db, runne
     dialog.line("reason").setText("年终盘点短少")
     assert finish(dialog.save()) == "saved"
     assert _stock(sqlite_db, world.north, world.batch) == 8
+
+
+def test_a_scan_while_in_the_quantity_goes_to_the_lookup(qtbot, sqlite_db, runner, world):  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "issue")
+    _type(qtbot, dialog, "HX-001")
+    _quantity(qtbot, dialog, 3)
+    code = label_code(world.batch)
+    qtbot.keyClick(dialog.quantity.lineEdit(), code[0])  # the scanner starts typing while 数量 has the focus
+    assert dialog.focusWidget() is dialog.lookup and dialog.lookup.text() == code[0]
+    assert dialog.quantity.value() == 3
+    qtbot.keyClicks(dialog.lookup, code[1:])
+    qtbot.keyClick(dialog.lookup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.reading and dialog.item is not None, timeout=3000)
+    assert dialog.batch.currentData() == world.batch and dialog.quantity.value() == 3
