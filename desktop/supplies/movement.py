@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -212,7 +213,12 @@ class MovementDialog(QDialog):
             if name == "item":
                 extras = (self.item_label,)
             elif name == "batch_id":
-                extras = (self.batch_hint, self.new_batch_button)
+                below = QWidget(self)  # the hint, and 新建批次… at its right when receiving
+                row = QHBoxLayout(below)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.addWidget(self.batch_hint, 1)
+                row.addWidget(self.new_batch_button, 0, Qt.AlignmentFlag.AlignTop)
+                extras = (below,)
             form.addRow(label, self.errors.holder(self, name, *extras))
         self.form = form
         layout.addLayout(form)
