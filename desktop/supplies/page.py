@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop.kit import messages
+from desktop.kit.columns import ColumnFit
 from desktop.kit.exporting import Write
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import fill_combo
@@ -60,6 +61,8 @@ from models.supplies.entities import CONDITIONS
 from models.supplies.queries import MovementRow, StockFilter, StockRow, TreeNode
 
 NAME_MIN_WIDTH = 140
+FIT_ROWS = 30
+"""Rows measured to fit the columns (about a screen)."""
 WAREHOUSE_ROLE = Qt.ItemDataRole.UserRole
 EXPIRY_CHOICES = (("已过期", "expired"), ("30 天内到期", 30), ("90 天内到期", 90))
 
@@ -194,8 +197,10 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.make_view(right)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
-        self.fit_columns(stretch=self.model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
-                         maximum={0: 170, 3: 110, 4: 120, 9: 170})
+        # fitted to the first screen of rows, not the whole first page: a filter keystroke stays quick
+        self.columns = ColumnFit(self.view, stretch=self.model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
+                                 maximum={0: 170, 3: 110, 4: 120, 9: 170}, sortable=self.model.is_sortable,
+                                 sample_rows=FIT_ROWS)
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._row_changed())
         self.model.modelReset.connect(self._row_changed)  # a new filter or a refresh: no row is current
         vertical = QSplitter(Qt.Orientation.Vertical, right)
