@@ -209,18 +209,27 @@ class WarehouseDialog(SuppliesForm):
         choices = ReferenceChoices.load(self._db)
         region = self.widgets["region_id"]
         assert isinstance(region, QComboBox)
-        fill_combo(region, [(("　" * max(0, r.level - 1)) + r.name, r.id) for r in choices.regions],
+        fill_combo(region, [(r.name, r.id, max(0, r.level - 1)) for r in choices.regions],
                    first=(self.tr("未填写"), None))
         picker = self.widgets["enterprise_id"]
         assert isinstance(picker, EnterprisePicker)
         self.enterprises: list[EnterpriseChoice] = load_enterprise_choices(self._db)
         picker.set_choices(self.enterprises)
+        kind = self.widgets["kind"]
+        assert isinstance(kind, QComboBox)
+        kind.currentIndexChanged.connect(lambda _i: self._kind_shown())
+
+    def _kind_shown(self) -> None:
+        """A government reserve belongs to a district, an enterprise's store to the enterprise."""
+        self.widgets["enterprise_id"].setEnabled(widget_value(self.widgets["kind"]) == "enterprise")
+        self.widgets["region_id"].setToolTip(self.tr("政府储备库必填；企业储备点不填时取企业所在区域"))
 
     def fill(self, data: Any) -> None:
         super().fill(data)
         picker = self.widgets["enterprise_id"]
         assert isinstance(picker, EnterprisePicker)
         picker.set_enterprise_id(data.enterprise_id)
+        self._kind_shown()
 
     def data(self) -> Any:
         out = super().data()
