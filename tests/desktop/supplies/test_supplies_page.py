@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.supplies.forms import ItemDialog, WarehouseDialog
 from desktop.supplies.movement import MovementDialog
@@ -170,3 +171,20 @@ def test_the_detail_follows_the_selection(qtbot, page, world):  # type: ignore[n
     page.apply_filter()  # a new filter: no row is current, the detail says so
     qtbot.waitUntil(lambda: page.batch_table.rowCount() == 0, timeout=3000)
     assert page.current_row() is None and "选择一行" in page.detail_label.text()
+
+
+def test_a_new_enterprise_store_appears_in_the_tree(qtbot, page, sqlite_db, finish):  # type: ignore[no-untyped-def]
+    from tests.factories import create_enterprise
+
+    ent = create_enterprise(sqlite_db, 7)
+    dialog = page.new_warehouse()
+    assert isinstance(dialog, WarehouseDialog)
+    assert not dialog.widgets["enterprise_id"].isEnabled()  # a government reserve by default
+    dialog.widgets["name"].setText("厂区应急物资柜")
+    dialog.widgets["kind"].setCurrentIndex(dialog.widgets["kind"].findData("enterprise"))
+    assert dialog.widgets["enterprise_id"].isEnabled()
+    dialog.widgets["enterprise_id"].set_enterprise_id(ent)
+    assert finish(dialog.save()) == "saved"
+    qtbot.waitUntil(lambda: not page.tree_task.running, timeout=3000)
+    labels = [item.text(0) for item in page.tree.findItems("", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive)]
+    assert "企业储备点" in labels and any("测试7号" in label for label in labels)
