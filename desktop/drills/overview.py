@@ -156,6 +156,7 @@ class OverviewDialog(QDialog):
             labels.append(self.tr("HSEEP 评定"))
         shown: list[ItemResult] = [r for r in results.items if r.disagreement or not self.only_disputed.isChecked()]
         self.items.clear()
+        self.items.clearSpans()
         self.items.setColumnCount(len(labels))
         self.items.setHorizontalHeaderLabels(labels)
         self.items.setRowCount(len(shown))
@@ -176,6 +177,10 @@ class OverviewDialog(QDialog):
                     cell.setToolTip(self.tr("评估人之间的极差 {0} 超过 {1}，建议评估组复核").format(
                         percent(r.spread), percent(form.spread)))
                 self.items.setItem(row, column, cell)
+        if not shown and self.only_disputed.isChecked():
+            self.items.setRowCount(1)
+            self.items.setSpan(0, 0, 1, len(labels))
+            self.items.setItem(0, 0, _item(self.tr("没有评估人之间极差超过 {0} 的项目。").format(percent(form.spread))))
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((80, 120)):

@@ -10,6 +10,7 @@ page will list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,25 +76,12 @@ def raise_finding(uow: UnitOfWork, drill_id: int, data: FindingData, *, as_of: d
         raise NotFoundError(Drill.__label__, drill_id)
     if drill.status not in HELD_STATUSES:
         raise StateError("演练实施后才能登记发现的问题。")
-    errors = []
-    description = data.description.strip()
-    if not description:
-        errors.append(FieldError("description", LABELS["description"], "不能为空"))
-    if data.kind not in FINDING_KINDS:
-        errors.append(FieldError("kind", LABELS["kind"], "请选择问题或隐患"))
-    if data.due_date is None:
-        errors.append(FieldError("due_date", LABELS["due_date"], "请填写整改期限"))
-    for name, limit in (("owner", 64), ("department", 64), ("section", 200)):
-        if len(getattr(data, name)) > limit:
-            errors.append(FieldError(name, LABELS[name], f"最多 {limit} 个字"))
     drilled = set(uow.session.scalars(select(DrillPlan.plan_id).where(DrillPlan.drill_id == drill_id,
                                                                      DrillPlan.deleted_at.is_(None))))
-    if data.plan_id is not None and data.plan_id not in drilled:
-        errors.append(FieldError("plan_id", LABELS["plan_id"], "只能选择这次演练检验的预案"))
-    if data.requires_revision and data.plan_id is None:
-        errors.append(FieldError("plan_id", LABELS["plan_id"], "需要修订预案时请选择要修订的预案"))
+    errors = _errors(data, drilled)
     if errors:
         raise ValidationError(errors)
+    description = data.description.strip()
     finding = DrillFinding(drill_id=drill_id, kind=data.kind, description=description, plan_id=data.plan_id,
                            section=data.section.strip(), action=data.action.strip(), owner=data.owner.strip(),
                            department=data.department.strip(), due_date=data.due_date, status="open",
@@ -111,6 +99,25 @@ def raise_finding(uow: UnitOfWork, drill_id: int, data: FindingData, *, as_of: d
                                                  reason=reason)
             recorded = True
     return Raised(finding.id, recorded)
+
+
+def _errors(data: FindingData, drilled: set[int]) -> list[FieldError]:
+    """What is wrong with a finding of a drill that exercised the plans ``drilled``."""
+    errors = []
+    if not data.description.strip():
+        errors.append(FieldError("description", LABELS["description"], "不能为空"))
+    if data.kind not in FINDING_KINDS:
+        errors.append(FieldError("kind", LABELS["kind"], "请选择问题或隐患"))
+    if data.due_date is None:
+        errors.append(FieldError("due_date", LABELS["due_date"], "请填写整改期限"))
+    for name, limit in (("owner", 64), ("department", 64), ("section", 200)):
+        if len(getattr(data, name)) > limit:
+            errors.append(FieldError(name, LABELS[name], f"最多 {limit} 个字"))
+    if data.plan_id is not None and data.plan_id not in drilled:
+        errors.append(FieldError("plan_id", LABELS["plan_id"], "只能选择这次演练检验的预案"))
+    if data.requires_revision and data.plan_id is None:
+        errors.append(FieldError("plan_id", LABELS["plan_id"], "需要修订预案时请选择要修订的预案"))
+    return errors
 
 
 def step(uow: UnitOfWork, finding_id: int, command: str, expected_version: int, *, note: str = "",
@@ -173,3 +180,81 @@ def findings(session: Session, *, as_of: date, drill_id: int | None = None, open
 def due(session: Session, *, as_of: date) -> list[FindingRow]:
     """Corrective actions past their deadline and not closed: the home page's due items."""
     return [f for f in findings(session, as_of=as_of, open_only=True) if f.overdue_days > 0]
+
+
+IMPORT = Command("drill.finding.import", "批量导入演练发现问题", role="admin")
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    """A finding as it stands, for ``import_findings``: raised on ``raised_on`` and moved on to
+    ``status`` (a closed one with its verification note and day)."""
+
+    drill_id: int
+    data: FindingData
+    raised_on: date
+    status: str = "open"
+    verification_note: str = ""
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ImportedFindings:
+    ids: list[int]
+    revisions: list[int]  # the plans whose revision trigger was recorded
+
+
+def import_findings(uow: UnitOfWork, items: Sequence[FindingRecord]) -> ImportedFindings:
+    """Write many findings at once (a ledger brought in, the demo); each is checked as
+    ``raise_finding`` and the steps check it (a held drill, the drill's own plans, a closed one with
+    its verification note). A finding that requires a revision of a published or filed plan records
+    the plan's revision trigger as ``raise_finding`` does — once per plan, the latest raised finding's
+    reason. The first problem stops the whole batch (第 N 条); nothing is written then."""
+    uow.require(IMPORT)
+    drill_ids = sorted({item.drill_id for item in items})
+    drills: dict[int, tuple[str, str, date | None]] = {}
+    drilled: dict[int, set[int]] = {}
+    for start in range(0, len(drill_ids), 2000):
+        chunk = drill_ids[start:start + 2000]
+        for did, title, status, held in uow.session.execute(select(Drill.id, Drill.title, Drill.status, Drill.held_on)
+                                                            .where(Drill.id.in_(chunk), Drill.deleted_at.is_(None))):
+            drills[did] = (title, status, held)
+        for did, pid in uow.session.execute(select(DrillPlan.drill_id, DrillPlan.plan_id).where(
+                DrillPlan.drill_id.in_(chunk), DrillPlan.deleted_at.is_(None))):
+            drilled.setdefault(did, set()).add(pid)
+    for n, item in enumerate(items, start=1):
+        drill = drills.get(item.drill_id)
+        errors = [FieldError("drill_id", "演练", "演练不存在或尚未实施")] if drill is None or \
+            drill[1] not in HELD_STATUSES else _errors(item.data, drilled.get(item.drill_id, set()))
+        if item.status not in FINDING_STATUSES:
+            errors.append(FieldError("status", LABELS["status"], f"没有“{item.status}”这个状态"))
+        elif item.status == "closed" and (not item.verification_note.strip() or item.closed_on is None):
+            errors.append(FieldError("verification_note", LABELS["verification_note"], "已关闭的问题须写明验证情况和关闭日期"))
+        if errors:
+            raise ValidationError([FieldError(e.field, f"第 {n} 条问题的{e.label}", e.message) for e in errors])
+    ids = uow.reserve_ids(DrillFinding, len(items))
+    uow.insert_rows(DrillFinding, [
+        {"id": fid, "drill_id": item.drill_id, "kind": item.data.kind, "description": item.data.description.strip(),
+         "plan_id": item.data.plan_id, "section": item.data.section.strip(), "action": item.data.action.strip(),
+         "owner": item.data.owner.strip(), "department": item.data.department.strip(),
+         "due_date": item.data.due_date, "status": item.status, "requires_revision": item.data.requires_revision,
+         "verification_note": item.verification_note.strip(), "closed_on": item.closed_on}
+        for fid, item in zip(ids, items, strict=True)])
+    latest: dict[int, FindingRecord] = {}
+    for item in items:
+        pid = item.data.plan_id
+        if item.data.requires_revision and pid is not None and (
+                pid not in latest or item.raised_on >= latest[pid].raised_on):
+            latest[pid] = item
+    plans = {p.id: p for p in uow.session.scalars(select(Plan).where(Plan.id.in_(sorted(latest))))} if latest else {}
+    revised = []
+    for pid, item in sorted(latest.items()):
+        plan = plans.get(pid)
+        if plan is None or plan.status not in ("published", "filed"):
+            continue
+        title, _status, held = drills[item.drill_id]
+        reason = f"演练“{title}”（{held.isoformat() if held else ''}）发现：{item.data.description.strip()}"[:500]
+        plan_service.record_revision_trigger(uow, pid, plan.version, trigger=TRIGGER, trigger_date=item.raised_on,
+                                             reason=reason)
+        revised.append(pid)
+    return ImportedFindings(ids, revised)

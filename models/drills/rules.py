@@ -157,18 +157,51 @@ def obligations_for(flags: Iterable[str], first_plans: Mapping[str, date], drill
             if d.held_on <= as_of and not d.plan_kinds.isdisjoint(ob.plan_kinds) and (
                     last is None or (d.held_on, d.id) > (last.held_on, last.id)):
                 last = d
-        if last is not None:
-            target = next_period(period_of(last.held_on, months), months)
-        else:
-            starts = [day for kind, day in first_plans.items() if kind in ob.plan_kinds and day is not None]
-            if not starts:
-                out.append(ObligationStatus(ob.key, ob.label, ob.source, "", None, None, None, None, False,
-                                            "尚无此类已发布的预案"))
-                continue
-            target = period_of(min(starts), months)
-        out.append(ObligationStatus(ob.key, ob.label, ob.source, _label(target), last.held_on if last else None,
-                                    last.id if last else None, target.end, (target.end - as_of).days, True))
+        starts = [day for kind, day in first_plans.items() if kind in ob.plan_kinds and day is not None]
+        out.append(obligation_status(ob, months, (last.held_on, last.id) if last else None,
+                                     min(starts) if starts else None, as_of))
     return out
+
+
+def obligation_status(ob: Obligation, months: int, last: tuple[date, int] | None, first_plan: date | None,
+                      as_of: date) -> ObligationStatus:
+    """One obligation on ``as_of`` from what decides it: the last qualifying drill (its day and id, held
+    on or before ``as_of``) and the first publish date of a live plan of its kinds, its period
+    ``months`` long. The whole rule; ``obligations_for`` and the query for every enterprise
+    (``models.drills.queries.obligations``, which aggregates these two in SQL) both end here."""
+    if last is not None:
+        label, end = _after(last[0], months)
+    elif first_plan is not None:
+        label, end = _from(first_plan, months)
+    else:
+        return _not_applicable(ob)
+    status = _new(ObligationStatus)  # as ObligationStatus(…) makes it, without a frozen __init__'s setattr per field
+    status.__dict__.update(key=ob.key, label=ob.label, source=ob.source, period=label,
+                           last_drill=last[0] if last else None, last_drill_id=last[1] if last else None,
+                           due=end, days_left=(end - as_of).days, applicable=True, note="")
+    return status
+
+
+_new = object.__new__
+
+
+@cache
+def _after(day: date, months: int) -> tuple[str, date]:
+    """The period to meet after a drill on ``day``: the one after its own."""
+    target = next_period(period_of(day, months), months)
+    return _label(target), target.end
+
+
+@cache
+def _from(day: date, months: int) -> tuple[str, date]:
+    """Without a drill: the period in which the first plan was published."""
+    target = period_of(day, months)
+    return _label(target), target.end
+
+
+@cache
+def _not_applicable(ob: Obligation) -> ObligationStatus:
+    return ObligationStatus(ob.key, ob.label, ob.source, "", None, None, None, None, False, "尚无此类已发布的预案")
 
 
 @cache

@@ -295,3 +295,111 @@ def archived_sheets(session: Session, drill_id: int) -> list[ArchivedSheet]:
                                                     ScoreSheet.deleted_at.is_(None)).order_by(ScoreSheet.id)).all()
     return [ArchivedSheet(r.evaluator, r.status, r.submitted_at, r.digest,
                           _sheet_of(session, r) if r.status == "submitted" else None) for r in rows]
+
+
+IMPORT = Command("drill.evaluation.import", "批量导入演练评估", role="admin")
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    """One evaluator's sheet as it stands, for ``import_evaluations``: its entries (an entry's value
+    None: 不适用) and, once submitted, when (None: still open, as far as it was filled in)."""
+
+    evaluator: str
+    entries: dict[str, Entry]
+    submitted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationRecord:
+    """A held drill's evaluation as it stands: the form it was frozen with and its sheets."""
+
+    drill_id: int
+    form: Form
+    sheets: tuple[SheetRecord, ...]
+
+
+@dataclass(frozen=True)
+class ImportedEvaluations:
+    """The ids ``import_evaluations`` wrote, per table, in order."""
+
+    evaluations: list[int]
+    sheets: list[int]
+    entries: list[int]
+
+
+def import_evaluations(uow: UnitOfWork, items: Sequence[EvaluationRecord]) -> ImportedEvaluations:
+    """Write many evaluations at once (a ledger brought in, the demo): each drill's frozen form, its
+    evaluators' sheets and their entries, submitted sheets locked with their digest.
+
+    Each is checked as the commands check it one by one: the drill exists and was held and has no
+    evaluation yet, evaluators are named once per drill, every entry fits its item of the form
+    (``fraction``), a submitted sheet has every item. The first problem stops the whole batch,
+    naming the item (第 N 条); nothing is written then.
+    """
+    uow.require(IMPORT)
+    forms: dict[int, dict[str, Item]] = {}
+
+    def by_key(form: Form) -> dict[str, Item]:
+        found = forms.get(id(form))
+        if found is None:
+            found = forms[id(form)] = {i.key: i for i in form.items}
+        return found
+
+    drill_ids = [item.drill_id for item in items]
+    status: dict[int, str] = {}
+    taken: set[int] = set()
+    for start in range(0, len(drill_ids), 2000):
+        chunk = drill_ids[start:start + 2000]
+        status.update((did, st) for did, st in uow.session.execute(select(Drill.id, Drill.status).where(
+            Drill.id.in_(chunk), Drill.deleted_at.is_(None))))
+        taken.update(uow.session.scalars(select(DrillEvaluation.drill_id).where(DrillEvaluation.drill_id.in_(chunk))))
+    seen: set[int] = set()
+    items = [EvaluationRecord(item.drill_id, item.form, tuple(
+        SheetRecord(sheet.evaluator, {k: Entry(e.value, e.comment.strip()) for k, e in sheet.entries.items()},
+                    sheet.submitted_at) for sheet in item.sheets)) for item in items]
+    for n, item in enumerate(items, start=1):
+        def fail(field_: str, label: str, message: str, n: int = n) -> ValidationError:
+            return ValidationError([FieldError(field_, f"第 {n} 条评估的{label}", message)])
+
+        if status.get(item.drill_id) not in HELD_STATUSES:
+            raise fail("drill_id", "演练", "演练不存在或尚未实施")
+        if item.drill_id in taken or item.drill_id in seen:
+            raise fail("drill_id", "演练", "这次演练已经开始评估")
+        seen.add(item.drill_id)
+        names = [sheet.evaluator for sheet in item.sheets]
+        if any(not name or len(name) > 64 or name != " ".join(name.split()) for name in names):
+            raise fail("evaluator", "评估人", "请填写评估人姓名（最多 64 个字）")
+        if len(set(names)) != len(names):
+            raise fail("evaluator", "评估人", "同一评估人只能有一份评估表")
+        for sheet in item.sheets:
+            for key, entry in sheet.entries.items():
+                form_item = by_key(item.form).get(key)
+                if form_item is None:
+                    raise fail("item_key", "评估项", f"评估表中没有“{key}”这一项")
+                try:
+                    fraction(item.form, form_item, entry.value)
+                except (ScoreError, ValueError) as exc:
+                    raise fail(key, "评估项", str(exc) if isinstance(exc, ScoreError) else "应填写数字") from None
+            if sheet.submitted_at is not None and len(sheet.entries) != len(item.form.items):
+                raise fail("entries", "评估项", f"{sheet.evaluator}的评估表已提交，但还有项未评分")
+    evaluation_ids = uow.reserve_ids(DrillEvaluation, len(items))
+    uow.insert_rows(DrillEvaluation, [
+        {"id": eid, "drill_id": item.drill_id, "form_key": item.form.key, "form_version": item.form.version,
+         "form": item.form.to_json()} for eid, item in zip(evaluation_ids, items, strict=True)])
+    sheets = [(item, sheet) for item in items for sheet in item.sheets]
+    sheet_ids = uow.reserve_ids(ScoreSheet, len(sheets))
+    uow.insert_rows(ScoreSheet, [
+        {"id": sid, "drill_id": item.drill_id, "evaluator": sheet.evaluator,
+         "status": "open" if sheet.submitted_at is None else "submitted", "submitted_at": sheet.submitted_at,
+         "digest": "" if sheet.submitted_at is None else digest_of(Sheet(sheet.evaluator, sheet.entries))}
+        for sid, (item, sheet) in zip(sheet_ids, sheets, strict=True)])
+    entries = []
+    for sid, (item, sheet) in zip(sheet_ids, sheets, strict=True):
+        for key, entry in sheet.entries.items():
+            entries.append({"sheet_id": sid, "item_key": key,
+                            **entry_columns(by_key(item.form)[key], entry.value, entry.comment)})
+    for row, entry_id in zip(entries, uow.reserve_ids(ScoreEntry, len(entries)), strict=True):
+        row["id"] = entry_id
+    uow.insert_rows(ScoreEntry, entries)
+    return ImportedEvaluations(evaluation_ids, sheet_ids, [row["id"] for row in entries])

@@ -175,63 +175,125 @@ def _doc_numbers(session: Session, rows: list[MovementData]) -> None:
         nexts[stem] += 1
 
 
-def _name(label: str, n: int | None) -> str:
-    return label if n is None else f"第 {n} 行的{label}"
+@dataclass(frozen=True)
+class Problem:
+    """One problem of one row of many (``check_many``): what an import's error workbook lists."""
+
+    row: int  # 1-based, in the order given
+    field: str  # the MovementData attribute ("" for the row as a whole)
+    label: str  # its Chinese label
+    message: str
+    stock: bool = False  # not enough stock, or unusable stock: the row itself is well formed
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行的{self.label}：{self.message}"
 
 
-def _write(uow: UnitOfWork, items: Sequence[MovementData], numbered: bool) -> list[int]:
-    session = uow.session
+@dataclass
+class _Plan:
+    rows: list[MovementData]
+    problems: list[Problem]
+    legs: list[tuple[MovementData, str, int, int]]  # (row, stored kind, warehouse, signed quantity)
+    batches: dict[int, _Batch]
+    places: dict[int, str]
+    start: dict[tuple[int, int], int]
+    end: dict[tuple[int, int], int]
+
+
+def _plan(session: Session, items: Sequence[MovementData], *, every: bool) -> _Plan:
+    """Check the rows in order against the stock they find (a row may take what an earlier one
+    brought); a row with a problem is left out of the stock that follows. ``every``: go on after
+    the first problem and find them all."""
     rows = [d.cleaned() for d in items]
-    errors: list[FieldError] = []
+    problems: list[Problem] = []
+    bad: set[int] = set()
+
+    def fail(n: int, field: str, label: str, message: str, stock: bool = False) -> None:
+        problems.append(Problem(n, field, label, message, stock))
+        bad.add(n)
+
     for n, row in enumerate(rows, start=1):
-        errors += [FieldError(e.field, _name(e.label, n if numbered else None), e.message) for e in check(row)]
-        if errors and not numbered:
+        for e in check(row):
+            fail(n, e.field, e.label, e.message)
+        if problems and not every:
             break
-    if errors:
-        raise ValidationError(errors)
     batches = _batches(session, [r.batch_id for r in rows if r.batch_id is not None])
     places = _warehouses(session, [w for r in rows for w in (r.warehouse_id, r.to_warehouse_id) if w is not None])
     for n, row in enumerate(rows, start=1):
-        at = n if numbered else None
+        if n in bad or (problems and not every):
+            continue
         batch = batches.get(row.batch_id)  # type: ignore[arg-type]
         if batch is None or batch.deleted_at is not None:
-            errors.append(FieldError("batch_id", _name(LABELS["batch_id"], at), "所选批次已不存在或已删除"))
+            fail(n, "batch_id", LABELS["batch_id"], "所选批次已不存在或已删除")
         for name, label in (("warehouse_id", LABELS["warehouse_id"]), ("to_warehouse_id", "调入储备库")):
             wid = getattr(row, name)
             if wid is not None and wid not in places:
-                errors.append(FieldError(name, _name(label, at), "所选储备库已不存在或已删除"))
-    if errors:
-        raise ValidationError(errors)
-    # Every row checked against the stock it finds, in order (a row may take what an earlier one brought).
-    legs: list[tuple[MovementData, str, int, int]] = []  # (row, stored kind, warehouse, signed quantity)
-    for row in rows:
+                fail(n, name, label, "所选储备库已不存在或已删除")
+    legs: list[tuple[MovementData, str, int, int]] = []
+    owner: list[int] = []
+    for n, row in enumerate(rows, start=1):
+        if n in bad:
+            continue
         assert row.warehouse_id is not None
         if row.kind == "transfer":
             assert row.to_warehouse_id is not None
             legs += [(row, "transfer_out", row.warehouse_id, -row.quantity),
                      (row, "transfer_in", row.to_warehouse_id, row.quantity)]
+            owner += [n, n]
         else:
             sign = -1 if row.kind in ("issue", "scrap") else 1
             legs.append((row, row.kind, row.warehouse_id, sign * row.quantity))
+            owner.append(n)
     stock = _balances(session, [(w, r.batch_id) for r, _k, w, _q in legs])  # type: ignore[misc]
     start = dict(stock)
-    index = {id(r): n for n, r in enumerate(rows, start=1)}
-    for row, kind, wid, qty in legs:
+    kept: list[tuple[MovementData, str, int, int]] = []
+    pending: dict[tuple[int, int], int] = {}  # a transfer's out leg, applied with its in leg
+    for (row, kind, wid, qty), n in zip(legs, owner, strict=True):
+        if n in bad or (problems and not every):
+            continue
         batch = batches[row.batch_id]  # type: ignore[index]
-        at = index[id(row)] if numbered else None
-        where = f"第 {at} 行：" if at else ""
         if row.kind == "issue":
             ok, why = rules.usable(batch, row.moved_on)  # type: ignore[arg-type]
             if not ok:
-                raise StockError(f"{where}{why}，不能出库（{batch.item} 批次 {batch.batch_no}）。"
-                                 "过期或待修、报废的物资请办理报废或维修，不能发放使用。")
+                fail(n, "batch_id", LABELS["batch_id"], f"{why}，不能出库（{batch.item} 批次 {batch.batch_no}）。"
+                     "过期或待修、报废的物资请办理报废或维修，不能发放使用。", stock=True)
+                continue
         key = (wid, batch.id)
         have = stock.get(key, 0)
         if have + qty < 0:
-            raise StockError(f"{where}库存不足：{places[wid]}的{batch.item}（批次 {batch.batch_no}）现有 {have} "
-                             f"{batch.unit}，不够{MOVEMENT_KINDS[kind]} {-qty} {batch.unit}。没有写入任何内容。")
+            fail(n, "quantity", LABELS["quantity"], f"库存不足：{places[wid]}的{batch.item}（批次 {batch.batch_no}）"
+                 f"现有 {have} {batch.unit}，不够{MOVEMENT_KINDS[kind]} {-qty} {batch.unit}。", stock=True)
+            continue
+        if kind == "transfer_out":
+            pending = {key: qty}
+            continue
+        for k, q in pending.items():  # the out leg of this transfer, now that its in leg is checked too
+            stock[k] = stock.get(k, 0) + q
+            kept.append((row, "transfer_out", k[0], q))
+        pending = {}
         stock[key] = have + qty
-    _doc_numbers(session, rows)
+        kept.append((row, kind, wid, qty))
+    return _Plan(rows, problems, kept, batches, places, start, stock)
+
+
+def check_many(session: Session, rows: Sequence[MovementData]) -> list[Problem]:
+    """Every problem of many rows, in order, without writing anything (an import's error workbook):
+    field errors, missing batches or warehouses, unusable issues, and stock that would go negative —
+    each row checked against the stock the rows before it leave (a bad row is left out)."""
+    return _plan(session, rows, every=True).problems
+
+
+def _write(uow: UnitOfWork, items: Sequence[MovementData], numbered: bool) -> list[int]:
+    plan = _plan(uow.session, items, every=numbered)
+    if plan.problems:
+        fields = [p for p in plan.problems if not p.stock]
+        if fields:
+            raise ValidationError([FieldError(p.field, f"第 {p.row} 行的{p.label}" if numbered else p.label, p.message)
+                                   for p in fields])
+        first = plan.problems[0]
+        raise StockError((f"第 {first.row} 行：" if numbered else "") + first.message + "没有写入任何内容。")
+    legs = plan.legs
+    _doc_numbers(uow.session, plan.rows)
     ids = uow.reserve_ids(StockMovement, len(legs))
     records = []
     for n, (row, kind, wid, qty) in enumerate(legs):
@@ -244,7 +306,7 @@ def _write(uow: UnitOfWork, items: Sequence[MovementData], numbered: bool) -> li
                         "batch_id": row.batch_id, "warehouse_id": wid, "quantity": qty, "reason": row.reason,
                         "handler": row.handler, "counterparty": row.counterparty, "pair_id": pair})
     uow.insert_rows(StockMovement, records)
-    _apply(uow, batches, start, stock, places)
+    _apply(uow, plan.batches, plan.start, plan.end, plan.places)
     return ids
 
 

@@ -212,32 +212,49 @@ _COLUMNS = (StockBalance.warehouse_id, Warehouse.name.label("warehouse"), StockB
             SupplyBatch.condition, SupplyBatch.inspection_due, SupplyBatch.calibration_due, SupplyBatch.inspected_on)
 
 
-def page(session: Session, f: StockFilter, *, offset: int = 0, limit: int = 100, sort: str = "warehouse",
-         descending: bool = False, total: int | None = None) -> list[StockRow]:
-    reverse, start, size = window(offset, limit, total)
+def _select(f: StockFilter, sort: str, descending: bool, reverse: bool,
+            extra: Sequence[ColumnElement[bool]] = ()) -> Select[Any]:
     where, _needs = _conditions(f)
     query = (select(*_COLUMNS).select_from(StockBalance)
              .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
              .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
-             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id).where(*where))
+             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id).where(*where, *extra))
     query = order_by_key(query, SORT_COLUMNS, sort, descending,
                          StockBalance.batch_id, nulls_last=NULLS_LAST, reverse=reverse)
     # (warehouse, batch) is the key: the warehouse last, in the same direction, makes the order total
-    query = query.order_by(StockBalance.warehouse_id.desc() if descending != reverse else StockBalance.warehouse_id)
-    found = list(session.execute(query.offset(start).limit(size)))
+    return query.order_by(StockBalance.warehouse_id.desc() if descending != reverse else StockBalance.warehouse_id)
+
+
+def page(session: Session, f: StockFilter, *, offset: int = 0, limit: int = 100, sort: str = "warehouse",
+         descending: bool = False, total: int | None = None) -> list[StockRow]:
+    reverse, start, size = window(offset, limit, total)
+    found = list(session.execute(_select(f, sort, descending, reverse).offset(start).limit(size)))
     if reverse:
         found.reverse()
     return _rows(session, found, f.as_of)
 
 
-def rows(session: Session, f: StockFilter, *, sort: str = "warehouse") -> list[StockRow]:
-    """Every row the filter selects (exports, the CLI), read a page at a time."""
+def rows(session: Session, f: StockFilter, *, sort: str = "warehouse", descending: bool = False,
+         extra: Sequence[ColumnElement[bool]] = ()) -> list[StockRow]:
+    """Every row the filter selects (exports, the CLI), in one pass, their alerts a chunk at a time.
+    ``extra``: further conditions (``alerts`` narrows to the rows that may have one)."""
     out: list[StockRow] = []
-    while True:
-        chunk = page(session, f, offset=len(out), limit=5000, sort=sort)
-        out += chunk
-        if len(chunk) < 5000:
-            return out
+    result = session.execute(_select(f, sort, descending, False, extra).execution_options(yield_per=5000))
+    for chunk in result.partitions():
+        out += _rows(session, chunk, f.as_of)
+    return out
+
+
+def _may_alert(as_of: date) -> ColumnElement[bool]:
+    """The rows that may carry a batch alert on ``as_of`` (a superset: ``rules.alerts_for`` decides)."""
+    alert_rules = rules.alert_rules()
+    widest = max((w.days for w in alert_rules.windows), default=0)
+    held = rules.add_years(as_of, -alert_rules.quality_check_years)
+    return or_(SupplyBatch.expires_on <= as_of + timedelta(days=widest), SupplyBatch.condition != "good",
+               SupplyBatch.inspection_due < as_of, SupplyBatch.calibration_due < as_of,
+               SupplyBatch.produced_on <= held,
+               and_(SupplyBatch.produced_on.is_(None), StockBalance.batch_id.in_(
+                   select(StockMovement.batch_id).where(StockMovement.kind == "receive", StockMovement.moved_on <= held))))
 
 
 def _first_receipts(session: Session, batch_ids: Iterable[int]) -> dict[int, date]:
@@ -252,26 +269,23 @@ def _first_receipts(session: Session, batch_ids: Iterable[int]) -> dict[int, dat
 
 
 def _minimums(session: Session, pairs: set[tuple[int, int]], as_of: date) -> dict[tuple[int, int], tuple[int, int]]:
-    """(warehouse, item) → (minimum, usable quantity) for the pairs that have a minimum."""
+    """(warehouse, item) → (minimum, usable quantity) for the pairs that have a minimum (read for
+    those warehouses and items only: a page's worth)."""
     if not pairs:
         return {}
-    items = sorted({i for _w, i in pairs})
-    out = {}
-    for start in range(0, len(items), 1000):
-        chunk = items[start:start + 1000]
-        mins = {(w, i): q for w, i, q in session.execute(select(
-            MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity).where(
-            MinimumStock.item_id.in_(chunk), MinimumStock.deleted_at.is_(None)))}
-        wanted = {k: v for k, v in mins.items() if k in pairs}
-        if not wanted:
-            continue
-        usable = dict(((w, i), int(u or 0)) for w, i, u in session.execute(
-            select(StockBalance.warehouse_id, StockBalance.item_id, func.sum(_usable_quantity(as_of)))
-            .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
-            .where(StockBalance.item_id.in_(sorted({i for _w, i in wanted})))
-            .group_by(StockBalance.warehouse_id, StockBalance.item_id)))
-        out.update({k: (q, usable.get(k, 0)) for k, q in wanted.items()})
-    return out
+    mins = session.execute(select(MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity).where(
+        MinimumStock.warehouse_id.in_(sorted({w for w, _i in pairs})),
+        MinimumStock.item_id.in_(sorted({i for _w, i in pairs})), MinimumStock.deleted_at.is_(None)))
+    wanted = {(w, i): q for w, i, q in mins if (w, i) in pairs}
+    if not wanted:
+        return {}
+    usable = {(w, i): int(u or 0) for w, i, u in session.execute(
+        select(StockBalance.warehouse_id, StockBalance.item_id, func.sum(_usable_quantity(as_of)))
+        .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+        .where(StockBalance.warehouse_id.in_(sorted({w for w, _i in wanted})),
+               StockBalance.item_id.in_(sorted({i for _w, i in wanted})))
+        .group_by(StockBalance.warehouse_id, StockBalance.item_id))}
+    return {k: (q, usable.get(k, 0)) for k, q in wanted.items()}
 
 
 def _rows(session: Session, found: Sequence[Any], as_of: date) -> list[StockRow]:
@@ -353,7 +367,7 @@ def alerts(session: Session, as_of: date, *, warehouse_ids: Sequence[int] = ()) 
     supplies page's list and the home page's due items. Most urgent kind first."""
     f = StockFilter(as_of=as_of, warehouse_ids=tuple(warehouse_ids))
     out: list[AlertRow] = []
-    for r in rows(session, f):
+    for r in rows(session, f, extra=[_may_alert(as_of)]):
         for a in r.alerts:
             if a.kind != "below_minimum":
                 out.append(AlertRow(r.warehouse_id, r.warehouse, r.item_id, r.item, r.batch_id, r.batch_no,

@@ -36,6 +36,7 @@ from models.supplies.entities import (
     SupplyItem,
     Warehouse,
 )
+from models.supplies.movements import Problem
 
 ROLE = "staff"
 CREATE_WAREHOUSE = Command("supplies.warehouse.create", "新建储备库", ROLE)
@@ -49,6 +50,7 @@ RESTORE_ITEM = Command("supplies.item.restore", "恢复物资品目", ROLE)
 CREATE_BATCH = Command("supplies.batch.create", "新建物资批次", ROLE)
 UPDATE_BATCH = Command("supplies.batch.update", "修改物资批次", ROLE)
 DELETE_BATCH = Command("supplies.batch.delete", "删除物资批次", ROLE)
+RESTORE_BATCH = Command("supplies.batch.restore", "恢复物资批次", ROLE)
 SET_MINIMUM = Command("supplies.minimum", "设置最低库存", ROLE)
 INSPECT = Command("supplies.inspect", "登记检查维护", ROLE)
 PLAN_NEEDS = Command("supplies.plan_needs", "设置预案所需物资", ROLE)
@@ -325,31 +327,13 @@ class BatchData:
 
 
 def _check_batch(session: Session, data: BatchData, batch_id: int | None = None) -> BatchData:
-    clean = data.cleaned()
-    label = SupplyBatch.field_label
-    errors = _text_limits(SupplyBatch, clean, {"batch_no": 64, "supplier": 128})
-    item = _live(session, SupplyItem, clean.item_id)
-    if clean.item_id is None:
-        errors.append(FieldError("item_id", label("item_id"), "请选择物资"))
-    elif item is None:
-        errors.append(FieldError("item_id", label("item_id"), "所选物资已不存在，请重新选择"))
-    if not clean.batch_no:
-        errors.append(FieldError("batch_no", label("batch_no"), "不能为空"))
-    if clean.condition not in CONDITIONS:
-        errors.append(FieldError("condition", label("condition"), "请从 " + "、".join(CONDITIONS.values()) + " 中选择"))
-    if item is not None:
-        if clean.expires_on is None:
-            clean.expires_on = rules.expiry_from_shelf_life(clean.produced_on, item.shelf_life_months)
-        if clean.calibration_due is None:
-            clean.calibration_due = rules.next_due(clean.calibrated_on, item.calibration_days)
-    if clean.produced_on and clean.expires_on and clean.expires_on < clean.produced_on:
-        errors.append(FieldError("expires_on", label("expires_on"), "不能早于生产日期"))
-    if clean.calibrated_on and clean.calibration_due and clean.calibration_due < clean.calibrated_on:
-        errors.append(FieldError("calibration_due", label("calibration_due"), "不能早于检定日期"))
+    item = _live(session, SupplyItem, data.item_id)
+    clean, errors = _batch_row(data, item)
     if item is not None and clean.batch_no and not any(e.field == "batch_no" for e in errors):
         same = select(SupplyBatch.id).where(SupplyBatch.item_id == item.id, SupplyBatch.batch_no == clean.batch_no)
         if any(other != batch_id for other in session.scalars(same)):
-            errors.append(FieldError("batch_no", label("batch_no"), f"物资“{item.name}”已有批次号“{clean.batch_no}”"))
+            errors.append(FieldError("batch_no", SupplyBatch.field_label("batch_no"),
+                                     f"物资“{item.name}”已有批次号“{clean.batch_no}”"))
     _raise(errors)
     return clean
 
@@ -382,6 +366,19 @@ def delete_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> None:
         raise StateError(f"批次“{row.batch_no}”仍有库存 {held}，请先出库或报废后再删除。")
     uow.soft_delete(row)
     uow.session.flush()
+
+
+def restore_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> int:
+    uow.require(RESTORE_BATCH)
+    row = uow.get_for_update(SupplyBatch, batch_id, expected_version, include_deleted=True)
+    if not row.is_deleted:
+        raise StateError(f"批次“{row.batch_no}”不在回收站中，无需恢复。")
+    item = uow.session.get(SupplyItem, row.item_id)
+    if item is None or item.is_deleted:
+        raise StateError(f"批次“{row.batch_no}”所属的物资已删除，请先恢复物资。")
+    uow.restore(row)
+    uow.session.flush()
+    return row.version
 
 
 def load_batch(session: Session, batch_id: int) -> tuple[BatchData, int]:
@@ -522,3 +519,121 @@ def load_plan_needs(session: Session, plan_id: int) -> tuple[list[tuple[int, int
     rows = session.execute(select(PlanSupplyNeed.item_id, PlanSupplyNeed.quantity).where(
         PlanSupplyNeed.plan_id == plan_id, PlanSupplyNeed.deleted_at.is_(None)).order_by(PlanSupplyNeed.id))
     return [(i, q) for i, q in rows], plan.version
+
+
+# ---- many at once (imports, the demo)
+
+IMPORT_ITEMS = Command("supplies.item.import", "批量导入物资品目", ROLE)
+IMPORT_BATCHES = Command("supplies.batch.import", "批量导入物资批次", ROLE)
+
+
+def _problems_raise(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationError([FieldError(p.field, f"第 {p.row} 行的{p.label}", p.message) for p in problems])
+
+
+def check_items(session: Session, rows: Sequence[ItemData]) -> list[Problem]:
+    """Every problem of many new items, without writing (an import's error workbook): the form's
+    checks, and codes already used — in the database or by an earlier row."""
+    problems: list[Problem] = []
+    cleaned = [check_item(r) for r in rows]
+    codes = [c.code for c, _e in cleaned if c.code]
+    taken: dict[str, bool] = {}
+    for start in range(0, len(codes), 2000):
+        taken.update({code: deleted is not None for code, deleted in session.execute(
+            select(SupplyItem.code, SupplyItem.deleted_at).where(SupplyItem.code.in_(codes[start:start + 2000])))})
+    seen: dict[str, int] = {}
+    label = SupplyItem.field_label("code")
+    for n, (clean, errors) in enumerate(cleaned, start=1):
+        problems += [Problem(n, e.field, e.label, e.message) for e in errors]
+        if clean.code and not any(e.field == "code" for e in errors):
+            if clean.code in taken:
+                where = "（在回收站中，可恢复）" if taken[clean.code] else ""
+                problems.append(Problem(n, "code", label, f"物资编码“{clean.code}”已被使用{where}"))
+            elif clean.code in seen:
+                problems.append(Problem(n, "code", label, f"物资编码“{clean.code}”与第 {seen[clean.code]} 行重复"))
+            seen.setdefault(clean.code, n)
+    return problems
+
+
+def import_items(uow: UnitOfWork, rows: Sequence[ItemData]) -> list[int]:
+    """Write many new items at once (all or nothing: any problem raises, naming 第 N 行); their ids."""
+    uow.require(IMPORT_ITEMS)
+    _problems_raise(check_items(uow.session, rows))
+    clean = [check_item(r)[0] for r in rows]
+    ids = uow.reserve_ids(SupplyItem, len(clean))
+    uow.insert_rows(SupplyItem, [{"id": i, **{f.name: getattr(c, f.name) for f in fields(c)}}
+                                 for i, c in zip(ids, clean, strict=True)])
+    return ids
+
+
+def _batch_row(data: BatchData, item: SupplyItem | None) -> tuple[BatchData, list[FieldError]]:
+    clean = data.cleaned()
+    label = SupplyBatch.field_label
+    errors = _text_limits(SupplyBatch, clean, {"batch_no": 64, "supplier": 128})
+    if clean.item_id is None:
+        errors.append(FieldError("item_id", label("item_id"), "请选择物资"))
+    elif item is None:
+        errors.append(FieldError("item_id", label("item_id"), "所选物资已不存在，请重新选择"))
+    if not clean.batch_no:
+        errors.append(FieldError("batch_no", label("batch_no"), "不能为空"))
+    if clean.condition not in CONDITIONS:
+        errors.append(FieldError("condition", label("condition"), "请从 " + "、".join(CONDITIONS.values()) + " 中选择"))
+    if item is not None:
+        if clean.expires_on is None:
+            clean.expires_on = rules.expiry_from_shelf_life(clean.produced_on, item.shelf_life_months)
+        if clean.calibration_due is None:
+            clean.calibration_due = rules.next_due(clean.calibrated_on, item.calibration_days)
+    if clean.produced_on and clean.expires_on and clean.expires_on < clean.produced_on:
+        errors.append(FieldError("expires_on", label("expires_on"), "不能早于生产日期"))
+    if clean.calibrated_on and clean.calibration_due and clean.calibration_due < clean.calibrated_on:
+        errors.append(FieldError("calibration_due", label("calibration_due"), "不能早于检定日期"))
+    return clean, errors
+
+
+def _items_of(session: Session, ids: Sequence[int | None]) -> dict[int, SupplyItem]:
+    wanted = sorted({i for i in ids if i is not None})
+    out: dict[int, SupplyItem] = {}
+    for start in range(0, len(wanted), 2000):
+        out.update({i.id: i for i in session.scalars(select(SupplyItem).where(
+            SupplyItem.id.in_(wanted[start:start + 2000]), SupplyItem.deleted_at.is_(None)))})
+    return out
+
+
+def check_batches(session: Session, rows: Sequence[BatchData]) -> list[Problem]:
+    """Every problem of many new batches, without writing: the form's checks, and batch numbers an
+    item already has — in the database or in an earlier row."""
+    items = _items_of(session, [r.item_id for r in rows])
+    cleaned = [_batch_row(r, items.get(r.item_id) if r.item_id is not None else None) for r in rows]
+    taken: set[tuple[int, str]] = set()
+    item_ids = sorted(items)
+    for start in range(0, len(item_ids), 500):
+        taken.update(session.execute(select(SupplyBatch.item_id, SupplyBatch.batch_no).where(
+            SupplyBatch.item_id.in_(item_ids[start:start + 500]))).all())
+    problems: list[Problem] = []
+    seen: dict[tuple[int, str], int] = {}
+    label = SupplyBatch.field_label("batch_no")
+    for n, (clean, errors) in enumerate(cleaned, start=1):
+        problems += [Problem(n, e.field, e.label, e.message) for e in errors]
+        if not errors and clean.item_id is not None:
+            key = (clean.item_id, clean.batch_no)
+            name = items[clean.item_id].name
+            if key in taken:
+                problems.append(Problem(n, "batch_no", label, f"物资“{name}”已有批次号“{clean.batch_no}”"))
+            elif key in seen:
+                problems.append(Problem(n, "batch_no", label, f"物资“{name}”的批次号“{clean.batch_no}”与第 {seen[key]} 行重复"))
+            seen.setdefault(key, n)
+    return problems
+
+
+def import_batches(uow: UnitOfWork, rows: Sequence[BatchData]) -> list[int]:
+    """Write many new batches at once (all or nothing, naming 第 N 行); their ids. Dates left empty
+    are derived from the item as ``create_batch`` derives them."""
+    uow.require(IMPORT_BATCHES)
+    _problems_raise(check_batches(uow.session, rows))
+    items = _items_of(uow.session, [r.item_id for r in rows])
+    clean = [_batch_row(r, items[r.item_id])[0] for r in rows]  # type: ignore[index]
+    ids = uow.reserve_ids(SupplyBatch, len(clean))
+    uow.insert_rows(SupplyBatch, [{"id": i, **{f.name: getattr(c, f.name) for f in fields(c)}}
+                                  for i, c in zip(ids, clean, strict=True)])
+    return ids

@@ -83,9 +83,10 @@ def head_revision() -> str:
 GENERATOR_FILES = ("models/core/demo.py", "models/enterprises/demo.py", "plans/demo.py", "plans/plans/demo.py",
                    "plans/plans/demo_content.py", "models/core/uow.py", "models/core/audit.py",
                    "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py",
-                   "models/drills/demo.py", "models/drills/service.py")
-DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan", "audit_log",
-               "audit_head")
+                   "models/drills/demo.py", "models/drills/service.py", "models/drills/scoring.py",
+                   "models/drills/findings.py")
+DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan",
+               "drill_evaluation", "score_sheet", "score_entry", "drill_finding", "audit_log", "audit_head")
 FTS_TABLE = "plan_section_fts"
 
 
@@ -256,6 +257,8 @@ def bench_demo(seed: int, fresh: bool) -> tuple[list[Result], Path]:
     c = meta["counts"]
     note = (f"{cached}{meta['how']}; {c['enterprise']} enterprises, {c['enterprise_contact']} contacts, "
             f"{c.get('plan', 0)} plans, {c.get('plan_section', 0)} sections, {c.get('plan_version', 0)} versions, "
+            f"{c.get('drill', 0)} drills, {c.get('drill_evaluation', 0)} evaluations with {c.get('score_sheet', 0)} "
+            f"sheets and {c.get('score_entry', 0)} entries, {c.get('drill_finding', 0)} findings, "
             f"{c['audit_log']} audit rows")
     floor_name = f"sqlite3 executemany of the same {meta['floor_rows']} rows"
     ratio_ok = meta["seconds"] <= DEMO_GOAL_RATIO * meta["floor_seconds"]

@@ -89,3 +89,34 @@ def test_a_finding_that_requires_a_revision_is_cited_in_the_revision_record(db) 
     with db.read() as s:
         history = pq.versions(s, plan)
     assert history[-1].reason == "drill_findings" and "疏散集合点设在下风向" in history[-1].reason_text
+
+
+def test_findings_brought_in_at_once_are_checked_and_record_the_revision_once(db) -> None:  # type: ignore[no-untyped-def]
+    did, plan = _held(db)
+    early = df.FindingRecord(did, df.FindingData(description="报警后 8 分钟才报告", due_date=date(2026, 6, 30),
+                                                 plan_id=plan, requires_revision=True), date(2026, 5, 13))
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="尚未实施"):
+        df.import_findings(uow, [early])
+    with unit_of_work(db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", _version(db, did), held_on=date(2026, 5, 12))
+    late = df.FindingRecord(did, df.FindingData(description="疏散集合点设在下风向", due_date=date(2026, 7, 1),
+                                                plan_id=plan, requires_revision=True), date(2026, 5, 15), "in_progress")
+    closed = df.FindingRecord(did, df.FindingData(description="消防栓锈蚀", kind="hazard", due_date=date(2026, 6, 1)),
+                              date(2026, 5, 13), "closed")
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="验证情况") as caught:
+        df.import_findings(uow, [early, late, closed])
+    assert caught.value.errors[0].label.startswith("第 3 条问题")
+    other = df.FindingRecord(did, df.FindingData(description="x", due_date=date(2026, 6, 1), plan_id=plan + 999),
+                             date(2026, 5, 13))
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="这次演练检验的预案"):
+        df.import_findings(uow, [other])
+    closed = df.FindingRecord(closed.drill_id, closed.data, closed.raised_on, "closed", "已更换，试水正常", date(2026, 5, 30))
+    with unit_of_work(db, TESTER) as uow:
+        done = df.import_findings(uow, [early, late, closed])
+    assert len(done.ids) == 3 and done.revisions == [plan]
+    with db.read() as s:
+        rows = {r.description: r for r in df.findings(s, as_of=AS_OF)}
+        stored = s.get(Plan, plan)
+    assert rows["消防栓锈蚀"].status_label == "已关闭" and rows["疏散集合点设在下风向"].status_label == "整改中"
+    assert stored.revision_trigger == "drill_findings" and stored.revision_trigger_date == date(2026, 5, 15)
+    assert "疏散集合点设在下风向" in stored.revision_reason  # the latest finding's reason

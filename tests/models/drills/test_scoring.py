@@ -146,3 +146,44 @@ def test_the_lists_show_the_total_and_grade_of_the_submitted_sheets(db) -> None:
         assert scoring.scores(s, [did, did + 999]) == {did: scoring.Score(expected.total, expected.grade, 2)}
         assert scoring.scores(s, []) == {}
     assert expected.total is not None and row.score == expected.total and row.grade == expected.grade
+
+
+def test_evaluations_brought_in_at_once_are_checked_as_the_commands_check_them(db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from models.drills.evaluation import Entry
+
+    did = _held_drill(db)
+    form = form_for("live")
+    full = {i.key: Entry(5.0 if i.kind == "score" else "是" if i.kind == "choice" else 2.0) for i in form.items}
+    record = scoring.EvaluationRecord(did, form, (scoring.SheetRecord("张评估", full, datetime(2026, 5, 13, 16)),
+                                                  scoring.SheetRecord("李评估", dict(list(full.items())[:3]))))
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="尚未实施"):
+        scoring.import_evaluations(uow, [record])  # not held yet
+    with unit_of_work(db, TESTER) as uow:
+        ds.transition(uow, did, "conduct", _version(db, did), held_on=date(2026, 5, 12))
+    bad = [({**full, "run.command": Entry(4.0)}, "只能打 1"), ({**full, "no.such": Entry(1.0)}, "没有“no.such”"),
+           (dict(list(full.items())[:5]), "还有项未评分")]
+    for entries, message in bad:
+        wrong = scoring.EvaluationRecord(did, form, (scoring.SheetRecord("张评估", entries, datetime(2026, 5, 13)),))
+        with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match=message) as caught:
+            scoring.import_evaluations(uow, [wrong])
+        assert caught.value.errors[0].label.startswith("第 1 条评估")
+    twice = scoring.EvaluationRecord(did, form, (scoring.SheetRecord("张评估", {}), scoring.SheetRecord("张评估", {})))
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="只能有一份"):
+        scoring.import_evaluations(uow, [twice])
+    with unit_of_work(db, TESTER) as uow:
+        done = scoring.import_evaluations(uow, [record])
+    assert len(done.evaluations) == 1 and len(done.sheets) == 2 and len(done.entries) == len(form.items) + 3
+    with db.read() as s:
+        assert scoring.frozen_form(s, did) == form
+        views = {v.evaluator: v for v in scoring.sheets_for(s, did, "张评估")}
+        stored = s.get(ScoreSheet, views["张评估"].id)
+        result = scoring.results(s, did)
+    assert views["张评估"].status == "submitted" and views["李评估"].status == "open"
+    assert stored.digest == scoring.digest_of(views["张评估"].sheet)  # as submit() locks it
+    assert result.evaluators == ("张评估",) and result.total == 100.0 and result.grade == "优"
+    with unit_of_work(db, TESTER) as uow:  # the open sheet goes on through the commands
+        scoring.enter(uow, views["李评估"].id, "run.response", 3, views["李评估"].version)
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError, match="已经开始评估"):
+        scoring.import_evaluations(uow, [record])

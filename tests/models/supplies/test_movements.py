@@ -197,3 +197,31 @@ def test_the_balance_update_is_conditional_even_past_the_writer_lock(db, monkeyp
     assert balance(db, w.north, w.batch) == 1
     with db.read() as s:
         assert reconcile(s) == []
+
+
+def test_check_many_lists_every_problem_of_a_file_without_writing(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    old = add_batch(db, w.item, "B2020-01", date(2026, 1, 1))
+    rows = [MovementData("receive", w.batch, w.north, 5, DAY),
+            MovementData("issue", w.batch, w.north, 9, DAY),  # only 5 there
+            MovementData("issue", w.batch, w.north, 5, DAY),  # fine: row 2 is left out
+            MovementData("issue", w.batch, w.north, 0, DAY),
+            MovementData("issue", 99999, w.north, 1, DAY),
+            MovementData("receive", old, w.north, 2, DAY),
+            MovementData("issue", old, w.north, 1, DAY),  # expired
+            MovementData("transfer", w.batch, w.north, 1, DAY, to_warehouse_id=w.south)]  # nothing left
+    before = ledger_count(db)
+    with db.read() as s:
+        problems = mv.check_many(s, rows)
+    assert [(p.row, p.field, p.stock) for p in problems] == [
+        (4, "quantity", False), (5, "batch_id", False), (2, "quantity", True), (7, "batch_id", True),
+        (8, "quantity", True)]
+    assert str(problems[2]) == ("第 2 行的数量：库存不足：北城区应急物资储备库的正压式空气呼吸器（批次 B2026-01）"
+                                "现有 5 套，不够出库 9 套。")
+    assert problems[3].message.startswith("该批次已于 2026-01-01 过期，不能出库")
+    assert ledger_count(db) == before
+    with pytest.raises(ValidationError) as exc, unit_of_work(db, TESTER) as uow:
+        mv.post_many(uow, rows)
+    assert [str(e) for e in exc.value.errors] == ["第 4 行的数量：应为 1 到 10000000 之间的整数",
+                                                  "第 5 行的批次：所选批次已不存在或已删除"]
+    assert ledger_count(db) == before

@@ -138,6 +138,13 @@ def test_what_holds_stock_cannot_be_deleted(db) -> None:  # type: ignore[no-unty
         version = ss.load_warehouse(s, w.north)[1]
     with unit_of_work(db, TESTER) as uow:
         ss.restore_warehouse(uow, w.north, version)
+        ss.delete_batch(uow, w.batch, versions[2])
+    with db.read() as s:
+        version = ss.load_batch(s, w.batch)[1]
+    with unit_of_work(db, TESTER) as uow:
+        ss.restore_batch(uow, w.batch, version)
+    with pytest.raises(StateError, match="不在回收站中"), unit_of_work(db, TESTER) as uow:
+        ss.restore_batch(uow, w.batch, version + 1)
 
 
 def test_an_inspection_sets_the_condition_and_the_next_due(db) -> None:  # type: ignore[no-untyped-def]
@@ -212,3 +219,36 @@ def test_supplies_commands_need_the_staff_role(db) -> None:  # type: ignore[no-u
     visitor = Actor("访客", roles=frozenset())
     with pytest.raises(PermissionDenied, match="用户“访客”无权执行“新建物资品目”"), unit_of_work(db, visitor) as uow:
         ss.create_item(uow, item_data(9))
+
+
+def test_items_and_batches_many_at_once_all_or_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    rows = [item_data(10, code="JY-01", name="急救箱", category_code="2080101", unit="个"),
+            item_data(11, code="HX-001"),  # taken in the database
+            item_data(12, code="jy-01", name="急救包"),  # the same code as row 1 once cleaned
+            item_data(13, code="SD-01", name="沙袋", category_code="39")]
+    with db.read() as s:
+        problems = ss.check_items(s, rows)
+    assert [str(p) for p in problems] == ["第 2 行的物资编码：物资编码“HX-001”已被使用",
+                                          "第 3 行的物资编码：物资编码“JY-01”与第 1 行重复",
+                                          "第 4 行的物资类别：应为 GB/T 38565 的 7 位数字代码"]
+    with pytest.raises(ValidationError, match="第 2 行的物资编码"), unit_of_work(db, TESTER) as uow:
+        ss.import_items(uow, rows)
+    with unit_of_work(db, TESTER) as uow:
+        [kit] = ss.import_items(uow, rows[:1])
+    with db.read() as s:
+        assert ss.load_item(s, kit)[0].name == "急救箱"
+        trail = history(s, "supply_item", kit)
+    assert trail[0].action == "insert"
+    batches = [ss.BatchData(item_id=kit, batch_no="K-1", produced_on=date(2026, 1, 1), expires_on=date(2028, 1, 1)),
+               ss.BatchData(item_id=kit, batch_no="K-1"),
+               ss.BatchData(item_id=w.item, batch_no="B2026-01"),
+               ss.BatchData(item_id=9999, batch_no="X")]
+    with db.read() as s:
+        assert [str(p) for p in ss.check_batches(s, batches)] == [
+            "第 2 行的批次号：物资“急救箱”的批次号“K-1”与第 1 行重复",
+            "第 3 行的批次号：物资“正压式空气呼吸器”已有批次号“B2026-01”",
+            "第 4 行的物资：所选物资已不存在，请重新选择"]
+    with unit_of_work(db, TESTER) as uow:
+        ids = ss.import_batches(uow, batches[:1])
+    move(db, "receive", ids[0], w.north, 3)
