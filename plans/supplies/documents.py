@@ -200,8 +200,8 @@ def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> Supp
              ("盘点日期", as_of.isoformat()), ("品目 / 批次", f"{len({i.id for i, _b, _q in rows})} 种 / {len(rows)} 个")]
     if not owner:
         facts.pop(2)
-    table = [[Cell(h) for h in ("序号", "物资编码", "物资名称", "规格型号", "单位", "批次号", "有效期至", "账面数量",
-                                "可用数量", "提示", "实盘数量", "备注")]]
+    table = [[Cell(h) for h in ("序号", "编码", "物资名称", "规格型号", "单位", "批次号", "有效期至", "账面",
+                                "可用", "提示", "实盘", "备注")]]  # short heads: the columns stay narrow
     usable_by_item: dict[int, int] = {}
     for n, (item, batch, qty) in enumerate(rows, start=1):
         ok, _why = rules.usable(batch, as_of)
@@ -214,8 +214,7 @@ def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> Supp
     if not rows:
         blocks = [Paragraph("该储备库目前没有库存。")]
     else:
-        blocks = [Paragraph("账面数量为系统中的结存，可用数量不含已过期、待修和报废的物资；实盘数量由盘点人现场清点后填写，"
-                            "与账面不符的，按盘点调整登记。"), Table(table, header_rows=1)]
+        blocks = [Paragraph("账面为系统结存，可用不含过期、待修和报废的物资；实盘由盘点人现场清点填写，与账面不符的按盘点调整登记。"), Table(table, header_rows=1)]
     short = [f"{item.name}（{item.code}）最低库存 {minimums[item.id]} {item.unit}，"
              f"可用 {usable_by_item.get(item.id, 0)} {item.unit}，缺 {minimums[item.id] - usable_by_item.get(item.id, 0)} {item.unit}"
              for item in {i.id: i for i, _b, _q in rows}.values()

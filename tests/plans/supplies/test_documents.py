@@ -98,7 +98,7 @@ def test_the_inventory_lists_every_batch_held_with_room_to_count(db: Database, w
         with pytest.raises(NotFoundError):
             batch_labels(s, [999])
     rows = _table(inventory, "二、库存明细")
-    assert rows[0][-2:] == ["实盘数量", "备注"]
+    assert rows[0][-2:] == ["实盘", "备注"]
     assert [(r[5], r[7], r[8]) for r in rows[1:]] == [("B2025-07", "10", "0"), ("B2026-01", "20", "20")]
     assert [s.title for s in inventory.sections][-1] == "四、盘点签字"
     assert {(lab.batch_no, lab.place) for lab in labels} == {("B2025-07", "北城区应急物资储备库"),
