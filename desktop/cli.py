@@ -120,6 +120,12 @@ def build_parser() -> ChineseParser:
     sup.add_argument("--warehouse", type=int, metavar="储备库ID", help="只列出该储备库")
     sup.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用与预警（默认今天）")
     sup.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    short = what.add_parser("supply-shortfalls",
+                            help="应急物资缺口：GB 30077 作业场所最低配备与预案所需物资，按可用库存计算")
+    short.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业")
+    short.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用（默认今天）")
+    short.add_argument("--all", action="store_true", help="也列出已满足的条目")
+    short.add_argument("--json", action="store_true", help="输出 JSON 数组")
 
     imp = commands.add_parser("import", help="导入数据")
     impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
@@ -355,6 +361,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return cmd_list_drill_obligations(args, io)
     if args.what == "supplies":
         return cmd_list_supplies(args, io)
+    if args.what == "supply-shortfalls":
+        return cmd_list_supply_shortfalls(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -491,6 +499,47 @@ def cmd_list_supplies(args: argparse.Namespace, io: Output) -> int:
             alerted = sum(1 for r in rows if r.alerts)
             print(f"共 {len(rows)} 条库存（批次 × 储备库），其中 {alerted} 条有预警（按 {as_of.isoformat()} 计算）",
                   file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+def cmd_list_supply_shortfalls(args: argparse.Namespace, io: Output) -> int:
+    from models.supplies import shortfalls as sf
+
+    as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+    db = _open(args)
+    try:
+        if args.enterprise is not None:
+            _enterprise_exists(db, args.enterprise)
+        ids = [args.enterprise] if args.enterprise is not None else None
+        items: list[dict[str, object]] = []
+        with db.read() as session:
+            for ent in sf.enterprise_minimums(session, as_of, ids):
+                items += [{"enterprise_id": ent.enterprise_id, "enterprise": ent.name, "basis": "GB 30077",
+                           "plan_id": None, "item": line.name, "rule": line.basis, "required": line.required,
+                           "usable": line.usable, "book": line.book, "unit": line.unit, "shortfall": line.shortfall}
+                          for line in ent.lines if args.all or line.shortfall]
+            names = {e.enterprise_id: e.name for e in sf.enterprise_minimums(session, as_of, ids,
+                                                                             only_applicable=False)}
+            for ent_id, name in names.items():
+                items += [{"enterprise_id": ent_id, "enterprise": name, "basis": f"{n.plan_no} {n.plan_title}",
+                           "plan_id": n.plan_id, "item": n.line.name, "rule": "预案所需", "required": n.line.needed,
+                           "usable": n.line.usable, "book": n.line.book, "unit": n.line.unit,
+                           "shortfall": n.line.shortfall}
+                          for n in sf.enterprise_plan_needs(session, ent_id, as_of) if args.all or n.line.shortfall]
+        if args.json:
+            _write_json_array(iter(items), io.out)
+        else:
+            for item in items:
+                unit = item["unit"]
+                state = f"缺 {item['shortfall']} {unit}" if item["shortfall"] else "满足"
+                print("\t".join(str(v) for v in (item["enterprise_id"], item["enterprise"], item["basis"], item["item"],
+                                                  f"{'所需' if item['plan_id'] else '应配'} {item['required']} {unit}",
+                                                  f"可用 {item['usable']} {unit}",
+                                                  state)), file=io.out)
+            short = sum(1 for item in items if item["shortfall"])
+            print(f"共 {short} 项缺口（可用库存不含已过期、待修和报废的物资，按 {as_of.isoformat()} 计算）", file=io.err)
         return 0
     finally:
         db.dispose()

@@ -51,6 +51,7 @@ STEP_NAME = "supplies"
 DEFAULT_AS_OF = date(2026, 11, 29)
 CHUNK = 500
 DAYS = 730  # two years of movements
+WORK_PER_ENTERPRISE = 12  # progress units: an enterprise's store and ledger take about 12× its own row
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def supplies_step(as_of: date = DEFAULT_AS_OF) -> DemoStep:
     def run(ctx: DemoContext) -> None:
         _run(ctx, as_of)
 
-    return DemoStep(STEP_NAME, "应急物资", run, undo=_undo)
+    return DemoStep(STEP_NAME, "应急物资", run, size=lambda count: WORK_PER_ENTERPRISE * count, undo=_undo)
 
 
 def _undo(uow: UnitOfWork, written: list[tuple[type[Entity], list[int]]]) -> None:
@@ -227,7 +228,7 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                 if hazchem and plan_ids and rng.random() < 0.6:
                     rows.needs += _plan_needs(rng, items, plan_ids, ent.on_shift_headcount)
             _write(ctx, uow, rows, batches, items, as_of, docs, counts)
-        ctx.report(start + len(chunk), message)
+        ctx.report((start + len(chunk)) * WORK_PER_ENTERPRISE, message)
     for key, label in (("warehouses", "储备库"), ("batches", "物资批次"), ("movements", "出入库记录")):
         ctx.tally(f"supplies.{key}", label, counts[key])
 

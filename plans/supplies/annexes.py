@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from models.supplies.entities import StockBalance, SupplyBatch, SupplyItem, Warehouse
 from models.supplies.queries import usable_clause
@@ -80,10 +81,13 @@ def supplies_annex(session: Session, plan: Plan, as_of: date) -> AnnexContent | 
     blocks: list[Block] = []
     warnings: list[str] = []
     if rows:
+        ent = session.get(Enterprise, plan.enterprise_id)
+        prefix = ent.name if ent is not None else ""
         table = [[Cell(t) for t in ("序号", "名称", "规格型号", "可用数量", "有效期至", "存放地点")]]
-        for n, r in enumerate(rows, 1):
+        for n, r in enumerate(rows, 1):  # the store without the unit's name, which the plan carries
             table.append([Cell(str(n)), Cell(r.item), Cell(r.spec), Cell(_quantity(r.usable, r.book, r.unit)),
-                          Cell(r.expires.isoformat() if r.expires else "—"), Cell(r.warehouse)])
+                          Cell(r.expires.isoformat() if r.expires else "—"),
+                          Cell(r.warehouse.removeprefix(prefix) or r.warehouse)])
         blocks.append(Table(rows=table, header_rows=1))
         places = dict.fromkeys((r.warehouse, r.address, r.keeper, r.phone) for r in rows)
         for name, address, keeper, phone in places:

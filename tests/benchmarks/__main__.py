@@ -84,9 +84,11 @@ GENERATOR_FILES = ("models/core/demo.py", "models/enterprises/demo.py", "plans/d
                    "plans/plans/demo_content.py", "models/core/uow.py", "models/core/audit.py",
                    "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py",
                    "models/drills/demo.py", "models/drills/service.py", "models/drills/scoring.py",
-                   "models/drills/findings.py")
+                   "models/drills/findings.py", "models/supplies/demo.py")
 DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan",
-               "drill_evaluation", "score_sheet", "score_entry", "drill_finding", "audit_log", "audit_head")
+               "drill_evaluation", "score_sheet", "score_entry", "drill_finding", "audit_log", "audit_head",
+               "warehouse", "supply_item", "supply_batch", "stock_movement", "stock_balance", "minimum_stock",
+               "plan_supply_need")
 FTS_TABLE = "plan_section_fts"
 
 

@@ -170,3 +170,6 @@ def test_a_plans_needs_are_declared_in_the_dialog_and_the_panel_follows(qtbot, s
     with sqlite_db.read() as s:
         assert ss.load_plan_needs(s, plan)[0] == current[:1]
     stale.conflict_dialog.reject()  # type: ignore[union-attr]
+    # the page's own read after the save (a short pause) ends before the test does
+    qtbot.waitUntil(lambda: not tabs._timer.isActive() and all(t.state not in ("pending", "running")
+                                                                 for t in tabs.tasks), timeout=3000)
