@@ -201,3 +201,20 @@ def test_a_scan_while_in_the_quantity_goes_to_the_lookup(qtbot, sqlite_db, runne
     qtbot.keyClick(dialog.lookup, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.reading and dialog.item is not None, timeout=3000)
     assert dialog.batch.currentData() == world.batch and dialog.quantity.value() == 3
+
+
+def test_issue_by_fefo_and_a_refused_expired_batch_on_both_backends(qtbot, db, runner, finish):  # type: ignore[no-untyped-def]
+    world = build(db, receive=4)
+    early = add_batch(db, world.item, "B2026-02", date(2027, 1, 31))
+    old = add_batch(db, world.item, "B2024-09", date(2026, 9, 30))
+    move(db, "receive", early, world.north, 3)
+    move(db, "receive", old, world.north, 5, moved_on=date(2025, 1, 10))
+    dialog = _dialog(qtbot, db, runner, world, "issue")
+    _type(qtbot, dialog, "HX-001")
+    _quantity(qtbot, dialog, 6)  # the expired batch is never proposed: 3 + 3
+    assert dialog.fefo_parts == [(early, 3), (world.batch, 3)]
+    assert finish(dialog.save()) == "saved"
+    _type(qtbot, dialog, label_code(old))
+    _quantity(qtbot, dialog, 1)
+    assert finish(dialog.save()) == "refused" and "过期" in dialog.errors.text("batch_id")
+    assert (_stock(db, world.north, early), _stock(db, world.north, world.batch), _stock(db, world.north, old)) == (0, 1, 5)

@@ -19,23 +19,24 @@ from tests.models.supplies.world import DAY, add_batch, build, item_data, move
 
 
 @pytest.fixture
-def world(sqlite_db):  # type: ignore[no-untyped-def]
-    w = build(sqlite_db, receive=10)
-    with unit_of_work(sqlite_db, TESTER) as uow:
+def world(db):  # type: ignore[no-untyped-def]
+    """On both backends (the list's filters are SQL)."""
+    w = build(db, receive=10)
+    with unit_of_work(db, TESTER) as uow:
         sandbags = ss.create_item(uow, item_data(2, name="编织袋（沙袋）", code="FX-001", category_code="3010101",
                                                  unit="条", spec="50×80cm", kind="consumable", flood=True))
         ss.set_minimum(uow, w.south, sandbags, 500)
-    soon = add_batch(sqlite_db, sandbags, "S2025-07", date(2026, 12, 20))
-    old = add_batch(sqlite_db, w.item, "B2023-01", date(2026, 10, 1))
-    move(sqlite_db, "receive", soon, w.south, 200)
-    move(sqlite_db, "receive", old, w.north, 2, moved_on=date(2025, 5, 1))
+    soon = add_batch(db, sandbags, "S2025-07", date(2026, 12, 20))
+    old = add_batch(db, w.item, "B2023-01", date(2026, 10, 1))
+    move(db, "receive", soon, w.south, 200)
+    move(db, "receive", old, w.north, 2, moved_on=date(2025, 5, 1))
     w.sandbags, w.soon, w.old = sandbags, soon, old  # type: ignore[attr-defined]
     return w
 
 
 @pytest.fixture
-def page(qtbot, sqlite_db, runner, settings, world):  # type: ignore[no-untyped-def]
-    widget = SuppliesPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: DAY)
+def page(qtbot, db, runner, settings, world):  # type: ignore[no-untyped-def]
+    widget = SuppliesPage(db, runner, settings, actor=TESTER, today=lambda: DAY)
     qtbot.addWidget(widget)
     widget.resize(1300, 760)
     widget.show()
@@ -105,12 +106,12 @@ def test_movement_dialog_from_the_page_refreshes_the_list(qtbot, page, world, fi
     assert page.dialog is None
 
 
-def test_a_stale_item_save_is_refused(qtbot, page, world, sqlite_db, finish, msgs):  # type: ignore[no-untyped-def]
+def test_a_stale_item_save_is_refused(qtbot, page, world, db, finish, msgs):  # type: ignore[no-untyped-def]
     page.select_row(0)
     row = page.current_row()
     dialog = page.edit_item()
     assert isinstance(dialog, ItemDialog)
-    with unit_of_work(sqlite_db, TESTER) as uow:  # somebody else saves it meanwhile
+    with unit_of_work(db, TESTER) as uow:  # somebody else saves it meanwhile
         data, version = ss.load_item(uow.session, row.item_id)
         data.spec = "别人改的规格"
         ss.update_item(uow, row.item_id, data, version)
@@ -118,7 +119,7 @@ def test_a_stale_item_save_is_refused(qtbot, page, world, sqlite_db, finish, msg
     assert finish(dialog.save()) == "conflict"
     assert dialog.conflict_dialog is not None and dialog.isVisible()
     assert dialog.widgets["notes"].toPlainText() == "我的备注"
-    with sqlite_db.read() as s:
+    with db.read() as s:
         assert ss.load_item(s, row.item_id)[0].spec == "别人改的规格"
 
 
@@ -173,10 +174,10 @@ def test_the_detail_follows_the_selection(qtbot, page, world):  # type: ignore[n
     assert page.current_row() is None and "选择一行" in page.detail_label.text()
 
 
-def test_a_new_enterprise_store_appears_in_the_tree(qtbot, page, sqlite_db, finish):  # type: ignore[no-untyped-def]
+def test_a_new_enterprise_store_appears_in_the_tree(qtbot, page, db, finish):  # type: ignore[no-untyped-def]
     from tests.factories import create_enterprise
 
-    ent = create_enterprise(sqlite_db, 7)
+    ent = create_enterprise(db, 7)
     dialog = page.new_warehouse()
     assert isinstance(dialog, WarehouseDialog)
     assert not dialog.widgets["enterprise_id"].isEnabled()  # a government reserve by default
