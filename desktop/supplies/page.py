@@ -60,7 +60,7 @@ from models.supplies import service as ss
 from models.supplies.entities import CONDITIONS
 from models.supplies.queries import MovementRow, StockFilter, StockRow, TreeNode
 
-NAME_MIN_WIDTH = 140
+NAME_MIN_WIDTH = 110
 FIT_ROWS = 30
 """Rows measured to fit the columns (about a screen)."""
 WAREHOUSE_ROLE = Qt.ItemDataRole.UserRole
@@ -105,10 +105,11 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.act_moves = {kind: self._action(label, lambda k=kind: self.open_movement(k), None,
                                              self.tr("登记物资{0}（扫描标签或输入物资编码）").format(label))
                           for kind, label in KINDS.items()}
-        self.act_moves["receive"].setShortcut(QKeySequence("Ctrl+R"))
-        self.act_moves["issue"].setShortcut(QKeySequence("Ctrl+I"))
-        for action in self.act_moves.values():
+        for kind, keys in (("receive", "Ctrl+R"), ("issue", "Ctrl+I")):
+            action = self.act_moves[kind]
+            action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{action.toolTip()}（{keys}）")
         self.act_inspect = self._action(self.tr("检查维护"), self.inspect_current, None,
                                         self.tr("为所选批次登记检查维护结果（待修、报废的不能出库）"))
         self.act_new_warehouse = self._action(self.tr("新建储备库…"), self.new_warehouse, None, "")
@@ -199,7 +200,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             self.view.setColumnWidth(column, spec.width)
         # fitted to the first screen of rows, not the whole first page: a filter keystroke stays quick
         self.columns = ColumnFit(self.view, stretch=self.model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
-                                 maximum={0: 170, 3: 110, 4: 120, 9: 170}, sortable=self.model.is_sortable,
+                                 maximum={0: 160, 3: 100, 4: 120, 9: 170}, sortable=self.model.is_sortable,
                                  sample_rows=FIT_ROWS)
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._row_changed())
         self.model.modelReset.connect(self._row_changed)  # a new filter or a refresh: no row is current
