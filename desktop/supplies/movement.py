@@ -193,7 +193,9 @@ class MovementDialog(QDialog):
         self.new_batch_button.setAutoDefault(False)
         self.new_batch_button.setToolTip(self.tr("新到的一批：填写批次号、生产日期和有效期后回到这里入库"))
         self.new_batch_button.clicked.connect(self.new_batch)
-        self.widgets["moved_on"] = DateField(self, value=self.as_of, clearable=False)
+        day = DateField(self, value=self.as_of, clearable=False)
+        day.sig_changed.connect(self._load_batches)  # what is usable depends on the day
+        self.widgets["moved_on"] = day
         for name, limit in (("doc_no", 64), ("handler", 32), ("counterparty", 128), ("reason", 200)):
             edit = QLineEdit(self)
             edit.setMaxLength(limit)
@@ -254,6 +256,11 @@ class MovementDialog(QDialog):
         """A line under a field that takes no room while it says nothing."""
         label.setText(text)
         label.setVisible(bool(text))
+
+    def moved_on(self) -> date:
+        field = self.widgets.get("moved_on")
+        value = field.value() if isinstance(field, DateField) else None
+        return value or self.as_of
 
     def line(self, name: str) -> QLineEdit:
         widget = self.widgets[name]
@@ -382,7 +389,7 @@ class MovementDialog(QDialog):
     def _load_batches(self) -> Task | None:
         if self.item is None:
             return None
-        item_id, warehouse_id, as_of = self.item.id, self.warehouse.currentData(), self.as_of
+        item_id, warehouse_id, as_of = self.item.id, self.warehouse.currentData(), self.moved_on()
         self.fefo_parts = []
         return self._read(lambda s: (item_id, warehouse_id, load_batches(s, item_id, warehouse_id, as_of)),
                           self._batches_ready, self.tr("正在读取批次…"))
@@ -455,7 +462,8 @@ class MovementDialog(QDialog):
         if self.kind not in FEFO_KINDS or self.item is None or not (
                 self.batch.currentData() is None or self.batch_by_fefo):
             return None
-        item_id, warehouse_id, quantity, as_of = self.item.id, self.warehouse.currentData(), self.quantity.value(), self.as_of
+        item_id, warehouse_id, quantity = self.item.id, self.warehouse.currentData(), self.quantity.value()
+        as_of = self.moved_on()  # usable on the day of the movement, as the service checks it
         if warehouse_id is None:
             return None
 

@@ -218,3 +218,14 @@ def test_issue_by_fefo_and_a_refused_expired_batch_on_both_backends(qtbot, db, r
     _quantity(qtbot, dialog, 1)
     assert finish(dialog.save()) == "refused" and "过期" in dialog.errors.text("batch_id")
     assert (_stock(db, world.north, early), _stock(db, world.north, world.batch), _stock(db, world.north, old)) == (0, 1, 5)
+
+
+def test_fefo_counts_what_is_usable_on_the_movement_day(qtbot, sqlite_db, runner, world):  # type: ignore[no-untyped-def]
+    old = add_batch(sqlite_db, world.item, "B2024-09", date(2026, 9, 30))
+    move(sqlite_db, "receive", old, world.north, 5, moved_on=date(2025, 1, 10))
+    dialog = _dialog(qtbot, sqlite_db, runner, world, "issue")
+    _type(qtbot, dialog, "HX-001")
+    _quantity(qtbot, dialog, 2)
+    assert dialog.fefo_parts == [(world.batch, 2)]  # today the old batch is expired
+    dialog.widgets["moved_on"].set_value(date(2026, 9, 1))  # an issue entered afterwards, dated in September
+    qtbot.waitUntil(lambda: dialog.fefo_parts == [(old, 2)], timeout=3000)  # then it was still good, expiring first
