@@ -454,11 +454,22 @@ class MovementDialog(QDialog):
         if self.batch.currentData() is not None:
             self.fefo_parts = []
             self._hint(self.batch_hint, "")
+            self._count_hint()
         else:
             self._propose()
 
+    def _count_hint(self) -> None:
+        """盘点: what the book says and what it will say (the adjustment is the count's difference)."""
+        chosen = next((b for b in self.batches if b.id == self.batch.currentData()), None)
+        if self.kind != "adjust" or chosen is None or self.item is None:
+            return
+        unit, delta = self.item.unit, self.quantity.value()
+        self._hint(self.batch_hint, self.tr("账面 {0}{2}，调整后 {1}{2}（盘盈为正，盘亏为负）").format(
+            chosen.quantity, chosen.quantity + delta, unit))
+
     def _propose(self) -> Task | None:
         """出库/调拨 with FEFO chosen: ask ``movements.fefo`` which batches give the quantity."""
+        self._count_hint()
         if self.kind not in FEFO_KINDS or self.item is None or not (
                 self.batch.currentData() is None or self.batch_by_fefo):
             return None

@@ -183,6 +183,7 @@ def test_receive_into_a_new_batch_and_a_count_adjustment(qtbot, sqlite_db, runne
     _type(qtbot, dialog, "HX-001")
     dialog.batch.setCurrentIndex(dialog.batch.findData(world.batch))
     dialog.quantity.setValue(-2)  # 盘亏 2
+    assert dialog.batch_hint.text().startswith("账面 10套，调整后 8套")
     assert dialog.save() is None and "原因" in dialog.errors.text("reason")  # the dialog sees it first
     dialog.line("reason").setText("年终盘点短少")
     assert finish(dialog.save()) == "saved"
