@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         from desktop.home.page import HomePage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
+        from desktop.supplies.page import SuppliesPage
         from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         self.nav.blockSignals(True)
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
                       panels=[supply_panels.plan_needs_panel()], parent=self.stack),
             DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+            SuppliesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:

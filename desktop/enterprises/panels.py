@@ -133,6 +133,8 @@ class PanelTabs(QTabWidget):
 
     def reload(self) -> None:
         self._timer.stop()
+        if self._runner.closed:  # the window is closing: the pause ended after the runner shut down
+            return
         eid = self.enterprise_id
         self.tasks = []
         for index, panel in enumerate(self.panels):

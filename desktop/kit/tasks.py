@@ -258,6 +258,11 @@ class TaskRunner(QObject):
         ok = self._readers.waitForDone(msecs)
         return self._writer.waitForDone(msecs) and ok
 
+    @property
+    def closed(self) -> bool:
+        """True once ``shutdown`` ran: nothing more may start (a timer firing while the window closes)."""
+        return self._closed
+
     def shutdown(self) -> None:
         """Cancel every task, wait for the threads, and drop results that arrive afterwards."""
         self._closed = True

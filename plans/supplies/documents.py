@@ -96,7 +96,7 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
         place = session.get(Warehouse, warehouse_id)
         if place is None or place.deleted_at is not None:
             raise NotFoundError(Warehouse.__label__, warehouse_id)
-    names = dict(session.execute(select(Warehouse.id, Warehouse.name)).tuples().all())
+    names = dict(session.execute(select(Warehouse.id, Warehouse.name)).all())
     batches = {b.id: b for b in session.scalars(select(SupplyBatch).where(SupplyBatch.item_id == item_id)
                                                 .order_by(SupplyBatch.expires_on, SupplyBatch.batch_no))}
     facts = [("物资编码", item.code), ("物资名称", item.name), ("规格型号", item.spec),
@@ -113,7 +113,7 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
     if place is not None:
         balances = [b for b in balances if b[0] == place.id]
     minimums = dict(session.execute(select(MinimumStock.warehouse_id, MinimumStock.quantity).where(
-        MinimumStock.item_id == item_id, MinimumStock.deleted_at.is_(None))).tuples().all())
+        MinimumStock.item_id == item_id, MinimumStock.deleted_at.is_(None))).all())
     stock_rows = [[Cell(h) for h in ("储备库", "批次号", "生产日期", "有效期至", "状态", "账面数量", "可用数量", "提示")]]
     book_total = usable_total = 0
     usable_by_place: dict[int, int] = {}
@@ -193,7 +193,7 @@ def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> Supp
         .where(StockBalance.warehouse_id == warehouse_id, StockBalance.quantity != 0)
         .order_by(SupplyItem.category_code, SupplyItem.code, SupplyBatch.expires_on, SupplyBatch.batch_no)).all()
     minimums = dict(session.execute(select(MinimumStock.item_id, MinimumStock.quantity).where(
-        MinimumStock.warehouse_id == warehouse_id, MinimumStock.deleted_at.is_(None))).tuples().all())
+        MinimumStock.warehouse_id == warehouse_id, MinimumStock.deleted_at.is_(None))).all())
     owner = place.enterprise.name if place.enterprise is not None else ""
     facts = [("储备库", place.name), ("类型", WAREHOUSE_KINDS.get(place.kind, place.kind)),
              ("所属单位", owner), ("地址", place.address), ("保管人", place.keeper), ("联系电话", place.phone),

@@ -54,3 +54,16 @@ def test_the_chosen_enterprise_shows_its_drill_obligations(qtbot, sqlite_db, run
     qtbot.waitUntil(lambda: table.item(0, 0) is not None and table.item(0, 0).text() == "没有适用的演练频次要求",
                     timeout=3000)
     assert tabs.tabText(0) == "演练频次要求"
+
+
+def test_a_pause_ending_after_the_window_closed_reads_nothing(qtbot, sqlite_db, settings):  # type: ignore[no-untyped-def]
+    from desktop.enterprises.panels import PAUSE_MS, PanelTabs
+    from desktop.kit.tasks import TaskRunner
+
+    runner = TaskRunner()
+    tabs = PanelTabs(sqlite_db, runner, [obligations_panel()], lambda: date(2026, 11, 29))
+    qtbot.addWidget(tabs)
+    tabs.show_enterprise(create_enterprise(sqlite_db, 1))
+    runner.shutdown()  # the window closes during the pause
+    qtbot.wait(PAUSE_MS * 2)  # the timer fires: no "task runner is shut down"
+    assert tabs.tasks == []

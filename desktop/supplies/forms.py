@@ -1,0 +1,376 @@
+"""The supplies record forms on the form base (``desktop.kit.forms.RecordForm``): 储备库, 物资品目,
+批次, and the inspection entry (检查维护记录). Each loads a plain copy and its version from
+``models.supplies.service``, saves through the write flow with that version (a stale save opens the
+conflict dialog, never overwrites), and marks the fields the service refuses, keeping the input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
+from desktop.kit.dates import DateField
+from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
+from desktop.kit.pickers import EnterprisePicker, ReferenceChoices, fill_combo
+from desktop.kit.tasks import TaskRunner
+from desktop.kit.windows import fit_to_screen
+from models.core.database import Database
+from models.core.uow import Actor, UnitOfWork
+from models.supplies import rules
+from models.supplies import service as ss
+from models.supplies.entities import (
+    CONDITIONS,
+    ITEM_KINDS,
+    WAREHOUSE_KINDS,
+    SupplyBatch,
+    SupplyInspection,
+    SupplyItem,
+    Warehouse,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form: its name (the service copy's attribute) and how to make its widget."""
+
+    name: str
+    make: Callable[[QWidget], QWidget]
+
+
+def line(limit: int, placeholder: str = "") -> Callable[[QWidget], QWidget]:
+    def make(parent: QWidget) -> QWidget:
+        edit = QLineEdit(parent)
+        edit.setMaxLength(limit)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    return make
+
+
+def text() -> Callable[[QWidget], QWidget]:
+    def make(parent: QWidget) -> QWidget:
+        edit = QPlainTextEdit(parent)
+        edit.setTabChangesFocus(True)
+        edit.setMaximumHeight(64)
+        return edit
+
+    return make
+
+
+def choice(items: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any] | tuple[str, Any, int]]],
+           first: tuple[str, Any] | None = None) -> Callable[[QWidget], QWidget]:
+    def make(parent: QWidget) -> QWidget:
+        combo = QComboBox(parent)
+        fill_combo(combo, items() if callable(items) else items, first=first)
+        return combo
+
+    return make
+
+
+def number(maximum: int, suffix: str = "", *, optional: bool = True) -> Callable[[QWidget], QWidget]:
+    """A whole number; optional ones show 未填写 at 0 (read back as None)."""
+    def make(parent: QWidget) -> QWidget:
+        spin = QSpinBox(parent)
+        spin.setRange(0, maximum)
+        spin.setSuffix(suffix)
+        if optional:
+            spin.setSpecialValueText("未填写")
+        return spin
+
+    return make
+
+
+def day(*, optional: bool = True) -> Callable[[QWidget], QWidget]:
+    return lambda parent: DateField(parent, clearable=optional)
+
+
+def check(label: str) -> Callable[[QWidget], QWidget]:
+    return lambda parent: QCheckBox(label, parent)
+
+
+def category_items() -> list[tuple[str, str, int]]:
+    """The GB/T 38565 tree (code, name, depth) for a combo."""
+    tree = rules.categories()
+    return [(f"{c.code}　{c.name}", c.code, c.level - 1) for c in (tree.by_code[code] for code in tree.order)]
+
+
+BATCH_LABELS = {**SupplyBatch.__field_labels__, "item_id": "物资"}
+INSPECTION_LABELS = {**SupplyInspection.__field_labels__, "batch_id": "批次"}
+
+
+class SuppliesForm(RecordForm[Any]):
+    """A record form described by its ``fields`` and the service functions that load and save it."""
+
+    fields_: tuple[Field, ...] = ()
+    data_class: type[Any]
+    noun = ""
+
+    def __init__(self, db: Database, runner: TaskRunner, record_id: int | None = None, *,
+                 actor: Actor | None = None, initial: dict[str, Any] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(db, runner, record_id=record_id, actor=actor, parent=parent)
+        self.order = tuple(f.name for f in self.fields_)
+        self.errors.order = self.order
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.errors.banner)
+        intro = self.intro()
+        if intro:
+            label = QLabel(intro, self)
+            label.setWordWrap(True)
+            label.setObjectName("formIntro")
+            layout.addWidget(label)
+        for f in self.fields_:
+            self.widgets[f.name] = f.make(self)
+        self.prepare()
+        form = self._form()
+        for f in self.fields_:
+            self._add_row(form, f.name)
+        layout.addLayout(form)
+        layout.addWidget(self.make_buttons())
+        if record_id is None:
+            self.setWindowTitle(self.tr("新建{0}").format(self.noun))
+            self.show_record(self.data_class(**(initial or {})), None)
+            self.loaded = self.data()
+        else:
+            self.reload()
+        fit_to_screen(self, QSize(max(560, self.sizeHint().width()), self.sizeHint().height()))
+
+    def intro(self) -> str:
+        """A line above the fields saying what the form is about ('' for none)."""
+        return ""
+
+    def prepare(self) -> None:
+        """Fill widgets that need a read (choices) before the record is shown."""
+
+    def fill(self, data: Any) -> None:
+        for f in self.fields_:
+            value = getattr(data, f.name, None)
+            widget = self.widgets[f.name]
+            if isinstance(widget, QSpinBox) and value is None:
+                value = 0
+            set_widget_value(widget, value)
+
+    def data(self) -> Any:
+        values: dict[str, Any] = {}
+        names = {f.name for f in fields(self.data_class)}
+        base = self.loaded if self.loaded is not None else self.data_class()
+        for name in names:
+            values[name] = getattr(base, name)
+        for f in self.fields_:
+            widget = self.widgets[f.name]
+            value = widget_value(widget)
+            if isinstance(widget, QSpinBox) and widget.specialValueText() and value == 0:
+                value = None
+            if isinstance(value, str) and not isinstance(widget, QComboBox):
+                value = value.strip() if isinstance(widget, QLineEdit) else value
+            values[f.name] = value
+        return self.data_class(**values)
+
+    def value_text(self, name: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.tr("是") if value else self.tr("否")
+        return super().value_text(name, value)
+
+
+class WarehouseDialog(SuppliesForm):
+    """储备库（点）: a district's government reserve or an enterprise's store."""
+
+    labels = Warehouse.__field_labels__
+    required_fields = ("name", "kind")
+    data_class = ss.WarehouseData
+    noun = "储备库"
+    fields_ = (
+        Field("name", line(128, "如：城东区应急物资储备库")),
+        Field("kind", choice([(label, key) for key, label in WAREHOUSE_KINDS.items()])),
+        Field("region_id", lambda parent: QComboBox(parent)),
+        Field("enterprise_id", lambda parent: EnterprisePicker("不属于企业", parent)),
+        Field("address", line(256)),
+        Field("keeper", line(32)),
+        Field("phone", line(32)),
+        Field("notes", text()),
+    )
+
+    def prepare(self) -> None:
+        choices = ReferenceChoices.load(self._db)
+        region = self.widgets["region_id"]
+        assert isinstance(region, QComboBox)
+        fill_combo(region, [(r.name, r.id, max(0, r.level - 1)) for r in choices.regions],
+                   first=(self.tr("未填写"), None))
+        picker = self.widgets["enterprise_id"]
+        assert isinstance(picker, EnterprisePicker)
+        self.enterprises: list[EnterpriseChoice] = load_enterprise_choices(self._db)
+        picker.set_choices(self.enterprises)
+        kind = self.widgets["kind"]
+        assert isinstance(kind, QComboBox)
+        kind.currentIndexChanged.connect(lambda _i: self._kind_shown())
+
+    def _kind_shown(self) -> None:
+        """A government reserve belongs to a district, an enterprise's store to the enterprise."""
+        self.widgets["enterprise_id"].setEnabled(widget_value(self.widgets["kind"]) == "enterprise")
+        self.widgets["region_id"].setToolTip(self.tr("政府储备库必填；企业储备点不填时取企业所在区域"))
+
+    def fill(self, data: Any) -> None:
+        super().fill(data)
+        picker = self.widgets["enterprise_id"]
+        assert isinstance(picker, EnterprisePicker)
+        picker.set_enterprise_id(data.enterprise_id)
+        self._kind_shown()
+
+    def data(self) -> Any:
+        out = super().data()
+        picker = self.widgets["enterprise_id"]
+        assert isinstance(picker, EnterprisePicker)
+        out.enterprise_id = picker.enterprise_id()
+        return out
+
+    def read(self, session: Session) -> tuple[Any, int]:
+        assert self.record_id is not None
+        data, version = ss.load_warehouse(session, self.record_id)
+        self.setWindowTitle(self.tr("编辑储备库 — {0}").format(data.name))
+        return data, version
+
+    def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
+        record_id, version = self.record_id, self.version
+
+        def write(uow: UnitOfWork) -> Saved:
+            if record_id is None:
+                return Saved(ss.create_warehouse(uow, data))
+            assert version is not None
+            return Saved(record_id, ss.update_warehouse(uow, record_id, data, expected_version=version))
+
+        return write
+
+
+class ItemDialog(SuppliesForm):
+    """物资品目: code, name, specification, GB/T 38565 category, unit, and its periods."""
+
+    labels = SupplyItem.__field_labels__
+    required_fields = ("code", "name", "category_code", "unit")
+    data_class = ss.ItemData
+    noun = "物资"
+    fields_ = (
+        Field("code", line(32, "如：HX-001")),
+        Field("name", line(128, "如：正压式空气呼吸器")),
+        Field("spec", line(128, "如：RHZKF6.8/30")),
+        Field("category_code", choice(category_items, first=("请选择物资类别…", None))),
+        Field("unit", line(16, "套、个、台、件、袋…")),
+        Field("kind", choice([(label, key) for key, label in ITEM_KINDS.items()])),
+        Field("flood", check("是（汛期重点保障）")),
+        Field("shelf_life_months", number(600, " 个月")),
+        Field("inspection_days", number(3650, " 天")),
+        Field("calibration_days", number(3650, " 天")),
+        Field("notes", text()),
+    )
+
+    def read(self, session: Session) -> tuple[Any, int]:
+        assert self.record_id is not None
+        data, version = ss.load_item(session, self.record_id)
+        self.setWindowTitle(self.tr("编辑物资 — {0}").format(data.name))
+        return data, version
+
+    def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
+        record_id, version = self.record_id, self.version
+
+        def write(uow: UnitOfWork) -> Saved:
+            if record_id is None:
+                return Saved(ss.create_item(uow, data))
+            assert version is not None
+            return Saved(record_id, ss.update_item(uow, record_id, data, expected_version=version))
+
+        return write
+
+
+class BatchDialog(SuppliesForm):
+    """批次 of an item: number, dates, supplier, calibration (its condition follows inspections)."""
+
+    labels = BATCH_LABELS
+    required_fields = ("item_id", "batch_no")
+    data_class = ss.BatchData
+    noun = "批次"
+    fields_ = (
+        Field("item_id", lambda parent: QComboBox(parent)),
+        Field("batch_no", line(64, "如：2026-03-A")),
+        Field("produced_on", day()),
+        Field("expires_on", day()),
+        Field("supplier", line(128)),
+        Field("calibrated_on", day()),
+        Field("calibration_due", day()),
+    )
+
+    def prepare(self) -> None:
+        from desktop.supplies.scan import load_items
+
+        with self._db.read() as s:
+            items = load_items(s)
+        combo = self.widgets["item_id"]
+        assert isinstance(combo, QComboBox)
+        fill_combo(combo, [(i.label, i.id) for i in items], first=(self.tr("请选择物资…"), None))
+
+    def read(self, session: Session) -> tuple[Any, int]:
+        assert self.record_id is not None
+        data, version = ss.load_batch(session, self.record_id)
+        self.widgets["item_id"].setEnabled(False)
+        self.setWindowTitle(self.tr("编辑批次 — {0}").format(data.batch_no))
+        return data, version
+
+    def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
+        record_id, version = self.record_id, self.version
+
+        def write(uow: UnitOfWork) -> Saved:
+            if record_id is None:
+                return Saved(ss.create_batch(uow, data))
+            assert version is not None
+            return Saved(record_id, ss.update_batch(uow, record_id, data, expected_version=version))
+
+        return write
+
+
+class InspectionDialog(SuppliesForm):
+    """检查维护记录 of a batch: the result (完好/待修/报废) changes whether it can be issued."""
+
+    labels = INSPECTION_LABELS
+    required_fields = ("inspected_on", "inspector", "result")
+    data_class = ss.InspectionData
+    noun = "检查维护记录"
+    fields_ = (
+        Field("inspected_on", day(optional=False)),
+        Field("inspector", line(32)),
+        Field("result", choice([(label, key) for key, label in CONDITIONS.items()])),
+        Field("notes", text()),
+        Field("next_due", day()),
+    )
+
+    def __init__(self, db: Database, runner: TaskRunner, batch_id: int, *, batch_text: str, as_of: date,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        self.batch_text = batch_text
+        super().__init__(db, runner, None, actor=actor, parent=parent,
+                         initial={"batch_id": batch_id, "inspected_on": as_of, "result": "good"})
+        self.setWindowTitle(self.tr("检查维护 — {0}").format(batch_text))
+
+    def intro(self) -> str:
+        return self.tr("批次：{0}\n结果为“待修”或“报废”的批次不能出库；下次检查不填时按物资的检查周期推算。").format(
+            self.batch_text)
+
+    def read(self, session: Session) -> tuple[Any, int]:
+        raise NotImplementedError  # an inspection is entered once, never edited
+
+    def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
+        def write(uow: UnitOfWork) -> Saved:
+            return Saved(int(ss.record_inspection(uow, data)))
+
+        return write

@@ -1,0 +1,69 @@
+"""The stock table (a batch in a warehouse per row) as a paged model over
+``models.supplies.queries.count`` / ``page``, with the alerts in colour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from sqlalchemy.orm import Session
+
+from desktop.kit.paged import Column, PagedTableModel
+from models.core.database import Database
+from models.supplies import queries as sq
+from models.supplies.queries import StockFilter, StockRow
+
+DANGER = QColor("#C0152F")
+WARNING = QColor("#B35C00")
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def alerts_text(row: StockRow) -> str:
+    return "、".join(a.label for a in row.alerts)
+
+
+def alerts_tip(row: StockRow) -> str:
+    return "\n".join(str(a) for a in row.alerts)
+
+
+class StockTableModel(PagedTableModel[StockRow, StockFilter]):
+    """库存 list: one row per batch and warehouse of the current filter; pages fetched on demand."""
+
+    NAME_COLUMN = 2
+    USABLE_COLUMN = 7
+    ALERT_COLUMN = 9
+
+    def __init__(self, db: Database, flt: StockFilter, *, parent: Any = None) -> None:
+        columns: list[Column[StockRow]] = [
+            Column(self.tr("储备库"), lambda r: r.warehouse, "warehouse", width=170),
+            Column(self.tr("物资编码"), lambda r: r.item_code, "item", width=90),
+            Column(self.tr("物资名称"), lambda r: r.item, "name", width=180,
+                   tooltip=lambda r: f"{r.item}（{r.spec}）" if r.spec else r.item),
+            Column(self.tr("规格型号"), lambda r: r.spec, None, width=120),
+            Column(self.tr("批次号"), lambda r: r.batch_no, "batch", width=110),
+            Column(self.tr("单位"), lambda r: r.unit, None, width=44),
+            Column(self.tr("账面数量"), lambda r: r.book_qty, "quantity", align=RIGHT, width=72),
+            Column(self.tr("可用数量"), lambda r: r.usable_qty, None, align=RIGHT, width=72,
+                   tooltip=lambda r: r.usable_reason),
+            Column(self.tr("有效期至"), lambda r: r.expires_on.isoformat() if r.expires_on else "", "expires_on",
+                   width=90),
+            Column(self.tr("预警"), alerts_text, None, width=200, tooltip=alerts_tip),
+        ]
+        super().__init__(db, flt, columns, sort="expires_on", parent=parent)
+
+    def query_count(self, session: Session, flt: StockFilter) -> int:
+        return sq.count(session, flt)
+
+    def query_page(self, session: Session, flt: StockFilter, *, sort: str, descending: bool, offset: int,
+                   limit: int, total: int) -> list[StockRow]:
+        return sq.page(session, flt, sort=sort, descending=descending, offset=offset, limit=limit, total=total)
+
+    def decorate(self, row: StockRow, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.ForegroundRole:
+            return None
+        if column == self.ALERT_COLUMN and row.alerts:
+            return DANGER if any(a.severity == "danger" for a in row.alerts) else WARNING
+        if column == self.USABLE_COLUMN and row.usable_qty < row.book_qty:
+            return DANGER
+        return None
