@@ -14,8 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QBrush, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
+from PySide6.QtGui import QBrush, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -130,7 +130,11 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                                      self.tr("所选物资的台账卡（逐笔出入库和结存），PDF 或 Word"))
         self.act_inventory = self._action(self.tr("导出库存盘点表…"), self.export_inventory, None,
                                           self.tr("所选储备库的库存盘点表，PDF 或 Word"))
-        self.write_actions = [self.act_minimum]
+        self.act_import = self._action(self.tr("导入Excel…"), self.import_excel, None,
+                                       self.tr("从导入模板导入物资品目、批次和出入库记录：全部正确才写入，有错时给出错误报告"))
+        self.act_template = self._action(self.tr("导入模板…"), self.save_template, None,
+                                         self.tr("存一份带下拉选项（类别、单位、储备库）的空白导入模板"))
+        self.write_actions = [self.act_minimum, self.act_import]
 
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -148,7 +152,10 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.export_menu = QMenu(self.tr("导出"), self)
         for action in (self.act_export, self.act_labels, self.act_card, self.act_inventory):
             self.export_menu.addAction(action)
-        for menu in (self.new_menu, self.edit_menu, self.export_menu):
+        self.import_menu = QMenu(self.tr("导入"), self)
+        for action in (self.act_import, self.act_template):
+            self.import_menu.addAction(action)
+        for menu in (self.new_menu, self.edit_menu, self.import_menu, self.export_menu):
             self.toolbar.addAction(menu.menuAction())
             button = self.toolbar.widgetForAction(menu.menuAction())
             if isinstance(button, QToolButton):
@@ -608,6 +615,61 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             return int(excel.export_balances(db, flt, path, progress=progress))
 
         return write
+
+    def import_excel(self, path: Path | None = None) -> Task | None:
+        """导入Excel: the whole file or nothing, on the writer thread; when rows fail, the error workbook
+        (the original rows with a column naming each problem) is written beside the file."""
+        if path is None:
+            folder = Path(self._settings.last_export_dir or Path.home())
+            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("导入物资"), str(folder),
+                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+            if not chosen:
+                return None
+            path = Path(chosen)
+        db, actor, source = self._db, self._actor, path
+        report = source.with_name(f"{source.stem}-错误报告.xlsx")
+
+        def work(_progress: Progress) -> Any:
+            from exports.excel_import import write_error_workbook
+            from exports.supplies.imports import import_supplies
+
+            outcome = import_supplies(db, actor, source)
+            if not outcome.ok:
+                write_error_workbook(report, outcome.sheets, outcome.problems)
+            return outcome
+
+        task = self._runner.run(work, label=self.tr("正在导入 {0}…").format(source.name), title=self.tr("导入物资"),
+                                writes=True)
+        task.sig_finished.connect(lambda outcome: self._imported(outcome, report))
+        self.import_task = task
+        return task
+
+    def _imported(self, outcome: Any, report: Path) -> None:
+        if outcome.ok:
+            self.changed(-1, outcome.summary())
+            messages.info(self, self.tr("导入完成"), outcome.summary())
+            return
+        self.sig_status.emit(outcome.summary())
+        choice = messages.info(self, self.tr("导入未完成"), self.tr("{0}\n错误报告（原始行加“错误说明”列）已写入：\n{1}\n"
+                                                                   "改正后重新导入。").format(outcome.summary(), report),
+                               options=[self.tr("确定"), self.tr("打开错误报告")])
+        if choice == 1:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(report)))
+
+    def save_template(self, path: Path | None = None) -> Task | None:
+        """A blank import template with its drop-down lists."""
+        path = path or self._ask_path(self.tr("导入模板"), self.tr("应急物资导入模板"), self.tr("Excel 工作簿 (*.xlsx)"),
+                                      (".xlsx",))
+        if path is None:
+            return None
+
+        def work(s: Session, target: Path) -> int:
+            from exports.supplies.imports import write_supplies_template
+
+            write_supplies_template(s, target)
+            return 0
+
+        return self._export(self.tr("导入模板"), path, work)
 
     def _ask_path(self, label: str, stem: str, filters: str, suffixes: tuple[str, ...]) -> Path | None:
         folder = Path(self._settings.last_export_dir or Path.home())

@@ -189,3 +189,30 @@ def test_a_new_enterprise_store_appears_in_the_tree(qtbot, page, db, finish):  #
     qtbot.waitUntil(lambda: not page.tree_task.running, timeout=3000)
     labels = [item.text(0) for item in page.tree.findItems("", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive)]
     assert "企业储备点" in labels and any("测试7号" in label for label in labels)
+
+
+def test_an_excel_import_with_bad_rows_writes_nothing_and_leaves_an_error_report(qtbot, page, db, msgs,
+                                                                                  tmp_path):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from tests.exports.supplies.test_imports import NORTH, batch_row, counts, item_row, move_row, workbook
+
+    before = counts(db)
+    bad = tmp_path / "物资.xlsx"
+    bad.write_bytes(workbook(items=[item_row("FH-101"), item_row("FH-102", unit="")],
+                             batches=[batch_row("FH-101", "2026-A")],
+                             moves=[move_row("入库", "FH-101", "2026-A", NORTH, 20)]))
+    assert page.import_excel(bad) is not None
+    qtbot.waitUntil(lambda: any("没有导入任何内容" in t for t in msgs.texts()), timeout=10000)
+    assert counts(db) == before  # nothing written
+    report = tmp_path / "物资-错误报告.xlsx"
+    cells = [c for row in load_workbook(report)["物资品目"].iter_rows(values_only=True) for c in row if c]
+    assert any("计量单位" in str(c) for c in cells)
+
+    good = tmp_path / "改正后.xlsx"
+    good.write_bytes(workbook(items=[item_row("FH-101")], batches=[batch_row("FH-101", "2026-A")],
+                              moves=[move_row("入库", "FH-101", "2026-A", NORTH, 20)]))
+    rows = page.model.rowCount()
+    assert page.import_excel(good) is not None
+    qtbot.waitUntil(lambda: any("已导入：物资品目 1 种" in t for t in msgs.texts()), timeout=10000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == rows + 1, timeout=5000)
