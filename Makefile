@@ -60,7 +60,7 @@ lint: venv
 	$(VENV)/bin/lint-imports
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto
 
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.benchmarks
