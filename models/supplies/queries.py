@@ -476,25 +476,39 @@ class TreeNode:
 
 
 def warehouses_tree(session: Session) -> list[TreeNode]:
-    """政府储备库 by region, then 企业储备点 by enterprise, each warehouse a leaf (live ones only)."""
+    """政府储备库 by region; 企业储备点 by the enterprise's district (区县), then by enterprise — a city
+    has thousands of enterprise stores —; each warehouse a leaf (live ones only)."""
+    own = aliased(Region)
     query = (select(Warehouse.id, Warehouse.name, Warehouse.kind, Region.code, Region.name, Region.sort_order,
-                    Enterprise.id, Enterprise.name)
+                    Enterprise.id, Enterprise.name, own.code, own.parent_code, own.level)
              .outerjoin(Region, Region.id == Warehouse.region_id)
              .outerjoin(Enterprise, Enterprise.id == Warehouse.enterprise_id)
+             .outerjoin(own, own.id == Enterprise.region_id)
              .where(Warehouse.deleted_at.is_(None))
              .order_by(Warehouse.kind.desc(), Region.sort_order, Enterprise.name, Warehouse.name, Warehouse.id))
+    regions = {code: (name, order) for code, name, order in session.execute(
+        select(Region.code, Region.name, Region.sort_order).where(Region.level <= 2))}
     roots = {kind: TreeNode(kind, label) for kind, label in WAREHOUSE_KINDS.items()}
     groups: dict[str, TreeNode] = {}
-    for wid, name, kind, rcode, rname, _order, eid, ename in session.execute(query):
+    for wid, name, kind, rcode, rname, _order, eid, ename, ecode, eparent, elevel in session.execute(query):
+        parent = roots.get(kind, roots["reserve"])
         if kind == "enterprise" and eid is not None:
-            key, label = f"enterprise:{eid}", ename
+            district = (eparent if (elevel or 0) > 2 else ecode) or ""
+            dkey = f"enterprise-district:{district}"
+            dnode = groups.get(dkey)
+            if dnode is None:
+                dnode = groups[dkey] = TreeNode(dkey, regions.get(district, ("未指定区域", 0))[0])
+                parent.children.append(dnode)
+            parent, key, label = dnode, f"enterprise:{eid}", ename
         else:
             key, label = f"{kind}:{rcode or ''}", rname or "未指定区域"
         group = groups.get(key)
         if group is None:
             group = groups[key] = TreeNode(key, label)
-            roots.get(kind, roots["reserve"]).children.append(group)
+            parent.children.append(group)
         group.children.append(TreeNode(f"warehouse:{wid}", name, wid))
+    enterprise = roots["enterprise"]
+    enterprise.children.sort(key=lambda n: (regions.get(n.key.split(":", 1)[1], ("", 10**6))[1], n.label))
     return [node for node in roots.values() if node.children]
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from sqlalchemy import select
+
+from models.core.entities import Region
 from models.core.uow import unit_of_work
+from models.enterprises.entities import Enterprise
 from models.supplies import queries as sq
 from models.supplies import service as ss
 from models.supplies.queries import StockFilter
@@ -151,7 +155,13 @@ def test_the_tree_and_the_lookups(db) -> None:  # type: ignore[no-untyped-def]
         tree = sq.warehouses_tree(s)
         assert [n.label for n in tree] == ["政府储备库", "企业储备点"]
         assert set(tree[0].warehouse_ids) == {w.north, w.south} and tree[1].warehouse_ids == (store,)
-        assert tree[1].children[0].label.endswith("有限公司") and tree[1].children[0].children[0].label == "一号库"
+        district = tree[1].children[0]  # enterprise stores by the enterprise's district, then by enterprise
+        with_region = s.scalars(select(Region).join(Enterprise, Enterprise.region_id == Region.id)
+                                .where(Enterprise.id == ent)).one()
+        expected = with_region.name if with_region.level <= 2 else s.scalars(
+            select(Region.name).where(Region.code == with_region.parent_code)).one()
+        assert district.key.startswith("enterprise-district:") and district.label == expected
+        assert district.children[0].label.endswith("有限公司") and district.children[0].children[0].label == "一号库"
         assert [i.code for i in sq.find_items(s, "hx-0")] == ["HX-001"]
         assert [i.label for i in sq.find_items(s, "呼吸")] == ["HX-001 正压式空气呼吸器（RHZKF6.8/30）"]
         assert sq.find_items(s, "_") == []
