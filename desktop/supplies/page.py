@@ -86,6 +86,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.alerts_task: Task | None = None
         self.model = StockTableModel(db, StockFilter(as_of=self.as_of()), parent=self)
         self.warehouse_ids: tuple[int, ...] = ()
+        self.warehouse_scope = ""  # the chosen tree node's key when it holds several warehouses
         self.item_rows: list[StockRow] = []
         self.movement_rows: list[MovementRow] = []
         self._build()
@@ -328,14 +329,26 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.tree.expandToDepth(1)  # the kinds; a district's or an enterprise's stores open on a click
         self.tree.setCurrentItem(chosen)
         self.tree.blockSignals(False)
-        self.warehouse_ids = tuple(chosen.data(0, WAREHOUSE_ROLE) or ())
+        self._choose_scope(chosen)
         self.apply_filter()
 
     def _tree_changed(self) -> None:
         item = self.tree.currentItem()
-        self.warehouse_ids = tuple(item.data(0, WAREHOUSE_ROLE) or ()) if item is not None else ()
+        self._choose_scope(item)
         self.apply_filter()
         self.update_actions()
+
+    def _choose_scope(self, item: QTreeWidgetItem | None) -> None:
+        """The list's warehouses: one by its id, several by the node's key (filtered in SQL by a
+        subquery — a city's 企业储备点 are thousands of stores), everything for 全部储备库."""
+        self.warehouse_ids = tuple(item.data(0, WAREHOUSE_ROLE) or ()) if item is not None else ()
+        key = item.data(0, WAREHOUSE_ROLE + 1) if item is not None else "all"
+        self.warehouse_scope = key if len(self.warehouse_ids) > 1 and key != "all" else ""
+
+    def _warehouse_filter(self) -> dict[str, Any]:
+        if self.warehouse_scope:
+            return {"warehouse_scope": self.warehouse_scope}
+        return {"warehouse_ids": self.warehouse_ids}
 
     def select_warehouse(self, warehouse_id: int) -> bool:
         """Choose the tree's leaf of a warehouse (False when it is not in the tree)."""
@@ -451,14 +464,14 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
     def current_filter(self) -> StockFilter:
         expiry = self.expiry_combo.currentData()
-        return StockFilter(as_of=self.as_of(), warehouse_ids=self.warehouse_ids,
+        return StockFilter(as_of=self.as_of(), **self._warehouse_filter(),
                            category_code=self.category_combo.currentData() or "", text=self.search.text().strip(),
                            expiring_within=expiry if isinstance(expiry, int) else None, expired=expiry == "expired",
                            below_minimum=self.below_check.isChecked(), unusable=self.unusable_check.isChecked(),
                            include_empty=self.empty_check.isChecked())
 
     def unfiltered(self) -> StockFilter:
-        return StockFilter(as_of=self.as_of(), warehouse_ids=self.warehouse_ids)
+        return StockFilter(as_of=self.as_of(), **self._warehouse_filter())
 
     def clear_filters(self) -> None:
         for box in (self.below_check, self.unusable_check, self.empty_check):

@@ -51,7 +51,8 @@ def _usable_quantity(as_of: date) -> ColumnElement[int]:
 @dataclass(frozen=True)
 class StockFilter:
     as_of: date
-    warehouse_ids: tuple[int, ...] = ()  # a tree node's warehouses (empty: all)
+    warehouse_ids: tuple[int, ...] = ()  # these warehouses (empty: all)
+    warehouse_scope: str = ""  # a tree node's key ("enterprise", "enterprise-district:<code>" …): its warehouses
     item_id: int | None = None
     category_code: str = ""  # a category and everything under it
     text: str = ""  # item code, name, spec, batch number (every word)
@@ -148,6 +149,8 @@ def _conditions(f: StockFilter) -> tuple[list[ColumnElement[bool]], bool]:
         where.append(StockBalance.quantity != 0)
     if f.warehouse_ids:
         where.append(StockBalance.warehouse_id.in_(f.warehouse_ids))
+    if f.warehouse_scope:  # a subquery, never a literal list: a city's 企业储备点 are ≈ 10,000 warehouses
+        where.append(StockBalance.warehouse_id.in_(scope_warehouses(f.warehouse_scope)))
     if f.item_id is not None:
         where.append(StockBalance.item_id == f.item_id)
     items = []
@@ -473,6 +476,27 @@ class TreeNode:
         if self.warehouse_id is not None:
             return (self.warehouse_id,)
         return tuple(w for c in self.children for w in c.warehouse_ids)
+
+
+def scope_warehouses(key: str) -> Select[Any]:
+    """The ids of the live warehouses under the tree node ``key`` (see ``warehouses_tree``)."""
+    kind, _, rest = key.partition(":")
+    query = select(Warehouse.id).where(Warehouse.deleted_at.is_(None))
+    if kind == "warehouse":
+        return query.where(Warehouse.id == int(rest))
+    if kind == "enterprise" and rest:
+        return query.where(Warehouse.kind == "enterprise", Warehouse.enterprise_id == int(rest))
+    if kind == "enterprise-district":
+        in_district = select(Enterprise.id).join(Region, Region.id == Enterprise.region_id).where(
+            or_(Region.code == rest, Region.parent_code == rest))
+        return query.where(Warehouse.kind == "enterprise", Warehouse.enterprise_id.in_(in_district))
+    if kind in WAREHOUSE_KINDS and rest:
+        return query.where(Warehouse.kind == kind, Warehouse.region_id.in_(select(Region.id).where(Region.code == rest)))
+    if kind in WAREHOUSE_KINDS and key.endswith(":"):
+        return query.where(Warehouse.kind == kind, Warehouse.region_id.is_(None))
+    if kind in WAREHOUSE_KINDS:
+        return query.where(Warehouse.kind == kind)
+    raise ValueError(f"未知的储备库范围：{key}")
 
 
 def warehouses_tree(session: Session) -> list[TreeNode]:

@@ -162,6 +162,15 @@ def test_the_tree_and_the_lookups(db) -> None:  # type: ignore[no-untyped-def]
             select(Region.name).where(Region.code == with_region.parent_code)).one()
         assert district.key.startswith("enterprise-district:") and district.label == expected
         assert district.children[0].label.endswith("有限公司") and district.children[0].children[0].label == "一号库"
+
+        def nodes(node: sq.TreeNode) -> list[sq.TreeNode]:
+            return [node, *(n for c in node.children for n in nodes(c))]
+
+        for node in (n for root in tree for n in nodes(root)):  # a node's scope in SQL = its warehouses
+            by_scope = sq.rows(s, StockFilter(as_of=DAY, warehouse_scope=node.key, include_empty=True))
+            by_ids = sq.rows(s, StockFilter(as_of=DAY, warehouse_ids=node.warehouse_ids, include_empty=True))
+            assert [(r.warehouse_id, r.batch_id) for r in by_scope] == [(r.warehouse_id, r.batch_id) for r in by_ids]
+            assert set(s.scalars(sq.scope_warehouses(node.key))) == set(node.warehouse_ids), node.key
         assert [i.code for i in sq.find_items(s, "hx-0")] == ["HX-001"]
         assert [i.label for i in sq.find_items(s, "呼吸")] == ["HX-001 正压式空气呼吸器（RHZKF6.8/30）"]
         assert sq.find_items(s, "_") == []
