@@ -696,7 +696,7 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
         if args.what in ("drill", "drill-plan"):
             from pathlib import Path
 
-            from exports.drills.report import render_report
+            from exports.report import render_report
             from exports.styles import load_style
             from plans.drills.report import build_evaluation_report, build_score_sheet, build_summary_report
 
@@ -934,8 +934,8 @@ def cmd_export_supplies(args: argparse.Namespace, io: Output) -> int:
                                   outline=args.outline)
             print(f"已导出 {out}（{len(labels)} 枚标签，{pages} 页；打印时请选“实际大小”，不要缩放）。", file=io.out)
             return 0
+        from exports.report import render_report
         from exports.styles import load_style
-        from exports.supplies.documents import render_supply_document
         from plans.supplies.documents import build_inventory, build_stock_card
 
         fmt = out.suffix.lower().lstrip(".")
@@ -944,7 +944,7 @@ def cmd_export_supplies(args: argparse.Namespace, io: Output) -> int:
         with db.read() as session:
             doc = (build_stock_card(session, args.item_id, as_of=as_of, warehouse_id=args.warehouse)
                    if args.what == "stock-card" else build_inventory(session, args.warehouse_id, as_of=as_of))
-        result = render_supply_document(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
+        result = render_report(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
         pages = f"，{result.pages} 页" if result.pages else ""
         print(f"已导出 {out}（{doc.title}，{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
         for line in result.warnings:

@@ -63,7 +63,7 @@ from models.drills.scoring import Overview
 from models.plans.entities import Plan
 
 if TYPE_CHECKING:
-    from plans.drills.report import ReportDocument
+    from plans.report import ReportDocument
 
 TITLE_MIN_WIDTH = 160
 
@@ -701,7 +701,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         db, target = self._db, path
 
         def work(_progress: Progress) -> int:
-            from exports.drills.report import render_report
+            from exports.report import render_report
             from exports.styles import load_style
 
             with db.read() as s:

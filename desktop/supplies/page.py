@@ -721,11 +721,11 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             return None
 
         def work(s: Session, target: Path) -> int:
+            from exports.report import render_report
             from exports.styles import load_style
-            from exports.supplies.documents import render_supply_document
 
             fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
-            return render_supply_document(build(s), fmt, target, style=load_style()).pages or 0
+            return render_report(build(s), fmt, target, style=load_style()).pages or 0
 
         return self._export(label, path, work)
 

@@ -24,15 +24,15 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle as RLTableStyle
 
 from exports.docx import DocxWriter, paragraph
-from exports.drills.report import section_docx, section_flowables
 from exports.files import write_atomically
 from exports.fonts import FontSet, find_fonts
 from exports.layout import DocumentInfo
 from exports.pdf import RULE_WIDTH, Mark, PdfRenderer, TocEntry, flat
+from exports.report import section_docx, section_flowables
 from exports.result import ExportResult
 from exports.styles import MM, HouseStyle, TextStyle
 from plans.drills.dossier import Dossier
-from plans.drills.report import ReportDocument
+from plans.report import ReportDocument
 
 Format = Literal["pdf", "docx"]
 TOC_TITLE = "目　　次"

@@ -2,7 +2,7 @@
 演练保障方案 (their sections from ``models/drills/refdata/documents.json``), the 演练脚本 (a table of
 timed steps whose header repeats on every page), the 签到表 (rows tall enough to sign, blank rows for
 people not listed beforehand) and the 演练记录 (the notes, the photos in the text, the other files
-listed with their checksum). Each is a ``ReportDocument``, drawn by ``exports.drills.report`` like
+listed with their checksum). Each is a ``ReportDocument``, drawn by ``exports.report`` like
 the evaluation and summary reports, and one part of the 演练档案 (``plans.drills.dossier``).
 """
 
@@ -19,7 +19,8 @@ from models.drills import documents as dd
 from models.drills.entities import Drill, DrillDocument
 from models.enterprises.entities import Enterprise
 from plans.document import Block, Cell, Image, Paragraph, Table
-from plans.drills.report import ReportDocument, ReportSection, drill_facts
+from plans.drills.report import drill_facts
+from plans.report import ReportDocument, ReportSection
 
 NUMERALS = "一二三四五六七八九十"
 SIGN_ROW_MM = 10.0  # a sign-in row's least height: room for a handwritten name
@@ -75,7 +76,7 @@ class _Context:
 
     def document(self, kind: str, title: str, sections: list[ReportSection], **kw: object) -> ReportDocument:
         return ReportDocument(title=title, subtitle=f"{self.ent_name}　{self.drill.title}".strip("　"),
-                              enterprise=self.ent_name, header_text=self.header,
+                              author=self.ent_name, header_text=self.header,
                               created=self.loaded_time(), sections=sections,
                               keywords=("应急演练", kind, self.ent_name, self.drill.drill_no), **kw)  # type: ignore[arg-type]
 

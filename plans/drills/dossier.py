@@ -25,7 +25,8 @@ from models.drills.evaluation import Form, fraction
 from models.enterprises.entities import Enterprise
 from plans.document import Block, Cell, Paragraph, Table
 from plans.drills import documents as docs
-from plans.drills.report import ReportDocument, ReportSection, build_evaluation_report, build_summary_report
+from plans.drills.report import build_evaluation_report, build_summary_report
+from plans.report import ReportDocument, ReportSection
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def evaluator_sheet(drill: Drill, form: Form, sheet: scoring.ArchivedSheet, head
                          Cell(comment or "—")])
         sections = [ReportSection("一、提交情况", [facts]), ReportSection("二、评分", [Table(rows, header_rows=1)])]
     title = f"评估表（{sheet.evaluator}）"
-    return ReportDocument(title=title, subtitle=drill.title, enterprise="", header_text=header,
+    return ReportDocument(title=title, subtitle=drill.title, author="", header_text=header,
                           created=sheet.submitted_at or drill.updated_at, sections=sections)
 
 
@@ -116,12 +117,12 @@ def corrective_actions(session: Session, drill: Drill, header: str, *, as_of: da
         blocks: list[Block] = [summary, Table(table, header_rows=1)]
     else:
         blocks = [Paragraph("这次演练未登记发现的问题，无整改事项。")]
-    return ReportDocument(title="整改落实情况", subtitle=drill.title, enterprise="", header_text=header,
+    return ReportDocument(title="整改落实情况", subtitle=drill.title, author="", header_text=header,
                           created=drill.updated_at, sections=[ReportSection("一、整改事项及其状态", blocks)])
 
 
 def _placeholder(title: str, drill: Drill, header: str, text: str) -> ReportDocument:
-    return ReportDocument(title=title, subtitle=drill.title, enterprise="", header_text=header,
+    return ReportDocument(title=title, subtitle=drill.title, author="", header_text=header,
                           created=drill.updated_at, sections=[ReportSection("一、说明", [Paragraph(text)])])
 
 

@@ -4,15 +4,13 @@
 say — the drill's basic facts, its process (scenario), every evaluation item with every evaluator's
 score, the mean and the spread (分歧 marked), the total and the grade, the strengths and the
 problems the scores show, and the corrective actions with their status — as titled sections of
-blocks that the shared renderers draw (``exports.drills.report``), in the same print quality as plan
+blocks that the shared renderers draw (``exports.report``), in the same print quality as plan
 documents. Every figure comes from the submitted sheets (``models.drills.scoring.results``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,26 +29,7 @@ from models.drills.entities import (
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from plans.document import Block, BulletList, Cell, Paragraph, Table
-
-
-@dataclass(frozen=True)
-class ReportSection:
-    title: str
-    blocks: list[Block]
-    level: int = 1
-    row_height_mm: float | None = None  # the least height of its tables' body rows (room to sign)
-
-
-@dataclass(frozen=True)
-class ReportDocument:
-    title: str
-    subtitle: str
-    enterprise: str
-    header_text: str
-    created: datetime
-    sections: list[ReportSection] = field(default_factory=list)
-    keywords: tuple[str, ...] = ()
-    images: Mapping[str, tuple[bytes, str]] = field(default_factory=dict)  # sha256 → (data, mime) of its Image blocks
+from plans.report import ReportDocument, ReportSection
 
 
 def _pct(value: float | None) -> str:
@@ -119,7 +98,7 @@ def build_evaluation_report(session: Session, drill_id: int, *, as_of: date) -> 
                              Cell(f.status_label + (f"（逾期 {f.overdue_days} 天）" if f.overdue_days else ""))]
                             for f in found], header_rows=1)]
     sections.append(ReportSection("六、整改措施及落实情况", actions))
-    return ReportDocument(title=f"{drill.title}评估报告", subtitle=ent_name, enterprise=ent_name,
+    return ReportDocument(title=f"{drill.title}评估报告", subtitle=ent_name, author=ent_name,
                           header_text=f"{ent_name}　{drill.drill_no}".strip("　"),
                           created=drill.updated_at, sections=sections,
                           keywords=("应急演练", "评估报告", ent_name, drill.drill_no))
@@ -154,7 +133,7 @@ def build_score_sheet(session: Session, drill_id: int, *, evaluator: str = "") -
         rows.append([Cell(str(n)), Cell(item.phase), Cell(item.indicator), Cell(criterion), Cell(f"{item.weight:g}"),
                      Cell("　" * 4), Cell("　" * 9)])  # room to write by hand
     sign = [Paragraph(f"评估人（签字）：{evaluator or '　' * 8}　　　　日期：　　　　年　　月　　日")]
-    return ReportDocument(title=f"{form.label}", subtitle=f"{ent_name}　{drill.title}", enterprise=ent_name,
+    return ReportDocument(title=f"{form.label}", subtitle=f"{ent_name}　{drill.title}", author=ent_name,
                           header_text=f"{ent_name}　{drill.drill_no}".strip("　"), created=drill.updated_at,
                           sections=[ReportSection("一、说明", intro), ReportSection("二、评估项目", [Table(rows, header_rows=1)]),
                                     ReportSection("三、签字", sign)],
@@ -192,6 +171,6 @@ def build_summary_report(session: Session, drill_id: int, *, as_of: date) -> Rep
                                                 f"{f.due_date.isoformat() if f.due_date else '规定期限'}前整改（{f.status_label}）"
                                                 for f in found])] if found else [Paragraph("无。")]),
     ]
-    return ReportDocument(title=f"{drill.title}总结报告", subtitle=ent_name, enterprise=ent_name,
+    return ReportDocument(title=f"{drill.title}总结报告", subtitle=ent_name, author=ent_name,
                           header_text=f"{ent_name}　{drill.drill_no}".strip("　"), created=drill.updated_at,
                           sections=sections, keywords=("应急演练", "总结报告", ent_name, drill.drill_no))

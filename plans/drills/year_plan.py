@@ -5,7 +5,7 @@ that apply to the enterprise, each with how often and on what authority (from
 ``models/drills/refdata/drill_rules.json``, the region's stricter rule included), and the drills
 planned for the year as they stand now — generated from those rules (``service.plan_year``) and
 edited since — with their month, classification, the plans to be exercised, the organiser, the
-status, and the reason of a change of date. Rendered by ``exports.drills.report`` like the reports.
+status, and the reason of a change of date. Rendered by ``exports.report`` like the reports.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from models.drills.rules import load_drill_rules
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from plans.document import Block, Cell, Paragraph, Table
-from plans.drills.report import ReportDocument, ReportSection
+from plans.report import ReportDocument, ReportSection
 
 EVERY = {6: "每半年至少 1 次", 12: "每年至少 1 次", 24: "每两年至少 1 次"}
 
@@ -81,7 +81,7 @@ def build_year_plan(session: Session, enterprise_id: int, year: int, *, as_of: d
             f"取消 {cancelled} 次（截至 {as_of.year} 年 {as_of.month} 月 {as_of.day} 日）。各次演练应在实施前编制"
             "演练工作方案、演练脚本和保障方案，实施后及时评估和总结；演练时间调整或取消须说明原因并记录。")]),
     ]
-    return ReportDocument(title=f"{year}年度应急演练计划", subtitle=name, enterprise=name,
+    return ReportDocument(title=f"{year}年度应急演练计划", subtitle=name, author=name,
                           header_text=f"{name}　{year}年度应急演练计划",
                           created=datetime.combine(as_of, datetime.min.time()),
                           sections=sections, keywords=("应急演练", "年度演练计划", name, str(year)))

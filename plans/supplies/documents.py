@@ -1,6 +1,6 @@
 """The supplies module's printed documents on the format-neutral document model (``plans.document``):
 the stock card (物资台账卡) of an item and the inventory (库存清单/盘点表) of a warehouse, drawn by the
-shared renderers (``exports.supplies.documents``).
+shared renderers (``exports.report``).
 
 - ``build_stock_card(session, item_id, as_of=…, warehouse_id=None)``: the item's facts, its stock by
   warehouse and batch (book and usable quantity on ``as_of``, expiry, condition, alerts), every
@@ -16,7 +16,6 @@ Every figure comes from the stored ledger; ``as_of`` decides usability and alert
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -38,25 +37,7 @@ from models.supplies.entities import (
     Warehouse,
 )
 from plans.document import Block, Cell, Paragraph, Table
-
-
-@dataclass(frozen=True)
-class SupplySection:
-    title: str
-    blocks: list[Block]
-    row_height_mm: float | None = None  # the least height of its tables' body rows (room to write)
-
-
-@dataclass(frozen=True)
-class SupplyDocument:
-    title: str
-    subtitle: str
-    author: str  # the warehouse or the unit, for the file's properties
-    header_text: str
-    created: datetime
-    sections: list[SupplySection] = field(default_factory=list)
-    keywords: tuple[str, ...] = ()
-    landscape: bool = False  # set on a landscape page (wide ledgers and lists)
+from plans.report import ReportDocument, ReportSection
 
 
 def _day(value: date | None, empty: str = "—") -> str:
@@ -87,7 +68,7 @@ def _latest(*stamps: datetime | None) -> datetime:
     return max((s for s in stamps if s is not None), default=datetime(2000, 1, 1))
 
 
-def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_id: int | None = None) -> SupplyDocument:
+def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_id: int | None = None) -> ReportDocument:
     item = session.get(SupplyItem, item_id)
     if item is None or item.deleted_at is not None:
         raise NotFoundError(SupplyItem.__label__, item_id)
@@ -106,7 +87,7 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
              ("检查周期", f"{item.inspection_days} 天" if item.inspection_days else "—"),
              ("检定周期", f"{item.calibration_days} 天" if item.calibration_days else "—"),
              ("台账范围", place.name if place else "全部储备库")]
-    sections = [SupplySection("一、物资信息", [_facts(facts)])]
+    sections = [ReportSection("一、物资信息", [_facts(facts)])]
 
     balances = session.execute(select(StockBalance.warehouse_id, StockBalance.batch_id, StockBalance.quantity)
                                .where(StockBalance.item_id == item_id, StockBalance.quantity != 0)).all()
@@ -140,7 +121,7 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
                  for w, m in sorted(minimums.items()) if (place is None or w == place.id) and usable_by_place.get(w, 0) < m]
         if short:
             stock.append(Paragraph("低于最低库存：" + "；".join(short) + "。"))
-    sections.append(SupplySection("二、库存情况", stock))
+    sections.append(ReportSection("二、库存情况", stock))
 
     query = (select(StockMovement).join(SupplyBatch, SupplyBatch.id == StockMovement.batch_id)
              .where(SupplyBatch.item_id == item_id, StockMovement.deleted_at.is_(None))
@@ -164,7 +145,7 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
                   f"发出合计 {-sum(m.quantity for m in moves if m.quantity < 0)} {item.unit}，结存 {running} {item.unit}。"
                   + ("调拨的调出与调入各记一笔。" if place is None and any(m.pair_id for m in moves) else "")),
         Table(ledger_rows, header_rows=1)]
-    sections.append(SupplySection("三、出入库明细", ledger))
+    sections.append(ReportSection("三、出入库明细", ledger))
 
     checks = list(session.scalars(select(SupplyInspection).where(
         SupplyInspection.batch_id.in_(list(batches)), SupplyInspection.deleted_at.is_(None))
@@ -173,16 +154,16 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
     for c in checks:
         check_rows.append([Cell(c.inspected_on.isoformat()), Cell(batches[c.batch_id].batch_no), Cell(c.inspector),
                            Cell(CONDITIONS.get(c.result, c.result)), Cell(c.notes or "—"), Cell(_day(c.next_due))])
-    sections.append(SupplySection("四、检查维护记录", [Table(check_rows, header_rows=1)] if checks
+    sections.append(ReportSection("四、检查维护记录", [Table(check_rows, header_rows=1)] if checks
                                   else [Paragraph("没有检查维护记录。")]))
     created = _latest(item.updated_at, *(m.created_at for m in moves[-1:]), *(c.updated_at for c in checks[-1:]))
     scope = place.name if place else "全部储备库"
-    return SupplyDocument(title=f"{item.name}物资台账卡", subtitle=f"{item.code}　{scope}　截至 {as_of.isoformat()}",
+    return ReportDocument(title=f"{item.name}物资台账卡", subtitle=f"{item.code}　{scope}　截至 {as_of.isoformat()}",
                           author=scope, header_text=f"物资台账卡　{item.code} {item.name}", created=created,
                           sections=sections, keywords=("应急物资", "台账", item.code, item.name), landscape=True)
 
 
-def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> SupplyDocument:
+def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> ReportDocument:
     place = session.get(Warehouse, warehouse_id)
     if place is None or place.deleted_at is not None:
         raise NotFoundError(Warehouse.__label__, warehouse_id)
@@ -219,11 +200,11 @@ def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> Supp
              f"可用 {usable_by_item.get(item.id, 0)} {item.unit}，缺 {minimums[item.id] - usable_by_item.get(item.id, 0)} {item.unit}"
              for item in {i.id: i for i, _b, _q in rows}.values()
              if item.id in minimums and usable_by_item.get(item.id, 0) < minimums[item.id]]
-    sections = [SupplySection("一、储备库信息", [_facts(facts)]), SupplySection("二、库存明细", blocks, row_height_mm=9)]
+    sections = [ReportSection("一、储备库信息", [_facts(facts)]), ReportSection("二、库存明细", blocks, row_height_mm=9)]
     if short:
-        sections.append(SupplySection("三、低于最低库存的物资", [Paragraph("；".join(short) + "。")]))
-    sections.append(SupplySection(f"{'四' if short else '三'}、盘点签字", [Paragraph(
+        sections.append(ReportSection("三、低于最低库存的物资", [Paragraph("；".join(short) + "。")]))
+    sections.append(ReportSection(f"{'四' if short else '三'}、盘点签字", [Paragraph(
         "盘点人（签字）：" + "　" * 8 + "复核人（签字）：" + "　" * 8 + "日期：　　　　年　　月　　日")]))
-    return SupplyDocument(title=f"{place.name}库存盘点表", subtitle=f"截至 {as_of.isoformat()}", author=owner or place.name,
+    return ReportDocument(title=f"{place.name}库存盘点表", subtitle=f"截至 {as_of.isoformat()}", author=owner or place.name,
                           header_text=f"{place.name}　库存盘点表", created=_latest(place.updated_at),
                           sections=sections, keywords=("应急物资", "库存盘点", place.name), landscape=True)

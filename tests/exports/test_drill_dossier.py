@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from exports.drills.dossier import dossier_bytes, render_dossier, toc_text
-from exports.drills.report import report_bytes
+from exports.report import report_bytes
 from exports.styles import MM, load_style
 from plans.drills import documents as docs
 from plans.drills.dossier import build_dossier

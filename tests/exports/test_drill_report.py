@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 from pypdf import PdfReader
 
-from exports.drills.report import report_bytes
+from exports.report import report_bytes
 from exports.styles import load_style
 from models.core.uow import unit_of_work
 from models.drills import findings as df

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from exports.report import landscape, report_bytes
 from exports.styles import load_style
-from exports.supplies.documents import landscape, supply_document_bytes
 from models.core.database import Database
 from models.core.errors import NotFoundError
 from models.core.uow import unit_of_work
@@ -71,12 +71,12 @@ def test_the_card_as_printed_in_pdf_and_word(db: Database, world: World) -> None
     with db.read() as s:
         card = build_stock_card(s, world.item, as_of=AS_OF)
     for key in ("default", "gbt9704"):
-        reader = PdfReader(io.BytesIO(supply_document_bytes(card, "pdf", style=load_style(key))))
+        reader = PdfReader(io.BytesIO(report_bytes(card, "pdf", style=load_style(key))))
         text = "".join(p.extract_text() for p in reader.pages)
         assert "正压式空气呼吸器物资台账卡" in text and "市消防救援支队" in text and "气瓶压力不足" in text
         width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
         assert width > height  # a landscape page for the ledger's columns
-    word = Document(io.BytesIO(supply_document_bytes(card, "docx", style=load_style())))
+    word = Document(io.BytesIO(report_bytes(card, "docx", style=load_style())))
     cells = {c.text for t in word.tables for row in t.rows for c in row.cells}
     assert {"RK-2", "出库：市消防救援支队", "36"} <= cells
     assert word.sections[0].page_width > word.sections[0].page_height
@@ -104,5 +104,5 @@ def test_the_inventory_lists_every_batch_held_with_room_to_count(db: Database, w
     assert {(lab.batch_no, lab.place) for lab in labels} == {("B2025-07", "北城区应急物资储备库"),
                                                               ("B2026-01", "北城区应急物资储备库")}
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        supply_document_bytes(inventory, "pdf", style=load_style()))).pages)
+        report_bytes(inventory, "pdf", style=load_style()))).pages)
     assert "北城区应急物资储备库库存盘点表" in text and "盘点人（签字）" in text

@@ -1,15 +1,19 @@
-"""Drill reports (演练评估报告 …) through the shared renderers: the PDF of ``exports.pdf`` and the Word
-file of ``exports.docx``, in a house style, with the same typesetting as plan documents (禁则,
-justified lines, tables that grow and repeat their header). A report is a title, the enterprise,
-and titled sections of ``plans.document`` blocks (``plans.drills.report.ReportDocument``).
+"""A report (``plans.report.ReportDocument``: a title, a subtitle and titled sections of
+``plans.document`` blocks — the drill reports and documents, the annual drill plan, the stock card,
+the inventory) through the shared renderers: the PDF of ``exports.pdf`` and the Word file of
+``exports.docx``, in a house style, with the same typesetting as plan documents (禁则, justified lines,
+tables that grow and repeat their header). A wide report is set on a landscape A4 page; a character
+grid (GB/T 9704) keeps its spacing there by holding proportionally more characters per line.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from docx.enum.section import WD_ORIENT
 from reportlab.lib.enums import TA_CENTER
 from reportlab.platypus import Flowable, Spacer
 
@@ -21,13 +25,27 @@ from exports.pdf import PdfRenderer
 from exports.result import ExportResult
 from exports.styles import MM, HouseStyle
 from plans.document import Table
-from plans.drills.report import ReportDocument, ReportSection
+from plans.report import ReportDocument, ReportSection
 
 Format = Literal["pdf", "docx"]
 
 
+def landscape(style: HouseStyle) -> HouseStyle:
+    """``style`` on a landscape page (same margins turned; a character grid widened in proportion)."""
+    page = style.page
+    if page.width_mm > page.height_mm:
+        return style
+    turned = replace(page, width_mm=page.height_mm, height_mm=page.width_mm)
+    body = style.body
+    if body.chars_per_line:
+        body = replace(body, chars_per_line=round(body.chars_per_line * turned.text_width_mm / page.text_width_mm),
+                       lines_per_page=round(body.lines_per_page * turned.text_height_mm / page.text_height_mm)
+                       if body.lines_per_page else 0)
+    return replace(style, page=turned, body=body)
+
+
 def _info(doc: ReportDocument) -> DocumentInfo:
-    return DocumentInfo(title=doc.title, author=doc.enterprise, subject=doc.title, keywords=[k for k in doc.keywords if k],
+    return DocumentInfo(title=doc.title, author=doc.author, subject=doc.title, keywords=[k for k in doc.keywords if k],
                         created=doc.created, header_text=doc.header_text, images=doc.images)
 
 
@@ -82,7 +100,11 @@ class _ReportPdf(PdfRenderer):
 
 def render_report(doc: ReportDocument, fmt: Format, target: Path | BinaryIO, *, style: HouseStyle,
                   fonts: FontSet | None = None) -> ExportResult:
+    """Draw ``doc`` as a PDF or Word file into ``target`` (a path is written atomically), on a
+    landscape page when the document asks for one."""
     fonts = fonts or find_fonts()
+    if doc.landscape:
+        style = landscape(style)
     if fmt == "pdf":
         renderer = _ReportPdf(doc, style, fonts)
         data = renderer.render()
@@ -90,6 +112,8 @@ def render_report(doc: ReportDocument, fmt: Format, target: Path | BinaryIO, *, 
                               fonts=renderer.font_lines(), warnings=renderer.warnings)
     else:
         writer = DocxWriter(_info(doc), style, fonts)
+        if doc.landscape:
+            writer.document.sections[0].orientation = WD_ORIENT.LANDSCAPE
         writer.page_title(doc.title, new_page=False)
         if doc.subtitle:
             writer.out.append(paragraph("BodyText", writer.runs(doc.subtitle, style.body.role),
