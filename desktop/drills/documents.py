@@ -23,7 +23,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from desktop.kit import messages
 from desktop.kit.attachments import AttachmentList, Commands, StagedFiles
+from desktop.kit.exporting import ask_save_path
 from desktop.kit.forms import RecordForm, Saved
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
@@ -480,16 +480,7 @@ class DossierExport(QObject):
         self.task: Task | None = None
 
     def choose(self, title: str) -> Path | None:
-        folder = Path(self._settings.last_export_dir or Path.home())
-        chosen, _ = QFileDialog.getSaveFileName(self._parent, _tr("导出演练档案"), str(folder / f"{title}演练档案.pdf"),
-                                                _tr("PDF 文档 (*.pdf);;Word 文档 (*.docx)"))
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() not in (".pdf", ".docx"):
-            path = path.with_name(path.name + ".pdf")
-        self._settings.last_export_dir = str(path.parent)
-        return path
+        return ask_save_path(self._parent, self._settings, _tr("导出演练档案"), f"{title}演练档案", (".pdf", ".docx"))
 
     def start(self, drill_id: int, title: str, path: Path | None = None) -> Task | None:
         path = path or self.choose(title)

@@ -43,7 +43,7 @@ from desktop.drills.scoring import FileSheetDialog, ScoreSheetDialog, open_sheet
 from desktop.drills.table import OVERDUE, DrillTableModel, ObligationModel
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
 from desktop.kit import messages
-from desktop.kit.exporting import Write
+from desktop.kit.exporting import Write, export_report
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import ReferenceChoices, fill_combo, tree_items
 from desktop.kit.settings import Settings
@@ -686,37 +686,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
 
     def _export_document(self, label: str, stem: str, build: Callable[[Session], ReportDocument],
                          path: Path | None) -> Task | None:
-        """Ask where (PDF or Word by the name) unless ``path`` is given, then build and render in the
-        background and say where the file is."""
-        if path is None:
-            folder = Path(self._settings.last_export_dir or Path.home())
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出{0}").format(label), str(folder / f"{stem}.pdf"),
-                                                    self.tr("PDF 文件 (*.pdf);;Word 文档 (*.docx)"))
-            if not chosen:
-                return None
-            path = Path(chosen)
-            if path.suffix.lower() not in (".pdf", ".docx"):
-                path = path.with_name(path.name + ".pdf")
-            self._settings.last_export_dir = str(path.parent)
-        db, target = self._db, path
-
-        def work(_progress: Progress) -> int:
-            from exports.report import render_report
-            from exports.styles import load_style
-
-            with db.read() as s:
-                doc = build(s)
-            fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
-            return render_report(doc, fmt, target, style=load_style()).pages or 0
-
-        task = self._runner.run(work, label=self.tr("正在导出{0}…").format(label), title=self.tr("导出"))
-
-        def done(pages: int) -> None:
-            counted = self.tr("，共 {0} 页").format(pages) if pages else ""
-            self.sig_status.emit(self.tr("已导出{0}：{1}").format(label, target))
-            messages.info(self, self.tr("导出完成"), self.tr("已导出{0}{1}：\n{2}").format(label, counted, target))
-
-        task.sig_finished.connect(done)
+        task = export_report(self, self._runner, self._settings, self._db, label, stem, build, path)
         self.report_task = task
         return task
 

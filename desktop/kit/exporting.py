@@ -1,7 +1,9 @@
-"""Excel export of a list, the same way on every page: ask where to save, write the current filter
+"""Exports from the window, the same way on every page. A list to Excel: ask where to save, write the current filter
 and order in the background (progress after a moment, 取消 leaves no file), then say where the
 file is. The list's exports module (``exports.<module>.excel``, and openpyxl) is imported only when an
-export runs.
+export runs. A file of one record — a report (``plans.report``) in PDF or Word in the user's house style,
+labels, a template — through ``ask_save_path`` and ``export_file`` / ``export_report``: asked for, written on a
+worker thread, then where it is.
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
+from sqlalchemy.orm import Session
 
 from desktop.kit import messages
 from desktop.kit.pages import Page
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
+from models.core.database import Database
 from models.core.progress import Progress
+
+if TYPE_CHECKING:
+    from plans.report import ReportDocument
 
 Write = Callable[[ModuleType, Path, Progress], int]
 """Writes the workbook with the list's exports module; returns the number of rows."""
@@ -89,3 +97,62 @@ class ListExporter(QObject):
                                options=[_tr("确定"), _tr("打开所在文件夹")])
         if choice == 1:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+# ---- a file of one record (a report, labels, a template): asked for, written in the background
+
+FILE_FILTERS = {".pdf": "PDF 文件 (*.pdf)", ".docx": "Word 文档 (*.docx)", ".xlsx": "Excel 工作簿 (*.xlsx)"}
+
+
+def ask_save_path(parent: QWidget, settings: Settings, title: str, stem: str, suffixes: tuple[str, ...]) -> Path | None:
+    """Ask where to save ``stem`` (in the last export folder; the first suffix unless the user typed
+    one of the others); None: cancelled."""
+    folder = Path(settings.last_export_dir or Path.home())
+    filters = ";;".join(_tr(FILE_FILTERS[s]) for s in suffixes)
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(folder / f"{stem}{suffixes[0]}"), filters)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() not in suffixes:
+        path = path.with_name(path.name + suffixes[0])
+    settings.last_export_dir = str(path.parent)
+    return path
+
+
+def export_file(page: Page, runner: TaskRunner, db: Database, label: str, path: Path,
+                work: Callable[[Session, Path], int]) -> Task:
+    """Run ``work(session, path)`` (returns the pages written, 0 when it does not count them) in a read
+    on a worker thread, then say where the file is."""
+
+    def job(_progress: Progress) -> int:
+        with db.read() as s:
+            return work(s, path)
+
+    task = runner.run(job, label=_tr("正在导出{0}…").format(label), title=_tr("导出"))
+
+    def done(pages: int) -> None:
+        counted = _tr("，共 {0} 页").format(pages) if pages else ""
+        page.sig_status.emit(_tr("已导出{0}：{1}").format(label, path))
+        messages.info(page, _tr("导出完成"), _tr("已导出{0}{1}：\n{2}").format(label, counted, path))
+
+    task.sig_finished.connect(done)
+    return task
+
+
+def export_report(page: Page, runner: TaskRunner, settings: Settings, db: Database, label: str, stem: str,
+                  build: Callable[[Session], ReportDocument], path: Path | None = None) -> Task | None:
+    """A report (``plans.report``) as PDF or Word by the file's name, in the user's house style,
+    built and drawn on a worker thread; None when the user cancelled the file dialog."""
+    path = path or ask_save_path(page, settings, _tr("导出{0}").format(label), stem, (".pdf", ".docx"))
+    if path is None:
+        return None
+    style_key = settings.export_style
+
+    def work(s: Session, target: Path) -> int:
+        from exports.report import render_report
+        from exports.styles import load_style
+
+        fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
+        return render_report(build(s), fmt, target, style=load_style(style_key)).pages or 0
+
+    return export_file(page, runner, db, label, path, work)

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from desktop.kit import messages
 from desktop.kit.columns import ColumnFit
-from desktop.kit.exporting import Write
+from desktop.kit.exporting import Write, ask_save_path, export_file, export_report
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import fill_combo
 from desktop.kit.settings import Settings
@@ -671,8 +671,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
     def save_template(self, path: Path | None = None) -> Task | None:
         """A blank import template with its drop-down lists."""
-        path = path or self._ask_path(self.tr("导入模板"), self.tr("应急物资导入模板"), self.tr("Excel 工作簿 (*.xlsx)"),
-                                      (".xlsx",))
+        path = path or self._ask_path(self.tr("导入模板"), self.tr("应急物资导入模板"), (".xlsx",))
         if path is None:
             return None
 
@@ -684,50 +683,18 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
         return self._export(self.tr("导入模板"), path, work)
 
-    def _ask_path(self, label: str, stem: str, filters: str, suffixes: tuple[str, ...]) -> Path | None:
-        folder = Path(self._settings.last_export_dir or Path.home())
-        chosen, _ = QFileDialog.getSaveFileName(self, label, str(folder / f"{stem}{suffixes[0]}"), filters)
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() not in suffixes:
-            path = path.with_name(path.name + suffixes[0])
-        self._settings.last_export_dir = str(path.parent)
-        return path
+    def _ask_path(self, label: str, stem: str, suffixes: tuple[str, ...]) -> Path | None:
+        return ask_save_path(self, self._settings, label, stem, suffixes)
 
     def _export(self, label: str, path: Path, work: Callable[[Session, Path], int]) -> Task:
-        """Build and write a file on a worker thread, then say where it is."""
-        db = self._db
-
-        def job(_progress: Progress) -> int:
-            with db.read() as s:
-                return work(s, path)
-
-        task = self._runner.run(job, label=self.tr("正在导出{0}…").format(label), title=self.tr("导出"))
-
-        def done(pages: int) -> None:
-            counted = self.tr("，共 {0} 页").format(pages) if pages else ""
-            self.sig_status.emit(self.tr("已导出{0}：{1}").format(label, path))
-            messages.info(self, self.tr("导出完成"), self.tr("已导出{0}{1}：\n{2}").format(label, counted, path))
-
-        task.sig_finished.connect(done)
+        task = export_file(self, self._runner, self._db, label, path, work)
         self.export_file_task = task
         return task
 
     def _document(self, label: str, stem: str, build: Callable[[Session], Any], path: Path | None) -> Task | None:
-        path = path or self._ask_path(self.tr("导出{0}").format(label), stem,
-                                      self.tr("PDF 文件 (*.pdf);;Word 文档 (*.docx)"), (".pdf", ".docx"))
-        if path is None:
-            return None
-
-        def work(s: Session, target: Path) -> int:
-            from exports.report import render_report
-            from exports.styles import load_style
-
-            fmt = "docx" if target.suffix.lower() == ".docx" else "pdf"
-            return render_report(build(s), fmt, target, style=load_style()).pages or 0
-
-        return self._export(label, path, work)
+        task = export_report(self, self._runner, self._settings, self._db, label, stem, build, path)
+        self.export_file_task = task
+        return task
 
     def export_stock_card(self, path: Path | None = None) -> Task | None:
         """物资台账卡 of the selected row's item (in its warehouse)."""
@@ -763,7 +730,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         warehouse_id = None if one else self.current_warehouse_id()
         if row is None and warehouse_id is None:
             return None
-        path = path or self._ask_path(self.tr("打印标签"), self.tr("物资标签"), self.tr("PDF 文件 (*.pdf)"), (".pdf",))
+        path = path or self._ask_path(self.tr("打印标签"), self.tr("物资标签"), (".pdf",))
         if path is None:
             return None
         batch_id = row.batch_id if row is not None else None
