@@ -13,7 +13,6 @@ for everyone else the dialog shows and exports.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.exporting import open_json_file, save_json_file
 from desktop.kit.tasks import Task, TaskRunner
 from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import WriteOp
@@ -280,16 +279,7 @@ class EvaluationFormDialog(QDialog):
         if key is None or self._forms is None:
             return None
         data = self._forms.data[key]
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("导出评估表"), f"{key}-v{data['version']}.json",
-                                                self.tr("JSON 文件 (*.json)"))
-        if not target:
-            return None
-        try:
-            Path(target).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            messages.warn(self, self.tr("无法导出"), self.tr("无法写入 {0}：{1}").format(target, exc.strerror or exc))
-            return None
-        return Path(target)
+        return save_json_file(self, self.tr("导出评估表"), f"{key}-v{data['version']}.json", data)
 
     def _write(self, work: Callable[[UnitOfWork], object], *, refused: str) -> WriteOp[object]:
         """Run a form change through the write flow; the buttons wait until it has ended."""
@@ -299,15 +289,10 @@ class EvaluationFormDialog(QDialog):
         return op
 
     def import_file(self) -> WriteOp[object] | None:
-        source, _ = QFileDialog.getOpenFileName(self, self.tr("导入评估表"), "", self.tr("JSON 文件 (*.json)"))
-        if not source:
+        opened = open_json_file(self, self.tr("导入评估表"), self.tr("评估表文件"))
+        if opened is None:
             return None
-        try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            messages.warn(self, self.tr("无法导入"),
-                          self.tr("无法读取评估表文件 {0}：{1}").format(Path(source).name, exc))
-            return None
+        source, data = opened
         note = self.note_edit.text()
         key = str(data.get("key", "")) if isinstance(data, dict) else ""
 
@@ -320,7 +305,7 @@ class EvaluationFormDialog(QDialog):
         def invalid(error: ValidationError) -> None:
             lines = "\n".join(f"· {e}" for e in error.errors)
             messages.warn(self, self.tr("无法导入"),
-                          self.tr("评估表文件 {0} 有误，没有导入：\n{1}").format(Path(source).name, lines))
+                          self.tr("评估表文件 {0} 有误，没有导入：\n{1}").format(source.name, lines))
 
         return self._write(lambda uow: dt.save_form(uow, data, note=note),
                            refused=self.tr("无法导入")).success(imported).invalid(invalid).run()

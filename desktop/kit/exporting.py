@@ -9,11 +9,12 @@ worker thread, then where it is.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -156,3 +157,32 @@ def export_report(page: Page, runner: TaskRunner, settings: Settings, db: Databa
         return render_report(build(s), fmt, target, style=load_style(style_key)).pages or 0
 
     return export_file(page, runner, db, label, path, work)
+
+
+# ---- a JSON document an administrator edits outside the window (plan templates, evaluation forms)
+
+def save_json_file(parent: QWidget, title: str, name: str, data: object) -> Path | None:
+    """Ask where, then write ``data`` as indented UTF-8 JSON; None when cancelled or not written
+    (the reason shown)."""
+    target, _ = QFileDialog.getSaveFileName(parent, title, name, _tr("JSON 文件 (*.json)"))
+    if not target:
+        return None
+    try:
+        Path(target).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        messages.warn(parent, _tr("无法导出"), _tr("无法写入 {0}：{1}").format(target, exc.strerror or exc))
+        return None
+    return Path(target)
+
+
+def open_json_file(parent: QWidget, title: str, what: str) -> tuple[Path, Any] | None:
+    """Ask for a JSON file and read it; None when cancelled or unreadable (``what`` names it in the
+    message: “模板文件”, “评估表文件”)."""
+    source, _ = QFileDialog.getOpenFileName(parent, title, "", _tr("JSON 文件 (*.json)"))
+    if not source:
+        return None
+    try:
+        return Path(source), json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        messages.warn(parent, _tr("无法导入"), _tr("无法读取{0} {1}：{2}").format(what, Path(source).name, exc))
+        return None

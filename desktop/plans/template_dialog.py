@@ -9,7 +9,6 @@ import (invalid file, stale version, no permission) says why and changes nothing
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.kit import messages
+from desktop.kit.exporting import open_json_file, save_json_file
 from desktop.kit.tasks import TaskRunner
 from desktop.kit.windows import fit_to_screen
 from desktop.kit.writes import WriteOp
@@ -169,16 +168,7 @@ class TemplateDialog(QDialog):
             return None
         with self._db.read() as session:
             data = ts.template_json(session, kind)
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("导出模板"), f"{kind}-v{data['version']}.json",
-                                                self.tr("JSON 文件 (*.json)"))
-        if not target:
-            return None
-        try:
-            Path(target).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            messages.warn(self, self.tr("无法导出"), self.tr("无法写入 {0}：{1}").format(target, exc.strerror or exc))
-            return None
-        return Path(target)
+        return save_json_file(self, self.tr("导出模板"), f"{kind}-v{data['version']}.json", data)
 
     def _write(self, work: Callable[[UnitOfWork], object], *, refused: str) -> WriteOp[object]:
         """Run a template change through the write flow; the buttons wait until it has ended."""
@@ -188,14 +178,10 @@ class TemplateDialog(QDialog):
         return op
 
     def import_file(self) -> WriteOp[object] | None:
-        source, _ = QFileDialog.getOpenFileName(self, self.tr("导入模板"), "", self.tr("JSON 文件 (*.json)"))
-        if not source:
+        opened = open_json_file(self, self.tr("导入模板"), self.tr("模板文件"))
+        if opened is None:
             return None
-        try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            messages.warn(self, self.tr("无法导入"), self.tr("无法读取模板文件 {0}：{1}").format(Path(source).name, exc))
-            return None
+        _source, data = opened
         note = self.note_edit.text()
 
         def imported(version: object) -> None:

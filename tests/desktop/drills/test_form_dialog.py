@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.drills import form_dialog as fd
 from desktop.main_window import MainWindow
@@ -27,8 +28,8 @@ def opened(qtbot: Any, db: Any, runner: Any, actor: Actor = ADMIN) -> fd.Evaluat
 
 
 def choose_files(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    monkeypatch.setattr(fd.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    monkeypatch.setattr(fd.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
 
 
 def texts(tree: Any) -> list[str]:

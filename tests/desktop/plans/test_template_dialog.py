@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.main_window import MainWindow
 from desktop.plans import template_dialog as td
@@ -21,8 +22,8 @@ def dialog(qtbot, sqlite_db, runner):
 
 
 def choose_files(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    monkeypatch.setattr(td.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    monkeypatch.setattr(td.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
 
 
 def test_export_edit_import_and_reset(dialog, sqlite_db, tmp_path: Path, monkeypatch, msgs, finish) -> None:
