@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Literal, NoReturn, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
 from desktop import __version__
 from models.core.errors import DeskError
@@ -804,6 +805,21 @@ def _version_id(db: Database, plan_id: int, number: int) -> int:
     raise DeskError(f"预案 {plan_id} 没有第 {number} 版（已发布的版次：{have}）")
 
 
+def _write_json(path: Path, data: object) -> None:
+    """An administrator's JSON file (a template, an evaluation form), indented UTF-8."""
+    try:
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DeskError(f"无法写入 {path}：{exc.strerror or exc}") from exc
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeskError(f"无法读取{what} {path}：{exc}") from exc
+
+
 def cmd_template(args: argparse.Namespace, io: Output) -> int:
     from pathlib import Path
 
@@ -823,17 +839,11 @@ def cmd_template(args: argparse.Namespace, io: Output) -> int:
         if args.action == "export":
             with db.read() as session:
                 data = ts.template_json(session, args.kind)
-            try:
-                Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            except OSError as exc:
-                raise DeskError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+            _write_json(Path(args.out), data)
             print(f"已导出{TEMPLATE_KINDS[args.kind]}模板第 {data['version']} 版到 {args.out}。", file=io.out)
             return 0
         if args.action == "import":
-            try:
-                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DeskError(f"无法读取模板文件 {args.file}：{exc}") from exc
+            data = _read_json(Path(args.file), "模板文件")
             with unit_of_work(db, os_actor()) as uow:
                 version = ts.save_template(uow, data, note=args.note)
             print(f"已保存{TEMPLATE_KINDS[data['kind']]}模板第 {version} 版，新建预案将使用它。", file=io.out)
@@ -865,17 +875,11 @@ def cmd_evaluation_form(args: argparse.Namespace, io: Output) -> int:
         if args.action == "export":
             with db.read() as session:
                 data = dt.form_json(session, args.key)
-            try:
-                Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            except OSError as exc:
-                raise DeskError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+            _write_json(Path(args.out), data)
             print(f"已导出{data['label']}第 {data['version']} 版到 {args.out}。", file=io.out)
             return 0
         if args.action == "import":
-            try:
-                data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DeskError(f"无法读取评估表文件 {args.file}：{exc}") from exc
+            data = _read_json(Path(args.file), "评估表文件")
             with unit_of_work(db, os_actor()) as uow:
                 version = dt.save_form(uow, data, note=args.note)
             print(f"已保存{data['label']}第 {version} 版，此后开始评估的演练将使用它；"
