@@ -13,6 +13,15 @@ the chain's length and last hash. ``verify_chain`` recomputes the chain and chec
 truncated trail is still a chain, but shorter than its head says); ``verify_data`` replays the
 trail per record and compares every stored record with what the trail says it is, naming each
 difference (a value edited by SQL, a record deleted or inserted behind the application's back).
+
+Records written once and never changed (``__immutable__``: ledger movements, frozen versions) that
+one command inserts by the hundred (``UnitOfWork.insert_rows``: an import, a posting split over
+batches, the demo) get one ``bulk_insert`` row for all of them: their ids (as ranges) and, per
+record in id order, the first 128 bits of the SHA-256 of exactly what its own insert row would
+have said (``record_digest``). The chain covers that row as any other; ``verify_data`` recomputes
+each record's digest from the stored values and names every record that differs, is missing or
+was added — by record, not by field (the record's fields cannot have changed since: nothing
+changes such a record, so a difference is a change behind the application's back).
 """
 
 from __future__ import annotations
@@ -34,7 +43,10 @@ from models.core.base import BOOKKEEPING, Entity
 
 GENESIS = "0" * 64
 INSERT, UPDATE, DELETE, RESTORE, PURGE = "insert", "update", "delete", "restore", "purge"
-ACTION_LABELS = {INSERT: "新建", UPDATE: "修改", DELETE: "删除（移入回收站）", RESTORE: "恢复", PURGE: "彻底删除"}
+BULK_INSERT = "bulk_insert"
+ACTION_LABELS = {INSERT: "新建", UPDATE: "修改", DELETE: "删除（移入回收站）", RESTORE: "恢复", PURGE: "彻底删除",
+                 BULK_INSERT: "批量新建"}
+ROW_DIGEST_CHARS = 32  # 128 bits of a record's SHA-256 in a bulk row
 
 
 # --- values as the trail records them ---------------------------------------------------------------
@@ -101,6 +113,50 @@ def matches(value: Any, kept: Any, by_digest: bool) -> bool:
 
 def changes_text(changes: Mapping[str, Any]) -> str:
     return _COMPACT.encode(changes)
+
+
+_SIMPLE = (str, int, bool)
+
+
+def insert_changes(fields: Iterable[tuple[str, bool]], values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a record's insert row records: every audited field that is set, as ``recorded``."""
+    changes: dict[str, Any] = {}
+    for key, by_digest in fields:
+        value = values.get(key)
+        if value is not None:
+            changes[key] = value if not by_digest and type(value) in _SIMPLE else recorded(value, by_digest)
+    return changes
+
+
+def record_digest(entity_id: int, changes: Mapping[str, Any]) -> str:
+    """A record's line in a bulk row: 128 bits of the SHA-256 of its id and its insert changes."""
+    data = f"{entity_id}|{changes_text(changes)}".encode()
+    return hashlib.sha256(data).hexdigest()[:ROW_DIGEST_CHARS]
+
+
+def id_ranges(ids: Iterable[int]) -> list[list[int]]:
+    """Ascending ids as inclusive ranges ``[[first, last], …]``."""
+    out: list[list[int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return out
+
+
+def bulk_changes(digests: Mapping[int, str]) -> dict[str, Any]:
+    """A ``bulk_insert`` row's changes: the records' count, id ranges and digests in id order."""
+    ids = sorted(digests)
+    return {"count": len(ids), "ids": id_ranges(ids), "rows": [digests[i] for i in ids]}
+
+
+def bulk_records(changes: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
+    """(record id, digest) of a ``bulk_insert`` row, in id order."""
+    rows = iter(changes["rows"])
+    for first, last in changes["ids"]:
+        for entity_id in range(first, last + 1):
+            yield entity_id, next(rows)
 
 
 # --- the chain --------------------------------------------------------------------------------------
@@ -325,7 +381,8 @@ def _trail_states(session: Session, entity: str, batch: int) -> Iterator[tuple[i
     from models.core.entities import AuditLog
 
     query = (select(AuditLog.entity_id, AuditLog.action, AuditLog.changes)
-             .where(AuditLog.entity == entity).order_by(AuditLog.entity_id, AuditLog.id)
+             .where(AuditLog.entity == entity, AuditLog.action != BULK_INSERT)
+             .order_by(AuditLog.entity_id, AuditLog.id)
              .execution_options(yield_per=batch))
     current_id: int | None = None
     state: dict[str, Any] | None = None
@@ -344,6 +401,29 @@ def _scalar_default(column: Any) -> Any:
     return default.arg if default is not None and default.is_scalar else None
 
 
+def _bulk_digests(session: Session, entity: str) -> dict[int, str]:
+    """Every record of ``entity`` a ``bulk_insert`` row names, with its digest."""
+    from models.core.entities import AuditLog
+
+    out: dict[int, str] = {}
+    for (changes,) in session.execute(select(AuditLog.changes).where(
+            AuditLog.entity == entity, AuditLog.action == BULK_INSERT).order_by(AuditLog.id)):
+        out.update(bulk_records(json.loads(changes)))
+    return out
+
+
+def _compare_fields(cls: type[Entity], entity_id: int, fields: tuple[tuple[str, bool], ...], values: Any,
+                    state: dict[str, Any], defaults: dict[str, Any], note: Any) -> None:
+    for (key, by_digest), value in zip(fields, values, strict=True):
+        # A field the trail never mentions holds its column's default: it was set by a
+        # migration that added the column (or, in old trails, left empty at the insert).
+        kept = state[key] if key in state else defaults.get(key)
+        if not matches(value, kept, by_digest):
+            label = cls.field_label(key)
+            note(cls, entity_id, f"字段“{label}”：审计记录为{_show(kept)}，数据库中为"
+                                 f"{_show(recorded(value, by_digest))}")
+
+
 def verify_data(session: Session, classes: Iterable[type[Entity]], *, batch: int = 5000,
                 keep: int = 200) -> DataReport:
     """Compare every stored record of ``classes`` with the trail, field by field."""
@@ -360,6 +440,8 @@ def verify_data(session: Session, classes: Iterable[type[Entity]], *, batch: int
         fields = audited_fields(cls)
         defaults = {key: recorded(_scalar_default(table.c[key]), by_digest) for key, by_digest in fields}
         columns = [table.c.id, *(table.c[k] for k, _ in fields)]
+        keys = [k for k, _ in fields]
+        bulk = _bulk_digests(session, table.name)
         stored = session.execute(select(*columns).order_by(table.c.id).execution_options(yield_per=batch))
         trail = _trail_states(session, table.name, batch)
         pending = next(trail, None)
@@ -369,27 +451,31 @@ def verify_data(session: Session, classes: Iterable[type[Entity]], *, batch: int
             while pending is not None and pending[0] < entity_id:
                 if pending[1] is not None:
                     note(cls, pending[0], "审计记录中存在，但数据库中没有（记录被绕过程序删除）")
+                bulk.pop(pending[0], None)
                 pending = next(trail, None)
-            if pending is None or pending[0] != entity_id:
+            expected = bulk.pop(entity_id, None)
+            if pending is not None and pending[0] == entity_id:
+                state = pending[1]
+                pending = next(trail, None)
+                if state is None:
+                    note(cls, entity_id, "审计记录显示已彻底删除，但数据库中仍有此记录")
+                    continue
+                if expected is None:
+                    _compare_fields(cls, entity_id, fields, row[1:], state, defaults, note)
+                    continue
+            if expected is None:
                 note(cls, entity_id, "数据库中有此记录，但审计记录中没有（记录被绕过程序写入）")
                 continue
-            state = pending[1]
-            pending = next(trail, None)
-            if state is None:
-                note(cls, entity_id, "审计记录显示已彻底删除，但数据库中仍有此记录")
-                continue
-            for (key, by_digest), value in zip(fields, row[1:], strict=True):
-                # A field the trail never mentions holds its column's default: it was set by a
-                # migration that added the column (or, in old trails, left empty at the insert).
-                kept = state[key] if key in state else defaults.get(key)
-                if not matches(value, kept, by_digest):
-                    label = cls.field_label(key)
-                    note(cls, entity_id, f"字段“{label}”：审计记录为{_show(kept)}，数据库中为"
-                                         f"{_show(recorded(value, by_digest))}")
+            changes = insert_changes(fields, dict(zip(keys, row[1:], strict=True)))
+            if record_digest(entity_id, changes) != expected:
+                note(cls, entity_id, "与批量新建时的审计摘要不符（记录写入后被绕过程序修改）")
         while pending is not None:
             if pending[1] is not None:
                 note(cls, pending[0], "审计记录中存在，但数据库中没有（记录被绕过程序删除）")
+            bulk.pop(pending[0], None)
             pending = next(trail, None)
+        for entity_id in sorted(bulk):
+            note(cls, entity_id, "审计记录中存在，但数据库中没有（记录被绕过程序删除）")
     return report
 
 
@@ -414,18 +500,42 @@ class FieldChange:
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[FieldChange]:
-    """Every recorded change of one record, oldest first, one item per field."""
+    """Every recorded change of one record, oldest first, one item per field (a record written in a
+    ``bulk_insert`` row: one item, field ``*``, for that row — its values are the record's own)."""
     from models.core.entities import AuditLog
 
-    rows = session.execute(select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.changes)
-                           .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
-                           .order_by(AuditLog.id))
+    rows = list(session.execute(select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.changes)
+                                .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id,
+                                       AuditLog.action != BULK_INSERT)
+                                .order_by(AuditLog.id)))
+    if not rows or rows[0].action != INSERT:
+        bulk = _bulk_row_of(session, entity, entity_id)
+        if bulk is not None:
+            rows.insert(0, bulk)
     out: list[FieldChange] = []
     for audit_id, at, actor, action, changes in rows:
         data = json.loads(changes)
+        if action == BULK_INSERT:
+            out.append(FieldChange(audit_id, at, actor, action, "*", None, None))
+            continue
         if action == PURGE or not data:
             out.append(FieldChange(audit_id, at, actor, action, "*", None, None))
         for key, value in data.items():
             before, after = (None, value) if action == INSERT else value
             out.append(FieldChange(audit_id, at, actor, action, key, before, after))
     return out
+
+
+def _bulk_row_of(session: Session, entity: str, entity_id: int) -> Any:
+    """The ``bulk_insert`` row that names the record, if one does (its first id is at most the
+    record's; ranges of one row never interleave with another's, so the nearest few suffice)."""
+    from models.core.entities import AuditLog
+
+    candidates = session.execute(
+        select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.changes)
+        .where(AuditLog.entity == entity, AuditLog.action == BULK_INSERT, AuditLog.entity_id <= entity_id)
+        .order_by(AuditLog.entity_id.desc()).limit(8))
+    for row in candidates:
+        if any(first <= entity_id <= last for first, last in json.loads(row.changes)["ids"]):
+            return row
+    return None

@@ -154,7 +154,9 @@ class UnitOfWork:
 
         The records get the same bookkeeping (created/updated at and by, version 1) and the same
         trail (one insert row each, with every audited field that is set, column defaults included)
-        as records added one by one; validating them is the calling service's job.
+        as records added one by one — except records that are never changed (``__immutable__``),
+        which, two or more, share one ``bulk_insert`` row naming each by its digest
+        (``models.core.audit``); validating them is the calling service's job.
         """
         if not rows:
             return []
@@ -176,14 +178,15 @@ class UnitOfWork:
             ids = [row_id for (row_id,) in result]
         fields = audited_fields(cls)
         name = table.name
-        simple = (str, int, bool)
+        if cls.__immutable__ and len(ids) > 1:
+            # Written once, never changed: one trail row for them all (``audit.BULK_INSERT``).
+            digests = {row_id: audit.record_digest(row_id, audit.insert_changes(fields, row))
+                       for row_id, row in zip(ids, full, strict=True)}
+            self.pending[(f"{name}#bulk", ids[0])] = _Change(audit.BULK_INSERT, name, ids[0],
+                                                             audit.bulk_changes(digests))
+            return ids
         for row_id, row in zip(ids, full, strict=True):
-            changes = {}
-            for key, by_digest in fields:
-                value = row.get(key)
-                if value is not None:
-                    changes[key] = value if not by_digest and type(value) in simple else audit.recorded(value, by_digest)
-            self.pending[(name, row_id)] = _Change(audit.INSERT, name, row_id, changes)
+            self.pending[(name, row_id)] = _Change(audit.INSERT, name, row_id, audit.insert_changes(fields, row))
         return ids
 
     def purge_rows(self, cls: type[Entity], ids: Sequence[int]) -> None:

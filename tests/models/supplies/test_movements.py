@@ -225,3 +225,49 @@ def test_check_many_lists_every_problem_of_a_file_without_writing(db) -> None:  
     assert [str(e) for e in exc.value.errors] == ["第 4 行的数量：应为 1 到 10000000 之间的整数",
                                                   "第 5 行的批次：所选批次已不存在或已删除"]
     assert ledger_count(db) == before
+
+
+def test_movements_posted_together_share_one_trail_row_that_still_names_each_record(db) -> None:  # type: ignore[no-untyped-def]
+    """Movements are never changed, so the legs of one posting (a transfer here; an import, the demo)
+    share one 批量新建 trail row holding each record's digest: the history of each leg shows it, and
+    `audit verify` still names the very record edited, deleted or added behind the program's back."""
+    from sqlalchemy import text
+
+    from models.core.audit import BULK_INSERT, verify_chain, verify_data
+    from models.core.entities import AuditLog
+    from models.modules import entity_classes
+
+    w = build(db, receive=10)
+    out_id, in_id = move(db, "transfer", w.batch, w.north, 4, to_warehouse_id=w.south, doc_no="DB-2026-08")
+    third = move(db, "issue", w.batch, w.north, 1)
+    with db.read() as s:
+        bulk = s.execute(select(AuditLog.entity_id, AuditLog.changes).where(
+            AuditLog.entity == "stock_movement", AuditLog.action == BULK_INSERT)).all()
+        assert [b.entity_id for b in bulk] == [min(out_id, in_id)]
+        assert not s.scalar(select(func.count(AuditLog.id)).where(
+            AuditLog.entity == "stock_movement", AuditLog.entity_id.in_([out_id, in_id]),
+            AuditLog.action != BULK_INSERT))
+        for leg in (out_id, in_id):
+            (change,) = history(s, "stock_movement", leg)
+            assert change.action_label == "批量新建" and change.field == "*" and change.actor == TESTER.name
+        assert verify_data(s, entity_classes()).ok
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE stock_movement SET quantity = 40 WHERE id = :id"), {"id": in_id})
+        conn.execute(text("UPDATE stock_movement SET reason = '改' WHERE id = :id"), {"id": third[0]})
+    with db.read() as s:
+        assert verify_chain(s).ok
+        report = verify_data(s, entity_classes())
+    named = {(d.entity, d.entity_id): d.message for d in report.differences}
+    assert set(named) == {("stock_movement", in_id), ("stock_movement", third[0])}
+    assert "批量新建时的审计摘要不符" in named[("stock_movement", in_id)]
+    assert "字段“" in named[("stock_movement", third[0])]  # a movement posted alone: its own insert row
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE stock_movement SET quantity = 4 WHERE id = :id"), {"id": in_id})
+        conn.execute(text("UPDATE stock_movement SET reason = '' WHERE id = :id"), {"id": third[0]})
+        conn.execute(text("UPDATE stock_movement SET pair_id = NULL WHERE id = :id"), {"id": out_id})
+        conn.execute(text("DELETE FROM stock_movement WHERE id = :id"), {"id": in_id})
+    with db.read() as s:
+        report = verify_data(s, entity_classes())
+    messages = {d.entity_id: d.message for d in report.differences}
+    assert set(messages) == {out_id, in_id}
+    assert "数据库中没有（记录被绕过程序删除）" in messages[in_id]
