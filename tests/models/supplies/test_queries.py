@@ -32,8 +32,8 @@ def _stocked(db):  # type: ignore[no-untyped-def]
                                                     result="repair"))
         sand = ss.create_item(uow, item_data(2, code="SD-001", name="沙袋", category_code="3010102", unit="袋",
                                              kind="consumable", flood=True, inspection_days=None))
-        ss.set_minimum(uow, w.north, w.item, 12)
-        ss.set_minimum(uow, w.south, w.item, 1)
+        ss.set_minimum(uow, w.north, w.item, 12, None)
+        ss.set_minimum(uow, w.south, w.item, 1, None)
     bags = add_batch(db, sand, "SD-2026", None)
     move(db, "receive", bags, w.south, 5)
     return w, soon, gone, broken, sand
@@ -118,7 +118,7 @@ def test_alerts_list_every_alert_most_urgent_first(db) -> None:  # type: ignore[
     with unit_of_work(db, TESTER) as uow:
         empty = ss.create_warehouse(uow, ss.WarehouseData(name="东城区应急物资储备库", kind="enterprise",
                                                           enterprise_id=ent))
-        ss.set_minimum(uow, empty, w.item, 2)
+        ss.set_minimum(uow, empty, w.item, 2, None)
     with db.read() as s:
         found = sq.alerts(s, DAY)
     kinds = [(a.alert.kind, a.batch_id, a.warehouse_id) for a in found]

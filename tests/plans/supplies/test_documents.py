@@ -33,7 +33,7 @@ def world(db: Database) -> World:
     move(db, "transfer", w.batch, w.north, 6, to_warehouse_id=w.south)
     move(db, "scrap", old, w.north, 2, reason="面罩破损")
     with unit_of_work(db, TESTER) as uow:
-        ss.set_minimum(uow, w.north, w.item, 40)
+        ss.set_minimum(uow, w.north, w.item, 40, None)
         ss.record_inspection(uow, ss.InspectionData(batch_id=old, inspected_on=date(2026, 11, 20), inspector="王五",
                                                     result="repair", notes="气瓶压力不足"))
     return w
