@@ -422,9 +422,9 @@ def _minimum_row(session: Session, warehouse_id: int, item_id: int) -> MinimumSt
 
 @dataclass
 class MinimumData:
-    """What the minimum form edits: the warehouse's minimum of an item (0: none)."""
+    """What the minimum form edits: the warehouse's minimum of an item (None: none is set)."""
 
-    quantity: int = 0
+    quantity: int | None = None
 
 
 def load_minimum(session: Session, warehouse_id: int, item_id: int) -> tuple[MinimumData, int | None]:
@@ -432,7 +432,7 @@ def load_minimum(session: Session, warehouse_id: int, item_id: int) -> tuple[Min
     which is what ``set_minimum`` then expects)."""
     row = _minimum_row(session, warehouse_id, item_id)
     if row is None or row.is_deleted:
-        return MinimumData(0), None
+        return MinimumData(None), None
     return MinimumData(row.quantity), row.version
 
 

@@ -5,7 +5,8 @@ shared renderers (``exports.report``).
 - ``build_stock_card(session, item_id, as_of=…, warehouse_id=None)``: the item's facts, its stock by
   warehouse and batch (book and usable quantity on ``as_of``, expiry, condition, alerts), every
   movement in order with 收入 / 发出 / 结存 — the running balance of the ledger itself, so the card
-  agrees with the balances ("账、卡相符") — and the inspection record.
+  agrees with the balances ("账、卡相符") — and the inspection record (each batch's, and the item's
+  in a warehouse: 全部批次).
 - ``build_inventory(session, warehouse_id, as_of=…)``: the warehouse's facts and every batch held
   there (item, spec, batch, expiry, book and usable quantity, what needs attention), with an empty
   实盘数量 column and signature lines, to count the stock against the book.
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.errors import NotFoundError
+from models.supplies import queries as sq
 from models.supplies import rules
 from models.supplies.entities import (
     CONDITIONS,
@@ -147,16 +149,16 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
         Table(ledger_rows, header_rows=1)]
     sections.append(ReportSection("三、出入库明细", ledger))
 
-    checks = list(session.scalars(select(SupplyInspection).where(
-        SupplyInspection.batch_id.in_(list(batches)), SupplyInspection.deleted_at.is_(None))
-        .order_by(SupplyInspection.inspected_on, SupplyInspection.id)))
-    check_rows = [[Cell(h) for h in ("检查日期", "批次号", "检查人", "检查结果", "情况说明", "下次检查")]]
+    checks = sq.inspections(session, item_id, warehouse_id=place.id if place else None, newest_first=False)
+    check_rows = [[Cell(h) for h in ("检查日期", "检查范围", "储备库", "检查人", "检查结果", "情况说明", "下次检查")]]
     for c in checks:
-        check_rows.append([Cell(c.inspected_on.isoformat()), Cell(batches[c.batch_id].batch_no), Cell(c.inspector),
-                           Cell(CONDITIONS.get(c.result, c.result)), Cell(c.notes or "—"), Cell(_day(c.next_due))])
+        check_rows.append([Cell(c.inspected_on.isoformat()), Cell(c.scope), Cell(c.warehouse or "—"),
+                           Cell(c.inspector), Cell(c.result_label), Cell(c.notes or "—"), Cell(_day(c.next_due))])
     sections.append(ReportSection("四、检查维护记录", [Table(check_rows, header_rows=1)] if checks
                                   else [Paragraph("没有检查维护记录。")]))
-    created = _latest(item.updated_at, *(m.created_at for m in moves[-1:]), *(c.updated_at for c in checks[-1:]))
+    last_check = session.get(SupplyInspection, max(c.id for c in checks)) if checks else None
+    created = _latest(item.updated_at, *(m.created_at for m in moves[-1:]),
+                      last_check.updated_at if last_check is not None else None)
     scope = place.name if place else "全部储备库"
     return ReportDocument(title=f"{item.name}物资台账卡", subtitle=f"{item.code}　{scope}　截至 {as_of.isoformat()}",
                           author=scope, header_text=f"物资台账卡　{item.code} {item.name}", created=created,

@@ -155,7 +155,9 @@ def test_minimum_and_the_files_from_the_page(qtbot, page, world, finish, tmp_pat
     page.search.setText("B2026-01")
     page.apply_filter()
     page.select_row(0)
-    assert finish(page.set_minimum(20)) == "saved"
+    dialog = page.set_minimum()
+    dialog.widgets["quantity"].setValue(20)
+    assert finish(dialog.save()) == "saved"
     page.select_row(0)
     assert page.current_row().minimum == 20 and "低于最低库存" in page.current_row().alerts[0].label
     card, labels = tmp_path / "card.pdf", tmp_path / "labels.pdf"

@@ -289,7 +289,7 @@ def _minimum(db, w):  # type: ignore[no-untyped-def]
 
 def test_minimums_are_set_changed_and_removed_with_the_version_read(db) -> None:  # type: ignore[no-untyped-def]
     w = build(db, receive=0)
-    assert _minimum(db, w) == (ss.MinimumData(0), None)  # none yet: the version to expect is None
+    assert _minimum(db, w) == (ss.MinimumData(None), None)  # none yet: the version to expect is None
     with unit_of_work(db, TESTER) as uow:
         mid = ss.set_minimum(uow, w.north, w.item, 2, None)
     data, version = _minimum(db, w)
@@ -298,7 +298,7 @@ def test_minimums_are_set_changed_and_removed_with_the_version_read(db) -> None:
         assert ss.set_minimum(uow, w.north, w.item, 4, version) == mid
     with unit_of_work(db, TESTER) as uow:
         assert ss.set_minimum(uow, w.north, w.item, None, _minimum(db, w)[1]) is None
-    assert _minimum(db, w) == (ss.MinimumData(0), None)  # removed: seen as none again
+    assert _minimum(db, w) == (ss.MinimumData(None), None)  # removed: seen as none again
     with unit_of_work(db, TESTER) as uow:
         assert ss.set_minimum(uow, w.north, w.item, 3, None) == mid  # the same row, restored
     with db.read() as s:
@@ -328,7 +328,7 @@ def test_two_desks_setting_a_minimum_from_the_same_read_the_second_is_refused(db
         ss.set_minimum(uow, w.north, w.item, 0, 2)
     with pytest.raises(ConflictError), unit_of_work(db, TESTER) as uow:  # … the other still had version 2
         ss.set_minimum(uow, w.north, w.item, 8, 2)
-    assert _minimum(db, w) == (ss.MinimumData(0), None)
+    assert _minimum(db, w) == (ss.MinimumData(None), None)
 
 
 def test_plan_needs_replace_the_list_and_check_the_plan_version(db) -> None:  # type: ignore[no-untyped-def]

@@ -56,7 +56,7 @@ def test_the_stock_card_adds_up_the_ledger_and_counts_only_usable_stock(db: Data
     assert ledger[3][2] == "出库：市消防救援支队" and ledger[3][6] == "4"
     paragraphs = [b.text for sec in card.sections for b in sec.blocks if hasattr(b, "text")]
     assert any("低于最低库存：北城区应急物资储备库最低库存 40 套，可用 20 套，缺 20 套" in p for p in paragraphs)
-    assert _table(card, "四、检查维护记录")[1][:4] == ["2026-11-20", "B2025-07", "王五", "待修"]
+    assert _table(card, "四、检查维护记录")[1][:5] == ["2026-11-20", "批次 B2025-07", "—", "王五", "待修"]
 
 
 def test_a_card_for_one_warehouse_and_the_unknown_item(db: Database, world: World) -> None:
