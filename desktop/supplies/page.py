@@ -677,8 +677,8 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
     # --- delete and restore (ListPage's: the confirm texts, the write with the version read)
 
     def delete_selected(self) -> WriteOp[Any] | None:
-        """删除 (Delete): the warehouse when the tree has the focus on one, else the selected row's batch."""
-        if self.tree.hasFocus() and len(self.warehouse_ids) == 1:
+        """删除 (Delete): in the tree its warehouse (a group of them: nothing), else the selected row's batch."""
+        if self.tree.hasFocus():
             return self.delete_warehouse()
         return self.delete_current()
 
