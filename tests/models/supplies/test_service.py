@@ -391,3 +391,9 @@ def test_items_and_batches_many_at_once_all_or_nothing(db) -> None:  # type: ign
     with unit_of_work(db, TESTER) as uow:
         ids = ss.import_batches(uow, batches[:1])
     move(db, "receive", ids[0], w.north, 3)
+
+
+def test_a_refusal_names_the_first_places_and_how_many_there_are() -> None:
+    held = [(f"第{n}储备库", 10 - n, "套") for n in range(1, 8)]
+    assert ss._listing(held[:2], "处") == "第1储备库 9 套、第2储备库 8 套"
+    assert ss._listing(held, "处") == "第1储备库 9 套、第2储备库 8 套、第3储备库 7 套、第4储备库 6 套、第5储备库 5 套等 7 处"
