@@ -353,6 +353,7 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
                    first=(self.tr("全部类别"), None))
         self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
+        self._show_columns()  # a header saved while the 回收站 was shown would hide the quantities
         self.model.prefetch(0)
         self.load_tree()
         self.load_alerts()

@@ -222,3 +222,16 @@ def _warehouse_id(db, name: str) -> int:  # type: ignore[no-untyped-def]
 
 def _statuses(page) -> list[str]:  # type: ignore[no-untyped-def]
     return list(getattr(page, "_test_statuses", []))
+
+
+def test_a_page_closed_in_the_bin_opens_on_the_stock_with_its_quantities(qtbot, page, db, runner, settings):  # type: ignore[no-untyped-def]
+    page.trash_button.click()
+    assert page.view.isColumnHidden(page.model.BOOK_COLUMN)
+    page.save_state(settings)
+    again = SuppliesPage(db, runner, settings, actor=TESTER, today=lambda: DAY)
+    qtbot.addWidget(again)
+    again.show()
+    again.activate()
+    assert not again.in_trash and again.model.rowCount() > 0
+    assert not again.view.isColumnHidden(again.model.BOOK_COLUMN)
+    assert again.view.isColumnHidden(again.model.DELETED_COLUMN)
