@@ -122,7 +122,7 @@ def build_parser() -> ChineseParser:
     sup.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用与预警（默认今天）")
     sup.add_argument("--json", action="store_true", help="输出 JSON 数组")
     short = what.add_parser("supply-shortfalls",
-                            help="应急物资缺口：GB 30077 作业场所最低配备与预案所需物资，按可用库存计算")
+                            help="应急物资缺口：GB 30077 作业场所最低配备与预案所需物资（按可用库存）、预案应急值守人员（按当班人数）")
     short.add_argument("--enterprise", type=int, metavar="企业ID", help="只列出该企业")
     short.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用（默认今天）")
     short.add_argument("--all", action="store_true", help="也列出已满足的条目")
@@ -192,7 +192,7 @@ def build_parser() -> ChineseParser:
     exp_ledger = expsub.add_parser("stock-ledger", help="导出应急物资出入库台账（或库存结存、到期预警、低于最低库存）为 Excel")
     exp_ledger.add_argument("--out", required=True, metavar="文件.xlsx")
     exp_ledger.add_argument("--list", choices=list(SUPPLY_LISTS), default="ledger",
-                            help="ledger 出入库台账（默认），balances 库存结存，expiring 到期预警，shortfalls 低于最低库存")
+                            help="ledger 出入库台账（默认），balances 库存结存，expiring 到期预警，shortfalls 物资缺口（低于最低库存、GB 30077、预案所需物资与应急值守人员）")
     exp_ledger.add_argument("--warehouse", type=int, metavar="储备库ID", help="只导出该储备库")
     exp_ledger.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断可用与预警（默认今天）")
     exp_card = expsub.add_parser("stock-card", help="导出一种物资的台账卡（库存、出入库明细、检查记录）为 PDF 或 Word")
@@ -514,33 +514,24 @@ def cmd_list_supply_shortfalls(args: argparse.Namespace, io: Output) -> int:
         if args.enterprise is not None:
             _enterprise_exists(db, args.enterprise)
         ids = [args.enterprise] if args.enterprise is not None else None
-        items: list[dict[str, object]] = []
         with db.read() as session:
-            for ent in sf.enterprise_minimums(session, as_of, ids):
-                items += [{"enterprise_id": ent.enterprise_id, "enterprise": ent.name, "basis": "GB 30077",
-                           "plan_id": None, "item": line.name, "rule": line.basis, "required": line.required,
-                           "usable": line.usable, "book": line.book, "unit": line.unit, "shortfall": line.shortfall}
-                          for line in ent.lines if args.all or line.shortfall]
-            names = {e.enterprise_id: e.name for e in sf.enterprise_minimums(session, as_of, ids,
-                                                                             only_applicable=False)}
-            for ent_id, name in names.items():
-                items += [{"enterprise_id": ent_id, "enterprise": name, "basis": f"{n.plan_no} {n.plan_title}",
-                           "plan_id": n.plan_id, "item": n.line.name, "rule": "预案所需", "required": n.line.needed,
-                           "usable": n.line.usable, "book": n.line.book, "unit": n.line.unit,
-                           "shortfall": n.line.shortfall}
-                          for n in sf.enterprise_plan_needs(session, ent_id, as_of) if args.all or n.line.shortfall]
+            lines = sf.shortfall_lines(session, as_of, ids, include_met=args.all)
         if args.json:
-            _write_json_array(iter(items), io.out)
+            _write_json_array((line.as_json() for line in lines), io.out)
         else:
-            for item in items:
-                unit = item["unit"]
-                state = f"缺 {item['shortfall']} {unit}" if item["shortfall"] else "满足"
-                print("\t".join(str(v) for v in (item["enterprise_id"], item["enterprise"], item["basis"], item["item"],
-                                                  f"{'所需' if item['plan_id'] else '应配'} {item['required']} {unit}",
-                                                  f"可用 {item['usable']} {unit}",
+            for line in lines:
+                unit = line.unit
+                state = f"缺 {line.shortfall} {unit}" if line.shortfall else "满足"
+                if line.kind == "plan_staff":  # 应急值守人员：需 N 人，当班 M 人，缺 K 人
+                    need, have = f"需 {line.required} {unit}", f"当班 {line.usable} {unit}"
+                else:
+                    need = f"{'所需' if line.plan_id else '应配'} {line.required} {unit}"
+                    have = f"可用 {line.usable} {unit}"
+                print("\t".join(str(v) for v in (line.enterprise_id, line.enterprise, line.basis, line.item, need, have,
                                                   state)), file=io.out)
-            short = sum(1 for item in items if item["shortfall"])
-            print(f"共 {short} 项缺口（可用库存不含已过期、待修和报废的物资，按 {as_of.isoformat()} 计算）", file=io.err)
+            short = sum(1 for line in lines if line.shortfall)
+            print(f"共 {short} 项缺口（可用库存不含已过期、待修和报废的物资；应急值守人员按企业名录的当班人数；"
+                  f"按 {as_of.isoformat()} 计算）", file=io.err)
         return 0
     finally:
         db.dispose()

@@ -197,12 +197,18 @@ def _room_needed(flowables: Sequence[Flowable], width: float, page: float, canv:
 
 class KeptTable(RLTable):
     """A table that splits across pages only where each part keeps its header and at least two
-    body rows (or moves to the next page whole)."""
+    body rows (or moves to the next page whole).
 
-    def __init__(self, data: list[list[Any]], *args: Any, **kwargs: Any) -> None:
-        repeat = kwargs.get("repeatRows", 0) or 0
-        kwargs["rowSplitRange"] = (repeat + 2, max(len(data) - 2, repeat + 2))
-        super().__init__(data, *args, **kwargs)
+    The range is set afresh on the table being split: ReportLab builds the rest of a split table
+    through the class and then shifts the range it has by the rows that went before (once per kind
+    of style command), so a range made in the constructor shrank with every page until a table of
+    more than three pages could not be split at all."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        repeat = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        rows = len(self._cellvalues)
+        self._rowSplitRange = (repeat + 2, max(rows - 2, repeat + 2))
+        return list(super().split(availWidth, availHeight))
 
 
 class _Canvas(Canvas):

@@ -159,6 +159,9 @@ class ConflictDialog(QDialog):
 
     def _describe(self, error: ConflictError) -> str:
         """Which version the form had and which is stored (the core's sentence when it says less)."""
+        if error.entity_id is not None and error.expected is None and error.actual is not None:
+            return self.tr("您打开时还没有这条{0}，现已由他人设置（编号 {1}，第 {2} 版）。保存被拒绝，没有写入任何内容。").format(
+                error.entity_label, error.entity_id, error.actual)
         if error.entity_id is None or error.expected is None or error.actual is None:
             return str(error)
         return self.tr("您打开的是{0}（编号 {1}）的第 {2} 版，数据库中已是第 {3} 版。保存被拒绝，没有写入任何内容。").format(

@@ -31,6 +31,7 @@ from desktop.kit.tasks import TaskRunner
 from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.uow import Actor, UnitOfWork
+from models.supplies import queries as sq
 from models.supplies import rules
 from models.supplies import service as ss
 from models.supplies.entities import (
@@ -110,7 +111,9 @@ def category_items() -> list[tuple[str, str, int]]:
 
 
 BATCH_LABELS = {**SupplyBatch.__field_labels__, "item_id": "物资"}
-INSPECTION_LABELS = {**SupplyInspection.__field_labels__, "batch_id": "批次"}
+MINIMUM_LABELS = {"quantity": "最低库存"}
+INSPECTION_LABELS = {**SupplyInspection.__field_labels__, "batch_id": "批次", "scope": "检查范围"}
+SCOPE_BATCH, SCOPE_ITEM = "batch", "item"
 
 
 class SuppliesForm(RecordForm[Any]):
@@ -172,6 +175,8 @@ class SuppliesForm(RecordForm[Any]):
         for name in names:
             values[name] = getattr(base, name)
         for f in self.fields_:
+            if f.name not in names:  # a field of the form only (how to read the others)
+                continue
             widget = self.widgets[f.name]
             value = widget_value(widget)
             if isinstance(widget, QSpinBox) and widget.specialValueText() and value == 0:
@@ -341,13 +346,15 @@ class BatchDialog(SuppliesForm):
 
 
 class InspectionDialog(SuppliesForm):
-    """检查维护记录 of a batch: the result (完好/待修/报废) changes whether it can be issued."""
+    """检查维护记录: of the selected batch (本批次), or of every batch of its item held in the warehouse
+    (本库该物资全部批次); the result (完好/待修/报废) changes whether they can be issued."""
 
     labels = INSPECTION_LABELS
-    required_fields = ("inspected_on", "inspector", "result")
+    required_fields = ("scope", "inspected_on", "inspector", "result")
     data_class = ss.InspectionData
     noun = "检查维护记录"
     fields_ = (
+        Field("scope", lambda parent: QComboBox(parent)),
         Field("inspected_on", day(optional=False)),
         Field("inspector", line(32)),
         Field("result", choice([(label, key) for key, label in CONDITIONS.items()])),
@@ -355,16 +362,70 @@ class InspectionDialog(SuppliesForm):
         Field("next_due", day()),
     )
 
+    RULE = "结果为“待修”或“报废”的批次不能出库；下次检查不填时按物资的检查周期推算。"
+
     def __init__(self, db: Database, runner: TaskRunner, batch_id: int, *, batch_text: str, as_of: date,
-                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+                 item_id: int | None = None, item_text: str = "", warehouse_id: int | None = None,
+                 warehouse_text: str = "", actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        """``batch_text``: the item and batch as the page names them; with ``item_id`` and
+        ``warehouse_id`` the inspection may cover every batch of the item held there instead."""
         self.batch_text = batch_text
+        self.item_text = item_text
+        self.batch_no = ""
+        self.item_id, self.warehouse_id, self.warehouse_text = item_id, warehouse_id, warehouse_text
+        self.held: list[str] = []  # the batch numbers of the item held in the warehouse
+        self._batch_id = batch_id
         super().__init__(db, runner, None, actor=actor, parent=parent,
-                         initial={"batch_id": batch_id, "inspected_on": as_of, "result": "good"})
+                         initial={"batch_id": batch_id, "inspected_on": as_of, "result": "good",
+                                  "item_id": item_id, "warehouse_id": warehouse_id})
         self.setWindowTitle(self.tr("检查维护 — {0}").format(batch_text))
 
+    def prepare(self) -> None:
+        with self._db.read() as s:
+            batch = s.get(SupplyBatch, self._batch_id)
+            self.batch_no = batch.batch_no if batch is not None else ""
+            if self.item_id is not None and self.warehouse_id is not None:
+                self.held = [b.batch_no for b in ss.held_batches(s, self.warehouse_id, self.item_id)]
+        combo = self.widgets["scope"]
+        assert isinstance(combo, QComboBox)
+        choices = [(self.tr("本批次（{0}）").format(self.batch_no or self.batch_text), SCOPE_BATCH)]
+        if self.held:
+            choices.append((self.tr("本库该物资全部批次（共 {0} 批）").format(len(self.held)), SCOPE_ITEM))
+        fill_combo(combo, choices)
+        combo.setEnabled(len(choices) > 1)
+        combo.setToolTip(self.tr("按物资检查时，该储备库中此物资有库存的每个批次都按本次结果记录"))
+        combo.currentIndexChanged.connect(lambda _i: self._show_scope())
+
     def intro(self) -> str:
-        return self.tr("批次：{0}\n结果为“待修”或“报废”的批次不能出库；下次检查不填时按物资的检查周期推算。").format(
-            self.batch_text)
+        return self._scope_text(SCOPE_BATCH)
+
+    def _scope_text(self, scope: str) -> str:
+        if scope == SCOPE_ITEM:
+            what = self.tr("{0}{1}的全部批次：{2}").format(f"{self.warehouse_text}中" if self.warehouse_text else "",
+                                                       self.item_text, "、".join(self.held))
+        else:
+            what = self.tr("批次：{0}").format(self.batch_text)
+        return f"{what}\n{self.tr(self.RULE)}"
+
+    def _show_scope(self) -> None:
+        label = self.findChild(QLabel, "formIntro")
+        if label is not None:
+            label.setText(self._scope_text(widget_value(self.widgets["scope"]) or SCOPE_BATCH))
+
+    @property
+    def scope(self) -> str:
+        return str(widget_value(self.widgets["scope"]) or SCOPE_BATCH)
+
+    def choose_scope(self, scope: str) -> None:
+        set_widget_value(self.widgets["scope"], scope)
+
+    def data(self) -> Any:
+        out = super().data()
+        if self.scope == SCOPE_ITEM:
+            out.batch_id, out.item_id, out.warehouse_id = None, self.item_id, self.warehouse_id
+        else:
+            out.batch_id, out.item_id, out.warehouse_id = self._batch_id, None, self.warehouse_id
+        return out
 
     def read(self, session: Session) -> tuple[Any, int]:
         raise NotImplementedError  # an inspection is entered once, never edited
@@ -372,5 +433,61 @@ class InspectionDialog(SuppliesForm):
     def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
         def write(uow: UnitOfWork) -> Saved:
             return Saved(int(ss.record_inspection(uow, data)))
+
+        return write
+
+
+def _minimum_spin(parent: QWidget) -> QWidget:
+    spin = QSpinBox(parent)
+    spin.setRange(0, 10_000_000)
+    spin.setSpecialValueText("不设")  # 0 reads back as None: no minimum
+    spin.setAccelerated(True)
+    return spin
+
+
+class MinimumDialog(SuppliesForm):
+    """最低库存 of an item in a warehouse (usable stock below it is an alert), saved with the version
+    the page read (a minimum set meanwhile by another desk: the conflict dialog, nothing overwritten)."""
+
+    labels = MINIMUM_LABELS
+    data_class = ss.MinimumData
+    noun = "最低库存"
+    fields_ = (Field("quantity", _minimum_spin),)
+
+    def __init__(self, db: Database, runner: TaskRunner, warehouse_id: int, item_id: int, *, quantity: int | None,
+                 version: int | None, item_text: str, warehouse_text: str, unit: str, as_of: date,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        """``quantity`` and ``version``: the minimum as the page read it (None, None: none set);
+        ``as_of``: the day whose usable stock the form shows beside it."""
+        self.warehouse_id, self.item_id = warehouse_id, item_id
+        self.item_text, self.warehouse_text, self.unit = item_text, warehouse_text, unit
+        with db.read() as s:
+            _book, self.usable = sq.total_quantities(s, sq.StockFilter(as_of=as_of, warehouse_ids=(warehouse_id,),
+                                                                       item_id=item_id))
+        super().__init__(db, runner, None, actor=actor, parent=parent)
+        spin = self.widgets["quantity"]
+        assert isinstance(spin, QSpinBox)
+        spin.setSuffix(f" {unit}")
+        self.show_record(ss.MinimumData(quantity), version)
+        self.setWindowTitle(self.tr("最低库存 — {0}").format(item_text))
+        spin.selectAll()
+
+    def intro(self) -> str:
+        return self.tr("“{0}”在{1}的最低库存：可用数量低于它时预警（0 表示不设）。\n目前可用 {2} {3}。").format(
+            self.item_text, self.warehouse_text, self.usable, self.unit)
+
+    def read(self, session: Session) -> tuple[Any, Any]:
+        return ss.load_minimum(session, self.warehouse_id, self.item_id)
+
+    def value_text(self, name: str, value: Any) -> str:
+        if name == "quantity":
+            return f"{value} {self.unit}" if value else self.tr("不设")
+        return super().value_text(name, value)
+
+    def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
+        warehouse_id, item_id, version, quantity = self.warehouse_id, self.item_id, self.version, data.quantity
+
+        def write(uow: UnitOfWork) -> Saved:
+            return Saved(ss.set_minimum(uow, warehouse_id, item_id, quantity, version) or 0)
 
         return write

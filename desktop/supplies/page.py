@@ -2,13 +2,19 @@
 SQL (``models.supplies.queries``), filtered by the tree node, text, category, expiry window, below
 minimum and unusable — with the alerts of the day above it and, below it, the selected row's item:
 its batches in every warehouse and the movement history (台账) of the selected batch, read in the
-background. The movement dialog (入库, 出库, 调拨, 报废, 盘点), the inspection entry and the
-warehouse, item and batch forms open from the toolbar; every write goes through the write flow."""
+background. The movement dialog (入库, 出库, 调拨, 报废, 盘点), the inspection entry (a batch, or the
+item's batches in the warehouse), the minimum and the warehouse, item and batch forms open from the
+toolbar; the item's inspection history is beside its ledger. 删除 (Delete) moves the selected batch —
+or, from the warehouse tree, the warehouse — to the 回收站 with the version the page read, 删除物资
+the row's item; what still holds stock is refused with how much is held where. The 回收站 switch
+lists the deleted batches, items and warehouses in the same table, to 恢复; ListPage's delete,
+restore, confirm and trash machinery does it all. Every write goes through the write flow."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -23,7 +29,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMenu,
     QSplitter,
@@ -46,9 +51,9 @@ from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import fill_combo
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
-from desktop.kit.widgets import TrashButton
+from desktop.kit.widgets import tidy_separators
 from desktop.kit.writes import WriteOp
-from desktop.supplies.forms import BatchDialog, InspectionDialog, ItemDialog, WarehouseDialog
+from desktop.supplies.forms import BatchDialog, InspectionDialog, ItemDialog, MinimumDialog, WarehouseDialog
 from desktop.supplies.movement import KINDS, MovementDialog
 from desktop.supplies.table import DANGER, WARNING, StockTableModel
 from models.core.database import Database
@@ -58,22 +63,45 @@ from models.supplies import queries as sq
 from models.supplies import rules
 from models.supplies import service as ss
 from models.supplies.entities import CONDITIONS
-from models.supplies.queries import MovementRow, StockFilter, StockRow, TreeNode
+from models.supplies.queries import InspectionRow, MovementRow, StockFilter, StockRow, TrashRow, TreeNode
 
 NAME_MIN_WIDTH = 110
 FIT_ROWS = 30
 """Rows measured to fit the columns (about a screen)."""
 WAREHOUSE_ROLE = Qt.ItemDataRole.UserRole
 EXPIRY_CHOICES = (("已过期", "expired"), ("30 天内到期", 30), ("90 天内到期", 90))
+VERSION_ROLE = WAREHOUSE_ROLE + 2  # a warehouse leaf's version as the tree read it
+
+
+@dataclass(frozen=True)
+class RecordService:
+    """How ListPage's delete and restore treat one kind of the page's records (``service``)."""
+
+    delete: Callable[..., object]
+    restore: Callable[..., object]
+
+
+RECORD_SERVICES = {"batch": RecordService(ss.delete_batch, ss.restore_batch),
+                   "item": RecordService(ss.delete_item, ss.restore_item),
+                   "warehouse": RecordService(ss.delete_warehouse, ss.restore_warehouse)}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What 删除物资 and 删除储备库 delete (a list row deletes its batch): the record and the version read."""
+
+    record: str  # RECORD_SERVICES
+    id: int
+    version: int
+    name: str  # as messages name it: 物资“…”（编码）, 储备库“…”
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SuppliesPage", text)
 
 
-class SuppliesPage(ListPage[StockRow, StockFilter]):
+class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
     key = "supplies"
-    service = ss
     export_module = "exports.supplies.excel"
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
@@ -89,7 +117,21 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.warehouse_scope = ""  # the chosen tree node's key when it holds several warehouses
         self.item_rows: list[StockRow] = []
         self.movement_rows: list[MovementRow] = []
+        self.inspection_rows: list[InspectionRow] = []
+        self.trash_open_message = self.tr("回收站中的记录需先恢复才能打开")
+        self._tree_changed_by_write = False  # a warehouse deleted or restored: the tree is read again
         self._build()
+
+    @property
+    def service(self) -> RecordService:  # type: ignore[override]
+        """What ListPage's delete and restore call for the current row: a stock row's batch, or in the
+        回收站 the deleted record's kind."""
+        return RECORD_SERVICES[getattr(self.current_row(), "record", "batch")]
+
+    def stock_row(self) -> StockRow | None:
+        """The selected stock row (None in the 回收站, or when none is selected)."""
+        row = self.current_row()
+        return row if isinstance(row, StockRow) else None
 
     @property
     def title(self) -> str:
@@ -112,7 +154,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setToolTip(f"{action.toolTip()}（{keys}）")
         self.act_inspect = self._action(self.tr("检查维护"), self.inspect_current, None,
-                                        self.tr("为所选批次登记检查维护结果（待修、报废的不能出库）"))
+                                        self.tr("为所选批次，或本库该物资的全部批次，登记检查维护结果（待修、报废的不能出库）"))
         self.act_new_warehouse = self._action(self.tr("新建储备库…"), self.new_warehouse, None, "")
         self.act_new_item = self._action(self.tr("新建物资…"), self.new_item, None, "")
         self.act_new_batch = self._action(self.tr("新建批次…"), self.new_batch, None, "")
@@ -135,7 +177,19 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                                        self.tr("从导入模板导入物资品目、批次和出入库记录：全部正确才写入，有错时给出错误报告"))
         self.act_template = self._action(self.tr("导入模板…"), self.save_template, None,
                                          self.tr("存一份带下拉选项（类别、单位、储备库）的空白导入模板"))
-        self.write_actions = [self.act_minimum, self.act_import]
+        self.act_delete = self._action(self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete,
+                                       self.tr("将所选批次移入回收站（在储备库树中：所选储备库）；仍有库存的不能删除（Delete）"))
+        self.act_delete_batch = self._action(self.tr("删除批次…"), self.delete_current, None,
+                                             self.tr("将所选批次移入回收站（各储备库中账面数量均为 0 时）"))
+        self.act_delete_item = self._action(self.tr("删除物资…"), self.delete_item, None,
+                                            self.tr("将所选行的物资移入回收站（各储备库中均无库存时）"))
+        self.act_delete_warehouse = self._action(self.tr("删除储备库…"), self.delete_warehouse, None,
+                                                 self.tr("将储备库树中所选的储备库移入回收站（没有库存时）"))
+        self.act_restore = self._action(self.tr("恢复"), self.restore_current, None,
+                                        self.tr("将所选批次、物资或储备库从回收站恢复"))
+        self.act_restore.setVisible(False)
+        self.write_actions = [self.act_minimum, self.act_import, self.act_delete, self.act_delete_batch,
+                              self.act_delete_item, self.act_delete_warehouse, self.act_restore]
 
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -150,21 +204,24 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.edit_menu = QMenu(self.tr("编辑"), self)
         for action in (self.act_edit_warehouse, self.act_edit_item, self.act_edit_batch, self.act_minimum):
             self.edit_menu.addAction(action)
+        self.edit_menu.addSeparator()
+        for action in (self.act_delete_batch, self.act_delete_item, self.act_delete_warehouse):
+            self.edit_menu.addAction(action)
         self.export_menu = QMenu(self.tr("导出"), self)
         for action in (self.act_export, self.act_labels, self.act_card, self.act_inventory):
             self.export_menu.addAction(action)
         self.import_menu = QMenu(self.tr("导入"), self)
         for action in (self.act_import, self.act_template):
             self.import_menu.addAction(action)
-        for menu in (self.new_menu, self.edit_menu, self.import_menu, self.export_menu):
-            self.toolbar.addAction(menu.menuAction())
-            button = self.toolbar.widgetForAction(menu.menuAction())
-            if isinstance(button, QToolButton):
-                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        for menu in (self.new_menu, self.edit_menu):
+            self._add_menu(menu)
+        self.toolbar.addAction(self.act_delete)
+        self.toolbar.addAction(self.act_restore)
+        for menu in (self.import_menu, self.export_menu):
+            self._add_menu(menu)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_refresh)
-        self.trash_button = TrashButton("", self)  # stock is changed by movements only: no recycle bin here
-        self.trash_button.hide()
+        self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的批次、物资和储备库，可以恢复"))
         layout.addWidget(self.toolbar)
 
         self.alert_label = QLabel(self)
@@ -198,6 +255,8 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.tree.setHeaderLabel(self.tr("储备库"))
         self.tree.setMinimumWidth(180)
         self.tree.currentItemChanged.connect(lambda _c, _p: self._tree_changed())
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_tree_menu)
 
         right = QWidget(self)
         inner = QVBoxLayout(right)
@@ -210,6 +269,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.columns = ColumnFit(self.view, stretch=self.model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
                                  maximum={0: 160, 3: 100, 4: 120, 9: 170}, sortable=self.model.is_sortable,
                                  sample_rows=FIT_ROWS)
+        self._show_columns()
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._row_changed())
         self.model.modelReset.connect(self._row_changed)  # a new filter or a refresh: no row is current
         vertical = QSplitter(Qt.Orientation.Vertical, right)
@@ -229,15 +289,32 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.detail_timer.setSingleShot(True)
         self.detail_timer.setInterval(120)
         self.detail_timer.timeout.connect(self.load_detail)
-        for action in (*self.act_moves.values(), self.act_search, self.act_refresh):
+        for action in (*self.act_moves.values(), self.act_search, self.act_refresh, self.act_delete):
             self.addAction(action)
         self.update_actions()
 
+    def _add_menu(self, menu: QMenu) -> None:
+        self.toolbar.addAction(menu.menuAction())
+        button = self.toolbar.widgetForAction(menu.menuAction())
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+    def _show_columns(self) -> None:
+        """The 回收站 shows what each row is and when it was deleted instead of quantities and alerts."""
+        trash = self.model.filter.deleted
+        with self.columns.programmatic():  # hiding a column is no width the user chose
+            for column in self.model.STOCK_ONLY:
+                self.view.setColumnHidden(column, trash)
+            for column in self.model.TRASH_ONLY:
+                self.view.setColumnHidden(column, not trash)
+        self.columns.fit()
+
     def _build_detail(self, parent: QWidget) -> QWidget:
         box = QWidget(parent)
+        self.detail_box = box
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 4, 0, 0)
-        self.detail_label = QLabel(self.tr("选择一行，这里显示该物资的各批次和出入库记录。"), box)
+        self.detail_label = QLabel(self.tr("选择一行，这里显示该物资的各批次、出入库记录和检查维护记录。"), box)
         self.detail_label.setObjectName("supplyDetail")
         self.detail_label.setWordWrap(True)
         layout.addWidget(self.detail_label)
@@ -246,8 +323,11 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                                                               "下次检查", "预警"), stretch=7)
         self.movement_table = self._table(box, "supplyMovements", ("日期", "类型", "单据号", "数量", "结存",
                                                                    "经办人", "领用/来源单位", "事由"), stretch=7)
+        self.inspection_table = self._table(box, "supplyInspections", ("检查日期", "检查范围", "储备库", "检查人",
+                                                                       "检查结果", "情况说明", "下次检查"), stretch=5)
         self.detail_tabs.addTab(self.batch_table, self.tr("各储备库批次"))
         self.detail_tabs.addTab(self.movement_table, self.tr("出入库记录"))
+        self.detail_tabs.addTab(self.inspection_table, self.tr("检查维护记录"))
         layout.addWidget(self.detail_tabs, 1)
         return box
 
@@ -273,6 +353,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                    first=(self.tr("全部类别"), None))
         self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
+        self._show_columns()  # a header saved while the 回收站 was shown would hide the quantities
         self.model.prefetch(0)
         self.load_tree()
         self.load_alerts()
@@ -318,6 +399,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             item = QTreeWidgetItem(parent, [label])
             item.setData(0, WAREHOUSE_ROLE, node.warehouse_ids)
             item.setData(0, WAREHOUSE_ROLE + 1, node.key)
+            item.setData(0, VERSION_ROLE, node.version)
             item.setToolTip(0, node.label if node.label == label else f"{label}：{node.label}")
             if node.key == wanted:
                 chosen = item
@@ -373,7 +455,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         """The warehouse of the tree's leaf, else of the selected row."""
         if len(self.warehouse_ids) == 1:
             return self.warehouse_ids[0]
-        row = self.current_row()
+        row = self.stock_row()
         return row.warehouse_id if row is not None else None
 
     def load_alerts(self) -> Task:
@@ -402,18 +484,18 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
     def load_detail(self) -> Task | None:
         """The selected row's item in every warehouse, and its batch's movements here."""
-        row = self.current_row()
+        row = self.stock_row()
         if row is None:
-            self.detail_label.setText(self.tr("选择一行，这里显示该物资的各批次和出入库记录。"))
-            self.batch_table.setRowCount(0)
-            self.movement_table.setRowCount(0)
+            self.detail_label.setText(self.tr("选择一行，这里显示该物资的各批次、出入库记录和检查维护记录。"))
+            for table in (self.batch_table, self.movement_table, self.inspection_table):
+                table.setRowCount(0)
             return None
         as_of, item_id, batch_id, warehouse_id = self.as_of(), row.item_id, row.batch_id, row.warehouse_id
 
-        def read(s: Session) -> tuple[int, int, list[StockRow], list[MovementRow]]:
+        def read(s: Session) -> tuple[int, int, list[StockRow], list[MovementRow], list[InspectionRow]]:
             batches = sq.rows(s, StockFilter(as_of=as_of, item_id=item_id, include_empty=True))
             moves = sq.movements(s, batch_id=batch_id, warehouse_id=warehouse_id)
-            return item_id, batch_id, batches, moves
+            return item_id, batch_id, batches, moves, sq.inspections(s, item_id)
 
         try:
             task = self._read(read, self.tr("正在读取物资明细…"), self.tr("物资明细"))
@@ -423,12 +505,12 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.detail_task = task
         return task
 
-    def _detail_ready(self, result: tuple[int, int, list[StockRow], list[MovementRow]]) -> None:
-        item_id, batch_id, batches, moves = result
-        row = self.current_row()
+    def _detail_ready(self, result: tuple[int, int, list[StockRow], list[MovementRow], list[InspectionRow]]) -> None:
+        item_id, batch_id, batches, moves, checks = result
+        row = self.stock_row()
         if row is None or row.item_id != item_id or row.batch_id != batch_id:
             return  # an earlier selection's answer
-        self.item_rows, self.movement_rows = batches, moves
+        self.item_rows, self.movement_rows, self.inspection_rows = batches, moves, checks
         book = sum(b.book_qty for b in batches)
         usable = sum(b.usable_qty for b in batches)
         minimum = self.tr("，本库最低库存 {0}").format(row.minimum) if row.minimum is not None else ""
@@ -459,10 +541,25 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.movement_table.setItem(n, column, cell)
         self.detail_tabs.setTabText(1, self.tr("出入库记录（批次 {0}，{1}）").format(row.batch_no, row.warehouse))
+        self.inspection_table.setRowCount(len(checks))
+        for n, c in enumerate(checks):  # the latest first, of every batch of the item and of the item itself
+            values = (c.inspected_on.isoformat(), c.scope, c.warehouse, c.inspector, c.result_label, c.notes,
+                      c.next_due.isoformat() if c.next_due else "")
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if column == 4 and c.result != "good":
+                    cell.setForeground(QBrush(DANGER))
+                if column == 5 and value:
+                    cell.setToolTip(value)
+                self.inspection_table.setItem(n, column, cell)
+        self.detail_tabs.setTabText(2, self.tr("检查维护记录（{0}）").format(len(checks)) if checks
+                                    else self.tr("检查维护记录"))
 
     # --- filtering
 
     def current_filter(self) -> StockFilter:
+        if self.in_trash:  # the deleted records of every warehouse: the tree and the stock filters do not apply
+            return StockFilter(as_of=self.as_of(), text=self.search.text().strip(), deleted=True)
         expiry = self.expiry_combo.currentData()
         return StockFilter(as_of=self.as_of(), **self._warehouse_filter(),
                            category_code=self.category_combo.currentData() or "", text=self.search.text().strip(),
@@ -471,7 +568,32 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                            include_empty=self.empty_check.isChecked())
 
     def unfiltered(self) -> StockFilter:
+        if self.in_trash:
+            return StockFilter(as_of=self.as_of(), deleted=True)
         return StockFilter(as_of=self.as_of(), **self._warehouse_filter())
+
+    def filter_applied(self) -> None:
+        self._show_columns()
+
+    def trash_toggled(self, on: bool) -> None:
+        """The 回收站: only 恢复 (and the search) apply there."""
+        for action in (*self.act_moves.values(), self.act_inspect, self.act_delete, self.act_import,
+                       self.new_menu.menuAction(), self.edit_menu.menuAction(), self.import_menu.menuAction(),
+                       self.export_menu.menuAction()):
+            action.setVisible(not on)
+        self.act_restore.setVisible(on)
+        for widget in (self.tree, self.category_combo, self.expiry_combo, self.below_check, self.unusable_check,
+                       self.empty_check):
+            widget.setEnabled(not on)
+        self.alert_label.setVisible(not on)
+        self.detail_box.setVisible(not on)  # a deleted record has no stock to show
+        tidy_separators(self.toolbar)
+
+    def show_count(self, count: int) -> None:
+        if self.in_trash:  # batches, items and warehouses: records, not stock rows
+            self.count_label.setText(self.tr("回收站中共 {0} 条记录").format(count))
+        else:
+            super().show_count(count)
 
     def clear_filters(self) -> None:
         for box in (self.below_check, self.unusable_check, self.empty_check):
@@ -495,7 +617,12 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
             "先“新建储备库”和“新建物资”，再“新建批次”并“入库”；也可以从 Excel 导入物资台账。")
 
     def enable_actions(self) -> None:
-        row = self.current_row()
+        self.act_restore.setEnabled(self.in_trash and self.current_row() is not None)
+        row = self.stock_row()
+        self.act_delete.setEnabled(row is not None or (self.tree.hasFocus() and len(self.warehouse_ids) == 1))
+        self.act_delete_batch.setEnabled(row is not None)
+        self.act_delete_item.setEnabled(row is not None)
+        self.act_delete_warehouse.setEnabled(len(self.warehouse_ids) == 1 and not self.in_trash)
         self.act_inspect.setEnabled(row is not None)
         self.act_edit_batch.setEnabled(row is not None)
         self.act_edit_item.setEnabled(row is not None)
@@ -513,6 +640,9 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
     def build_context_menu(self) -> QMenu:
         menu = QMenu(self)
+        if self.in_trash:
+            menu.addAction(self.act_restore)
+            return menu
         for action in self.act_moves.values():
             menu.addAction(action)
         menu.addSeparator()
@@ -521,12 +651,91 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         menu.addSeparator()
         for action in (self.act_labels, self.act_card):
             menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.act_delete_batch, self.act_delete_item):
+            menu.addAction(action)
         return menu
+
+    def build_tree_menu(self) -> QMenu:
+        """The warehouse tree's right-click menu (a warehouse leaf: edit, delete, its inventory and labels)."""
+        menu = QMenu(self)
+        for action in (self.act_edit_warehouse, self.act_inventory, self.act_labels):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.act_delete_warehouse)
+        return menu
+
+    def _show_tree_menu(self, pos: Any) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None or self.in_trash:
+            return
+        self.tree.setCurrentItem(item)
+        self.update_actions()
+        menu = self.build_tree_menu()
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    # --- delete and restore (ListPage's: the confirm texts, the write with the version read)
+
+    def delete_selected(self) -> WriteOp[Any] | None:
+        """删除 (Delete): in the tree its warehouse (a group of them: nothing), else the selected row's batch."""
+        if self.tree.hasFocus():
+            return self.delete_warehouse()
+        return self.delete_current()
+
+    def delete_item(self) -> WriteOp[Any] | None:
+        row = self.stock_row()
+        if row is None:
+            return None
+        return self._delete(Target("item", row.item_id, row.item_version, f"物资“{row.item}”（{row.item_code}）"))
+
+    def delete_warehouse(self) -> WriteOp[Any] | None:
+        """The warehouse chosen in the tree (a leaf), with the version the tree read."""
+        item = self.tree.currentItem()
+        if item is None or len(self.warehouse_ids) != 1:
+            return None
+        version = item.data(0, VERSION_ROLE)
+        name = item.toolTip(0).split("：")[-1] or item.text(0)
+        self._tree_changed_by_write = True
+        return self._delete(Target("warehouse", self.warehouse_ids[0], int(version or 0), f"储备库“{name}”"))
+
+    def _delete(self, target: Target) -> WriteOp[Any] | None:
+        """Like ``ListPage.delete_current`` for a record that is not the row: ask, then write."""
+        if self.in_trash or self.writing:
+            return None
+        title, question, done = self.delete_texts(target)
+        if not messages.confirm(self, title, question, yes=self.tr("移入回收站"), no=self.tr("取消")):
+            return None
+        service, record_id, version = RECORD_SERVICES[target.record], target.id, target.version
+        return self.write(record_id, lambda uow: service.delete(uow, record_id, expected_version=version),
+                          refused=self.tr("无法删除"), done=done)
+
+    def delete_texts(self, row: StockRow | TrashRow | Target) -> tuple[str, str, str]:
+        if isinstance(row, Target):
+            noun = "物资" if row.record == "item" else "储备库"
+            held = self.tr("各储备库中均无库存") if row.record == "item" else self.tr("其中没有库存")
+            return (self.tr("删除{0}").format(noun),
+                    self.tr("确定将{0}移入回收站吗？\n只有{1}时才能删除；移入回收站后仍可在回收站中恢复。").format(row.name, held),
+                    self.tr("已将{0}移入回收站").format(row.name))
+        assert isinstance(row, StockRow)
+        return (self.tr("删除批次"),
+                self.tr("确定将“{0}”的批次“{1}”移入回收站吗？\n只有该批次在各储备库的账面数量均为 0 时才能删除；"
+                        "移入回收站后仍可在回收站中恢复。").format(row.item, row.batch_no),
+                self.tr("已将批次“{0}”移入回收站").format(row.batch_no))
+
+    def restore_current(self) -> WriteOp[Any] | None:
+        row = self.current_row()
+        if isinstance(row, TrashRow) and row.record == "warehouse":
+            self._tree_changed_by_write = True
+        return super().restore_current()
+
+    def restored_text(self, row: StockRow | TrashRow) -> str:
+        return self.tr("已恢复{0}").format(row.name if isinstance(row, TrashRow) else f"批次“{row.batch_no}”")
 
     def open_movement(self, kind: str) -> MovementDialog | None:
         """The movement dialog; from a selected row its item and batch are filled in (出库 and 调拨
         still propose first-expiry-first-out unless the batch is scanned)."""
-        row = self.current_row()
+        row = self.stock_row()
         warehouse_id = self.current_warehouse_id()
         item_id = row.item_id if row is not None else None
         batch_id = row.batch_id if row is not None and kind not in ("issue", "transfer") else None
@@ -539,7 +748,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         return dialog
 
     def _stored(self, status: str) -> None:
-        row = self.current_row()
+        row = self.stock_row()
         self.model.refresh()
         if row is not None:
             self.select_place(row.warehouse_id, row.batch_id)
@@ -570,51 +779,52 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
                           self.tr("已新建物资"))
 
     def edit_item(self) -> QDialog | None:
-        row = self.current_row()
+        row = self.stock_row()
         if row is None:
             return None
         return self._form(lambda: ItemDialog(self._db, self._runner, row.item_id, actor=self._actor, parent=self),
                           self.tr("已保存物资"))
 
     def new_batch(self) -> QDialog | None:
-        row = self.current_row()
+        row = self.stock_row()
         initial = {"item_id": row.item_id} if row is not None else {}
         return self._form(lambda: BatchDialog(self._db, self._runner, actor=self._actor, initial=initial,
                                               parent=self), self.tr("已新建批次"))
 
     def edit_batch(self) -> QDialog | None:
-        row = self.current_row()
+        row = self.stock_row()
         if row is None:
             return None
         return self._form(lambda: BatchDialog(self._db, self._runner, row.batch_id, actor=self._actor, parent=self),
                           self.tr("已保存批次"))
 
     def inspect_current(self) -> QDialog | None:
-        row = self.current_row()
+        row = self.stock_row()
         if row is None:
             return None
         text = f"{row.item} 批次 {row.batch_no}"
         return self._form(lambda: InspectionDialog(self._db, self._runner, row.batch_id, batch_text=text,
-                                                   as_of=self.as_of(), actor=self._actor, parent=self),
-                          self.tr("已登记检查维护：{0}").format(text))
+                                                   as_of=self.as_of(), item_id=row.item_id, item_text=row.item,
+                                                   warehouse_id=row.warehouse_id, warehouse_text=row.warehouse,
+                                                   actor=self._actor, parent=self),
+                          self.tr("已登记检查维护：{0}").format(row.item))
 
-    def set_minimum(self, quantity: int | None = None) -> WriteOp[Any] | None:
-        """最低库存 of the selected row's item in its warehouse (0: none)."""
-        row = self.current_row()
-        if row is None or self.writing:
+    def set_minimum(self) -> QDialog | None:
+        """最低库存 of the selected row's item in its warehouse, saved with the version the list read."""
+        row = self.stock_row()
+        if row is None:
             return None
-        if quantity is None:
-            value, ok = QInputDialog.getInt(self, self.tr("最低库存"), self.tr("“{0}”在{1}的最低库存（{2}，0 表示不设）：").format(
-                row.item, row.warehouse, row.unit), row.minimum or 0, 0, 10_000_000)
-            if not ok:
-                return None
-            quantity = value
-        wid, iid, wanted = row.warehouse_id, row.item_id, quantity or None
-        return self.write(row.batch_id, lambda uow: ss.set_minimum(uow, wid, iid, wanted),
-                          refused=self.tr("无法设置最低库存"), done=self.tr("已设置最低库存"))
+        return self._form(lambda: MinimumDialog(self._db, self._runner, row.warehouse_id, row.item_id,
+                                                quantity=row.minimum, version=row.minimum_version,
+                                                item_text=row.item, warehouse_text=row.warehouse, unit=row.unit,
+                                                as_of=self.as_of(), actor=self._actor, parent=self),
+                          self.tr("已设置最低库存：{0}").format(row.item))
 
     def changed(self, row_id: int, status: str) -> None:
         self._stored(status)
+        if self._tree_changed_by_write:
+            self._tree_changed_by_write = False
+            self.load_tree()
 
     # --- exports (in the background)
 
@@ -698,7 +908,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
     def export_stock_card(self, path: Path | None = None) -> Task | None:
         """物资台账卡 of the selected row's item (in its warehouse)."""
-        row = self.current_row()
+        row = self.stock_row()
         if row is None:
             return None
         item_id, warehouse_id, as_of = row.item_id, row.warehouse_id, self.as_of()
@@ -725,7 +935,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
 
     def print_labels(self, path: Path | None = None) -> Task | None:
         """Labels (QR code) of the selected batch, or of every batch in stock in the chosen warehouse."""
-        row = self.current_row()
+        row = self.stock_row()
         one = row is not None
         warehouse_id = None if one else self.current_warehouse_id()
         if row is None and warehouse_id is None:

@@ -1,6 +1,7 @@
 """The supplies module's panels: on the 企业 page, the chosen enterprise's GB 30077 workplace
 minimums and what its plans need, each against usable stock in its own warehouses
-(``models.supplies.shortfalls``); on the 预案 page, the chosen plan's needs and their shortfall.
+(``models.supplies.shortfalls``); on the 预案 page, the chosen plan's needs and their shortfall. A
+plan's minimum staff on duty (应急值守人员) is a line of both, against the on-shift headcount.
 Shortfalls are red and counted in the tab's title; the window's composition hands the panels to
 the pages (``desktop.main_window``), so neither the enterprises nor the plans module knows supplies."""
 
@@ -18,6 +19,18 @@ from models.supplies import shortfalls as sf
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SupplyPanels", text)
+
+
+def _have(line: sf.NeedLine) -> str:
+    """What there is against a need: usable stock (with the book quantity), or the people on shift."""
+    if line.is_staff:
+        return _tr("当班 {0} {1}").format(line.usable, line.unit)
+    return _usable(line.usable, line.book, line.unit)
+
+
+def _staff_tip(line: sf.NeedLine) -> str:
+    tip = _tr("{0}\n当班人数取企业名录中的“当班人数”").format(line.summary)
+    return tip + (f"（{line.notes}）" if line.notes else "")
 
 
 def _usable(usable: int, book: int, unit: str) -> str:
@@ -53,21 +66,20 @@ def _enterprise_need_rows(session: Session, enterprise_id: int, as_of: date) -> 
     for n in sf.enterprise_plan_needs(session, enterprise_id, as_of):
         line = n.line
         title = n.plan_title.removeprefix(name) or n.plan_title  # the tab already names the enterprise
-        rows.append(PanelRow((title, line.name, f"{line.needed} {line.unit}",
-                              _usable(line.usable, line.book, line.unit), _short(line.shortfall, line.unit)),
-                             warning=line.shortfall > 0,
-                             tooltip=_tr("{0} {1}\n{2} {3}\n可用数量不含已过期、待修和报废的物资").format(
-                                 n.plan_no, n.plan_title, line.name, line.spec)))
+        tip = _tr("{0} {1}\n{2}").format(n.plan_no, n.plan_title, _staff_tip(line)) if line.is_staff else \
+            _tr("{0} {1}\n{2} {3}\n可用数量不含已过期、待修和报废的物资").format(n.plan_no, n.plan_title, line.name,
+                                                                                 line.spec)
+        rows.append(PanelRow((title, line.name, f"{line.needed} {line.unit}", _have(line),
+                              _short(line.shortfall, line.unit)), warning=line.shortfall > 0, tooltip=tip))
     return rows
 
 
 def _plan_need_rows(session: Session, plan_id: int, as_of: date) -> list[PanelRow]:
     rows = []
-    for line in sf.plan_needs(session, plan_id, as_of).lines:
-        rows.append(PanelRow((line.name, line.spec, f"{line.needed} {line.unit}",
-                              _usable(line.usable, line.book, line.unit), _short(line.shortfall, line.unit)),
-                             warning=line.shortfall > 0,
-                             tooltip=_tr("可用数量：本企业储备点中完好且未过期的库存")))
+    for line in sf.plan_needs(session, plan_id, as_of).all_lines:
+        rows.append(PanelRow((line.name, line.spec, f"{line.needed} {line.unit}", _have(line),
+                              _short(line.shortfall, line.unit)), warning=line.shortfall > 0,
+                             tooltip=_staff_tip(line) if line.is_staff else _tr("可用数量：本企业储备点中完好且未过期的库存")))
     return rows
 
 

@@ -1,6 +1,8 @@
 """The supplies lists as Excel workbooks, through the writer of ``exports.excel``: the balances (库存结存),
-the movement ledger (出入库台账), the expiring list (到期预警) and the shortfalls against the minimum
-stocks (低于最低库存). Rows are read in batches of short read sessions; ``as_of`` decides usability
+the movement ledger (出入库台账), the expiring list (到期预警) and the shortfalls (物资缺口: a warehouse's
+usable stock below its minimum, an enterprise's GB 30077 workplace minimums, what its plans need —
+supplies, and the minimum staff on duty against the on-shift headcount —, the lines of ``list
+supply-shortfalls``). Rows are read in batches of short read sessions; ``as_of`` decides usability
 and alerts."""
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from models.core.database import Database
 from models.core.progress import NULL_PROGRESS, Progress
 from models.supplies import queries as sq
 from models.supplies import rules
+from models.supplies import shortfalls as sf
 from models.supplies.entities import MOVEMENT_KINDS, StockMovement, SupplyBatch, SupplyItem, Warehouse
-from models.supplies.queries import Shortfall, StockFilter, StockRow
+from models.supplies.queries import StockFilter, StockRow
 
-LISTS = {"ledger": "出入库台账", "balances": "库存结存", "expiring": "到期预警", "shortfalls": "低于最低库存"}
+LISTS = {"ledger": "出入库台账", "balances": "库存结存", "expiring": "到期预警", "shortfalls": "物资缺口"}
 
 
 def _alert_style(row: StockRow) -> CellStyle:
@@ -85,16 +88,66 @@ LEDGER_COLUMNS: tuple[SheetColumn[LedgerRow], ...] = (
     SheetColumn("录入人", 10, lambda r: r.created_by),
 )
 
-SHORTFALL_COLUMNS: tuple[SheetColumn[Shortfall], ...] = (
+@dataclass(frozen=True)
+class ShortfallRow:
+    """One line of the shortfall workbook: a warehouse's minimum, or an enterprise's line
+    (``models.supplies.shortfalls.ShortfallLine``)."""
+
+    kind: str
+    enterprise: str
+    warehouse: str
+    basis: str
+    item_code: str
+    item: str
+    unit: str
+    required: int
+    usable: int
+    book: int
+    note: str = ""
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.usable, 0)
+
+
+SHORTFALL_KINDS = {"minimum": "低于最低库存", "gb30077": "GB 30077 最低配备", "plan_item": "预案所需物资",
+                   "plan_staff": "预案应急值守人员"}
+
+SHORTFALL_COLUMNS: tuple[SheetColumn[ShortfallRow], ...] = (
+    SheetColumn("类别", 16, lambda r: SHORTFALL_KINDS.get(r.kind, r.kind)),
+    SheetColumn("企业", 26, lambda r: r.enterprise),
     SheetColumn("储备库", 26, lambda r: r.warehouse),
+    SheetColumn("依据", 28, lambda r: r.basis),
     SheetColumn("物资编码", 14, lambda r: r.item_code),
     SheetColumn("物资名称", 20, lambda r: r.item),
     SheetColumn("单位", 6, lambda r: r.unit),
-    SheetColumn("最低库存", 10, lambda r: r.minimum),
+    SheetColumn("应配数量", 10, lambda r: r.required),
     SheetColumn("可用数量", 10, lambda r: r.usable),
     SheetColumn("账面数量", 10, lambda r: r.book),
     SheetColumn("缺少", 10, lambda r: r.missing, style=lambda _r: ALERT),
+    SheetColumn("说明", 36, lambda r: r.note),
 )
+
+
+def shortfall_rows(session: Session, as_of: date, warehouse_ids: tuple[int, ...] = ()) -> list[ShortfallRow]:
+    """Below-minimum stock by warehouse, then every enterprise's shortfalls (of the enterprises owning
+    ``warehouse_ids`` when given)."""
+    out = [ShortfallRow("minimum", "", s.warehouse, f"最低库存 {s.minimum} {s.unit}", s.item_code, s.item, s.unit,
+                        s.minimum, s.usable, s.book) for s in sq.shortfalls(session, as_of, warehouse_ids=warehouse_ids)]
+    owners: list[int] | None = None
+    if warehouse_ids:
+        owners = sorted({e for e in session.scalars(select(Warehouse.enterprise_id).where(
+            Warehouse.id.in_(warehouse_ids), Warehouse.enterprise_id.is_not(None))) if e is not None})
+        if not owners:
+            return out
+    for line in sf.shortfall_lines(session, as_of, owners):
+        staff = line.kind == "plan_staff"
+        note = line.summary if staff else (line.rule if line.kind == "gb30077" else "")
+        if line.note:
+            note = f"{note}（{line.note}）" if note else line.note
+        out.append(ShortfallRow(line.kind, line.enterprise, "", line.basis, "", line.item, line.unit, line.required,
+                                line.usable, line.book, note))
+    return out
 
 
 def _ledger_query(warehouse_id: int | None, item_id: int | None, since: date | None,
@@ -166,7 +219,9 @@ def export_expiring(db: Database, as_of: date, path: Path, *, warehouse_ids: tup
 
 def export_shortfalls(db: Database, as_of: date, path: Path, *, warehouse_ids: tuple[int, ...] = (),
                       progress: Progress = NULL_PROGRESS) -> int:
+    """物资缺口 on ``as_of``: what is short, one sheet (the 类别 column tells the lists apart; for
+    应急值守人员 the 可用数量 is the enterprise's on-shift headcount)."""
     with db.read() as session:
-        found = sq.shortfalls(session, as_of, warehouse_ids=warehouse_ids)
-    return export_rows(Path(path), Sheet(LISTS["shortfalls"], f"低于最低库存（{as_of.isoformat()}）", SHORTFALL_COLUMNS),
+        found = shortfall_rows(session, as_of, warehouse_ids)
+    return export_rows(Path(path), Sheet(LISTS["shortfalls"], f"应急物资缺口（{as_of.isoformat()}）", SHORTFALL_COLUMNS),
                        iter(found), len(found), progress)

@@ -46,6 +46,9 @@ class ConflictError(DeskError):
             text = "此记录已被他人修改，保存被拒绝，没有写入任何内容。"
         elif actual is None:
             text = f"此{entity_label}（编号 {entity_id}）已被他人删除或修改，保存被拒绝，没有写入任何内容。"
+        elif expected is None:  # the caller saw no such record, somebody has since made one
+            text = (f"此记录已被他人修改：您打开时还没有这条{entity_label}，现已由他人设置（编号 {entity_id}，"
+                    f"第 {actual} 版）。保存被拒绝，没有写入任何内容。")
         else:
             text = (
                 f"此记录已被他人修改：您打开的是{entity_label}（编号 {entity_id}）的第 {expected} 版，"

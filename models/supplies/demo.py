@@ -1,6 +1,7 @@
 """Demo supplies: a government reserve per district and a store per enterprise, realistic items by
 GB/T 38565 category, batches whose expiries fall before, near and well after ``as_of``, two years of
-movements, and what some plans declare they need — as a real ledger looks on ``as_of``.
+movements, and what some plans declare they need (supplies, and the minimum staff on duty — within
+the on-shift headcount or above it) — as a real ledger looks on ``as_of``.
 
 A district's reserve (政府储备库) holds flood-season and relief stock (沙袋, 救生衣, 冲锋舟, 抽水泵,
 发电机, 帐篷 …) and now and then transfers some to a neighbouring district's (调拨, two legs, one
@@ -37,6 +38,7 @@ from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
 from models.supplies.entities import (
     MinimumStock,
+    PlanStaffNeed,
     PlanSupplyNeed,
     StockBalance,
     StockMovement,
@@ -155,6 +157,7 @@ class _Rows:
     movements: list[dict[str, Any]] = field(default_factory=list)
     minimums: list[dict[str, Any]] = field(default_factory=list)
     needs: list[dict[str, Any]] = field(default_factory=list)
+    staff: list[dict[str, Any]] = field(default_factory=list)
 
 
 def supplies_step(as_of: date = DEFAULT_AS_OF) -> DemoStep:
@@ -227,6 +230,9 @@ def _run(ctx: DemoContext, as_of: date) -> None:
                                       for r in rules.items if r.key in MINIMUM_ITEMS]
                 if hazchem and plan_ids and rng.random() < 0.6:
                     rows.needs += _plan_needs(rng, items, plan_ids, ent.on_shift_headcount)
+                    # its own stream: the staff need leaves the stock and ledger drawn above as they were
+                    rows.staff += _plan_staff(ctx.rng(f"{STEP_NAME}:staff:{ent.name}"), plan_ids,
+                                              ent.on_shift_headcount)
             _write(ctx, uow, rows, batches, items, as_of, docs, counts)
         ctx.report((start + len(chunk)) * WORK_PER_ENTERPRISE, message)
     for key, label in (("warehouses", "储备库"), ("batches", "物资批次"), ("movements", "出入库记录")):
@@ -288,6 +294,17 @@ def _plan_needs(rng: random.Random, items: dict[str, int], plan_ids: list[int], 
               "first_aid": rng.choice((1, 2))}
     return [{"plan_id": plan_id, "item_id": items[k], "quantity": q,
              "notes": "按本预案应急处置需要配备"} for k, q in wanted.items()]
+
+
+def _plan_staff(rng: random.Random, plan_ids: list[int], headcount: int) -> list[dict[str, Any]]:
+    """The minimum staff on duty of the plan that declares needs (most within the on-shift headcount,
+    some above it: short), sometimes of a second plan of the enterprise too."""
+    out = []
+    for plan_id in plan_ids[:2] if rng.random() < 0.3 else plan_ids[:1]:
+        on_shift = max(headcount, 1)
+        staff = rng.choice((max(2, on_shift // 3), max(2, on_shift // 2), on_shift, on_shift + rng.randint(1, 4)))
+        out.append({"plan_id": plan_id, "staff": staff, "notes": "应急响应期间当班应急值守人员"})
+    return out
 
 
 def _batches(rng: random.Random, item: DemoItem, wid: int, total: int, as_of: date, *, keep: int = 0,
@@ -394,6 +411,7 @@ def _write(ctx: DemoContext, uow: UnitOfWork, rows: _Rows, batches: list[_Batch]
                      [balance[k] for k in keys]])
     ctx.wrote(MinimumStock, uow.insert_rows(MinimumStock, rows.minimums))
     ctx.wrote(PlanSupplyNeed, uow.insert_rows(PlanSupplyNeed, rows.needs))
+    ctx.wrote(PlanStaffNeed, uow.insert_rows(PlanStaffNeed, rows.staff))
     counts["warehouses"] += len(rows.warehouses)
     counts["batches"] += len(rows.batches)
     counts["movements"] += len(rows.movements)

@@ -1,5 +1,7 @@
 """Stored entities of the supplies module (应急物资, domain.md §4): warehouses, items, batches, the
-movement ledger, the balances it keeps, minimum stocks, inspections, and what plans need.
+movement ledger, the balances it keeps, minimum stocks, inspections (of a batch, or of an item's
+batches in a warehouse at once), and what plans need (supplies with quantities, and the minimum
+staff on duty).
 
 Movements are the only source of stock: a receipt (入库), an issue (出库), the two legs of a
 transfer (调拨, one document number, one transaction), a write-off (报废) and a count adjustment
@@ -170,14 +172,21 @@ class StockBalance(Base):
 
 
 class SupplyInspection(Entity, Base):
-    """检查维护记录 of a batch: the result changes its condition (待修/报废 are not usable)."""
+    """检查维护记录: of one batch (``batch_id``), or of an item in a warehouse (``item_id`` and
+    ``warehouse_id``, no batch: every batch of the item held there was inspected together). The
+    result changes the condition of the batches it covers (待修/报废 are not usable). ``warehouse_id``
+    is where it was inspected (empty on a batch's inspection recorded without one)."""
 
     __tablename__ = "supply_inspection"
     __label__ = "检查维护记录"
-    __field_labels__ = {"batch_id": "批次", "inspected_on": "检查日期", "inspector": "检查人", "result": "检查结果",
-                        "notes": "情况说明", "next_due": "下次检查", "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __field_labels__ = {"batch_id": "批次", "item_id": "物资", "warehouse_id": "储备库", "inspected_on": "检查日期",
+                        "inspector": "检查人", "result": "检查结果", "notes": "情况说明", "next_due": "下次检查",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __table_args__ = (Index("ix_supply_inspection_item", "item_id", "warehouse_id"),)
 
-    batch_id: Mapped[int] = mapped_column(ForeignKey("supply_batch.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("supply_batch.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("supply_item.id"))  # an item-level inspection only
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouse.id"))
     inspected_on: Mapped[date] = mapped_column(Date)
     inspector: Mapped[str] = mapped_column(String(32))
     result: Mapped[str] = mapped_column(String(16))
@@ -200,3 +209,19 @@ class PlanSupplyNeed(Entity, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[Plan] = relationship()
+
+
+class PlanStaffNeed(Entity, Base):
+    """The minimum staff on duty a plan declares (应急值守人员), counted against the on-shift headcount
+    of the plan's enterprise (``Enterprise.on_shift_headcount``). One row per plan, kept with the
+    plan's other declared needs (the plans module's entities are not changed for it)."""
+
+    __tablename__ = "plan_staff_need"
+    __label__ = "预案应急值守人员"
+    __field_labels__ = {"plan_id": "预案", "staff": "应急值守人员", "notes": "说明",
+                        "deleted_at": "删除时间", "deleted_by": "删除人"}
+    __table_args__ = (UniqueConstraint("plan_id"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    staff: Mapped[int] = mapped_column(Integer)  # people on duty, at least 1
+    notes: Mapped[str] = mapped_column(Text, default="")

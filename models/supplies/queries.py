@@ -1,5 +1,5 @@
 """Supplies queries: the stock list (paged in SQL), shortfalls against minimums, every alert, the
-movement history of a batch or an item, the warehouse tree, and the lookups the movement dialog
+movement history of a batch or an item, its inspection history, the warehouse tree, and the lookups the movement dialog
 uses (an item by code or name, a batch by a scanned label).
 
 A stock row is one batch in one warehouse (its ``StockBalance``): the book quantity (账面数量) and the
@@ -14,10 +14,24 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from models.core.entities import Region
@@ -32,6 +46,7 @@ from models.supplies.entities import (
     StockBalance,
     StockMovement,
     SupplyBatch,
+    SupplyInspection,
     SupplyItem,
     Warehouse,
 )
@@ -62,6 +77,7 @@ class StockFilter:
     unusable: bool = False  # expired, 待修 or 报废
     flood: bool | None = None  # 防汛物资 only (True) or none of them (False)
     include_empty: bool = False  # rows whose balance is 0 too
+    deleted: bool = False  # the recycle bin instead: deleted batches, items and warehouses (``trash_page``)
 
 
 @dataclass(frozen=True)
@@ -83,10 +99,24 @@ class StockRow:
     condition: str
     inspection_due: date | None
     calibration_due: date | None
+    batch_version: int = 0  # the versions read, for saves and deletes from the list
+    item_version: int = 0
     minimum: int | None = None  # the warehouse's minimum of the item
+    minimum_version: int | None = None  # None: no minimum set
     item_usable: int = 0  # the warehouse's usable quantity of the item (every batch)
     usable_reason: str = ""  # why not usable ("" when usable)
     alerts: tuple[Alert, ...] = ()
+
+    record = "batch"
+    """What deleting the row deletes: its batch (a list row's ``id`` and ``version`` are the batch's)."""
+
+    @property
+    def id(self) -> int:
+        return self.batch_id
+
+    @property
+    def version(self) -> int:
+        return self.batch_version
 
     @property
     def usable(self) -> bool:
@@ -212,7 +242,8 @@ _COLUMNS = (StockBalance.warehouse_id, Warehouse.name.label("warehouse"), StockB
             SupplyItem.code.label("item_code"), SupplyItem.name.label("item"), SupplyItem.spec, SupplyItem.unit,
             SupplyItem.category_code, StockBalance.batch_id, SupplyBatch.batch_no,
             StockBalance.quantity.label("book_qty"), SupplyBatch.produced_on, SupplyBatch.expires_on,
-            SupplyBatch.condition, SupplyBatch.inspection_due, SupplyBatch.calibration_due, SupplyBatch.inspected_on)
+            SupplyBatch.condition, SupplyBatch.inspection_due, SupplyBatch.calibration_due, SupplyBatch.inspected_on,
+            SupplyBatch.version.label("batch_version"), SupplyItem.version.label("item_version"))
 
 
 def _select(f: StockFilter, sort: str, descending: bool, reverse: bool,
@@ -271,15 +302,17 @@ def _first_receipts(session: Session, batch_ids: Iterable[int]) -> dict[int, dat
     return {k: v if isinstance(v, date) else date.fromisoformat(v) for k, v in out.items()}
 
 
-def _minimums(session: Session, pairs: set[tuple[int, int]], as_of: date) -> dict[tuple[int, int], tuple[int, int]]:
-    """(warehouse, item) → (minimum, usable quantity) for the pairs that have a minimum (read for
-    those warehouses and items only: a page's worth)."""
+def _minimums(session: Session, pairs: set[tuple[int, int]],
+              as_of: date) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(warehouse, item) → (minimum, usable quantity, the minimum's version) for the pairs that have a
+    minimum (read for those warehouses and items only: a page's worth)."""
     if not pairs:
         return {}
-    mins = session.execute(select(MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity).where(
+    mins = session.execute(select(MinimumStock.warehouse_id, MinimumStock.item_id, MinimumStock.quantity,
+                                  MinimumStock.version).where(
         MinimumStock.warehouse_id.in_(sorted({w for w, _i in pairs})),
         MinimumStock.item_id.in_(sorted({i for _w, i in pairs})), MinimumStock.deleted_at.is_(None)))
-    wanted = {(w, i): q for w, i, q in mins if (w, i) in pairs}
+    wanted = {(w, i): (q, v) for w, i, q, v in mins if (w, i) in pairs}
     if not wanted:
         return {}
     usable = {(w, i): int(u or 0) for w, i, u in session.execute(
@@ -288,7 +321,7 @@ def _minimums(session: Session, pairs: set[tuple[int, int]], as_of: date) -> dic
         .where(StockBalance.warehouse_id.in_(sorted({w for w, _i in wanted})),
                StockBalance.item_id.in_(sorted({i for _w, i in wanted})))
         .group_by(StockBalance.warehouse_id, StockBalance.item_id))}
-    return {k: (q, usable.get(k, 0)) for k, q in wanted.items()}
+    return {k: (q, usable.get(k, 0), v) for k, (q, v) in wanted.items()}
 
 
 def _rows(session: Session, found: Sequence[Any], as_of: date) -> list[StockRow]:
@@ -298,14 +331,109 @@ def _rows(session: Session, found: Sequence[Any], as_of: date) -> list[StockRow]
     out = []
     for r in found:
         ok, why = rules.usable(r, as_of)
-        minimum, item_usable = minimums.get((r.warehouse_id, r.item_id), (None, 0))
+        minimum, item_usable, minimum_version = minimums.get((r.warehouse_id, r.item_id), (None, 0, None))
         alerts = rules.alerts_for(as_of=as_of, expires_on=r.expires_on, condition=r.condition,
                                   inspection_due=r.inspection_due, calibration_due=r.calibration_due,
                                   inspected_on=r.inspected_on, held_since=r.produced_on or receipts.get(r.batch_id),
                                   usable_total=item_usable, minimum=minimum, rules=alert_rules)
         values = {k: v for k, v in r._mapping.items() if k != "inspected_on"}
-        out.append(StockRow(**values, usable_qty=r.book_qty if ok else 0, minimum=minimum, item_usable=item_usable,
-                            usable_reason=why, alerts=tuple(alerts)))
+        out.append(StockRow(**values, usable_qty=r.book_qty if ok else 0, minimum=minimum,
+                            minimum_version=minimum_version, item_usable=item_usable, usable_reason=why,
+                            alerts=tuple(alerts)))
+    return out
+
+
+# ---- the recycle bin
+
+RECORDS: dict[str, str] = {"batch": "批次", "item": "物资", "warehouse": "储备库"}
+
+
+@dataclass(frozen=True)
+class TrashRow:
+    """A deleted batch, item or warehouse in the 物资 page's 回收站 (``record`` says which; ``id`` and
+    ``version`` are that record's, to restore it with). The stock list's columns read it too: it holds
+    nothing (deleting refuses what holds stock)."""
+
+    record: str  # RECORDS
+    id: int
+    version: int
+    warehouse: str
+    item_code: str
+    item: str
+    spec: str
+    batch_no: str
+    unit: str
+    expires_on: date | None
+    deleted_at: datetime
+    deleted_by: str
+    book_qty: int = 0
+    usable_qty: int = 0
+    usable_reason: str = ""
+    alerts: tuple[Alert, ...] = ()
+
+    @property
+    def record_label(self) -> str:
+        return RECORDS.get(self.record, self.record)
+
+    @property
+    def name(self) -> str:
+        """What it is called in messages: “批次 B2026-01（正压式空气呼吸器）”."""
+        if self.record == "batch":
+            return f"批次“{self.batch_no}”（{self.item}）"
+        if self.record == "item":
+            return f"物资“{self.item}”（{self.item_code}）"
+        return f"储备库“{self.warehouse}”"
+
+
+def _trash_union(f: StockFilter) -> Any:
+    """Every deleted batch, item and warehouse, as one subquery of the trash row's columns."""
+    empty, none_date = literal(""), cast(null(), Date)
+    batches = (select(literal("batch").label("record"), SupplyBatch.id, SupplyBatch.version,
+                      empty.label("warehouse"), SupplyItem.code.label("item_code"), SupplyItem.name.label("item"),
+                      SupplyItem.spec, SupplyBatch.batch_no, SupplyItem.unit, SupplyBatch.expires_on,
+                      SupplyBatch.deleted_at, SupplyBatch.deleted_by)
+               .join(SupplyItem, SupplyItem.id == SupplyBatch.item_id).where(SupplyBatch.deleted_at.is_not(None)))
+    items = select(literal("item"), SupplyItem.id, SupplyItem.version, empty, SupplyItem.code, SupplyItem.name,
+                   SupplyItem.spec, empty, SupplyItem.unit, none_date, SupplyItem.deleted_at,
+                   SupplyItem.deleted_by).where(SupplyItem.deleted_at.is_not(None))
+    places = select(literal("warehouse"), Warehouse.id, Warehouse.version, Warehouse.name, empty, empty, empty, empty,
+                    empty, none_date, Warehouse.deleted_at, Warehouse.deleted_by).where(Warehouse.deleted_at.is_not(None))
+    union = union_all(batches, items, places).subquery("trash")
+    query = select(union)
+    for word in f.text.split():
+        pattern = contains_pattern(word)
+        query = query.where(or_(*(union.c[name].like(pattern, escape="\\")
+                                  for name in ("warehouse", "item_code", "item", "spec", "batch_no"))))
+    return query.subquery("found")
+
+
+TRASH_SORT = {"warehouse": "warehouse", "item": "item_code", "name": "item", "batch": "batch_no"}
+
+
+def trash_count(session: Session, f: StockFilter) -> int:
+    found = _trash_union(f)
+    return int(session.scalar(select(func.count()).select_from(found)) or 0)
+
+
+def trash_page(session: Session, f: StockFilter, *, offset: int = 0, limit: int = 100, sort: str = "",
+               descending: bool = False) -> list[TrashRow]:
+    """A page of the recycle bin: by the list's sort when it names something a deleted record has
+    (warehouse, item code or name, batch number), else the latest deleted first."""
+    found = _trash_union(f)
+    order: list[Any] = []
+    if sort in TRASH_SORT:
+        column = found.c[TRASH_SORT[sort]]
+        order.append(column.desc() if descending else column.asc())
+    order += [found.c.deleted_at.desc(), found.c.record, found.c.id]
+    rows = session.execute(select(found).order_by(*order).offset(offset).limit(limit))
+    out = []
+    for r in rows:
+        values = dict(r._mapping)
+        for key in ("expires_on", "deleted_at"):  # a union's literal NULL comes back as text on SQLite
+            if isinstance(values[key], str):
+                values[key] = (date.fromisoformat(values[key]) if key == "expires_on"
+                               else datetime.fromisoformat(values[key]))
+        out.append(TrashRow(**values))
     return out
 
 
@@ -460,6 +588,57 @@ def movements(session: Session, *, batch_id: int | None = None, item_id: int | N
     return out
 
 
+# ---- inspection history
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One 检查维护记录 of an item: of one of its batches, or of all its batches in a warehouse."""
+
+    id: int
+    inspected_on: date
+    batch_id: int | None  # None: the item's batches in ``warehouse`` at once
+    batch_no: str
+    warehouse_id: int | None
+    warehouse: str
+    inspector: str
+    result: str
+    notes: str
+    next_due: date | None
+
+    @property
+    def result_label(self) -> str:
+        return CONDITIONS.get(self.result, self.result)
+
+    @property
+    def scope(self) -> str:
+        """What was inspected: “批次 B2026-01”, or “全部批次” (of the item in the warehouse)."""
+        return f"批次 {self.batch_no}" if self.batch_id is not None else "全部批次"
+
+
+def inspections(session: Session, item_id: int, *, warehouse_id: int | None = None,
+                newest_first: bool = True) -> list[InspectionRow]:
+    """The inspections of an item — of each of its batches and of the item in a warehouse — (in one
+    warehouse: those recorded there, and a batch's recorded without a place), by date."""
+    batch_of_item = select(SupplyBatch.id).where(SupplyBatch.item_id == item_id)
+    query = (select(SupplyInspection.id, SupplyInspection.inspected_on, SupplyInspection.batch_id,
+                    func.coalesce(SupplyBatch.batch_no, ""), SupplyInspection.warehouse_id,
+                    func.coalesce(Warehouse.name, ""), SupplyInspection.inspector, SupplyInspection.result,
+                    SupplyInspection.notes, SupplyInspection.next_due)
+             .outerjoin(SupplyBatch, SupplyBatch.id == SupplyInspection.batch_id)
+             .outerjoin(Warehouse, Warehouse.id == SupplyInspection.warehouse_id)
+             .where(SupplyInspection.deleted_at.is_(None),
+                    or_(SupplyInspection.batch_id.in_(batch_of_item), SupplyInspection.item_id == item_id)))
+    if warehouse_id is not None:
+        query = query.where(or_(SupplyInspection.warehouse_id == warehouse_id,
+                                and_(SupplyInspection.warehouse_id.is_(None), SupplyInspection.batch_id.is_not(None))))
+    if newest_first:
+        query = query.order_by(SupplyInspection.inspected_on.desc(), SupplyInspection.id.desc())
+    else:
+        query = query.order_by(SupplyInspection.inspected_on, SupplyInspection.id)
+    return [InspectionRow(*row) for row in session.execute(query)]
+
+
 # ---- the warehouse tree
 
 
@@ -469,6 +648,7 @@ class TreeNode:
     label: str
     warehouse_id: int | None = None
     children: list[TreeNode] = field(default_factory=list)
+    version: int = 0  # a warehouse's: the version the tree read (to delete it with)
 
     @property
     def warehouse_ids(self) -> tuple[int, ...]:
@@ -504,7 +684,7 @@ def warehouses_tree(session: Session) -> list[TreeNode]:
     has thousands of enterprise stores —; each warehouse a leaf (live ones only)."""
     own = aliased(Region)
     query = (select(Warehouse.id, Warehouse.name, Warehouse.kind, Region.code, Region.name, Region.sort_order,
-                    Enterprise.id, Enterprise.name, own.code, own.parent_code, own.level)
+                    Enterprise.id, Enterprise.name, own.code, own.parent_code, own.level, Warehouse.version)
              .outerjoin(Region, Region.id == Warehouse.region_id)
              .outerjoin(Enterprise, Enterprise.id == Warehouse.enterprise_id)
              .outerjoin(own, own.id == Enterprise.region_id)
@@ -514,7 +694,7 @@ def warehouses_tree(session: Session) -> list[TreeNode]:
         select(Region.code, Region.name, Region.sort_order).where(Region.level <= 2))}
     roots = {kind: TreeNode(kind, label) for kind, label in WAREHOUSE_KINDS.items()}
     groups: dict[str, TreeNode] = {}
-    for wid, name, kind, rcode, rname, _order, eid, ename, ecode, eparent, elevel in session.execute(query):
+    for wid, name, kind, rcode, rname, _order, eid, ename, ecode, eparent, elevel, wversion in session.execute(query):
         parent = roots.get(kind, roots["reserve"])
         if kind == "enterprise" and eid is not None:
             district = (eparent if (elevel or 0) > 2 else ecode) or ""
@@ -530,7 +710,7 @@ def warehouses_tree(session: Session) -> list[TreeNode]:
         if group is None:
             group = groups[key] = TreeNode(key, label)
             parent.children.append(group)
-        group.children.append(TreeNode(f"warehouse:{wid}", name, wid))
+        group.children.append(TreeNode(f"warehouse:{wid}", name, wid, version=wversion))
     enterprise = roots["enterprise"]
     enterprise.children.sort(key=lambda n: (regions.get(n.key.split(":", 1)[1], ("", 10**6))[1], n.label))
     return [node for node in roots.values() if node.children]

@@ -1,10 +1,12 @@
 """Supplies (S1, S2, S5, P9): the write services for warehouses, items, batches, minimum stocks,
-inspections and what plans need — through the unit of work (role, audit, version check), with
+inspections (of a batch, or of an item's batches in a warehouse) and what plans need (supplies and
+the minimum staff on duty) — through the unit of work (role, audit, version check), with
 Chinese field errors — and the forms' plain copies (``load_*`` returns the copy and its version).
 
 Stock itself changes only through ``models.supplies.movements``. A warehouse, item or batch that
-still holds stock cannot be deleted (issue or scrap it first); an inspection sets its batch's
-condition (待修 and 报废 are not usable) and next due date.
+still holds stock cannot be deleted (issue or scrap it first; the refusal says how much is held
+where); an inspection sets the condition (待修 and 报废 are not usable) and next due date of the
+batches it covers. A minimum is saved with the version it was read at, like every form.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models.core.base import Entity
 from models.core.entities import Region
-from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.errors import ConflictError, FieldError, NotFoundError, StateError, ValidationError
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
@@ -29,6 +31,7 @@ from models.supplies.entities import (
     ITEM_KINDS,
     WAREHOUSE_KINDS,
     MinimumStock,
+    PlanStaffNeed,
     PlanSupplyNeed,
     StockBalance,
     SupplyBatch,
@@ -86,6 +89,27 @@ def _live(session: Session, cls: type[E], entity_id: int | None) -> E | None:
 def _stock_of(session: Session, column: Any, entity_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(StockBalance.quantity), 0)).where(column == entity_id))
                or 0)
+
+
+HELD_LISTED = 5  # places (or items) a refusal names before “等 N 处”
+
+
+def _held_by(session: Session, column: Any, entity_id: int, by: Any) -> list[tuple[str, int, str]]:
+    """What stock ``column == entity_id`` still holds, grouped by ``by`` (``Warehouse.name`` or
+    ``SupplyItem.name``): [(name, quantity, unit)], the largest first."""
+    rows = session.execute(
+        select(by, func.sum(StockBalance.quantity), SupplyItem.unit)
+        .join(Warehouse, Warehouse.id == StockBalance.warehouse_id)
+        .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
+        .where(column == entity_id, StockBalance.quantity != 0)
+        .group_by(by, SupplyItem.unit)).all()
+    return sorted(((str(n), int(q), str(u)) for n, q, u in rows if q), key=lambda r: (-r[1], r[0]))
+
+
+def _listing(held: Sequence[tuple[str, int, str]], noun: str) -> str:
+    """“北城区应急物资储备库 6 套、南城区应急物资储备库 4 套” (the first few, then 等 N 处)."""
+    text = "、".join(f"{name} {quantity} {unit}" for name, quantity, unit in held[:HELD_LISTED])
+    return text + (f"等 {len(held)} {noun}" if len(held) > HELD_LISTED else "")
 
 
 def _copy(data: Any, obj: Any) -> None:
@@ -177,9 +201,10 @@ def update_warehouse(uow: UnitOfWork, warehouse_id: int, data: WarehouseData, ex
 def delete_warehouse(uow: UnitOfWork, warehouse_id: int, expected_version: int) -> None:
     uow.require(DELETE_WAREHOUSE)
     row = uow.get_for_update(Warehouse, warehouse_id, expected_version)
-    held = _stock_of(uow.session, StockBalance.warehouse_id, warehouse_id)
+    held = _held_by(uow.session, StockBalance.warehouse_id, warehouse_id, SupplyItem.name)
     if held:
-        raise StateError(f"储备库“{row.name}”仍有库存 {held}（账面数量），请先出库、调拨或报废后再删除。")
+        raise StateError(f"储备库“{row.name}”仍有 {len(held)} 种物资的库存（账面数量）：{_listing(held, '种')}。"
+                         "请先出库、调拨或报废后再删除。")
     uow.soft_delete(row)
     uow.session.flush()
 
@@ -283,9 +308,10 @@ def update_item(uow: UnitOfWork, item_id: int, data: ItemData, expected_version:
 def delete_item(uow: UnitOfWork, item_id: int, expected_version: int) -> None:
     uow.require(DELETE_ITEM)
     row = uow.get_for_update(SupplyItem, item_id, expected_version)
-    held = _stock_of(uow.session, StockBalance.item_id, item_id)
+    held = _held_by(uow.session, StockBalance.item_id, item_id, Warehouse.name)
     if held:
-        raise StateError(f"物资“{row.name}”仍有库存 {held} {row.unit}，请先出库或报废后再删除。")
+        raise StateError(f"物资“{row.name}”仍有库存 {sum(q for _n, q, _u in held)} {row.unit}（账面数量）："
+                         f"{_listing(held, '处')}。请先出库、调拨或报废后再删除。")
     uow.soft_delete(row)
     uow.session.flush()
 
@@ -361,9 +387,10 @@ def update_batch(uow: UnitOfWork, batch_id: int, data: BatchData, expected_versi
 def delete_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> None:
     uow.require(DELETE_BATCH)
     row = uow.get_for_update(SupplyBatch, batch_id, expected_version)
-    held = _stock_of(uow.session, StockBalance.batch_id, batch_id)
+    held = _held_by(uow.session, StockBalance.batch_id, batch_id, Warehouse.name)
     if held:
-        raise StateError(f"批次“{row.batch_no}”仍有库存 {held}，请先出库或报废后再删除。")
+        raise StateError(f"批次“{row.batch_no}”仍有库存 {sum(q for _n, q, _u in held)} {held[0][2]}（账面数量）："
+                         f"{_listing(held, '处')}。请先出库、调拨或报废后再删除。")
     uow.soft_delete(row)
     uow.session.flush()
 
@@ -388,9 +415,33 @@ def load_batch(session: Session, batch_id: int) -> tuple[BatchData, int]:
 # ---- minimum stocks
 
 
-def set_minimum(uow: UnitOfWork, warehouse_id: int, item_id: int, quantity: int | None) -> int | None:
+def _minimum_row(session: Session, warehouse_id: int, item_id: int) -> MinimumStock | None:
+    return session.scalar(select(MinimumStock).where(MinimumStock.warehouse_id == warehouse_id,
+                                                     MinimumStock.item_id == item_id))
+
+
+@dataclass
+class MinimumData:
+    """What the minimum form edits: the warehouse's minimum of an item (None: none is set)."""
+
+    quantity: int | None = None
+
+
+def load_minimum(session: Session, warehouse_id: int, item_id: int) -> tuple[MinimumData, int | None]:
+    """A warehouse's minimum of an item and the version to save it with (None: no minimum is set,
+    which is what ``set_minimum`` then expects)."""
+    row = _minimum_row(session, warehouse_id, item_id)
+    if row is None or row.is_deleted:
+        return MinimumData(None), None
+    return MinimumData(row.quantity), row.version
+
+
+def set_minimum(uow: UnitOfWork, warehouse_id: int, item_id: int, quantity: int | None,
+                expected_version: int | None) -> int | None:
     """Set (or with ``quantity`` None or 0, remove) a warehouse's minimum stock of an item; returns
-    the minimum's id (None when removed). The last save wins: a minimum is one number."""
+    the minimum's id (None when there is none afterwards). ``expected_version`` is the version of the
+    minimum the caller saw (``load_minimum``; None when it saw none): a minimum set, changed or
+    removed by somebody else since is refused with ``ConflictError``, nothing written."""
     uow.require(SET_MINIMUM)
     errors = []
     if _live(uow.session, Warehouse, warehouse_id) is None:
@@ -400,8 +451,14 @@ def set_minimum(uow: UnitOfWork, warehouse_id: int, item_id: int, quantity: int 
     if quantity is not None and not 0 <= quantity <= 10_000_000:
         errors.append(FieldError("quantity", MinimumStock.field_label("quantity"), "应在 0 到 10000000 之间"))
     _raise(errors)
-    row = uow.session.scalar(select(MinimumStock).where(MinimumStock.warehouse_id == warehouse_id,
-                                                        MinimumStock.item_id == item_id))
+    row = _minimum_row(uow.session, warehouse_id, item_id)
+    if row is not None:
+        if expected_version is None and not row.is_deleted:  # somebody set one since the caller looked
+            raise ConflictError(MinimumStock.__label__, row.id, None, row.version)
+        if expected_version is not None:
+            row = uow.get_for_update(MinimumStock, row.id, expected_version, include_deleted=True)
+    elif expected_version is not None:  # the caller saw a minimum that is not there (never happens by itself)
+        raise ConflictError(MinimumStock.__label__, None, expected_version, None)
     if not quantity:
         if row is not None and not row.is_deleted:
             uow.soft_delete(row)
@@ -423,25 +480,61 @@ def set_minimum(uow: UnitOfWork, warehouse_id: int, item_id: int, quantity: int 
 
 @dataclass
 class InspectionData:
+    """An inspection of one batch (``batch_id``), or — ``batch_id`` None — of an item in a warehouse
+    (``item_id``, ``warehouse_id``): every batch of the item held there is inspected at once."""
+
     batch_id: int | None = None
     inspected_on: date | None = None
     inspector: str = ""
     result: str = "good"  # CONDITIONS: 完好 / 待修 / 报废
     notes: str = ""
     next_due: date | None = None  # empty: the item's inspection interval after the inspection
+    item_id: int | None = None  # an item-level inspection: the item …
+    warehouse_id: int | None = None  # … and where (a batch's own: where it was inspected, may be empty)
+
+
+def held_batches(session: Session, warehouse_id: int, item_id: int) -> list[SupplyBatch]:
+    """The live batches of an item with stock in a warehouse (what an item-level inspection covers),
+    by expiry."""
+    return list(session.scalars(
+        select(SupplyBatch).join(StockBalance, StockBalance.batch_id == SupplyBatch.id)
+        .where(StockBalance.warehouse_id == warehouse_id, StockBalance.item_id == item_id,
+               StockBalance.quantity > 0, SupplyBatch.deleted_at.is_(None))
+        .order_by(SupplyBatch.expires_on, SupplyBatch.batch_no, SupplyBatch.id)))
 
 
 def record_inspection(uow: UnitOfWork, data: InspectionData) -> int:
-    """Record an inspection of a batch; the latest inspection sets the batch's condition (待修/报废
-    make it unusable) and its next due date. An inspection entered late (older than the batch's last
-    one) is kept in the log without changing the batch. Returns the inspection's id."""
+    """Record an inspection of a batch, or of every batch of an item with stock in a warehouse.
+    Each batch's latest inspection — its own or its item's, whichever is later by date (the later
+    entered on the same day) — sets its condition (待修/报废 make it unusable) and its next due
+    date; an inspection entered late (older than a batch's last one) is kept in the log without
+    changing that batch. Returns the inspection's id."""
     uow.require(INSPECT)
     label = SupplyInspection.field_label
     inspector, notes = _squash(data.inspector), data.notes.strip()
     errors = []
-    batch = _live(uow.session, SupplyBatch, data.batch_id)
-    if batch is None:
-        errors.append(FieldError("batch_id", label("batch_id"), "所选批次已不存在"))
+    batches: list[SupplyBatch] = []
+    item: SupplyItem | None = None
+    warehouse = _live(uow.session, Warehouse, data.warehouse_id)
+    if data.batch_id is not None:
+        batch = _live(uow.session, SupplyBatch, data.batch_id)
+        if batch is None:
+            errors.append(FieldError("batch_id", label("batch_id"), "所选批次已不存在"))
+        else:
+            batches, item = [batch], batch.item
+    else:
+        item = _live(uow.session, SupplyItem, data.item_id)
+        if item is None:
+            errors.append(FieldError("item_id", label("item_id"), "请选择要检查的批次或物资（所选物资已不存在）"))
+        elif warehouse is None:
+            errors.append(FieldError("warehouse_id", label("warehouse_id"), "按物资检查请选择储备库（所选储备库已不存在）"))
+        else:
+            batches = held_batches(uow.session, warehouse.id, item.id)
+            if not batches:
+                errors.append(FieldError("item_id", label("item_id"),
+                                         f"储备库“{warehouse.name}”中没有“{item.name}”的库存批次"))
+    if data.warehouse_id is not None and warehouse is None and data.batch_id is not None:
+        errors.append(FieldError("warehouse_id", label("warehouse_id"), "所选储备库已不存在"))
     if data.inspected_on is None:
         errors.append(FieldError("inspected_on", label("inspected_on"), "请填写检查日期"))
     if not inspector:
@@ -453,15 +546,18 @@ def record_inspection(uow: UnitOfWork, data: InspectionData) -> int:
     if data.inspected_on and data.next_due and data.next_due <= data.inspected_on:
         errors.append(FieldError("next_due", label("next_due"), "应晚于检查日期"))
     _raise(errors)
-    assert batch is not None and data.inspected_on is not None
+    assert item is not None and data.inspected_on is not None
     due = data.next_due
     if due is None and data.result != "scrapped":
-        due = rules.next_due(data.inspected_on, batch.item.inspection_days)
-    row = SupplyInspection(batch_id=batch.id, inspected_on=data.inspected_on, inspector=inspector,
-                           result=data.result, notes=notes, next_due=due)
+        due = rules.next_due(data.inspected_on, item.inspection_days)
+    row = SupplyInspection(batch_id=data.batch_id, item_id=None if data.batch_id is not None else item.id,
+                           warehouse_id=warehouse.id if warehouse is not None else None,
+                           inspected_on=data.inspected_on, inspector=inspector, result=data.result, notes=notes,
+                           next_due=due)
     uow.add(row)
-    if batch.inspected_on is None or data.inspected_on >= batch.inspected_on:
-        batch.condition, batch.inspected_on, batch.inspection_due = data.result, data.inspected_on, due
+    for batch in batches:
+        if batch.inspected_on is None or data.inspected_on >= batch.inspected_on:
+            batch.condition, batch.inspected_on, batch.inspection_due = data.result, data.inspected_on, due
     uow.session.flush()
     return row.id
 
@@ -469,13 +565,20 @@ def record_inspection(uow: UnitOfWork, data: InspectionData) -> int:
 # ---- what plans need
 
 
-def set_plan_needs(uow: UnitOfWork, plan_id: int, needs: Sequence[tuple[int, int]], expected_version: int) -> int:
-    """Make a plan's declared needs exactly ``needs`` ([(item id, quantity)], quantity ≥ 1); the plan's
-    version is checked and bumped. Returns the plan's new version."""
+MAX_STAFF = 10_000
+
+
+def set_plan_needs(uow: UnitOfWork, plan_id: int, needs: Sequence[tuple[int, int]], expected_version: int, *,
+                   staff: int | None = None) -> int:
+    """Make a plan's declared needs exactly ``needs`` ([(item id, quantity)], quantity ≥ 1) and, when
+    ``staff`` is given, its minimum staff on duty (应急值守人员; 0: none required; None leaves it as it
+    is); the plan's version is checked and bumped. Returns the plan's new version."""
     uow.require(PLAN_NEEDS)
     plan = uow.get_for_update(Plan, plan_id, expected_version)
     label = PlanSupplyNeed.field_label
     errors: list[FieldError] = []
+    if staff is not None and not 0 <= staff <= MAX_STAFF:
+        errors.append(FieldError("staff", PlanStaffNeed.field_label("staff"), f"应在 0 到 {MAX_STAFF} 人之间（不要求时填 0）"))
     wanted: dict[int, int] = {}
     for n, (item_id, quantity) in enumerate(needs, start=1):
         if item_id in wanted:
@@ -505,10 +608,36 @@ def set_plan_needs(uow: UnitOfWork, plan_id: int, needs: Sequence[tuple[int, int
         if item_id not in wanted and not row.is_deleted:
             uow.soft_delete(row)
             changed = True
+    if staff is not None:
+        changed = _set_staff(uow, plan_id, staff) or changed
     if changed:
         uow.touch(plan)
     uow.session.flush()
     return plan.version
+
+
+def _set_staff(uow: UnitOfWork, plan_id: int, staff: int) -> bool:
+    """The plan's 应急值守人员 row made ``staff`` (0: none); whether anything changed."""
+    row = uow.session.scalar(select(PlanStaffNeed).where(PlanStaffNeed.plan_id == plan_id))
+    if not staff:
+        if row is None or row.is_deleted:
+            return False
+        uow.soft_delete(row)
+        return True
+    if row is None:
+        uow.add(PlanStaffNeed(plan_id=plan_id, staff=staff))
+        return True
+    changed = row.is_deleted or row.staff != staff
+    if row.is_deleted:
+        uow.restore(row)
+    row.staff = staff
+    return changed
+
+
+def load_plan_staff(session: Session, plan_id: int) -> int:
+    """The minimum staff on duty a plan declares (0: none)."""
+    return int(session.scalar(select(PlanStaffNeed.staff).where(PlanStaffNeed.plan_id == plan_id,
+                                                                PlanStaffNeed.deleted_at.is_(None))) or 0)
 
 
 def load_plan_needs(session: Session, plan_id: int) -> tuple[list[tuple[int, int]], int]:

@@ -8,7 +8,9 @@ and who keeps it (管理责任人 and phone). When the plan declares
 what it needs (``PlanSupplyNeed``), a second table sets each need against the usable stock with the
 shortfall; the pre-print check gets a warning for every shortfall and for expired or unusable stock
 still on the books. An enterprise without any stock gets None (the annex is printed as bound
-separately) unless the plan declares needs, which are then all short.
+separately) unless the plan declares needs, which are then all short. The plan's minimum staff on
+duty (应急值守人员), when it declares one, is a sentence under the tables with the enterprise's
+on-shift headcount (a warning when short).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def supplies_annex(session: Session, plan: Plan, as_of: date) -> AnnexContent | 
     """应急物资装备清单 of ``plan`` from the ledger as of ``as_of``."""
     rows = _rows(session, plan.enterprise_id, as_of)
     needs = plan_needs(session, plan.id, as_of)
-    if not rows and not needs.lines:
+    if not rows and not needs.all_lines:
         return None
     blocks: list[Block] = []
     warnings: list[str] = []
@@ -109,8 +111,16 @@ def supplies_annex(session: Session, plan: Plan, as_of: date) -> AnnexContent | 
                           Cell(f"{line.shortfall} {line.unit}" if line.shortfall else "无")])
         blocks.append(Table(rows=table, header_rows=1))
         for line in needs.short:
+            if line.is_staff:
+                continue
             warnings.append(f"附件“应急物资装备清单”：{line.name}所需 {line.needed} {line.unit}，"
                             f"可用 {line.usable} {line.unit}，缺 {line.shortfall} {line.unit}。")
+    staff = needs.staff
+    if staff is not None:
+        state = f"，缺 {staff.shortfall} 人" if staff.shortfall else "，满足要求"
+        blocks.append(Paragraph(f"本预案要求应急值守人员不少于 {staff.needed} 人；企业当班人数 {staff.usable} 人{state}。"))
+        if staff.shortfall:
+            warnings.append(f"附件“应急物资装备清单”：{staff.summary}。")
     return AnnexContent(blocks, warnings, source=f"应急物资台账，截至 {as_of.isoformat()}")
 
 

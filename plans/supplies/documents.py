@@ -5,7 +5,8 @@ shared renderers (``exports.report``).
 - ``build_stock_card(session, item_id, as_of=…, warehouse_id=None)``: the item's facts, its stock by
   warehouse and batch (book and usable quantity on ``as_of``, expiry, condition, alerts), every
   movement in order with 收入 / 发出 / 结存 — the running balance of the ledger itself, so the card
-  agrees with the balances ("账、卡相符") — and the inspection record.
+  agrees with the balances ("账、卡相符") — and the inspection record (each batch's, and the item's
+  in a warehouse: 全部批次).
 - ``build_inventory(session, warehouse_id, as_of=…)``: the warehouse's facts and every batch held
   there (item, spec, batch, expiry, book and usable quantity, what needs attention), with an empty
   实盘数量 column and signature lines, to count the stock against the book.
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.errors import NotFoundError
+from models.supplies import queries as sq
 from models.supplies import rules
 from models.supplies.entities import (
     CONDITIONS,
@@ -95,7 +97,10 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
         balances = [b for b in balances if b[0] == place.id]
     minimums = dict(session.execute(select(MinimumStock.warehouse_id, MinimumStock.quantity).where(
         MinimumStock.item_id == item_id, MinimumStock.deleted_at.is_(None))).all())
-    stock_rows = [[Cell(h) for h in ("储备库", "批次号", "生产日期", "有效期至", "状态", "账面数量", "可用数量", "提示")]]
+    # a card of one warehouse names it once (in its facts), not on every row: the room goes to the figures
+    every = place is None
+    stock_rows = [[Cell(h) for h in ("储备库", "批次号", "生产日期", "有效期至", "状态", "账面数量", "可用数量", "提示")
+                   if every or h != "储备库"]]
     book_total = usable_total = 0
     usable_by_place: dict[int, int] = {}
     for wid, bid, qty in sorted(balances, key=lambda b: (names.get(b[0], ""), batches[b[1]].expires_on or date.max,
@@ -106,14 +111,16 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
         book_total += qty
         usable_total += usable
         usable_by_place[wid] = usable_by_place.get(wid, 0) + usable
-        stock_rows.append([Cell(names.get(wid, str(wid))), Cell(batch.batch_no), Cell(_day(batch.produced_on)),
+        where = [Cell(names.get(wid, str(wid)))] if every else []
+        stock_rows.append([*where, Cell(batch.batch_no), Cell(_day(batch.produced_on)),
                            Cell(_day(batch.expires_on, "长期")), Cell(CONDITIONS.get(batch.condition, batch.condition)),
                            Cell(str(qty)), Cell(str(usable)), Cell(_alerts(batch, as_of) or "—")])
     stock: list[Block]
     if len(stock_rows) == 1:
         stock = [Paragraph("目前没有库存。")]
     else:
-        stock_rows.append([Cell("合计", colspan=5), Cell(str(book_total)), Cell(str(usable_total)), Cell("")])
+        stock_rows.append([Cell("合计", colspan=5 if every else 4), Cell(str(book_total)), Cell(str(usable_total)),
+                           Cell("")])
         stock = [Paragraph(f"截至 {as_of.isoformat()}，账面结存 {book_total} {item.unit}，其中可用 {usable_total} "
                            f"{item.unit}（已过期、待修、报废的不计入可用）。"), Table(stock_rows, header_rows=1)]
         short = [f"{names.get(w, w)}最低库存 {m} {item.unit}，可用 {usable_by_place.get(w, 0)} {item.unit}，"
@@ -129,15 +136,17 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
     if place is not None:
         query = query.where(StockMovement.warehouse_id == place.id)
     moves = list(session.scalars(query))
-    ledger_rows = [[Cell(h) for h in ("日期", "单据号", "摘要", "储备库", "批次号", "收入", "发出", "结存", "经办人")]]
+    ledger_rows = [[Cell(h) for h in ("日期", "单据号", "摘要", "储备库", "批次号", "收入", "发出", "结存", "经办人")
+                    if every or h != "储备库"]]
     running = 0
     for m in moves:
         running += m.quantity
         batch = batches.get(m.batch_id)
         what = MOVEMENT_KINDS.get(m.kind, m.kind)
         other = m.counterparty or m.reason
+        where = [Cell(names.get(m.warehouse_id, str(m.warehouse_id)))] if every else []
         ledger_rows.append([Cell(m.moved_on.isoformat()), Cell(m.doc_no), Cell(what + (f"：{other}" if other else "")),
-                            Cell(names.get(m.warehouse_id, str(m.warehouse_id))), Cell(batch.batch_no if batch else "—"),
+                            *where, Cell(batch.batch_no if batch else "—"),
                             Cell(str(m.quantity) if m.quantity > 0 else ""), Cell(str(-m.quantity) if m.quantity < 0 else ""),
                             Cell(str(running)), Cell(m.handler or "—")])
     ledger: list[Block] = [Paragraph("没有出入库记录。")] if not moves else [
@@ -147,16 +156,16 @@ def build_stock_card(session: Session, item_id: int, *, as_of: date, warehouse_i
         Table(ledger_rows, header_rows=1)]
     sections.append(ReportSection("三、出入库明细", ledger))
 
-    checks = list(session.scalars(select(SupplyInspection).where(
-        SupplyInspection.batch_id.in_(list(batches)), SupplyInspection.deleted_at.is_(None))
-        .order_by(SupplyInspection.inspected_on, SupplyInspection.id)))
-    check_rows = [[Cell(h) for h in ("检查日期", "批次号", "检查人", "检查结果", "情况说明", "下次检查")]]
+    checks = sq.inspections(session, item_id, warehouse_id=place.id if place else None, newest_first=False)
+    check_rows = [[Cell(h) for h in ("检查日期", "检查范围", "储备库", "检查人", "检查结果", "情况说明", "下次检查")]]
     for c in checks:
-        check_rows.append([Cell(c.inspected_on.isoformat()), Cell(batches[c.batch_id].batch_no), Cell(c.inspector),
-                           Cell(CONDITIONS.get(c.result, c.result)), Cell(c.notes or "—"), Cell(_day(c.next_due))])
+        check_rows.append([Cell(c.inspected_on.isoformat()), Cell(c.scope), Cell(c.warehouse or "—"),
+                           Cell(c.inspector), Cell(c.result_label), Cell(c.notes or "—"), Cell(_day(c.next_due))])
     sections.append(ReportSection("四、检查维护记录", [Table(check_rows, header_rows=1)] if checks
                                   else [Paragraph("没有检查维护记录。")]))
-    created = _latest(item.updated_at, *(m.created_at for m in moves[-1:]), *(c.updated_at for c in checks[-1:]))
+    last_check = session.get(SupplyInspection, max(c.id for c in checks)) if checks else None
+    created = _latest(item.updated_at, *(m.created_at for m in moves[-1:]),
+                      last_check.updated_at if last_check is not None else None)
     scope = place.name if place else "全部储备库"
     return ReportDocument(title=f"{item.name}物资台账卡", subtitle=f"{item.code}　{scope}　截至 {as_of.isoformat()}",
                           author=scope, header_text=f"物资台账卡　{item.code} {item.name}", created=created,
@@ -178,7 +187,7 @@ def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> Repo
     owner = place.enterprise.name if place.enterprise is not None else ""
     facts = [("储备库", place.name), ("类型", WAREHOUSE_KINDS.get(place.kind, place.kind)),
              ("所属单位", owner), ("地址", place.address), ("保管人", place.keeper), ("联系电话", place.phone),
-             ("盘点日期", as_of.isoformat()), ("品目 / 批次", f"{len({i.id for i, _b, _q in rows})} 种 / {len(rows)} 个")]
+             ("盘点日期", as_of.isoformat()), ("库存品目", f"{len({i.id for i, _b, _q in rows})} 种（{len(rows)} 个批次）")]
     if not owner:
         facts.pop(2)
     table = [[Cell(h) for h in ("序号", "编码", "物资名称", "规格型号", "单位", "批次号", "有效期至", "账面",
@@ -196,13 +205,20 @@ def build_inventory(session: Session, warehouse_id: int, *, as_of: date) -> Repo
         blocks = [Paragraph("该储备库目前没有库存。")]
     else:
         blocks = [Paragraph("账面为系统结存，可用不含过期、待修和报废的物资；实盘由盘点人现场清点填写，与账面不符的按盘点调整登记。"), Table(table, header_rows=1)]
-    short = [f"{item.name}（{item.code}）最低库存 {minimums[item.id]} {item.unit}，"
-             f"可用 {usable_by_item.get(item.id, 0)} {item.unit}，缺 {minimums[item.id] - usable_by_item.get(item.id, 0)} {item.unit}"
-             for item in {i.id: i for i, _b, _q in rows}.values()
-             if item.id in minimums and usable_by_item.get(item.id, 0) < minimums[item.id]]
+    # every minimum the usable stock misses, an item held nowhere here included
+    minimum_items = {i.id: i for i in session.scalars(select(SupplyItem).where(SupplyItem.id.in_(list(minimums)),
+                                                                              SupplyItem.deleted_at.is_(None)))}
+    missing = sorted((i for i in minimum_items.values() if usable_by_item.get(i.id, 0) < minimums[i.id]),
+                     key=lambda i: (i.category_code, i.code))
+    short_rows = [[Cell(h) for h in ("序号", "编码", "物资名称", "单位", "最低库存", "可用", "缺少")]]
+    short_rows += [[Cell(str(n)), Cell(i.code), Cell(i.name), Cell(i.unit), Cell(str(minimums[i.id])),
+                    Cell(str(usable_by_item.get(i.id, 0))), Cell(str(minimums[i.id] - usable_by_item.get(i.id, 0)))]
+                   for n, i in enumerate(missing, start=1)]
     sections = [ReportSection("一、储备库信息", [_facts(facts)]), ReportSection("二、库存明细", blocks, row_height_mm=9)]
+    short = bool(missing)
     if short:
-        sections.append(ReportSection("三、低于最低库存的物资", [Paragraph("；".join(short) + "。")]))
+        sections.append(ReportSection("三、低于最低库存的物资", [
+            Paragraph(f"以下 {len(missing)} 种物资的可用数量低于本库最低库存，请及时补充。"), Table(short_rows, header_rows=1)]))
     sections.append(ReportSection(f"{'四' if short else '三'}、盘点签字", [Paragraph(
         "盘点人（签字）：" + "　" * 8 + "复核人（签字）：" + "　" * 8 + "日期：　　　　年　　月　　日")]))
     return ReportDocument(title=f"{place.name}库存盘点表", subtitle=f"截至 {as_of.isoformat()}", author=owner or place.name,

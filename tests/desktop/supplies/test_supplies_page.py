@@ -25,7 +25,7 @@ def world(db):  # type: ignore[no-untyped-def]
     with unit_of_work(db, TESTER) as uow:
         sandbags = ss.create_item(uow, item_data(2, name="编织袋（沙袋）", code="FX-001", category_code="3010101",
                                                  unit="条", spec="50×80cm", kind="consumable", flood=True))
-        ss.set_minimum(uow, w.south, sandbags, 500)
+        ss.set_minimum(uow, w.south, sandbags, 500, None)
     soon = add_batch(db, sandbags, "S2025-07", date(2026, 12, 20))
     old = add_batch(db, w.item, "B2023-01", date(2026, 10, 1))
     move(db, "receive", soon, w.south, 200)
@@ -155,7 +155,9 @@ def test_minimum_and_the_files_from_the_page(qtbot, page, world, finish, tmp_pat
     page.search.setText("B2026-01")
     page.apply_filter()
     page.select_row(0)
-    assert finish(page.set_minimum(20)) == "saved"
+    dialog = page.set_minimum()
+    dialog.widgets["quantity"].setValue(20)
+    assert finish(dialog.save()) == "saved"
     page.select_row(0)
     assert page.current_row().minimum == 20 and "低于最低库存" in page.current_row().alerts[0].label
     card, labels = tmp_path / "card.pdf", tmp_path / "labels.pdf"

@@ -173,3 +173,55 @@ def test_a_plans_needs_are_declared_in_the_dialog_and_the_panel_follows(qtbot, s
     # the page's own read after the save (a short pause) ends before the test does
     qtbot.waitUntil(lambda: not tabs._timer.isActive() and all(t.state not in ("pending", "running")
                                                                  for t in tabs.tasks), timeout=3000)
+
+
+def test_a_plans_staff_on_duty_is_declared_in_the_dialog_and_shown_on_both_pages(qtbot, sqlite_db, runner, settings):  # type: ignore[no-untyped-def]
+    from desktop.supplies.needs_dialog import PlanNeedsDialog
+    from models.supplies import service as ss
+
+    install_fonts(QApplication.instance())  # type: ignore[arg-type]
+    ent, _plain, plan = _stocked(sqlite_db)  # 12 on shift
+    dialog = PlanNeedsDialog(sqlite_db, runner, plan, actor=TESTER)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.staff_spin.value() == 0 and dialog.staff_spin.text() == "不要求"
+    assert dialog.on_shift_label.text() == "企业当班人数 12 人"
+    dialog.staff_spin.setValue(15)
+    assert dialog.on_shift_label.text() == "企业当班人数 12 人，缺 3 人"
+    QApplication.processEvents()  # the label's new width laid out before the picture
+    _shot(dialog, "plan_needs_dialog_staff")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.saved_id == plan, timeout=5000)
+    with sqlite_db.read() as s:
+        assert ss.load_plan_staff(s, plan) == 15 and len(ss.load_plan_needs(s, plan)[0]) == 2  # the items kept
+
+    page = PlansPage(sqlite_db, runner, settings, actor=TESTER, today=lambda: AS_OF, panels=[plan_needs_panel()])
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.activate()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    tabs = page.panel_tabs
+    assert tabs is not None and page.select_plan(plan)
+    table = tabs.tables[0]
+    qtbot.waitUntil(lambda: table.item(0, 0) is not None and table.item(0, 0).text() == "应急值守人员", timeout=3000)
+    assert [table.item(0, c).text() for c in range(5)] == ["应急值守人员", "当班人数", "15 人", "当班 12 人", "缺 3 人"]
+    assert table.item(0, 4).foreground().color() == WARNING
+    assert "应急值守人员：需 15 人，当班 12 人，缺 3 人" in table.item(0, 0).toolTip()
+    assert tabs.tabText(0) == "所需物资（2 项不足）"  # the staff and the breathing apparatus
+    _shot(page, "plan_needs_staff")
+
+    ents = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER, panels=[enterprise_needs_panel()],
+                           today=lambda: AS_OF)
+    qtbot.addWidget(ents)
+    ents.resize(1280, 800)
+    ents.show()
+    ents.activate()
+    qtbot.waitUntil(lambda: ents.model.rowCount() == 2, timeout=3000)
+    etabs = ents.panel_tabs
+    assert etabs is not None
+    ents.view.selectRow(next(r for r in range(2) if ents.model.row_at(r).id == ent))
+    needs = etabs.tables[0]
+    qtbot.waitUntil(lambda: needs.item(0, 1) is not None and needs.item(0, 1).text() == "应急值守人员", timeout=3000)
+    assert [needs.item(0, c).text() for c in range(1, 5)] == ["应急值守人员", "15 人", "当班 12 人", "缺 3 人"]
+    assert etabs.tabText(0) == "预案所需物资（2 项不足）"

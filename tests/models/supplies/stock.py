@@ -11,6 +11,7 @@ from models.core.database import Database
 from models.core.entities import Industry
 from models.core.uow import unit_of_work
 from models.supplies.entities import (
+    PlanStaffNeed,
     PlanSupplyNeed,
     StockBalance,
     StockMovement,
@@ -67,3 +68,9 @@ def stock(db: Database, warehouse_id: int, item_id: int, quantity: int, *, batch
 def need(db: Database, plan_id: int, item_id: int, quantity: int) -> None:
     with unit_of_work(db, TESTER) as uow:
         uow.add(PlanSupplyNeed(plan_id=plan_id, item_id=item_id, quantity=quantity))
+
+
+def staff_need(db: Database, plan_id: int, staff: int) -> None:
+    """The plan's minimum staff on duty (应急值守人员)."""
+    with unit_of_work(db, TESTER) as uow:
+        uow.add(PlanStaffNeed(plan_id=plan_id, staff=staff))

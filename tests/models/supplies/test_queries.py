@@ -32,8 +32,8 @@ def _stocked(db):  # type: ignore[no-untyped-def]
                                                     result="repair"))
         sand = ss.create_item(uow, item_data(2, code="SD-001", name="沙袋", category_code="3010102", unit="袋",
                                              kind="consumable", flood=True, inspection_days=None))
-        ss.set_minimum(uow, w.north, w.item, 12)
-        ss.set_minimum(uow, w.south, w.item, 1)
+        ss.set_minimum(uow, w.north, w.item, 12, None)
+        ss.set_minimum(uow, w.south, w.item, 1, None)
     bags = add_batch(db, sand, "SD-2026", None)
     move(db, "receive", bags, w.south, 5)
     return w, soon, gone, broken, sand
@@ -118,7 +118,7 @@ def test_alerts_list_every_alert_most_urgent_first(db) -> None:  # type: ignore[
     with unit_of_work(db, TESTER) as uow:
         empty = ss.create_warehouse(uow, ss.WarehouseData(name="东城区应急物资储备库", kind="enterprise",
                                                           enterprise_id=ent))
-        ss.set_minimum(uow, empty, w.item, 2)
+        ss.set_minimum(uow, empty, w.item, 2, None)
     with db.read() as s:
         found = sq.alerts(s, DAY)
     kinds = [(a.alert.kind, a.batch_id, a.warehouse_id) for a in found]
@@ -180,3 +180,58 @@ def test_the_tree_and_the_lookups(db) -> None:  # type: ignore[no-untyped-def]
         assert found is not None and (found.batch_no, found.item) == ("B2026-01", "正压式空气呼吸器")
         assert sq.batch_from_scan(s, "B2026-01") == found  # the batch number typed by hand
         assert sq.batch_from_scan(s, "WZB99999999") is None and sq.parse_label("没有条码") is None
+
+
+def test_the_recycle_bin_lists_deleted_batches_items_and_warehouses(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=0)
+    spare = add_batch(db, w.item, "B2025-09", None)
+    with unit_of_work(db, TESTER) as uow:
+        sand = ss.create_item(uow, item_data(2, code="SD-001", name="沙袋", category_code="3010102", unit="袋",
+                                             kind="consumable"))
+    with db.read() as s:
+        versions = {"batch": ss.load_batch(s, spare)[1], "item": ss.load_item(s, sand)[1],
+                    "warehouse": ss.load_warehouse(s, w.south)[1]}
+    with unit_of_work(db, TESTER) as uow:
+        ss.delete_batch(uow, spare, versions["batch"])
+    with unit_of_work(db, TESTER) as uow:
+        ss.delete_item(uow, sand, versions["item"])
+    with unit_of_work(db, TESTER) as uow:
+        ss.delete_warehouse(uow, w.south, versions["warehouse"])
+    f = StockFilter(as_of=DAY, deleted=True)
+    with db.read() as s:
+        total = sq.trash_count(s, f)
+        rows = sq.trash_page(s, f)
+        by_name = sq.trash_page(s, f, sort="name")
+        found = sq.trash_page(s, StockFilter(as_of=DAY, deleted=True, text="B2025"))
+        assert sq.trash_count(s, StockFilter(as_of=DAY, deleted=True, text="没有")) == 0
+    assert total == 3
+    assert [(r.record, r.id) for r in rows] == [("warehouse", w.south), ("item", sand), ("batch", spare)]  # latest first
+    batch = rows[2]
+    assert (batch.batch_no, batch.item, batch.unit, batch.version, batch.deleted_by) == (
+        "B2025-09", "正压式空气呼吸器", "套", versions["batch"] + 1, TESTER.name)
+    assert batch.name == "批次“B2025-09”（正压式空气呼吸器）" and rows[0].name == "储备库“南城区应急物资储备库”"
+    assert rows[1].record_label == "物资" and rows[1].item_code == "SD-001" and rows[0].expires_on is None
+    assert [r.record for r in by_name] == ["warehouse", "batch", "item"]  # by name: "", 正压式…, 沙袋
+    assert [r.id for r in found] == [spare]
+    with db.read() as s:  # what is in the bin is no longer in the stock list, nor in the tree
+        assert sq.count(s, StockFilter(as_of=DAY, include_empty=True, item_id=w.item)) == 0
+        assert [n.warehouse_ids for n in sq.warehouses_tree(s)] == [(w.north,)]
+
+
+def test_an_items_inspection_history_holds_its_batches_and_the_item_in_a_warehouse(db) -> None:  # type: ignore[no-untyped-def]
+    w = build(db, receive=2)
+    move(db, "transfer", w.batch, w.north, 1, to_warehouse_id=w.south)
+    with unit_of_work(db, TESTER) as uow:
+        own = ss.record_inspection(uow, ss.InspectionData(batch_id=w.batch, inspected_on=DAY, inspector="王五"))
+        north = ss.record_inspection(uow, ss.InspectionData(item_id=w.item, warehouse_id=w.north,
+                                                            inspected_on=date(2026, 12, 5), inspector="李四",
+                                                            result="repair", notes="面罩老化"))
+        south = ss.record_inspection(uow, ss.InspectionData(item_id=w.item, warehouse_id=w.south,
+                                                            inspected_on=date(2026, 12, 4), inspector="李四"))
+    with db.read() as s:
+        every = sq.inspections(s, w.item)
+        here = sq.inspections(s, w.item, warehouse_id=w.north, newest_first=False)
+    assert [r.id for r in every] == [north, south, own]
+    assert [(r.scope, r.warehouse, r.result_label) for r in every] == [
+        ("全部批次", "北城区应急物资储备库", "待修"), ("全部批次", "南城区应急物资储备库", "完好"), ("批次 B2026-01", "", "完好")]
+    assert [r.id for r in here] == [own, north]

@@ -7,7 +7,16 @@ from datetime import timedelta
 from models.supplies import shortfalls as sf
 from tests.factories import create_enterprise
 from tests.models.plans.test_plan_service import new_plan
-from tests.models.supplies.stock import AS_OF, hazchem_enterprise, industry_id, item, need, stock, warehouse
+from tests.models.supplies.stock import (
+    AS_OF,
+    hazchem_enterprise,
+    industry_id,
+    item,
+    need,
+    staff_need,
+    stock,
+    warehouse,
+)
 
 
 def test_the_minimums_are_reference_data_with_their_source_and_scale_per_person_on_shift() -> None:
@@ -91,3 +100,61 @@ def test_a_plan_shortfall_counts_usable_stock_of_its_enterprise(db) -> None:  # 
         ("正压式空气呼吸器", 4, 3, 7, 1), ("重型化学防护服", 2, 0, 0, 2)]
     assert [line.name for line in needs.short] == ["正压式空气呼吸器", "重型化学防护服"]
     assert nothing.lines == () and nothing.enterprise_id == ent
+
+
+def test_a_plans_minimum_staff_on_duty_counts_against_the_on_shift_headcount(db) -> None:  # type: ignore[no-untyped-def]
+    ent = hazchem_enterprise(db, 1, headcount=4)
+    unfilled = hazchem_enterprise(db, 2, headcount=0)
+    short = new_plan(db, ent)
+    enough = new_plan(db, ent, plan_no="YA-2026-02")
+    only_staff = new_plan(db, unfilled, plan_no="YA-2026-03")
+    scba = item(db, "A1", "正压式空气呼吸器")
+    stock(db, warehouse(db, "一号应急物资库", ent), scba, 3, batch_no="S1")
+    need(db, short, scba, 2)
+    staff_need(db, short, 6)
+    staff_need(db, enough, 4)  # exactly the headcount: met
+    staff_need(db, only_staff, 2)
+
+    with db.read() as s:
+        needs = sf.plan_needs(s, short, AS_OF)
+        met = sf.plan_needs(s, enough, AS_OF)
+        lines = sf.enterprise_plan_needs(s, ent, AS_OF)
+        nobody = sf.enterprise_plan_needs(s, unfilled, AS_OF)
+    assert needs.staff is not None and needs.staff.is_staff
+    assert (needs.staff.needed, needs.staff.usable, needs.staff.shortfall) == (6, 4, 2)
+    assert needs.staff.summary == "应急值守人员：需 6 人，当班 4 人，缺 2 人"
+    assert [line.name for line in needs.lines] == ["正压式空气呼吸器"]  # the items stay items
+    assert [line.name for line in needs.short] == ["应急值守人员"]  # 3 usable of 2 needed: met
+    assert met.staff is not None and met.staff.shortfall == 0 and met.short == ()
+    assert met.staff.summary == "应急值守人员：需 4 人，当班 4 人，满足"
+    assert [(n.plan_no, n.line.name, n.line.shortfall) for n in lines] == [
+        ("YA-2026-01", "应急值守人员", 2), ("YA-2026-01", "正压式空气呼吸器", 0), ("YA-2026-02", "应急值守人员", 0)]
+    assert [(n.line.summary, n.line.notes) for n in nobody] == [("应急值守人员：需 2 人，当班 0 人，缺 2 人",
+                                                                  "企业名录未填当班人数")]
+
+    with db.read() as s:
+        every = sf.shortfall_lines(s, AS_OF, include_met=True)
+        only_short = sf.shortfall_lines(s, AS_OF, [ent])
+    staff = [(line.enterprise_id, line.basis.split()[0], line.summary) for line in every if line.kind == "plan_staff"]
+    assert staff == [(ent, "YA-2026-01", "应急值守人员：需 6 人，当班 4 人，缺 2 人"),
+                     (ent, "YA-2026-02", "应急值守人员：需 4 人，当班 4 人，满足"),
+                     (unfilled, "YA-2026-03", "应急值守人员：需 2 人，当班 0 人，缺 2 人")]
+    assert {line.kind for line in every} == {"gb30077", "plan_item", "plan_staff"}
+    assert all(line.shortfall for line in only_short) and {line.enterprise_id for line in only_short} == {ent}
+    assert [line.as_json()["summary"] for line in only_short if line.kind == "plan_staff"] == [
+        "应急值守人员：需 6 人，当班 4 人，缺 2 人"]
+
+
+def test_a_retired_or_deleted_plans_staff_need_is_not_counted_for_the_enterprise(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from models.plans.entities import Plan
+
+    ent = hazchem_enterprise(db, 1, headcount=1)
+    retired = new_plan(db, ent)
+    staff_need(db, retired, 5)
+    with db.engine.begin() as conn:  # a plan retired outside this test's concern
+        conn.execute(update(Plan).where(Plan.id == retired).values(status="retired"))
+    with db.read() as s:
+        assert sf.enterprise_plan_needs(s, ent, AS_OF) == []
+        assert sf.plan_needs(s, retired, AS_OF).staff is not None  # the plan itself still says what it declared

@@ -19,6 +19,7 @@ from models.supplies import shortfalls as sf
 from models.supplies.demo import DEFAULT_AS_OF, ITEMS
 from models.supplies.entities import (
     MinimumStock,
+    PlanStaffNeed,
     PlanSupplyNeed,
     StockBalance,
     StockMovement,
@@ -47,6 +48,7 @@ def test_demo_supplies_are_a_consistent_two_year_ledger(db) -> None:  # type: ig
         needs = s.scalar(select(func.count(PlanSupplyNeed.id)))
         minimums = s.scalar(select(func.count(MinimumStock.id)))
         short = sf.enterprise_minimums(s, as_of)
+        staff = [line for line in sf.plan_need_lines(s, as_of) if line.line.is_staff]
         differences = reconcile(s)  # ``stock reconcile``: every balance is the sum of its movements
     kinds = Counter(w.kind for w in warehouses)
     assert kinds["reserve"] >= 2 and kinds["enterprise"] >= 10
@@ -80,6 +82,8 @@ def test_demo_supplies_are_a_consistent_two_year_ledger(db) -> None:  # type: ig
     # plans declare needs, hazardous-chemical units have minimums: some met, some short
     assert needs and minimums
     assert short and any(e.short for e in short) and any(not e.short for e in short)
+    # and the minimum staff on duty of some plans: some within the on-shift headcount, some above it
+    assert staff and any(n.line.shortfall for n in staff) and any(not n.line.shortfall for n in staff)
 
 
 def test_a_demo_cancelled_in_the_supplies_step_leaves_nothing_behind(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +101,7 @@ def test_a_demo_cancelled_in_the_supplies_step_leaves_nothing_behind(db, monkeyp
         demo.generate(db, count=8, seed=2, progress=progress)
     assert max(seen) > 0  # movements had been committed before the cancel
     with db.read() as s:
-        for cls in (Warehouse, SupplyItem, SupplyBatch, StockMovement, MinimumStock, PlanSupplyNeed):
+        for cls in (Warehouse, SupplyItem, SupplyBatch, StockMovement, MinimumStock, PlanSupplyNeed, PlanStaffNeed):
             assert s.scalar(select(func.count(cls.id))) == 0, cls.__name__
         assert s.scalar(select(func.count()).select_from(StockBalance)) == 0
         assert verify_chain(s).ok and verify_data(s, entity_classes()).ok

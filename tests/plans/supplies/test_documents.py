@@ -33,7 +33,7 @@ def world(db: Database) -> World:
     move(db, "transfer", w.batch, w.north, 6, to_warehouse_id=w.south)
     move(db, "scrap", old, w.north, 2, reason="面罩破损")
     with unit_of_work(db, TESTER) as uow:
-        ss.set_minimum(uow, w.north, w.item, 40)
+        ss.set_minimum(uow, w.north, w.item, 40, None)
         ss.record_inspection(uow, ss.InspectionData(batch_id=old, inspected_on=date(2026, 11, 20), inspector="王五",
                                                     result="repair", notes="气瓶压力不足"))
     return w
@@ -56,13 +56,15 @@ def test_the_stock_card_adds_up_the_ledger_and_counts_only_usable_stock(db: Data
     assert ledger[3][2] == "出库：市消防救援支队" and ledger[3][6] == "4"
     paragraphs = [b.text for sec in card.sections for b in sec.blocks if hasattr(b, "text")]
     assert any("低于最低库存：北城区应急物资储备库最低库存 40 套，可用 20 套，缺 20 套" in p for p in paragraphs)
-    assert _table(card, "四、检查维护记录")[1][:4] == ["2026-11-20", "B2025-07", "王五", "待修"]
+    assert _table(card, "四、检查维护记录")[1][:5] == ["2026-11-20", "批次 B2025-07", "—", "王五", "待修"]
 
 
 def test_a_card_for_one_warehouse_and_the_unknown_item(db: Database, world: World) -> None:
     with db.read() as s:
         card = build_stock_card(s, world.item, as_of=AS_OF, warehouse_id=world.south)
-        assert [r[7] for r in _table(card, "三、出入库明细")[1:]] == ["6"]
+        ledger = _table(card, "三、出入库明细")
+        assert "储备库" not in ledger[0] and [r[6] for r in ledger[1:]] == ["6"]  # the one warehouse is in the facts
+        assert "储备库" not in _table(card, "二、库存情况")[0]
         with pytest.raises(NotFoundError):
             build_stock_card(s, 999, as_of=AS_OF)
 
@@ -101,8 +103,36 @@ def test_the_inventory_lists_every_batch_held_with_room_to_count(db: Database, w
     assert rows[0][-2:] == ["实盘", "备注"]
     assert [(r[5], r[7], r[8]) for r in rows[1:]] == [("B2025-07", "10", "0"), ("B2026-01", "20", "20")]
     assert [s.title for s in inventory.sections][-1] == "四、盘点签字"
+    assert _table(inventory, "三、低于最低库存的物资")[1:] == [["1", "HX-001", "正压式空气呼吸器", "套", "40", "20", "20"]]
     assert {(lab.batch_no, lab.place) for lab in labels} == {("B2025-07", "北城区应急物资储备库"),
                                                               ("B2026-01", "北城区应急物资储备库")}
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
         report_bytes(inventory, "pdf", style=load_style()))).pages)
     assert "北城区应急物资储备库库存盘点表" in text and "盘点人（签字）" in text
+
+
+def test_the_inventory_names_a_minimum_of_an_item_held_nowhere_there(db: Database, world: World) -> None:
+    from tests.models.supplies.world import item_data
+
+    with unit_of_work(db, TESTER) as uow:
+        kit = ss.create_item(uow, item_data(7, code="JJ-001", name="急救箱", category_code="2080101", unit="包"))
+        ss.set_minimum(uow, world.north, kit, 3, None)
+    with db.read() as s:
+        inventory = build_inventory(s, world.north, as_of=AS_OF)
+    assert _table(inventory, "三、低于最低库存的物资")[1:] == [
+        ["1", "HX-001", "正压式空气呼吸器", "套", "40", "20", "20"], ["2", "JJ-001", "急救箱", "包", "3", "0", "3"]]
+
+
+def test_the_card_lists_the_items_inspections_in_a_warehouse_with_the_batches_own(db: Database, world: World) -> None:
+    with unit_of_work(db, TESTER) as uow:
+        ss.record_inspection(uow, ss.InspectionData(item_id=world.item, warehouse_id=world.north,
+                                                    inspected_on=date(2026, 11, 28), inspector="李四", notes="汛前检查"))
+        ss.record_inspection(uow, ss.InspectionData(item_id=world.item, warehouse_id=world.south,
+                                                    inspected_on=date(2026, 11, 29), inspector="赵六"))
+    with db.read() as s:
+        every = build_stock_card(s, world.item, as_of=AS_OF)
+        north = build_stock_card(s, world.item, as_of=AS_OF, warehouse_id=world.north)
+    assert [r[:4] for r in _table(every, "四、检查维护记录")[1:]] == [
+        ["2026-11-20", "批次 B2025-07", "—", "王五"], ["2026-11-28", "全部批次", "北城区应急物资储备库", "李四"],
+        ["2026-11-29", "全部批次", "南城区应急物资储备库", "赵六"]]
+    assert [r[3] for r in _table(north, "四、检查维护记录")[1:]] == ["王五", "李四"]  # not the south's

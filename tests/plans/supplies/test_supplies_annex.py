@@ -78,3 +78,22 @@ def test_the_printed_plan_carries_the_annex_from_the_ledger(sqlite_db, tmp_path:
         out = tmp_path / f"plan.{fmt}"
         export_plan(doc, fmt, out)  # type: ignore[arg-type]
         assert out.stat().st_size > 0
+
+
+def test_the_annex_says_the_plans_minimum_staff_on_duty_against_the_headcount(db) -> None:  # type: ignore[no-untyped-def]
+    from models.plans.entities import Plan
+    from tests.models.supplies.stock import staff_need
+
+    ent = hazchem_enterprise(db, 1, headcount=3)
+    short, enough = new_plan(db, ent), new_plan(db, ent, plan_no="YA-2026-02")
+    staff_need(db, short, 5)
+    staff_need(db, enough, 3)
+    with db.read() as s:
+        only_staff = supplies_annex(s, s.get(Plan, short), AS_OF)
+        met = supplies_annex(s, s.get(Plan, enough), AS_OF)
+    assert only_staff is not None and met is not None  # nothing held, yet the plan declares something
+    assert [b.text for b in only_staff.blocks if isinstance(b, Paragraph)] == [
+        "本单位储备库中尚无物资台账记录。", "本预案要求应急值守人员不少于 5 人；企业当班人数 3 人，缺 2 人。"]
+    assert only_staff.warnings == ["附件“应急物资装备清单”：应急值守人员：需 5 人，当班 3 人，缺 2 人。"]
+    assert met.blocks[-1].text == "本预案要求应急值守人员不少于 3 人；企业当班人数 3 人，满足要求。"  # type: ignore[union-attr]
+    assert met.warnings == []
