@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
 from desktop.kit.paged import Column, PagedTableModel
+from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
 from models.supplies import queries as sq
 from models.supplies.queries import StockFilter, StockRow
@@ -34,7 +35,7 @@ class StockTableModel(PagedTableModel[StockRow, StockFilter]):
     USABLE_COLUMN = 7
     ALERT_COLUMN = 9
 
-    def __init__(self, db: Database, flt: StockFilter, *, parent: Any = None) -> None:
+    def __init__(self, db: Database, flt: StockFilter, *, runner: TaskRunner, parent: Any = None) -> None:
         columns: list[Column[StockRow]] = [
             Column(self.tr("储备库"), lambda r: r.warehouse, "warehouse", width=170),
             Column(self.tr("物资编码"), lambda r: r.item_code, "item", width=90),
@@ -50,7 +51,7 @@ class StockTableModel(PagedTableModel[StockRow, StockFilter]):
                    width=90),
             Column(self.tr("预警"), alerts_text, None, width=200, tooltip=alerts_tip),
         ]
-        super().__init__(db, flt, columns, sort="expires_on", parent=parent)
+        super().__init__(db, flt, columns, runner=runner, sort="expires_on", parent=parent)
 
     def query_count(self, session: Session, flt: StockFilter) -> int:
         return sq.count(session, flt)
