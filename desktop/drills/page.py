@@ -388,8 +388,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         return [(("　" * max(0, r.level - 1)) + r.name, r.code) for r in self.choices.regions]
 
     def refresh(self) -> None:
-        self.keep_selection()
-        self.model.refresh()
+        self.refetch()
         self.load_obligations()
         self.load_findings()
         self.load_calendar()

@@ -150,8 +150,7 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
     def refresh(self) -> None:
         """Count and fetch again in the background, keeping the filter and (once the rows are there)
         the current enterprise."""
-        self.keep_selection()
-        self.model.refresh()
+        self.refetch()
         if self.panel_tabs is not None:
             self.panel_tabs.reload()
 

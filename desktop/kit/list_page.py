@@ -392,16 +392,25 @@ class ListPage(Page, Generic[R, F]):
         """Select a record once the rows asked for last are there (after a save), if it is among them."""
         self.model.after_load(lambda: self.select_id(row_id))
 
-    def keep_selection(self) -> None:
-        """Call with a refresh: once its rows are there, the record current now is selected again
-        (by its id), else the same row number."""
+    def same_record(self, row: R, other: R) -> bool:
+        """Whether two rows show the same record (by default: the same ``id``)."""
+        return row.id == other.id
+
+    def refetch(self, flt: F | None = None) -> None:
+        """Read the rows again in the background (with ``flt``: under that filter); once they are
+        there, the record current now is selected again, else the same row number."""
         current = self.current_row()
         index = self.view.currentIndex().row()
+        if flt is None:
+            self.model.refresh()
+        else:
+            self.model.set_filter(flt)
 
         def again() -> None:
-            if current is not None and self.select_id(current.id):
-                return
-            if 0 <= index < self.model.rowCount():
+            found = self.model.find_row(lambda r: self.same_record(r, current)) if current is not None else -1
+            if found >= 0:
+                self.select_row(found)
+            elif 0 <= index < self.model.rowCount():
                 self.select_row(index)
 
         self.model.after_load(again)

@@ -364,8 +364,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         there; ``enterprises``: the enterprise list too (changed elsewhere)."""
         if enterprises:
             self._load_enterprises()
-        self.keep_selection()
-        self.model.refresh()
+        self.refetch()
 
     def _load_enterprises(self) -> None:
         self.enterprises = load_enterprise_choices(self._db)

@@ -277,8 +277,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.load_alerts()
 
     def refresh(self) -> None:
-        self.keep_place()
-        self.model.set_filter(self.current_filter())  # a new day: a new as_of
+        self.refetch(self.current_filter())  # a new day: a new as_of
         self.load_tree()
         self.load_alerts()
 
@@ -367,12 +366,9 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
         self.select_row(n)
         return True
 
-    def keep_place(self) -> None:
-        """Call with a refresh: once its rows are there, the batch selected now is selected again."""
-        row = self.current_row()
-        if row is not None:
-            warehouse_id, batch_id = row.warehouse_id, row.batch_id
-            self.model.after_load(lambda: self.select_place(warehouse_id, batch_id))
+    def same_record(self, row: StockRow, other: StockRow) -> bool:
+        """A row is a batch in a warehouse."""
+        return (row.warehouse_id, row.batch_id) == (other.warehouse_id, other.batch_id)
 
     def current_warehouse_id(self) -> int | None:
         """The warehouse of the tree's leaf, else of the selected row."""
@@ -546,8 +542,7 @@ class SuppliesPage(ListPage[StockRow, StockFilter]):
     def _stored(self, status: str) -> None:
         """Something was stored from this page: read the rows again (the selected batch selected
         again once they are there; its detail follows the selection) and the alerts."""
-        self.keep_place()
-        self.model.refresh()
+        self.refetch()
         self.load_alerts()
         self.sig_data_changed.emit()
         self.sig_status.emit(status)

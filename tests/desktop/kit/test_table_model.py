@@ -3,18 +3,11 @@ background, never on the window thread."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from desktop.enterprises.table import EnterpriseTableModel
-from models.core.database import Database
 from models.core.uow import unit_of_work
 from models.enterprises import service as enterprises
 from models.enterprises.queries import EnterpriseFilter
@@ -24,42 +17,6 @@ from tests.factories import TESTER
 
 def names(model: EnterpriseTableModel) -> list[str]:
     return [model.index(r, 0).data() for r in range(model.rowCount())]
-
-
-class Reads:
-    """Wraps ``db.read`` to record the thread of every read; ``gate`` (when set) holds reads until
-    it is opened, so a test can act while a load runs."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, db: Database) -> None:
-        self.threads: list[threading.Thread] = []
-        self.gate: threading.Event | None = None
-        self.fail: Exception | None = None
-        original = db.read
-
-        @contextmanager
-        def read() -> Iterator[Session]:
-            self.threads.append(threading.current_thread())
-            if self.gate is not None:
-                assert self.gate.wait(5), "the test never opened the gate"
-            if self.fail is not None:
-                raise self.fail
-            with original() as session:
-                yield session
-
-        monkeypatch.setattr(db, "read", read)
-
-    @property
-    def on_window_thread(self) -> int:
-        return sum(1 for t in self.threads if t is threading.main_thread())
-
-    def hold(self) -> threading.Event:
-        self.gate = threading.Event()
-        return self.gate
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch, sqlite_db: Database) -> Reads:
-    return Reads(monkeypatch, sqlite_db)
 
 
 def test_model_passes_qtmodeltester(qtbot, qtmodeltester, sqlite_db, fill, runner):
