@@ -770,7 +770,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         assert isinstance(result, tuple)
         plan_id, outcome = result
         self.reload(enterprises=False)
-        self.select_plan(plan_id)
+        self.select_when_loaded(plan_id)
         self.sig_data_changed.emit()
         title = (self.last_import.data.title if self.last_import else "") or outcome.document.title
         self.sig_status.emit(self.tr("已导入“{0}”").format(title))
@@ -783,8 +783,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.sig_import_finished.emit(plan_id, outcome)
 
     def _edit_imported(self, plan_id: int) -> None:
-        if self.select_plan(plan_id):
-            self.edit_content()
+        self.model.after_load(lambda: self.edit_content() if self.select_plan(plan_id) else None)
 
     def _on_import_invalid(self, error: ValidationError) -> None:
         """The record was refused (e.g. a number already taken): the form again, marked."""
