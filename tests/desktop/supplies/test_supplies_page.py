@@ -230,3 +230,25 @@ def test_an_excel_import_with_bad_rows_writes_nothing_and_leaves_an_error_report
     assert page.import_excel(good) is not None
     qtbot.waitUntil(lambda: any("已导入：物资品目 1 种" in t for t in msgs.texts()), timeout=10000)
     qtbot.waitUntil(lambda: page.model.rowCount() == rows + 1, timeout=5000)
+
+
+def test_filtering_sorting_and_scrolling_never_read_on_the_window_thread(qtbot, page, db, world,
+                                                                           monkeypatch):  # type: ignore[no-untyped-def]
+    from tests.desktop.loading import Reads
+
+    reads = Reads(monkeypatch, db)
+    measured = page.columns.measured
+    widths = [page.view.columnWidth(c) for c in range(page.model.columnCount())]
+    page.search.setText("呼吸器")
+    page.apply_filter()  # a keystroke's search
+    assert page.model.loading and len(_batches(qtbot, page)) == 2
+    page.view.horizontalHeader().setSortIndicator(page.model.column_of("batch"), Qt.SortOrder.DescendingOrder)
+    wait_loaded(qtbot, page.model)
+    assert [page.model.row_at(r).batch_no for r in range(2)] == ["B2026-01", "B2023-01"]
+    page.refresh()
+    wait_loaded(qtbot, page.model)
+    page.view.scrollToBottom()
+    qtbot.waitUntil(lambda: not page.tree_task.running and not page.alerts_task.running, timeout=3000)
+    assert reads.threads and reads.on_window_thread == 0
+    assert page.columns.measured == measured  # nothing measured again: no column moved
+    assert [page.view.columnWidth(c) for c in range(page.model.columnCount())] == widths
