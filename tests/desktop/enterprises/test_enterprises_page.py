@@ -525,3 +525,18 @@ def test_the_saved_enterprise_stays_selected_further_down_the_list(qtbot, page, 
     assert page.view.currentIndex().row() == 120
     assert row is not None and row.id == target.id and row.address == "新地址 9 号"
     assert not page.model.fetching  # the page on screen came with the count: no blank rows
+
+
+def test_the_first_slow_read_says_querying_in_place_of_the_rows(qtbot, sqlite_db, runner, settings, reads):
+    page = EnterprisesPage(sqlite_db, runner, settings, actor=TESTER)
+    qtbot.addWidget(page)
+    page.resize(900, 500)
+    page.show()
+    gate = reads.hold()
+    page.activate()
+    assert not page.empty_state.showing  # at once: nothing said (a quick read shows no flicker)
+    qtbot.waitUntil(lambda: page.empty_state.title == "正在查询…", timeout=2000)
+    assert page.empty_state.showing and page.count_label.text() == "正在查询…"
+    gate.set()
+    wait_loaded(qtbot, page.model)
+    assert page.empty_state.title == "还没有企业" and page.count_label.text() == "共 0 家企业"
