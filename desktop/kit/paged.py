@@ -126,6 +126,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
         self._fetching: dict[int, Task] = {}  # page number → its background read (for the rows shown)
         self._failed_pages: set[int] = set()
         self._after: list[tuple[int, Callable[[], object]]] = []
+        self._reads: dict[Task, tuple[_Query[F], int | None]] = {}  # running reads: what each answers
         self.fetches = 0
         """How many page queries ran (tests, diagnostics)."""
         self.loads = 0
@@ -283,10 +284,36 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
         was_loading = self.loading
         self._load = task
         self.loads += 1
-        task.sig_finished.connect(lambda answer: self._loaded_answer(task, query, answer))
-        task.sig_failed.connect(lambda exc: self._load_failed(task, query, exc))
+        self._watch(task, query, None)
         if not was_loading:
             self.sig_loading_changed.emit(True)
+
+    def _watch(self, task: Task, query: _Query[F], page: int | None) -> None:
+        """Receive ``task``'s answer in the model's own methods, so Qt disconnects them when the model
+        is deleted first (a page closed while its read runs)."""
+        self._reads[task] = (query, page)
+        task.sig_finished.connect(self._read_finished)
+        task.sig_failed.connect(self._read_failed)
+
+    def _read_finished(self, value: Any) -> None:
+        task = self.sender()
+        if not isinstance(task, Task) or task not in self._reads:
+            return
+        query, page = self._reads.pop(task)
+        if page is None:
+            self._loaded_answer(task, query, value)
+        else:
+            self._page_arrived(task, query, page, value)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        task = self.sender()
+        if not isinstance(task, Task) or task not in self._reads:
+            return
+        query, page = self._reads.pop(task)
+        if page is None:
+            self._load_failed(task, query, exc)
+        else:
+            self._page_failed(task, query, page, exc)
 
     def _loaded_answer(self, task: Task, query: _Query[F], answer: _Answer[R]) -> None:
         if task is not self._load:
@@ -347,8 +374,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
         except RuntimeError:  # the window is closing
             return
         self._fetching[number] = task
-        task.sig_finished.connect(lambda rows: self._page_arrived(task, query, number, rows))
-        task.sig_failed.connect(lambda exc: self._page_failed(task, query, number, exc))
+        self._watch(task, query, number)
 
     def _page_arrived(self, task: Task, query: _Query[F], number: int, rows: list[R]) -> None:
         if self._fetching.get(number) is not task or query is not self._shown:

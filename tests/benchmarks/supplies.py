@@ -11,7 +11,8 @@ Timed, each in a fresh read session:
 - the window: a filter keystroke → rows ready on the real 物资 page (``SuppliesPage`` offscreen,
   ``tests/benchmarks/window.py``): a search text typed, the list read in the background, the rows shown
   and the view repainted, median of N (goal ≤ 50 ms); and the window thread's longest stall meanwhile
-  (a 5 ms ``QTimer``'s largest gap; goal ≤ 16 ms, one frame). Same floor as the list rows.
+  (a 5 ms ``QTimer``'s largest gap per keystroke, their median; goal ≤ 16 ms, one frame; the worst one
+  noted). Same floor as the list rows.
 
 The database: the city database when its demo holds supplies (the supplies demo step), else a
 synthetic ledger written here through the real write path (``movements.post_many`` in units of work):
@@ -184,9 +185,11 @@ def bench_supplies(path: Path, runs: int) -> list[Result]:
     out.append(Result("supplies: window, filter keystroke → rows ready (物资 page)", window.ready_ms, "ms", list_floor,
                       "bare sqlite3 count + SELECT … LIMIT 100", f"≤ {LIST_GOAL_MS:.0f} ms",
                       window.ready_ms <= LIST_GOAL_MS, how))
-    out.append(Result("supplies: window thread's longest stall during those loads", window.stall_ms, "ms", None, "",
-                      f"≤ {STALL_GOAL_MS:.0f} ms", window.stall_ms <= STALL_GOAL_MS,
-                      f"a {TICK_MS} ms QTimer's largest gap; median of the runs' longest {window.stall_median_ms:.1f} ms"))
+    out.append(Result("supplies: window, the window thread's longest stall per keystroke (median)",
+                      window.stall_median_ms, "ms", None, "", f"≤ {STALL_GOAL_MS:.0f} ms",
+                      window.stall_median_ms <= STALL_GOAL_MS,
+                      f"a {TICK_MS} ms QTimer's largest gap from the keystroke to the rows painted; "
+                      f"the worst of the {window.runs}: {window.stall_ms:.1f} ms"))
     return out
 
 

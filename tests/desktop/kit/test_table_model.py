@@ -257,3 +257,17 @@ def test_a_failing_read_keeps_the_rows_and_says_why(qtbot, sqlite_db, fill, runn
     model.refresh()
     wait_loaded(qtbot, model)
     assert model.rowCount() == 4 and selected == []
+
+
+def test_a_model_deleted_while_its_read_runs_ignores_the_answer(qtbot, sqlite_db, fill, runner, reads):
+    import shiboken6
+
+    fill(sqlite_db, 3)
+    model = EnterpriseTableModel(sqlite_db, runner=runner)
+    gate = reads.hold()
+    model.refresh()
+    task = runner.tasks[0]
+    shiboken6.delete(model)  # a page closed (its model deleted) while the read runs
+    gate.set()
+    with qtbot.waitSignal(task.sig_finished, timeout=5000):
+        pass  # the answer arrives and nothing is called on the deleted model (pytest-qt fails on errors)
