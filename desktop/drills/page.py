@@ -86,7 +86,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         self._today = today
         self.obligation_task: Task | None = None
         self.trash_open_message = self.tr("回收站中的演练需先恢复才能编辑")
-        self.model = DrillTableModel(db, parent=self)
+        self.model = DrillTableModel(db, runner=runner, parent=self)
         self.obligations = ObligationModel(self)
         self._build()
 
@@ -376,8 +376,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
                    first=(self.tr("全部区域"), None))
         fill_combo(self.industry_combo, tree_items(self.choices.industries), first=(self.tr("全部行业"), None))
         self.restore_state(self._settings)
-        self.model.set_filter(self.current_filter())
-        self.model.prefetch(0)
+        self.model.set_filter(self.current_filter())  # read in the background, with its first page
         today = self.as_of()
         self.calendar_view.set_today(today)
         self.load_obligations()
@@ -389,7 +388,7 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
         return [(("　" * max(0, r.level - 1)) + r.name, r.code) for r in self.choices.regions]
 
     def refresh(self) -> None:
-        self.model.refresh()
+        self.refetch()
         self.load_obligations()
         self.load_findings()
         self.load_calendar()
@@ -415,6 +414,9 @@ class DrillsPage(ListPage[DrillRow, DrillFilter]):
     def show_drill(self, drill_id: int) -> None:
         """Back to the list with a drill selected (the one double-clicked in the calendar)."""
         self.tabs.setCurrentIndex(0)
+        self.model.after_load(lambda: self._select_shown(drill_id))  # at once unless the list is being read
+
+    def _select_shown(self, drill_id: int) -> None:
         if not self.select_id(drill_id):
             self.sig_status.emit(self.tr("这次演练不在当前列表的已读页中，可用搜索查找"))
 

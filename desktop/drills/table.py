@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
 from desktop.kit.paged import Column, PagedTableModel
+from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
 from models.drills import queries as dq
 from models.drills.entities import DRILL_CONTENTS, DRILL_FORMS
@@ -29,7 +30,8 @@ class DrillTableModel(PagedTableModel[DrillRow, DrillFilter]):
     TITLE_COLUMN = 2
     STATUS_COLUMN = 4
 
-    def __init__(self, db: Database, flt: DrillFilter | None = None, *, parent: Any = None) -> None:
+    def __init__(self, db: Database, flt: DrillFilter | None = None, *, runner: TaskRunner,
+                 parent: Any = None) -> None:
         columns: list[Column[DrillRow]] = [
             Column(self.tr("计划时间"), lambda r: r.planned_at.strftime("%Y-%m-%d %H:%M"), "planned_at", width=124),
             Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=220),
@@ -45,7 +47,7 @@ class DrillTableModel(PagedTableModel[DrillRow, DrillFilter]):
             Column(self.tr("地点"), lambda r: r.location, None, width=170),
             Column(self.tr("检验的预案"), lambda r: "、".join(r.plans), None, width=260),
         ]
-        super().__init__(db, flt or DrillFilter(), columns, sort="planned_at", parent=parent)
+        super().__init__(db, flt or DrillFilter(), columns, runner=runner, sort="planned_at", parent=parent)
 
     def query_count(self, session: Session, flt: DrillFilter) -> int:
         return dq.count(session, flt)

@@ -56,7 +56,7 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
         self.choices: ReferenceChoices | None = None
         self.panel_tabs = PanelTabs(db, runner, panels, today, self) if panels else None
         self.trash_open_message = self.tr("回收站中的企业需先恢复才能编辑")
-        self.model = EnterpriseTableModel(db, parent=self)
+        self.model = EnterpriseTableModel(db, runner=runner, parent=self)
         self._build()
 
     @property
@@ -145,15 +145,12 @@ class EnterprisesPage(ListPage[EnterpriseRow, EnterpriseFilter]):
         self.choices = ReferenceChoices.load(self._db)
         self._fill_filter_combos(self.choices)
         self.restore_state(self._settings)
-        self.model.set_filter(self.current_filter())
-        self.model.prefetch(0)
+        self.model.set_filter(self.current_filter())  # read in the background, with its first page
 
     def refresh(self) -> None:
-        """Count and fetch again, keeping the filter and the current row."""
-        current = self.view.currentIndex().row()
-        self.model.refresh()
-        if 0 <= current < self.model.rowCount():
-            self.view.selectRow(current)
+        """Count and fetch again in the background, keeping the filter and (once the rows are there)
+        the current enterprise."""
+        self.refetch()
         if self.panel_tabs is not None:
             self.panel_tabs.reload()
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop.kit.dates import local_time
 from desktop.kit.paged import Column, PagedTableModel
+from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
 from models.enterprises import queries as enterprise_queries
 from models.enterprises.queries import EnterpriseFilter, EnterpriseRow
@@ -27,8 +28,8 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
     DEPARTMENT_COLUMN = 5
     BLACKLIST_COLUMN = 9
 
-    def __init__(self, db: Database, flt: EnterpriseFilter | None = None, *, page_size: int = 100,
-                 cache_pages: int = 20, parent: Any = None) -> None:
+    def __init__(self, db: Database, flt: EnterpriseFilter | None = None, *, runner: TaskRunner,
+                 page_size: int = 100, cache_pages: int = 20, parent: Any = None) -> None:
         columns: list[Column[EnterpriseRow]] = [
             Column(self.tr("企业名称"), lambda r: r.name, "name", width=230,
                    tooltip=lambda r: f"{r.name}\n{r.address}"),
@@ -44,7 +45,7 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
             Column(self.tr("更新时间"), lambda r: local_time(r.updated_at, "%Y-%m-%d"), "updated_at", width=90,
                    tooltip=lambda r: local_time(r.updated_at)),  # the day in the list, the time in the tip
         ]
-        super().__init__(db, flt or EnterpriseFilter(), columns, page_size=page_size,
+        super().__init__(db, flt or EnterpriseFilter(), columns, runner=runner, page_size=page_size,
                          cache_pages=cache_pages, sort="name", parent=parent)
 
     def query_count(self, session: Session, flt: EnterpriseFilter) -> int:

@@ -21,7 +21,8 @@ no plan): a module passes it what is special about itself.
 - ``windows``: ``fit_to_screen``, dialogs no larger than the screen and the main window.
 - ``labels``: ``ElidedLabel``, one line whose middle part is cut with “…”.
 - ``pages``: ``Page``, what every page of the main window offers (lazy load, stale refresh).
-- ``paged``: ``PagedTableModel``, a table model over a paged SQL query.
+- ``paged``: ``PagedTableModel``, a table model over a paged SQL query, read in the background
+  (never on the window thread); ``after_load`` for what must wait for the rows.
 - ``sorting``: ``HeaderSorting``, header-click sorting in SQL.
 - ``exporting``: ``ListExporter``, a list's 导出Excel in the background.
 - ``dates``: ``DateField``, the one date field (Chinese format, clearable where optional), and how

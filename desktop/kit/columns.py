@@ -3,8 +3,11 @@
 ``ColumnFit(view, stretch=…)`` sizes every visible column of a table view to its content (the
 header and the rows of the first page, never a query for more), within the column's minimum and
 maximum, and gives the ``stretch`` column (the name or title) the width the others leave, never
-less than ``stretch_minimum``; it fits again when the rows are reset, when columns are shown or
-hidden (``fit``), and the stretch column when the view is resized.
+less than ``stretch_minimum``. The rows are measured once, when the first rows arrive (before that a
+reset fits the headers), and again only when the user asks (恢复默认列宽): a search or a filter
+that resets the rows does not measure or move a column (``measured`` counts the measurements).
+Columns shown or hidden are fitted from what was measured (``fit``), the stretch column follows
+the view's width.
 
 A column the user resized keeps the user's width from then on (``user_sized``; the page saves it
 with the header state, so widths and order come back next time), until 恢复默认列宽 in the
@@ -43,6 +46,10 @@ class ColumnFit(QObject):
         self.user_sized: set[int] = set()
         """Columns whose width the user set (they are not fitted any more)."""
         self._content: dict[int, int] = {}
+        self.fitted = False
+        """The columns were measured from rows (the first rows the model showed, or 恢复默认列宽)."""
+        self.measured = 0
+        """How many times a column's content was measured (tests, diagnostics)."""
         self._own = 0  # > 0 while the widths are set from here (not by the user)
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
@@ -53,7 +60,7 @@ class ColumnFit(QObject):
         header.sectionResized.connect(self._on_section_resized)
         model = view.model()
         assert model is not None, "set the view's model first"
-        model.modelReset.connect(self.refit)
+        model.modelReset.connect(self._on_reset)
         self._viewport = view.viewport()
         self._viewport.installEventFilter(self)  # resizes of this one widget: the stretch column follows
 
@@ -78,6 +85,7 @@ class ColumnFit(QObject):
             style = header.style()
             width -= (style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
                       + style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header))
+        self.measured += 1
         grid = 1 if view.showGrid() else 0
         for row in range(min(model.rowCount(), self.sample_rows)):
             width = max(width, view.sizeHintForIndex(model.index(row, column)).width() + grid)
@@ -93,10 +101,17 @@ class ColumnFit(QObject):
 
     # --- fitting -------------------------------------------------------------------------------------
 
+    def _on_reset(self) -> None:
+        """New rows: the first ones are measured; after that the widths stay as they are."""
+        if not self.fitted:
+            self.refit()
+
     def refit(self) -> None:
-        """The rows changed: measure again and fit every column the user did not size."""
+        """Measure the rows shown now and fit every column the user did not size."""
         self._content.clear()
         self.fit()
+        if self._view.model().rowCount() > 0:
+            self.fitted = True
 
     def fit(self) -> None:
         view = self._view
@@ -127,7 +142,7 @@ class ColumnFit(QObject):
                 visual = header.visualIndex(logical)
                 if visual != logical:
                     header.moveSection(visual, logical)
-        self.fit()
+        self.refit()
         self.sig_reset.emit()
 
     # --- the user's widths ---------------------------------------------------------------------------

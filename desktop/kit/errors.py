@@ -7,7 +7,8 @@ nobody handled is logged with its traceback and shown as a Chinese message box, 
 application keeps running. Expected errors (``DeskError``) show as a warning with their own
 message; they are the core's Chinese sentences meant for the user. ``report_failure`` is the
 write flow's way of saying a save failed unexpectedly: one Chinese sentence (no English, no SQL)
-on screen, the whole traceback in the log.
+on screen, the whole traceback in the log. ``read_failure_text`` is the same for a read the window
+started by itself (a list's rows): one sentence for the status bar, the traceback in the log.
 """
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ def report_failure(exc: BaseException, parent: QWidget | None, *, heading: str =
     text = _tr("{0}：发生意外错误，没有写入任何数据；窗口中的内容仍然保留。\n\n详细信息已写入日志：{1}").format(
         heading or _tr("保存失败"), log_path())
     messages.critical(parent or _dialog_parent(), title or _tr("保存失败"), text)
+
+
+def read_failure_text(exc: BaseException, what: str) -> str:
+    """A background read the window started by itself failed (a list's rows): the sentence its page
+    shows in the status bar, keeping what it showed. ``DeskError``s say their own Chinese reason;
+    anything else (the database gone, locked, a broken connection) goes to the log with its
+    traceback, never to the screen in English."""
+    if isinstance(exc, DeskError):
+        log.info("读取%s失败：%s", what, exc)
+        return _tr("无法读取{0}：{1}").format(what, exc)
+    log.error("读取%s失败", what, exc_info=(type(exc), exc, exc.__traceback__))
+    return _tr("无法读取{0}：数据库暂时无法读取，仍显示上次读取的内容。请稍后点击“刷新”重试；"
+               "详细信息已写入日志：{1}").format(what, log_path())
 
 
 class _Relay(QObject):

@@ -10,6 +10,12 @@ Every change goes through the write flow (``desktop.kit.writes``) on the writer 
 runs, the page's write actions are disabled (no double submit), a refusal is said in Chinese and
 the list is fetched again, so it shows what is stored now.
 
+The rows are read in the background (``PagedTableModel``): a search, a filter or a sort leaves the
+old rows on screen until the new ones are there, and a load that takes longer than a moment says
+正在查询… in the count (or, on an empty list, in its place). What must wait for the rows (select the
+record just saved) is passed to ``model.after_load``. A read that fails keeps the rows and says so
+in the status bar (``desktop.kit.errors.read_failure_text``) and the count label.
+
 The columns are sized to their content (``fit_columns``: ``ColumnFit``, the name or title column
 taking the room left, the user's widths and order kept per list), and an empty list says why
 (``EmptyState``): the recycle bin is empty, the filter matches nothing, or there is nothing yet.
@@ -25,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +48,7 @@ from PySide6.QtWidgets import (
 from desktop.kit import messages
 from desktop.kit.columns import ColumnFit
 from desktop.kit.empty import EmptyState
+from desktop.kit.errors import read_failure_text
 from desktop.kit.exporting import ListExporter, Write
 from desktop.kit.paged import PagedTableModel
 from desktop.kit.pages import Page
@@ -77,6 +84,9 @@ class RecordService(Protocol):
 R = TypeVar("R", bound=Row)
 F = TypeVar("F")
 D = TypeVar("D", bound=QDialog)
+
+QUERYING_DELAY_MS = 150
+"""A load shorter than this shows nothing (no flicker on every keystroke); a longer one says 正在查询…."""
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 
@@ -118,6 +128,14 @@ class ListPage(Page, Generic[R, F]):
         self.write_actions: list[QAction] = []
         """Actions that write: disabled while the page's write runs."""
         self.trash_open_message = self.tr("回收站中的记录需先恢复才能打开")
+        self.querying = False
+        """A load has run longer than ``QUERYING_DELAY_MS``: the count (or the empty list) says 正在查询…."""
+        self.read_error = ""
+        """The last failed read's message (empty once rows were read again)."""
+        self._querying_timer = QTimer(self)
+        self._querying_timer.setSingleShot(True)
+        self._querying_timer.setInterval(QUERYING_DELAY_MS)
+        self._querying_timer.timeout.connect(self._show_querying)
         self.exporter = ListExporter(self, runner, settings, label=export_label, unit=unit,
                                      module=self.export_module)
         self.exporter.sig_finished.connect(self.sig_export_finished)
@@ -248,6 +266,9 @@ class ListPage(Page, Generic[R, F]):
         self.sorting = HeaderSorting(view, self.model, order=self.default_order)
         self.sorting.sig_status.connect(self.sig_status)
         self.model.modelReset.connect(self.update_actions)
+        self.model.sig_page_loaded.connect(lambda _number: self.update_actions())  # the current row's page
+        self.model.sig_loading_changed.connect(self._loading_changed)
+        self.model.sig_failed.connect(self.read_failed)
         self.empty_state = EmptyState(view, self.describe_empty)
         return view
 
@@ -261,6 +282,8 @@ class ListPage(Page, Generic[R, F]):
 
     def describe_empty(self) -> tuple[str, str]:
         """What the empty list says: the recycle bin, a filter that matches nothing, or no data yet."""
+        if self.querying and self.model.loading:
+            return self.tr("正在查询…"), ""
         if not self.model.loaded:
             return "", ""
         noun = self.empty_noun
@@ -283,7 +306,7 @@ class ListPage(Page, Generic[R, F]):
         if not self.activated:
             return
         flt = self.current_filter()
-        if flt != self.model.filter or not self.model.loaded:
+        if flt != self.model.filter or not (self.model.loaded or self.model.loading):
             self.model.set_filter(flt)
             self.filter_applied()
 
@@ -304,10 +327,41 @@ class ListPage(Page, Generic[R, F]):
         self.search.selectAll()
 
     def show_count(self, count: int) -> None:
+        self.read_error = ""
+        self.count_label.setToolTip("")
         if self.in_trash:
             self.count_label.setText(self.tr("回收站中共 {0} {1}").format(count, self.unit))
         else:
             self.count_label.setText(self.tr("共 {0} {1}").format(count, self.unit))
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    def _loading_changed(self, loading: bool) -> None:
+        if loading:
+            self._querying_timer.start()
+            return
+        self._querying_timer.stop()
+        if self.querying:
+            self.querying = False
+            self.empty_state.update_state()
+
+    def _show_querying(self) -> None:
+        if not self.model.loading:
+            return
+        self.querying = True
+        if hasattr(self, "count_label"):
+            self.count_label.setText(self.tr("正在查询…"))
+        self.empty_state.update_state()
+
+    def read_failed(self, exc: BaseException) -> None:
+        """A read of the list failed: the rows shown stay, the status bar says why (the log has the
+        traceback) and the count label says the rows are not the ones asked for."""
+        self.read_error = read_failure_text(exc, self.list_name)
+        self.sig_status.emit(self.read_error)
+        if hasattr(self, "count_label"):
+            self.count_label.setText(self.tr("查询失败"))
+            self.count_label.setToolTip(self.read_error)
+        self.empty_state.update_state()
 
     def _on_trash_toggled(self, on: bool) -> None:
         self.trash_toggled(on)
@@ -333,6 +387,33 @@ class ListPage(Page, Generic[R, F]):
             return False
         self.select_row(row)
         return True
+
+    def select_when_loaded(self, row_id: int) -> None:
+        """Select a record once the rows asked for last are there (after a save), if it is among them."""
+        self.model.after_load(lambda: self.select_id(row_id))
+
+    def same_record(self, row: R, other: R) -> bool:
+        """Whether two rows show the same record (by default: the same ``id``)."""
+        return row.id == other.id
+
+    def refetch(self, flt: F | None = None) -> None:
+        """Read the rows again in the background (with ``flt``: under that filter); once they are
+        there, the record current now is selected again, else the same row number."""
+        current = self.current_row()
+        index = self.view.currentIndex().row()
+        if flt is None:
+            self.model.refresh()
+        else:
+            self.model.set_filter(flt)
+
+        def again() -> None:
+            found = self.model.find_row(lambda r: self.same_record(r, current)) if current is not None else -1
+            if found >= 0:
+                self.select_row(found)
+            elif 0 <= index < self.model.rowCount():
+                self.select_row(index)
+
+        self.model.after_load(again)
 
     def update_actions(self) -> None:
         self.enable_actions()
@@ -409,9 +490,10 @@ class ListPage(Page, Generic[R, F]):
         self.update_actions()
 
     def changed(self, row_id: int, status: str) -> None:
-        """A record was stored from this page: fetch again, keep it selected, tell the others."""
+        """A record was stored from this page: fetch again, select it once the rows are there, tell
+        the others."""
         self.refresh_rows()
-        self.select_id(row_id)
+        self.select_when_loaded(row_id)
         self.sig_data_changed.emit()
         self.sig_status.emit(status)
 

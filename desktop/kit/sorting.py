@@ -1,8 +1,9 @@
 """Header-click sorting for the paged lists: the click picks the SQL order, never a sort in Python.
 
 ``HeaderSorting(view, model)`` gives the view a ``SortHeader`` and keeps the model's order, the
-header's sort indicator and the saved header state in step; the selected record stays selected
-when it is on the first page of the new order. A column without a SQL sort key
+header's sort indicator and the saved header state in step; the rows are read again in the
+background, and once they are there (``sig_sorted``) the selected record stays selected when it is
+among the pages read (the first, and those on screen). A column without a SQL sort key
 (``Column.sort_key`` None, e.g. deadlines computed per row in Python) does not react to a click
 at all; its header says so in a tooltip (``PagedTableModel.headerData``). The enterprise and the
 plan lists share it.
@@ -47,7 +48,7 @@ class HeaderSorting(QObject):
     """Keeps a ``PagedTableModel``'s SQL order and its view's sort indicator in step."""
 
     sig_sorted = Signal()
-    """The list was sorted again (the model was reset with the new order)."""
+    """The list was sorted again (the rows in the new order are shown)."""
 
     sig_status = Signal(str)
     """A short message for the status bar (a column that cannot sort was asked to)."""
@@ -99,11 +100,14 @@ class HeaderSorting(QObject):
         current = self._view.currentIndex()
         kept = getattr(self._model.row_at(current.row()), "id", None) if current.isValid() else None
         self._model.sort(column, order)
-        self._model.prefetch(0)
-        if kept is not None:  # the selected record stays selected if it is on the first page now
+        self._model.after_load(lambda: self._sorted(kept, max(current.column(), 0)))
+
+    def _sorted(self, kept: int | None, column: int) -> None:
+        """The rows in the new order are there: the selected record stays selected if it is among them."""
+        if kept is not None:
             row = self._model.row_of_id(kept)
             if row >= 0:
-                index = self._model.index(row, max(current.column(), 0))
+                index = self._model.index(row, column)
                 self._view.setCurrentIndex(index)
                 self._view.selectRow(row)
                 self._view.scrollTo(index)

@@ -152,7 +152,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.last_import: WordImportRequest | None = None
         self.tree_enterprise_id: int | None = None
         self.deadline_warnings: tuple[str, ...] = ()
-        self.model = PlanTableModel(db, today=today, parent=self)
+        self.model = PlanTableModel(db, runner=runner, today=today, parent=self)
         self.panel_tabs = PanelTabs(db, runner, panels, today, self, prompt=self.tr("请在上方列表中选择一个预案"),
                                     actor=self._actor) if panels else None
         if self.panel_tabs is not None:  # a panel's editor changed the plan (its version moved)
@@ -268,7 +268,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.make_view(self.splitter)
-        self.sorting.sig_sorted.connect(self._after_refresh)
+        self.model.sig_loaded.connect(self._after_refresh)  # every load: a refresh, a filter, a sort
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(32)
@@ -342,8 +342,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
     def load(self) -> None:
         self._load_enterprises()
         self.restore_state(self._settings)
-        self.model.set_filter(self.current_filter())
-        self._after_refresh()
+        self.model.set_filter(self.current_filter())  # read in the background; then ``_after_refresh``
 
     def save_state(self, settings: Settings) -> None:
         super().save_state(settings)
@@ -361,16 +360,11 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.reload(enterprises=True)
 
     def reload(self, *, enterprises: bool) -> None:
-        """Fetch the rows again; ``enterprises``: the enterprise list too (changed elsewhere)."""
-        current = self.current_row()
-        index = self.view.currentIndex().row()
+        """Fetch the rows again in the background, the selected plan selected again once they are
+        there; ``enterprises``: the enterprise list too (changed elsewhere)."""
         if enterprises:
             self._load_enterprises()
-        self.model.refresh()
-        self.model.prefetch(max(index, 0))
-        if current is not None and not self.select_plan(current.id) and 0 <= index < self.model.rowCount():
-            self.select_row(index)
-        self._after_refresh()
+        self.refetch()
 
     def _load_enterprises(self) -> None:
         self.enterprises = load_enterprise_choices(self._db)
@@ -379,8 +373,8 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.enterprise_combo.blockSignals(False)
 
     def _after_refresh(self) -> None:
+        """The rows of a load are there (``sig_loaded``): columns, calendar warnings, tree, panels."""
         self._show_columns()
-        self.model.prefetch(0)
         self.deadline_warnings = self.model.cached_warnings()
         if self.deadline_warnings:
             self.note_label.setText("⚠ " + "；".join(self.deadline_warnings))
@@ -399,9 +393,6 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         return PlanFilter(enterprise_id=self.enterprise_combo.enterprise_id(),
                           kind=self.kind_combo.currentData(), status=self.status_combo.currentData(),
                           text=self.search.text().strip(), deleted=self.in_trash)
-
-    def filter_applied(self) -> None:
-        self._after_refresh()
 
     def _show_columns(self) -> None:
         """One enterprise chosen: its name in every row says nothing, the title gets the room. The
@@ -779,7 +770,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         assert isinstance(result, tuple)
         plan_id, outcome = result
         self.reload(enterprises=False)
-        self.select_plan(plan_id)
+        self.select_when_loaded(plan_id)
         self.sig_data_changed.emit()
         title = (self.last_import.data.title if self.last_import else "") or outcome.document.title
         self.sig_status.emit(self.tr("已导入“{0}”").format(title))
@@ -792,8 +783,7 @@ class PlansPage(ListPage[PlanRow, PlanFilter]):
         self.sig_import_finished.emit(plan_id, outcome)
 
     def _edit_imported(self, plan_id: int) -> None:
-        if self.select_plan(plan_id):
-            self.edit_content()
+        self.model.after_load(lambda: self.edit_content() if self.select_plan(plan_id) else None)
 
     def _on_import_invalid(self, error: ValidationError) -> None:
         """The record was refused (e.g. a number already taken): the form again, marked."""

@@ -2,8 +2,9 @@
 
 Each row also shows where its deadlines stand (``plan_deadlines``): the next one due and which
 are overdue. ``as_of`` is read from the clock here, at the UI boundary, once per refresh, and the
-holiday calendar is loaded once per refresh in the same short read as the count; deadlines are
-computed per row when first shown and kept until the next refresh. The columns sort in SQL
+holiday calendar is loaded once per refresh in the same short background read as the count
+(``read_context``), both taken over with the rows (``use_context``); deadlines are computed per row
+when first shown and kept until the next refresh. The columns sort in SQL
 (``plan_page``'s sort keys), except the two deadline columns: they are computed in Python from
 the holiday calendar, so SQL cannot order by them and their headers do not react to clicks.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from desktop.kit.dates import local_time
 from desktop.kit.paged import Column, PagedTableModel
+from desktop.kit.tasks import TaskRunner
 from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.workdays import HolidayCalendar
@@ -74,8 +76,9 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
     OVERDUE_COLUMN = 8
     DELETED_COLUMN = 9
 
-    def __init__(self, db: Database, flt: PlanFilter | None = None, *, today: Callable[[], date] = date.today,
-                 page_size: int = 100, cache_pages: int = 20, parent: Any = None) -> None:
+    def __init__(self, db: Database, flt: PlanFilter | None = None, *, runner: TaskRunner,
+                 today: Callable[[], date] = date.today, page_size: int = 100, cache_pages: int = 20,
+                 parent: Any = None) -> None:
         columns: list[Column[PlanRow]] = [
             Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=130,
                    tooltip=lambda r: r.enterprise),
@@ -91,8 +94,8 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
             Column(self.tr("逾期"), lambda r: self.deadlines(r).overdue_text, width=58),
             Column(self.tr("删除时间"), lambda r: local_time(r.deleted_at), "deleted_at", width=130),
         ]
-        super().__init__(db, flt or PlanFilter(), columns, page_size=page_size, cache_pages=cache_pages,
-                         sort="enterprise", parent=parent)
+        super().__init__(db, flt or PlanFilter(), columns, runner=runner, page_size=page_size,
+                         cache_pages=cache_pages, sort="enterprise", parent=parent)
         self._today = today
         self.as_of: date = today()
         self.calendar: HolidayCalendar | None = None
@@ -100,10 +103,15 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
 
     # --- queries -------------------------------------------------------------------------------------
 
-    def query_count(self, session: Session, flt: PlanFilter) -> int:
-        self.as_of = self._today()
-        self.calendar = load_calendar(session)
+    def read_context(self, session: Session, flt: PlanFilter) -> tuple[date, HolidayCalendar]:
+        """The day the deadlines are for and the holiday calendar (worker thread, with the count)."""
+        return self._today(), load_calendar(session)
+
+    def use_context(self, context: tuple[date, HolidayCalendar]) -> None:
+        self.as_of, self.calendar = context
         self._deadlines.clear()
+
+    def query_count(self, session: Session, flt: PlanFilter) -> int:
         return pq.count(session, flt)
 
     def query_page(self, session: Session, flt: PlanFilter, *, sort: str, descending: bool, offset: int,
@@ -141,10 +149,9 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
     def cached_warnings(self) -> tuple[str, ...]:
         """Calendar warnings (a year without holiday data) of the rows fetched so far."""
         seen: dict[str, None] = {}
-        for rows in self._pages.values():
-            for row in rows:
-                for warning in self.deadlines(row).warnings:
-                    seen[warning] = None
+        for row in self.cached_rows():
+            for warning in self.deadlines(row).warnings:
+                seen[warning] = None
         return tuple(seen)
 
     # --- looks ---------------------------------------------------------------------------------------

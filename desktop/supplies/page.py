@@ -112,7 +112,7 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
         self.detail_task: Task | None = None
         self.tree_task: Task | None = None
         self.alerts_task: Task | None = None
-        self.model = StockTableModel(db, StockFilter(as_of=self.as_of()), parent=self)
+        self.model = StockTableModel(db, StockFilter(as_of=self.as_of()), runner=runner, parent=self)
         self.warehouse_ids: tuple[int, ...] = ()
         self.warehouse_scope = ""  # the chosen tree node's key when it holds several warehouses
         self.item_rows: list[StockRow] = []
@@ -265,7 +265,7 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
         self.make_view(right)
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
-        # fitted to the first screen of rows, not the whole first page: a filter keystroke stays quick
+        # fitted to the first screen of rows once (a filter keystroke measures nothing)
         self.columns = ColumnFit(self.view, stretch=self.model.NAME_COLUMN, stretch_minimum=NAME_MIN_WIDTH,
                                  maximum={0: 160, 3: 100, 4: 120, 9: 170}, sortable=self.model.is_sortable,
                                  sample_rows=FIT_ROWS)
@@ -352,17 +352,15 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
                                          for c in (tree.by_code[code] for code in tree.order) if c.level <= 2],
                    first=(self.tr("全部类别"), None))
         self.restore_state(self._settings)
-        self.model.set_filter(self.current_filter())
+        self.model.set_filter(self.current_filter())  # read in the background, with its first page
         self._show_columns()  # a header saved while the 回收站 was shown would hide the quantities
-        self.model.prefetch(0)
         self.load_tree()
         self.load_alerts()
 
     def refresh(self) -> None:
-        self.model.set_filter(self.current_filter())  # a new day: a new as_of
+        self.refetch(self.current_filter())  # a new day: a new as_of
         self.load_tree()
         self.load_alerts()
-        self._row_changed()
 
     def _read(self, fn: Callable[[Session], Any], label: str, title: str) -> Task:
         db = self._db
@@ -442,13 +440,20 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
         return False
 
     def select_place(self, warehouse_id: int, batch_id: int) -> bool:
-        """Select the row of a batch in a warehouse if it is on the first pages (after a refresh)."""
-        self.model.prefetch(0)
-        for n in range(min(self.model.rowCount(), self.model.page_size)):
-            found = self.model.row_at(n)
-            if found is not None and found.warehouse_id == warehouse_id and found.batch_id == batch_id:
-                self.select_row(n)
-                return True
+        """Select the row of a batch in a warehouse if it is among the pages read (the first and
+        those on screen); False when it is not."""
+        n = self.model.find_row(lambda r: r.warehouse_id == warehouse_id and r.batch_id == batch_id)
+        if n < 0:
+            return False
+        self.select_row(n)
+        return True
+
+    def same_record(self, row: StockRow | TrashRow, other: StockRow | TrashRow) -> bool:
+        """A stock row is a batch in a warehouse; a 回收站 row the deleted record it names."""
+        if isinstance(row, StockRow) and isinstance(other, StockRow):
+            return (row.warehouse_id, row.batch_id) == (other.warehouse_id, other.batch_id)
+        if isinstance(row, TrashRow) and isinstance(other, TrashRow):
+            return (row.record, row.id) == (other.record, other.id)
         return False
 
     def current_warehouse_id(self) -> int | None:
@@ -748,12 +753,10 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
         return dialog
 
     def _stored(self, status: str) -> None:
-        row = self.stock_row()
-        self.model.refresh()
-        if row is not None:
-            self.select_place(row.warehouse_id, row.batch_id)
+        """Something was stored from this page: read the rows again (the selected batch selected
+        again once they are there; its detail follows the selection) and the alerts."""
+        self.refetch()
         self.load_alerts()
-        self._row_changed()
         self.sig_data_changed.emit()
         self.sig_status.emit(status)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.kit.dates import local_time
 from desktop.kit.paged import Column, PagedTableModel
+from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
 from models.supplies import queries as sq
 from models.supplies.queries import StockFilter, StockRow, TrashRow
@@ -51,7 +52,7 @@ class StockTableModel(PagedTableModel[ListRow, StockFilter]):
     STOCK_ONLY = (BOOK_COLUMN, USABLE_COLUMN, ALERT_COLUMN)
     TRASH_ONLY = (RECORD_COLUMN, DELETED_COLUMN)
 
-    def __init__(self, db: Database, flt: StockFilter, *, parent: Any = None) -> None:
+    def __init__(self, db: Database, flt: StockFilter, *, runner: TaskRunner, parent: Any = None) -> None:
         columns: list[Column[ListRow]] = [
             Column(self.tr("储备库"), lambda r: r.warehouse, "warehouse", width=170),
             Column(self.tr("物资编码"), lambda r: r.item_code, "item", width=90),
@@ -69,7 +70,7 @@ class StockTableModel(PagedTableModel[ListRow, StockFilter]):
             Column(self.tr("类型"), lambda r: r.record_label if isinstance(r, TrashRow) else "", None, width=60),
             Column(self.tr("删除时间、删除人"), deleted_text, None, width=170),
         ]
-        super().__init__(db, flt, columns, sort="expires_on", parent=parent)
+        super().__init__(db, flt, columns, runner=runner, sort="expires_on", parent=parent)
 
     def query_count(self, session: Session, flt: StockFilter) -> int:
         return sq.trash_count(session, flt) if flt.deleted else sq.count(session, flt)

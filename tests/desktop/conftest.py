@@ -15,6 +15,7 @@ from desktop.kit.settings import Settings
 from desktop.kit.tasks import TaskRunner
 from desktop.kit.writes import WriteOp
 from models.core.database import Database
+from tests.desktop.loading import Reads
 from tests.factories import create_enterprise
 
 
@@ -132,3 +133,9 @@ def chinese_font(qapp) -> Iterator[str | None]:
         qapp.setFont(shipped)
     yield family
     qapp.setFont(font)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch, sqlite_db: Database) -> Reads:
+    """``sqlite_db``'s reads, recorded (and held or failed when a test says so)."""
+    return Reads(monkeypatch, sqlite_db)

@@ -18,6 +18,7 @@ from models.core.uow import os_actor
 from models.enterprises import queries as enterprise_queries
 from models.enterprises.queries import EnterpriseFilter, overview
 from models.modules import open_database
+from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER, create_enterprise
 
 
@@ -37,7 +38,7 @@ def make_window(qtbot, sqlite_db, settings):
         window.runner.shutdown()
 
 
-def test_title_status_bar_and_navigation(make_window, sqlite_db, fill):
+def test_title_status_bar_and_navigation(qtbot, make_window, sqlite_db, fill):
     fill(sqlite_db, 3)
     window = make_window()
     assert window.windowTitle() == "应急预案与演练管理系统 — test.sqlite"
@@ -51,6 +52,7 @@ def test_title_status_bar_and_navigation(make_window, sqlite_db, fill):
     assert not window.enterprises_page.activated  # nothing loaded before it is shown
     window.nav.setCurrentRow(1)
     assert window.current_page() is window.enterprises_page
+    wait_loaded(qtbot, window.enterprises_page.model)
     assert window.enterprises_page.model.rowCount() == 3
     assert window.settings.last_page == "enterprises"
 
@@ -72,11 +74,12 @@ def test_home_counts_by_risk_and_key_industry(sqlite_db, fill):
     assert "其他" not in by_industry
 
 
-def test_changes_on_one_page_refresh_the_others(make_window, sqlite_db, fill, msgs, finish):
+def test_changes_on_one_page_refresh_the_others(qtbot, make_window, sqlite_db, fill, msgs, finish):
     fill(sqlite_db, 2)
     window = make_window()
     assert window.home_page.overview.total == 2
     page = window.show_page("enterprises")
+    wait_loaded(qtbot, page.model)
     page.select_row(0)
     assert finish(page.delete_current()) == "saved"
     window.show_page("home")
@@ -149,6 +152,7 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
         window.fill_demo()
     assert blocker.args == ["结果"]
     assert calls == [(sqlite_db, "small", False)]
+    wait_loaded(qtbot, window.enterprises_page.model)
     assert window.enterprises_page.model.rowCount() == 2  # pages refreshed
     window.show_page("home")
     assert window.home_page.overview.total == 2

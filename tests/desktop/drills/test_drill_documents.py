@@ -16,6 +16,7 @@ from desktop.drills.page import DrillsPage
 from models.drills import documents as dd
 from models.drills.documents import DocumentsData, ScriptStep
 from tests.desktop.drills.test_drills_page import TODAY, _held_on_page
+from tests.desktop.loading import wait_loaded
 from tests.exports.drill_samples import photo_png
 from tests.factories import TESTER
 
@@ -29,6 +30,7 @@ def page(qtbot, sqlite_db, runner, settings):  # type: ignore[no-untyped-def]
     widget.resize(1300, 700)
     widget.show()
     widget.activate()
+    wait_loaded(qtbot, widget.model)
     return widget
 
 
@@ -145,7 +147,8 @@ def test_the_record_keeps_photos_and_a_done_drill_is_read_only(qtbot, page, sqli
         with unit_of_work(sqlite_db, TESTER) as uow:
             ds.transition(uow, did, command, _version(sqlite_db, did))
     page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model.row_at(0).status == "done", timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 1 and page.model.row_at(0).status == "done"
     page.view.selectRow(0)
     frozen = _open(qtbot, page)
     assert frozen.save_button is not None and not frozen.save_button.isEnabled()
@@ -167,7 +170,8 @@ def test_the_record_waits_until_the_drill_is_held(qtbot, page, sqlite_db) -> Non
         ds.create(uow, ds.DrillData(enterprise_id=ent, title="计划中的演练", planned_at=datetime(2026, 12, 5, 9),
                                     plan_ids=[plan]))
     page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 1
     page.view.selectRow(0)
     dialog = _open(qtbot, page)
     assert dialog.notes[4].text().endswith("演练记录在演练实施后才能填写。") and not dialog.notes[0].isVisible()

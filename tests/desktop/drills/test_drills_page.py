@@ -13,6 +13,7 @@ from desktop.drills import page as page_module
 from desktop.drills.dialog import DrillDialog, StepDialog
 from desktop.drills.page import DrillsPage
 from models.drills.entities import Drill
+from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER, create_enterprise
 from tests.models.drills.test_drill_service import _published_plan
 
@@ -26,6 +27,7 @@ def page(qtbot, sqlite_db, runner, settings):  # type: ignore[no-untyped-def]
     widget.resize(1300, 700)
     widget.show()
     widget.activate()
+    wait_loaded(qtbot, widget.model)
     return widget
 
 
@@ -42,6 +44,7 @@ def _held_on_page(qtbot, page, db) -> tuple[int, int]:  # type: ignore[no-untype
     with unit_of_work(db, TESTER) as uow:
         ds.transition(uow, did, "conduct", 1, held_on=date(2026, 5, 12))
     page.refresh()
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
     page.view.selectRow(0)
     return did, plan
@@ -76,11 +79,13 @@ def test_plan_a_drill_reschedule_hold_and_see_the_obligations(qtbot, page, sqlit
     assert dialog.plan_list.count() == 1
     dialog.widgets["title"].setText("液氯泄漏综合演练")
     assert finish(dialog.save()) == "invalid"  # no plan ticked: refused, input kept
+    wait_loaded(qtbot, page.model)
     assert "至少选择一个" in dialog.errors.text("plan_ids") and dialog.widgets["title"].text() == "液氯泄漏综合演练"
     dialog.plan_list.item(0).setCheckState(Qt.CheckState.Checked)
     dialog.widgets["planned_at"].set_value(date(2026, 12, 10))
     with qtbot.waitSignal(dialog.sig_saved, timeout=3000) as saved:
         dialog.save_button.click()
+    wait_loaded(qtbot, page.model)
     drill_id = saved.args[0]
     qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == drill_id, timeout=3000)
     assert page.current_row().status_label == "计划" and page.act_reschedule.isEnabled()
@@ -89,6 +94,7 @@ def test_plan_a_drill_reschedule_hold_and_see_the_obligations(qtbot, page, sqlit
     assert page.reschedule_current() is None and "请填写原因" in seen[0].errors.banner.text()
     _answer(monkeypatch, reason="与上级检查冲突，推迟一周", day=date(2026, 12, 17))
     assert finish(page.reschedule_current()) == "saved"
+    wait_loaded(qtbot, page.model)
     with sqlite_db.read() as s:
         drill = s.get(Drill, drill_id)
         assert drill.planned_at.date() == date(2026, 12, 17) and drill.reschedule_reason.startswith("与上级检查")
@@ -96,6 +102,7 @@ def test_plan_a_drill_reschedule_hold_and_see_the_obligations(qtbot, page, sqlit
     qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == drill_id, timeout=3000)
     _answer(monkeypatch, day=date(2026, 11, 20))
     assert finish(page.step_current("conduct")) == "saved"
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().status_label == "实施",
                     timeout=3000)
     assert not page.act_reschedule.isEnabled() and page.act_evaluate.isEnabled()
@@ -120,12 +127,14 @@ def test_cancel_needs_a_reason_and_the_overdue_come_first(qtbot, page, sqlite_db
         did = ds.create(uow, ds.DrillData(enterprise_id=ent, title="桌面推演", planned_at=datetime(2026, 12, 1, 9),
                                           plan_ids=[plan]))
     page.refresh()
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
     page.view.selectRow(0)
     seen = _answer(monkeypatch, reason="  ")
     assert page.step_current("cancel") is None and seen[0].isVisible() is False
     _answer(monkeypatch, reason="企业停产检修")
     assert finish(page.step_current("cancel")) == "saved"
+    wait_loaded(qtbot, page.model)
     with sqlite_db.read() as s:
         assert s.get(Drill, did).status == "cancelled"
     qtbot.waitUntil(lambda: page.obligations.rowCount() >= 2, timeout=3000)
@@ -159,6 +168,7 @@ def test_the_annual_plan_for_a_hazchem_enterprise(qtbot, page, sqlite_db, finish
     monkeypatch.setattr(YearPlanDialog, "exec", exec_)
     page.enterprises = None
     assert finish(page.plan_year()) == "saved"
+    wait_loaded(qtbot, page.model)
     assert asked[0].year.value() == 2027  # next year by default
     with sqlite_db.read() as s:
         assert s.query(Drill).count() == 2, [d.title for d in s.query(Drill)]
@@ -166,6 +176,7 @@ def test_the_annual_plan_for_a_hazchem_enterprise(qtbot, page, sqlite_db, finish
     titles = sorted(page.model.row_at(r).title for r in range(2))
     assert titles[0].startswith("2027年上半年应急演练") and "现场处置方案" in titles[0]
     assert finish(page.plan_year()) == "saved"  # again: nothing new
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
 
 
@@ -180,6 +191,7 @@ def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page
     _did, _plan = _held_on_page(qtbot, page, sqlite_db)
     assert page.act_score.isEnabled()
     assert finish(page.score_current()) == "saved"
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: isinstance(getattr(page, "sheet_dialog", None), ScoreSheetDialog), timeout=3000)
     dialog = page.sheet_dialog
     table = dialog.table
@@ -212,6 +224,7 @@ def test_scoring_from_the_keyboard_saves_each_entry_and_submit_locks(qtbot, page
     table.item(7, COMMENT).setText("指挥部成立及时")
     qtbot.waitUntil(lambda: dialog.entries[items[7].key].comment == "指挥部成立及时", timeout=3000)
     assert finish(dialog.submit()) == "saved"
+    wait_loaded(qtbot, page.model)
     assert "已提交" in dialog.status_label.text() and "总分 100" in dialog.status_label.text()
     with unit_of_work(sqlite_db, TESTER) as uow, pytest.raises(Exception, match="已提交"):
         scoring.enter(uow, sheet.id, "run.command", 1, dialog.version)
@@ -232,6 +245,7 @@ def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlit
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     assert finish(page.export_sheet()) == "saved"
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(target.exists, timeout=3000)
 
     dialog = page.score_file()  # on the laptop: no database involved
@@ -251,9 +265,11 @@ def test_an_evaluator_scores_offline_and_the_sheet_comes_back(qtbot, page, sqlit
     tampered.write_text(json_module.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tampered), ""))
     assert finish(page.import_sheet()) == "refused"
+    wait_loaded(qtbot, page.model)
     assert any("提交后被改动过" in text for text in msgs.texts())
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     assert finish(page.import_sheet()) == "saved"
+    wait_loaded(qtbot, page.model)
     with sqlite_db.read() as s:
         assert s.query(ScoreSheet).one().status == "submitted"
 
@@ -347,8 +363,10 @@ def test_a_finding_raised_in_the_window_forces_a_plan_revision_and_is_tracked(qt
 
     monkeypatch.setattr(FindingDialog, "exec", exec_)
     assert finish(page.raise_finding()) == "invalid"
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: getattr(page, "retry_op", None) is not None, timeout=3000)
     assert finish(page.retry_op) == "saved" and len(shown) == 2
+    wait_loaded(qtbot, page.model)
     with sqlite_db.read() as s:
         assert s.get(Plan, plan).revision_trigger == "drill_findings"
     qtbot.waitUntil(lambda: page.findings_table.rowCount() == 1, timeout=3000)
@@ -356,11 +374,13 @@ def test_a_finding_raised_in_the_window_forces_a_plan_revision_and_is_tracked(qt
     page.findings_table.selectRow(0)
     for command in ("start", "verify"):
         assert finish(page.step_finding(command)) == "saved"
+        wait_loaded(qtbot, page.model)
         qtbot.waitUntil(lambda c=command: page.current_finding() is None or page.current_finding().status ==
                         {"start": "in_progress", "verify": "verifying"}[c], timeout=3000)
         page.findings_table.selectRow(0)
     _answer(monkeypatch, reason="集合点已改到上风向，复演验证合格")
     assert finish(page.step_finding("close")) == "saved"
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.findings_table.rowCount() == 1 and page.findings_table.item(0, 1).text() == "已关闭",
                     timeout=3000)
 
@@ -381,6 +401,7 @@ def test_the_month_calendar_shows_the_drills_by_day(qtbot, page, sqlite_db):  # 
         ds.create(uow, ds.DrillData(enterprise_id=ent, title="下月演练", planned_at=datetime(2026, 12, 3, 9),
                                     plan_ids=[plan]))
     page.refresh()
+    wait_loaded(qtbot, page.model)
     calendar = page.calendar_view.calendar
     qtbot.waitUntil(lambda: date(2026, 11, 20) in calendar.by_day, timeout=3000)
     assert [d.title for d in calendar.by_day[date(2026, 11, 20)]] == ["桌面推演", "实战演练"]
@@ -411,6 +432,7 @@ def test_the_week_view_shows_a_column_per_day_across_months(qtbot, page, sqlite_
         last = ds.create(uow, ds.DrillData(enterprise_id=ent, title="跨月演练", planned_at=datetime(2026, 12, 3, 9),
                                            plan_ids=[plan]))
     page.refresh()
+    wait_loaded(qtbot, page.model)
     view = page.calendar_view
     view.calendar.setSelectedDate(QDate(2026, 11, 20))
     view.week_button.click()
@@ -431,6 +453,7 @@ def test_the_week_view_shows_a_column_per_day_across_months(qtbot, page, sqlite_
     assert "2026-12-03：1 次演练" in view.day_label.text()
     with qtbot.waitSignal(view.sig_drill_chosen) as chosen:
         week.cellDoubleClicked.emit(0, 3)
+    wait_loaded(qtbot, page.model)
     assert chosen.args == [last]
     view.this_button.click()  # back to the page's as_of week
     assert week.start <= page.as_of() < week.start + timedelta(days=7) and week.start.weekday() == 0
@@ -447,6 +470,7 @@ def test_a_paper_sheet_is_keyed_in_for_its_evaluator(qtbot, page, sqlite_db, fin
     _did, _plan = _held_on_page(qtbot, page, sqlite_db)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (" 赵 专家 ", True))
     assert finish(page.key_paper_sheet()) == "saved"
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: isinstance(getattr(page, "sheet_dialog", None), ScoreSheetDialog), timeout=3000)
     assert page.sheet_dialog.evaluator == "赵 专家" and page.sheet_dialog.evaluator != TESTER.name
     page.sheet_dialog.close()
@@ -495,14 +519,17 @@ def test_the_drill_list_exports_to_excel_with_its_filter(qtbot, page, sqlite_db,
             ds.create(uow, ds.DrillData(enterprise_id=ent, title=title, planned_at=datetime(2026, 4 + n, 1, 9),
                                         plan_ids=[plan]))
     page.refresh()
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=3000)
     page.search.setText("泄漏")
     page.apply_filter()
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
     target = tmp_path / "台账"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     with qtbot.waitSignal(page.sig_export_finished, timeout=10000) as blocker:
         page.export_excel()
+    wait_loaded(qtbot, page.model)
     written = tmp_path / "台账.xlsx"
     assert blocker.args == [str(written), 2] and "已导出 2 次演练" in msgs.texts()[0]
     sheet = load_workbook(written).active

@@ -9,6 +9,7 @@ from desktop.drills.panels import obligations_panel
 from desktop.enterprises.page import EnterprisesPage
 from desktop.enterprises.panels import WARNING
 from models.drills import queries as dq
+from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER, create_enterprise
 from tests.models.drills.test_drill_service import _published_plan
 
@@ -24,7 +25,8 @@ def test_the_chosen_enterprise_shows_its_drill_obligations(qtbot, sqlite_db, run
     page.resize(1200, 800)
     page.show()
     page.activate()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 2
     tabs = page.panel_tabs
     assert tabs is not None and tabs.tabText(0) == "演练频次要求"
     table = tabs.tables[0]
@@ -46,6 +48,7 @@ def test_the_chosen_enterprise_shows_its_drill_obligations(qtbot, sqlite_db, run
 
     today[0] = date(2027, 2, 1)  # the year passed without a drill
     page.refresh()
+    wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: tabs.tabText(0) == f"演练频次要求（{len(expected)} 项逾期）", timeout=3000)
     assert all(table.item(r, 3).text().startswith("已逾期") for r in range(len(expected)))
     page.grab()

@@ -65,7 +65,7 @@ def test_the_users_widths_and_order_are_kept_until_reset(view):
     view.setColumnWidth(2, 222)  # as if dragged
     header.moveSection(4, 1)
     assert fit.user_sized == {2}
-    fill(view)  # new rows: the others are fitted again, this one is the user's
+    fill(view)  # new rows: nothing is fitted again, the user's width stays
     assert view.columnWidth(2) == 222 and header.visualIndex(4) == 1
     with fit.programmatic():
         view.setColumnHidden(3, True)
@@ -76,3 +76,20 @@ def test_the_users_widths_and_order_are_kept_until_reset(view):
     menu.actions()[0].trigger()
     assert fit.user_sized == set() and header.visualIndex(4) == 4
     assert view.columnWidth(2) == max(view.sizeHintForColumn(2), header.sectionSizeHint(2))
+
+
+def test_the_first_rows_are_measured_once_and_new_rows_move_no_column(view):
+    fit = ColumnFit(view, stretch=0, stretch_minimum=120)
+    assert not fit.fitted  # an empty list: the headers only
+    fill(view)
+    assert fit.fitted
+    measured, widths = fit.measured, [view.columnWidth(c) for c in range(5)]
+    model = view.model()
+    model.beginResetModel()  # a search: other rows, one much wider
+    model.removeRows(0, model.rowCount())
+    model.appendRow([QStandardItem(v) for v in ("某", "某", "危险化学品储存、经营、使用和运输企业", "某", "某")])
+    model.endResetModel()
+    assert fit.measured == measured  # not measured again …
+    assert [view.columnWidth(c) for c in range(5)] == widths  # … and no column moved
+    fit.reset()  # 恢复默认列宽: measured from the rows shown now
+    assert fit.measured > measured and view.columnWidth(2) > widths[2]

@@ -13,6 +13,7 @@ from desktop.kit.preview import PreviewDialog
 from desktop.plans import documents as pdm
 from desktop.plans import export_dialog as ed
 from desktop.plans.page import PlansPage
+from tests.desktop.loading import wait_loaded
 from tests.exports.samples import SINK_NO, add_kitchen_sink, fill_demo
 from tests.factories import TESTER
 
@@ -26,7 +27,8 @@ def page(qtbot, sqlite_db, runner, settings):
     widget.resize(1400, 700)
     widget.show()
     widget.activate()
-    qtbot.waitUntil(lambda: widget.model.rowCount() > 0)
+    wait_loaded(qtbot, widget.model)
+    assert widget.model.rowCount() > 0
     return widget
 
 

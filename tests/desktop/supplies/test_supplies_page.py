@@ -14,6 +14,7 @@ from desktop.supplies.movement import MovementDialog
 from desktop.supplies.page import SuppliesPage
 from models.core.uow import unit_of_work
 from models.supplies import service as ss
+from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER
 from tests.models.supplies.world import DAY, add_batch, build, item_data, move
 
@@ -42,47 +43,51 @@ def page(qtbot, db, runner, settings, world):  # type: ignore[no-untyped-def]
     widget.show()
     widget.activate()
     qtbot.waitUntil(lambda: widget.tree.topLevelItemCount() == 1 and not widget.tree_task.running, timeout=3000)
+    wait_loaded(qtbot, widget.model)
     return widget
 
 
-def _batches(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _batches(qtbot, page) -> list[str]:  # type: ignore[no-untyped-def]
+    wait_loaded(qtbot, page.model)
     return sorted(page.model.row_at(i).batch_no for i in range(page.model.rowCount()))
 
 
 def test_tree_and_filters_narrow_the_list(qtbot, page, world):  # type: ignore[no-untyped-def]
-    assert _batches(page) == ["B2023-01", "B2026-01", "S2025-07"]
+    assert _batches(qtbot, page) == ["B2023-01", "B2026-01", "S2025-07"]
     assert page.count_label.text() == "共 3 条库存"
     qtbot.waitUntil(lambda: "物资预警" in page.alert_label.text(), timeout=3000)
     assert "已过期 1 项" in page.alert_label.text() and "低于最低库存" in page.alert_label.text()
     assert page.select_warehouse(world.south)
-    assert _batches(page) == ["S2025-07"]
+    assert _batches(qtbot, page) == ["S2025-07"]
     page.tree.setCurrentItem(page.tree.topLevelItem(0))  # 全部储备库
-    assert len(_batches(page)) == 3
+    assert len(_batches(qtbot, page)) == 3
     page.expiry_combo.setCurrentIndex(page.expiry_combo.findData(30))
-    assert _batches(page) == ["S2025-07"]  # 17 days left
+    assert _batches(qtbot, page) == ["S2025-07"]  # 17 days left
     page.expiry_combo.setCurrentIndex(page.expiry_combo.findData("expired"))
-    assert _batches(page) == ["B2023-01"]
+    assert _batches(qtbot, page) == ["B2023-01"]
     page.clear_filters()
     page.unusable_check.setChecked(True)
-    assert _batches(page) == ["B2023-01"]
+    assert _batches(qtbot, page) == ["B2023-01"]
     page.unusable_check.setChecked(False)
     page.below_check.setChecked(True)
-    assert _batches(page) == ["S2025-07"]  # 200 of a minimum of 500
+    assert _batches(qtbot, page) == ["S2025-07"]  # 200 of a minimum of 500
     page.clear_filters()
     assert not page.below_check.isChecked()
     page.category_combo.setCurrentIndex(page.category_combo.findData("3000000"))
-    assert _batches(page) == ["S2025-07"]
+    assert _batches(qtbot, page) == ["S2025-07"]
     page.clear_filters()
     page.search.setText("呼吸器")
     page.apply_filter()
-    assert _batches(page) == ["B2023-01", "B2026-01"]
+    assert _batches(qtbot, page) == ["B2023-01", "B2026-01"]
     page.search.setText("没有这种物资")
     page.apply_filter()
+    wait_loaded(qtbot, page.model)
     assert page.model.rowCount() == 0 and page.describe_empty()[0] == "没有符合条件的库存"
 
 
 def test_detail_shows_batches_and_the_ledger(qtbot, page, world):  # type: ignore[no-untyped-def]
     page.model.sort(page.model.column_of("batch"))
+    wait_loaded(qtbot, page.model)
     row = next(i for i in range(page.model.rowCount()) if page.model.row_at(i).batch_no == "B2026-01")
     page.select_row(row)
     qtbot.waitUntil(lambda: page.movement_table.rowCount() == 1, timeout=3000)
@@ -94,16 +99,20 @@ def test_detail_shows_batches_and_the_ledger(qtbot, page, world):  # type: ignor
 
 def test_movement_dialog_from_the_page_refreshes_the_list(qtbot, page, world, finish):  # type: ignore[no-untyped-def]
     assert page.select_warehouse(world.north)
+    wait_loaded(qtbot, page.model)
     page.select_row(0)
+    selected = page.current_row()
     dialog = page.open_movement("issue")
     assert isinstance(dialog, MovementDialog)
     qtbot.waitUntil(lambda: dialog.item is not None and not dialog.reading, timeout=3000)
     assert dialog.warehouse.currentData() == world.north and dialog.item.id == world.item
     dialog.keep_open.setChecked(False)
     assert finish(dialog.save()) == "saved"  # 1 by FEFO from the usable batch (the old one is expired)
-    qtbot.waitUntil(lambda: any(page.model.row_at(i).book_qty == 9 for i in range(page.model.rowCount())),
-                    timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert any(page.model.row_at(i).book_qty == 9 for i in range(page.model.rowCount()))
     assert page.dialog is None
+    row = page.current_row()  # the batch selected before the movement is selected again
+    assert row is not None and (row.warehouse_id, row.batch_id) == (selected.warehouse_id, selected.batch_id)
 
 
 def test_a_stale_item_save_is_refused(qtbot, page, world, db, finish, msgs):  # type: ignore[no-untyped-def]
@@ -136,6 +145,7 @@ def test_an_inspection_makes_a_batch_unusable(qtbot, page, world, finish):  # ty
     from desktop.supplies.forms import InspectionDialog
 
     assert page.select_warehouse(world.south)
+    wait_loaded(qtbot, page.model)
     page.select_row(0)
     dialog = page.inspect_current()
     assert isinstance(dialog, InspectionDialog) and "S2025-07" in dialog.batch_text
@@ -145,8 +155,10 @@ def test_an_inspection_makes_a_batch_unusable(qtbot, page, world, finish):  # ty
     dialog.widgets["result"].setCurrentIndex(dialog.widgets["result"].findData("repair"))
     dialog.widgets["notes"].setPlainText("受潮霉变")
     assert finish(dialog.save()) == "saved"
+    wait_loaded(qtbot, page.model)
+    assert page.current_row() is not None and page.current_row().batch_no == "S2025-07"  # still selected
     page.unusable_check.setChecked(True)
-    assert _batches(page) == ["S2025-07"]
+    assert _batches(qtbot, page) == ["S2025-07"]
     assert page.model.row_at(0).usable_qty == 0 and "待修" in page.model.row_at(0).usable_reason
 
 
@@ -154,11 +166,13 @@ def test_minimum_and_the_files_from_the_page(qtbot, page, world, finish, tmp_pat
     assert page.select_warehouse(world.north)
     page.search.setText("B2026-01")
     page.apply_filter()
+    wait_loaded(qtbot, page.model)
     page.select_row(0)
     dialog = page.set_minimum()
     dialog.widgets["quantity"].setValue(20)
     assert finish(dialog.save()) == "saved"
-    page.select_row(0)
+    wait_loaded(qtbot, page.model)
+    assert page.current_row() is not None  # the batch stays selected after the save
     assert page.current_row().minimum == 20 and "低于最低库存" in page.current_row().alerts[0].label
     card, labels = tmp_path / "card.pdf", tmp_path / "labels.pdf"
     for task in (page.export_stock_card(card), page.print_labels(labels)):
@@ -218,3 +232,25 @@ def test_an_excel_import_with_bad_rows_writes_nothing_and_leaves_an_error_report
     assert page.import_excel(good) is not None
     qtbot.waitUntil(lambda: any("已导入：物资品目 1 种" in t for t in msgs.texts()), timeout=10000)
     qtbot.waitUntil(lambda: page.model.rowCount() == rows + 1, timeout=5000)
+
+
+def test_filtering_sorting_and_scrolling_never_read_on_the_window_thread(qtbot, page, db, world,
+                                                                           monkeypatch):  # type: ignore[no-untyped-def]
+    from tests.desktop.loading import Reads
+
+    reads = Reads(monkeypatch, db)
+    measured = page.columns.measured
+    widths = [page.view.columnWidth(c) for c in range(page.model.columnCount())]
+    page.search.setText("呼吸器")
+    page.apply_filter()  # a keystroke's search
+    assert page.model.loading and len(_batches(qtbot, page)) == 2
+    page.view.horizontalHeader().setSortIndicator(page.model.column_of("batch"), Qt.SortOrder.DescendingOrder)
+    wait_loaded(qtbot, page.model)
+    assert [page.model.row_at(r).batch_no for r in range(2)] == ["B2026-01", "B2023-01"]
+    page.refresh()
+    wait_loaded(qtbot, page.model)
+    page.view.scrollToBottom()
+    qtbot.waitUntil(lambda: not page.tree_task.running and not page.alerts_task.running, timeout=3000)
+    assert reads.threads and reads.on_window_thread == 0
+    assert page.columns.measured == measured  # nothing measured again: no column moved
+    assert [page.view.columnWidth(c) for c in range(page.model.columnCount())] == widths

@@ -19,6 +19,7 @@ from models.core.uow import unit_of_work
 from models.supplies import service as ss
 from models.supplies.entities import SupplyBatch, SupplyItem, Warehouse
 from models.supplies.queries import StockRow, TrashRow
+from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER
 from tests.models.supplies.world import DAY, add_batch, build, move
 
@@ -53,12 +54,19 @@ def page(qtbot, db, runner, settings, world):  # type: ignore[no-untyped-def]
     widget.show()
     widget.activate()
     qtbot.waitUntil(lambda: widget.tree.topLevelItemCount() == 1 and not widget.tree_task.running, timeout=3000)
+    widget._test_qtbot = qtbot  # type: ignore[attr-defined]
+    wait_loaded(qtbot, widget.model)
     return widget
 
 
+def _rows(page) -> list[object]:  # type: ignore[no-untyped-def]
+    """The rows shown once the list's latest read is there."""
+    wait_loaded(page._test_qtbot, page.model)
+    return [page.model.row_at(n) for n in range(page.model.rowCount())]
+
+
 def _select(page, batch_no: str, warehouse: int | None = None) -> StockRow:  # type: ignore[no-untyped-def]
-    for n in range(page.model.rowCount()):
-        row = page.model.row_at(n)
+    for n, row in enumerate(_rows(page)):
         if isinstance(row, StockRow) and row.batch_no == batch_no and warehouse in (None, row.warehouse_id):
             page.select_row(n)
             return row
@@ -93,11 +101,12 @@ def test_a_batch_with_nothing_left_goes_to_the_bin_and_comes_back(qtbot, page, w
     assert page.delete_current() is None
     msgs.confirm_answer = True
     assert finish(page.delete_current()) == "saved"
-    assert "B2025-03" not in [page.model.row_at(n).batch_no for n in range(page.model.rowCount())]
+    assert "B2025-03" not in [r.batch_no for r in _rows(page)]
     with db.read() as s:
         assert s.get(SupplyBatch, world.used).deleted_by == TESTER.name
 
     page.trash_button.click()  # 回收站
+    wait_loaded(qtbot, page.model)
     assert page.in_trash and page.act_restore.isVisible() and not page.act_delete.isVisible()
     assert not page.tree.isEnabled() and page.count_label.text() == "回收站中共 1 条记录"
     trash = page.model.row_at(0)
@@ -111,10 +120,11 @@ def test_a_batch_with_nothing_left_goes_to_the_bin_and_comes_back(qtbot, page, w
     assert page.act_restore.isEnabled() and [a.text() for a in page.build_context_menu().actions()] == ["恢复"]
     _shot(page, "supplies_trash")
     assert finish(page.restore_current()) == "saved"
+    wait_loaded(qtbot, page.model)
     assert page.model.rowCount() == 0 and page.describe_empty()[0] == "回收站是空的"
     page.trash_button.click()  # back to the list
     assert not page.in_trash and page.view.isColumnHidden(page.model.DELETED_COLUMN)
-    assert "B2025-03" in [page.model.row_at(n).batch_no for n in range(page.model.rowCount())]
+    assert "B2025-03" in [r.batch_no for r in _rows(page)]
     with db.read() as s:
         assert s.get(SupplyBatch, world.used).deleted_at is None
 
@@ -130,7 +140,7 @@ def test_a_warehouse_deleted_from_the_tree_is_restored_from_the_bin(qtbot, page,
     qtbot.waitUntil(lambda: not page.tree_task.running, timeout=3000)
     assert not page.select_warehouse(_warehouse_id(db, "东城区应急物资储备点"))  # gone from the tree
     page.trash_button.click()
-    assert [(r.record, r.warehouse) for r in (page.model.row_at(n) for n in range(page.model.rowCount()))] == [
+    assert [(r.record, r.warehouse) for r in _rows(page)] == [
         ("warehouse", "东城区应急物资储备点")]
     page.select_row(0)
     assert finish(page.restore_current()) == "saved"
@@ -232,6 +242,7 @@ def test_a_page_closed_in_the_bin_opens_on_the_stock_with_its_quantities(qtbot, 
     qtbot.addWidget(again)
     again.show()
     again.activate()
+    wait_loaded(qtbot, again.model)
     assert not again.in_trash and again.model.rowCount() > 0
     assert not again.view.isColumnHidden(again.model.BOOK_COLUMN)
     assert again.view.isColumnHidden(again.model.DELETED_COLUMN)

@@ -13,6 +13,7 @@ from desktop.enterprises.page import EnterprisesPage
 from desktop.enterprises.panels import WARNING
 from desktop.plans.page import PlansPage
 from desktop.supplies.panels import enterprise_needs_panel, minimums_panel, plan_needs_panel
+from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER, create_enterprise
 from tests.models.plans.test_plan_service import new_plan
 from tests.models.supplies.stock import AS_OF, hazchem_enterprise, industry_id, item, need, stock, warehouse
@@ -50,7 +51,8 @@ def test_the_enterprise_page_shows_minimums_and_plan_needs_against_usable_stock(
     page.resize(1280, 800)
     page.show()
     page.activate()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 2
     tabs = page.panel_tabs
     assert tabs is not None
     minimums, needs = tabs.tables
@@ -90,7 +92,8 @@ def test_the_plans_page_shows_the_selected_plans_shortfall(qtbot, sqlite_db, run
     page.resize(1280, 800)
     page.show()
     page.activate()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 2
     tabs = page.panel_tabs
     assert tabs is not None
     table = tabs.tables[0]
@@ -120,7 +123,8 @@ def test_a_plans_needs_are_declared_in_the_dialog_and_the_panel_follows(qtbot, s
     page.resize(1280, 800)
     page.show()
     page.activate()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 1
     tabs = page.panel_tabs
     assert tabs is not None and tabs.edit_button is not None
     assert page.select_plan(plan)
