@@ -11,9 +11,38 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import GenericFunction
 
 SortColumns = Mapping[str, Sequence[Any]]
 """Sort key → the column expressions it orders by, most significant first."""
+
+
+class unindexed(GenericFunction[Any]):
+    """A column to sort by without SQLite walking an index for the order: rendered ``+column`` on
+    SQLite (the unary plus its planner documents for exactly this) and as the column elsewhere.
+
+    Use it for a sort key whose index SQLite would walk in order while a filter it cannot size (a
+    ``LIKE '%…%'`` in a bound parameter) throws most rows away: at city scale the 物资 list sorted by
+    expiry with a search took ~100 ms that way, ~25 ms scanning the matches and sorting them."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed_default(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
 
 
 def order_by_key(query: Select[Any], columns: SortColumns, sort: str, descending: bool, id_column: Any, *,

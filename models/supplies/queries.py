@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from models.core.entities import Region
-from models.core.listing import contains_pattern, escape_like, order_by_key, window
+from models.core.listing import contains_pattern, escape_like, order_by_key, unindexed, window
 from models.enterprises.entities import Enterprise
 from models.supplies import rules
 from models.supplies.entities import (
@@ -145,7 +145,8 @@ SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
     "item": (SupplyItem.code, Warehouse.name, SupplyBatch.expires_on),
     "name": (SupplyItem.name, SupplyItem.code),
     "batch": (SupplyBatch.batch_no,),
-    "expires_on": (SupplyBatch.expires_on,),
+    # unindexed: SQLite would otherwise walk the expiry index and test every batch against a search
+    "expires_on": (unindexed(SupplyBatch.expires_on),),
     "quantity": (StockBalance.quantity,),
 }
 NULLS_LAST = ("item", "expires_on")

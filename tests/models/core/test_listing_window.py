@@ -19,3 +19,15 @@ def test_a_window_from_the_end_covers_the_same_rows(total: int, offset: int, lim
 
 def test_without_a_total_pages_are_read_from_the_start() -> None:
     assert window(9000, 100, None) == (False, 9000, 100)
+
+
+def test_unindexed_sorts_by_the_column_without_an_index_walk_on_sqlite_only() -> None:
+    from sqlalchemy import Column, Date, Integer, MetaData, Table, select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from models.core.listing import unindexed
+
+    t = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("d", Date))
+    query = select(t.c.id).order_by(unindexed(t.c.d).asc().nulls_last())
+    assert str(query.compile(dialect=sqlite.dialect())).endswith("ORDER BY +t.d ASC NULLS LAST")
+    assert str(query.compile(dialect=postgresql.dialect())).endswith("ORDER BY t.d ASC NULLS LAST")
