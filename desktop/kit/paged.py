@@ -37,6 +37,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     Signal,
+    Slot,
 )
 from sqlalchemy.orm import Session
 
@@ -295,6 +296,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
         task.sig_finished.connect(self._read_finished)
         task.sig_failed.connect(self._read_failed)
 
+    @Slot(object)
     def _read_finished(self, value: Any) -> None:
         task = self.sender()
         if not isinstance(task, Task) or task not in self._reads:
@@ -305,6 +307,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F]):
         else:
             self._page_arrived(task, query, page, value)
 
+    @Slot(object)
     def _read_failed(self, exc: BaseException) -> None:
         task = self.sender()
         if not isinstance(task, Task) or task not in self._reads:
