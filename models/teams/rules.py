@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
@@ -687,6 +687,12 @@ class FactorRule:
     source: str
     days: int = 7  # the roster window
     also_with_duty_point: bool = False
+    by_type: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # team type -> (green, amber)
+
+    def for_type(self, kind: str) -> FactorRule:
+        """The rule with a team type's own thresholds (``by_type``), if it has any."""
+        found = self.by_type.get(kind)
+        return self if found is None else replace(self, green=found[0], amber=found[1], by_type={})
 
     @property
     def higher_is_better(self) -> bool:
@@ -732,13 +738,15 @@ def parse_readiness_rules(data: Mapping[str, Any]) -> ReadinessRules:
         rule = FactorRule(str(f["key"]), str(f["label"]), str(f["measure"]), float(f["green"]), float(f["amber"]),
                           float(f["weight"]), bool(f.get("critical")), frozenset(f.get("applies_to", ())),
                           str(f.get("if_missing", "red")), str(f.get("source", "")), int(f.get("days", 7)),
-                          bool(f.get("also_with_duty_point")))
+                          bool(f.get("also_with_duty_point")),
+                          {str(k): (float(v["green"]), float(v["amber"])) for k, v in f.get("by_type", {}).items()})
         if rule.key not in FACTOR_KEYS:
             raise ValueError(f"未知的就绪因素 {rule.key}（可用：{'、'.join(FACTOR_KEYS)}）")
         if rule.measure not in MEASURES:
             raise ValueError(f"就绪因素 {rule.key} 的计量方式 {rule.measure} 无效")
-        if (rule.green < rule.amber) if rule.higher_is_better else (rule.green > rule.amber):
-            raise ValueError(f"就绪因素 {rule.key} 的“达标”阈值应比“接近”阈值更严")
+        for green, amber in ((rule.green, rule.amber), *rule.by_type.values()):
+            if (green < amber) if rule.higher_is_better else (green > amber):
+                raise ValueError(f"就绪因素 {rule.key} 的“达标”阈值应比“接近”阈值更严")
         if rule.weight < 0 or rule.if_missing not in ("green", "amber", "red"):
             raise ValueError(f"就绪因素 {rule.key} 的权重或缺数据时的状态无效")
         factors.append(rule)
@@ -983,7 +991,7 @@ def readiness(facts: TeamFacts, as_of: date, rules: ReadinessRules | None = None
             factors.append(Factor(rule.key, rule.label, None, "不适用", rule.threshold_text(), "na",
                                   "不适用于该类型的队伍", rule.weight, rule.critical))
             continue
-        factors.append(_factor(rule, facts, as_of))
+        factors.append(_factor(rule.for_type(facts.kind), facts, as_of))
     counted = [f for f in factors if f.status != "na"]
     total = sum(f.weight for f in counted)
     score = sum(f.weight * rules.points[f.status] for f in counted) / total if total else rules.points["green"]
