@@ -615,10 +615,10 @@ def team_detail(session: Session, team_id: int, as_of: date, *, training_limit: 
     equipment = tuple(EquipmentRow(e.id, e.name, e.spec, e.category, e.quantity, e.unit, e.condition, e.notes)
                       for e in session.scalars(select(TeamEquipment).where(
                           TeamEquipment.team_id == team_id, TeamEquipment.deleted_at.is_(None)).order_by(TeamEquipment.id)))
-    served = tuple(session.execute(select(Enterprise.id, Enterprise.name).join(
+    served = tuple((i, n) for i, n in session.execute(select(Enterprise.id, Enterprise.name).join(
         TeamEnterprise, TeamEnterprise.enterprise_id == Enterprise.id).where(
         TeamEnterprise.team_id == team_id, TeamEnterprise.deleted_at.is_(None), Enterprise.deleted_at.is_(None))
-        .order_by(Enterprise.name, Enterprise.id)).tuples())
+        .order_by(Enterprise.name, Enterprise.id)).all())
     return TeamDetail(row, team.base_address, team.filed_on, team.filing_no, team.notes, served, tuple(members),
                       training, equipment, tuple(points(session, team_id=team_id)), readiness,
                       tuple(d for d in due(session, as_of=as_of, team_ids=[team_id], red_teams=False)))
@@ -927,11 +927,11 @@ def _renewed(session: Session, pairs: Sequence[tuple[int, str]], as_of: date) ->
     members = sorted({m for m, _t in pairs})
     out: set[tuple[int, str]] = set()
     for i in range(0, len(members), 2000):
-        out.update(session.execute(select(MemberCertificate.member_id, MemberCertificate.cert_type).where(
+        out.update((m, t) for m, t in session.execute(select(MemberCertificate.member_id, MemberCertificate.cert_type).where(
             MemberCertificate.member_id.in_(members[i:i + 2000]), MemberCertificate.deleted_at.is_(None),
             or_(MemberCertificate.issued_on.is_(None), MemberCertificate.issued_on <= as_of),
             or_(MemberCertificate.expires_on.is_(None),
-                MemberCertificate.expires_on > as_of + timedelta(days=widest)))).tuples())
+                MemberCertificate.expires_on > as_of + timedelta(days=widest)))))
     return out & set(pairs)
 
 

@@ -508,6 +508,8 @@ class RosterProblem:
     message: str
     point_id: int | None = None
     person: str = ""
+    starts_at: datetime | None = None  # the shift's time, or the gap's
+    ends_at: datetime | None = None
 
     @property
     def kind_label(self) -> str:
@@ -516,7 +518,9 @@ class RosterProblem:
     def as_json(self) -> dict[str, object]:
         return {"day": self.day.isoformat(), "shift_id": self.shift_id, "shift": self.shift, "kind": self.kind,
                 "kind_label": self.kind_label, "message": self.message, "point_id": self.point_id,
-                "person": self.person or None}
+                "person": self.person or None,
+                "starts_at": self.starts_at.isoformat(timespec="minutes") if self.starts_at else None,
+                "ends_at": self.ends_at.isoformat(timespec="minutes") if self.ends_at else None}
 
 
 def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -579,11 +583,11 @@ def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRule
         point = points[s.point_id]
         if point.leader_required and s.leaders == 0:
             out.append(RosterProblem(s.day, s.id, s.label, "no_leader", f"{day_label(s.day)}{s.label}无带班领导",
-                                     s.point_id))
+                                     s.point_id, "", s.starts_at, s.ends_at))
         if s.staff < point.min_staff:
             out.append(RosterProblem(s.day, s.id, s.label, "understaffed",
                                      f"{day_label(s.day)}{s.label}值班员 {s.staff} 人，少于最低 {point.min_staff} 人",
-                                     s.point_id))
+                                     s.point_id, "", s.starts_at, s.ends_at))
     for point_id, point in points.items():
         shift_set = rules.shift_sets.get(point.shift_set)
         if shift_set is None:
@@ -597,7 +601,7 @@ def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRule
             hours = (ge - gs).total_seconds() / 3600
             span = f"{_hm(gs, day)}—{_hm(ge, day)}"
             what = f"{label}（{span}）" if label else f"{span}（{hours:g} 小时）"
-            out.append(RosterProblem(day, None, label, "gap", f"{day_label(day)}{what}无人值班", point_id))
+            out.append(RosterProblem(day, None, label, "gap", f"{day_label(day)}{what}无人值班", point_id, "", gs, ge))
     by_person: dict[tuple[str, str], list[tuple[ShiftFacts, OnDuty]]] = defaultdict(list)
     for s in shifts:
         for p in s.people:
@@ -623,7 +627,7 @@ def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRule
                     other = a if target is b else b
                     out.append(RosterProblem(target.day, target.id, target.label, "double_booked",
                                              f"{name} 同时排在{_shift_phrase(target)}和{_shift_phrase(other)}",
-                                             target.point_id, name))
+                                             target.point_id, name, target.starts_at, target.ends_at))
         # rest: between one duty and the next; shifts back to back at one point are one duty
         last, stretch_end, stretch_point = duties[0][0], duties[0][0].ends_at, duties[0][0].point_id
         for s, _p in duties[1:]:
@@ -637,16 +641,15 @@ def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRule
                 out.append(RosterProblem(s.day, s.id, s.label, "short_rest",
                                          f"{name} 在{_shift_phrase(last)}之后只休息 {rest.total_seconds() / 3600:g} 小时"
                                          f"就上{_shift_phrase(s)}（应不少于 {rules.min_rest_hours:g} 小时）",
-                                         s.point_id, name))
-            if rest < timedelta(0):  # overlapping (reported above): the duty lasts until the later end
-                stretch_end = max(stretch_end, s.ends_at)
+                                         s.point_id, name, s.starts_at, s.ends_at))
+            if rest < timedelta(0):  # overlapping (reported above): the duty lasts until the later end, there
+                if s.ends_at > stretch_end:
+                    stretch_end, stretch_point = s.ends_at, s.point_id
             else:
                 stretch_end, stretch_point = s.ends_at, s.point_id
             last = s
     order = {k: n for n, k in enumerate(PROBLEM_KINDS)}
-    starts = {s.id: s.starts_at for s in shifts if s.id is not None}
-    out.sort(key=lambda p: (p.day, starts.get(p.shift_id, datetime.min) if p.shift_id is not None else datetime.min,
-                            order.get(p.kind, 99), p.person, p.message))
+    out.sort(key=lambda p: (p.day, p.starts_at or datetime.min, order.get(p.kind, 99), p.person, p.message))
     return out
 
 

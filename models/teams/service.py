@@ -157,8 +157,12 @@ def _number(cls: type[Entity], name: str, value: int | float | None, low: float,
     if value is None:
         return [FieldError(name, cls.field_label(name), "请填写")] if required else []
     if not low <= value <= high:
-        return [FieldError(name, cls.field_label(name), f"应在 {low:g} 到 {high:g} 之间")]
+        return [FieldError(name, cls.field_label(name), f"应在 {_num(low)} 到 {_num(high)} 之间")]
     return []
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _plausible_day(cls: type[Entity], name: str, value: date | None) -> list[FieldError]:
@@ -1292,8 +1296,8 @@ def check_certificates(session: Session, rows: Sequence[CertificateData]) -> lis
     numbers = sorted({c.number for c, _e in cleaned if c.number})
     taken: set[tuple[str, str]] = set()
     for chunk in _chunks(numbers):
-        taken.update(session.execute(select(MemberCertificate.cert_type, MemberCertificate.number).where(
-            MemberCertificate.number.in_(chunk), MemberCertificate.deleted_at.is_(None))).tuples())
+        taken.update((t, n) for t, n in session.execute(select(MemberCertificate.cert_type, MemberCertificate.number).where(
+            MemberCertificate.number.in_(chunk), MemberCertificate.deleted_at.is_(None))))
     problems: list[RowProblem] = []
     seen: dict[tuple[str, str], int] = {}
     label = MemberCertificate.field_label
