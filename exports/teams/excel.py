@@ -2,8 +2,7 @@
 per shift in time order — duty day, weekday, shift and its hours, the 带班领导 and 值班员 with their
 phones, handovers — and a row for every gap no shift covers; each row's problems (no leader, too few
 staff, a person double-booked or resting too little, the gap itself) in the last column, marked.
-The printed weekly and monthly rosters (PDF and Word) are the roster documents' own
-(``plans.teams``, ``exports.teams`` of the roster documents), built on the same query
+The printed weekly and monthly rosters (PDF and Word) are built on the same query
 (``models.teams.queries.roster``)."""
 
 from __future__ import annotations
@@ -32,6 +31,9 @@ class RosterLine:
     problems: str
 
 
+GAP = "（未排班）"
+
+
 def _problem_style(line: RosterLine) -> CellStyle:
     return ALERT if line.problems else PLAIN
 
@@ -41,8 +43,7 @@ ROSTER_COLUMNS: tuple[SheetColumn[RosterLine], ...] = (
     SheetColumn("星期", 6, lambda r: "周" + rules.WEEKDAYS[r.day.weekday()]),
     SheetColumn("班次", 10, lambda r: r.shift),
     SheetColumn("时间", 18, lambda r: r.hours),
-    SheetColumn("带班领导", 12, lambda r: r.leaders, style=lambda r: ALERT if not r.leaders and r.shift != "（未排班）"
-                else PLAIN),
+    SheetColumn("带班领导", 12, lambda r: r.leaders, style=lambda r: ALERT if not r.leaders and r.shift != GAP else PLAIN),
     SheetColumn("带班领导电话", 14, lambda r: r.leader_phones),
     SheetColumn("值班员", 18, lambda r: r.staff),
     SheetColumn("值班员电话", 26, lambda r: r.staff_phones),
@@ -62,12 +63,11 @@ def roster_lines(roster: tq.Roster) -> list[RosterLine]:
             s.day, s.label, hours, "、".join(p.name for p in s.leaders), "、".join(p.phone for p in s.leaders if p.phone),
             "、".join(p.name for p in s.staff), "、".join(p.phone for p in s.staff if p.phone), handover,
             "；".join(p.message for p in s.problems))))
-    shift_set = rules.duty_rules().shift_sets.get(roster.point.shift_set)
     for p in roster.problems:
-        if p.shift_id is None:
-            start = shift_set.day_start(p.day) if shift_set else p.day
-            out.append(((start,), RosterLine(p.day, "（未排班）", "", "", "", "", "", "", p.message)))
-    out.sort(key=lambda item: (item[1].day, item[1].shift == "（未排班）", item[0]))  # type: ignore[arg-type]
+        if p.shift_id is None and p.starts_at is not None and p.ends_at is not None:
+            hours = f"{p.starts_at:%H:%M}—{'次日' if p.ends_at.date() > p.starts_at.date() else ''}{p.ends_at:%H:%M}"
+            out.append(((p.starts_at,), RosterLine(p.day, GAP, hours, "", "", "", "", "", p.message)))
+    out.sort(key=lambda item: item[0])  # type: ignore[arg-type,return-value]
     return [line for _k, line in out]
 
 
