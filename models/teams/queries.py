@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from collections import defaultdict
@@ -33,10 +34,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Engine, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Date, Engine, String, and_, case, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from models.core.entities import AuditHead, Region
+from models.core.entities import AuditHead, AuditLog, Region
 from models.core.errors import NotFoundError
 from models.core.listing import contains_pattern, order_by_key, window
 from models.enterprises.entities import Enterprise
@@ -93,7 +94,7 @@ def _shifts(session: Session, point_ids: Sequence[int] | Any, start: date, end: 
              .where(DutyShift.deleted_at.is_(None), DutyShift.point_id.in_(point_ids),
                     DutyShift.day >= start, DutyShift.day <= end)
              .order_by(DutyShift.starts_at, DutyShift.id, DutyAssignment.sort_order, DutyAssignment.id))
-    return _facts_of(session.execute(query).all(), names or {})
+    return _facts_of(_plain(session.connection(), query), names or {})
 
 
 def _facts_of(found: Iterable[Any], names: dict[int, str]) -> list[ShiftFacts]:
@@ -106,10 +107,25 @@ def _facts_of(found: Iterable[Any], names: dict[int, str]) -> list[ShiftFacts]:
         if r[6] is not None:
             people[r[0]].append(rules.OnDuty(r[6], r[7] or "", r[8], r[9]))
     out = []
+    days: dict[Any, date | None] = {}
     for sid, (_id, pid, day, kind, s, e) in by_id.items():
-        out.append(ShiftFacts(pid, _day(day), kind, labels.get(kind, kind), _moment(s), _moment(e),  # type: ignore[arg-type]
+        when = days.get(day)
+        if when is None:
+            when = days[day] = _day(day)
+        out.append(ShiftFacts(pid, when, kind, labels.get(kind, kind), _moment(s), _moment(e),  # type: ignore[arg-type]
                               tuple(people.get(sid, ())), sid, names.get(pid, "")))
     return out
+
+
+def _plain(conn: Any, query: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver gives them (plain tuples, no result processing): for the
+    large reads of integers, text and days (``_day`` reads a day either way), where making a row
+    object per row cost twice the query itself."""
+    result = conn.execute(query)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def _kind_labels() -> dict[str, str]:
@@ -123,52 +139,60 @@ def _kind_labels() -> dict[str, str]:
 def _facts(session: Session, as_of: date, team_ids: Sequence[int] | None = None) -> dict[int, tuple[_TeamRow, rules.TeamFacts]]:
     """What readiness reads of every live team (or of ``team_ids``), in grouped queries."""
     cat, alerts = rules.catalog(), rules.alert_rules()
+    conn = session.connection()  # Core rows: the ORM's result machinery is not needed for plain columns
     live_team = RescueTeam.deleted_at.is_(None)
     teams_q = select(RescueTeam.id, RescueTeam.name, RescueTeam.kind, RescueTeam.headcount, RescueTeam.specialties,
                      RescueTeam.agreement_party, RescueTeam.agreement_expires_on, RescueTeam.turnout_minutes).where(live_team)
-    scope: Any = select(RescueTeam.id).where(live_team)
     if team_ids is not None:
         teams_q = teams_q.where(RescueTeam.id.in_(team_ids))
-        scope = scope.where(RescueTeam.id.in_(team_ids))
+
+    def scoped(column: Any) -> Any:  # every team: the rows of deleted teams are left out below, cheaper than a join
+        return column.in_(team_ids) if team_ids is not None else column.is_not(None)
+
     teams = {r[0]: _TeamRow(r[0], r[1], r[2], r[3], tuple(r[4] or ()), r[5], _day(r[6]), r[7])
-             for r in session.execute(teams_q)}
+             for r in conn.execute(teams_q).all()}
     members: dict[int, list[tuple[int, str]]] = defaultdict(list)
     on_duty: dict[int, int] = defaultdict(int)
     on_leave: dict[int, int] = defaultdict(int)
-    for tid, mid, position, status in session.execute(
+    for tid, mid, position, status in _plain(conn,
             select(TeamMember.team_id, TeamMember.id, TeamMember.position, TeamMember.status)
-            .where(TeamMember.deleted_at.is_(None), TeamMember.status != "left", TeamMember.team_id.in_(scope))):
+            .where(TeamMember.deleted_at.is_(None), TeamMember.status != "left", scoped(TeamMember.team_id))):
         members[tid].append((mid, position))
         if status == "on_duty":
             on_duty[tid] += 1
         elif status == "leave":
             on_leave[tid] += 1
     held: dict[int, dict[str, date]] = defaultdict(dict)
-    until = func.max(func.coalesce(MemberCertificate.expires_on, literal(rules.FOREVER, Date)))
-    for mid, cert_type, best in session.execute(
+    # the latest expiry as the database gives it (SQLite: text), parsed once per distinct day here
+    until = type_coerce(func.max(func.coalesce(MemberCertificate.expires_on, literal(rules.FOREVER, Date))), String)
+    days: dict[Any, date] = {}
+    for mid, cert_type, best in _plain(conn,
             select(MemberCertificate.member_id, MemberCertificate.cert_type, until)
             .join(TeamMember, TeamMember.id == MemberCertificate.member_id)
             .where(MemberCertificate.deleted_at.is_(None), TeamMember.deleted_at.is_(None), TeamMember.status != "left",
-                   TeamMember.team_id.in_(scope),
+                   scoped(TeamMember.team_id),
                    or_(MemberCertificate.issued_on.is_(None), MemberCertificate.issued_on <= as_of))
             .group_by(MemberCertificate.member_id, MemberCertificate.cert_type)):
-        held[mid][cert_type] = _day(best)  # type: ignore[assignment]
+        day = days.get(best)
+        if day is None:
+            day = days[best] = _day(best)  # type: ignore[assignment]
+        held[mid][cert_type] = day  # type: ignore[assignment]
     kit: dict[int, tuple[int, int, int]] = {}
-    for tid, total, good, repair in session.execute(
+    for tid, total, good, repair in conn.execute(
             select(TeamEquipment.team_id, func.sum(TeamEquipment.quantity),
                    func.sum(case((TeamEquipment.condition == "good", TeamEquipment.quantity), else_=0)),
                    func.sum(case((TeamEquipment.condition == "repair", TeamEquipment.quantity), else_=0)))
-            .where(TeamEquipment.deleted_at.is_(None), TeamEquipment.team_id.in_(scope))
-            .group_by(TeamEquipment.team_id)):
+            .where(TeamEquipment.deleted_at.is_(None), scoped(TeamEquipment.team_id))
+            .group_by(TeamEquipment.team_id)).all():
         kit[tid] = (int(total or 0), int(good or 0), int(repair or 0))
     last: dict[tuple[int, str], date] = {}
-    for tid, kind, day in session.execute(
+    for tid, kind, day in conn.execute(
             select(TrainingRecord.team_id, TrainingRecord.kind, func.max(TrainingRecord.held_on))
             .where(TrainingRecord.deleted_at.is_(None), TrainingRecord.member_id.is_(None),
-                   TrainingRecord.held_on <= as_of, TrainingRecord.team_id.in_(scope))
-            .group_by(TrainingRecord.team_id, TrainingRecord.kind)):
+                   TrainingRecord.held_on <= as_of, scoped(TrainingRecord.team_id))
+            .group_by(TrainingRecord.team_id, TrainingRecord.kind)).all():
         last[(tid, kind)] = _day(day)  # type: ignore[assignment]
-    rosters = _roster_facts(session, as_of, scope)
+    rosters = _roster_facts(session, as_of, team_ids)
     out = {}
     for tid, t in teams.items():
         total, good, repair = kit.get(tid, (0, 0, 0))
@@ -182,20 +206,20 @@ def _facts(session: Session, as_of: date, team_ids: Sequence[int] | None = None)
     return out
 
 
-def _roster_facts(session: Session, as_of: date, scope: Any) -> dict[int, rules.RosterFacts]:
+def _roster_facts(session: Session, as_of: date, team_ids: Sequence[int] | None) -> dict[int, rules.RosterFacts]:
     """Per team with a live duty point: the readiness window's coverage and problems (its points'
     shifts only)."""
     duty = rules.duty_rules()
     days = rules.readiness_rules().factor("roster").days if any(
         f.key == "roster" for f in rules.readiness_rules().factors) else 7
     end = as_of + timedelta(days=days - 1)
-    points = {r[0]: r[1:] for r in session.execute(
+    team = DutyPoint.team_id.in_(team_ids) if team_ids is not None else DutyPoint.team_id.is_not(None)
+    points = {r[0]: r[1:] for r in session.connection().execute(
         select(DutyPoint.id, DutyPoint.team_id, DutyPoint.shift_set, DutyPoint.min_staff, DutyPoint.leader_required,
-               DutyPoint.name)
-        .where(DutyPoint.deleted_at.is_(None), DutyPoint.team_id.in_(scope)))}
+               DutyPoint.name).where(DutyPoint.deleted_at.is_(None), team)).all()}
     if not points:
         return {}
-    point_ids = select(DutyPoint.id).where(DutyPoint.deleted_at.is_(None), DutyPoint.team_id.in_(scope))
+    point_ids = select(DutyPoint.id).where(DutyPoint.deleted_at.is_(None), team)
     by_point: dict[int, list[ShiftFacts]] = defaultdict(list)
     for s in _shifts(session, point_ids, as_of - timedelta(days=1), end):
         by_point[s.point_id].append(s)
@@ -204,7 +228,7 @@ def _roster_facts(session: Session, as_of: date, scope: Any) -> dict[int, rules.
         pr = rules.PointRules(shift_set, min_staff, leader_required, name)
         shifts = by_point.get(pid, [])
         ok, total = rules.coverage(shifts, pr, as_of, end, rules=duty)
-        problems = rules.roster_problems(shifts, {pid: pr}, as_of, end, rules=duty)
+        problems = rules.roster_problems(shifts, {pid: pr}, as_of, end, rules=duty, people=False) if ok < total else []
         a = acc.setdefault(tid, [0.0, 0.0, []])
         a[0] += ok
         a[1] += total
@@ -229,20 +253,79 @@ def _stamp(session: Session) -> int:
 
 def readiness_of(session: Session, as_of: date, team_ids: Sequence[int] | None = None) -> dict[int, Readiness]:
     """Team id → its readiness on ``as_of``, for every live team (or ``team_ids``: read for those
-    only). Every team's answer is kept per database as of the audit trail's last row: asked again
-    with nothing written since, it is handed out again."""
+    only). The answer for every team is kept per database as of the audit trail's last row: asked
+    again with nothing written since, the same answer is handed out; after writes, only the teams the
+    trail's new rows concern are read and worked out again (anything it cannot tell apart — a record
+    moved to another team, a purge, many rows — and another ``as_of`` read everything). The dict
+    handed out is never changed afterwards."""
     if team_ids is not None:
         return {tid: rules.readiness(f, as_of) for tid, (_t, f) in _facts(session, as_of, team_ids).items()}
     engine = session.get_bind().engine  # type: ignore[union-attr]
     stamp = _stamp(session)
     with _LOCK:
         kept = _KEPT.get(engine)
-        if kept is not None and kept.as_of == as_of and kept.stamp == stamp:
-            return kept.results
-    results = {tid: rules.readiness(f, as_of) for tid, (_t, f) in _facts(session, as_of).items()}
+    if kept is not None and kept.as_of == as_of and kept.stamp == stamp:
+        return kept.results
+    results: dict[int, Readiness] | None = None
+    if kept is not None and kept.as_of == as_of and kept.stamp < stamp:
+        touched = _touched(session, kept.stamp, stamp)
+        if touched is not None:
+            fresh = {tid: rules.readiness(f, as_of) for tid, (_t, f) in _facts(session, as_of, sorted(touched)).items()} \
+                if touched else {}
+            results = {tid: r for tid, r in kept.results.items() if tid not in touched}
+            results.update(fresh)
+    if results is None:
+        collecting = gc.isenabled()
+        gc.disable()  # ≈ 100,000 small objects that mostly stay: collecting while they are made finds nothing
+        try:
+            results = {tid: rules.readiness(f, as_of) for tid, (_t, f) in _facts(session, as_of).items()}
+        finally:
+            if collecting:
+                gc.enable()
     with _LOCK:
         _KEPT[engine] = _Kept(as_of, stamp, results)
     return results
+
+
+# What readiness reads, by table: how a trail row of the table leads to its team (None: the row is the team).
+_TEAM_OF: dict[str, Any] = {
+    "rescue_team": None,
+    "team_member": lambda ids: select(TeamMember.id, TeamMember.team_id).where(TeamMember.id.in_(ids)),
+    "member_certificate": lambda ids: select(MemberCertificate.id, TeamMember.team_id).join(
+        TeamMember, TeamMember.id == MemberCertificate.member_id).where(MemberCertificate.id.in_(ids)),
+    "team_equipment": lambda ids: select(TeamEquipment.id, TeamEquipment.team_id).where(TeamEquipment.id.in_(ids)),
+    "training_record": lambda ids: select(TrainingRecord.id, TrainingRecord.team_id).where(TrainingRecord.id.in_(ids)),
+    "duty_point": lambda ids: select(DutyPoint.id, DutyPoint.team_id).where(DutyPoint.id.in_(ids)),
+    "duty_shift": lambda ids: select(DutyShift.id, DutyPoint.team_id).join(
+        DutyPoint, DutyPoint.id == DutyShift.point_id).where(DutyShift.id.in_(ids)),
+    "duty_assignment": lambda ids: select(DutyAssignment.id, DutyPoint.team_id).join(
+        DutyShift, DutyShift.id == DutyAssignment.shift_id).join(DutyPoint, DutyPoint.id == DutyShift.point_id)
+    .where(DutyAssignment.id.in_(ids)),
+}
+_MOVES = ('"team_id"', '"member_id"', '"point_id"', '"shift_id"')  # a record moved to another team: start over
+_INCREMENTAL_LIMIT = 2000  # trail rows; more, and reading everything again is as quick
+
+
+def _touched(session: Session, since: int, until: int) -> set[int] | None:
+    """The teams whose readiness the trail rows after ``since`` up to ``until`` may have changed;
+    None when they cannot be told apart."""
+    found = session.execute(select(AuditLog.entity, AuditLog.entity_id, AuditLog.action, AuditLog.changes).where(
+        AuditLog.id > since, AuditLog.id <= until, AuditLog.entity.in_(list(_TEAM_OF)))
+        .limit(_INCREMENTAL_LIMIT + 1)).all()
+    if len(found) > _INCREMENTAL_LIMIT:
+        return None
+    ids: dict[str, set[int]] = defaultdict(set)
+    for entity, entity_id, action, changes in found:
+        if action == "purge" or (action != "insert" and entity != "rescue_team" and any(m in changes for m in _MOVES)):
+            return None
+        ids[entity].add(entity_id)
+    out = set(ids.pop("rescue_team", ()))
+    for entity, wanted in ids.items():
+        rows = dict(session.execute(_TEAM_OF[entity](sorted(wanted))).all())
+        if len(rows) != len(wanted):
+            return None
+        out.update(t for t in rows.values() if t is not None)
+    return out
 
 
 def team_facts(session: Session, team_id: int, as_of: date) -> rules.TeamFacts | None:
@@ -784,7 +867,7 @@ def roster(session: Session, point_id: int, start: date, end: date) -> Roster:
                         DutyAssignment.member_id)
                  .join(DutyAssignment, and_(DutyAssignment.shift_id == DutyShift.id, DutyAssignment.deleted_at.is_(None)))
                  .where(DutyShift.id.in_(other_ids)).order_by(DutyShift.starts_at, DutyShift.id))
-        others = _facts_of(session.execute(query).all(), names)
+        others = _facts_of(_plain(session.connection(), query), names)
     problems = rules.roster_problems([*facts, *others], {point_id: pr}, start, end)
     ok, total = rules.coverage(facts, pr, start, end)
     in_period = [s for s in facts if start <= s.day <= end]

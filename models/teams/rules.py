@@ -138,9 +138,16 @@ def required_certificates(team_kind: str, specialties: Iterable[str], position: 
     """The certificate types a member in ``position`` of a team of ``team_kind`` with ``specialties``
     must hold (in the catalogue's order)."""
     cat = cat or catalog()
-    specs = tuple(specialties)
-    return tuple(c.key for c in cat.certificate_types.values()
-                 if any(cond.matches(team_kind, specs, position) for cond in c.required_when))
+    key = (id(cat), team_kind, tuple(sorted(specialties)), position)
+    found = _REQUIRED.get(key)
+    if found is None or found[0] is not cat:
+        needed = tuple(c.key for c in cat.certificate_types.values()
+                       if any(cond.matches(team_kind, key[2], position) for cond in c.required_when))
+        found = _REQUIRED[key] = (cat, needed)
+    return found[1]
+
+
+_REQUIRED: dict[tuple[int, str, tuple[str, ...], str], tuple[Catalog, tuple[str, ...]]] = {}
 
 
 # ---- alerts
@@ -565,7 +572,7 @@ def _shift_phrase(shift: ShiftFacts) -> str:
 
 
 def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRules], start: date, end: date, *,
-                    rules: DutyRules | None = None) -> list[RosterProblem]:
+                    rules: DutyRules | None = None, people: bool = True) -> list[RosterProblem]:
     """Every problem of duty days ``start``…``end`` (inclusive) of the points in ``points``.
 
     ``shifts`` are the live shifts with their people: of those points over the period (the day before
@@ -575,7 +582,8 @@ def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRule
     值班员 than the point's minimum; time of a duty day no shift covers (a gap, merged per stretch);
     a person on two shifts that overlap; a person resting less than ``min_rest_hours`` between two
     duties (shifts back to back at one point are one duty). Problems are reported on the shifts of
-    the period at the points asked; in day, time and kind order."""
+    the period at the points asked; in day, time and kind order. ``people=False`` leaves out the
+    checks of people (double bookings, rest): what coverage is about, for readiness."""
     rules = rules or duty_rules()
     out: list[RosterProblem] = []
     in_scope = [s for s in shifts if s.point_id in points and start <= s.day <= end]
@@ -603,7 +611,7 @@ def roster_problems(shifts: Sequence[ShiftFacts], points: Mapping[int, PointRule
             what = f"{label}（{span}）" if label else f"{span}（{hours:g} 小时）"
             out.append(RosterProblem(day, None, label, "gap", f"{day_label(day)}{what}无人值班", point_id, "", gs, ge))
     by_person: dict[tuple[str, str], list[tuple[ShiftFacts, OnDuty]]] = defaultdict(list)
-    for s in shifts:
+    for s in shifts if people else ():
         for p in s.people:
             by_person[p.key].append((s, p))
     min_rest = timedelta(hours=rules.min_rest_hours)
@@ -694,8 +702,14 @@ class FactorRule:
 
     def for_type(self, kind: str) -> FactorRule:
         """The rule with a team type's own thresholds (``by_type``), if it has any."""
-        found = self.by_type.get(kind)
-        return self if found is None else replace(self, green=found[0], amber=found[1], by_type={})
+        if kind not in self.by_type:
+            return self
+        key = (id(self), kind)
+        found = _FOR_TYPE.get(key)
+        if found is None or found[0] is not self:
+            green, amber = self.by_type[kind]
+            found = _FOR_TYPE[key] = (self, replace(self, green=green, amber=amber, by_type={}))
+        return found[1]
 
     @property
     def higher_is_better(self) -> bool:
@@ -709,12 +723,23 @@ class FactorRule:
         return "green" if value <= self.green else "amber" if value <= self.amber else "red"
 
     def threshold_text(self) -> str:
+        key = (self.measure, self.green, self.amber)
+        text = _THRESHOLDS.get(key)
+        if text is None:
+            text = _THRESHOLDS[key] = self._threshold_text()
+        return text
+
+    def _threshold_text(self) -> str:
         if self.measure == "share":
             return f"≥ {percent(self.green)} 达标，≥ {percent(self.amber)} 接近"
         if self.measure == "days_left":
             return f"剩余 ≥ {self.green:g} 天达标，未过期为接近"
         unit = "天" if self.measure == "days_since" else "分钟"
         return f"≤ {self.green:g} {unit}达标，≤ {self.amber:g} {unit}接近"
+
+
+_FOR_TYPE: dict[tuple[int, str], tuple[FactorRule, FactorRule]] = {}
+_THRESHOLDS: dict[tuple[str, float, float], str] = {}
 
 
 @dataclass(frozen=True)

@@ -194,3 +194,37 @@ def test_due_items(db) -> None:
     assert due == sorted(due, key=lambda d: (d.severity != "danger", d.due_on or AS_OF, list(tq.DUE_KINDS).index(d.kind),
                                              d.title, d.detail))
     assert all(d.as_json()["kind"] in tq.DUE_KINDS for d in due)
+
+
+def test_readiness_kept_and_refreshed_equals_reading_everything(db) -> None:
+    w = build(db)
+    roster(db, w.point, AS_OF - timedelta(days=1), AS_OF + timedelta(days=8))
+
+    def check() -> None:
+        with db.read() as s:
+            kept = tq.readiness_of(s, AS_OF)
+            everything = tq.readiness_of(s, AS_OF, [*sorted(kept), 10_000])
+        assert kept == everything
+
+    check()
+    with unit_of_work(db, TESTER) as uow:  # a new team, a member on leave, an assignment removed
+        other = ts.create_team(uow, team_data("乙队", kind="part_time", specialties=("flood",)))
+        data, version = ts.load_member(uow.session, w.members[3])
+        ts.update_member(uow, w.members[3], ts.MemberData(**{**data.__dict__, "status": "leave"}), version)
+        leader = uow.session.execute(select(DutyAssignment).join(DutyShift, DutyShift.id == DutyAssignment.shift_id)
+                                     .where(DutyShift.day == AS_OF, DutyAssignment.role == "leader")).scalar_one()
+        ts.remove_assignment(uow, leader.id, leader.version)
+    check()
+    with db.read() as s:
+        assert tq.readiness_of(s, AS_OF)[w.team].factor("roster").status == "red"  # type: ignore[union-attr]  # 144 of 168 h
+        data, version = ts.load_member(s, w.members[5])
+    with unit_of_work(db, TESTER) as uow:  # a member moved to another team: everything is read again
+        ts.update_member(uow, w.members[5], ts.MemberData(**{**data.__dict__, "team_id": other}), version)
+    check()
+    with db.read() as s:
+        version = ts.load_team(s, other)[1]
+    with unit_of_work(db, TESTER) as uow:
+        ts.delete_team(uow, other, version)
+    check()
+    with db.read() as s:
+        assert other not in tq.readiness_of(s, AS_OF)
