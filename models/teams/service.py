@@ -1132,13 +1132,19 @@ def _clean_people(people: Sequence[rules.Person], what: str) -> tuple[tuple[rule
 
 
 def generate_roster(uow: UnitOfWork, point_id: int, start: date, end: date, pattern: rules.RotationPattern, *,
-                    replace_existing: bool = False) -> GeneratedRoster:
+                    replace_existing: bool = False, expected_version: int | None = None) -> GeneratedRoster:
     """Write the shifts of duty days ``start``…``end`` of a point, its people from ``pattern``
     (``models.teams.rules.rotation``), in bulk. The period must be free of live shifts unless
-    ``replace_existing`` moves them to the recycle bin first. What the checks find in the result
-    (a night without a leader when the pattern has none …) is for ``queries.roster`` to show."""
+    ``replace_existing`` moves them to the recycle bin first. With ``expected_version`` (the point's
+    version the caller's roster was read at; the window passes it) a roster changed meanwhile is
+    refused (``ConflictError``) and the point's version goes up, so the next stale generate is refused
+    too. What the checks find in the result (a night without a leader when the pattern has none …) is
+    for ``queries.roster`` to show."""
     uow.require(GENERATE_ROSTER)
-    point = _live(uow.session, DutyPoint, point_id)
+    if expected_version is not None:
+        point: DutyPoint | None = uow.get_for_update(DutyPoint, point_id, expected_version)
+    else:
+        point = _live(uow.session, DutyPoint, point_id)
     if point is None:
         raise NotFoundError(DutyPoint.__label__, point_id)
     shift_set = _shift_set(point)
@@ -1181,6 +1187,9 @@ def generate_roster(uow: UnitOfWork, point_id: int, start: date, end: date, patt
     people = [{"shift_id": sid, "role": p.role, "name": p.name, "phone": p.phone, "member_id": p.member_id,
                "sort_order": n} for sid, s in zip(ids, planned, strict=True) for n, p in enumerate(s.people)]
     uow.insert_rows(DutyAssignment, people)
+    if expected_version is not None:
+        uow.touch(point)
+        uow.session.flush()
     return GeneratedRoster(ids, len(people), len(existing))
 
 

@@ -181,9 +181,15 @@ def test_generate_refuses_an_occupied_period_unless_replacing(db) -> None:
         again = ts.generate_roster(uow, w.room, date(2026, 12, 25), date(2027, 1, 2), pattern, replace_existing=True)
     assert again.replaced == 14 and len(again.shift_ids) == 18
     with db.read() as s:
+        version = ts.load_point(s, w.room)[1]
+    with unit_of_work(db, TESTER) as uow:
+        ts.generate_roster(uow, w.room, date(2027, 2, 1), date(2027, 2, 2), pattern, expected_version=version)
+    with unit_of_work(db, TESTER) as uow, pytest.raises(ConflictError):  # the point moved on: a stale generate refused
+        ts.generate_roster(uow, w.room, date(2027, 3, 1), date(2027, 3, 2), pattern, expected_version=version)
+    with db.read() as s:
         live = s.scalar(select(func.count()).select_from(DutyShift).where(DutyShift.point_id == w.room,
                                                                            DutyShift.deleted_at.is_(None)))
-        assert live == 62 - 14 + 18
+        assert live == 62 - 14 + 18 + 4
     with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError) as caught:
         ts.generate_roster(uow, w.room, date(2026, 12, 5), date(2026, 12, 1),
                            rules.RotationPattern((rules.Person(""),), (), 0, kinds=("noon",)))
