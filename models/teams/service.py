@@ -839,6 +839,15 @@ class ShiftData:
     notes: str = ""
 
 
+def _moved(uow: UnitOfWork, *shifts: DutyShift) -> None:
+    """A roster edit moves the shifts' versions and their points' (so a generate over a roster read
+    before the edit is refused: ``generate_roster``'s ``expected_version``)."""
+    for shift in shifts:
+        uow.touch(shift)
+    for point_id in sorted({s.point_id for s in shifts}):
+        uow.touch(uow.get(DutyPoint, point_id, include_deleted=True))
+
+
 def _shift_set(point: DutyPoint) -> rules.ShiftSet:
     found = rules.duty_rules().shift_sets.get(point.shift_set)
     if found is None:
@@ -878,10 +887,11 @@ def _check_shift(session: Session, data: ShiftData, shift_id: int | None = None)
 
 def add_shift(uow: UnitOfWork, data: ShiftData) -> int:
     uow.require(EDIT_ROSTER)
-    clean, _point = _check_shift(uow.session, data)
+    clean, point = _check_shift(uow.session, data)
     row = DutyShift(point_id=clean.point_id, day=clean.day, kind=clean.kind, starts_at=clean.starts_at,
                     ends_at=clean.ends_at, notes=clean.notes)
     uow.add(row)
+    uow.touch(point)
     uow.session.flush()
     return row.id
 
@@ -893,17 +903,23 @@ def update_shift(uow: UnitOfWork, shift_id: int, data: ShiftData, expected_versi
     if (data.point_id, data.day, data.kind) != (row.point_id, row.day, row.kind):
         raise ValidationError([FieldError("kind", DutyShift.field_label("kind"),
                                           "班次的值班点、值班日和班次不能更改（可删除后另排）")])
-    clean, _point = _check_shift(uow.session, data, shift_id)
+    clean, point = _check_shift(uow.session, data, shift_id)
+    changed = False
     for name in ("starts_at", "ends_at", "notes"):
         if getattr(row, name) != getattr(clean, name):
             setattr(row, name, getattr(clean, name))
+            changed = True
+    if changed:
+        uow.touch(point)
     uow.session.flush()
     return row.version
 
 
 def delete_shift(uow: UnitOfWork, shift_id: int, expected_version: int) -> None:
     uow.require(EDIT_ROSTER)
-    uow.soft_delete(uow.get_for_update(DutyShift, shift_id, expected_version))
+    row = uow.get_for_update(DutyShift, shift_id, expected_version)
+    uow.soft_delete(row)
+    uow.touch(uow.get(DutyPoint, row.point_id, include_deleted=True))
     uow.session.flush()
 
 
@@ -912,8 +928,10 @@ def restore_shift(uow: UnitOfWork, shift_id: int, expected_version: int) -> int:
     row = uow.get_for_update(DutyShift, shift_id, expected_version, include_deleted=True)
     if not row.is_deleted:
         raise StateError("该班次不在回收站中，无需恢复。")
-    _check_shift(uow.session, ShiftData(row.point_id, row.day, row.kind, row.starts_at, row.ends_at, row.notes), shift_id)
+    _clean, point = _check_shift(uow.session, ShiftData(row.point_id, row.day, row.kind, row.starts_at, row.ends_at,
+                                                         row.notes), shift_id)
     uow.restore(row)
+    uow.touch(point)
     uow.session.flush()
     return row.version
 
@@ -981,7 +999,7 @@ def assign(uow: UnitOfWork, data: AssignmentData) -> int:
     clean, shift = _check_assignment(uow.session, data)
     row = DutyAssignment(**_values(clean))
     uow.add(row)
-    uow.touch(shift)
+    _moved(uow, shift)
     uow.session.flush()
     return row.id
 
@@ -994,9 +1012,7 @@ def update_assignment(uow: UnitOfWork, assignment_id: int, data: AssignmentData,
     old_shift = uow.get(DutyShift, row.shift_id, include_deleted=True)
     clean, shift = _check_assignment(uow.session, data, assignment_id)
     _copy(clean, row)
-    uow.touch(shift)
-    if old_shift.id != shift.id:
-        uow.touch(old_shift)
+    _moved(uow, *([shift] if old_shift.id == shift.id else [shift, old_shift]))
     uow.session.flush()
     return row.version
 
@@ -1005,7 +1021,7 @@ def remove_assignment(uow: UnitOfWork, assignment_id: int, expected_version: int
     uow.require(EDIT_ROSTER)
     row = uow.get_for_update(DutyAssignment, assignment_id, expected_version)
     uow.soft_delete(row)
-    uow.touch(uow.get(DutyShift, row.shift_id, include_deleted=True))
+    _moved(uow, uow.get(DutyShift, row.shift_id, include_deleted=True))
     uow.session.flush()
 
 
@@ -1039,7 +1055,7 @@ def swap(uow: UnitOfWork, assignment_id: int, data: SwapData, expected_version: 
     uow.add(DutySwap(assignment_id=row.id, shift_id=row.shift_id, from_name=row.name, from_phone=row.phone,
                      to_name=to_name, to_phone=to_phone, reason=reason))
     row.name, row.phone, row.member_id = to_name, to_phone, data.to_member_id
-    uow.touch(uow.get(DutyShift, row.shift_id, include_deleted=True))
+    _moved(uow, uow.get(DutyShift, row.shift_id, include_deleted=True))
     uow.session.flush()
     return row.version
 

@@ -207,10 +207,13 @@ def test_assign_move_swap_and_handover(db) -> None:
     with unit_of_work(db, TESTER) as uow, pytest.raises(ValidationError) as caught:
         ts.assign(uow, ts.AssignmentData(shift_id=shifts[0].id, name=first.name, role="staff"))
     assert fields_of(caught.value) == {"name": f"{first.name} 已在本班次中"}
+    with db.read() as s:
+        point_version = ts.load_point(s, w.room)[1]
     with unit_of_work(db, TESTER) as uow:
         extra = ts.assign(uow, ts.AssignmentData(shift_id=shifts[0].id, name="赵六", phone="13900000004"))
     with db.read() as s:
         assert s.get(DutyShift, shifts[0].id).version == shifts[0].version + 1  # type: ignore[union-attr]
+        assert ts.load_point(s, w.room)[1] == point_version + 1  # a generate over the roster read before is refused
         data, version = ts.load_assignment(s, extra)
     with unit_of_work(db, TESTER) as uow:  # dragged to the next shift
         ts.update_assignment(uow, extra, ts.AssignmentData(**{**data.__dict__, "shift_id": shifts[1].id}), version)
