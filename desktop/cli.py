@@ -128,6 +128,17 @@ def build_parser() -> ChineseParser:
     short.add_argument("--all", action="store_true", help="也列出已满足的条目")
     short.add_argument("--json", action="store_true", help="输出 JSON 数组")
 
+    teams = what.add_parser("teams", help="救援队伍：就绪状态（就绪、基本就绪、不就绪）及每项因素的数值和说明")
+    teams.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
+    teams.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    what.add_parser("duty-points", help="值班点（应急值班室、救援队伍值班点）及其 ID").add_argument(
+        "--json", action="store_true", help="输出 JSON 数组")
+    ros = what.add_parser("roster", help="一个值班点的值班表：各班次的带班领导和值班员，以及排班问题")
+    ros.add_argument("--point", type=int, required=True, metavar="值班点ID", help="值班点（list duty-points 列出）")
+    ros.add_argument("--from", dest="start", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="起始值班日")
+    ros.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="结束值班日（含）")
+    ros.add_argument("--json", action="store_true", help="输出 JSON 对象")
+
     imp = commands.add_parser("import", help="导入数据")
     impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
     imp_plan = impsub.add_parser("plan", help="从 Word 文件（.docx）导入一份预案（存为草稿）")
@@ -140,6 +151,10 @@ def build_parser() -> ChineseParser:
     imp_sup = impsub.add_parser("supplies", help="从 Excel（.xlsx，导入模板）导入物资品目、批次和出入库记录（全部正确才写入）")
     imp_sup.add_argument("file", metavar="文件.xlsx")
     imp_sup.add_argument("--error-report", metavar="文件.xlsx", help="有错误时写出错误报告（原始行加错误说明）")
+
+    imp_teams = impsub.add_parser("teams", help="从 Excel（.xlsx，导入模板）导入救援队伍、队员和证书（全部正确才写入）")
+    imp_teams.add_argument("file", metavar="文件.xlsx")
+    imp_teams.add_argument("--error-report", metavar="文件.xlsx", help="有错误时写出错误报告（原始行加错误说明）")
 
     cal = commands.add_parser("calendar", help="节假日安排（工作日计算用）")
     calsub = cal.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
@@ -218,6 +233,9 @@ def build_parser() -> ChineseParser:
     exp_lab.add_argument("--outline", action="store_true", help="画出标签边框（用普通 A4 纸打印后裁切）")
     exp_tpl = expsub.add_parser("supplies-template", help="导出应急物资导入模板（.xlsx，含下拉选项）")
     exp_tpl.add_argument("--out", required=True, metavar="文件.xlsx")
+
+    exp_ttpl = expsub.add_parser("teams-template", help="导出救援队伍导入模板（.xlsx，含下拉选项）")
+    exp_ttpl.add_argument("--out", required=True, metavar="文件.xlsx")
 
     exp_verify = expsub.add_parser("verify", help="按 manifest.json 重新计算归档文件夹中各文件的 SHA-256")
     exp_verify.add_argument("folder", metavar="归档文件夹")
@@ -364,6 +382,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return cmd_list_supplies(args, io)
     if args.what == "supply-shortfalls":
         return cmd_list_supply_shortfalls(args, io)
+    if args.what in ("teams", "duty-points", "roster"):
+        return cmd_list_teams(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -556,6 +576,63 @@ def cmd_stock(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_list_teams(args: argparse.Namespace, io: Output) -> int:
+    """list teams | duty-points | roster."""
+    from models.teams import queries as tq
+
+    db = _open(args)
+    try:
+        if args.what == "duty-points":
+            with db.read() as session:
+                found = tq.points(session)
+            if args.json:
+                _write_json_array(({"id": p.id, "name": p.name, "kind": p.kind_label, "team_id": p.team_id,
+                                    "team": p.team or None, "phone": p.phone, "shifts": p.shift_set_label,
+                                    "min_staff": p.min_staff, "leader_required": p.leader_required} for p in found), io.out)
+            else:
+                for p in found:
+                    print("\t".join(str(v) for v in (p.id, p.name, p.kind_label, p.phone, p.shift_set_label)), file=io.out)
+                print(f"共 {len(found)} 个值班点", file=io.err)
+            return 0
+        if args.what == "roster":
+            if args.end < args.start:
+                raise DeskError("结束日期不能早于起始日期")
+            if (args.end - args.start).days > 366:
+                raise DeskError("一次最多列出 367 天的值班表")
+            with db.read() as session:
+                roster = tq.roster(session, args.point, args.start, args.end)
+            if args.json:
+                io.out.write(json.dumps(roster.as_json(), ensure_ascii=False, indent=2) + "\n")
+            else:
+                for shift in roster.shifts:
+                    people = "、".join(f"{p.name}（{p.phone}）" if p.phone else p.name for p in shift.staff)
+                    leaders = "、".join(f"{p.name}（{p.phone}）" if p.phone else p.name for p in shift.leaders)
+                    print("\t".join((shift.day.isoformat(), shift.label, f"{shift.starts_at:%m-%d %H:%M}—{shift.ends_at:%m-%d %H:%M}",
+                                     f"带班领导：{leaders or '无'}", f"值班员：{people or '无'}")), file=io.out)
+                for problem in roster.problems:
+                    print(f"问题\t{problem.day.isoformat()}\t{problem.kind_label}\t{problem.message}", file=io.out)
+                print(f"{roster.point.name}：{len(roster.shifts)} 个班次，{len(roster.problems)} 处问题，"
+                      f"值班覆盖 {roster.coverage * 100:.1f}%（{args.start.isoformat()} 至 {args.end.isoformat()}）", file=io.err)
+            return 0
+        as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+        with db.read() as session:
+            found_rows = tq.rows(session, tq.TeamFilter(as_of=as_of), sort="name")
+        if args.json:
+            _write_json_array((r.as_json() for r in found_rows), io.out)
+        else:
+            for r in found_rows:
+                assert r.readiness is not None
+                factors = "；".join(f"{f.label} {f.value_text}" for f in r.readiness.factors if f.status != "na")
+                print("\t".join(str(v) for v in (r.id, r.name, r.kind_label, "、".join(r.specialty_labels),
+                                                  r.readiness.label, factors, "；".join(r.readiness.reasons))), file=io.out)
+            statuses = [r.readiness.label for r in found_rows if r.readiness is not None]
+            counts = "，".join(f"{label} {statuses.count(label)} 支" for label in ("就绪", "基本就绪", "不就绪"))
+            print(f"共 {len(found_rows)} 支救援队伍：{counts}（按 {as_of.isoformat()} 计算）", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
 def _enterprise_exists(db: Database, enterprise_id: int) -> None:
     from models.core.errors import NotFoundError
     from models.enterprises.entities import Enterprise
@@ -671,6 +748,17 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
     if args.what in SUPPLY_EXPORTS:
         return cmd_export_supplies(args, io)
+    if args.what == "teams-template":
+        from exports.teams.imports import write_teams_template
+
+        db = _open(args)
+        try:
+            with db.read() as session:
+                write_teams_template(session, Path(args.out))
+        finally:
+            db.dispose()
+        print(f"已导出导入模板 {args.out}。", file=io.out)
+        return 0
     if args.what == "verify":
         from pathlib import Path
 
@@ -977,9 +1065,39 @@ def cmd_import_supplies(args: argparse.Namespace, io: Output) -> int:
     return 1
 
 
+def cmd_import_teams(args: argparse.Namespace, io: Output) -> int:
+    """import teams FILE.xlsx [--error-report FILE]: all or nothing; exit 1 with the error workbook."""
+    from pathlib import Path
+
+    from exports.excel_import import write_error_workbook
+    from exports.teams.imports import import_teams
+    from models.core.uow import os_actor
+
+    db = _open(args)
+    try:
+        outcome = import_teams(db, os_actor(), Path(args.file))
+    finally:
+        db.dispose()
+    if outcome.ok:
+        print(outcome.summary(), file=io.out)
+        return 0
+    for problem in outcome.problems[:20]:
+        print(str(problem), file=io.err)
+    if len(outcome.problems) > 20:
+        print(f"……另有 {len(outcome.problems) - 20} 处问题", file=io.err)
+    if args.error_report:
+        write_error_workbook(Path(args.error_report), outcome.sheets, outcome.problems)
+        print(f"{outcome.summary()}错误报告已写入 {args.error_report}（原始行加“错误说明”列），改正后重新导入。", file=io.err)
+    else:
+        print(f"{outcome.summary()}用 --error-report 文件.xlsx 得到逐行的错误报告。", file=io.err)
+    return 1
+
+
 def cmd_import(args: argparse.Namespace, io: Output) -> int:
     if args.what == "supplies":
         return cmd_import_supplies(args, io)
+    if args.what == "teams":
+        return cmd_import_teams(args, io)
     from pathlib import Path
 
     from models.core.errors import ValidationError

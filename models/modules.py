@@ -24,11 +24,12 @@ from models.enterprises import entities as enterprise_entities
 from models.plans import entities as plan_entities
 from models.plans import search as plan_search
 from models.supplies import entities as supply_entities
+from models.teams import entities as team_entities
 
 __all__ = ["ENTITY_MODULES", "SCHEMA", "entity_classes", "open_database", "upgrade"]
 
 ENTITY_MODULES: tuple[ModuleType, ...] = (core_entities, enterprise_entities, plan_entities, drill_entities,
-                                          supply_entities)
+                                          supply_entities, team_entities)
 
 SCHEMA = schema.Schema(Base.metadata, unmanaged=plan_search.INDEX_OBJECTS)
 

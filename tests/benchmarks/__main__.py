@@ -19,6 +19,8 @@
   keystroke and a filter (≤ 50 ms each), on the city database's supplies (a synthetic ledger of
   100,000 batches written through the write path when the demo has none); see
   ``tests/benchmarks/supplies.py``.
+- ``teams``: the readiness of every city team (goal ≤ 200 ms), the team list (≤ 50 ms), a duty room's
+  two-month roster and the due items; see ``tests/benchmarks/teams.py``.
 - ``export``: the whole enterprise register to .xlsx through ``exports.enterprises.excel`` (no goal yet); floor:
   the same columns by one ``sqlite3`` query into an unstyled openpyxl write-only workbook.
 - ``startup``: process start → main window shown with its first page loaded, on the city database
@@ -87,11 +89,14 @@ GENERATOR_FILES = ("models/core/demo.py", "models/enterprises/demo.py", "plans/d
                    "plans/plans/demo_content.py", "models/core/uow.py", "models/core/audit.py",
                    "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py",
                    "models/drills/demo.py", "models/drills/service.py", "models/drills/scoring.py",
-                   "models/drills/findings.py", "models/supplies/demo.py")
+                   "models/drills/findings.py", "models/supplies/demo.py", "models/teams/demo.py",
+                   "models/teams/service.py")
 DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan",
                "drill_evaluation", "score_sheet", "score_entry", "drill_finding", "audit_log", "audit_head",
                "warehouse", "supply_item", "supply_batch", "stock_movement", "stock_balance", "minimum_stock",
-               "plan_supply_need")
+               "plan_supply_need", "rescue_team", "team_enterprise", "team_equipment", "team_member",
+               "member_certificate", "training_record", "duty_point", "duty_shift", "duty_assignment", "duty_swap",
+               "handover_log")
 FTS_TABLE = "plan_section_fts"
 
 
@@ -651,8 +656,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,drills,supplies,export,startup,documents",
-                        help="comma-separated: demo,list,search,drills,supplies,export,startup,documents")
+    parser.add_argument("--only", default="demo,list,search,drills,supplies,teams,export,startup,documents",
+                        help="comma-separated: demo,list,search,drills,supplies,teams,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -665,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
     results: list[Result] = []
-    if only & {"demo", "list", "search", "drills", "supplies", "export", "startup"}:  # they need the city database
+    if only & {"demo", "list", "search", "drills", "supplies", "teams", "export", "startup"}:  # they need the city database
         results, city = bench_demo(args.seed, args.fresh)
         if "demo" not in only:
             results = []
@@ -681,6 +686,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.supplies import bench as bench_supplies
 
         results += bench_supplies(city, args.runs * 4)
+    if "teams" in only:
+        from tests.benchmarks.teams import bench as bench_teams
+
+        results += bench_teams(city, args.runs * 4)
     if "export" in only:
         results += bench_export(city)
     if "startup" in only:
