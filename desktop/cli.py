@@ -6,8 +6,10 @@ Errors: one Chinese line on stderr and exit code 1; usage errors exit 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -1146,6 +1148,12 @@ def run_command(args: argparse.Namespace, io: Output | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}：已中断。", file=io.err)
         return 1
+    except BrokenPipeError:
+        # The reader went away (``… | head``): what it wanted was written; nothing to report. Point
+        # stdout at nothing so the interpreter's final flush does not fail again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         path = setup_logging()
         log.exception("命令 %s 失败", args.command)

@@ -404,3 +404,26 @@ def _industry(db, code: str) -> int:  # type: ignore[no-untyped-def]
 
     with db.read() as s:
         return int(s.scalar(select(Industry.id).where(Industry.code == code)))
+
+
+def test_a_reader_that_stops_early_is_no_error(sqlite_db) -> None:
+    """``emergency-desk list … | head -1``: the pipe closes under the writer; exit 0, nothing on stderr,
+    no "内部错误" and no log written."""
+    import fcntl
+
+    from tests.factories import create_enterprise
+
+    exe = Path(sys.executable).with_name("emergency-desk")
+    if not exe.exists():
+        pytest.skip("emergency-desk is not installed in this environment")
+    for n in range(1, 25):
+        create_enterprise(sqlite_db, n)
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, 1031, 4096)  # F_SETPIPE_SZ: a one-page pipe, so the output cannot fit in it
+    proc = subprocess.Popen([str(exe), "--db", db_arg(sqlite_db), "list", "enterprises", "--json"],
+                            stdout=write_end, stderr=subprocess.PIPE, text=True)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        assert reader.read(100)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and err == ""
