@@ -1,34 +1,27 @@
-"""The supplies record forms on the form base (``desktop.kit.forms.RecordForm``): 储备库, 物资品目,
+"""The supplies record forms on the field-described form base (``desktop.kit.fields.FieldForm``): 储备库, 物资品目,
 批次, and the inspection entry (检查维护记录). Each loads a plain copy and its version from
 ``models.supplies.service``, saves through the write flow with that version (a stale save opens the
 conflict dialog, never overwrites), and marks the fields the service refuses, keeping the input."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from desktop.enterprises.choices import EnterpriseChoice, load_enterprise_choices
-from desktop.kit.dates import DateField
-from desktop.kit.forms import RecordForm, Saved, set_widget_value, widget_value
+from desktop.kit.fields import Field, FieldForm, check, choice, day, line, number, text
+from desktop.kit.forms import Saved, set_widget_value, widget_value
 from desktop.kit.pickers import EnterprisePicker, ReferenceChoices, fill_combo
 from desktop.kit.tasks import TaskRunner
-from desktop.kit.windows import fit_to_screen
 from models.core.database import Database
 from models.core.uow import Actor, UnitOfWork
 from models.supplies import queries as sq
@@ -45,65 +38,6 @@ from models.supplies.entities import (
 )
 
 
-@dataclass(frozen=True)
-class Field:
-    """One field of a form: its name (the service copy's attribute) and how to make its widget."""
-
-    name: str
-    make: Callable[[QWidget], QWidget]
-
-
-def line(limit: int, placeholder: str = "") -> Callable[[QWidget], QWidget]:
-    def make(parent: QWidget) -> QWidget:
-        edit = QLineEdit(parent)
-        edit.setMaxLength(limit)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
-    return make
-
-
-def text() -> Callable[[QWidget], QWidget]:
-    def make(parent: QWidget) -> QWidget:
-        edit = QPlainTextEdit(parent)
-        edit.setTabChangesFocus(True)
-        edit.setMaximumHeight(64)
-        return edit
-
-    return make
-
-
-def choice(items: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any] | tuple[str, Any, int]]],
-           first: tuple[str, Any] | None = None) -> Callable[[QWidget], QWidget]:
-    def make(parent: QWidget) -> QWidget:
-        combo = QComboBox(parent)
-        fill_combo(combo, items() if callable(items) else items, first=first)
-        return combo
-
-    return make
-
-
-def number(maximum: int, suffix: str = "", *, optional: bool = True) -> Callable[[QWidget], QWidget]:
-    """A whole number; optional ones show 未填写 at 0 (read back as None)."""
-    def make(parent: QWidget) -> QWidget:
-        spin = QSpinBox(parent)
-        spin.setRange(0, maximum)
-        spin.setSuffix(suffix)
-        if optional:
-            spin.setSpecialValueText("未填写")
-        return spin
-
-    return make
-
-
-def day(*, optional: bool = True) -> Callable[[QWidget], QWidget]:
-    return lambda parent: DateField(parent, clearable=optional)
-
-
-def check(label: str) -> Callable[[QWidget], QWidget]:
-    return lambda parent: QCheckBox(label, parent)
-
-
 def category_items() -> list[tuple[str, str, int]]:
     """The GB/T 38565 tree (code, name, depth) for a combo."""
     tree = rules.categories()
@@ -116,83 +50,7 @@ INSPECTION_LABELS = {**SupplyInspection.__field_labels__, "batch_id": "批次", 
 SCOPE_BATCH, SCOPE_ITEM = "batch", "item"
 
 
-class SuppliesForm(RecordForm[Any]):
-    """A record form described by its ``fields`` and the service functions that load and save it."""
-
-    fields_: tuple[Field, ...] = ()
-    data_class: type[Any]
-    noun = ""
-
-    def __init__(self, db: Database, runner: TaskRunner, record_id: int | None = None, *,
-                 actor: Actor | None = None, initial: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(db, runner, record_id=record_id, actor=actor, parent=parent)
-        self.order = tuple(f.name for f in self.fields_)
-        self.errors.order = self.order
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.errors.banner)
-        intro = self.intro()
-        if intro:
-            label = QLabel(intro, self)
-            label.setWordWrap(True)
-            label.setObjectName("formIntro")
-            layout.addWidget(label)
-        for f in self.fields_:
-            self.widgets[f.name] = f.make(self)
-        self.prepare()
-        form = self._form()
-        for f in self.fields_:
-            self._add_row(form, f.name)
-        layout.addLayout(form)
-        layout.addWidget(self.make_buttons())
-        if record_id is None:
-            self.setWindowTitle(self.tr("新建{0}").format(self.noun))
-            self.show_record(self.data_class(**(initial or {})), None)
-            self.loaded = self.data()
-        else:
-            self.reload()
-        fit_to_screen(self, QSize(max(560, self.sizeHint().width()), self.sizeHint().height()))
-
-    def intro(self) -> str:
-        """A line above the fields saying what the form is about ('' for none)."""
-        return ""
-
-    def prepare(self) -> None:
-        """Fill widgets that need a read (choices) before the record is shown."""
-
-    def fill(self, data: Any) -> None:
-        for f in self.fields_:
-            value = getattr(data, f.name, None)
-            widget = self.widgets[f.name]
-            if isinstance(widget, QSpinBox) and value is None:
-                value = 0
-            set_widget_value(widget, value)
-
-    def data(self) -> Any:
-        values: dict[str, Any] = {}
-        names = {f.name for f in fields(self.data_class)}
-        base = self.loaded if self.loaded is not None else self.data_class()
-        for name in names:
-            values[name] = getattr(base, name)
-        for f in self.fields_:
-            if f.name not in names:  # a field of the form only (how to read the others)
-                continue
-            widget = self.widgets[f.name]
-            value = widget_value(widget)
-            if isinstance(widget, QSpinBox) and widget.specialValueText() and value == 0:
-                value = None
-            if isinstance(value, str) and not isinstance(widget, QComboBox):
-                value = value.strip() if isinstance(widget, QLineEdit) else value
-            values[f.name] = value
-        return self.data_class(**values)
-
-    def value_text(self, name: str, value: Any) -> str:
-        if isinstance(value, bool):
-            return self.tr("是") if value else self.tr("否")
-        return super().value_text(name, value)
-
-
-class WarehouseDialog(SuppliesForm):
+class WarehouseDialog(FieldForm):
     """储备库（点）: a district's government reserve or an enterprise's store."""
 
     labels = Warehouse.__field_labels__
@@ -261,7 +119,7 @@ class WarehouseDialog(SuppliesForm):
         return write
 
 
-class ItemDialog(SuppliesForm):
+class ItemDialog(FieldForm):
     """物资品目: code, name, specification, GB/T 38565 category, unit, and its periods."""
 
     labels = SupplyItem.__field_labels__
@@ -300,7 +158,7 @@ class ItemDialog(SuppliesForm):
         return write
 
 
-class BatchDialog(SuppliesForm):
+class BatchDialog(FieldForm):
     """批次 of an item: number, dates, supplier, calibration (its condition follows inspections)."""
 
     labels = BATCH_LABELS
@@ -345,7 +203,7 @@ class BatchDialog(SuppliesForm):
         return write
 
 
-class InspectionDialog(SuppliesForm):
+class InspectionDialog(FieldForm):
     """检查维护记录: of the selected batch (本批次), or of every batch of its item held in the warehouse
     (本库该物资全部批次); the result (完好/待修/报废) changes whether they can be issued."""
 
@@ -445,7 +303,7 @@ def _minimum_spin(parent: QWidget) -> QWidget:
     return spin
 
 
-class MinimumDialog(SuppliesForm):
+class MinimumDialog(FieldForm):
     """最低库存 of an item in a warehouse (usable stock below it is an alert), saved with the version
     the page read (a minimum set meanwhile by another desk: the conflict dialog, nothing overwritten)."""
 
