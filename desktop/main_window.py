@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
         from desktop.supplies.page import SuppliesPage
+        from desktop.teams.page import TeamsPage
         from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         self.nav.blockSignals(True)
@@ -201,6 +202,7 @@ class MainWindow(QMainWindow):
                       panels=[supply_panels.plan_needs_panel()], parent=self.stack),
             DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SuppliesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+            TeamsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:

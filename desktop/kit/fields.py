@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -82,12 +84,60 @@ def number(maximum: int, suffix: str = "", *, optional: bool = True) -> Callable
     return make
 
 
+def decimal(maximum: float, suffix: str = "", *, decimals: int = 1) -> Callable[[QWidget], QWidget]:
+    """A number with ``decimals`` places (hours of a training)."""
+    def make(parent: QWidget) -> QWidget:
+        spin = QDoubleSpinBox(parent)
+        spin.setRange(0, maximum)
+        spin.setDecimals(decimals)
+        spin.setSuffix(suffix)
+        return spin
+
+    return make
+
+
 def day(*, optional: bool = True) -> Callable[[QWidget], QWidget]:
     return lambda parent: DateField(parent, clearable=optional)
 
 
 def check(label: str) -> Callable[[QWidget], QWidget]:
     return lambda parent: QCheckBox(label, parent)
+
+
+class ChoiceChecks(QWidget):
+    """Several keys at once (a team's specialties): a check box per choice, ``columns`` to a row. A
+    field widget by its ``value`` (the checked keys, in the choices' order), ``set_value`` and
+    ``sig_changed``."""
+
+    sig_changed = Signal()
+
+    def __init__(self, choices: Sequence[tuple[str, str]], parent: QWidget | None = None, *, columns: int = 4) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        for n, (label, key) in enumerate(choices):
+            box = QCheckBox(label, self)
+            box.toggled.connect(lambda _on: self.sig_changed.emit())
+            grid.addWidget(box, n // columns, n % columns)
+            self.boxes[key] = box
+
+    def value(self) -> tuple[str, ...]:
+        return tuple(k for k, box in self.boxes.items() if box.isChecked())
+
+    def set_value(self, value: Sequence[str] | None) -> None:
+        wanted = set(value or ())
+        for key, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(key in wanted)
+            box.blockSignals(False)
+
+
+def checks(items: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]], *,
+           columns: int = 4) -> Callable[[QWidget], QWidget]:
+    return lambda parent: ChoiceChecks(items() if callable(items) else items, parent, columns=columns)
 
 
 class FieldForm(RecordForm[Any]):

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -131,14 +132,22 @@ _FIELD_KINDS = (
                lambda w: w.textChanged),
     _FieldKind(QComboBox, lambda w: w.currentData(), _choose, lambda w: w.activated),
     _FieldKind(QSpinBox, lambda w: w.value(), lambda w, v: w.setValue(int(v or 0)), lambda w: w.valueChanged),
+    _FieldKind(QDoubleSpinBox, lambda w: w.value(), lambda w, v: w.setValue(float(v or 0)),
+               lambda w: w.valueChanged),
     _FieldKind(QCheckBox, lambda w: w.isChecked(), lambda w, v: w.setChecked(bool(v)), lambda w: w.toggled),
 )
+
+
+_VALUE_WIDGET = _FieldKind(QWidget, lambda w: w.value(), lambda w, v: w.set_value(v), lambda w: w.sig_changed)
+"""Any other widget with ``value()``, ``set_value(v)`` and ``sig_changed`` (a set of check boxes …)."""
 
 
 def _field_kind(widget: QWidget) -> _FieldKind:
     for kind in _FIELD_KINDS:
         if isinstance(widget, kind.cls):
             return kind
+    if all(hasattr(widget, name) for name in ("value", "set_value", "sig_changed")):
+        return _VALUE_WIDGET
     raise TypeError(f"not a field widget: {type(widget).__name__}")
 
 
@@ -156,7 +165,8 @@ def _edited_signal(widget: QWidget) -> Any:
     """The signal a field widget sends when the user changes it (None: none to watch)."""
     if isinstance(widget, QTableWidget):
         return widget.itemChanged
-    return next((k.edited(widget) for k in _FIELD_KINDS if isinstance(widget, k.cls)), None)
+    found = next((k.edited(widget) for k in _FIELD_KINDS if isinstance(widget, k.cls)), None)
+    return found if found is not None else getattr(widget, "sig_changed", None)
 
 
 # --- what is wrong --------------------------------------------------------------------------------

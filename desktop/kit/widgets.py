@@ -1,9 +1,22 @@
-"""Small widgets the pages share: the search box, the 回收站 switch, and tidy toolbars."""
+"""Small widgets the pages share: the search box, the 回收站 switch, tidy toolbars and the read-only
+tables of a record's parts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QPushButton, QSizePolicy, QToolBar, QWidget, QWidgetAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QToolBar,
+    QWidget,
+    QWidgetAction,
+)
 
 SEARCH_DELAY_MS = 250
 
@@ -82,3 +95,20 @@ def tidy_separators(toolbar: QToolBar) -> None:
                 pending.setVisible(True)
                 pending = None
             seen = True
+
+
+def record_table(parent: QWidget, name: str, headers: Sequence[str], *, stretch: int) -> QTableWidget:
+    """A read-only table of a record's parts under a list (a batch's movements, a team's members):
+    whole rows selected, columns fitted to their contents but ``stretch``, which takes the rest."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table

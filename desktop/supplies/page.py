@@ -20,19 +20,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QDesktopServices, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QToolBar,
@@ -47,11 +43,12 @@ from sqlalchemy.orm import Session
 from desktop.kit import messages
 from desktop.kit.columns import ColumnFit
 from desktop.kit.exporting import Write, ask_save_path, export_file, export_report
+from desktop.kit.importing import Importer, import_workbook
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import fill_combo
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
-from desktop.kit.widgets import tidy_separators
+from desktop.kit.widgets import record_table, tidy_separators
 from desktop.kit.writes import WriteOp
 from desktop.supplies.forms import BatchDialog, InspectionDialog, ItemDialog, MinimumDialog, WarehouseDialog
 from desktop.supplies.movement import KINDS, MovementDialog
@@ -319,30 +316,17 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
         self.detail_label.setWordWrap(True)
         layout.addWidget(self.detail_label)
         self.detail_tabs = QTabWidget(box)
-        self.batch_table = self._table(box, "supplyBatches", ("储备库", "批次号", "账面", "可用", "有效期至", "状态",
+        self.batch_table = record_table(box, "supplyBatches", ("储备库", "批次号", "账面", "可用", "有效期至", "状态",
                                                               "下次检查", "预警"), stretch=7)
-        self.movement_table = self._table(box, "supplyMovements", ("日期", "类型", "单据号", "数量", "结存",
+        self.movement_table = record_table(box, "supplyMovements", ("日期", "类型", "单据号", "数量", "结存",
                                                                    "经办人", "领用/来源单位", "事由"), stretch=7)
-        self.inspection_table = self._table(box, "supplyInspections", ("检查日期", "检查范围", "储备库", "检查人",
+        self.inspection_table = record_table(box, "supplyInspections", ("检查日期", "检查范围", "储备库", "检查人",
                                                                        "检查结果", "情况说明", "下次检查"), stretch=5)
         self.detail_tabs.addTab(self.batch_table, self.tr("各储备库批次"))
         self.detail_tabs.addTab(self.movement_table, self.tr("出入库记录"))
         self.detail_tabs.addTab(self.inspection_table, self.tr("检查维护记录"))
         layout.addWidget(self.detail_tabs, 1)
         return box
-
-    def _table(self, parent: QWidget, name: str, headers: tuple[str, ...], *, stretch: int) -> QTableWidget:
-        table = QTableWidget(0, len(headers), parent)
-        table.setObjectName(name)
-        table.setHorizontalHeaderLabels([self.tr(h) for h in headers])
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(24)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        return table
 
     # --- loading
 
@@ -843,44 +827,16 @@ class SuppliesPage(ListPage[StockRow | TrashRow, StockFilter]):
         return write
 
     def import_excel(self, path: Path | None = None) -> Task | None:
-        """导入Excel: the whole file or nothing, on the writer thread; when rows fail, the error workbook
-        (the original rows with a column naming each problem) is written beside the file."""
-        if path is None:
-            folder = Path(self._settings.last_export_dir or Path.home())
-            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("导入物资"), str(folder),
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
-            if not chosen:
-                return None
-            path = Path(chosen)
-        db, actor, source = self._db, self._actor, path
-        report = source.with_name(f"{source.stem}-错误报告.xlsx")
-
-        def work(_progress: Progress) -> Any:
-            from exports.excel_import import write_error_workbook
+        """导入Excel: the whole file or nothing; when rows fail, the error workbook beside the file."""
+        def load() -> Importer:
             from exports.supplies.imports import import_supplies
 
-            outcome = import_supplies(db, actor, source)
-            if not outcome.ok:
-                write_error_workbook(report, outcome.sheets, outcome.problems)
-            return outcome
+            return import_supplies
 
-        task = self._runner.run(work, label=self.tr("正在导入 {0}…").format(source.name), title=self.tr("导入物资"),
-                                writes=True)
-        task.sig_finished.connect(lambda outcome: self._imported(outcome, report))
+        task = import_workbook(self, self._runner, self._settings, self._db, self._actor, title=self.tr("导入物资"),
+                               load=load, done=lambda summary: self.changed(-1, summary), path=path)
         self.import_task = task
         return task
-
-    def _imported(self, outcome: Any, report: Path) -> None:
-        if outcome.ok:
-            self.changed(-1, outcome.summary())
-            messages.info(self, self.tr("导入完成"), outcome.summary())
-            return
-        self.sig_status.emit(outcome.summary())
-        choice = messages.info(self, self.tr("导入未完成"), self.tr("{0}\n错误报告（原始行加“错误说明”列）已写入：\n{1}\n"
-                                                                   "改正后重新导入。").format(outcome.summary(), report),
-                               options=[self.tr("确定"), self.tr("打开错误报告")])
-        if choice == 1:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(report)))
 
     def save_template(self, path: Path | None = None) -> Task | None:
         """A blank import template with its drop-down lists."""

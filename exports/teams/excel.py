@@ -1,4 +1,5 @@
-"""A duty point's roster as an Excel workbook (值班表), through the writer of ``exports.excel``: one row
+"""Excel workbooks of the teams module, through the writer of ``exports.excel``: the team list with
+its readiness on a day and every factor's value (救援队伍就绪状态), and a duty point's roster (值班表): one row
 per shift in time order — duty day, weekday, shift and its hours, the 带班领导 and 值班员 with their
 phones, handovers — and a row for every gap no shift covers; each row's problems (no leader, too few
 staff, a person double-booked or resting too little, the gap itself) in the last column, marked.
@@ -79,3 +80,52 @@ def export_roster(db: Database, point_id: int, start: date, end: date, path: Pat
     lines = roster_lines(roster)
     title = f"{roster.point.name}值班表（{start.isoformat()} 至 {end.isoformat()}）"
     return export_rows(Path(path), Sheet("值班表", title, ROSTER_COLUMNS), iter(lines), len(lines), progress)
+
+
+# ---- the team list
+
+
+def _factor(key: str) -> SheetColumn[tq.TeamRow]:
+    label = rules.readiness_rules().factor(key).label
+
+    def value(r: tq.TeamRow) -> str:
+        f = r.readiness.factor(key) if r.readiness else None
+        return "" if f is None or f.status == "na" else f"{f.value_text}（{f.status_label}）"
+
+    def style(r: tq.TeamRow) -> CellStyle:
+        f = r.readiness.factor(key) if r.readiness else None
+        return ALERT if f is not None and f.status == "red" else PLAIN
+
+    return SheetColumn(label, 18, value, style=style)
+
+
+def team_columns() -> tuple[SheetColumn[tq.TeamRow], ...]:
+    return (
+        SheetColumn("就绪状态", 10, lambda r: r.status_label,
+                    style=lambda r: ALERT if r.readiness and r.readiness.status == "red" else PLAIN),
+        SheetColumn("得分", 7, lambda r: round(r.readiness.score, 1) if r.readiness else None),
+        SheetColumn("队伍名称", 30, lambda r: r.name),
+        SheetColumn("类型", 8, lambda r: r.kind_label),
+        SheetColumn("专业", 18, lambda r: "、".join(r.specialty_labels)),
+        SheetColumn("所在区域", 12, lambda r: r.region),
+        SheetColumn("所属企业", 26, lambda r: r.owner_enterprise),
+        SheetColumn("队长", 10, lambda r: r.leader),
+        SheetColumn("队长电话", 14, lambda r: r.leader_phone),
+        SheetColumn("24小时值班电话", 16, lambda r: r.duty_phone),
+        SheetColumn("编制人数", 9, lambda r: r.headcount),
+        SheetColumn("出动时间（分钟）", 10, lambda r: r.turnout_minutes),
+        SheetColumn("协议单位", 20, lambda r: r.agreement_party),
+        SheetColumn("协议有效期至", 12, lambda r: r.agreement_expires_on, DATE_FORMAT),
+        *(_factor(k) for k in rules.FACTOR_KEYS),
+        SheetColumn("影响就绪的原因", 60, lambda r: "；".join(r.readiness.reasons) if r.readiness else ""),
+    )
+
+
+def export_teams(db: Database, flt: tq.TeamFilter, path: Path, *, sort: str = "readiness", descending: bool = False,
+                 progress: Progress = NULL_PROGRESS) -> int:
+    """The teams ``flt`` selects with their readiness on ``flt.as_of`` and every factor's value, in the
+    list's order; the number of rows written."""
+    with db.read() as session:
+        found = tq.rows(session, flt, sort=sort, descending=descending)
+    title = f"救援队伍就绪状态（{flt.as_of.isoformat()}）"
+    return export_rows(Path(path), Sheet("救援队伍", title, team_columns()), iter(found), len(found), progress)
