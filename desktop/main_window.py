@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
         from desktop.plans.search import SearchPage
         from desktop.supplies.page import SuppliesPage
         from desktop.teams.page import TeamsPage
+        from desktop.teams.panels import enterprise_teams_panel
         from plans.annexes import BUILDERS as ANNEX_BUILDERS
 
         self.nav.blockSignals(True)
@@ -196,7 +197,8 @@ class MainWindow(QMainWindow):
         self.pages = [
             HomePage(self.db, self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
-                            panels=[obligations_panel(), supply_panels.minimums_panel(), supply_panels.enterprise_needs_panel()],
+                            panels=[obligations_panel(), supply_panels.minimums_panel(), supply_panels.enterprise_needs_panel(),
+                                    enterprise_teams_panel()],
                             parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
                       panels=[supply_panels.plan_needs_panel()], parent=self.stack),

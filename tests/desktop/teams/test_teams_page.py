@@ -302,3 +302,19 @@ def test_alerts_summary_counts_by_kind() -> None:
     assert bad and "证书已过期 1 项" in text and "证书即将到期 1 项" in text and "未来 7 天值班问题 1 处" in text
     assert "不就绪队伍 1 支" in text
     assert alerts_summary([], day) == ("按 2026-12-01：没有证书、协议到期或值班缺口，没有不就绪的队伍。", False)
+
+
+def test_the_enterprise_page_panel_lists_the_teams_serving_it(db) -> None:  # type: ignore[no-untyped-def]
+    from desktop.teams.panels import _team_rows, enterprise_teams_panel
+    from tests.factories import create_enterprise
+
+    ent = create_enterprise(db, 1)
+    build(db)
+    with unit_of_work(db, TESTER) as uow:
+        ts.create_team(uow, team_data("某企业兼职救援队", kind="part_time", owner_enterprise_id=ent, headcount=3))
+    with db.read() as s:
+        rows = _team_rows(s, ent, AS_OF)
+        assert _team_rows(s, ent + 1, AS_OF) == []
+    assert [r.cells[:3] for r in rows] == [("某企业兼职救援队", "兼职（本企业）", "不就绪")]
+    assert rows[0].warning and "在岗" in rows[0].cells[3]
+    assert enterprise_teams_panel().title == "救援队伍"
