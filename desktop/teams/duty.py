@@ -185,6 +185,9 @@ class CellDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
         plain = QStyleOptionViewItem(option)
         plain.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)  # type: ignore[attr-defined]
+        fill = index.data(Qt.ItemDataRole.BackgroundRole)  # over the view's own selection highlight
+        painter.fillRect(option.rect, fill if isinstance(fill, QBrush) and fill.style() != Qt.BrushStyle.NoBrush  # type: ignore[attr-defined]
+                         else option.palette.base())  # type: ignore[attr-defined]
         super().paint(painter, plain, index)
         if selected:
             painter.save()
@@ -233,19 +236,20 @@ class RosterGrid(QTableWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.fill_height:
-            self.fit_rows()
+        self.fit_rows()  # wrapped names take another line in a narrower column
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasFormat(ASSIGNMENT_MIME):
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         index = self.indexAt(event.position().toPoint())
         if event.mimeData().hasFormat(ASSIGNMENT_MIME) and index.isValid():
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
         else:
             event.ignore()
 
@@ -255,7 +259,8 @@ class RosterGrid(QTableWidget):
         if not index.isValid() or not data.hasFormat(ASSIGNMENT_MIME):
             event.ignore()
             return
-        event.acceptProposedAction()
+        event.setDropAction(Qt.DropAction.CopyAction)  # a move of the stored record: the source rows stay as
+        event.accept()  # they are until the roster is read again (a Qt move would clear them at once)
         assignment_id = int(bytes(data.data(ASSIGNMENT_MIME).data()).decode("ascii"))
         self.sig_assignment_dropped.emit(assignment_id, index.row(), index.column())
 
@@ -271,6 +276,7 @@ class PeopleTable(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def mimeTypes(self) -> list[str]:
@@ -1321,8 +1327,8 @@ class DutyPage(Page):
         people, members = self.people_offered()
         key = rules.person_key(person.name, person.phone)
         others = [p for p in people if rules.person_key(p.person.name, p.person.phone) != key]
-        dialog = self.open_dialog(lambda: SwapDialog(self._db, self._runner, person.id, who=who, people=others,
-                                                     members=members, actor=self._actor, parent=self),
+        dialog = self.open_dialog(lambda: SwapDialog(self._db, self._runner, person.id, who=who, version=person.version,
+                                                     people=others, members=members, actor=self._actor, parent=self),
                                   refused=self.tr("无法换班"))
         self._saved_then(dialog, self.tr("已换班：{0}").format(who), select=self._select_assignment)
         return dialog

@@ -470,9 +470,11 @@ class SwapDialog(DutyForm):
     )
 
     def __init__(self, db: Database, runner: TaskRunner, assignment_id: int, *, who: str,
-                 people: Sequence[PersonChoice] = (), members: bool = False, actor: Actor | None = None,
-                 parent: QWidget | None = None) -> None:
+                 version: int | None = None, people: Sequence[PersonChoice] = (), members: bool = False,
+                 actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        """``version``: the assignment's version the page read (then nothing is read here)."""
         self._who = who
+        self._version_read = version
         self._people = list(people)
         self._members = members
         super().__init__(db, runner, assignment_id, actor=actor, parent=parent)
@@ -500,6 +502,13 @@ class SwapDialog(DutyForm):
         assert isinstance(picker, PersonPicker)
         out.to_member_id = picker.member_id(out.to_name) if self._members else None
         return out
+
+    def reload(self) -> None:
+        if self._version_read is None:
+            super().reload()
+            return
+        self.show_record(ts.SwapData(), self._version_read)
+        self._version_read = None  # a later reload (after a conflict) reads the stored version
 
     def read(self, session: Session) -> tuple[Any, int]:
         assert self.record_id is not None

@@ -153,6 +153,41 @@ def test_a_swap_needs_its_reason_and_is_recorded(qtbot, page, finish):  # type: 
                                                                          "测试员"]
 
 
+def test_a_stale_swap_opens_the_conflict_dialog_and_records_nothing(qtbot, page, db, duty, finish):  # type: ignore[no-untyped-def]
+    day = date(2026, 11, 6)
+    page.select_cell(day, "night")
+    person = page.current_person()
+    dialog = page.swap()
+    with unit_of_work(db, TESTER) as uow:  # another desk swaps the same duty first
+        ts.swap(uow, person.id, ts.SwapData(to_name="周伟", reason="临时有事"), person.version)
+    dialog.widgets["to_name"].setText("王副局长")
+    dialog.widgets["reason"].setPlainText("原带班领导到省厅参加培训")
+    assert finish(dialog.save()) == "conflict"
+    assert dialog.conflict_dialog is not None and dialog.isVisible()
+    with db.read() as s:
+        swaps = shift_of(db, duty.room, day, "night").swaps
+        assert [w.to_name for w in swaps] == ["周伟"] and s is not None
+
+
+def test_a_person_moved_to_another_shift_through_the_dialog(qtbot, page, finish):  # type: ignore[no-untyped-def]
+    source, target = date(2026, 11, 7), date(2026, 11, 10)
+    page.select_cell(source, "night")
+    person = page.current_person()
+    assert person.role == "leader"
+    dialog = page.adjust()
+    assert isinstance(dialog, AssignmentDialog) and dialog.widgets["name"].text() == person.name
+    shifts = dialog.widgets["shift_id"]
+    shifts.setCurrentIndex(shifts.findText("11月9日（周一）白班"))  # where they lead already
+    dialog.widgets["role"].setCurrentIndex(dialog.widgets["role"].findData("staff"))
+    assert finish(dialog.save()) == "invalid" and dialog.error_text("name") == f"{person.name} 已在本班次中"
+    shifts.setCurrentIndex(shifts.findText("11月10日（周二）白班"))
+    assert finish(dialog.save()) == "saved"
+    wait_roster(qtbot, page)
+    assert (page.grid.currentRow(), page.grid.currentColumn()) == (_row(target), 0)
+    assert page.current_person().id == person.id and page.current_person().role == "staff"
+    assert "11月7日（周六）夜班无带班领导" in _problems(page)
+
+
 def test_a_handover_is_saved_and_shown(qtbot, page, finish):  # type: ignore[no-untyped-def]
     day = date(2026, 11, 10)
     page.select_cell(day, "night")
