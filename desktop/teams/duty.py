@@ -986,8 +986,11 @@ class DutyPage(Page):
 
     def _show_problems(self) -> None:
         problems = list(self.roster.problems) if self.roster is not None else []
-        self.problems_label.setText(self.tr("排班问题（{0}）").format(len(problems)) if problems
-                                    else self.tr("排班问题：无"))
+        if self.roster is None:
+            self.problems_label.setText(self.tr("排班问题"))
+        else:
+            self.problems_label.setText(self.tr("排班问题（{0}）").format(len(problems)) if problems
+                                        else self.tr("排班问题：无"))
         self.problem_table.blockSignals(True)
         self.problem_table.setRowCount(len(problems))
         for n, p in enumerate(problems):
