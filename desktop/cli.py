@@ -238,6 +238,14 @@ def build_parser() -> ChineseParser:
 
     exp_ttpl = expsub.add_parser("teams-template", help="导出救援队伍导入模板（.xlsx，含下拉选项）")
     exp_ttpl.add_argument("--out", required=True, metavar="文件.xlsx")
+    exp_roster = expsub.add_parser("roster", help="导出一个值班点的值班表（周表、月表，A4 横向）为 PDF、Word 或 Excel")
+    exp_roster.add_argument("--point", type=int, metavar="值班点ID",
+                            help="值班点（list duty-points 列出；默认本局的应急值班室）")
+    exp_roster.add_argument("--from", dest="start", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="起始值班日")
+    exp_roster.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD",
+                            help="结束值班日（含；PDF、Word 一次最多 62 天）")
+    exp_roster.add_argument("--out", required=True, metavar="文件", help="输出文件（.pdf、.docx 或 .xlsx）")
+    exp_roster.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式（PDF、Word）")
 
     exp_verify = expsub.add_parser("verify", help="按 manifest.json 重新计算归档文件夹中各文件的 SHA-256")
     exp_verify.add_argument("folder", metavar="归档文件夹")
@@ -750,6 +758,8 @@ def cmd_export(args: argparse.Namespace, io: Output) -> int:
 
     if args.what in SUPPLY_EXPORTS:
         return cmd_export_supplies(args, io)
+    if args.what == "roster":
+        return cmd_export_roster(args, io)
     if args.what == "teams-template":
         from exports.teams.imports import write_teams_template
 
@@ -1032,6 +1042,59 @@ def cmd_export_supplies(args: argparse.Namespace, io: Output) -> int:
         result = render_report(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
         pages = f"，{result.pages} 页" if result.pages else ""
         print(f"已导出 {out}（{doc.title}，{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
+        for line in result.warnings:
+            print(f"警告：{line}", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
+ROSTER_FORMATS = ("pdf", "docx", "xlsx")
+
+
+def cmd_export_roster(args: argparse.Namespace, io: Output) -> int:
+    """export roster [--point ID] --from DATE --to DATE --out FILE.pdf|.docx|.xlsx [--style …]: the printed
+    weekly or monthly roster (``plans.teams.documents.build_roster``) or the workbook
+    (``exports.teams.excel.export_roster``); without --point, the bureau's duty room."""
+    from pathlib import Path
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ROSTER_FORMATS:
+        raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .pdf、.docx 或 .xlsx 结尾")
+    if args.end < args.start:
+        raise DeskError("结束日期不能早于起始日期")
+    if fmt == "xlsx" and (args.end - args.start).days > 366:
+        raise DeskError("一次最多导出 367 天的值班表")
+    from models.teams import queries as tq
+
+    db = _open(args)
+    try:
+        with db.read() as session:
+            if args.point is not None:
+                point = tq.point(session, args.point)
+            else:
+                rooms = tq.points(session, kind="duty_room")
+                if not rooms:
+                    raise DeskError("数据库中没有应急值班室，请用 --point 指定值班点（list duty-points 列出）")
+                point = rooms[0]
+            if fmt != "xlsx":
+                from plans.teams.documents import build_roster
+
+                doc = build_roster(session, point.id, args.start, args.end)
+        if fmt == "xlsx":
+            from exports.teams.excel import export_roster
+
+            n = export_roster(db, point.id, args.start, args.end, out)
+            print(f"已导出 {out}（{point.name}值班表，{args.start.isoformat()} 至 {args.end.isoformat()}，"
+                  f"Excel，{n} 行）。", file=io.out)
+            return 0
+        from exports.report import render_report
+        from exports.styles import load_style
+
+        result = render_report(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
+        pages = f"，{result.pages} 页" if result.pages else ""
+        print(f"已导出 {out}（{doc.title}，{doc.subtitle}，{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
         for line in result.warnings:
             print(f"警告：{line}", file=io.err)
         return 0
