@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import importlib
 import logging
+from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -54,9 +56,12 @@ class MainWindow(QMainWindow):
     """The demo database was filled in the background; the argument is the generator's result."""
 
     def __init__(self, db: Database | None, settings: Settings, *, actor: Actor | None = None,
-                 progress_delay_ms: int = PROGRESS_DELAY_MS, parent: QWidget | None = None) -> None:
-        """``db`` None builds the window without pages; ``attach_database`` adds them later."""
+                 progress_delay_ms: int = PROGRESS_DELAY_MS, today: Callable[[], date] | None = None,
+                 parent: QWidget | None = None) -> None:
+        """``db`` None builds the window without pages; ``attach_database`` adds them later.
+        ``today`` is the user's "now" every page's rules take as ``as_of`` (the calendar's day by default)."""
         super().__init__(parent)
+        self.today: Callable[[], date] = today or date.today
         self._db = db
         self.settings = settings
         self.actor = actor or os_actor()
@@ -185,6 +190,7 @@ class MainWindow(QMainWindow):
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
         from desktop.supplies.page import SuppliesPage
+        from desktop.teams.duty import DutyPage
         from desktop.teams.page import TeamsPage
         from desktop.teams.panels import enterprise_teams_panel
         from plans.annexes import BUILDERS as ANNEX_BUILDERS
@@ -199,12 +205,17 @@ class MainWindow(QMainWindow):
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
                             panels=[obligations_panel(), supply_panels.minimums_panel(), supply_panels.enterprise_needs_panel(),
                                     enterprise_teams_panel()],
-                            parent=self.stack),
+                            today=self.today, parent=self.stack),
             PlansPage(self.db, self.runner, self.settings, actor=self.actor, annex_builders=ANNEX_BUILDERS,
-                      panels=[supply_panels.plan_needs_panel()], parent=self.stack),
-            DrillsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
-            SuppliesPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
-            TeamsPage(self.db, self.runner, self.settings, actor=self.actor, parent=self.stack),
+                      panels=[supply_panels.plan_needs_panel()], today=self.today, parent=self.stack),
+            DrillsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today,
+                       parent=self.stack),
+            SuppliesPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today,
+                         parent=self.stack),
+            TeamsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today,
+                      parent=self.stack),
+            DutyPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today,
+                     parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:
@@ -213,6 +224,8 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(NAV_WIDTH - 8, 44))
             page.sig_status.connect(self.show_status)
             page.sig_data_changed.connect(lambda source=page: self._on_data_changed(source))
+            if isinstance(page, TeamsPage):
+                page.sig_open_roster.connect(self.open_roster)
         self.nav.blockSignals(False)
         self.show_page(self.settings.last_page)
 
@@ -230,6 +243,15 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     # --- pages ---------------------------------------------------------------------------------------
+
+    def open_roster(self, point_id: int, day: date) -> None:
+        """The 值班 page on a duty point's week holding ``day``."""
+        from desktop.teams.duty import DutyPage
+
+        duty = self.page("duty")
+        assert isinstance(duty, DutyPage)
+        duty.open_roster(point_id, day)
+        self.show_page("duty")
 
     def page(self, key: str) -> Page:
         for page in self.pages:

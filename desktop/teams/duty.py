@@ -787,6 +787,22 @@ class DutyPage(Page):
                 return True
         return False
 
+    def open_roster(self, point_id: int, day: date) -> None:
+        """Show the week holding ``day`` at ``point_id`` (a roster alert of the 队伍 page opens here),
+        once the points are read if they are not yet."""
+        self.anchor = day
+        if self.mode != "week":
+            self.mode = "week"
+            self.week_button.setChecked(True)
+        self._show_period()
+        if self.point is not None and self.point.id == point_id:
+            self._period_changed()
+            return
+        if not self.select_point(point_id):
+            self._want_point = point_id
+            if self.activated:
+                self.load_points()
+
     def load_roster(self) -> Task | None:
         """Read the point's roster of the period shown (and, the first time, its team's members)."""
         point = self.point

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -113,6 +113,9 @@ def alerts_summary(items: Sequence[DueItem], as_of: date) -> tuple[str, bool]:
 class TeamsPage(ListPage[TeamRow, TeamFilter]):
     key = "teams"
     export_module = "exports.teams.excel"
+
+    sig_open_roster = Signal(int, object)
+    """Open a duty point's roster on a day (point id, date): a roster alert was opened."""
     service = RecordService(ts.delete_team, ts.restore_team)
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
@@ -584,8 +587,8 @@ class TeamsPage(ListPage[TeamRow, TeamFilter]):
                     self.cert_table.selectRow(n)
                     self.edit_certificate()
                     return
-        if item.kind == "roster":
-            self.sig_status.emit(self.tr("值班安排请在“值班”页调整：{0}").format(item.detail))
+        if item.kind == "roster" and item.point_id is not None and item.due_on is not None:
+            self.sig_open_roster.emit(item.point_id, item.due_on)
 
     # --- writes
 
