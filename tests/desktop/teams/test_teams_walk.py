@@ -139,3 +139,26 @@ def test_a_new_user_walks_from_the_team_list_to_a_printed_roster(qtbot, window, 
     qtbot.waitUntil(lambda: out.exists() and not task.running, timeout=30000)
     text = "\n".join(line.text for line in pdf_lines(out))
     assert "值班表" in text and "2026年12月" in text and "王副局长" in text and "【无带班领导】" not in text
+
+
+def test_a_roster_alert_of_a_team_opens_its_duty_point_on_that_week(qtbot, window, world, finish):  # type: ignore[no-untyped-def]
+    from tests.desktop.teams.duty_world import take_leader_off
+
+    day = AS_OF + timedelta(days=2)
+    take_leader_off(window.db, world.point, day, kind="full")
+    teams = window.show_page("teams")
+    assert isinstance(teams, TeamsPage)
+    wait_loaded(qtbot, teams.model)
+    teams.select_row(teams.model.find_row(lambda r: r.id == world.team))
+    qtbot.waitUntil(lambda: teams.detail is not None and any(d.kind == "roster" for d in teams.detail.alerts),
+                    timeout=5000)
+    n = next(i for i, d in enumerate(teams.detail.alerts) if d.kind == "roster")
+    teams.alert_table.selectRow(n)
+    teams.open_alert()
+    duty = window.current_page()
+    assert isinstance(duty, DutyPage)
+    qtbot.waitUntil(lambda: duty.point is not None and duty.point.id == world.point and not duty.loading
+                    and duty.roster is not None, timeout=5000)
+    start, end = duty.period()
+    assert duty.mode == "week" and start <= day <= end
+    assert any("无带班领导" in p.message for p in duty.roster.problems)
