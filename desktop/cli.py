@@ -164,7 +164,7 @@ def build_parser() -> ChineseParser:
     cal_import.add_argument("file", metavar="文件", help="JSON 文件：year、source、holidays、workdays")
     calsub.add_parser("list", help="列出已有节假日安排的年份及来源")
 
-    exp = commands.add_parser("export", help="导出预案文档（Word、PDF）或批量归档")
+    exp = commands.add_parser("export", help="导出文档和表格：预案（Word、PDF）、批量归档、演练档案、物资台账和标签、值班表、导入模板")
     expsub = exp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
     exp_plan = expsub.add_parser("plan", help="把一份预案导出为 Word（.docx）或 PDF")
     exp_plan.add_argument("plan_id", type=int, metavar="预案ID")
@@ -1074,10 +1074,10 @@ def cmd_export_roster(args: argparse.Namespace, io: Output) -> int:
             if args.point is not None:
                 point = tq.point(session, args.point)
             else:
-                rooms = tq.points(session, kind="duty_room")
-                if not rooms:
+                room = tq.main_duty_room(session)
+                if room is None:
                     raise DeskError("数据库中没有应急值班室，请用 --point 指定值班点（list duty-points 列出）")
-                point = rooms[0]
+                point = room
             if fmt != "xlsx":
                 from plans.teams.documents import build_roster
 

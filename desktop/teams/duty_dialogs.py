@@ -873,7 +873,7 @@ class GenerateDialog(QDialog):
         self.sig_stale.emit()
 
     def _refused(self, error: DeskError, replace_existing: bool) -> None:
-        if not replace_existing and "已排有" in str(error):
+        if not replace_existing and isinstance(error, ts.RosterTakenError):
             if messages.confirm(self, self.tr("覆盖已有排班"),
                                 self.tr("{0}\n\n要覆盖吗？原有班次及其人员将移入回收站。").format(error),
                                 yes=self.tr("覆盖"), no=self.tr("取消")):

@@ -746,6 +746,15 @@ def points(session: Session, *, team_id: int | None = None, kind: str = "") -> l
     return [PointRow(*r) for r in session.execute(query)]
 
 
+def main_duty_room(session: Session) -> PointRow | None:
+    """The duty room of the highest region (the city's before a district's; then the oldest): where a
+    command without a point prints or exports."""
+    found = session.execute(select(DutyPoint.id).outerjoin(Region, Region.id == DutyPoint.region_id).where(
+        DutyPoint.deleted_at.is_(None), DutyPoint.kind == "duty_room")
+        .order_by(func.coalesce(Region.level, 99), DutyPoint.id).limit(1)).scalar()
+    return point(session, found) if found is not None else None
+
+
 def point(session: Session, point_id: int) -> PointRow:
     found = [p for p in points(session) if p.id == point_id]
     if not found:

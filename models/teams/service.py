@@ -1124,6 +1124,10 @@ def load_handover(session: Session, handover_id: int) -> tuple[HandoverData, int
 # ---- generating a period
 
 
+class RosterTakenError(StateError):
+    """The period to generate already has live shifts (and no overwrite was asked for)."""
+
+
 @dataclass(frozen=True)
 class GeneratedRoster:
     shift_ids: list[int]
@@ -1187,7 +1191,7 @@ def generate_roster(uow: UnitOfWork, point_id: int, start: date, end: date, patt
     existing = list(uow.session.scalars(select(DutyShift).where(
         DutyShift.point_id == point_id, DutyShift.day >= start, DutyShift.day <= end, DutyShift.deleted_at.is_(None))))
     if existing and not replace_existing:
-        raise StateError(f"值班点“{point.name}”在 {start.isoformat()} 至 {end.isoformat()} 已排有 {len(existing)} 个班次；"
+        raise RosterTakenError(f"值班点“{point.name}”在 {start.isoformat()} 至 {end.isoformat()} 已排有 {len(existing)} 个班次；"
                          "如要重新生成，请选择覆盖（原班次移入回收站）。")
     for shift in existing:
         uow.soft_delete(shift)

@@ -228,3 +228,18 @@ def test_readiness_kept_and_refreshed_equals_reading_everything(db) -> None:
     check()
     with db.read() as s:
         assert other not in tq.readiness_of(s, AS_OF)
+
+
+def test_the_main_duty_room_is_the_highest_regions(db) -> None:  # type: ignore[no-untyped-def]
+    from models.core import reference
+
+    with db.read() as s:
+        assert tq.main_duty_room(s) is None
+    w = build(db)  # a district's duty room
+    with db.read() as s:
+        assert tq.main_duty_room(s).id == w.room
+        city = next(r for r in reference.regions(s) if r.level == 1).id
+    with unit_of_work(db, TESTER) as uow:
+        top = ts.create_point(uow, ts.PointData(name="市应急管理局总值班室", kind="duty_room", region_id=city))
+    with db.read() as s:
+        assert tq.main_duty_room(s).id == top

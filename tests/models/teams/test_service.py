@@ -174,7 +174,7 @@ def test_generate_refuses_an_occupied_period_unless_replacing(db) -> None:
     w = build(db)
     made = roster(db, w.room, date(2026, 12, 1), date(2026, 12, 31))
     assert len(made.shift_ids) == 62 and made.assignments == 124  # 白班 and 夜班, a leader and one staff each
-    with pytest.raises(StateError, match="已排有 14 个班次"):
+    with pytest.raises(ts.RosterTakenError, match="已排有 14 个班次"):
         roster(db, w.room, date(2026, 12, 25), date(2027, 1, 2))
     pattern = rules.RotationPattern((rules.Person("李局长", "13905391111"),), (rules.Person("值班员甲"),))
     with unit_of_work(db, TESTER) as uow:
