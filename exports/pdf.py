@@ -634,7 +634,7 @@ class PdfRenderer:
                 out += self._list(block)
             elif isinstance(block, Table):
                 if block.rows:
-                    out.append(self._table(block))
+                    out.append(self.table_block(block))
             elif isinstance(block, Image):
                 out += self._image(block)
             elif isinstance(block, DocPageBreak):
@@ -680,7 +680,8 @@ class PdfRenderer:
 
     # ---- tables
 
-    def _table(self, block: Table) -> Flowable:
+    def table_block(self, block: Table, *, body_height: float = 0.0) -> Flowable:
+        """A table block with its merged cells; ``body_height``: the least height of its body rows."""
         placed = block.layout()  # once: Table.grid() would lay the table out twice more
         rows, columns = len(block.rows), max((p.col + max(p.cell.colspan, 1) for p in placed), default=0)
         if not columns:
@@ -691,7 +692,9 @@ class PdfRenderer:
             texts[p.row][p.col] = p.cell.text
             if p.cell.colspan > 1 or p.cell.rowspan > 1:  # a rowspan past the last row is cut there
                 spans.append((p.col, p.row, p.col + max(p.cell.colspan, 1) - 1, min(p.row + p.cell.rowspan, rows) - 1))
-        return self.grid(texts, min(block.header_rows, rows), spans=spans)
+        heads = min(block.header_rows, rows)
+        heights = [0.0] * heads + [body_height] * (rows - heads) if body_height else None
+        return self.grid(texts, heads, spans=spans, min_heights=heights)
 
     def grid(self, texts: list[list[str]], header_rows: int, *, spans: Sequence[tuple[int, int, int, int]] = (),
              widths: Sequence[float] | None = None, min_heights: Sequence[float] | None = None,

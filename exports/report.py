@@ -56,11 +56,8 @@ def section_flowables(renderer: PdfRenderer, section: ReportSection, level: int,
         return renderer.section(section.title, level, key, section.blocks)
     out = renderer.section(section.title, level, key, [])
     for block in section.blocks:
-        if isinstance(block, Table) and block.rows:
-            texts = [[cell.text for cell in row] for row in block.rows]
-            heads = min(block.header_rows, len(texts))
-            out.append(renderer.grid(texts, heads, min_heights=[0.0] * heads
-                                     + [section.row_height_mm * MM] * (len(texts) - heads)))
+        if isinstance(block, Table) and block.rows:  # merged cells kept, as any table block
+            out.append(renderer.table_block(block, body_height=section.row_height_mm * MM))
         else:
             out += renderer.blocks([block])
     return out
