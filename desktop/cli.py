@@ -78,6 +78,16 @@ def _translate_help(text: str) -> str:
     return text
 
 
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是天数（0 到 3660 的整数）") from None
+    if not 0 <= value <= 3660:
+        raise argparse.ArgumentTypeError(f"天数 {value} 应在 0 到 3660 之间")
+    return value
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -140,6 +150,12 @@ def build_parser() -> ChineseParser:
     ros.add_argument("--from", dest="start", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="起始值班日")
     ros.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="结束值班日（含）")
     ros.add_argument("--json", action="store_true", help="输出 JSON 对象")
+
+    due = commands.add_parser("due", help="到期和逾期事项（预案备案、审查、评估、修订，演练，整改，物资，证书，协议，值班，队伍就绪），最紧急的在前")
+    due.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
+    due.add_argument("--within", type=_days, default=30, metavar="天数", help="列出多少天内到期的事项（默认 30；逾期的总列出）")
+    due.add_argument("--enterprise", type=int, metavar="企业ID", help="只列这家企业的事项")
+    due.add_argument("--json", action="store_true", help="输出 JSON 数组")
 
     imp = commands.add_parser("import", help="导入数据")
     impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
@@ -1192,10 +1208,43 @@ def cmd_import(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_due(args: argparse.Namespace, io: Output) -> int:
+    """due: everything due or overdue across the modules (``models.modules.due_items``: the home page's list)."""
+    from collections import Counter
+
+    from models.modules import due_items
+
+    as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+    db = _open(args)
+    try:
+        with db.read() as session:
+            if args.enterprise is not None:
+                from models.enterprises.entities import Enterprise
+
+                found = session.get(Enterprise, args.enterprise)
+                if found is None or found.deleted_at is not None:
+                    raise DeskError(f"没有编号为 {args.enterprise} 的企业")
+            items = due_items(session, as_of=as_of, within=args.within, enterprise_id=args.enterprise)
+    finally:
+        db.dispose()
+    if args.json:
+        _write_json_array((i.as_json() for i in items), io.out)
+    else:
+        for i in items:
+            print("\t".join((i.severity_label, i.module_label, i.kind_label, i.enterprise or "—", i.title,
+                             i.due_on.isoformat() if i.due_on else "—", i.when_text, i.detail)), file=io.out)
+    overdue = sum(1 for i in items if i.overdue)
+    kinds = Counter(i.module_label for i in items)
+    parts = "，".join(f"{k} {n}" for k, n in kinds.most_common())
+    print(f"共 {len(items)} 项（其中逾期 {overdue} 项{'；' + parts if parts else ''}），按 {as_of.isoformat()}，"
+          f"{args.within} 天内到期的和已逾期的", file=io.err)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
-    "evaluation-form": cmd_evaluation_form, "stock": cmd_stock,
+    "evaluation-form": cmd_evaluation_form, "stock": cmd_stock, "due": cmd_due,
 }
 
 

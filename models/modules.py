@@ -10,14 +10,17 @@ entities module to the list and, if it has any, its raw-SQL table names.
 
 from __future__ import annotations
 
+from datetime import date
 from types import ModuleType
 
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
 
+from models.core import due, schema
 from models.core import entities as core_entities
-from models.core import schema
 from models.core.base import Base, Entity
 from models.core.database import Database
+from models.core.due import DueItem, DueSource
 from models.core.uow import SYSTEM, unit_of_work
 from models.drills import entities as drill_entities
 from models.enterprises import entities as enterprise_entities
@@ -26,7 +29,7 @@ from models.plans import search as plan_search
 from models.supplies import entities as supply_entities
 from models.teams import entities as team_entities
 
-__all__ = ["ENTITY_MODULES", "SCHEMA", "entity_classes", "open_database", "upgrade"]
+__all__ = ["ENTITY_MODULES", "SCHEMA", "due_items", "entity_classes", "open_database", "upgrade"]
 
 ENTITY_MODULES: tuple[ModuleType, ...] = (core_entities, enterprise_entities, plan_entities, drill_entities,
                                           supply_entities, team_entities)
@@ -65,3 +68,21 @@ def ensure_derived(db: Database) -> None:
 def upgrade(db: Database) -> schema.UpgradeResult:
     """Bring ``db``'s schema to head (backing a SQLite file up first when there is something to do)."""
     return schema.upgrade(db, SCHEMA)
+
+
+# ---- everything due (models.core.due): each module's contribution, listed once, lowest first
+
+
+def _due_sources() -> tuple[DueSource, ...]:
+    from models.drills import due as drills_due
+    from models.plans import due as plans_due
+    from models.supplies import due as supplies_due
+    from models.teams import due as teams_due
+
+    return (plans_due.due_items, drills_due.due_items, supplies_due.due_items, teams_due.due_items)
+
+
+def due_items(session: Session, *, as_of: date, within: int = 30, enterprise_id: int | None = None) -> list[DueItem]:
+    """Everything due or overdue on ``as_of`` (within ``within`` days) across the modules, most
+    urgent first: what the home page lists and the ``due`` command prints."""
+    return due.collect(_due_sources(), session, as_of=as_of, within=within, enterprise_id=enterprise_id)

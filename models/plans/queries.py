@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -176,13 +177,24 @@ def page(session: Session, flt: PlanFilter, *, sort: str = "enterprise", descend
     rows = session.execute(query.offset(start).limit(size)).all()
     if backwards:
         rows.reverse()
+    return _plan_rows(session, rows)
+
+
+def rows_where(session: Session, flt: PlanFilter, *where: Any) -> list[PlanRow]:
+    """Every plan ``flt`` and the extra conditions ``where`` select (over ``Plan``), unsorted: the
+    candidates of a rule that is then worked out per row (the due deadlines)."""
+    return _plan_rows(session, session.execute(_plan_query(flt).where(*where)).all())
+
+
+def _plan_rows(session: Session, rows: Sequence[Any]) -> list[PlanRow]:
     # The version in force, for the page's rows only (one query; a subquery per row of the whole
     # list made the last page 350 ms at city scale).
     current: dict[int, tuple[str, date]] = {}
-    if rows:
-        ids = [r.id for r in rows]
+    ids = [r.id for r in rows]
+    for chunk in range(0, len(ids), 2000):
+        part = ids[chunk:chunk + 2000]
         latest = (select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
-                  .where(PlanVersion.plan_id.in_(ids)).group_by(PlanVersion.plan_id).subquery())
+                  .where(PlanVersion.plan_id.in_(part)).group_by(PlanVersion.plan_id).subquery())
         for plan_id, label, published in session.execute(
                 select(PlanVersion.plan_id, PlanVersion.version_label, PlanVersion.publish_date)
                 .join(latest, (PlanVersion.plan_id == latest.c.plan_id) & (PlanVersion.number == latest.c.number))):
