@@ -170,6 +170,15 @@ class Settings:
     def export_style(self, value: str) -> None:
         self._set("exports/style", value)
 
+    # --- the home page ------------------------------------------------------------------------------
+
+    def last_seen(self, database: str) -> str:
+        """The day (YYYY-MM-DD) the home page last listed what is due in ``database`` ('' never)."""
+        return self._str(f"home/last_seen/{_key(database)}", "")
+
+    def set_last_seen(self, database: str, day: str) -> None:
+        self._set(f"home/last_seen/{_key(database)}", day)
+
     # --- first start --------------------------------------------------------------------------------
 
     @property
@@ -180,3 +189,10 @@ class Settings:
     @first_start_answered.setter
     def first_start_answered(self, value: bool) -> None:
         self._set("first_start/answered", bool(value))
+
+
+def _key(text: str) -> str:
+    """A settings key part for any text (a database's URL or path): no slashes, stable."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -427,3 +427,31 @@ def planned_between(session: Session, start: date, end: date, f: DrillFilter = D
 def month(session: Session, year: int, month_: int, f: DrillFilter = DrillFilter()) -> list[DayDrill]:
     """The drills planned in a calendar month (with the filter's conditions), by day and time."""
     return planned_between(session, date(year, month_, 1), date(year + (month_ == 12), month_ % 12 + 1, 1), f)
+
+
+# ---- the home page's figures
+
+
+def held_by_month(session: Session, as_of: date, *, back: int = 6, ahead: int = 6) -> list[tuple[date, int, int]]:
+    """For the calendar months from ``back`` - 1 months before ``as_of``'s to ``ahead`` after it: the
+    drills held in each (实施日期 in the month, up to ``as_of``) and the frequency obligations still to be
+    met that fall due in it (their next due date on ``as_of``: overdue ones count in ``as_of``'s month)."""
+    index = as_of.year * 12 + as_of.month - 1
+    starts = [date(m // 12, m % 12 + 1, 1) for m in range(index - back + 1, index + ahead + 2)]
+    months = len(starts) - 1
+    first = starts[0]
+
+    def slot(day: date) -> int:
+        return day.year * 12 + day.month - first.year * 12 - first.month
+
+    held = [0] * months
+    for day in session.execute(select(Drill.held_on).where(
+            Drill.deleted_at.is_(None), Drill.status.in_(HELD_STATUSES), Drill.held_on >= first,
+            Drill.held_on <= as_of)).scalars():
+        held[slot(day if isinstance(day, date) else date.fromisoformat(str(day)[:10]))] += 1
+    required = [0] * months
+    for ent in obligations(session, as_of=as_of):
+        for o in ent.obligations:
+            if o.applicable and o.due is not None and o.due < starts[-1]:
+                required[max(slot(o.due), back - 1)] += 1
+    return [(starts[n], held[n], required[n]) for n in range(months)]

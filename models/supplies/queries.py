@@ -795,3 +795,28 @@ def balances_of(session: Session, batch_ids: Iterable[int]) -> dict[tuple[int, i
                                        .where(StockBalance.batch_id.in_(ids[start:start + 2000]))):
             out[(w, b)] = q
     return dict(out)
+
+
+# ---- the home page's figures
+
+
+def month_starts(as_of: date, months: int, *, back: bool = False) -> list[date]:
+    """The first days of ``months`` calendar months from ``as_of``'s (or, ``back``, up to it)."""
+    index = as_of.year * 12 + as_of.month - 1
+    first = index - months + 1 if back else index
+    return [date(m // 12, m % 12 + 1, 1) for m in range(first, first + months)]
+
+
+def expiring_by_month(session: Session, as_of: date, months: int = 6) -> list[tuple[date, int]]:
+    """How many batches held (a balance above zero somewhere) expire in each of the next ``months``
+    calendar months, ``as_of``'s first (batches already expired are not counted here: the alerts list them)."""
+    starts = month_starts(as_of, months + 1)
+    held = select(StockBalance.batch_id).where(StockBalance.quantity > 0)
+    rows = session.execute(select(SupplyBatch.expires_on).where(
+        SupplyBatch.deleted_at.is_(None), SupplyBatch.id.in_(held), SupplyBatch.expires_on >= as_of,
+        SupplyBatch.expires_on < starts[-1])).scalars().all()
+    counts = [0] * months
+    for day in rows:
+        found = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        counts[(found.year * 12 + found.month) - (starts[0].year * 12 + starts[0].month)] += 1
+    return list(zip(starts[:-1], counts, strict=True))
