@@ -34,6 +34,7 @@ TEMPLATE_KINDS = {"comprehensive": "综合应急预案", "special": "专项应�
 # models.drills.evaluation.form_keys(), repeated for the same reason (tests/cli checks that they agree)
 EVALUATION_FORMS = {"live": "实战演练评估表", "tabletop": "桌面演练评估表"}
 PLAN_STATUS_KEYS = ("draft", "reviewing", "published", "filed", "revising", "retired")  # models' PLAN_STATUSES
+HAZARD_STATUS_KEYS = ("open", "rectifying", "recheck", "closed")  # models/oversight/refdata/hazards.json statuses
 STYLE_KEYS = ("default", "gbt9704")  # exports.styles.STYLE_KEYS
 DRILL_DOCUMENTS = {"work-plan": "build_work_plan", "script": "build_script", "support-plan": "build_support_plan",
                    "sign-in": "build_sign_in", "record": "build_record"}  # plans.drills.documents
@@ -150,6 +151,29 @@ def build_parser() -> ChineseParser:
     ros.add_argument("--from", dest="start", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="起始值班日")
     ros.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="结束值班日（含）")
     ros.add_argument("--json", action="store_true", help="输出 JSON 对象")
+    # oversight: hidden hazards and the blacklist (cmd_hazards)
+    hz = what.add_parser("hazards", help="隐患：企业、检查部门、等级、状态、整改期限、逾期天数、挂牌督办")
+    hz.add_argument("--status", choices=HAZARD_STATUS_KEYS, help="只列出该状态（open 待整改、rectifying 整改中、"
+                                                                 "recheck 待复查、closed 已销号）")
+    hz.add_argument("--overdue", action="store_true", help="只列出逾期未整改的隐患")
+    hz.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天判断逾期（默认今天）")
+    hz.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    bl = commands.add_parser("blacklist", help="黑名单：在册企业、建议列入的企业及理由、列入和移出（保留全部历史）")
+    blsub = bl.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    bl_list = blsub.add_parser("list", help="列出黑名单（默认在册的；--history 含已移出的全部记录）")
+    bl_list.add_argument("--history", action="store_true", help="列出全部历史记录（含已移出的）")
+    bl_list.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    bl_sug = blsub.add_parser("suggest", help="按黑名单建议规则列出建议列入的企业及理由（已在册的不列）")
+    bl_sug.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天统计（默认今天）")
+    bl_sug.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    for name, label in (("add", "列入"), ("remove", "移出")):
+        bl_cmd = blsub.add_parser(name, help=f"把一家企业{label}黑名单")
+        bl_cmd.add_argument("enterprise", type=int, metavar="企业ID", help="企业（list enterprises 列出）")
+        bl_cmd.add_argument("--reason", required=True, metavar="理由", help=f"{label}理由")
+        bl_cmd.add_argument("--by", required=True, metavar="决定人", help="作出决定的人或会议")
+        bl_cmd.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help=f"{label}日期（默认今天）")
+        if name == "add":
+            bl_cmd.add_argument("--decision-no", default="", metavar="文号", help="决定文号")
 
     due = commands.add_parser("due", help="到期和逾期事项（预案备案、审查、评估、修订，演练，整改，物资，证书，协议，值班，队伍就绪），最紧急的在前")
     due.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
@@ -410,6 +434,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return cmd_list_supply_shortfalls(args, io)
     if args.what in ("teams", "duty-points", "roster"):
         return cmd_list_teams(args, io)
+    if args.what == "hazards":
+        return cmd_hazards(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -1241,10 +1267,73 @@ def cmd_due(args: argparse.Namespace, io: Output) -> int:
     return 0
 
 
+def cmd_hazards(args: argparse.Namespace, io: Output) -> int:
+    """list hazards, blacklist list|suggest|add|remove (models.oversight: the 隐患排查 and 黑名单 pages' queries)."""
+    from models.core.uow import os_actor, unit_of_work
+    from models.oversight import queries as oq
+    from models.oversight import service as osv
+
+    as_of = getattr(args, "as_of", None) or date.today()  # the boundary: the rules take as_of
+    db = _open(args)
+    try:
+        if args.command == "list":
+            with db.read() as session:
+                rows = oq.hazard_rows(session, oq.HazardFilter(as_of=as_of, status=args.status or "",
+                                                               overdue=args.overdue))
+            if args.json:
+                _write_json_array((r.as_json() for r in rows), io.out)
+            else:
+                for r in rows:
+                    when = r.state.text if r.status != "closed" else f"{r.closed_on}销号"
+                    supervised = f"挂牌督办（{r.supervising_unit}）" if r.supervised else ""
+                    print("\t".join(str(v) for v in (r.id, r.enterprise + ("【黑名单】" if r.blacklisted else ""),
+                                                      r.department, r.found_on, r.level_label, r.category_label,
+                                                      r.description, r.status_label, r.deadline, when, supervised)),
+                          file=io.out)
+                overdue = sum(1 for r in rows if r.overdue)
+                print(f"共 {len(rows)} 项隐患（其中逾期 {overdue} 项），按 {as_of.isoformat()}", file=io.err)
+            return 0
+        if args.action == "list":
+            with db.read() as session:
+                entries = oq.blacklist_rows(session, oq.BlacklistFilter(current=not args.history))
+            if args.json:
+                _write_json_array((e.as_json() for e in entries), io.out)
+            else:
+                for e in entries:
+                    removed = f"{e.removed_on} 移出（{e.removal_reason}，{e.removed_by}）" if e.removed_on else "在册"
+                    print("\t".join(str(v) for v in (e.enterprise_id, e.enterprise, e.listed_on, e.reason, e.decided_by,
+                                                      e.decision_no or "—", removed)), file=io.out)
+                print(f"共 {len(entries)} 条{'黑名单记录' if args.history else '在册黑名单企业'}", file=io.err)
+            return 0
+        if args.action == "suggest":
+            with db.read() as session:
+                found = oq.blacklist_candidates(session, as_of)
+            if args.json:
+                _write_json_array((c.as_json() for c in found), io.out)
+            else:
+                for c in found:
+                    print("\t".join((str(c.enterprise_id), c.enterprise, c.department or "—", c.reason_text)), file=io.out)
+                print(f"共 {len(found)} 家企业建议列入黑名单（按 {as_of.isoformat()}，由人决定是否列入）", file=io.err)
+            return 0
+        day = args.on or date.today()
+        _enterprise_exists(db, args.enterprise)
+        with unit_of_work(db, os_actor()) as uow:
+            if args.action == "add":
+                osv.blacklist_add(uow, osv.ListingData(args.enterprise, day, args.reason, args.by, args.decision_no))
+            else:
+                osv.blacklist_remove(uow, args.enterprise, osv.RemovalData(day, args.reason, args.by))
+        verb = "列入" if args.action == "add" else "移出"
+        print(f"已将企业 {args.enterprise} {verb}黑名单（{day.isoformat()}，决定人 {args.by}）。", file=io.out)
+        return 0
+    finally:
+        db.dispose()
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
     "evaluation-form": cmd_evaluation_form, "stock": cmd_stock, "due": cmd_due,
+    "blacklist": cmd_hazards,
 }
 
 
