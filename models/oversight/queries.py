@@ -82,6 +82,7 @@ class HazardFilter:
     supervised: bool = False  # under 挂牌督办
     active: bool = False  # not closed
     text: str = ""  # description, enterprise, responsible (every word)
+    deleted: bool = False  # the recycle bin instead
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ HAZARD_SORT: dict[str, tuple[Any, ...]] = {
 
 
 def _hazard_where(f: HazardFilter) -> list[Any]:
-    where: list[Any] = [Hazard.deleted_at.is_(None)]
+    where: list[Any] = [Hazard.deleted_at.is_not(None) if f.deleted else Hazard.deleted_at.is_(None)]
     if f.status:
         where.append(Hazard.status == f.status)
     if f.level:
@@ -307,6 +308,41 @@ def hazard_detail(session: Session, hazard_id: int, as_of: date) -> HazardDetail
     penalties = penalty_rows(session, PenaltyFilter(hazard_id=hazard_id))
     return HazardDetail(row, inspected_on, inspectors, summary, measures, extensions, rechecks, penalties,
                         attachments.listing(session, PHOTO_OWNER, hazard_id))
+
+
+@dataclass(frozen=True)
+class HazardSummary:
+    """The 隐患排查 page's line on ``as_of``: hazards not closed, overdue, 重大 among them, supervised."""
+
+    open: int
+    overdue: int
+    major_open: int
+    major_overdue: int
+    supervised: int
+    coming_due: int
+
+    def text(self, as_of: date) -> str:
+        if not self.open:
+            return f"按 {as_of.isoformat()}：没有未销号的隐患。"
+        return (f"按 {as_of.isoformat()}：未销号隐患 {self.open} 项（重大 {self.major_open} 项），"
+                f"已逾期 {self.overdue} 项（重大 {self.major_overdue} 项），{rules.catalog().coming_due_days} 天内到期 "
+                f"{self.coming_due} 项，挂牌督办 {self.supervised} 项。")
+
+
+def hazard_summary(session: Session, as_of: date, *, department_id: int | None = None) -> HazardSummary:
+    """One grouped query over the hazards not closed."""
+    soon = as_of.toordinal() + rules.catalog().coming_due_days
+    overdue = Hazard.deadline < as_of
+    major = Hazard.level == rules.MAJOR
+    query = select(func.count(), func.sum(case((overdue, 1), else_=0)), func.sum(case((major, 1), else_=0)),
+                   func.sum(case((overdue & major, 1), else_=0)),
+                   func.sum(case((Hazard.supervised_on.is_not(None), 1), else_=0)),
+                   func.sum(case(((Hazard.deadline >= as_of) & (Hazard.deadline <= date.fromordinal(soon)), 1),
+                                 else_=0))).where(Hazard.deleted_at.is_(None), Hazard.status != rules.CLOSED)
+    if department_id is not None:
+        query = query.where(Hazard.department_id == department_id)
+    row = session.execute(query).one()
+    return HazardSummary(*(int(v or 0) for v in row))
 
 
 # ---- inspections and campaigns

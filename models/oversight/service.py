@@ -13,7 +13,8 @@ its version.
   measures), ``recheck`` (a ``HazardRecheck`` row; passed → 已销号 on the check's day, failed → 整改中 with
   an optional new deadline kept as an extension), ``extend_deadline`` (a ``HazardExtension`` row with
   the reason and who approved; only while not closed, the new deadline after the old), ``supervise``
-  / ``lift_supervision`` (挂牌督办, 重大 hazards only), ``update_hazard``, ``delete_hazard``, photos
+  / ``lift_supervision`` (挂牌督办, 重大 hazards only), ``update_hazard``, ``delete_hazard`` /
+  ``restore_hazard``, photos
   (``attach_photo``, ``remove_photo``).
 - Penalties: ``add_penalty`` / ``update_penalty`` / ``delete_penalty`` (a fine needs an amount > 0).
 - The blacklist: ``blacklist_add`` (refused while the enterprise is listed; sets
@@ -301,7 +302,7 @@ def _check_inspection(session: Session, data: InspectionData) -> tuple[Inspectio
     findings = []
     for n, finding in enumerate(clean.findings, start=1):
         fc, errs = check_finding(finding, clean.inspected_on, f"第 {n} 项隐患的")
-        errors += errs
+        errors += [FieldError("findings", e.label, e.message) for e in errs]  # the form's findings list
         findings.append(fc)
     _raise(errors)
     return clean, findings
@@ -420,6 +421,19 @@ def delete_hazard(uow: UnitOfWork, hazard_id: int, expected_version: int) -> Non
     uow.require(DELETE_HAZARD)
     uow.soft_delete(_hazard(uow, hazard_id, expected_version))
     uow.session.flush()
+
+
+def restore_hazard(uow: UnitOfWork, hazard_id: int, expected_version: int) -> int:
+    """Take a hazard out of the recycle bin (refused while its inspection is deleted)."""
+    uow.require(DELETE_HAZARD)
+    row = uow.get_for_update(Hazard, hazard_id, expected_version, include_deleted=True)
+    if not row.is_deleted:
+        raise StateError("该隐患不在回收站中，无需恢复。")
+    if _live(uow.session, Inspection, row.inspection_id) is None:
+        raise StateError("该隐患所属的检查记录已删除，请先恢复检查记录。")
+    uow.restore(row)
+    uow.session.flush()
+    return row.version
 
 
 def load_hazard(session: Session, hazard_id: int) -> tuple[HazardData, int]:
@@ -760,7 +774,8 @@ def blacklist_remove(uow: UnitOfWork, enterprise_id: int, data: RemovalData) -> 
     cls = BlacklistEntry
     reason, by = data.reason.strip(), _squash(data.removed_by)
     errors = _required(cls, "removed_on", data.removed_on) + _plausible_day(cls, "removed_on", data.removed_on)
-    errors += _required(cls, "removal_reason", reason, message="请写明移出理由") + _required(cls, "removed_by", by)
+    errors += [FieldError("reason", cls.field_label("removal_reason"), "请写明移出理由")] if not reason else []
+    errors += _required(cls, "removed_by", by)
     if len(by) > 64:
         errors.append(FieldError("removed_by", cls.field_label("removed_by"), f"最多 64 个字，现为 {len(by)} 个字"))
     if data.removed_on is not None and data.removed_on < entry.listed_on:

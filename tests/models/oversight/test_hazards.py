@@ -310,3 +310,27 @@ def test_due_items_overdue_and_coming_due(db) -> None:
     s_ = by_id[soon]
     assert (s_.severity, s_.days, s_.when_text, s_.title) == ("warning", 5, "还有 5 天", "灭火器过期")
     assert m.parent_id == hazard(db, major).inspection_id
+
+
+def test_summary_and_the_recycle_bin(db) -> None:
+    w = build(db)
+    ids = inspect(db, w, w.enterprises[0], date(2026, 9, 1), finding(deadline=date(2026, 10, 1)),
+                  finding("major", deadline=date(2026, 11, 1)), finding(deadline=AS_OF + timedelta(days=3)),
+                  finding(deadline=AS_OF + timedelta(days=60))).hazard_ids
+    with unit_of_work(db, TESTER) as uow:
+        hs.supervise(uow, ids[1], hs.SupervisionData(date(2026, 9, 2), "临江市安委办"), version(db, ids[1]))
+    with db.read() as s:
+        summary = hq.hazard_summary(s, AS_OF)
+    assert summary == hq.HazardSummary(open=4, overdue=2, major_open=1, major_overdue=1, supervised=1, coming_due=1)
+    assert summary.text(AS_OF) == ("按 2026-11-30：未销号隐患 4 项（重大 1 项），已逾期 2 项（重大 1 项），"
+                                   "7 天内到期 1 项，挂牌督办 1 项。")
+    with unit_of_work(db, TESTER) as uow:
+        hs.delete_hazard(uow, ids[3], version(db, ids[3]))
+    with db.read() as s:
+        assert [r.id for r in hq.hazard_rows(s, hq.HazardFilter(as_of=AS_OF, deleted=True))] == [ids[3]]
+    with unit_of_work(db, TESTER) as uow:
+        hs.restore_hazard(uow, ids[3], version(db, ids[3]))
+    with unit_of_work(db, TESTER) as uow, pytest.raises(StateError):
+        hs.restore_hazard(uow, ids[3], version(db, ids[3]))
+    with db.read() as s:
+        assert hq.hazard_count(s, hq.HazardFilter(as_of=AS_OF)) == 4
