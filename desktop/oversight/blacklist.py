@@ -122,7 +122,9 @@ class BlacklistPage(ListPage[BlacklistRow, BlacklistFilter]):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_refresh)
         self.make_trash_button(self.toolbar, "")
-        self.trash_button.setVisible(False)  # a stay is never deleted: removed ones are the history
+        for action in self.toolbar.actions():  # a stay is never deleted: removed ones are the history
+            if self.toolbar.widgetForAction(action) is self.trash_button:
+                action.setVisible(False)
         layout.addWidget(self.toolbar)
 
         filters = QHBoxLayout()
@@ -141,7 +143,8 @@ class BlacklistPage(ListPage[BlacklistRow, BlacklistFilter]):
         for column, spec in enumerate(self.model.columns):
             self.view.setColumnWidth(column, spec.width)
         self.columns = ColumnFit(self.view, stretch=self.model.REASON_COLUMN, stretch_minimum=200,
-                                 maximum={1: 260, 8: 220}, sortable=self.model.is_sortable, sample_rows=30)
+                                 minimum={0: 60, 2: 130, 7: 84, 8: 220, 9: 80}, maximum={1: 260, 8: 260},
+                                 sortable=self.model.is_sortable, sample_rows=30)
         self.columns.fit()
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.update_actions())
         splitter = QSplitter(Qt.Orientation.Vertical, self)

@@ -54,7 +54,7 @@ class HazardTableModel(PagedTableModel[HazardRow, HazardFilter]):
             Column(self.tr("发现日期"), lambda r: r.found_on.isoformat(), "found", width=84),
             Column(self.tr("整改期限"), lambda r: r.deadline.isoformat(), "deadline", width=84),
             Column(self.tr("期限情况"), state_text, None, width=90),
-            Column(self.tr("挂牌督办"), supervised_text, None, width=120),
+            Column(self.tr("挂牌督办"), supervised_text, None, width=120, tooltip=supervised_text),
             Column(self.tr("责任人"), lambda r: r.responsible, None, width=64, tooltip=lambda r: r.responsible_phone),
             Column(self.tr("检查行动"), lambda r: r.campaign, None, width=140),
         ]

@@ -57,8 +57,8 @@ INSPECTED_SHARE = 0.6
 SUPERVISOR = "临江市安全生产委员会办公室"
 OFFENDERS = 5
 
-DILIGENCE = {"yjj": 0.93, "xfzd": 0.88, "slj": 0.84, "jtj": 0.8, "scjgj": 0.74, "wlj": 0.7, "swj": 0.66,
-             "zjj": 0.6, "cgj": 0.55, "gxj": 0.5, "zrzyj": 0.42}
+DILIGENCE = {"yjj": 0.96, "xfzd": 0.94, "slj": 0.92, "jtj": 0.9, "scjgj": 0.86, "wlj": 0.84, "swj": 0.8,
+             "zjj": 0.72, "cgj": 0.66, "gxj": 0.6, "zrzyj": 0.5}
 """How often a department's hazards are rectified in time (demo data: some departments clearly better)."""
 
 FLOOD_INDUSTRIES = ("mining", "tailings", "hazchem", "construction", "transport", "water", "tourism")
@@ -75,8 +75,16 @@ FINDINGS: dict[str, tuple[str, ...]] = {
     "emergency": ("应急预案未组织演练", "应急物资配备不足", "应急照明失效"),
     "other": ("作业现场物料堆放混乱", "安全警示标志缺失"),
 }
-MAJOR_FINDINGS = ("储罐区未设置紧急切断装置", "涉爆粉尘除尘系统采用正压吹送", "有限空间作业未检测气体即进入",
-                  "矿井主要通风机无备用", "液氯钢瓶库未设置泄漏吸收装置")
+MAJOR_FINDINGS: dict[str, tuple[str, ...]] = {
+    "mining": ("矿井主要通风机无备用", "井下采掘工作面无独立回风系统"),
+    "tailings": ("尾矿库排洪设施堵塞", "尾矿库坝体出现贯穿性裂缝"),
+    "hazchem": ("储罐区未设置紧急切断装置", "液氯钢瓶库未设置泄漏吸收装置"),
+    "fireworks": ("烟花爆竹仓库超量储存", "生产工房人员超员"),
+    "metallurgy": ("熔融金属吊运未使用冶金起重机", "煤气区域未设置固定式报警仪"),
+    "construction": ("深基坑未按方案支护", "起重机械安全装置失效"),
+    "manufacturing": ("涉爆粉尘除尘系统采用正压吹送", "有限空间作业未检测气体即进入"),
+}
+MAJOR_ANY = ("人员密集场所疏散通道封堵", "特种设备超期未检仍在使用", "消防设施严重损坏不能正常使用")
 FLOOD_FINDINGS = ("防汛物资储备不足", "排水设施未清淤", "低洼处配电设施未抬高", "防汛应急预案未更新")
 
 
@@ -105,11 +113,11 @@ def _campaigns(departments: Mapping[str, int], as_of: date) -> list[svc.Campaign
     ]
 
 
-def _description(rng: random.Random, category: str, major: bool, flood: bool) -> tuple[str, str]:
+def _description(rng: random.Random, category: str, major: bool, flood: bool, industry: str) -> tuple[str, str]:
     if flood and rng.random() < 0.5:
         return "flood", rng.choice(FLOOD_FINDINGS)
     if major:
-        return category, rng.choice(MAJOR_FINDINGS)
+        return category, rng.choice(MAJOR_FINDINGS.get(industry.split(".")[0], MAJOR_ANY))
     return category, rng.choice(FINDINGS[category])
 
 
@@ -125,17 +133,19 @@ class _Hazard:
     penalty: dict[str, Any] | None = None
 
 
-def _life(rng: random.Random, found: date, level: str, diligence: float, as_of: date, offender: bool) -> _Hazard:
-    """The hazard's rectification as of ``as_of``: closed in time (diligent), late, or still open."""
+def _life(rng: random.Random, found: date, level: str, diligence: float, as_of: date, offender: bool,
+          force_open: bool = False) -> _Hazard:
+    """The hazard's rectification as of ``as_of``: closed in time (diligent), late, or still open
+    (``force_open``: left open when its deadline has passed — a repeat offender's)."""
     days = rules.catalog().default_days[level]
     if rng.random() < 0.25:
         days = days // 2
     deadline = found + timedelta(days=days)
     row: dict[str, Any] = {"level": level, "deadline": deadline, "status": rules.OPEN, "found_on": found}
     h = _Hazard(row)
-    p = 0.2 if offender else diligence
+    p = 0.3 if offender else diligence
     due_past = deadline < as_of
-    done = rng.random() < (p if due_past else p * 0.6)
+    done = rng.random() < (p if due_past else p * 0.6) and not (force_open and due_past)
     if not done:
         if rng.random() < 0.08 and not offender:  # an extension granted
             new = deadline + timedelta(days=rng.choice((15, 30, 45)))
@@ -200,7 +210,8 @@ def demo_oversight(uow: UnitOfWork, enterprises: Sequence[DemoEnterprise], depar
         offender = e.id in offenders
         if not offender and rng.random() > INSPECTED_SHARE:
             continue
-        visits = rng.choice((1, 1, 1, 2, 2, 3)) + (2 if offender else 0)
+        visits = rng.choice((1, 1, 1, 1, 2, 2)) + (1 if offender else 0)
+        left_open = 0
         for _ in range(visits):
             day = start + timedelta(days=rng.randrange((as_of - start).days))
             dept = own.get(e.id) if rng.random() < 0.7 and own.get(e.id) in by_id else \
@@ -210,14 +221,16 @@ def demo_oversight(uow: UnitOfWork, enterprises: Sequence[DemoEnterprise], depar
                 campaigns.get("general") if rng.random() < 0.7 else None)
             inspection = {"enterprise_id": e.id, "department_id": dept, "inspected_on": day, "campaign_id": campaign,
                           "inspectors": _inspectors(rng), "summary": "现场检查了安全管理、设备设施和应急管理情况。"}
-            findings = rng.choice((0, 1, 1, 2, 2, 3, 4)) + (2 if offender else 0)
+            findings = rng.choice((0, 0, 1, 1, 1, 2, 2, 3)) + (2 if offender else 0)
             hazards = []
             diligence = DILIGENCE.get(by_id.get(dept, ""), 0.7)
             for _n in range(findings):
-                major = rng.random() < (0.15 if offender else 0.05)
+                major = rng.random() < (0.12 if offender else 0.05)
                 level = rules.MAJOR if major else rules.GENERAL
-                category, text = _description(rng, rng.choice(list(FINDINGS)), major, campaign == campaigns.get("flood"))
-                h = _life(rng, day, level, diligence, as_of, offender)
+                category, text = _description(rng, rng.choice(list(FINDINGS)), major, campaign == campaigns.get("flood"),
+                                              e.industry_code)
+                h = _life(rng, day, level, diligence, as_of, offender, force_open=offender and left_open < 2)
+                left_open += int(rules.is_overdue(h.row["status"], h.row["deadline"], as_of))
                 h.row.update(enterprise_id=e.id, department_id=dept, category=category, description=text,
                              responsible=person_name(rng), responsible_phone="")
                 if major and h.row["status"] != rules.CLOSED and rng.random() < 0.7:
