@@ -6,19 +6,21 @@ the background (``queries.hazard_detail``): its inspection, measures, the extens
 penalties and photos. The toolbar records an inspection with its findings (``InspectionDialog``) and
 walks the selected hazard through its lifecycle — 开始整改, 提交复查, 复查 (通过 → 销号), 延期, 挂牌督办 /
 解除督办 — each a write with the version read (a stale one is refused, nothing overwritten); 登记处罚
-records a penalty for it. 删除 moves a hazard to the 回收站 (ListPage's delete and restore)."""
+records a penalty for it, 附加照片 a photo (an after-photo once rectified). 删除 moves a hazard to the 回收站 (ListPage's delete and restore)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -118,13 +120,15 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.act_penalty = act(self.tr("登记处罚…"), self.new_penalty, None,
                                self.tr("为所选隐患的企业登记一项行政处罚"))
         self.act_edit_penalty = act(self.tr("编辑处罚…"), self.edit_penalty, None, "")
+        self.act_photo = act(self.tr("附加照片…"), self.attach_photo, None,
+                             self.tr("为所选隐患附加现场照片（整改后照片在提交复查后附加）"))
         self.act_search = act(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
         self.act_refresh = act(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
         self.act_delete = act(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
                               self.tr("将所选隐患移入回收站（Delete）"))
         self.act_restore = act(self.tr("恢复"), self.restore_current, None, self.tr("将所选隐患从回收站恢复"))
         self.act_restore.setVisible(False)
-        self.write_actions = [self.act_start, self.act_lift, self.act_delete, self.act_restore]
+        self.write_actions = [self.act_start, self.act_lift, self.act_delete, self.act_restore, self.act_photo]
 
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -135,6 +139,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_penalty)
+        self.toolbar.addAction(self.act_photo)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
@@ -387,7 +392,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
 
     def trash_toggled(self, on: bool) -> None:
         for action in (self.act_inspection, self.act_start, self.act_rectified, self.act_recheck, self.act_extend,
-                       self.act_supervise, self.act_lift, self.act_penalty, self.act_delete):
+                       self.act_supervise, self.act_lift, self.act_penalty, self.act_photo, self.act_delete):
             action.setVisible(not on)
         self.act_restore.setVisible(on)
         for combo in (self.scope_combo, self.status_combo, self.level_combo, self.department_combo,
@@ -422,6 +427,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.act_supervise.setEnabled(ready and self.detail is not None and self.detail.can_supervise)
         self.act_lift.setEnabled(ready and row is not None and row.supervised)
         self.act_penalty.setEnabled(ready)
+        self.act_photo.setEnabled(ready)
         self.act_edit_penalty.setEnabled(ready and self.selected_penalty() is not None)
 
     def build_context_menu(self) -> QMenu:
@@ -434,6 +440,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.act_penalty)
+        menu.addAction(self.act_photo)
         menu.addSeparator()
         menu.addAction(self.act_delete)
         return menu
@@ -540,6 +547,28 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
             return None
         return self._form(lambda: PenaltyDialog(self._db, self._runner, penalty.id, actor=self._actor, parent=self),
                           self.tr("已保存行政处罚"), row.id)
+
+    def attach_photo(self, path: Path | None = None) -> WriteOp[Any] | None:
+        """附加照片: a photo (or, once rectified, an after-photo) of the selected hazard, read and stored
+        on the writer thread."""
+        row = self._current()
+        if row is None or self.writing:
+            return None
+        if path is None:
+            folder = str(self._settings.last_export_dir or Path.home())
+            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("附加隐患照片"), folder,
+                                                    self.tr("图片 (*.jpg *.jpeg *.png)"))
+            if not chosen:
+                return None
+            path = Path(chosen)
+        source, hid, version = path, row.id, row.version
+        kind = "rectified_photo" if row.status in (rules.RECHECK, rules.CLOSED) else "photo"
+
+        def work(uow: Any) -> object:
+            return osv.attach_photo(uow, hid, source.name, source.read_bytes(), expected_version=version, kind=kind)
+
+        return self.write(hid, work, refused=self.tr("无法附加照片"),
+                          done=self.tr("已附加照片：{0}").format(self._name(row)))
 
     def delete_texts(self, row: HazardRow) -> tuple[str, str, str]:
         return (self.tr("删除隐患"),

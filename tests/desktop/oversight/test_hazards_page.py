@@ -169,7 +169,7 @@ def test_record_a_major_hazard_and_follow_it_to_closing(qtbot, page, world, db, 
     _shot(page, "hazards_page")
 
 
-def test_a_stale_step_is_refused_and_a_penalty_is_recorded(qtbot, page, world, db, finish, msgs):  # type: ignore[no-untyped-def]
+def test_a_stale_step_is_refused_a_penalty_and_a_photo(qtbot, page, world, db, finish, msgs, tmp_path):  # type: ignore[no-untyped-def]
     _select(qtbot, page, world.overdue)
     with unit_of_work(db, TESTER) as uow:  # somebody else moves it meanwhile
         osv.start_rectification(uow, world.overdue, page.detail.row.version)
@@ -188,3 +188,9 @@ def test_a_stale_step_is_refused_and_a_penalty_is_recorded(qtbot, page, world, d
     assert finish(dialog.save()) == "saved"
     qtbot.waitUntil(lambda: page.detail is not None and len(page.detail.penalties) == 1, timeout=5000)
     assert page.penalty_table.item(0, 2).text() == "20,000.00"
+    photo = tmp_path / "现场.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    _select(qtbot, page, world.overdue)
+    assert finish(page.attach_photo(photo)) == "saved"
+    qtbot.waitUntil(lambda: page.detail is not None and len(page.detail.attachments) == 1, timeout=5000)
+    assert page.attachment_table.item(0, 0).text() == "隐患照片" and page.detail_tabs.tabText(4) == "照片附件（1）"

@@ -334,3 +334,23 @@ def test_summary_and_the_recycle_bin(db) -> None:
         hs.restore_hazard(uow, ids[3], version(db, ids[3]))
     with db.read() as s:
         assert hq.hazard_count(s, hq.HazardFilter(as_of=AS_OF)) == 4
+
+
+def test_photos_of_a_hazard(db) -> None:
+    w = build(db)
+    hid = inspect(db, w, w.enterprises[0], date(2026, 11, 2), finding()).hazard_ids[0]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    with unit_of_work(db, TESTER) as uow:
+        att = hs.attach_photo(uow, hid, "现场.png", png, version(db, hid))
+    with unit_of_work(db, TESTER) as uow:
+        hs.attach_photo(uow, hid, "整改后.png", png, version(db, hid), kind="rectified_photo")
+    with unit_of_work(db, TESTER) as uow, pytest.raises(StateError):
+        hs.attach_photo(uow, hid, "x.png", png, version(db, hid), kind="scan")
+    with db.read() as s:
+        detail = hq.hazard_detail(s, hid, AS_OF)
+        att_version = detail.attachments[0].version
+    assert [(a.kind_label, a.filename) for a in detail.attachments] == [("隐患照片", "现场.png"), ("整改后照片", "整改后.png")]
+    with unit_of_work(db, TESTER) as uow:
+        hs.remove_photo(uow, att, att_version)
+    with db.read() as s:
+        assert [a.filename for a in hq.hazard_detail(s, hid, AS_OF).attachments] == ["整改后.png"]
