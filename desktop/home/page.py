@@ -321,7 +321,7 @@ class HomePage(Page):
         self.view.verticalHeader().setDefaultSectionSize(24)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((64, 48, 84, 170, 190, 86, 86)):
+        for column, width in enumerate((60, 44, 70, 160, 180, 80, 92)):
             self.view.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.activated.connect(self._on_row_activated)  # double-click and Enter
@@ -348,7 +348,7 @@ class HomePage(Page):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([700, 400])
+        split.setSizes([780, 360])
         layout.addWidget(split)
         return tab
 
