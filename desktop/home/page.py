@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 CHART_MONTHS_BACK = 6
-CHART_MONTHS_AHEAD = 5
+CHART_MONTHS_AHEAD = 3
 SUPPLY_MONTHS = 6
 
 
@@ -321,7 +321,7 @@ class HomePage(Page):
         self.view.verticalHeader().setDefaultSectionSize(24)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((60, 44, 70, 160, 180, 80, 92)):
+        for column, width in enumerate((60, 44, 70, 150, 170, 80, 92)):
             self.view.setColumnWidth(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.activated.connect(self._on_row_activated)  # double-click and Enter
@@ -348,7 +348,7 @@ class HomePage(Page):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([780, 360])
+        split.setSizes([740, 400])
         layout.addWidget(split)
         return tab
 
@@ -380,7 +380,9 @@ class HomePage(Page):
         self.industry_table.setColumnWidth(1, 90)
         self.industry_table.setMaximumWidth(420)
         self.industry_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(self.industry_table, 1)
+        self.industry_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.industry_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.industry_table)
         self.industry_note = QLabel(self.tr("重点行业的数字包含其下属行业，例如“危险化学品”包含生产、经营、储存、运输。"),
                                     self.details)
         self.industry_note.setWordWrap(True)
@@ -622,6 +624,9 @@ class HomePage(Page):
             count = QTableWidgetItem(str(tally.count))
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.industry_table.setItem(row, 1, count)
+        table = self.industry_table
+        rows_height = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(table.horizontalHeader().height() + rows_height + 2 * table.frameWidth())
         if overview.total == 0:
             self.hint.setText(self.tr("数据库中还没有企业。可在“企业”页新建，"
                                       "或从“文件”菜单打开演示数据库看看各项功能。"))

@@ -141,7 +141,8 @@ class BarChart(QWidget):
         slot = plot.width() / count
         groups = 1 if data.stacked else max(1, len(data.series))
         bar_w = max(2.0, slot * 0.7 / groups)
-        every = max(1, int((fm.horizontalAdvance("00月") + 6) // max(slot, 1)) + 1)
+        widest = max(fm.horizontalAdvance(c) for c in data.categories) + 4
+        every = max(1, -int(-widest // max(slot, 1.0)))  # every category labelled when its label fits its slot
         for i, category in enumerate(data.categories):
             x0 = plot.left() + slot * i + (slot - bar_w * groups) / 2
             base = plot.bottom()
