@@ -510,7 +510,9 @@ class HomePage(Page):
         if self.since_only and self.since is not None:
             extra.append(self.tr("只看 {0} 以来新逾期的").format(self.since.isoformat()))
         scope = ("（" + "，".join(extra) + "）") if extra else ""
-        if total == 0:
+        if self.demo_filling:
+            text = self.tr("演示数据生成后，这里列出逾期和即将到期的事项。")
+        elif total == 0:
             text = self.tr("按 {0}：没有逾期或即将到期的事项。").format(self.data.as_of.isoformat())
         elif shown == total:
             text = self.tr("共 {0} 项，其中逾期 {1} 项{2}。双击或回车打开所在页面。").format(total, overdue, scope)
@@ -584,6 +586,8 @@ class HomePage(Page):
             self._show_filling()
         elif self.overview is not None:
             self._show(self.overview)
+        if self.data is not None:
+            self.apply_filter()
 
     def show_demo_progress(self, done: int, total: int, message: str) -> None:
         """How far the demo generator is (``done`` of ``total``; ``message``: the current step)."""
