@@ -24,6 +24,7 @@ from models.core.due import DueItem, DueSource
 from models.core.uow import SYSTEM, unit_of_work
 from models.drills import entities as drill_entities
 from models.enterprises import entities as enterprise_entities
+from models.oversight import entities as oversight_entities
 from models.plans import entities as plan_entities
 from models.plans import search as plan_search
 from models.supplies import entities as supply_entities
@@ -32,7 +33,7 @@ from models.teams import entities as team_entities
 __all__ = ["ENTITY_MODULES", "SCHEMA", "due_items", "entity_classes", "open_database", "upgrade"]
 
 ENTITY_MODULES: tuple[ModuleType, ...] = (core_entities, enterprise_entities, plan_entities, drill_entities,
-                                          supply_entities, team_entities)
+                                          supply_entities, team_entities, oversight_entities)
 
 SCHEMA = schema.Schema(Base.metadata, unmanaged=plan_search.INDEX_OBJECTS)
 

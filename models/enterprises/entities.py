@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.core.base import Base, Entity
@@ -32,6 +34,7 @@ class Enterprise(Entity, Base):
         "medium_or_larger": "中型及以上规模",
         "hazchem_use_above_threshold": "使用危险化学品达到规定数量",
         "notes": "备注",
+        "blacklisted_on": "列入黑名单日期",
         "deleted_at": "删除时间",
         "deleted_by": "删除人",
     }
@@ -55,6 +58,10 @@ class Enterprise(Entity, Base):
     medium_or_larger: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     hazchem_use_above_threshold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str] = mapped_column(Text, default="")
+    # 黑名单: the day the enterprise's current stay on the blacklist began (None: not listed). Kept by the
+    # oversight module's blacklist service in the same unit of work as its history, so every module's
+    # lists and exports mark a blacklisted enterprise from its own row.
+    blacklisted_on: Mapped[date | None] = mapped_column(Date)
 
     industry: Mapped[Industry] = relationship()
     risk_level: Mapped[RiskLevel] = relationship()

@@ -4,4 +4,4 @@ Add a revision: ``alembic`` via ``models.core.schema.alembic_config``, then upda
 (``tests/models/test_schema.py`` fails until the two agree).
 """
 
-HEAD = "0017"
+HEAD = "0018"

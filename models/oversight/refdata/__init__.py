@@ -1,0 +1,1 @@
+"""Oversight reference data (JSON, each file with its source)."""
