@@ -1,7 +1,8 @@
 """首页: what is due or overdue today across every module, and the enterprises at a glance.
 
 From the top: the day; how many enterprises are on the register (or that the demo is being
-generated); the start-up summary — what became overdue since the user last opened this database
+generated); in the flood season (``models.oversight.flood``) the season and its work, leading the page
+with a 防汛工作 card first; the start-up summary — what became overdue since the user last opened this database
 (``Settings.last_seen``; nothing on the very first start); the KPI cards (逾期事项, 7 天内到期, 预案逾期,
 演练逾期, 未就绪队伍, 物资短缺/过期 — counted from the due items; a click filters the list to the card's
 items, a second click shows everything again); then, in the 待办事项 tab, the one list of everything
@@ -80,20 +81,26 @@ class HomeData:
     drills_by_month: list[tuple[date, int, int]]
     expiring_by_month: list[tuple[date, int]]
     seconds: float  # how long the due list took to read
+    season: str = ""  # in the flood season: its label (汛期 6月1日至9月30日…); '' out of season
+    flood: frozenset[DueItem] = frozenset()  # the flood work among ``items`` (in season)
 
 
 def read_home(session: Session, as_of: date) -> HomeData:
     """The home page's read (on a worker thread): the due items, the enterprise counts, the months."""
     from models.drills.queries import held_by_month
     from models.modules import due_items
+    from models.oversight import flood
     from models.supplies.queries import expiring_by_month
 
     started = time.perf_counter()
     items = due_items(session, as_of=as_of, within=max(summary.WINDOWS))
     seconds = time.perf_counter() - started
+    season = flood.season_on(as_of)  # the city's window (a region's own applies to its records)
+    work = frozenset(flood.flood_work(session, items)) if season is not None else frozenset()
     return HomeData(as_of, items, overview(session),
                     held_by_month(session, as_of, back=CHART_MONTHS_BACK, ahead=CHART_MONTHS_AHEAD),
-                    expiring_by_month(session, as_of, SUPPLY_MONTHS), seconds)
+                    expiring_by_month(session, as_of, SUPPLY_MONTHS), seconds,
+                    season.label if season is not None else "", work)
 
 
 def day_heading(day: date) -> str:
@@ -232,6 +239,24 @@ class HomePage(Page):
         self.hint.hide()
         outer.addWidget(self.hint)
 
+        self.flood_banner = QFrame(self)
+        self.flood_banner.setObjectName("floodBanner")
+        self.flood_banner.setStyleSheet("QFrame#floodBanner { background: #E8F0FA; border: 1px solid #8DB0D8;"
+                                        " border-radius: 4px; }")
+        row = QHBoxLayout(self.flood_banner)
+        row.setContentsMargins(10, 4, 6, 4)
+        self.flood_label = QLabel(self.flood_banner)
+        self.flood_label.setObjectName("floodText")
+        self.flood_label.setWordWrap(True)
+        self.flood_label.setStyleSheet("color: #1F4E79; font-weight: bold;")
+        row.addWidget(self.flood_label, 1)
+        self.flood_show = QPushButton(self.tr("只看防汛"), self.flood_banner)
+        self.flood_show.setToolTip(self.tr("列表只显示防汛相关的事项"))
+        self.flood_show.clicked.connect(lambda: self.toggle_card("flood") if self.card_key != "flood" else None)
+        row.addWidget(self.flood_show)
+        self.flood_banner.hide()
+        outer.addWidget(self.flood_banner)
+
         self.banner = QFrame(self)
         self.banner.setObjectName("homeBanner")
         self.banner.setStyleSheet("QFrame#homeBanner { background: #FDECEE; border: 1px solid #E7A1AB;"
@@ -255,11 +280,12 @@ class HomePage(Page):
         cards = QHBoxLayout()
         cards.setSpacing(10)
         self.cards: dict[str, KpiCard] = {}
-        for card in summary.CARDS:
+        for card in (summary.FLOOD_CARD, *summary.CARDS):  # in season, flood work leads
             widget = KpiCard(card, self)
             widget.sig_clicked.connect(self.toggle_card)
             self.cards[card.key] = widget
             cards.addWidget(widget, 1)
+        self.cards["flood"].hide()  # until a read says the day is in the flood season
         outer.addLayout(cards)
 
         self.tabs = QTabWidget(self)
@@ -453,7 +479,11 @@ class HomePage(Page):
         self._show(data.overview)
         self.model.set_items(data.items)
         for key, card in self.cards.items():
-            card.set_count(summary.CARD_BY_KEY[key].count(data.items))
+            if key != "flood":
+                card.set_count(summary.CARD_BY_KEY[key].count(data.items))
+        self.cards["flood"].setVisible(bool(data.season))
+        if not data.season and self.card_key == "flood":
+            self.card_key = ""
         self._show_summary(data)
         self.apply_filter()
         self.drills_chart.set_data(summary.drills_chart(data.drills_by_month))
@@ -488,15 +518,14 @@ class HomePage(Page):
         data = self.data
         as_of = data.as_of if data is not None else self.as_of()
         within = self.window_combo.currentData()
-        card = summary.CARD_BY_KEY.get(self.card_key)
         self.proxy.set_filter(module=self.module_combo.currentData() or "", severity=self.severity_combo.currentData() or "",
-                              text=self.search.text(), within=within, as_of=as_of,
-                              group=card.test if card is not None else None,
+                              text=self.search.text(), within=within, as_of=as_of, group=self._group(self.card_key),
                               since=self.since if self.since_only else None)
         for key, widget in self.cards.items():
             widget.set_active(key == self.card_key)
         listed = [i for i in self.model.items if i.days is None or i.days <= within]
         self.module_chart.set_data(summary.by_module_chart(listed, within))
+        self._show_flood(listed)
         self._show_count(len(listed))
 
     def _show_count(self, total: int) -> None:
@@ -520,6 +549,26 @@ class HomePage(Page):
             text = self.tr("显示 {0} 项（共 {1} 项），其中逾期 {2} 项{3}。双击或回车打开所在页面。").format(
                 shown, total, overdue, scope)
         self.count_label.setText(text)
+
+    def _group(self, key: str) -> Callable[[DueItem], bool] | None:
+        """The items a card holds (the flood card's are read with them)."""
+        if key == "flood":
+            work = self.data.flood if self.data is not None else frozenset()
+            return lambda item: item in work
+        card = summary.CARD_BY_KEY.get(key)
+        return card.test if card is not None else None
+
+    def _show_flood(self, listed: list[DueItem]) -> None:
+        """In the flood season: the season and its work (of the window listed) lead the page."""
+        data = self.data
+        if data is None or not data.season:
+            self.flood_banner.hide()
+            return
+        work = [i for i in listed if i in data.flood]
+        self.cards["flood"].set_count(len(work))
+        self.flood_label.setText(summary.flood_text(data.season, work))
+        self.flood_show.setVisible(bool(work))
+        self.flood_banner.show()
 
     def toggle_card(self, key: str) -> None:
         """A card clicked: the list shows its items (every other filter cleared); clicked again, all."""

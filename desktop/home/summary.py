@@ -52,7 +52,22 @@ CARDS = (
     Card("supplies", "物资短缺/过期", "项", DANGER_COLOUR, "低于最低储备、已过期或不可用的物资",
          lambda i: i.module == "supplies" and i.kind in SUPPLY_SHORT),
 )
-CARD_BY_KEY = {c.key: c for c in CARDS}
+FLOOD_CARD = Card("flood", "防汛工作", "项", "#1F4E79",
+                  "汛期中防汛相关的待办：防汛物资、重点行业企业的演练和整改、值班缺口、防汛队伍",
+                  lambda _i: False)
+"""Shown in the flood season only; which items it holds is read with them (``models.oversight.flood``)."""
+CARD_BY_KEY = {c.key: c for c in (FLOOD_CARD, *CARDS)}
+
+
+def flood_text(season_label: str, items: Sequence[DueItem]) -> str:
+    """“汛期 6月1日至9月30日（…）：防汛相关待办 5 项（物资 2 项、值班 3 项）。”"""
+    if not items:
+        return f"{season_label}：目前没有防汛相关的逾期或即将到期事项。"
+    counts = Counter(i.module for i in items)
+    label = {m: next(i.module_label for i in items if i.module == m) for m in counts}
+    parts = "、".join(f"{label[m]} {counts[m]} 项" for m in _modules_in_order(set(counts)))
+    overdue = sum(1 for i in items if i.overdue)
+    return f"{season_label}：防汛相关待办 {len(items)} 项（{parts}），其中逾期 {overdue} 项。"
 
 
 def newly_overdue(items: Sequence[DueItem], since: date) -> list[DueItem]:

@@ -210,3 +210,26 @@ def test_the_summary_text() -> None:
              item("drills", date(2026, 12, 3), -1), item("plans", date(2026, 11, 30), -4),  # overdue before
              item("supplies", date(2026, 12, 4), 0)]  # due today: not overdue
     assert summary.summary_text(items, since) == "自上次打开（2026-11-30）以来新逾期 3 项：预案 1 项、演练 2 项。"
+
+
+def test_in_the_flood_season_flood_work_leads(qtbot, make_page, world, db) -> None:  # type: ignore[no-untyped-def]
+    from models.oversight import flood
+
+    july = date(2026, 7, 15)
+    page = make_page(july)
+    with db.read() as s:
+        work = [i for i in flood.flood_work(s, due_items(s, as_of=july, within=90)) if i.days is None or i.days <= 30]
+    gaps = [i for i in work if i.record == "shift"]
+    assert gaps  # nobody rostered in July: every roster gap is flood work
+    assert page.flood_banner.isVisible() and page.cards["flood"].isVisible()
+    assert page.flood_label.text().startswith("汛期 6月1日至9月30日（主汛期 7月1日至8月31日）：防汛相关待办 "
+                                              f"{len(work)} 项")
+    assert page.cards["flood"].count_label.text() == str(len(work))
+    page.flood_show.click()
+    assert page.card_key == "flood" and page.shown_items() == [i for i in page.model.items if i in set(work)]
+
+
+def test_out_of_season_no_flood_banner(qtbot, make_page, world) -> None:  # type: ignore[no-untyped-def]
+    page = make_page()  # 29 November
+    assert not page.flood_banner.isVisible() and not page.cards["flood"].isVisible()
+    assert page.data is not None and page.data.season == "" and not page.data.flood
