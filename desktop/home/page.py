@@ -563,6 +563,7 @@ class HomePage(Page):
         data = self.data
         if data is None or not data.season:
             self.flood_banner.hide()
+            self.cards["flood"].set_count(0)
             return
         work = [i for i in listed if i in data.flood]
         self.cards["flood"].set_count(len(work))
