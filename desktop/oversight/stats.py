@@ -233,7 +233,7 @@ class StatsPage(Page):
         splitter.addWidget(self.score_chart)
         splitter.setSizes([420, 260])
         layout.addWidget(splitter, 1)
-        self.month_note = QLabel(" ".join(st.ranking_footnotes()[1:3]), box)
+        self.month_note = QLabel("".join(st.ranking_footnotes()[1:3]), box)
         self.month_note.setWordWrap(True)
         self.month_note.setStyleSheet("color: #555555;")
         layout.addWidget(self.month_note)

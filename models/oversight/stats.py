@@ -48,18 +48,22 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from models.core.entities import Department
+from models.core.calendar import load_calendar
+from models.core.entities import Department, Industry
 from models.core.errors import FieldError, ValidationError
 from models.drills import queries as drill_queries
 from models.drills.entities import HELD_STATUSES, Drill, DrillPlan
 from models.drills.rules import load_drill_rules
+from models.enterprises import rules as enterprise_rules
 from models.enterprises.entities import Enterprise
 from models.oversight.entities import Hazard, HazardExtension, Inspection, Penalty
-from models.plans import due as plan_due
-from models.plans.entities import Plan
+from models.plans import rules as plan_rules
+from models.plans.deadlines import IN_FORCE
+from models.plans.entities import Plan, PlanVersion
+from models.plans.rules import Status
 
 WEEKDAYS = "一二三四五六日"
 
@@ -336,17 +340,65 @@ def _drill_obligations(session: Session, start: date, cut: date) -> list[tuple[i
     return out
 
 
-OVERDUE_PLAN_KINDS = ("filing", "evaluation")
-
-
 def _plans_overdue(session: Session, cut: date) -> dict[int, int]:
-    """Per enterprise: its plans overdue on ``cut`` for filing or evaluation (a plan overdue for both counts once)."""
-    plans: dict[int, set[int]] = defaultdict(set)
-    for item in plan_due.due_items(session, as_of=cut, within=0):
-        if item.kind in OVERDUE_PLAN_KINDS and item.overdue and item.enterprise_id is not None \
-                and item.record_id is not None:
-            plans[item.enterprise_id].add(item.record_id)
-    return {ent: len(ids) for ent, ids in plans.items()}
+    """Per enterprise: its plans overdue on ``cut`` for filing (备案) or periodic evaluation (评估) — a plan
+    overdue for both counts once.
+
+    The same rule as the plan list and the due list (``models.plans.deadlines.plan_deadlines``, which
+    ``tests/models/oversight/test_stats.py`` checks this against): SQL picks the candidates (a plan in
+    force whose filing was not submitted by ``cut``, or whose evaluation base is old enough), and the
+    rule's own functions decide per plan — ``filing_due`` once per publish date, ``evaluation_due`` with
+    the enterprise's rule flags once per kind of enterprise. Only the columns the rule reads are read
+    (no ``PlanRow`` per candidate: at city scale thousands of plans are candidates)."""
+    rules = plan_rules.load_plan_rules()
+    calendar = load_calendar(session)
+    cutoff = _years_before(cut, rules.evaluation_every_years)
+    in_force_version = (select(PlanVersion.publish_date).where(PlanVersion.plan_id == Plan.id)
+                        .order_by(PlanVersion.number.desc()).limit(1).scalar_subquery())
+    published = func.coalesce(Plan.publish_date, in_force_version)
+    query = (select(Plan.id, Plan.enterprise_id, Plan.publish_date, Plan.filing_submitted_date,
+                    Plan.last_evaluation_date, published, Enterprise.industry_id, Enterprise.medium_or_larger,
+                    Enterprise.hazchem_use_above_threshold)
+             .join(Enterprise, Enterprise.id == Plan.enterprise_id)
+             .where(Plan.deleted_at.is_(None), Plan.status.in_(IN_FORCE),
+                    or_(and_(Plan.publish_date.is_not(None),
+                             or_(Plan.filing_submitted_date.is_(None), Plan.filing_submitted_date > cut)),
+                        and_(published <= cutoff,
+                             or_(Plan.last_evaluation_date.is_(None), Plan.last_evaluation_date <= cutoff)))))
+    industry_flags = {i: tuple(f or ()) for i, f in session.execute(select(Industry.id, Industry.flags))}
+    flags_of: dict[tuple[int, bool, bool], tuple[str, ...]] = {}
+    filing: dict[date, date] = {}
+    out: dict[int, int] = defaultdict(int)
+    for _id, ent, publish, submitted, evaluated, in_force, industry, medium, hazchem in session.execute(query):
+        overdue = False
+        if publish is not None:
+            due = filing.get(publish)
+            if due is None:
+                due = filing[publish] = plan_rules.filing_due(publish, calendar, rules).date
+            overdue = plan_rules.deadline_status(due, submitted, cut, rules) is Status.OVERDUE
+        if not overdue and in_force is not None:
+            key = (industry, bool(medium), bool(hazchem))
+            flags = flags_of.get(key)
+            if flags is None:
+                flags = flags_of[key] = enterprise_rules.rule_flags(
+                    industry_flags.get(industry, ()), {"medium_or_larger": medium, "hazchem_use_above_threshold": hazchem})
+            base = max(d for d in (evaluated, _as_date(in_force)) if d is not None)
+            evaluation = plan_rules.evaluation_due(base, flags, rules)
+            overdue = evaluation is not None and plan_rules.deadline_status(evaluation, None, cut, rules) is Status.OVERDUE
+        if overdue:
+            out[ent] += 1
+    return dict(out)
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 # ---- the definitions the reports print

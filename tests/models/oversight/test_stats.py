@@ -163,3 +163,39 @@ def test_periods_and_their_parsing() -> None:
     assert stats.last_complete_month(date(2026, 12, 1)) == (2026, 11)
     assert stats.last_complete_month(date(2027, 1, 31)) == (2026, 12)
     assert stats.week_period(2026, 53).label == "2026年第53周（12月28日—2027年1月3日）"
+
+
+# ---- plans overdue: the plan deadline rule itself, on every plan
+
+
+def _reference_plans_overdue(db: Database, cut: date) -> dict[int, int]:
+    from collections import defaultdict
+
+    from models.core.calendar import load_calendar
+    from models.plans.deadlines import plan_deadlines
+    from models.plans.queries import PlanFilter, rows_where
+    from models.plans.rules import Status
+
+    out: dict[int, int] = defaultdict(int)
+    with db.read() as s:
+        calendar = load_calendar(s)
+        for row in rows_where(s, PlanFilter()):
+            items = plan_deadlines(row, cut, calendar=calendar).items
+            if any(d.kind in ("filing", "evaluation") and d.status is Status.OVERDUE for d in items):
+                out[row.enterprise_id] += 1
+    return dict(out)
+
+
+def test_plans_overdue_agree_with_the_plan_deadline_rule(sqlite_db: Database) -> None:
+    """On the demo's plans (every status, filed on time, late, never; evaluated or not) and the world's,
+    at several days, including a day before a late filing (overdue then, though filed now)."""
+    from plans import demo
+
+    demo.generate(sqlite_db, scale="small", seed=1)
+    w.build(sqlite_db)
+    for cut in (date(2026, 11, 29), date(2026, 6, 30), date(2025, 3, 1), date(2024, 2, 29), date(2022, 7, 20)):
+        with sqlite_db.read() as s:
+            found = stats._plans_overdue(s, cut)
+        assert found == _reference_plans_overdue(sqlite_db, cut), cut
+    with sqlite_db.read() as s:
+        assert sum(stats._plans_overdue(s, date(2026, 11, 29)).values()) > 2  # the demo has overdue plans too
