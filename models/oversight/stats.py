@@ -25,7 +25,8 @@ last day or ``as_of`` when that is earlier (``cut``); a figure "at the period's 
   overdue when it began; and of those, the ones met by a qualifying drill held in the period.
   演练完成率 (``drill_rate``) = met / required; None when nothing was required.
 - 预案逾期 (``plans_overdue``): the department's enterprises' plans overdue on ``cut`` for filing (备案)
-  or periodic evaluation (评估), by the plans module's deadline rule (``models.plans.due``).
+  or periodic evaluation (评估), by the plans module's deadline rule (``models.plans.deadlines``, the rule
+  the plan list and the due list show).
 
 Each figure is one grouped query over the city (by department, or by enterprise for the two rules that
 are worked out per enterprise), never a query per department.
