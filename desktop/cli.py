@@ -306,6 +306,17 @@ def build_parser() -> ChineseParser:
         "verify", help="重新计算审计哈希链，逐条核对数据与审计记录，核对链头与各备份，报告每一处不符")
     audit_verify.add_argument("--head", metavar="条数:哈希",
                               help="此前记下的链头（audit verify 输出的最后一行），核对审计记录未被截断或改写")
+
+    stats = commands.add_parser("stats", help="一周一统计、一月一排名：各部门检查、隐患、整改、处罚、演练、预案逾期")
+    statsub = stats.add_subparsers(dest="period", metavar="周期", required=True, parser_class=ChineseParser)
+    for name, flag, example, text in (("weekly", "--week", "2026-W48", "周统计（ISO 周，周一至周日；默认为统计日期前最近一个完整的周）"),
+                                      ("monthly", "--month", "2026-11", "月度排名（综合得分及各项指标；默认为统计日期前最近一个完整的月）")):
+        sp = statsub.add_parser(name, help=text)
+        sp.add_argument(flag, metavar=example, help=f"统计周期，如 {example}")
+        sp.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="统计日期（默认今天）")
+        sp.add_argument("--json", action="store_true", help="输出 JSON 对象")
+        sp.add_argument("--out", metavar="文件", help="导出为文件（.pdf、.docx 或 .xlsx）")
+        sp.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式（PDF、Word）")
     return parser
 
 
@@ -1241,11 +1252,81 @@ def cmd_due(args: argparse.Namespace, io: Output) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace, io: Output) -> int:
+    """stats weekly [--week 2026-W48] | monthly [--month 2026-11] [--as-of DATE] [--json] [--out FILE]: the
+    figures per department (``models.oversight.stats``), the monthly ranking, or the report / workbook."""
+    from pathlib import Path
+
+    from models.oversight import stats as st
+
+    as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+    weekly = args.period == "weekly"
+    if weekly:
+        period = st.week_period(*(st.parse_week(args.week) if args.week else st.last_complete_week(as_of)))
+    else:
+        period = st.month_period(*(st.parse_month(args.month) if args.month else st.last_complete_month(as_of)))
+    out = Path(args.out) if args.out else None
+    fmt = out.suffix.lower().lstrip(".") if out else ""
+    if out is not None and fmt not in ("pdf", "docx", "xlsx"):
+        raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .pdf、.docx 或 .xlsx 结尾")
+    db = _open(args)
+    try:
+        with db.read() as session:
+            result = st.period_stats(session, period, as_of=as_of)
+    finally:
+        db.dispose()
+    ranked = None if weekly else st.ranking(result)
+    if out is not None:
+        if fmt == "xlsx":
+            from exports.oversight.stats import write_monthly, write_weekly
+
+            n = write_weekly(result, out) if weekly else write_monthly(result, ranked or [], out)
+            print(f"已导出 {out}（{period.label}，Excel，{n} 行）。", file=io.out)
+            return 0
+        from exports.report import render_report
+        from exports.styles import load_style
+        from plans.oversight.stats import monthly_document, weekly_document
+
+        doc = weekly_document(result) if weekly else monthly_document(result, ranked)
+        rendered = render_report(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
+        pages = f"，{rendered.pages} 页" if rendered.pages else ""
+        print(f"已导出 {out}（{doc.title}，{doc.subtitle}，{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
+        for line in rendered.warnings:
+            print(f"警告：{line}", file=io.err)
+        return 0
+    if args.json:
+        data = result.as_json()
+        if ranked is not None:
+            data["ranking"] = [r.as_json() for r in ranked]
+        io.out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif ranked is not None:
+        print("\t".join(("名次", "部门", "综合得分", *(c.label for c in st.ranking_rules().components))), file=io.out)
+        for r in ranked:
+            print("\t".join((str(r.rank), r.department, f"{r.score:.2f}",
+                             *(f"{c.value_text}（{c.points:.1f} 分）" for c in r.components))), file=io.out)
+    else:
+        print("\t".join(("部门", "检查次数", "检查企业数", "一般隐患", "重大隐患", "整改销号", "整改率", "逾期未整改",
+                         "处罚件数", "罚款（元）", "演练实施", "演练应完成", "演练已完成", "演练完成率", "预案逾期")),
+              file=io.out)
+        for r in (*result.rows, result.totals):
+            print("\t".join(str(v) for v in (
+                r.department, r.inspections, r.enterprises, r.hazards_general, r.hazards_major, r.rectified,
+                "—" if r.rectification_rate is None else f"{r.rectification_rate * 100:.1f}%", r.overdue, r.penalties,
+                f"{r.penalty_amount:.2f}", r.drills_held, r.drills_required, r.drills_met,
+                "—" if r.drill_rate is None else f"{r.drill_rate * 100:.1f}%", r.plans_overdue)), file=io.out)
+    t = result.totals
+    print(f"{period.label}：{len(result.rows)} 个部门，检查 {t.inspections} 次，发现隐患 {t.hazards_found} 处"
+          f"（重大 {t.hazards_major} 处），逾期未整改 {t.overdue} 处；统计至 {result.cut.isoformat()}"
+          + ("" if result.complete else "（周期尚未结束）"), file=io.err)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
     "evaluation-form": cmd_evaluation_form, "stock": cmd_stock, "due": cmd_due,
 }
+COMMANDS["stats"] = cmd_stats
 
 
 def run_command(args: argparse.Namespace, io: Output | None = None) -> int:

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         from desktop.drills.panels import obligations_panel
         from desktop.enterprises.page import EnterprisesPage
         from desktop.home.page import HomePage
+        from desktop.oversight.stats import StatsPage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
         from desktop.supplies.page import SuppliesPage
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
                       parent=self.stack),
             DutyPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today,
                      parent=self.stack),
+            StatsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:
