@@ -435,6 +435,7 @@ class Component:
 class RankingRules:
     components: tuple[Component, ...]
     source: str
+    unmeasured: str = "mean"  # a rate with nothing to measure: "mean" of the others' points, or "full" (100)
 
 
 def parse_ranking(data: Mapping[str, Any]) -> RankingRules:
@@ -448,7 +449,10 @@ def parse_ranking(data: Mapping[str, Any]) -> RankingRules:
         problems.append(f"权重之和应为 1（现为 {sum(c.weight for c in components):g}）")
     if problems:
         raise ValueError("；".join(problems))
-    return RankingRules(components, data["source"])
+    unmeasured = str(data.get("unmeasured", "mean"))
+    if unmeasured not in ("mean", "full"):
+        raise ValueError("unmeasured 只能是 mean 或 full")
+    return RankingRules(components, data["source"], unmeasured)
 
 
 @cache
@@ -509,7 +513,7 @@ class RankingRow:
 
 def _points(value: float | None, top: float, better: str) -> float:
     if value is None:
-        return 100.0  # a rate with nothing to measure (no hazards found, no drill required): nothing missed
+        return 100.0  # nothing to measure anywhere (ranking fills a department's gap from the others)
     if top <= 0:
         return 100.0
     share = value / top * 100
@@ -523,11 +527,20 @@ def ranking(rows: Sequence[DepartmentStats] | PeriodStats, rules: RankingRules |
     depts = [r for r in (rows.rows if isinstance(rows, PeriodStats) else rows) if r.department_id is not None]
     values = {c.key: [_COMPONENT_VALUES[c.key](r) for r in depts] for c in rules.components}
     tops = {k: max((v for v in vs if v is not None), default=0) for k, vs in values.items()}
+    # A rate with nothing to measure (no hazards found, no drill required) is neither a success nor a
+    # failure: it gets the mean points of the departments measured (ranking.json "unmeasured": "mean"),
+    # so a department that found nothing is not ranked up for it; 100 when no department is measured.
+    unmeasured: dict[str, float] = {}
+    for c in rules.components:
+        measured = [_points(v, tops[c.key], c.better) for v in values[c.key] if v is not None]
+        unmeasured[c.key] = round(sum(measured) / len(measured), 2) if measured and rules.unmeasured == "mean" \
+            else 100.0
     scored = []
     for i, r in enumerate(depts):
         parts = tuple(ComponentScore(c.key, c.label, c.weight, None if values[c.key][i] is None
                                      else float(values[c.key][i]),
-                                     round(_points(values[c.key][i], tops[c.key], c.better), 2), c.rate)
+                                     round(_points(values[c.key][i], tops[c.key], c.better), 2)
+                                     if values[c.key][i] is not None else unmeasured[c.key], c.rate)
                       for c in rules.components)
         score = round(sum(p.points * p.weight for p in parts), 2)
         scored.append((i, r, score, parts))
@@ -545,7 +558,8 @@ def ranking_footnotes(rules: RankingRules | None = None) -> list[str]:
     return [f"综合得分＝各项指标得分×权重之和（{weights}）。",
             "各项指标得分按各部门中的相对表现折算为 0—100 分：越多越好的指标为本部门数值÷各部门最大值×100，"
             "越少越好的指标为 100－本部门数值÷各部门最大值×100；各部门均为 0 时均得 100 分；"
-            "整改率、演练完成率无可统计对象（记为“—”）时得 100 分。",
+            + ("整改率、演练完成率无可统计对象（记为“—”）时，取有统计对象的各部门该项得分的平均值（各部门均无统计对象时得 100 分）。"
+             if rules.unmeasured == "mean" else "整改率、演练完成率无可统计对象（记为“—”）时得 100 分。"),
             "得分相同的部门名次并列，其后名次顺延。",
             f"依据：{rules.source}"]
 

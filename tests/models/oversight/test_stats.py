@@ -107,12 +107,13 @@ def test_ranking_normalises_weights_and_ranks() -> None:
     b = _dept(2, inspections=5, hazards_general=8, closed_of_found=8, overdue=0, plans_overdue=3)
     c = _dept(3, overdue=1, drills_required=2, drills_met=2)
     rows = stats.ranking([a, b, c])
-    assert [(r.department_id, r.score, r.rank) for r in rows] == [(2, 80.0, 1), (3, 57.5, 2), (1, 54.17, 3)]
-    pa = {p.key: p.points for p in rows[2].components}
+    assert [(r.department_id, r.score, r.rank) for r in rows] == [(2, 77.5, 1), (1, 54.17, 2), (3, 50.0, 3)]
+    pa = {p.key: p.points for p in rows[1].components}
     assert pa == {"inspections": 100.0, "hazards_found": 50.0, "rectification_rate": 50.0, "overdue": 0.0,
                   "drill_rate": 50.0, "plans_overdue": 66.67}
-    pc = {p.key: (p.value, p.points) for p in rows[1].components}
-    assert pc["rectification_rate"] == (None, 100.0)  # nothing found: full points
+    pc = {p.key: (p.value, p.points) for p in rows[2].components}
+    assert pc["rectification_rate"] == (None, 75.0)  # nothing found: the others' mean (50 and 100), not full points
+    assert {p.key: p.points for p in rows[0].components}["drill_rate"] == 75.0  # no drill required: likewise
     assert pc["overdue"] == (1.0, 50.0)
     assert pc["inspections"] == (0.0, 0.0)
 
