@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -124,6 +124,8 @@ class _Kept:
 
 
 _KEPT: weakref.WeakKeyDictionary[Engine, dict[tuple[str, date, int, int | None], _Kept]] = weakref.WeakKeyDictionary()
+_MERGED: weakref.WeakKeyDictionary[Engine, dict[Any, tuple[tuple[int, ...], tuple[DueItem, ...], Any]]] = \
+    weakref.WeakKeyDictionary()  # the sorted whole, as of the parts it was made of
 _LOCK = threading.Lock()
 _MAX_KEPT = 64  # answers kept per database (a day, a few windows and enterprises)
 
@@ -168,10 +170,23 @@ def collect(sources: Iterable[Source], session: Session, *, as_of: date, within:
             enterprise_id: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[DueItem]:
     """Every source's items on ``as_of`` in one list, most urgent first."""
     listed: Sequence[Source] = list(sources)
-    out: list[DueItem] = []
+    parts: list[tuple[DueItem, ...]] = []
     for n, source in enumerate(listed):
-        out += source_items(source, session, as_of=as_of, within=within, enterprise_id=enterprise_id)
+        parts.append(source_items(source, session, as_of=as_of, within=within, enterprise_id=enterprise_id))
         if progress is not None:
             progress(n + 1, len(listed))
+    engine = session.get_bind().engine  # type: ignore[union-attr]
+    key = (tuple(source.name for source in listed), as_of, within, enterprise_id)
+    made = tuple(id(part) for part in parts)  # the kept answers are the very tuples handed out before
+    with _LOCK:
+        merged = _MERGED.get(engine, {}).get(key)
+    if merged is not None and merged[0] == made:
+        return list(merged[1])
+    out = [item for part in parts for item in part]
     out.sort(key=sort_key)
+    with _LOCK:
+        answers = _MERGED.setdefault(engine, {})
+        if len(answers) >= _MAX_KEPT and key not in answers:
+            answers.clear()
+        answers[key] = (made, tuple(out), parts)  # the parts kept alive: their ids stay theirs
     return out
