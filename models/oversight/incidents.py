@@ -122,6 +122,27 @@ def grade(deaths: int, serious_injuries: int, direct_loss_wan: float, rules: Inc
     return r.grades[-1].key
 
 
+def grade_basis(deaths: int, serious_injuries: int, direct_loss_wan: float, rules: IncidentRules | None = None) -> str:
+    """Why the figures have their grade, in Chinese: the criteria that reach it (“死亡 3 人（3 人以上为较大事故）”),
+    or, for the lowest grade, that every one stays under the next."""
+    r = rules or incident_rules()
+    key = grade(deaths, serious_injuries, direct_loss_wan, r)
+    band = next(b for b in r.grades if b.key == key)
+    if band is r.grades[-1]:
+        above = r.grades[-2] if len(r.grades) > 1 else band
+        return (f"死亡 {deaths} 人、重伤 {serious_injuries} 人、直接经济损失 {_wan(direct_loss_wan)} 万元，"
+                f"均低于{above.label}标准（{above.deaths} 人死亡、{above.serious_injuries} 人重伤、"
+                f"{_wan(above.direct_loss_wan)} 万元）")
+    parts = []
+    if _reaches(deaths, band.deaths):
+        parts.append(f"死亡 {deaths} 人（{band.deaths} 人以上为{band.label}）")
+    if _reaches(serious_injuries, band.serious_injuries):
+        parts.append(f"重伤 {serious_injuries} 人（{band.serious_injuries} 人以上为{band.label}）")
+    if _reaches(direct_loss_wan, band.direct_loss_wan):
+        parts.append(f"直接经济损失 {_wan(direct_loss_wan)} 万元（{_wan(band.direct_loss_wan)} 万元以上为{band.label}）")
+    return "；".join(parts)
+
+
 def grade_label(key: str) -> str:
     return incident_rules().grade_label(key)
 
