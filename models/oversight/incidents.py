@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from models.core.demo import DemoContext, DemoStep
 from models.core.due import DueItem, days_between, in_window
 from models.core.entities import Region
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
@@ -874,94 +875,95 @@ def incident_due_items(session: Session, *, as_of: date, within: int, enterprise
 
 @dataclass(frozen=True)
 class _DemoIncident:
-    title: str
+    title: str  # at an enterprise: what happened, after its name
     kind: str
     days_ago: int
     at: time
     deaths: int
     injuries: int
     loss: float
-    district: str  # "" : the enterprise's own district; else another county of the city
+    where: str  # "county": another county of the city; "enterprise": at a demo enterprise; "": on a road here
     location: str
-    minutes_to_report: int | None = 35
+    minutes_to_report: int | None = 35  # None: not reported yet
     update: tuple[int, int, int, float, str] | None = None  # days after, deaths, injuries, loss, note
+    industries: tuple[str, ...] = ()  # the enterprise's industry (its code or its parent's)
 
 
 _DEMO: tuple[_DemoIncident, ...] = (
-    _DemoIncident("化工园区储罐区爆炸事故", "hazchem", 290, time(14, 20), 31, 58, 21500.0, "county",
-                  "化工园区东区储罐区", 28, (6, 33, 61, 23800.0, "2 名重伤人员经抢救无效死亡，直接经济损失核定增加")),
-    _DemoIncident("煤矿井下透水事故", "mining", 200, time(3, 15), 12, 6, 4200.0, "county", "煤矿 -450 米水平运输大巷", 41),
+    _DemoIncident("化工园区储罐区爆炸事故", "hazchem", 290, time(14, 20), 31, 58, 21500.0, "county", "化工园区东区储罐区", 28,
+                  (6, 33, 61, 23800.0, "2 名重伤人员经抢救无效死亡，直接经济损失核定增加")),
+    _DemoIncident("煤矿井下透水事故", "mining", 200, time(3, 15), 12, 6, 4200.0, "county", "某煤矿 -450 米水平运输大巷", 41),
     _DemoIncident("城市快速路多车相撞事故", "road", 150, time(7, 45), 4, 9, 380.0, "county", "快速路 K12+300 处", 50),
-    _DemoIncident("商业综合体火灾事故", "fire", 95, time(23, 40), 2, 12, 1650.0, "", "商业综合体地下一层", 61,
-                  (3, 3, 11, 1720.0, "1 名重伤人员死亡")),
-    _DemoIncident("建筑工地塔吊倒塌事故", "construction", 70, time(10, 5), 3, 2, 260.0, "", "在建住宅项目 7 号楼", 47),
-    _DemoIncident("工贸企业粉尘爆燃事故", "industrial", 40, time(16, 30), 1, 3, 85.0, "", "抛光车间", 55,
-                  (36, 1, 4, 96.0, "补报：1 名轻伤人员转为重伤")),
-    _DemoIncident("叉车作业伤害事故", "industrial", 21, time(9, 10), 1, 0, 42.0, "", "成品仓库装卸区", 30),
-    _DemoIncident("电梯困人伤害事故", "special_equipment", 9, time(19, 25), 0, 1, 6.5, "", "住宅小区 3 号楼", 25),
-    _DemoIncident("危化品运输车辆侧翻事故", "road", 3, time(22, 50), 0, 2, 65.0, "", "国道 G205 临江段", 44),
-    _DemoIncident("有限空间中毒窒息事故", "industrial", 1, time(15, 40), 2, 1, 120.0, "", "污水处理池", None),
+    _DemoIncident("火灾事故", "fire", 95, time(23, 40), 2, 12, 1650.0, "enterprise", "地下一层仓储区", 61,
+                  (3, 3, 11, 1720.0, "1 名重伤人员经抢救无效死亡"), ("crowded", "trade")),
+    _DemoIncident("塔吊倒塌事故", "construction", 70, time(10, 5), 3, 2, 260.0, "enterprise", "在建项目 7 号楼", 47,
+                  None, ("construction",)),
+    _DemoIncident("粉尘爆燃事故", "industrial", 40, time(16, 30), 1, 3, 85.0, "enterprise", "抛光车间", 55,
+                  (36, 1, 4, 96.0, "逾期补报：1 名轻伤人员转为重伤"), ("metallurgy", "manufacturing")),
+    _DemoIncident("叉车作业伤害事故", "industrial", 21, time(9, 10), 1, 0, 42.0, "enterprise", "成品仓库装卸区", 30,
+                  None, ("manufacturing", "trade")),
+    _DemoIncident("电梯困人伤害事故", "special_equipment", 9, time(19, 25), 0, 1, 6.5, "enterprise", "3 号楼客梯", 25,
+                  None, ("crowded", "tourism")),
+    _DemoIncident("危化品运输车辆侧翻事故", "road", 3, time(22, 50), 0, 2, 65.0, "", "国道 G205 城区段", 44),
+    _DemoIncident("有限空间中毒窒息事故", "hazchem", 1, time(15, 40), 2, 1, 120.0, "enterprise", "污水处理池", None,
+                  None, ("hazchem",)),
 )
-DEMO_INDUSTRIES = {"hazchem": ("hazchem",), "mining": ("mining", "tailings"), "construction": ("construction",),
-                   "industrial": ("metallurgy", "manufacturing", "light_industry"), "fire": (), "road": (),
-                   "special_equipment": ()}
+REPORTED_TO = "市人民政府总值班室、省应急管理厅"
 
 
 def demo_incidents(session_or_uow: UnitOfWork, enterprises: Sequence[Any], as_of: date,
                    rng: random.Random) -> list[int]:
     """Write the demo incidents through the services in ``session_or_uow`` (a unit of work) and return
-    their ids: one of every grade over the year before ``as_of`` — the 特别重大 and 重大 ones (and a
-    较大 road accident) in other counties of the city, the rest at the demo's enterprises —, one
-    reported late across midnight (23:40 received, 00:41 reported: 1 minute late), updates (a 补报
-    within the window and one 逾期补报), a plan activated for the biggest, and one received yesterday
-    not yet reported. ``enterprises``: ``models.core.demo.DemoEnterprise`` rows (id, industry_code,
-    region_code)."""
+    their ids: one of every grade over the year before ``as_of`` — the 特别重大 and 重大 ones and a 较大
+    road accident in other counties of the city, the rest mostly at the demo's enterprises —, one
+    reported late across midnight (23:40 received, 00:41 reported: 1 minute late), a 续报 within the
+    window and one 逾期补报, one received the day before and not yet reported, and a plan of the
+    enterprise activated for its fire. ``enterprises``: ``models.core.demo.DemoEnterprise`` rows (id,
+    name, industry_code, region_code)."""
     uow = session_or_uow
     session = uow.session
     counties = _other_counties(session, {e.region_code for e in enterprises})
     ids: list[int] = []
+    fire: tuple[int, int] | None = None  # (incident, enterprise)
     for n, spec in enumerate(_DEMO):
-        day = as_of - timedelta(days=spec.days_ago)
-        received = datetime.combine(day, spec.at) + timedelta(minutes=rng.randint(0, 9) if spec.at != time(23, 40) else 0)
+        received = datetime.combine(as_of - timedelta(days=spec.days_ago), spec.at)
+        if spec.at != time(23, 40):
+            received += timedelta(minutes=rng.randint(0, 9))
         occurred = received - timedelta(minutes=rng.randint(8, 25))
-        ent = _pick(enterprises, spec.kind, rng) if not spec.district else None
-        region_id = None
-        prefix = ""
-        if spec.district and counties:
-            region_id, county = counties[n % len(counties)]
-            prefix = county
+        ent = _pick(enterprises, spec.industries, rng) if spec.where == "enterprise" else None
+        region_id, county = counties[n % len(counties)] if spec.where == "county" and counties else (None, "")
         reported = received + timedelta(minutes=spec.minutes_to_report) if spec.minutes_to_report is not None else None
-        if spec.at == time(23, 40):  # the late one, across midnight: 23:40 received, 00:41 reported
-            reported = received + timedelta(minutes=61)
-        data = IncidentData(title=f"{prefix}{ent.name if ent else ''}{spec.title}" if ent else f"{prefix}{spec.title}",
-                            kind=spec.kind, enterprise_id=ent.id if ent else None, region_id=region_id,
-                            location=f"{prefix}{spec.location}", occurred_at=occurred, received_at=received,
-                            reported_at=reported, reported_to="市人民政府总值班室、省应急管理厅" if reported else "",
+        title = f"{ent.name}{spec.title}" if ent is not None else f"{county}{spec.title}"
+        data = IncidentData(title=title[:128], kind=spec.kind, enterprise_id=ent.id if ent is not None else None,
+                            region_id=region_id, location=f"{county}{spec.location}", occurred_at=occurred,
+                            received_at=received, reported_at=reported, reported_to=REPORTED_TO if reported else "",
                             deaths=spec.deaths, serious_injuries=spec.injuries, direct_loss_wan=spec.loss,
                             summary=f"{_md(occurred)}，{spec.location}发生{spec.title.removesuffix('事故')}，"
-                                    f"造成 {spec.deaths} 人死亡、{spec.injuries} 人重伤。",
+                                    f"造成 {spec.deaths} 人死亡、{spec.injuries} 人重伤，"
+                                    f"直接经济损失约 {_wan(spec.loss)} 万元。",
                             reporter=rng.choice(("张伟", "王芳", "李强", "刘洋", "陈静")))
         iid = create_incident(uow, data)
         ids.append(iid)
         if spec.update is not None:
             after, deaths, injuries, loss, note = spec.update
-            version = session.get(Incident, iid).version  # type: ignore[union-attr]
+            row = session.get(Incident, iid)
+            assert row is not None
             add_update(uow, iid, UpdateData(received + timedelta(days=after, hours=2), deaths, injuries, loss, note),
-                       version)
-    if ids:
-        biggest = ids[0]
-        plan_id = session.scalar(select(Plan.id).where(Plan.deleted_at.is_(None)).order_by(Plan.id).limit(1))
-        if plan_id is not None:
-            obj = session.get(Incident, biggest)
-            assert obj is not None
-            link_plan(uow, biggest, plan_id, activated_at=obj.received_at + timedelta(minutes=20),
-                      response_level="Ⅰ级", expected_version=obj.version)
+                       row.version)
+        if spec.kind == "fire" and ent is not None:
+            fire = (iid, ent.id)
+    if fire is not None:
+        plan_id = session.scalar(select(Plan.id).where(Plan.enterprise_id == fire[1], Plan.deleted_at.is_(None),
+                                                       Plan.status != "retired").order_by(Plan.id).limit(1))
+        row = session.get(Incident, fire[0])
+        if plan_id is not None and row is not None:
+            link_plan(uow, fire[0], plan_id, activated_at=row.received_at + timedelta(minutes=15),
+                      response_level="Ⅲ级", expected_version=row.version)
     return ids
 
 
-def _pick(enterprises: Sequence[Any], kind: str, rng: random.Random) -> Any:
-    wanted = DEMO_INDUSTRIES.get(kind, ())
-    fitting = [e for e in enterprises if e.industry_code in wanted] or list(enterprises)
+def _pick(enterprises: Sequence[Any], industries: tuple[str, ...], rng: random.Random) -> Any:
+    fitting = [e for e in enterprises if e.industry_code.split(".")[0] in industries] or list(enterprises)
     return rng.choice(fitting) if fitting else None
 
 
@@ -976,6 +978,23 @@ def _other_counties(session: Session, used_codes: set[str]) -> list[tuple[int, s
         while level.get(code, 0) > 2 and parent.get(code):
             code = parent[code]  # type: ignore[assignment]
         used.add(code)
-    counties = [(r.id, r.name) for r in regions if r.level == 2]
-    return [c for c, r in zip(counties, [r for r in regions if r.level == 2], strict=True) if r.code not in used] \
-        or counties
+    counties = [r for r in regions if r.level == 2]
+    return [(r.id, r.name) for r in counties if r.code not in used] or [(r.id, r.name) for r in counties]
+
+
+def incidents_step(as_of: date) -> DemoStep:
+    """The demo step that runs ``demo_incidents`` (after the enterprises and plans steps)."""
+
+    def run(ctx: DemoContext) -> None:
+        ctx.report(0, "正在生成事故信息…")
+        with ctx.unit() as uow:
+            ids = demo_incidents(uow, ctx.enterprises, as_of, ctx.rng("incidents"))
+            ctx.wrote(Incident, ids)
+            ctx.wrote(IncidentUpdate, list(uow.session.scalars(select(IncidentUpdate.id).where(
+                IncidentUpdate.incident_id.in_(ids)).order_by(IncidentUpdate.id))))
+            ctx.wrote(IncidentPlan, list(uow.session.scalars(select(IncidentPlan.id).where(
+                IncidentPlan.incident_id.in_(ids)).order_by(IncidentPlan.id))))
+        ctx.tally("oversight.incidents", "事故信息", len(ids))
+        ctx.report(1, "事故信息已生成")
+
+    return DemoStep("incidents", "事故信息", run, size=lambda _count: 1)

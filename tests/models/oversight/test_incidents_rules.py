@@ -109,3 +109,10 @@ def test_current_figures_the_latest_update_wins() -> None:
     updates = [(datetime(2026, 12, 5, 9, 0), later), (datetime(2026, 12, 4, 9, 0), earlier)]
     assert inc.current_figures(first, updates) == later
     assert inc.current_figures(first, updates).grade == "larger"
+
+
+def test_grade_basis_names_the_deciding_criteria() -> None:
+    assert inc.grade_basis(3, 0, 1200) == ("死亡 3 人（3 人以上为较大事故）；"
+                                           "直接经济损失 1200 万元（1000 万元以上为较大事故）")
+    assert inc.grade_basis(29, 100, 0) == "重伤 100 人（100 人以上为特别重大事故）"
+    assert inc.grade_basis(2, 9, 999.99).endswith("均低于较大事故标准（3 人死亡、10 人重伤、1000 万元）")
