@@ -265,11 +265,12 @@ class IncidentDialog(_Form):
             spin = self.widgets[name]
             assert isinstance(spin, (QSpinBox, QDoubleSpinBox))
             spin.valueChanged.connect(lambda _v: self.show_grade())
-        for name in ("received_at", "reported_at"):
+        for name in ("occurred_at", "received_at", "reported_at"):
             field = self.widgets[name]
             assert isinstance(field, MomentField)
             field.default = self._now_fn
-            field.sig_changed.connect(self.show_grade)
+            if name != "occurred_at":
+                field.sig_changed.connect(self.show_grade)
 
     def __init__(self, db: Database, runner: TaskRunner, record_id: int | None = None, *,
                  now: Callable[[], datetime] | None = None, actor: Actor | None = None,

@@ -182,12 +182,21 @@ class ReportTiming:
     @property
     def label(self) -> str:
         if self.status == "late":
-            return f"迟报 {self.minutes_late} 分钟"
+            return f"迟报 {_delay(self.minutes_late or 0)}"
         if self.status == "overdue":
-            return f"超时未报 {self.minutes_late} 分钟"
+            return f"超时未报 {_delay(self.minutes_late or 0)}"
         if self.status == "pending":
             return f"待上报（还剩 {self.minutes_left} 分钟）"
         return TIMING_LABELS[self.status]
+
+
+def _delay(minutes: int) -> str:
+    """“25 分钟”; from two hours on also in hours and days: “1515 分钟（约 25 小时）”, “约 3 天”."""
+    if minutes < 120:
+        return f"{minutes} 分钟"
+    if minutes < 48 * 60:
+        return f"{minutes} 分钟（约 {round(minutes / 60)} 小时）"
+    return f"{minutes} 分钟（约 {round(minutes / 1440)} 天）"
 
 
 def report_timing(received_at: datetime, reported_at: datetime | None, *, now: datetime | None = None,
@@ -968,7 +977,8 @@ def _pick(enterprises: Sequence[Any], industries: tuple[str, ...], rng: random.R
 
 
 def _other_counties(session: Session, used_codes: set[str]) -> list[tuple[int, str]]:
-    """The city's districts and counties (level 2) other than those the demo enterprises sit in."""
+    """The city's counties (县, level 2) where the demo's big incidents happen: those no demo
+    enterprise sits in first, then any 县, then any district."""
     regions = session.execute(select(Region.id, Region.code, Region.name, Region.parent_code, Region.level)
                               .where(Region.deleted_at.is_(None)).order_by(Region.sort_order, Region.id)).all()
     parent = {r.code: r.parent_code for r in regions}
@@ -978,8 +988,13 @@ def _other_counties(session: Session, used_codes: set[str]) -> list[tuple[int, s
         while level.get(code, 0) > 2 and parent.get(code):
             code = parent[code]  # type: ignore[assignment]
         used.add(code)
-    counties = [r for r in regions if r.level == 2]
-    return [(r.id, r.name) for r in counties if r.code not in used] or [(r.id, r.name) for r in counties]
+    districts = [r for r in regions if r.level == 2]
+    counties = [r for r in districts if r.name.endswith("县")]
+    for found in ([r for r in counties if r.code not in used], counties,
+                  [r for r in districts if r.code not in used], districts):
+        if found:
+            return [(r.id, r.name) for r in found]
+    return []
 
 
 def incidents_step(as_of: date) -> DemoStep:

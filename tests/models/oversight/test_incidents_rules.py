@@ -116,3 +116,11 @@ def test_grade_basis_names_the_deciding_criteria() -> None:
                                            "直接经济损失 1200 万元（1000 万元以上为较大事故）")
     assert inc.grade_basis(29, 100, 0) == "重伤 100 人（100 人以上为特别重大事故）"
     assert inc.grade_basis(2, 9, 999.99).endswith("均低于较大事故标准（3 人死亡、10 人重伤、1000 万元）")
+
+
+def test_long_delays_also_in_hours_and_days() -> None:
+    received = datetime(2026, 11, 28, 15, 45)
+    assert inc.report_timing(received, received + timedelta(minutes=60 + 119)).label == "迟报 119 分钟"
+    assert inc.report_timing(received, None, now=received + timedelta(minutes=60 + 1515)).label == \
+        "超时未报 1515 分钟（约 25 小时）"
+    assert inc.report_timing(received, received + timedelta(days=3, minutes=60)).label == "迟报 4320 分钟（约 3 天）"
