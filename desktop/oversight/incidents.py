@@ -98,7 +98,7 @@ class IncidentTableModel(PagedTableModel[IncidentRow, IncidentFilter]):
                                                      r.figures.direct_loss_wan)),
             Column(self.tr("事故名称"), lambda r: r.title, "title", width=240),
             Column(self.tr("事故类型"), lambda r: r.kind_label, "kind", width=96),
-            Column(self.tr("事发企业或区域"), lambda r: r.enterprise or r.region, "enterprise", width=160),
+            Column(self.tr("事发企业或地点"), lambda r: r.enterprise or r.region or r.location, "enterprise", width=160),
             Column(self.tr("接报时间"), lambda r: inc.moment_text(r.received_at), "received", width=118),
             Column(self.tr("上报时间"), lambda r: inc.moment_text(r.reported_at) or self.tr("未上报"), "reported",
                    width=118, tooltip=lambda r: self.tr("上报至：{0}").format(r.reported_to) if r.reported_to else ""),

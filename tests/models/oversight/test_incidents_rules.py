@@ -124,3 +124,11 @@ def test_long_delays_also_in_hours_and_days() -> None:
     assert inc.report_timing(received, None, now=received + timedelta(minutes=60 + 1515)).label == \
         "超时未报 1515 分钟（约 25 小时）"
     assert inc.report_timing(received, received + timedelta(days=3, minutes=60)).label == "迟报 4320 分钟（约 3 天）"
+
+
+def test_every_code_fits_its_column() -> None:
+    from models.oversight.entities import Incident
+
+    rules = inc.incident_rules()
+    assert all(len(k) <= Incident.__table__.c.kind.type.length for k in rules.kinds)
+    assert all(len(g.key) <= Incident.__table__.c.grade.type.length for g in rules.grades)
