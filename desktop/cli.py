@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
@@ -95,6 +95,13 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
 
 
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip().replace("T", " "))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD HH:MM 格式的时间") from None
+
+
 def build_parser() -> ChineseParser:
     parser = ChineseParser(prog=PROG, description="应急预案与演练管理系统。不带命令时打开主窗口。")
     parser.add_argument("--db", metavar="URL|路径",
@@ -150,6 +157,27 @@ def build_parser() -> ChineseParser:
     ros.add_argument("--from", dest="start", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="起始值班日")
     ros.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD", help="结束值班日（含）")
     ros.add_argument("--json", action="store_true", help="输出 JSON 对象")
+    # -- incidents (事故信息): list incidents, incident add
+    inc = what.add_parser("incidents", help="事故信息：事故等级、接报和上报时间、迟报分钟数")
+    inc.add_argument("--from", dest="start", type=_iso_date, metavar="YYYY-MM-DD", help="接报日期起（含）")
+    inc.add_argument("--to", dest="end", type=_iso_date, metavar="YYYY-MM-DD", help="接报日期止（含）")
+    inc.add_argument("--grade", metavar="等级", help="只列该等级：特别重大、重大、较大、一般（或 extraordinary、major、larger、general）")
+    inc.add_argument("--late", action="store_true", help="只列迟报的和超时未报的")
+    inc.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    inc_cmd = commands.add_parser("incident", help="事故信息登记")
+    inc_sub = inc_cmd.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    inc_add = inc_sub.add_parser("add", help="登记一起事故（按死亡、重伤人数和直接经济损失定级）")
+    inc_add.add_argument("--title", required=True, metavar="名称", help="事故名称")
+    inc_add.add_argument("--received", required=True, type=_moment, metavar="\"YYYY-MM-DD HH:MM\"", help="接报时间")
+    inc_add.add_argument("--reported", type=_moment, metavar="\"YYYY-MM-DD HH:MM\"", help="上报时间（未上报不填）")
+    inc_add.add_argument("--occurred", type=_moment, metavar="\"YYYY-MM-DD HH:MM\"", help="发生时间")
+    inc_add.add_argument("--deaths", type=int, default=0, metavar="人数", help="死亡人数")
+    inc_add.add_argument("--injuries", type=int, default=0, metavar="人数", help="重伤人数")
+    inc_add.add_argument("--loss", type=float, default=0.0, metavar="万元", help="直接经济损失（万元）")
+    inc_add.add_argument("--kind", default="other", metavar="类型", help="事故类型（如 道路交通事故、火灾事故，或 road、fire）")
+    inc_add.add_argument("--enterprise", type=int, metavar="企业ID", help="事发企业")
+    inc_add.add_argument("--location", default="", metavar="地点", help="事发地点")
+    inc_add.add_argument("--json", action="store_true", help="输出 JSON 对象")
 
     due = commands.add_parser("due", help="到期和逾期事项（预案备案、审查、评估、修订，演练，整改，物资，证书，协议，值班，队伍就绪），最紧急的在前")
     due.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
@@ -421,6 +449,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return cmd_list_supply_shortfalls(args, io)
     if args.what in ("teams", "duty-points", "roster"):
         return cmd_list_teams(args, io)
+    if args.what == "incidents":
+        return cmd_incidents(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -1321,10 +1351,59 @@ def cmd_stats(args: argparse.Namespace, io: Output) -> int:
     return 0
 
 
+def cmd_incidents(args: argparse.Namespace, io: Output) -> int:
+    """list incidents | incident add (事故信息)."""
+    from models.core.uow import os_actor, unit_of_work
+    from models.oversight import incidents as inc
+
+    rules = inc.incident_rules()
+    now = datetime.now().replace(second=0, microsecond=0)  # the boundary: the rules take now and never read the clock
+    db = _open(args)
+    try:
+        if args.command == "incident":
+            kind = next((k for k, label in rules.kinds.items() if args.kind in (k, label, label.removesuffix("事故"))),
+                        args.kind)
+            data = inc.IncidentData(title=args.title, kind=kind, enterprise_id=args.enterprise, location=args.location,
+                                    occurred_at=args.occurred, received_at=args.received, reported_at=args.reported,
+                                    deaths=args.deaths, serious_injuries=args.injuries, direct_loss_wan=args.loss)
+            with unit_of_work(db, os_actor()) as uow:
+                incident_id = inc.create_incident(uow, data)
+            with db.read() as session:
+                row = inc.detail(session, incident_id, now).row
+            if args.json:
+                io.out.write(json.dumps(row.as_json(), ensure_ascii=False, indent=2) + "\n")
+            else:
+                print(f"已登记事故信息（编号 {row.id}）：{row.title}，{row.grade_label}，{row.timing.label}", file=io.out)
+            return 0
+        grade = ""
+        if args.grade:
+            grade = next((g.key for g in rules.grades if args.grade in (g.key, g.label, g.short_label)), "")
+            if not grade:
+                raise DeskError(f"没有“{args.grade}”这个事故等级，请用 " + "、".join(g.short_label for g in rules.grades))
+        if args.start and args.end and args.end < args.start:
+            raise DeskError("结束日期不能早于起始日期")
+        with db.read() as session:
+            found = inc.rows(session, inc.IncidentFilter(now=now, grade=grade, start=args.start, end=args.end,
+                                                         late_only=args.late))
+        if args.json:
+            _write_json_array((r.as_json() for r in found), io.out)
+        else:
+            for r in found:
+                print("\t".join((str(r.id), r.grade_label, inc.moment_text(r.received_at),
+                                 inc.moment_text(r.reported_at) or "未上报", r.timing.label, r.kind_label,
+                                 r.enterprise or r.region or "—", r.title)), file=io.out)
+            late = sum(1 for r in found if r.timing.late)
+            print(f"共 {len(found)} 起事故（其中迟报或超时未报 {late} 起）", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
     "evaluation-form": cmd_evaluation_form, "stock": cmd_stock, "due": cmd_due,
+    "incident": cmd_incidents,
 }
 COMMANDS["stats"] = cmd_stats
 

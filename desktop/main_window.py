@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         from desktop.drills.panels import obligations_panel
         from desktop.enterprises.page import EnterprisesPage
         from desktop.home.page import HomePage
+        from desktop.oversight.incidents import IncidentsPage
         from desktop.oversight.stats import StatsPage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
                       parent=self.stack),
             DutyPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today,
                      parent=self.stack),
+            IncidentsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
             StatsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]

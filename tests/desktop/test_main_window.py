@@ -53,7 +53,8 @@ def test_title_status_bar_and_navigation(qtbot, make_window, sqlite_db, fill):
     assert window.windowTitle() == "应急预案与演练管理系统 — test.sqlite"
     assert window.db_label.text() == "数据库：test.sqlite"
     assert window.user_label.text() == f"用户：{os_actor().name}"
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["首页", "企业", "预案", "演练", "物资", "队伍", "值班", "统计排名", "检索"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["首页", "企业", "预案", "演练", "物资", "队伍", "值班",
+                                                                                "事故信息", "统计排名", "检索"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "管理(&M)", "帮助(&H)"]
     assert window.current_page() is window.home_page  # first page, loaded at start (in the background)
