@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
@@ -96,6 +96,13 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
 
 
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip().replace("T", " "))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD HH:MM 格式的时间") from None
+
+
 def build_parser() -> ChineseParser:
     parser = ChineseParser(prog=PROG, description="应急预案与演练管理系统。不带命令时打开主窗口。")
     parser.add_argument("--db", metavar="URL|路径",
@@ -174,6 +181,27 @@ def build_parser() -> ChineseParser:
         bl_cmd.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help=f"{label}日期（默认今天）")
         if name == "add":
             bl_cmd.add_argument("--decision-no", default="", metavar="文号", help="决定文号")
+    # -- incidents (事故信息): list incidents, incident add
+    inc = what.add_parser("incidents", help="事故信息：事故等级、接报和上报时间、迟报分钟数")
+    inc.add_argument("--from", dest="start", type=_iso_date, metavar="YYYY-MM-DD", help="接报日期起（含）")
+    inc.add_argument("--to", dest="end", type=_iso_date, metavar="YYYY-MM-DD", help="接报日期止（含）")
+    inc.add_argument("--grade", metavar="等级", help="只列该等级：特别重大、重大、较大、一般（或 extraordinary、major、larger、general）")
+    inc.add_argument("--late", action="store_true", help="只列迟报的和超时未报的")
+    inc.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    inc_cmd = commands.add_parser("incident", help="事故信息登记")
+    inc_sub = inc_cmd.add_subparsers(dest="action", metavar="操作", required=True, parser_class=ChineseParser)
+    inc_add = inc_sub.add_parser("add", help="登记一起事故（按死亡、重伤人数和直接经济损失定级）")
+    inc_add.add_argument("--title", required=True, metavar="名称", help="事故名称")
+    inc_add.add_argument("--received", required=True, type=_moment, metavar="\"YYYY-MM-DD HH:MM\"", help="接报时间")
+    inc_add.add_argument("--reported", type=_moment, metavar="\"YYYY-MM-DD HH:MM\"", help="上报时间（未上报不填）")
+    inc_add.add_argument("--occurred", type=_moment, metavar="\"YYYY-MM-DD HH:MM\"", help="发生时间")
+    inc_add.add_argument("--deaths", type=int, default=0, metavar="人数", help="死亡人数")
+    inc_add.add_argument("--injuries", type=int, default=0, metavar="人数", help="重伤人数")
+    inc_add.add_argument("--loss", type=float, default=0.0, metavar="万元", help="直接经济损失（万元）")
+    inc_add.add_argument("--kind", default="other", metavar="类型", help="事故类型（如 道路交通事故、火灾事故，或 road、fire）")
+    inc_add.add_argument("--enterprise", type=int, metavar="企业ID", help="事发企业")
+    inc_add.add_argument("--location", default="", metavar="地点", help="事发地点")
+    inc_add.add_argument("--json", action="store_true", help="输出 JSON 对象")
 
     due = commands.add_parser("due", help="到期和逾期事项（预案备案、审查、评估、修订，演练，整改，物资，证书，协议，值班，队伍就绪），最紧急的在前")
     due.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
@@ -330,6 +358,17 @@ def build_parser() -> ChineseParser:
         "verify", help="重新计算审计哈希链，逐条核对数据与审计记录，核对链头与各备份，报告每一处不符")
     audit_verify.add_argument("--head", metavar="条数:哈希",
                               help="此前记下的链头（audit verify 输出的最后一行），核对审计记录未被截断或改写")
+
+    stats = commands.add_parser("stats", help="一周一统计、一月一排名：各部门检查、隐患、整改、处罚、演练、预案逾期")
+    statsub = stats.add_subparsers(dest="period", metavar="周期", required=True, parser_class=ChineseParser)
+    for name, flag, example, text in (("weekly", "--week", "2026-W48", "周统计（ISO 周，周一至周日；默认为统计日期前最近一个完整的周）"),
+                                      ("monthly", "--month", "2026-11", "月度排名（综合得分及各项指标；默认为统计日期前最近一个完整的月）")):
+        sp = statsub.add_parser(name, help=text)
+        sp.add_argument(flag, metavar=example, help=f"统计周期，如 {example}")
+        sp.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="统计日期（默认今天）")
+        sp.add_argument("--json", action="store_true", help="输出 JSON 对象")
+        sp.add_argument("--out", metavar="文件", help="导出为文件（.pdf、.docx 或 .xlsx）")
+        sp.add_argument("--style", choices=list(STYLE_KEYS), default="default", help="版式（PDF、Word）")
     return parser
 
 
@@ -436,6 +475,8 @@ def cmd_list(args: argparse.Namespace, io: Output) -> int:
         return cmd_list_teams(args, io)
     if args.what == "hazards":
         return cmd_hazards(args, io)
+    if args.what == "incidents":
+        return cmd_incidents(args, io)
     db = _open(args)
     try:
         rows = _all_enterprises(db, args.search, args.deleted)
@@ -1286,7 +1327,7 @@ def cmd_hazards(args: argparse.Namespace, io: Output) -> int:
                 for r in rows:
                     when = r.state.text if r.status != "closed" else f"{r.closed_on}销号"
                     supervised = f"挂牌督办（{r.supervising_unit}）" if r.supervised else ""
-                    print("\t".join(str(v) for v in (r.id, r.enterprise + ("【黑名单】" if r.blacklisted else ""),
+                    print("\t".join(str(v) for v in (r.id, r.enterprise_text,
                                                       r.department, r.found_on, r.level_label, r.category_label,
                                                       r.description, r.status_label, r.deadline, when, supervised)),
                           file=io.out)
@@ -1329,12 +1370,131 @@ def cmd_hazards(args: argparse.Namespace, io: Output) -> int:
         db.dispose()
 
 
+def cmd_stats(args: argparse.Namespace, io: Output) -> int:
+    """stats weekly [--week 2026-W48] | monthly [--month 2026-11] [--as-of DATE] [--json] [--out FILE]: the
+    figures per department (``models.oversight.stats``), the monthly ranking, or the report / workbook."""
+    from pathlib import Path
+
+    from models.oversight import stats as st
+
+    as_of = args.as_of or date.today()  # the boundary: the rules take as_of and never read the clock
+    weekly = args.period == "weekly"
+    if weekly:
+        period = st.week_period(*(st.parse_week(args.week) if args.week else st.last_complete_week(as_of)))
+    else:
+        period = st.month_period(*(st.parse_month(args.month) if args.month else st.last_complete_month(as_of)))
+    out = Path(args.out) if args.out else None
+    fmt = out.suffix.lower().lstrip(".") if out else ""
+    if out is not None and fmt not in ("pdf", "docx", "xlsx"):
+        raise DeskError(f"无法从文件名 {out.name} 判断格式，请用 .pdf、.docx 或 .xlsx 结尾")
+    db = _open(args)
+    try:
+        with db.read() as session:
+            result = st.period_stats(session, period, as_of=as_of)
+    finally:
+        db.dispose()
+    ranked = None if weekly else st.ranking(result)
+    if out is not None:
+        if fmt == "xlsx":
+            from exports.oversight.stats import write_monthly, write_weekly
+
+            n = write_weekly(result, out) if weekly else write_monthly(result, ranked or [], out)
+            print(f"已导出 {out}（{period.label}，Excel，{n} 行）。", file=io.out)
+            return 0
+        from exports.report import render_report
+        from exports.styles import load_style
+        from plans.oversight.stats import monthly_document, weekly_document
+
+        doc = weekly_document(result) if weekly else monthly_document(result, ranked)
+        rendered = render_report(doc, fmt, out, style=load_style(args.style))  # type: ignore[arg-type]
+        pages = f"，{rendered.pages} 页" if rendered.pages else ""
+        print(f"已导出 {out}（{doc.title}，{doc.subtitle}，{'PDF' if fmt == 'pdf' else 'Word'}{pages}）。", file=io.out)
+        for line in rendered.warnings:
+            print(f"警告：{line}", file=io.err)
+        return 0
+    if args.json:
+        data = result.as_json()
+        if ranked is not None:
+            data["ranking"] = [r.as_json() for r in ranked]
+        io.out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif ranked is not None:
+        print("\t".join(("名次", "部门", "综合得分", *(c.label for c in st.ranking_rules().components))), file=io.out)
+        for r in ranked:
+            print("\t".join((str(r.rank), r.department, f"{r.score:.2f}",
+                             *(f"{c.value_text}（{c.points:.1f} 分）" for c in r.components))), file=io.out)
+    else:
+        print("\t".join(("部门", "检查次数", "检查企业数", "一般隐患", "重大隐患", "整改销号", "整改率", "逾期未整改",
+                         "处罚件数", "罚款（元）", "演练实施", "演练应完成", "演练已完成", "演练完成率", "预案逾期")),
+              file=io.out)
+        for r in (*result.rows, result.totals):
+            print("\t".join(str(v) for v in (
+                r.department, r.inspections, r.enterprises, r.hazards_general, r.hazards_major, r.rectified,
+                "—" if r.rectification_rate is None else f"{r.rectification_rate * 100:.1f}%", r.overdue, r.penalties,
+                f"{r.penalty_amount:.2f}", r.drills_held, r.drills_required, r.drills_met,
+                "—" if r.drill_rate is None else f"{r.drill_rate * 100:.1f}%", r.plans_overdue)), file=io.out)
+    t = result.totals
+    print(f"{period.label}：{len(result.rows)} 个部门，检查 {t.inspections} 次，发现隐患 {t.hazards_found} 处"
+          f"（重大 {t.hazards_major} 处），逾期未整改 {t.overdue} 处；统计至 {result.cut.isoformat()}"
+          + ("" if result.complete else "（周期尚未结束）"), file=io.err)
+    return 0
+
+
+def cmd_incidents(args: argparse.Namespace, io: Output) -> int:
+    """list incidents | incident add (事故信息)."""
+    from models.core.uow import os_actor, unit_of_work
+    from models.oversight import incidents as inc
+
+    rules = inc.incident_rules()
+    now = datetime.now().replace(second=0, microsecond=0)  # the boundary: the rules take now and never read the clock
+    db = _open(args)
+    try:
+        if args.command == "incident":
+            kind = next((k for k, label in rules.kinds.items() if args.kind in (k, label, label.removesuffix("事故"))),
+                        args.kind)
+            data = inc.IncidentData(title=args.title, kind=kind, enterprise_id=args.enterprise, location=args.location,
+                                    occurred_at=args.occurred, received_at=args.received, reported_at=args.reported,
+                                    deaths=args.deaths, serious_injuries=args.injuries, direct_loss_wan=args.loss)
+            with unit_of_work(db, os_actor()) as uow:
+                incident_id = inc.create_incident(uow, data)
+            with db.read() as session:
+                row = inc.detail(session, incident_id, now).row
+            if args.json:
+                io.out.write(json.dumps(row.as_json(), ensure_ascii=False, indent=2) + "\n")
+            else:
+                print(f"已登记事故信息（编号 {row.id}）：{row.title}，{row.grade_label}，{row.timing.label}", file=io.out)
+            return 0
+        grade = ""
+        if args.grade:
+            grade = next((g.key for g in rules.grades if args.grade in (g.key, g.label, g.short_label)), "")
+            if not grade:
+                raise DeskError(f"没有“{args.grade}”这个事故等级，请用 " + "、".join(g.short_label for g in rules.grades))
+        if args.start and args.end and args.end < args.start:
+            raise DeskError("结束日期不能早于起始日期")
+        with db.read() as session:
+            found = inc.rows(session, inc.IncidentFilter(now=now, grade=grade, start=args.start, end=args.end,
+                                                         late_only=args.late))
+        if args.json:
+            _write_json_array((r.as_json() for r in found), io.out)
+        else:
+            for r in found:
+                print("\t".join((str(r.id), r.grade_label, inc.moment_text(r.received_at),
+                                 inc.moment_text(r.reported_at) or "未上报", r.timing.label, r.kind_label,
+                                 r.enterprise or r.region or "—", r.title)), file=io.out)
+            late = sum(1 for r in found if r.timing.late)
+            print(f"共 {len(found)} 起事故（其中迟报或超时未报 {late} 起）", file=io.err)
+        return 0
+    finally:
+        db.dispose()
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], int]] = {
     "demo": cmd_demo, "list": cmd_list, "db": cmd_db, "audit": cmd_audit, "calendar": cmd_calendar,
     "import": cmd_import, "template": cmd_template, "export": cmd_export,
     "evaluation-form": cmd_evaluation_form, "stock": cmd_stock, "due": cmd_due,
     "blacklist": cmd_hazards,
+    "incident": cmd_incidents,
 }
+COMMANDS["stats"] = cmd_stats
 
 
 def run_command(args: argparse.Namespace, io: Output | None = None) -> int:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the database layer is imported after the window shows (see 
     from desktop.plans.page import PlansPage
     from desktop.plans.search import SearchPage
     from models.core.database import Database
+    from models.core.due import DueItem
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         from desktop.home.page import HomePage
         from desktop.oversight.blacklist import BlacklistPage
         from desktop.oversight.hazards import HazardsPage
+        from desktop.oversight.incidents import IncidentsPage
+        from desktop.oversight.stats import StatsPage
         from desktop.plans.page import PlansPage
         from desktop.plans.search import SearchPage
         from desktop.supplies.page import SuppliesPage
@@ -203,7 +206,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages = [
-            HomePage(self.db, self.stack),
+            HomePage(self.db, self.runner, self.settings, today=self.today, parent=self.stack),
             EnterprisesPage(self.db, self.runner, self.settings, actor=self.actor,
                             panels=[obligations_panel(), supply_panels.minimums_panel(), supply_panels.enterprise_needs_panel(),
                                     enterprise_teams_panel()],
@@ -220,6 +223,8 @@ class MainWindow(QMainWindow):
                      parent=self.stack),
             HazardsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
             BlacklistPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
+            IncidentsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
+            StatsPage(self.db, self.runner, self.settings, actor=self.actor, today=self.today, parent=self.stack),
             SearchPage(self.db, self.runner, actor=self.actor, parent=self.stack),
         ]
         for page in self.pages:
@@ -230,6 +235,8 @@ class MainWindow(QMainWindow):
             page.sig_data_changed.connect(lambda source=page: self._on_data_changed(source))
             if isinstance(page, TeamsPage):
                 page.sig_open_roster.connect(self.open_roster)
+            if isinstance(page, HomePage):
+                page.sig_open_item.connect(self.open_due_item)
         self.nav.blockSignals(False)
         self.show_page(self.settings.last_page)
 
@@ -248,6 +255,106 @@ class MainWindow(QMainWindow):
 
     # --- pages ---------------------------------------------------------------------------------------
 
+    @property
+    def due_routes(self) -> dict[str, Callable[[DueItem], None]]:
+        """Where a due item of the home page opens, by its module (a new module: one line here)."""
+        return {"plans": self._open_plan_item, "drills": self._open_drill_item,
+                "supplies": self._open_supply_item, "teams": self._open_team_item}
+
+    def open_due_item(self, item: DueItem) -> None:
+        """A due item of the home page opened: its record on its module's page."""
+        route = self.due_routes.get(item.module)
+        if route is None:
+            self.show_status(self.tr("“{0}”的事项还不能从首页打开，请到相应页面查看：{1}").format(
+                item.module_label, item.title))
+            return
+        route(item)
+
+    def _not_listed(self, page: Page, what: str) -> None:
+        page.sig_status.emit(self.tr("{0}不在当前列表已读取的行中（可能被筛选条件排除），可用搜索查找").format(what))
+
+    def _open_plan_item(self, item: DueItem) -> None:
+        from desktop.plans.page import PlansPage
+
+        page = self.show_page("plans")
+        assert isinstance(page, PlansPage)
+        plan_id = item.record_id
+        if plan_id is not None:
+            page.model.after_load(lambda: page.select_plan(plan_id) or self._not_listed(page, self.tr("该预案")))
+
+    def _open_drill_item(self, item: DueItem) -> None:
+        """A corrective action: its drill in the list; a drill owed: the enterprise's 频次要求 row."""
+        from desktop.drills.page import DrillsPage
+
+        page = self.show_page("drills")
+        assert isinstance(page, DrillsPage)
+        if item.record == "finding" and item.parent_id is not None:
+            page.show_drill(item.parent_id)
+            return
+        page.tabs.setCurrentWidget(page.obligation_tab)
+
+        def select() -> None:
+            model = page.obligations
+            for row in range(model.rowCount()):
+                if (model.index(row, 0).data(), model.index(row, 1).data()) == (item.enterprise, item.title):
+                    page.obligation_view.selectRow(row)
+                    page.obligation_view.scrollTo(model.index(row, 0))
+                    return
+            self._not_listed(page, self.tr("该演练要求"))
+
+        task = page.obligation_task
+        if task is not None and task.running:
+            task.sig_finished.connect(lambda _rows: select())
+        else:
+            select()
+
+    def _open_supply_item(self, item: DueItem) -> None:
+        """A batch or an item of a warehouse: the warehouse chosen in the tree, the row selected."""
+        from desktop.supplies.page import SuppliesPage
+
+        page = self.show_page("supplies")
+        assert isinstance(page, SuppliesPage)
+        warehouse_id, record_id = item.parent_id, item.record_id
+
+        def select_row() -> None:
+            if warehouse_id is None or record_id is None:
+                return
+            if item.record == "batch":
+                found = page.select_place(warehouse_id, record_id)
+            else:
+                n = page.model.find_row(lambda r: r.warehouse_id == warehouse_id and r.item_id == record_id)
+                if n >= 0:
+                    page.select_row(n)
+                found = n >= 0
+            if not found:
+                self._not_listed(page, self.tr("该物资"))
+
+        def place() -> None:
+            if warehouse_id is not None and not page.select_warehouse(warehouse_id):
+                self._not_listed(page, self.tr("该储备库"))
+                return
+            page.model.after_load(select_row)
+
+        task = page.tree_task
+        if task is not None and task.running:
+            task.sig_finished.connect(lambda _nodes: place())  # after the page's own _tree_ready
+        else:
+            place()
+
+    def _open_team_item(self, item: DueItem) -> None:
+        """A roster gap: the duty point's week; a certificate, agreement or readiness: the team."""
+        if item.record == "shift":
+            if item.parent_id is not None:
+                self.open_roster(item.parent_id, item.due_on or self.today())
+            return
+        from desktop.teams.page import TeamsPage
+
+        page = self.show_page("teams")
+        assert isinstance(page, TeamsPage)
+        team_id = item.parent_id if item.parent_id is not None else item.record_id
+        if team_id is not None:
+            page.show_team(team_id)
+
     def open_roster(self, point_id: int, day: date) -> None:
         """The 值班 page on a duty point's week holding ``day``."""
         from desktop.teams.duty import DutyPage
@@ -256,6 +363,21 @@ class MainWindow(QMainWindow):
         assert isinstance(duty, DutyPage)
         duty.open_roster(point_id, day)
         self.show_page("duty")
+
+    def when_first_page_loaded(self, fn: Callable[[], object]) -> None:
+        """Call ``fn`` once the page shown has its first data (the home page reads in the background)."""
+        from desktop.home.page import HomePage
+
+        page = self.current_page() if self.pages else None
+        if not isinstance(page, HomePage) or not page.loading or page.demo_filling:  # filling: it says so at once
+            fn()
+            return
+
+        def done() -> None:
+            page.sig_loaded.disconnect(done)
+            fn()
+
+        page.sig_loaded.connect(done)
 
     def page(self, key: str) -> Page:
         for page in self.pages:

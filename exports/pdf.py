@@ -189,7 +189,10 @@ def _room_needed(flowables: Sequence[Flowable], width: float, page: float, canv:
         if isinstance(f, KeptTable):
             f.wrapOn(canv, width, page)
             rows = f.repeatRows + 2
-            return need + before + sum(f._rowHeights[:rows])
+            heights = f._rowHeights[:rows]
+            if any(h is None for h in heights):  # ReportLab measured only the rows that fit: more than the room left
+                return page + 1.0
+            return need + before + sum(heights)
         height = f.wrapOn(canv, width, page)[1]
         return need + before + (height if height < page / 3 else 0.0)
     return need

@@ -20,7 +20,7 @@ from models.core import due, schema
 from models.core import entities as core_entities
 from models.core.base import Base, Entity
 from models.core.database import Database
-from models.core.due import DueItem, DueSource
+from models.core.due import DueItem
 from models.core.uow import SYSTEM, unit_of_work
 from models.drills import entities as drill_entities
 from models.enterprises import entities as enterprise_entities
@@ -74,13 +74,30 @@ def upgrade(db: Database) -> schema.UpgradeResult:
 # ---- everything due (models.core.due): each module's contribution, listed once, lowest first
 
 
-def _due_sources() -> tuple[DueSource, ...]:
+def _due_sources() -> tuple[due.Source, ...]:
+    """Each module's due items with the tables they depend on: the module's own and those of every
+    module below it (enterprises and the core — reference data, the calendar — below all)."""
     from models.drills import due as drills_due
     from models.plans import due as plans_due
     from models.supplies import due as supplies_due
     from models.teams import due as teams_due
 
-    return (plans_due.due_items, drills_due.due_items, supplies_due.due_items, teams_due.due_items)
+    def tables(*entity_modules: ModuleType) -> frozenset[str]:
+        return frozenset(table for module in entity_modules for table in _tables_of(module))
+
+    base = (core_entities, enterprise_entities)
+    below_modules = (*base, plan_entities)
+    return (due.Source("plans", plans_due.due_items, tables(*below_modules)),
+            due.Source("drills", drills_due.due_items, tables(*below_modules, drill_entities)),
+            due.Source("supplies", supplies_due.due_items, tables(*below_modules, supply_entities)),
+            due.Source("teams", teams_due.due_items, tables(*below_modules, team_entities)))
+
+
+def _tables_of(module: ModuleType) -> list[str]:
+    """The tables of the entity classes an entities module defines."""
+    return [cls.__tablename__ for cls in vars(module).values()
+            if isinstance(cls, type) and issubclass(cls, Entity) and cls.__module__ == module.__name__
+            and hasattr(cls, "__tablename__")]
 
 
 def due_items(session: Session, *, as_of: date, within: int = 30, enterprise_id: int | None = None) -> list[DueItem]:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
+from desktop.kit.marks import BLACKLIST_COLOUR, blacklist_tooltip
 from desktop.kit.paged import Column, PagedTableModel
 from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
@@ -16,6 +17,7 @@ from models.drills import queries as dq
 from models.drills.entities import DRILL_CONTENTS, DRILL_FORMS
 from models.drills.queries import DrillFilter, DrillRow, EnterpriseObligations
 from models.drills.rules import ObligationStatus
+from models.enterprises.queries import with_blacklist_mark
 
 STATUS_COLOURS = {"planned": "#1F4E79", "preparing": "#7A5C00", "conducting": "#B35C00", "evaluating": "#6A3D9A",
                   "done": "#2E7D32", "cancelled": "#7F7F7F"}
@@ -27,6 +29,7 @@ SOON_DAYS = 30
 class DrillTableModel(PagedTableModel[DrillRow, DrillFilter]):
     """演练 list: one row per drill of the current filter; pages fetched on demand."""
 
+    ENTERPRISE_COLUMN = 1
     TITLE_COLUMN = 2
     STATUS_COLUMN = 4
 
@@ -34,7 +37,8 @@ class DrillTableModel(PagedTableModel[DrillRow, DrillFilter]):
                  parent: Any = None) -> None:
         columns: list[Column[DrillRow]] = [
             Column(self.tr("计划时间"), lambda r: r.planned_at.strftime("%Y-%m-%d %H:%M"), "planned_at", width=124),
-            Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=220),
+            Column(self.tr("企业"), lambda r: with_blacklist_mark(r.enterprise, r.enterprise_blacklisted_on),
+                   "enterprise", width=220, tooltip=lambda r: blacklist_tooltip(r.enterprise, r.enterprise_blacklisted_on)),
             Column(self.tr("演练名称"), lambda r: r.title, "title", width=240,
                    tooltip=lambda r: "\n".join((r.title, *r.plans))),
             Column(self.tr("类别"), lambda r: f"{DRILL_CONTENTS[r.content_type][:2]}·{DRILL_FORMS[r.form][:2]}",
@@ -59,6 +63,8 @@ class DrillTableModel(PagedTableModel[DrillRow, DrillFilter]):
     def decorate(self, row: DrillRow, column: int, role: int) -> Any:
         if column == self.STATUS_COLUMN and role == Qt.ItemDataRole.ForegroundRole:
             return QColor(STATUS_COLOURS.get(row.status, "#000000"))
+        if column == self.ENTERPRISE_COLUMN and role == Qt.ItemDataRole.ForegroundRole and row.enterprise_blacklisted_on:
+            return QColor(BLACKLIST_COLOUR)
         return None
 
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
 from desktop.kit.dates import local_time
+from desktop.kit.marks import BLACKLIST_COLOUR, blacklist_tooltip
 from desktop.kit.paged import Column, PagedTableModel
 from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
@@ -41,7 +42,8 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
             Column(self.tr("主要负责人"), lambda r: r.principal, "principal", width=84),
             Column(self.tr("联系电话"), lambda r: r.principal_phone, None, width=110),
             Column(self.tr("从业人数"), lambda r: r.employees, "employees", align=_RIGHT, width=80),
-            Column(self.tr("黑名单"), lambda r: r.blacklist or "", None, width=70),
+            Column(self.tr("黑名单"), lambda r: r.blacklist, None, width=70,
+                   tooltip=lambda r: blacklist_tooltip(r.name, r.blacklisted_on)),
             Column(self.tr("更新时间"), lambda r: local_time(r.updated_at, "%Y-%m-%d"), "updated_at", width=90,
                    tooltip=lambda r: local_time(r.updated_at)),  # the day in the list, the time in the tip
         ]
@@ -63,7 +65,7 @@ class EnterpriseTableModel(PagedTableModel[EnterpriseRow, EnterpriseFilter]):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.tr("风险等级：{0}").format(row.risk_level)
         if column == self.BLACKLIST_COLUMN and row.blacklist and role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#D7263D")
+            return QColor(BLACKLIST_COLOUR)
         return None
 
     def enterprise_at(self, row: int) -> EnterpriseRow | None:

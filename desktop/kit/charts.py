@@ -56,17 +56,34 @@ class BarChart(QWidget):
         self.update()
 
     @staticmethod
-    def nice_max(value: float) -> float:
-        """The axis top: 1, 2 or 5 times a power of ten, at least ``value``."""
+    def nice_step(value: float) -> float:
+        """The smallest 1, 2 or 5 times a power of ten that is at least ``value``."""
         if value <= 0:
             return 1.0
         step = 1.0
+        while step > value:
+            step /= 10
         while step * 10 <= value:
             step *= 10
         for m in (1, 2, 5, 10):
             if m * step >= value:
                 return float(m * step)
         return 10 * step
+
+    @classmethod
+    def axis(cls, peak: float, *, whole: bool = True) -> tuple[float, int]:
+        """The axis top and its number of grid steps (1–5) for values up to ``peak``: round steps, whole
+        numbers when the values are counts (``whole``), the top no higher than it needs to be."""
+        step = cls.nice_step(peak / 5 if peak > 0 else 1.0)
+        if whole:
+            step = max(1.0, step)
+        steps = max(1, int(-(-peak // step))) if peak > 0 else 1
+        return step * steps, steps
+
+    @staticmethod
+    def nice_max(value: float) -> float:
+        """The axis top for ``value`` (whole-number steps)."""
+        return BarChart.axis(value)[0]
 
     def _colour(self, n: int, series: Series) -> QColor:
         return QColor(series.colour or PALETTE[n % len(PALETTE)])
@@ -108,21 +125,24 @@ class BarChart(QWidget):
             peak = max(sum(s.values[i] for s in data.series if i < len(s.values)) for i in range(count))
         else:
             peak = max(v for s in data.series for v in s.values)
-        axis_top = self.nice_max(peak)
-        label_w = fm.horizontalAdvance(f"{axis_top:g}") + 6
+        whole = all(float(v).is_integer() for s in data.series for v in s.values)
+        axis_top, steps = self.axis(peak, whole=whole)
+        ticks = [f"{axis_top * k / steps:g}" for k in range(steps + 1)]
+        label_w = max(fm.horizontalAdvance(t) for t in ticks) + 8
+        top += line  # room for the tallest bar's value
         plot = QRectF(rect.left() + label_w, top, rect.width() - label_w, rect.bottom() - top - line - 4)
-        p.setPen(QPen(QColor("#DDDDDD"), 1))
-        for k in range(5):
-            y = plot.bottom() - plot.height() * k / 4
+        for k, tick in enumerate(ticks):
+            y = plot.bottom() - plot.height() * k / steps
+            p.setPen(QPen(QColor("#DDDDDD"), 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(QColor("#666666"))
             p.drawText(QRectF(rect.left(), y - line / 2, label_w - 4, line),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{axis_top * k / 4:g}")
-            p.setPen(QPen(QColor("#DDDDDD"), 1))
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tick)
         slot = plot.width() / count
         groups = 1 if data.stacked else max(1, len(data.series))
         bar_w = max(2.0, slot * 0.7 / groups)
-        every = max(1, int((fm.horizontalAdvance("00月") + 6) // max(slot, 1)) + 1)
+        widest = max(fm.horizontalAdvance(c) for c in data.categories) + 4
+        every = max(1, -int(-widest // max(slot, 1.0)))  # every category labelled when its label fits its slot
         for i, category in enumerate(data.categories):
             x0 = plot.left() + slot * i + (slot - bar_w * groups) / 2
             base = plot.bottom()
@@ -138,11 +158,28 @@ class BarChart(QWidget):
                     p.fillRect(bar, self._colour(n, s))
                 self._bars.append((QRectF(bar.left(), plot.top(), bar.width(), plot.height()),
                                    f"{category} {s.name}：{value:g}{data.unit}"))
+                if not data.stacked and value:
+                    self._value_label(p, fm, bar, value)
+            if data.stacked:
+                total = sum(s.values[i] for s in data.series if i < len(s.values))
+                if total:
+                    self._value_label(p, fm, QRectF(x0, base, bar_w, plot.bottom() - base), total)
             if i % every == 0:
                 p.setPen(QColor("#333333"))
                 p.drawText(QRectF(plot.left() + slot * i - slot, plot.bottom() + 2, slot * 3, line),
                            Qt.AlignmentFlag.AlignHCenter, category)
         p.end()
+
+    @staticmethod
+    def _value_label(p: QPainter, fm: QFontMetrics, bar: QRectF, value: float) -> None:
+        """The value over a bar, when it fits its width."""
+        text = f"{value:g}"
+        width = fm.horizontalAdvance(text)
+        if width > bar.width() + 6 or bar.top() - fm.height() < 0:
+            return
+        p.setPen(QColor("#333333"))
+        p.drawText(QRectF(bar.center().x() - width, bar.top() - fm.height(), width * 2, fm.height()),
+                   Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, text)
 
     def event(self, event: object) -> bool:
         if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:

@@ -1,6 +1,7 @@
 """The hazard list as a paged table model over ``models.oversight.queries.hazard_count`` /
-``hazard_page``: a row per hazard with its status, level, enterprise (【黑名单】 when listed), the
-deadline and where it stands on the day (已逾期 N 天 in red, coming due in amber), 挂牌督办."""
+``hazard_page``: a row per hazard with its status, level, enterprise (“某公司（黑名单）” while listed, as
+every list marks it: ``with_blacklist_mark``, ``desktop.kit.marks``), the deadline and where it stands on
+the day (已逾期 N 天 in red, coming due in amber), 挂牌督办."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy.orm import Session
 
+from desktop.kit.marks import BLACKLIST_COLOUR, blacklist_tooltip
 from desktop.kit.paged import Column, PagedTableModel
 from desktop.kit.tasks import TaskRunner
 from models.core.database import Database
@@ -19,11 +21,10 @@ from models.oversight.queries import HazardFilter, HazardRow
 RED, AMBER, GREEN, GREY = QColor("#C0152F"), QColor("#B35C00"), QColor("#2E7D32"), QColor("#7F7F7F")
 RED_BACK = QColor("#FDECEE")
 STATUS_COLOURS = {"open": RED, "rectifying": AMBER, "recheck": QColor("#1F4E79"), "closed": GREEN}
-BLACKLIST_MARK = "【黑名单】"
 
 
 def enterprise_text(row: HazardRow) -> str:
-    return row.enterprise + (BLACKLIST_MARK if row.blacklisted else "")
+    return row.enterprise_text
 
 
 def state_text(row: HazardRow) -> str:
@@ -47,7 +48,8 @@ class HazardTableModel(PagedTableModel[HazardRow, HazardFilter]):
         columns: list[Column[HazardRow]] = [
             Column(self.tr("整改状态"), lambda r: r.status_label, "status", width=64),
             Column(self.tr("等级"), lambda r: r.level_label, "level", width=64),
-            Column(self.tr("企业"), enterprise_text, "enterprise", width=200),
+            Column(self.tr("企业"), enterprise_text, "enterprise", width=200,
+                   tooltip=lambda r: blacklist_tooltip(r.enterprise, r.blacklisted_on)),
             Column(self.tr("隐患描述"), lambda r: r.description, None, width=280, tooltip=lambda r: r.description),
             Column(self.tr("类别"), lambda r: r.category_label, "category", width=72),
             Column(self.tr("检查部门"), lambda r: r.department, "department", width=110),
@@ -79,7 +81,7 @@ class HazardTableModel(PagedTableModel[HazardRow, HazardFilter]):
                 font.setBold(True)
                 return font
         if column == self.ENTERPRISE_COLUMN and foreground and row.blacklisted:
-            return RED
+            return QColor(BLACKLIST_COLOUR)
         if column == self.STATE_COLUMN:
             if foreground:
                 return {"overdue": RED, "coming_due": AMBER, "closed": GREY}.get(row.state.key)

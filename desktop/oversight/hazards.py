@@ -308,9 +308,8 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.detail = detail
         h = detail.row
         supervised = self.tr("　{0}").format(supervised_text(h)) if h.supervised else ""
-        listed = self.tr("（黑名单企业）") if h.blacklisted else ""
-        self.detail_label.setText(self.tr("{0}　{1}{2}　{3}　整改期限 {4}（{5}）　{6}{7}").format(
-            h.level_label, h.enterprise, listed, h.status_label, _day(h.deadline), h.state.text, h.description,
+        self.detail_label.setText(self.tr("{0}　{1}　{2}　整改期限 {3}（{4}）　{5}{6}").format(
+            h.level_label, h.enterprise_text, h.status_label, _day(h.deadline), h.state.text, h.description,
             supervised))
         colour = RED if h.overdue else STATUS_COLOURS.get(h.status, GREEN)
         self.detail_label.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")

@@ -20,11 +20,13 @@ from PySide6.QtGui import QColor
 from sqlalchemy.orm import Session
 
 from desktop.kit.dates import local_time
+from desktop.kit.marks import BLACKLIST_COLOUR, blacklist_tooltip
 from desktop.kit.paged import Column, PagedTableModel
 from desktop.kit.tasks import TaskRunner
 from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.workdays import HolidayCalendar
+from models.enterprises.queries import with_blacklist_mark
 from models.plans import queries as pq
 from models.plans.deadlines import Deadline, PlanDeadlines, plan_deadlines
 from models.plans.queries import PlanFilter, PlanRow
@@ -80,8 +82,8 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
                  today: Callable[[], date] = date.today, page_size: int = 100, cache_pages: int = 20,
                  parent: Any = None) -> None:
         columns: list[Column[PlanRow]] = [
-            Column(self.tr("企业"), lambda r: r.enterprise, "enterprise", width=130,
-                   tooltip=lambda r: r.enterprise),
+            Column(self.tr("企业"), lambda r: with_blacklist_mark(r.enterprise, r.enterprise_blacklisted_on),
+                   "enterprise", width=130, tooltip=lambda r: blacklist_tooltip(r.enterprise, r.enterprise_blacklisted_on)),
             Column(self.tr("预案编号"), lambda r: r.plan_no, "plan_no", width=86),
             Column(self.tr("预案名称"), short_title, "title", width=TITLE_MIN_WIDTH, tooltip=lambda r: r.title),
             Column(self.tr("类型"), lambda r: KIND_SHORT.get(r.kind, r.kind_label), "kind", width=80,
@@ -159,6 +161,8 @@ class PlanTableModel(PagedTableModel[PlanRow, PlanFilter]):
     def decorate(self, row: PlanRow, column: int, role: int) -> Any:
         if role != Qt.ItemDataRole.ForegroundRole:
             return None
+        if column == self.ENTERPRISE_COLUMN and row.enterprise_blacklisted_on is not None:
+            return QColor(BLACKLIST_COLOUR)
         if column == self.STATUS_COLUMN:
             return QColor(STATUS_COLOURS.get(row.status, "#000000"))
         if column == self.PUBLISH_COLUMN and row.publish_date is None and row.current_publish_date:

@@ -573,6 +573,11 @@ class TeamsPage(ListPage[TeamRow, TeamFilter]):
     def open_current(self) -> object:
         return self.edit_team()
 
+    def show_team(self, team_id: int) -> None:
+        """The list with a team selected once its rows are there (the home page opened one of its due items)."""
+        self.model.after_load(lambda: self.select_id(team_id) or self.sig_status.emit(
+            self.tr("该队伍不在当前列表已读取的行中（可能被筛选条件排除），可用搜索查找")))
+
     def open_alert(self) -> None:
         """A due item of the team: its certificate, or the members' tab."""
         wanted = self._selected_id(self.alert_table)

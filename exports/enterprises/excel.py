@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from exports.excel import (
+    ALERT,
+    DATE_FORMAT,
+    PLAIN,
     TIME_FORMAT,
     Sheet,
     SheetColumn,
@@ -46,6 +49,8 @@ ENTERPRISE_COLUMNS: tuple[SheetColumn[EnterpriseRow], ...] = (
     SheetColumn("联系电话", 16, lambda r: r.principal_phone),
     SheetColumn("从业人数", 10, lambda r: r.employees),
     *_fact_columns(),
+    SheetColumn("黑名单", 10, lambda r: r.blacklist, style=lambda r: ALERT if r.blacklisted_on else PLAIN),
+    SheetColumn("列入黑名单日期", 14, lambda r: r.blacklisted_on, DATE_FORMAT),
     SheetColumn("更新时间", 18, lambda r: local_time(r.updated_at), TIME_FORMAT),
 )
 

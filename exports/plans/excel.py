@@ -24,6 +24,7 @@ from exports.excel import (
 from models.core.calendar import load_calendar
 from models.core.database import Database
 from models.core.progress import NULL_PROGRESS, Progress
+from models.enterprises.queries import with_blacklist_mark
 from models.plans import queries as pq
 from models.plans.deadlines import PlanDeadlines, plan_deadlines
 from models.plans.queries import PlanFilter, PlanRow
@@ -62,7 +63,8 @@ def _next_due_style(line: PlanLine) -> CellStyle:
 PLAN_COLUMNS: tuple[SheetColumn[PlanLine], ...] = (
     SheetColumn("预案编号", 16, lambda p: p.row.plan_no),
     SheetColumn("预案名称", 44, lambda p: p.row.title),
-    SheetColumn("企业", 32, lambda p: p.row.enterprise),
+    SheetColumn("企业", 32, lambda p: with_blacklist_mark(p.row.enterprise, p.row.enterprise_blacklisted_on),
+                style=lambda p: ALERT if p.row.enterprise_blacklisted_on else PLAIN),
     SheetColumn("类型", 14, lambda p: p.row.kind_label),
     SheetColumn("状态", 9, lambda p: p.row.status_label),
     SheetColumn("版本号", 9, lambda p: p.row.version_label),

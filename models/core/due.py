@@ -7,17 +7,24 @@ about. The composition root (``models.modules``) lists those functions once; the
 ``due`` command read them through ``models.modules.due_items`` and so agree by construction. No
 module imports the home page, and the home page imports no module.
 
+Each source's answer is kept per database as of the audit trail's head (``source_items``): the home
+page asking again, or after a write that touched only another module's tables, costs a read of the head.
+
 ``within``: items whose date is at most that many days after ``as_of`` (overdue ones always). An item
 without a date (a team not ready now) is due now.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 SEVERITIES = {"danger": "紧急", "warning": "提醒"}
@@ -100,14 +107,86 @@ def sort_key(item: DueItem) -> tuple[object, ...]:
             item.enterprise, item.title, item.record_id or 0)
 
 
-def collect(sources: Iterable[DueSource], session: Session, *, as_of: date, within: int,
+@dataclass(frozen=True)
+class Source:
+    """A module's contribution: its ``due_items`` and the tables its answer depends on (the module's
+    own and those of every module below it — a module reads only the same or lower ones)."""
+
+    name: str
+    items: DueSource
+    tables: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    stamp: int
+    items: tuple[DueItem, ...]
+
+
+_KEPT: weakref.WeakKeyDictionary[Engine, dict[tuple[str, date, int, int | None], _Kept]] = weakref.WeakKeyDictionary()
+_MERGED: weakref.WeakKeyDictionary[Engine, dict[Any, tuple[tuple[int, ...], tuple[DueItem, ...], Any]]] = \
+    weakref.WeakKeyDictionary()  # the sorted whole, as of the parts it was made of
+_LOCK = threading.Lock()
+_MAX_KEPT = 64  # answers kept per database (a day, a few windows and enterprises)
+
+
+def _stamp(session: Session) -> int:
+    from models.core.entities import AuditHead
+
+    return int(session.scalar(select(AuditHead.last_id).where(AuditHead.id == 1)) or 0)
+
+
+def _changed_tables(session: Session, since: int, stamp: int) -> set[str]:
+    from models.core.entities import AuditLog
+
+    return set(session.scalars(select(AuditLog.entity).where(AuditLog.id > since, AuditLog.id <= stamp).distinct()))
+
+
+def source_items(source: Source, session: Session, *, as_of: date, within: int,
+                 enterprise_id: int | None = None) -> tuple[DueItem, ...]:
+    """``source``'s items, kept per database as of the audit trail's last row: asked again with nothing
+    written since — or only rows of tables the source does not read — the same answer is handed out;
+    otherwise it is worked out again. (Every write goes through the unit of work, which writes the
+    trail, so the trail says what changed.)"""
+    engine = session.get_bind().engine  # type: ignore[union-attr]
+    key = (source.name, as_of, within, enterprise_id)
+    stamp = _stamp(session)
+    with _LOCK:
+        kept = _KEPT.get(engine, {}).get(key)
+    if kept is not None and (kept.stamp == stamp or (
+            kept.stamp < stamp and not _changed_tables(session, kept.stamp, stamp) & source.tables)):
+        items = kept.items
+    else:
+        items = tuple(source.items(session, as_of=as_of, within=within, enterprise_id=enterprise_id))
+    with _LOCK:
+        answers = _KEPT.setdefault(engine, {})
+        if len(answers) >= _MAX_KEPT and key not in answers:
+            answers.clear()
+        answers[key] = _Kept(stamp, items)
+    return items
+
+
+def collect(sources: Iterable[Source], session: Session, *, as_of: date, within: int,
             enterprise_id: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[DueItem]:
     """Every source's items on ``as_of`` in one list, most urgent first."""
-    listed: Sequence[DueSource] = list(sources)
-    out: list[DueItem] = []
+    listed: Sequence[Source] = list(sources)
+    parts: list[tuple[DueItem, ...]] = []
     for n, source in enumerate(listed):
-        out += source(session, as_of=as_of, within=within, enterprise_id=enterprise_id)
+        parts.append(source_items(source, session, as_of=as_of, within=within, enterprise_id=enterprise_id))
         if progress is not None:
             progress(n + 1, len(listed))
+    engine = session.get_bind().engine  # type: ignore[union-attr]
+    key = (tuple(source.name for source in listed), as_of, within, enterprise_id)
+    made = tuple(id(part) for part in parts)  # the kept answers are the very tuples handed out before
+    with _LOCK:
+        merged = _MERGED.get(engine, {}).get(key)
+    if merged is not None and merged[0] == made:
+        return list(merged[1])
+    out = [item for part in parts for item in part]
     out.sort(key=sort_key)
+    with _LOCK:
+        answers = _MERGED.setdefault(engine, {})
+        if len(answers) >= _MAX_KEPT and key not in answers:
+            answers.clear()
+        answers[key] = (made, tuple(out), parts)  # the parts kept alive: their ids stay theirs
     return out

@@ -88,6 +88,9 @@ class HolidayCalendar:
         object.__setattr__(self, "year_sources", _frozen(self.year_sources))
         object.__setattr__(self, "holidays", _frozen(self.holidays))
         object.__setattr__(self, "workdays", _frozen(self.workdays))
+        # (start, n) → the n-th working day after start: the calendar cannot change, so the answers
+        # are kept (thousands of plans published on a few hundred days ask the same questions).
+        object.__setattr__(self, "_added", {})
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.year_sources.items())), tuple(sorted(self.holidays)),
@@ -184,12 +187,18 @@ class HolidayCalendar:
         """
         if n < 0:
             raise ValueError("工作日数不能为负数")
+        kept: dict[tuple[date, int], date] = self._added  # type: ignore[attr-defined]
+        found = kept.get((start, n))
+        if found is not None:
+            return found
         day, left = start, n
         one = timedelta(days=1)
         while left:
             day += one
             if self.is_working_day(day):
                 left -= 1
+        if len(kept) < 100_000:
+            kept[(start, n)] = day
         return day
 
     def working_days_between(self, a: date, b: date) -> int:

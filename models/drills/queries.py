@@ -84,6 +84,7 @@ class DrillRow:
     plans: tuple[str, ...]  # "plan number 标题 (第 N 版)"
     score: float | None = None  # the evaluation's total over the submitted sheets (0–100)
     grade: str = ""
+    enterprise_blacklisted_on: date | None = None  # the enterprise is on the blacklist since
 
     @property
     def status_label(self) -> str:
@@ -129,7 +130,8 @@ def page(session: Session, f: DrillFilter = DrillFilter(), *, offset: int = 0, l
     reverse, start, size = window(offset, limit, total)
     query = _filtered(select(Drill.id, Drill.enterprise_id, Enterprise.name.label("enterprise"), Drill.drill_no,
                              Drill.title, Drill.content_type, Drill.form, Drill.purpose, Drill.planned_at,
-                             Drill.held_on, Drill.location, Drill.status, Drill.version), f)
+                             Drill.held_on, Drill.location, Drill.status, Drill.version,
+                             Enterprise.blacklisted_on.label("enterprise_blacklisted_on")), f)
     query = order_by_key(query, SORT_COLUMNS, sort, descending, Drill.id, reverse=reverse)
     rows = list(session.execute(query.offset(start).limit(size)))
     if reverse:

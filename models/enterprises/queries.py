@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -33,6 +33,19 @@ class EnterpriseFilter:
 
 
 
+BLACKLIST_MARK = "黑名单"
+
+
+def blacklist_mark(blacklisted_on: date | None) -> str:
+    """The mark every list and export puts on a blacklisted enterprise (empty when it is not listed)."""
+    return BLACKLIST_MARK if blacklisted_on is not None else ""
+
+
+def with_blacklist_mark(name: str, blacklisted_on: date | None) -> str:
+    """An enterprise's name as lists of other records show it: “某公司（黑名单）” while it is listed."""
+    return f"{name}（{BLACKLIST_MARK}）" if blacklisted_on is not None else name
+
+
 @dataclass(frozen=True)
 class EnterpriseRow:
     id: int
@@ -50,16 +63,22 @@ class EnterpriseRow:
     version: int
     updated_at: datetime
     deleted_at: datetime | None
-    blacklist: str | None = None  # filled once the blacklist module exists
+    blacklisted_on: date | None = None  # on the blacklist since (kept by the oversight module)
     medium_or_larger: bool = False  # the unit facts (rules.unit_facts): 中型及以上规模
     hazchem_use_above_threshold: bool = False  # 使用危险化学品达到规定数量
+
+    @property
+    def blacklist(self) -> str:
+        """“黑名单” while the enterprise is on the blacklist, else empty (what every list shows)."""
+        return blacklist_mark(self.blacklisted_on)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "uscc": self.uscc, "industry": self.industry,
                 "risk_level": self.risk_level, "department": self.department, "region": self.region,
                 "address": self.address, "principal": self.principal,
                 "principal_phone": self.principal_phone, "employees": self.employees,
-                "version": self.version}
+                "version": self.version,
+                "blacklisted_on": self.blacklisted_on.isoformat() if self.blacklisted_on else None}
 
 
 
@@ -122,7 +141,7 @@ def page(session: Session, flt: EnterpriseFilter, *, sort: str = "name", descend
                Department.name.label("department"), Enterprise.address,
                Enterprise.principal, Enterprise.principal_phone, Enterprise.employees,
                Enterprise.version, Enterprise.updated_at, Enterprise.deleted_at,
-               Enterprise.medium_or_larger, Enterprise.hazchem_use_above_threshold)
+               Enterprise.medium_or_larger, Enterprise.hazchem_use_above_threshold, Enterprise.blacklisted_on)
         .join(Industry, Enterprise.industry_id == Industry.id)
         .join(RiskLevel, Enterprise.risk_level_id == RiskLevel.id)
         .join(Region, Enterprise.region_id == Region.id)

@@ -31,6 +31,7 @@ from models.core.entities import Department
 from models.core.errors import NotFoundError
 from models.core.listing import SortColumns, contains_pattern, order_by_key, window
 from models.enterprises.entities import Enterprise
+from models.enterprises.queries import with_blacklist_mark
 from models.oversight import rules
 from models.oversight.entities import (
     BlacklistEntry,
@@ -91,7 +92,7 @@ class HazardRow:
     inspection_id: int
     enterprise_id: int
     enterprise: str
-    blacklisted: bool
+    blacklisted_on: date | None  # the enterprise's mark (``Enterprise.blacklisted_on``)
     department_id: int
     department: str
     found_on: date
@@ -130,9 +131,19 @@ class HazardRow:
     def supervised(self) -> bool:
         return self.supervised_on is not None
 
+    @property
+    def blacklisted(self) -> bool:
+        return self.blacklisted_on is not None
+
+    @property
+    def enterprise_text(self) -> str:
+        """“某公司（黑名单）” while the enterprise is listed (``with_blacklist_mark``, as every list shows it)."""
+        return with_blacklist_mark(self.enterprise, self.blacklisted_on)
+
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "inspection_id": self.inspection_id, "enterprise_id": self.enterprise_id,
-                "enterprise": self.enterprise, "blacklisted": self.blacklisted, "department": self.department,
+                "enterprise": self.enterprise, "blacklisted": self.blacklisted,
+                "blacklisted_on": _iso(self.blacklisted_on), "department": self.department,
                 "found_on": _iso(self.found_on), "level": self.level_label, "category": self.category_label,
                 "description": self.description, "responsible": self.responsible, "deadline": _iso(self.deadline),
                 "status": self.status_label, "status_key": self.status, "overdue": self.overdue,
@@ -191,7 +202,7 @@ def _hazard_base(f: HazardFilter, columns: tuple[Any, ...] | None = None) -> Sel
 
 
 def _hazard_row(r: Any, as_of: date) -> HazardRow:
-    return HazardRow(r[0], r[1], r[2], r[3], r[4] is not None, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+    return HazardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
                      r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[20], rules.deadline_state(r[14], r[13], as_of))
 
 

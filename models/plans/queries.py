@@ -73,6 +73,8 @@ class PlanRow:
     deleted_at: datetime | None = None
     current_version_label: str | None = None
     """The version in force: the latest published one (None when none was published yet)."""
+    enterprise_blacklisted_on: date | None = None
+    """The enterprise is on the blacklist since (None: it is not) — lists mark its name."""
     current_publish_date: date | None = None
     """When the version in force was published. While a revision is under way (修订中, or its draft
     in review) ``publish_date`` is empty, the new version not being published yet; this is not."""
@@ -139,7 +141,8 @@ def _plan_query(flt: PlanFilter) -> Any:
                     Enterprise.hazchem_use_above_threshold, Plan.parent_plan_id, Plan.plan_no, Plan.title,
                     Plan.kind, Plan.status, Plan.version_label, Plan.publish_date,
                     Plan.filing_submitted_date, Plan.filing_registered_date, Plan.last_evaluation_date,
-                    Plan.revision_trigger, Plan.revision_trigger_date, Plan.version, Plan.deleted_at)
+                    Plan.revision_trigger, Plan.revision_trigger_date, Plan.version, Plan.deleted_at,
+                    Enterprise.blacklisted_on.label("enterprise_blacklisted_on"))
              .join(Enterprise, Plan.enterprise_id == Enterprise.id)
              .join(Industry, Enterprise.industry_id == Industry.id))
     return _filtered(query, flt)

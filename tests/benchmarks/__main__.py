@@ -21,6 +21,9 @@
   ``tests/benchmarks/supplies.py``.
 - ``teams``: the readiness of every city team (goal ≤ 200 ms), the team list (≤ 50 ms), a duty room's
   two-month roster and the due items; see ``tests/benchmarks/teams.py``.
+- ``stats``: the weekly statistics of every department (goal ≤ 500 ms) and the monthly ranking on the
+  city database (synthetic oversight records added to a copy when its demo has none); see
+  ``tests/benchmarks/stats.py``.
 - ``export``: the whole enterprise register to .xlsx through ``exports.enterprises.excel`` (no goal yet); floor:
   the same columns by one ``sqlite3`` query into an unstyled openpyxl write-only workbook.
 - ``startup``: process start → main window shown with its first page loaded, on the city database
@@ -656,8 +659,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,drills,supplies,teams,export,startup,documents",
-                        help="comma-separated: demo,list,search,drills,supplies,teams,export,startup,documents")
+    parser.add_argument("--only", default="demo,list,search,drills,supplies,teams,stats,export,startup,documents",
+                        help="comma-separated: demo,list,search,drills,supplies,teams,stats,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -670,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
     results: list[Result] = []
-    if only & {"demo", "list", "search", "drills", "supplies", "teams", "export", "startup"}:  # they need the city database
+    if only & {"demo", "list", "search", "drills", "supplies", "teams", "stats", "export", "startup"}:  # they need the city database
         results, city = bench_demo(args.seed, args.fresh)
         if "demo" not in only:
             results = []
@@ -690,6 +693,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.teams import bench as bench_teams
 
         results += bench_teams(city, args.runs * 4)
+    if "stats" in only:
+        from tests.benchmarks.stats import bench as bench_stats
+
+        results += bench_stats(city, args.runs * 4)
     if "export" in only:
         results += bench_export(city)
     if "startup" in only:

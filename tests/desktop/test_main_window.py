@@ -22,6 +22,15 @@ from tests.desktop.loading import wait_loaded
 from tests.factories import TESTER, create_enterprise
 
 
+def home_loaded(qtbot, window: MainWindow):  # type: ignore[no-untyped-def]
+    """The home page once its background read is shown."""
+    home = window.home_page
+    if home.loading:
+        with qtbot.waitSignal(home.sig_loaded, timeout=10000):
+            pass
+    return home
+
+
 @pytest.fixture
 def make_window(qtbot, sqlite_db, settings):
     windows: list[MainWindow] = []
@@ -44,11 +53,12 @@ def test_title_status_bar_and_navigation(qtbot, make_window, sqlite_db, fill):
     assert window.windowTitle() == "应急预案与演练管理系统 — test.sqlite"
     assert window.db_label.text() == "数据库：test.sqlite"
     assert window.user_label.text() == f"用户：{os_actor().name}"
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["首页", "企业", "预案", "演练", "物资", "队伍", "值班", "隐患排查", "黑名单", "检索"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["首页", "企业", "预案", "演练", "物资", "队伍", "值班", "隐患排查", "黑名单",
+                                                                                "事故信息", "统计排名", "检索"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "管理(&M)", "帮助(&H)"]
-    assert window.current_page() is window.home_page  # first page, loaded at start
-    assert window.home_page.total_label.text() == "在册企业 3 家（不含回收站）"
+    assert window.current_page() is window.home_page  # first page, loaded at start (in the background)
+    assert home_loaded(qtbot, window).total_label.text() == "在册企业 3 家（不含回收站）"
     assert not window.enterprises_page.activated  # nothing loaded before it is shown
     window.nav.setCurrentRow(1)
     assert window.current_page() is window.enterprises_page
@@ -77,13 +87,13 @@ def test_home_counts_by_risk_and_key_industry(sqlite_db, fill):
 def test_changes_on_one_page_refresh_the_others(qtbot, make_window, sqlite_db, fill, msgs, finish):
     fill(sqlite_db, 2)
     window = make_window()
-    assert window.home_page.overview.total == 2
+    assert home_loaded(qtbot, window).overview.total == 2
     page = window.show_page("enterprises")
     wait_loaded(qtbot, page.model)
     page.select_row(0)
     assert finish(page.delete_current()) == "saved"
     window.show_page("home")
-    assert window.home_page.overview.total == 1
+    assert home_loaded(qtbot, window).overview.total == 1
 
 
 def test_geometry_and_last_page_are_remembered(make_window, settings):
@@ -155,7 +165,7 @@ def test_fill_demo_runs_the_generator_in_the_background(qtbot, make_window, sqli
     wait_loaded(qtbot, window.enterprises_page.model)
     assert window.enterprises_page.model.rowCount() == 2  # pages refreshed
     window.show_page("home")
-    assert window.home_page.overview.total == 2
+    assert home_loaded(qtbot, window).overview.total == 2
 
 
 def test_home_says_the_demo_is_being_generated_and_refreshes_when_done(qtbot, make_window, sqlite_db,
@@ -171,7 +181,7 @@ def test_home_says_the_demo_is_being_generated_and_refreshes_when_done(qtbot, ma
 
     fake_module("plans.demo", generate=generate)
     window = make_window()
-    home = window.home_page
+    home = home_loaded(qtbot, window)
     assert home.total_label.text() == "在册企业 0 家（不含回收站）" and "还没有企业" in home.hint.text()
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
         task = window.fill_demo()
@@ -185,8 +195,9 @@ def test_home_says_the_demo_is_being_generated_and_refreshes_when_done(qtbot, ma
         window.refresh_all()  # a refresh meanwhile keeps saying so
         assert home.total_label.text() == "正在生成演示数据库，请稍候…"
         release.set()
+    home_loaded(qtbot, window)
     assert home.total_label.text() == "在册企业 2 家（不含回收站）"
-    assert home.demo_progress.isHidden() and home.details.isVisible()
+    assert home.demo_progress.isHidden() and not home.details.isHidden()  # (in the 企业概况 tab)
 
 
 def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db, fake_module):
@@ -195,6 +206,7 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
 
     fake_module("plans.demo", generate=generate)
     window = make_window()
+    home_loaded(qtbot, window)
     task = window.fill_demo()
     with qtbot.waitSignal(task.sig_cancelled, timeout=5000):
         pass
@@ -204,20 +216,22 @@ def test_cancelled_demo_leaves_the_database_empty(qtbot, make_window, sqlite_db,
     assert window.home_page.total_label.text() == "在册企业 0 家（不含回收站）"
 
 
-def test_switch_database(make_window, tmp_path, fill):
+def test_switch_database(qtbot, make_window, tmp_path, fill):
     other = open_database(str(tmp_path / "other.sqlite"))
     fill(other, 4)
     other.dispose()
     window = make_window()
+    home_loaded(qtbot, window)  # a background read still running would refuse the switch
     assert window.switch_database(str(tmp_path / "other.sqlite"))
     assert window.windowTitle() == "应急预案与演练管理系统 — other.sqlite"
     assert window.db_label.text() == "数据库：other.sqlite"
-    assert window.home_page.overview.total == 4
+    assert home_loaded(qtbot, window).overview.total == 4
     window.db.dispose()
 
 
-def test_switch_to_a_bad_database_keeps_the_current_one(make_window, msgs, tmp_path):
+def test_switch_to_a_bad_database_keeps_the_current_one(qtbot, make_window, msgs, tmp_path):
     window = make_window()
+    home_loaded(qtbot, window)
     assert not window.switch_database("nosuchdriver://x/y")
     assert msgs.kinds() == ["warn"] and "无法" in msgs.texts()[0]
     assert window.windowTitle().endswith("test.sqlite")
@@ -233,6 +247,7 @@ def test_open_demo_database_fills_it_when_empty(qtbot, make_window, fake_module)
 
     fake_module("plans.demo", generate=generate)
     window = make_window()
+    home_loaded(qtbot, window)
     with qtbot.waitSignal(window.sig_demo_filled, timeout=5000):
         window.open_demo_database()
     assert calls == [demo_db_path().name]

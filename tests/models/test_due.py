@@ -120,3 +120,36 @@ def test_a_corrective_action_past_its_deadline_is_due(db) -> None:  # type: igno
     with db.read() as s:
         wider = _by(due_items(s, as_of=date(2026, 6, 1), within=30), "drills", "finding")
     assert [(i.record_id, i.days, i.severity) for i in wider] == [(late, -1, "danger"), (soon, 19, "warning")]
+
+
+def test_answers_are_kept_until_a_table_they_read_changes(db) -> None:  # type: ignore[no-untyped-def]
+    """Each module's answer is kept as of the audit trail's head: asked again, or after a write to a
+    table it does not read, it is not worked out again; after a write to one it reads, it is."""
+    from models.core import due
+    from models.enterprises.entities import Enterprise
+
+    calls: dict[str, int] = {"a": 0, "b": 0}
+
+    def source(name: str):  # type: ignore[no-untyped-def]
+        def items(session, *, as_of, within, enterprise_id=None):  # type: ignore[no-untyped-def]
+            calls[name] += 1
+            return [DueItem("plans", name, name, "plan", calls[name], None, "", name, "", as_of, 0, "warning")]
+        return items
+
+    ent = create_enterprise(db, 1)
+    sources = (due.Source("a", source("a"), frozenset({"enterprise"})), due.Source("b", source("b"), frozenset({"plan"})))
+
+    def ask() -> list[int | None]:
+        with db.read() as s:
+            return [i.record_id for i in due.collect(sources, s, as_of=date(2026, 12, 4), within=30)]
+
+    assert ask() == [1, 1] and ask() == [1, 1] and calls == {"a": 1, "b": 1}
+    with unit_of_work(db, TESTER) as uow:  # the enterprise table: a reads it, b does not
+        row = uow.session.get(Enterprise, ent)
+        assert row is not None
+        row.address = "新址"
+    assert ask() == [2, 1] and calls == {"a": 2, "b": 1}
+    assert ask() == [2, 1] and calls == {"a": 2, "b": 1}
+    with db.read() as s:  # another day is another question
+        due.collect(sources, s, as_of=date(2026, 12, 5), within=30)
+    assert calls == {"a": 3, "b": 2}

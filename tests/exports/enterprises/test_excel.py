@@ -19,7 +19,8 @@ from models.enterprises.queries import EnterpriseFilter, count, page
 from tests.factories import demo_enterprises
 
 HEADER = ("企业名称", "统一社会信用代码", "行业", "风险等级", "所属区域", "监管部门", "地址", "主要负责人",
-          "联系电话", "从业人数", "中型及以上规模", "使用危险化学品达到规定数量", "更新时间")
+          "联系电话", "从业人数", "中型及以上规模", "使用危险化学品达到规定数量", "黑名单", "列入黑名单日期",
+          "更新时间")
 
 
 @pytest.fixture
@@ -67,11 +68,11 @@ def test_export_of_a_filtered_list(filled: Database, out: Path) -> None:
         assert re.search("(有限(责任)?公司|经营部|商行|合作社|尾矿库)$", r[0]), r[0]
         assert isinstance(r[1], str) and len(r[1]) == 18  # the credit code stays text
         assert isinstance(r[8], str) and isinstance(r[9], int)
-        assert isinstance(r[12], datetime)
+        assert isinstance(r[14], datetime)
     with filled.read() as s:
         stored = {r.name: r.updated_at for r in page(s, flt, limit=1000)}
     for r in body:  # stored in UTC, shown in the desk's local time
-        assert abs((r[12] - excel.local_time(stored[r[0]])).total_seconds()) < 1
+        assert abs((r[14] - excel.local_time(stored[r[0]])).total_seconds()) < 1
     assert not _leftovers(out)
 
 
@@ -81,7 +82,7 @@ def test_sheet_layout(filled: Database, out: Path) -> None:
     wb = load_workbook(target)
     ws = wb["企业名录"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:M{n + 1}"
+    assert ws.auto_filter.ref == f"A1:O{n + 1}"
     assert ws["A1"].font.bold
     assert ws.column_dimensions["A"].width >= 30 and ws.column_dimensions["B"].width >= 20
     assert wb.properties.title == "企业名录"
