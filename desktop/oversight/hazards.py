@@ -389,6 +389,27 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.scope_combo.setCurrentIndex(max(index, 0))
         self.apply_filter()
 
+    def show_hazard(self, hazard_id: int, inspection_id: int | None = None) -> None:
+        """Open one hazard (a due item of the home page: ``record_id`` and its inspection ``parent_id``):
+        the filters cleared, the list narrowed to the hazards of its inspection when given (so the row is
+        among those read), the hazard selected once the rows are there."""
+        if self.in_trash:
+            self.trash_button.setChecked(False)
+        for combo in self.filter_combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        flt = self.current_filter()
+        if inspection_id is not None:
+            flt = HazardFilter(as_of=self.as_of(), inspection_id=inspection_id)
+            self.sig_status.emit(self.tr("已列出该隐患所在检查记录的隐患；点“清除筛选”查看全部隐患"))
+        self.model.set_filter(flt)
+        self.model.after_load(lambda: self.select_id(hazard_id)
+                              or self.sig_status.emit(self.tr("该隐患不在当前列表已读取的行中，可用搜索查找")))
+
     def trash_toggled(self, on: bool) -> None:
         for action in (self.act_inspection, self.act_start, self.act_rectified, self.act_recheck, self.act_extend,
                        self.act_supervise, self.act_lift, self.act_penalty, self.act_photo, self.act_delete):

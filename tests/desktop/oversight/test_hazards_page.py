@@ -194,3 +194,17 @@ def test_a_stale_step_is_refused_a_penalty_and_a_photo(qtbot, page, world, db, f
     assert finish(page.attach_photo(photo)) == "saved"
     qtbot.waitUntil(lambda: page.detail is not None and len(page.detail.attachments) == 1, timeout=5000)
     assert page.attachment_table.item(0, 0).text() == "隐患照片" and page.detail_tabs.tabText(4) == "照片附件（1）"
+
+
+def test_a_due_item_opens_its_hazard(qtbot, page, world, db):  # type: ignore[no-untyped-def]
+    from models.oversight import due
+
+    with db.read() as s:
+        item = next(i for i in due.due_items(s, as_of=AS_OF, within=30) if i.record_id == world.overdue)
+    page.show_scope("supervised")  # a filter that hides it
+    wait_loaded(qtbot, page.model)
+    assert page.model.rowCount() == 0
+    page.show_hazard(item.record_id, item.parent_id)
+    wait_loaded(qtbot, page.model)
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == world.overdue, timeout=5000)
+    qtbot.waitUntil(lambda: page.detail is not None and page.detail.row.id == world.overdue, timeout=5000)
