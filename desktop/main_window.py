@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
     def due_routes(self) -> dict[str, Callable[[DueItem], None]]:
         """Where a due item of the home page opens, by its module (a new module: one line here)."""
         return {"plans": self._open_plan_item, "drills": self._open_drill_item,
-                "supplies": self._open_supply_item, "teams": self._open_team_item}
+                "supplies": self._open_supply_item, "teams": self._open_team_item,
+                "oversight": self._open_oversight_item}
 
     def open_due_item(self, item: DueItem) -> None:
         """A due item of the home page opened: its record on its module's page."""
@@ -281,6 +282,24 @@ class MainWindow(QMainWindow):
         plan_id = item.record_id
         if plan_id is not None:
             page.model.after_load(lambda: page.select_plan(plan_id) or self._not_listed(page, self.tr("该预案")))
+
+    def _open_oversight_item(self, item: DueItem) -> None:
+        """A hazard: the 隐患排查 page on it (its inspection's hazards); an incident: 事故信息 with it selected."""
+        from desktop.oversight.hazards import HazardsPage
+        from desktop.oversight.incidents import IncidentsPage
+
+        if item.record_id is None:
+            return
+        incident_id = item.record_id
+        if item.record == "hazard":
+            page = self.show_page("hazards")
+            assert isinstance(page, HazardsPage)
+            page.show_hazard(item.record_id, item.parent_id)
+        elif item.record == "incident":
+            incidents = self.show_page("incidents")
+            assert isinstance(incidents, IncidentsPage)
+            incidents.model.after_load(lambda: incidents.select_id(incident_id)
+                                       or self._not_listed(incidents, self.tr("该事故信息")))
 
     def _open_drill_item(self, item: DueItem) -> None:
         """A corrective action: its drill in the list; a drill owed: the enterprise's 频次要求 row."""

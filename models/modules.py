@@ -78,6 +78,7 @@ def _due_sources() -> tuple[due.Source, ...]:
     """Each module's due items with the tables they depend on: the module's own and those of every
     module below it (enterprises and the core — reference data, the calendar — below all)."""
     from models.drills import due as drills_due
+    from models.oversight import due as oversight_due
     from models.plans import due as plans_due
     from models.supplies import due as supplies_due
     from models.teams import due as teams_due
@@ -90,7 +91,8 @@ def _due_sources() -> tuple[due.Source, ...]:
     return (due.Source("plans", plans_due.due_items, tables(*below_modules)),
             due.Source("drills", drills_due.due_items, tables(*below_modules, drill_entities)),
             due.Source("supplies", supplies_due.due_items, tables(*below_modules, supply_entities)),
-            due.Source("teams", teams_due.due_items, tables(*below_modules, team_entities)))
+            due.Source("teams", teams_due.due_items, tables(*below_modules, team_entities)),
+            due.Source("oversight", oversight_due.due_items, tables(*ENTITY_MODULES)))
 
 
 def _tables_of(module: ModuleType) -> list[str]:

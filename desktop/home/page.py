@@ -58,6 +58,7 @@ from models.core.database import Database
 from models.core.due import MODULE_LABELS, SEVERITIES, DueItem
 from models.core.progress import Progress
 from models.enterprises.queries import Overview, Tally, overview
+from models.oversight.queries import DepartmentHazards
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class HomeData:
     overview: Overview
     drills_by_month: list[tuple[date, int, int]]
     expiring_by_month: list[tuple[date, int]]
+    hazards_by_department: list[DepartmentHazards]
     seconds: float  # how long the due list took to read
     season: str = ""  # in the flood season: its label (汛期 6月1日至9月30日…); '' out of season
     flood: frozenset[DueItem] = frozenset()  # the flood work among ``items`` (in season)
@@ -90,6 +92,7 @@ def read_home(session: Session, as_of: date) -> HomeData:
     from models.drills.queries import held_by_month
     from models.modules import due_items
     from models.oversight import flood
+    from models.oversight.queries import open_hazards_by_department
     from models.supplies.queries import expiring_by_month
 
     started = time.perf_counter()
@@ -99,7 +102,7 @@ def read_home(session: Session, as_of: date) -> HomeData:
     work = frozenset(flood.flood_work(session, items)) if season is not None else frozenset()
     return HomeData(as_of, items, overview(session),
                     held_by_month(session, as_of, back=CHART_MONTHS_BACK, ahead=CHART_MONTHS_AHEAD),
-                    expiring_by_month(session, as_of, SUPPLY_MONTHS), seconds,
+                    expiring_by_month(session, as_of, SUPPLY_MONTHS), open_hazards_by_department(session, as_of), seconds,
                     season.label if season is not None else "", work)
 
 
@@ -367,8 +370,10 @@ class HomePage(Page):
         self.drills_chart.setObjectName("chartDrills")
         self.supplies_chart = BarChart(right)
         self.supplies_chart.setObjectName("chartSupplies")
-        for chart in (self.module_chart, self.drills_chart, self.supplies_chart):
-            chart.setMinimumSize(300, 150)
+        self.hazards_chart = BarChart(right)
+        self.hazards_chart.setObjectName("chartHazards")
+        for chart in (self.module_chart, self.hazards_chart, self.drills_chart, self.supplies_chart):
+            chart.setMinimumSize(300, 130)
             rv.addWidget(chart, 1)
         split.addWidget(left)
         split.addWidget(right)
@@ -488,6 +493,7 @@ class HomePage(Page):
         self.apply_filter()
         self.drills_chart.set_data(summary.drills_chart(data.drills_by_month))
         self.supplies_chart.set_data(summary.supplies_chart(data.expiring_by_month))
+        self.hazards_chart.set_data(summary.hazards_chart(data.hazards_by_department))
         self.sig_loaded.emit()
 
     def _show_summary(self, data: HomeData) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 
 from desktop.kit.charts import ChartData, Series
 from models.core.due import MODULE_LABELS, DueItem
+from models.oversight.queries import DepartmentHazards
 
 DANGER_COLOUR = "#C0152F"
 WARNING_COLOUR = "#B35C00"
@@ -51,6 +52,10 @@ CARDS = (
          lambda i: i.module == "teams" and i.kind == "readiness"),
     Card("supplies", "物资短缺/过期", "项", DANGER_COLOUR, "低于最低储备、已过期或不可用的物资",
          lambda i: i.module == "supplies" and i.kind in SUPPLY_SHORT),
+    Card("hazards", "隐患逾期", "项", DANGER_COLOUR, "超过整改期限仍未销号的隐患（含重大隐患、挂牌督办）",
+         lambda i: i.module == "oversight" and i.record == "hazard" and i.overdue),
+    Card("incidents", "事故未报/迟报", "起", DANGER_COLOUR, "超过 1 小时仍未上报或迟报的事故信息",
+         lambda i: i.module == "oversight" and i.record == "incident" and i.kind != "incident_correction"),
 )
 FLOOD_CARD = Card("flood", "防汛工作", "项", "#1F4E79",
                   "汛期中防汛相关的待办：防汛物资、重点行业企业的演练和整改、值班缺口、防汛队伍",
@@ -113,6 +118,17 @@ def _span(months: Sequence[date]) -> str:
         return ""
     first, last = months[0], months[-1]
     return f"{first.year}年{first.month}月至{last.year}年{last.month}月"
+
+
+def hazards_chart(rows: Sequence[DepartmentHazards]) -> ChartData:
+    """隐患按部门: the open hazards each department found, stacked 一般/重大 (the overdue in the tooltip's
+    sentence below the title) — ``models.oversight.queries.open_hazards_by_department``."""
+    shown = [r for r in rows if r.general or r.major] or list(rows)
+    overdue = sum(r.overdue for r in rows)
+    return ChartData("隐患：按部门（未销号）", tuple(r.department for r in shown),
+                     (Series("一般隐患", tuple(float(r.general) for r in shown), WARNING_COLOUR),
+                      Series("重大隐患", tuple(float(r.major) for r in shown), DANGER_COLOUR)),
+                     stacked=True, unit=" 项", note=f"未销号的隐患按检查部门，其中已逾期 {overdue} 项")
 
 
 def drills_chart(rows: Sequence[tuple[date, int, int]]) -> ChartData:

@@ -131,10 +131,13 @@ class BarChart(QWidget):
         label_w = max(fm.horizontalAdvance(t) for t in ticks) + 8
         top += line  # room for the tallest bar's value
         plot = QRectF(rect.left() + label_w, top, rect.width() - label_w, rect.bottom() - top - line - 4)
+        labelled = max(1, -int(-(line * 1.15) // max(plot.height() / steps, 1.0)))  # tick labels that do not touch
         for k, tick in enumerate(ticks):
             y = plot.bottom() - plot.height() * k / steps
             p.setPen(QPen(QColor("#DDDDDD"), 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            if k % labelled:
+                continue
             p.setPen(QColor("#666666"))
             p.drawText(QRectF(rect.left(), y - line / 2, label_w - 4, line),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tick)
@@ -142,7 +145,10 @@ class BarChart(QWidget):
         groups = 1 if data.stacked else max(1, len(data.series))
         bar_w = max(2.0, slot * 0.7 / groups)
         widest = max(fm.horizontalAdvance(c) for c in data.categories) + 4
-        every = max(1, -int(-widest // max(slot, 1.0)))  # every category labelled when its label fits its slot
+        # Every category labelled when its label fits its slot, or when two characters do (the rest elided:
+        # the tooltip names it); else every n-th one.
+        elide = widest > slot and slot >= fm.horizontalAdvance("中中…") + 4
+        every = 1 if elide else max(1, -int(-widest // max(slot, 1.0)))
         for i, category in enumerate(data.categories):
             x0 = plot.left() + slot * i + (slot - bar_w * groups) / 2
             base = plot.bottom()
@@ -166,8 +172,9 @@ class BarChart(QWidget):
                     self._value_label(p, fm, QRectF(x0, base, bar_w, plot.bottom() - base), total)
             if i % every == 0:
                 p.setPen(QColor("#333333"))
+                shown = fm.elidedText(category, Qt.TextElideMode.ElideRight, int(slot) - 2) if elide else category
                 p.drawText(QRectF(plot.left() + slot * i - slot, plot.bottom() + 2, slot * 3, line),
-                           Qt.AlignmentFlag.AlignHCenter, category)
+                           Qt.AlignmentFlag.AlignHCenter, shown)
         p.end()
 
     @staticmethod

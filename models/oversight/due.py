@@ -2,8 +2,8 @@
 deadline (the one kept after any extension) is past (danger, “已逾期 N 天”) or falls within ``within``
 days of ``as_of`` (warning) — one SQL with the window in its WHERE, the deadline rule
 (``rules.deadline_state``) on each row. A 重大 hazard and one under 挂牌督办 say so in the title; the
-record is the hazard, its parent the inspection it was found in. (The incidents' late reports come
-from ``models.oversight.incidents``.)"""
+record is the hazard, its parent the inspection it was found in. ``due_items`` adds the incidents' (from
+``models.oversight.incidents``): the module's one contribution."""
 
 from __future__ import annotations
 
@@ -33,6 +33,15 @@ def _title(level: str, supervised: bool, description: str) -> str:
 
 
 def due_items(session: Session, *, as_of: date, within: int, enterprise_id: int | None = None) -> list[DueItem]:
+    """The oversight module's contribution: hazards past or near their deadline, and the incidents'
+    reports not made, made late or whose 补报 window is closing."""
+    from models.oversight.incidents import incident_due_items
+
+    return hazard_due_items(session, as_of=as_of, within=within, enterprise_id=enterprise_id) + \
+        incident_due_items(session, as_of=as_of, within=within, enterprise_id=enterprise_id)
+
+
+def hazard_due_items(session: Session, *, as_of: date, within: int, enterprise_id: int | None = None) -> list[DueItem]:
     cat = rules.catalog()
     query = (select(Hazard.id, Hazard.inspection_id, Hazard.enterprise_id, Enterprise.name, Hazard.level,
                     Hazard.category, Hazard.description, Hazard.deadline, Hazard.status, Hazard.supervised_on,

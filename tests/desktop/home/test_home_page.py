@@ -130,7 +130,12 @@ def test_kpi_cards_count_and_filter(qtbot, make_page, world) -> None:  # type: i
     assert page.shown_items() == overdue and "只看“逾期事项”" in page.count_label.text()
     qtbot.mouseClick(page.cards["teams"], Qt.MouseButton.LeftButton)
     assert [(i.kind, i.record_id) for i in page.shown_items()] == [("readiness", world.duty.world.team)]
-    qtbot.mouseClick(page.cards["teams"], Qt.MouseButton.LeftButton)  # again: everything
+    assert page.cards["hazards"].count_label.text() == "1" and page.cards["incidents"].count_label.text() == "1"
+    qtbot.mouseClick(page.cards["hazards"], Qt.MouseButton.LeftButton)
+    assert [(i.record, i.record_id) for i in page.shown_items()] == [("hazard", world.hazard)]
+    qtbot.mouseClick(page.cards["incidents"], Qt.MouseButton.LeftButton)
+    assert [(i.record, i.record_id) for i in page.shown_items()] == [("incident", world.incident)]
+    qtbot.mouseClick(page.cards["incidents"], Qt.MouseButton.LeftButton)  # again: everything
     assert page.card_key == "" and len(page.shown_items()) == len([i for i in items if i.days is None or i.days <= 30])
     qtbot.mouseClick(page.cards["week"], Qt.MouseButton.LeftButton)
     assert all(i.days is not None and 0 <= i.days <= 7 for i in page.shown_items())
@@ -184,6 +189,10 @@ def test_the_charts_get_their_data(qtbot, make_page, world) -> None:  # type: ig
     assert supplies.series[0].values[1] >= 1
     drills = page.drills_chart.data
     assert [s.name for s in drills.series] == ["已实施", "应实施"] and "11月" in drills.categories
+    hazards = page.hazards_chart.data
+    assert hazards.title == "隐患：按部门（未销号）" and hazards.stacked
+    assert [s.name for s in hazards.series] == ["一般隐患", "重大隐患"] and sum(hazards.series[1].values) == 1
+    assert "已逾期 1 项" in hazards.note  # the world's 重大 hazard, 5 days past its deadline
     page.module_chart.grab()  # painted without error, every bar with its tooltip
     assert any("物资 紧急" in tip for tip in page.module_chart.bar_tips())
 

@@ -96,10 +96,26 @@ def test_a_drill_owed_opens_the_obligations(qtbot, window, world) -> None:  # ty
     assert page.obligations.index(row, 0).data() == item.enterprise
 
 
+def test_a_hazard_opens_on_the_hazards_page(qtbot, window, world) -> None:  # type: ignore[no-untyped-def]
+    item = _open(qtbot, window, lambda i: i.module == "oversight" and i.record == "hazard")
+    assert (item.record_id, item.parent_id, item.severity) == (world.hazard, world.inspection, "danger")
+    assert item.title.startswith("【重大隐患】")
+    page = window.page("hazards")
+    assert window.current_page() is page
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == world.hazard, timeout=5000)
+
+
+def test_an_unreported_incident_opens_on_the_incidents_page(qtbot, window, world) -> None:  # type: ignore[no-untyped-def]
+    item = _open(qtbot, window, lambda i: i.module == "oversight" and i.record == "incident")
+    assert item.record_id == world.incident and item.severity == "danger"
+    page = window.page("incidents")
+    assert window.current_page() is page
+    qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == world.incident, timeout=5000)
+
+
 def test_a_module_without_a_page_says_so(window) -> None:  # type: ignore[no-untyped-def]
-    item = DueItem("oversight", "hazard", "隐患整改", "hazard", 7, None, "", "东侧罐区防火堤破损", "…",
-                   TODAY, 0, "danger")
-    assert "oversight" not in window.due_routes
+    item = DueItem("archive", "box", "档案盒", "box", 7, None, "", "第 7 盒", "…", TODAY, 0, "danger")
+    assert "archive" not in window.due_routes
     window.open_due_item(item)
     assert window.current_page() is window.home_page
-    assert window.statusBar().currentMessage().startswith("“监管”的事项还不能从首页打开")
+    assert window.statusBar().currentMessage().startswith("“archive”的事项还不能从首页打开")

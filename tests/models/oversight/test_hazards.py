@@ -354,3 +354,27 @@ def test_photos_of_a_hazard(db) -> None:
         hs.remove_photo(uow, att, att_version)
     with db.read() as s:
         assert [a.filename for a in hq.hazard_detail(s, hid, AS_OF).attachments] == ["整改后.png"]
+
+
+def test_open_hazards_by_department_for_the_home_page(db) -> None:  # type: ignore[no-untyped-def]
+    """Every department listed in its order; a department's open hazards by level and the overdue among
+    them; closed ones and those found after the day are not counted."""
+    from models.core.entities import Department
+
+    w = build(db)
+    first, second = w.departments[0], w.departments[1]
+    day = AS_OF - timedelta(days=40)
+    late = inspect(db, w, w.enterprises[0], day, finding("major", AS_OF - timedelta(days=5)), finding("general"),
+                   department=first)
+    done = inspect(db, w, w.enterprises[1], day, finding("general", AS_OF + timedelta(days=3)), department=second)
+    close(db, done.hazard_ids[0], AS_OF - timedelta(days=1))
+    inspect(db, w, w.enterprises[2], AS_OF + timedelta(days=1), finding("major"), department=second)  # found later
+    with db.read() as s:
+        rows = hq.open_hazards_by_department(s, AS_OF)
+        names = {d.id: d.short_name or d.name for d in s.scalars(select(Department))}
+        order = [names[d] for d in s.scalars(select(Department.id).order_by(Department.sort_order, Department.id))]
+    assert [r.department for r in rows] == order
+    by_name = {r.department: (r.general, r.major, r.overdue) for r in rows}
+    assert by_name[names[first]] == (1, 1, 2)  # both past their deadlines (the 一般 one: 30 days after the inspection)
+    assert by_name[names[second]] == (0, 0, 0)
+    assert sum(r.general + r.major for r in rows) == 2 and len(late.hazard_ids) == 2
