@@ -203,7 +203,7 @@ def build_parser() -> ChineseParser:
     inc_add.add_argument("--location", default="", metavar="地点", help="事发地点")
     inc_add.add_argument("--json", action="store_true", help="输出 JSON 对象")
 
-    due = commands.add_parser("due", help="到期和逾期事项（预案备案、审查、评估、修订，演练，整改，物资，证书，协议，值班，队伍就绪），最紧急的在前")
+    due = commands.add_parser("due", help="到期和逾期事项（预案备案、审查、评估、修订，演练，整改，物资，证书，协议，值班，队伍就绪，隐患整改，事故上报和补报），最紧急的在前")
     due.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）")
     due.add_argument("--within", type=_days, default=30, metavar="天数", help="列出多少天内到期的事项（默认 30；逾期的总列出）")
     due.add_argument("--enterprise", type=int, metavar="企业ID", help="只列这家企业的事项")
