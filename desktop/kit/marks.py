@@ -1,5 +1,5 @@
 """Marks every list puts on a record: a blacklisted enterprise's colour and tooltip (the text itself,
-“某公司（黑名单）”, comes from ``models.enterprises.queries.with_blacklist_mark`` so exports say the same)."""
+“【黑名单】某公司”, comes from ``models.enterprises.queries.with_blacklist_mark`` so exports say the same)."""
 
 from __future__ import annotations
 

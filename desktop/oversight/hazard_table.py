@@ -1,5 +1,5 @@
 """The hazard list as a paged table model over ``models.oversight.queries.hazard_count`` /
-``hazard_page``: a row per hazard with its status, level, enterprise (“某公司（黑名单）” while listed, as
+``hazard_page``: a row per hazard with its status, level, enterprise (“【黑名单】某公司” while listed, as
 every list marks it: ``with_blacklist_mark``, ``desktop.kit.marks``), the deadline and where it stands on
 the day (已逾期 N 天 in red, coming due in amber), 挂牌督办."""
 

@@ -42,8 +42,8 @@ def blacklist_mark(blacklisted_on: date | None) -> str:
 
 
 def with_blacklist_mark(name: str, blacklisted_on: date | None) -> str:
-    """An enterprise's name as lists of other records show it: “某公司（黑名单）” while it is listed."""
-    return f"{name}（{BLACKLIST_MARK}）" if blacklisted_on is not None else name
+    """An enterprise's name as lists of other records show it: “【黑名单】某公司” while it is listed."""
+    return f"【{BLACKLIST_MARK}】{name}" if blacklisted_on is not None else name
 
 
 @dataclass(frozen=True)

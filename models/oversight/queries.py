@@ -137,7 +137,7 @@ class HazardRow:
 
     @property
     def enterprise_text(self) -> str:
-        """“某公司（黑名单）” while the enterprise is listed (``with_blacklist_mark``, as every list shows it)."""
+        """“【黑名单】某公司” while the enterprise is listed (``with_blacklist_mark``, as every list shows it)."""
         return with_blacklist_mark(self.enterprise, self.blacklisted_on)
 
     def as_json(self) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""The plan, drill and enterprise lists show a blacklisted enterprise's mark: the name “（黑名单）”, red,
+"""The plan, drill and enterprise lists show a blacklisted enterprise's mark: the name marked “【黑名单】”, red,
 and since when in the tooltip."""
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ def test_lists_mark_the_blacklisted_enterprise(sqlite_db: Database, qtbot) -> No
     drill_model = DrillTableModel(sqlite_db, runner=runner)
     ent_model = EnterpriseTableModel(sqlite_db, runner=runner)
     column = plan_model.columns[plan_model.ENTERPRISE_COLUMN]
-    assert column.display(plans[bad]).endswith("（黑名单）") and not column.display(plans[good]).endswith("）")
+    assert column.display(plans[bad]).startswith("【黑名单】") and not column.display(plans[good]).startswith("【")
     assert column.tooltip is not None and LISTED.isoformat() in column.tooltip(plans[bad])
     assert plan_model.decorate(plans[bad], plan_model.ENTERPRISE_COLUMN, Qt.ItemDataRole.ForegroundRole) == \
         QColor(BLACKLIST_COLOUR)
     assert plan_model.decorate(plans[good], plan_model.ENTERPRISE_COLUMN, Qt.ItemDataRole.ForegroundRole) is None
     column = drill_model.columns[drill_model.ENTERPRISE_COLUMN]
-    assert column.display(drills[bad]).endswith("（黑名单）") and column.display(drills[good]) == drills[good].enterprise
+    assert column.display(drills[bad]).startswith("【黑名单】") and column.display(drills[good]) == drills[good].enterprise
     assert drill_model.decorate(drills[bad], drill_model.ENTERPRISE_COLUMN, Qt.ItemDataRole.ForegroundRole) == \
         QColor(BLACKLIST_COLOUR)
     column = ent_model.columns[ent_model.BLACKLIST_COLUMN]

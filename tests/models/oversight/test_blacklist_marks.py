@@ -1,5 +1,5 @@
 """A blacklisted enterprise is marked wherever it appears: the enterprise list, the plan and drill lists
-(rows carry the day it was listed, the name reads “某公司（黑名单）”) and the Excel exports — from the
+(rows carry the day it was listed, the name reads “【黑名单】某公司”) and the Excel exports — from the
 enterprise row's own mark, which the blacklist service keeps."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_rows_of_every_list_carry_the_mark(db: Database) -> None:
     assert ents[bad].as_json()["blacklisted_on"] == "2026-11-03"
     assert plans[bad].enterprise_blacklisted_on == LISTED and plans[good].enterprise_blacklisted_on is None
     assert drills[bad].enterprise_blacklisted_on == LISTED and drills[good].enterprise_blacklisted_on is None
-    assert with_blacklist_mark(plans[bad].enterprise, LISTED).endswith("（黑名单）")
+    assert with_blacklist_mark(plans[bad].enterprise, LISTED).startswith("【黑名单】")
     assert with_blacklist_mark(plans[good].enterprise, None) == plans[good].enterprise
 
 
@@ -72,4 +72,4 @@ def test_excel_exports_mark_the_blacklisted_enterprise(db: Database, tmp_path: P
     sheet = load_workbook(plan_file).worksheets[0]
     header = [c.value for c in sheet[1]]
     names = [r[header.index("企业")] for r in sheet.iter_rows(min_row=2, values_only=True)]
-    assert f"{bad_name}（黑名单）" in names and sum("黑名单" in n for n in names) == 1
+    assert f"【黑名单】{bad_name}" in names and sum("黑名单" in n for n in names) == 1

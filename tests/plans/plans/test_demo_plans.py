@@ -57,8 +57,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 def test_the_product_list_runs_the_plans_after_the_enterprises_and_the_drills_after_them() -> None:
     names = [step.name for step in demo.STEPS]
-    # supplies need the plans too; teams read the enterprises only and come last
-    assert names == ["enterprises", plan_demo.STEP_NAME, "drills", "supplies", "teams"]
+    # supplies need the plans too; teams read the enterprises only; oversight (inspections, hazards, the
+    # blacklist) and the incidents (which may activate plans) come last
+    assert names == ["enterprises", plan_demo.STEP_NAME, "drills", "supplies", "teams", "oversight", "incidents"]
 
 
 def test_every_enterprise_has_one_comprehensive_plan_heading_its_tree(small: Database) -> None:
