@@ -21,6 +21,8 @@
   ``tests/benchmarks/supplies.py``.
 - ``teams``: the readiness of every city team (goal ≤ 200 ms), the team list (≤ 50 ms), a duty room's
   two-month roster and the due items; see ``tests/benchmarks/teams.py``.
+- ``due``: the home page's list of everything due in every module (goal ≤ 200 ms) — cold, asked again and
+  after a write; see ``tests/benchmarks/due.py``.
 - ``stats``: the weekly statistics of every department (goal ≤ 500 ms) and the monthly ranking on the
   city database (synthetic oversight records added to a copy when its demo has none); see
   ``tests/benchmarks/stats.py``.
@@ -93,7 +95,8 @@ GENERATOR_FILES = ("models/core/demo.py", "models/enterprises/demo.py", "plans/d
                    "models/enterprises/service.py", "models/plans/service.py", "models/plans/search.py",
                    "models/drills/demo.py", "models/drills/service.py", "models/drills/scoring.py",
                    "models/drills/findings.py", "models/supplies/demo.py", "models/teams/demo.py",
-                   "models/teams/service.py")
+                   "models/teams/service.py", "models/oversight/demo.py", "models/oversight/service.py",
+                   "models/oversight/incidents.py")
 DEMO_TABLES = ("enterprise", "enterprise_contact", "plan", "plan_section", "plan_version", "drill", "drill_plan",
                "drill_evaluation", "score_sheet", "score_entry", "drill_finding", "audit_log", "audit_head",
                "warehouse", "supply_item", "supply_batch", "stock_movement", "stock_balance", "minimum_stock",
@@ -659,8 +662,8 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached city database")
-    parser.add_argument("--only", default="demo,list,search,drills,supplies,teams,stats,export,startup,documents",
-                        help="comma-separated: demo,list,search,drills,supplies,teams,stats,export,startup,documents")
+    parser.add_argument("--only", default="demo,list,search,drills,supplies,teams,due,stats,export,startup,documents",
+                        help="comma-separated: demo,list,search,drills,supplies,teams,due,stats,export,startup,documents")
     parser.add_argument("--runs", type=int, default=5, help="start-up runs per command (list, search: ×4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -673,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare_bench_dir()
     print(f"{datetime.now():%Y-%m-%d %H:%M}  {machine()}")
     results: list[Result] = []
-    if only & {"demo", "list", "search", "drills", "supplies", "teams", "stats", "export", "startup"}:  # they need the city database
+    if only & {"demo", "list", "search", "drills", "supplies", "teams", "due", "stats", "export", "startup"}:  # they need the city database
         results, city = bench_demo(args.seed, args.fresh)
         if "demo" not in only:
             results = []
@@ -693,6 +696,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.benchmarks.teams import bench as bench_teams
 
         results += bench_teams(city, args.runs * 4)
+    if "due" in only:
+        from tests.benchmarks.due import bench as bench_due
+
+        results += bench_due(city, args.runs * 4)
     if "stats" in only:
         from tests.benchmarks.stats import bench as bench_stats
 
