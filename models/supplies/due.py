@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 from models.core.due import DueItem, days_between, in_window
 from models.enterprises.entities import Enterprise
 from models.supplies import queries as sq
-from models.supplies.entities import SupplyBatch, Warehouse
+from models.supplies.entities import Warehouse
 
 DATED = {"expired": "expires_on", "expiring_30": "expires_on", "expiring_90": "expires_on",
          "inspection_overdue": "inspection_due", "calibration_overdue": "calibration_due"}
 """The batch date an alert is about (the others — below minimum, unusable, quality check — are now)."""
-_FIELDS = tuple(sorted(set(DATED.values())))
 
 
 def due_items(session: Session, *, as_of: date, within: int, enterprise_id: int | None = None) -> list[DueItem]:
@@ -30,17 +29,10 @@ def due_items(session: Session, *, as_of: date, within: int, enterprise_id: int 
     if enterprise_id is not None and not where:
         return []
     alerts = sq.alerts(session, as_of, warehouse_ids=tuple(where) if enterprise_id is not None else ())
-    batch_ids = sorted({a.batch_id for a in alerts if a.batch_id is not None})
-    dates: dict[int, dict[str, date | None]] = {}
-    for i in range(0, len(batch_ids), 2000):  # the dates alone, not the batches as objects
-        for bid, *days in session.execute(select(SupplyBatch.id, *(getattr(SupplyBatch, f) for f in _FIELDS)).where(
-                SupplyBatch.id.in_(batch_ids[i:i + 2000]))):
-            dates[bid] = dict(zip(_FIELDS, days, strict=True))
     out: list[DueItem] = []
     for a in alerts:
         field = DATED.get(a.alert.kind)
-        batch = dates.get(a.batch_id) if a.batch_id is not None else None
-        day = batch[field] if field and batch is not None else None
+        day = getattr(a, field) if field and a.batch_id is not None else None
         if not in_window(day, as_of, within):
             continue
         _wname, eid, ename = where.get(a.warehouse_id, (a.warehouse, None, ""))

@@ -488,10 +488,20 @@ class AlertRow:
     batch_no: str
     quantity: int  # the batch's book quantity (below minimum: the usable quantity)
     alert: Alert
+    expires_on: date | None = None  # the batch's dates (an alert of the item has none)
+    inspection_due: date | None = None
+    calibration_due: date | None = None
 
 
 ALERT_ORDER = {k: n for n, k in enumerate(("expired", "unusable", "below_minimum", "expiring_30", "expiring_90",
                                            "calibration_overdue", "inspection_overdue", "quality_check"))}
+
+
+def _day(value: Any) -> date | None:
+    """A date column read through the bare connection (SQLite hands back its ISO text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def alerts(session: Session, as_of: date, *, warehouse_ids: Sequence[int] = ()) -> list[AlertRow]:
@@ -499,12 +509,26 @@ def alerts(session: Session, as_of: date, *, warehouse_ids: Sequence[int] = ()) 
     supplies page's list and the home page's due items. Most urgent kind first."""
     f = StockFilter(as_of=as_of, warehouse_ids=tuple(warehouse_ids))
     out: list[AlertRow] = []
-    for r in rows(session, f, extra=[_may_alert(as_of)]):
-        for a in r.alerts:
-            if a.kind != "below_minimum":
-                out.append(AlertRow(r.warehouse_id, r.warehouse, r.item_id, r.item, r.batch_id, r.batch_no,
-                                    r.book_qty, a))
     alert_rules = rules.alert_rules()
+    # The batch alerts from the columns they need, as plain driver rows (not the stock list's rows: no usable
+    # quantity, no minimum — below-minimum comes from ``shortfalls``), the rule applied to each.
+    where, _needs = _conditions(f)
+    query = (select(StockBalance.warehouse_id, Warehouse.name, StockBalance.item_id, SupplyItem.name,
+                    StockBalance.batch_id, SupplyBatch.batch_no, StockBalance.quantity, SupplyBatch.produced_on,
+                    SupplyBatch.expires_on, SupplyBatch.condition, SupplyBatch.inspection_due,
+                    SupplyBatch.calibration_due, SupplyBatch.inspected_on).select_from(StockBalance)
+             .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
+             .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
+             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id).where(*where, _may_alert(as_of)))
+    found = session.connection().execute(query).all()
+    receipts = _first_receipts(session, [r[4] for r in found if r[7] is None])
+    for wid, wname, iid, iname, bid, batch_no, qty, produced, expires, condition, insp_due, cal_due, inspected in found:
+        for a in rules.alerts_for(as_of=as_of, expires_on=_day(expires), condition=condition,
+                                  inspection_due=_day(insp_due), calibration_due=_day(cal_due),
+                                  inspected_on=_day(inspected), held_since=_day(produced) or receipts.get(bid),
+                                  rules=alert_rules):
+            out.append(AlertRow(wid, wname, iid, iname, bid, batch_no, qty, a, _day(expires), _day(insp_due),
+                                _day(cal_due)))
     for s in shortfalls(session, as_of, warehouse_ids=warehouse_ids):
         alert = rules.alerts_for(as_of=as_of, usable_total=s.usable, minimum=s.minimum, rules=alert_rules)[0]
         out.append(AlertRow(s.warehouse_id, s.warehouse, s.item_id, s.item, None, "", s.usable, alert))
