@@ -36,10 +36,13 @@ def due_items(session: Session, *, as_of: date, within: int, enterprise_id: int 
     latest_publish = (select(func.max(PlanVersion.publish_date)).where(PlanVersion.plan_id == Plan.id)
                       .scalar_subquery())
     base = func.coalesce(Plan.last_evaluation_date, Plan.publish_date, latest_publish)
+    # (a filing made after ``as_of`` was not made yet on it: a day in the past lists what was due then)
+    not_submitted = or_(Plan.filing_submitted_date.is_(None), Plan.filing_submitted_date > as_of)
+    not_registered = or_(Plan.filing_registered_date.is_(None), Plan.filing_registered_date > as_of)
     candidates = or_(
         and_(Plan.status.in_(IN_FORCE), or_(
-            and_(Plan.publish_date.is_not(None), Plan.filing_submitted_date.is_(None)),
-            and_(Plan.filing_submitted_date.is_not(None), Plan.filing_registered_date.is_(None)),
+            and_(Plan.publish_date.is_not(None), not_submitted),
+            and_(Plan.filing_submitted_date.is_not(None), not_registered),
             base <= cutoff)),
         and_(Plan.revision_trigger.is_not(None), Plan.status.in_(("published", "filed"))))
     out: list[DueItem] = []

@@ -153,3 +153,19 @@ def test_answers_are_kept_until_a_table_they_read_changes(db) -> None:  # type: 
     with db.read() as s:  # another day is another question
         due.collect(sources, s, as_of=date(2026, 12, 5), within=30)
     assert calls == {"a": 3, "b": 2}
+
+
+def test_a_day_in_the_past_lists_a_filing_made_only_later(db) -> None:  # type: ignore[no-untyped-def]
+    """``due --as-of`` a past day lists what was due on it: a plan filed after that day was still unfiled."""
+    ent = create_enterprise(db, 1)
+    pid = _publish(db, ent, "YA-9", date(2026, 9, 1))
+    with db.read() as s:
+        version = s.get(Plan, pid).version
+    with unit_of_work(db, TESTER) as uow:
+        ps.transition(uow, pid, "file", version, filing_submitted_date=date(2026, 11, 20), filing_number="备-1",
+                      filing_registered_date=date(2026, 11, 25))
+    with db.read() as s:
+        then = [i for i in due_items(s, as_of=date(2026, 10, 15), within=30) if i.record_id == pid]
+        now = [i for i in due_items(s, as_of=date(2026, 12, 1), within=30) if i.record_id == pid]
+    assert [(i.kind, i.overdue) for i in then] == [("filing", True)]
+    assert not [i for i in now if i.kind == "filing"]
