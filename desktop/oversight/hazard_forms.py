@@ -191,22 +191,7 @@ class InspectionDialog(FieldForm):
         if self.record_id is not None:
             self.widgets["findings"].setEnabled(False)
 
-    def fill(self, data: Any) -> None:
-        super().fill(data)
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        picker.set_enterprise_id(data.enterprise_id)
-
-    def data(self) -> Any:
-        out = super().data()
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        out.enterprise_id = picker.enterprise_id()
-        return out
-
     def value_text(self, name: str, value: Any) -> str:
-        if name == "enterprise_id":
-            return next((e.name for e in self.enterprises if e.id == value), super().value_text(name, None))
         if name == "findings":
             return self.tr("{0} 项").format(len(value or ()))
         return super().value_text(name, value)
@@ -370,24 +355,6 @@ class PenaltyDialog(FieldForm):
         self.enterprises: list[EnterpriseChoice] = load_enterprise_choices(self._db)
         picker.set_choices(self.enterprises)
 
-    def fill(self, data: Any) -> None:
-        super().fill(data)
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        picker.set_enterprise_id(data.enterprise_id)
-
-    def data(self) -> Any:
-        out = super().data()
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        out.enterprise_id = picker.enterprise_id()
-        return out
-
-    def value_text(self, name: str, value: Any) -> str:
-        if name == "enterprise_id":
-            return next((e.name for e in self.enterprises if e.id == value), super().value_text(name, None))
-        return super().value_text(name, value)
-
     def read(self, session: Session) -> tuple[Any, int]:
         assert self.record_id is not None
         self.setWindowTitle(self.tr("编辑行政处罚"))
@@ -436,24 +403,6 @@ class ListingDialog(FieldForm):
         assert isinstance(picker, EnterprisePicker)
         self.enterprises: list[EnterpriseChoice] = load_enterprise_choices(self._db)
         picker.set_choices(self.enterprises)
-
-    def fill(self, data: Any) -> None:
-        super().fill(data)
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        picker.set_enterprise_id(data.enterprise_id)
-
-    def data(self) -> Any:
-        out = super().data()
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        out.enterprise_id = picker.enterprise_id()
-        return out
-
-    def value_text(self, name: str, value: Any) -> str:
-        if name == "enterprise_id":
-            return next((e.name for e in self.enterprises if e.id == value), super().value_text(name, None))
-        return super().value_text(name, value)
 
     def command(self, data: Any) -> Callable[[UnitOfWork], Saved]:
         def write(uow: UnitOfWork) -> Saved:

@@ -301,23 +301,8 @@ class IncidentDialog(_Form):
 
     def fill(self, data: Any) -> None:
         super().fill(data)
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        picker.set_enterprise_id(data.enterprise_id)
         if hasattr(self, "grade_label") and self.grade_label.parent() is not None and self.layout() is not None:
             self.show_grade()
-
-    def data(self) -> Any:
-        out = super().data()
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        out.enterprise_id = picker.enterprise_id()
-        return out
-
-    def value_text(self, name: str, value: Any) -> str:
-        if name == "enterprise_id":
-            return next((e.name for e in self.enterprises if e.id == value), super().value_text(name, None))
-        return super().value_text(name, value)
 
     def read(self, session: Session) -> tuple[Any, int]:
         assert self.record_id is not None

@@ -89,17 +89,7 @@ class WarehouseDialog(FieldForm):
 
     def fill(self, data: Any) -> None:
         super().fill(data)
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        picker.set_enterprise_id(data.enterprise_id)
         self._kind_shown()
-
-    def data(self) -> Any:
-        out = super().data()
-        picker = self.widgets["enterprise_id"]
-        assert isinstance(picker, EnterprisePicker)
-        out.enterprise_id = picker.enterprise_id()
-        return out
 
     def read(self, session: Session) -> tuple[Any, int]:
         assert self.record_id is not None
