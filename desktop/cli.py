@@ -208,6 +208,7 @@ def build_parser() -> ChineseParser:
     due.add_argument("--within", type=_days, default=30, metavar="天数", help="列出多少天内到期的事项（默认 30；逾期的总列出）")
     due.add_argument("--enterprise", type=int, metavar="企业ID", help="只列这家企业的事项")
     due.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    due.add_argument("--out", type=Path, metavar="文件.xlsx", help="导出为 Excel 工作簿（与首页“导出Excel”相同的列）")
 
     imp = commands.add_parser("import", help="导入数据")
     impsub = imp.add_subparsers(dest="what", metavar="对象", required=True, parser_class=ChineseParser)
@@ -1294,7 +1295,14 @@ def cmd_due(args: argparse.Namespace, io: Output) -> int:
             items = due_items(session, as_of=as_of, within=args.within, enterprise_id=args.enterprise)
     finally:
         db.dispose()
-    if args.json:
+    if args.out is not None:
+        if args.out.suffix.lower() != ".xlsx":
+            raise DeskError(f"导出文件应为 .xlsx（Excel 工作簿）：{args.out}")
+        from exports.home.excel import export_due
+
+        export_due(items, args.out)
+        print(f"已导出 {args.out}（{len(items)} 项）", file=io.out)
+    elif args.json:
         _write_json_array((i.as_json() for i in items), io.out)
     else:
         for i in items:

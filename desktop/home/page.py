@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -50,6 +52,7 @@ from sqlalchemy.orm import Session
 from desktop.home import summary
 from desktop.home.due_table import DueFilter, DueTableModel
 from desktop.kit.charts import BarChart
+from desktop.kit.exporting import ListExporter
 from desktop.kit.pages import Page
 from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
@@ -188,6 +191,8 @@ class HomePage(Page):
         """The list shows only what became overdue since ``since`` (the summary's 查看)."""
         self.demo_filling = False
         """The demo database is being generated in the background (the counts are not there yet)."""
+        self.exporter = ListExporter(self, runner, settings, label=self.tr("正在导出到期事项…"), unit=self.tr("项"),
+                                     module="exports.home.excel")
         self._build()
 
     @property
@@ -331,6 +336,11 @@ class HomePage(Page):
             bar.addWidget(combo)
         self.search.sig_search.connect(self.apply_filter)
         bar.addWidget(self.search, 1)
+        self.export_button = QPushButton(self.tr("导出Excel…"), left)
+        self.export_button.setObjectName("dueExport")
+        self.export_button.setToolTip(self.tr("把列表中现在显示的事项（按当前筛选和排序）导出为 Excel 工作簿"))
+        self.export_button.clicked.connect(self.export_excel)
+        bar.addWidget(self.export_button)
         lv.addLayout(bar)
 
         self.model = DueTableModel(self)
@@ -609,6 +619,15 @@ class HomePage(Page):
         self.search.clear()
         self.search.blockSignals(False)
         self.search.cancel_pending()
+
+    def export_excel(self) -> Task | None:
+        """导出Excel: the items shown (the filter and the order of the list) to a workbook, in the background."""
+        shown = self.shown_items()
+
+        def write(module: ModuleType, path: Path, progress: Progress) -> int:
+            return int(module.export_due(shown, path, progress=progress))
+
+        return self.exporter.start(self.tr("到期事项"), write)
 
     def shown_items(self) -> list[DueItem]:
         """The list's items as shown, top to bottom."""

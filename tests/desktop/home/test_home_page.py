@@ -242,3 +242,39 @@ def test_out_of_season_no_flood_banner(qtbot, make_page, world) -> None:  # type
     page = make_page()  # 29 November
     assert not page.flood_banner.isVisible() and not page.cards["flood"].isVisible()
     assert page.data is not None and page.data.season == "" and not page.data.flood
+
+
+def test_the_list_as_shown_exports_to_excel_as_due_does(qtbot, make_page, world, db, capsys, tmp_path, monkeypatch,
+                                                         msgs) -> None:  # type: ignore[no-untyped-def]
+    """导出Excel writes what the list shows (its filter and order); ``due --out`` writes the same columns."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    page = make_page()
+    page.module_combo.setCurrentIndex(page.module_combo.findData("oversight"))
+    shown = page.shown_items()
+    assert [i.record for i in shown] and all(i.module == "oversight" for i in shown)
+    target = tmp_path / "到期"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    with qtbot.waitSignal(page.exporter.sig_finished, timeout=10000) as blocker:
+        page.export_excel()
+    written = tmp_path / "到期.xlsx"
+    assert blocker.args == [str(written), len(shown)] and "已导出" in msgs.texts()[0]
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:7] == ("紧急程度", "模块", "事项", "企业", "对象", "到期日", "剩余/逾期")
+    assert [r[header.index("对象")] for r in rows[1:]] == [i.title for i in shown]
+    hazard = next(r for r in rows[1:] if r[header.index("事项")] == "隐患整改")
+    assert hazard[header.index("紧急程度")] == "紧急" and hazard[header.index("逾期天数")] == 5
+    out = tmp_path / "due.xlsx"
+    code, text, err = run(capsys, "--db", db_arg(db), "due", "--as-of", TODAY.isoformat(), "--out", str(out))
+    assert code == 0, err
+    cli_rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert cli_rows[0] == header and len(cli_rows) - 1 == len(due_items_for(db))
+    code, _text, err = run(capsys, "--db", db_arg(db), "due", "--out", str(tmp_path / "due.csv"))
+    assert code == 1 and "应为 .xlsx" in err
+
+
+def due_items_for(db) -> list[DueItem]:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return due_items(s, as_of=TODAY, within=30)
