@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
@@ -56,7 +57,7 @@ from models.oversight import service as osv
 from models.oversight.entities import InspectionCampaign
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-LONG_CELL = 16  # characters: a longer cell also says all of itself in its tooltip
+LONG_CELL = 10  # characters: a longer cell also says all of itself in its tooltip
 
 L = TypeVar("L")  # what a dialog's background read returns
 R = TypeVar("R")  # one row of its list
@@ -329,14 +330,11 @@ def _industry_checks(parent: QWidget) -> QWidget:
     return ChoiceChecks([(c.name, c.code) for c in parent.choices.industries], parent, columns=4)
 
 
-CAMPAIGN_LABELS = {**InspectionCampaign.__field_labels__, "industry_codes": "重点行业（不选：全部行业）"}
-
-
 class CampaignForm(FieldForm):
     """新建 / 编辑检查行动. ``choices``: the departments and industries to offer (the dialog read them in
     the background; read here when not given)."""
 
-    labels = CAMPAIGN_LABELS
+    labels = InspectionCampaign.__field_labels__
     required_fields = ("name", "kind", "starts_on", "ends_on")
     data_class = osv.CampaignData
     noun = "检查行动"
@@ -356,6 +354,13 @@ class CampaignForm(FieldForm):
                  initial: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         self.choices = choices or ReferenceChoices.load(db)
         super().__init__(db, runner, record_id, actor=actor, initial=initial, parent=parent)
+
+    def _holder(self, name: str) -> QWidget:
+        if name != "industry_codes":
+            return super()._holder(name)
+        hint = QLabel(self.tr("不选即面向全部行业。"), self)
+        hint.setObjectName("formHint")
+        return self.errors.holder(self, name, hint)
 
     def prepare(self) -> None:
         fill_combo(self._combo("lead_department_id"), [(c.name, c.id) for c in self.choices.departments],
@@ -402,16 +407,17 @@ class CampaignsDialog(RecordsDialog[CampaignListing, oq.CampaignRow]):
     STRETCH = 5
     noun = "检查行动"
 
-    def __init__(self, db: Database, runner: TaskRunner, *, actor: Actor | None = None,
+    def __init__(self, db: Database, runner: TaskRunner, *, actor: Actor | None = None, as_of: date | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(db, runner, actor=actor, parent=parent)
+        self.as_of = as_of
         self.setWindowTitle(self.tr("检查行动"))
         intro = QLabel(self.tr("安全生产大检查、汛期专项检查等检查行动：登记检查时可归入某一行动，隐患列表可按行动筛选。"
                                "已有检查记录的行动不能删除。"), self)
         intro.setWordWrap(True)
         self.top.addWidget(intro, 1)
         self.new_button.setText(self.tr("新建检查行动…"))
-        fixed_columns(self.table, {0: 200, 4: 240})
+        fixed_columns(self.table, {0: 200, 4: 260})
         self.fit(1180, 520)
         self.load()
 
@@ -439,8 +445,9 @@ class CampaignsDialog(RecordsDialog[CampaignListing, oq.CampaignRow]):
 
     def make_form(self, row: oq.CampaignRow | None) -> RecordForm[Any]:
         choices = self.listing.choices if self.listing is not None else None
+        initial = {"starts_on": self.as_of, "ends_on": self.as_of} if row is None and self.as_of else None
         return CampaignForm(self._db, self._runner, row.id if row is not None else None, choices=choices,
-                            actor=self._actor, parent=self)
+                            actor=self._actor, initial=initial, parent=self)
 
     def delete_texts(self, row: oq.CampaignRow) -> tuple[str, str, str]:
         return (self.tr("删除检查行动"),

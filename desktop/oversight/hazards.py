@@ -535,7 +535,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
 
     def open_campaigns(self) -> QDialog | None:
         def make() -> QDialog:
-            return CampaignsDialog(self._db, self._runner, actor=self._actor, parent=self)
+            return CampaignsDialog(self._db, self._runner, actor=self._actor, as_of=self.as_of(), parent=self)
 
         dialog = self.open_dialog(make, refused=self.tr("无法打开"))
         if isinstance(dialog, CampaignsDialog):

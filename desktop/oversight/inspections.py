@@ -144,7 +144,7 @@ class InspectionsDialog(RecordsDialog[InspectionListing, oq.InspectionRow]):
         self.enterprise_picker.sig_enterprise_changed.connect(lambda _id: self._filter_changed())
         self.start_field.sig_changed.connect(self._filter_changed)
         self.end_field.sig_changed.connect(self._filter_changed)
-        fixed_columns(self.table, {1: 240, 3: 180, 4: 140})
+        fixed_columns(self.table, {1: 240, 3: 180})
         self.fit(1200, 560)
         self.load()
 

@@ -75,6 +75,7 @@ def test_create_a_campaign_a_bad_one_keeps_the_input(qtbot, page, world, sqlite_
     assert row[4] == "应急管理局、住房和城乡建设局" and row[5] == "全部行业" and row[6:] == ["1", "1"]
     form = dialog.new_record()
     assert isinstance(form, CampaignForm) and form.windowTitle() == "新建检查行动"
+    assert form.data().starts_on == AS_OF  # the page's day, not the machine's
     set_widget_value(form.widgets["name"], "2026 安全生产大检查")  # taken
     set_widget_value(form.widgets["kind"], "flood")
     set_widget_value(form.widgets["starts_on"], date(2026, 6, 1))
