@@ -451,7 +451,7 @@ class CampaignsDialog(RecordsDialog[CampaignListing, oq.CampaignRow]):
 
     def delete_texts(self, row: oq.CampaignRow) -> tuple[str, str, str]:
         return (self.tr("删除检查行动"),
-                self.tr("确定删除检查行动“{0}”吗？删除后移入回收站。").format(row.name),
+                self.tr("确定删除检查行动“{0}”吗？删除后不能在窗口中恢复。").format(row.name),
                 self.tr("已删除检查行动“{0}”。").format(row.name))
 
     def delete_work(self, row: oq.CampaignRow) -> Callable[[UnitOfWork], object]:

@@ -233,8 +233,8 @@ class InspectionsDialog(RecordsDialog[InspectionListing, oq.InspectionRow]):
 
     def delete_texts(self, row: oq.InspectionRow) -> tuple[str, str, str]:
         what = self.tr("{0} {1} 的检查记录").format(_day(row.inspected_on), row.enterprise)
-        hazards = (self.tr("\n其下 {0} 项隐患将一并移入回收站。").format(row.hazards) if row.hazards
-                   else self.tr("\n该次检查没有登记隐患。"))
+        hazards = (self.tr("\n其下 {0} 项隐患将一并移入回收站；删除的检查记录不能在窗口中恢复。").format(row.hazards) if row.hazards
+                   else self.tr("\n该次检查没有登记隐患；删除的检查记录不能在窗口中恢复。"))
         return (self.tr("删除检查记录"), self.tr("确定删除{0}吗？{1}").format(what, hazards),
                 self.tr("已删除{0}。").format(what))
 

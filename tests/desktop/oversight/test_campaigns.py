@@ -164,10 +164,14 @@ def test_a_used_campaign_is_not_deleted_an_unused_one_is(qtbot, page, world, sql
 
 def test_edit_an_inspection_and_see_it_listed(qtbot, page, world, sqlite_db, finish):  # type: ignore[no-untyped-def]
     other = inspect(sqlite_db, world, world.enterprises[2], date(2026, 10, 15), campaign=False)
-    dialog = page.open_inspections()
+    page.campaign_combo.setCurrentIndex(page.campaign_combo.findData(world.campaign))
+    dialog = page.open_inspections()  # opens on the page's campaign filter
     assert isinstance(dialog, InspectionsDialog)
     _settled(qtbot, dialog, lambda: dialog.options is not None)
-    assert dialog.table.rowCount() == 2 and dialog.count_label.text() == "共 2 条检查记录"
+    assert dialog.campaign_combo.currentData() == world.campaign and dialog.table.rowCount() == 1
+    dialog.clear_filters()
+    _settled(qtbot, dialog, lambda: dialog.table.rowCount() == 2)
+    assert dialog.count_label.text() == "共 2 条检查记录"
     assert _cells(dialog, 0)[3] == "—" and _cells(dialog, 1)[3] == "2026 安全生产大检查"
     assert _cells(dialog, 1)[5] == "1 项"
     # filtered by campaign
