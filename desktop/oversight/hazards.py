@@ -6,7 +6,9 @@ the background (``queries.hazard_detail``): its inspection, measures, the extens
 penalties and photos. The toolbar records an inspection with its findings (``InspectionDialog``) and
 walks the selected hazard through its lifecycle — 开始整改, 提交复查, 复查 (通过 → 销号), 延期, 挂牌督办 /
 解除督办 — each a write with the version read (a stale one is refused, nothing overwritten); 登记处罚
-records a penalty for it, 附加照片 a photo (an after-photo once rectified). 删除 moves a hazard to the 回收站 (ListPage's delete and restore)."""
+records a penalty for it, 附加照片 a photo (an after-photo once rectified). 删除 moves a hazard to the 回收站 (ListPage's delete and restore).
+检查行动… opens the campaigns (``desktop.oversight.campaigns``; after a change the campaign filter's choices
+are read again), 检查记录… the inspections to edit or delete (``desktop.oversight.inspections``)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from desktop.kit.settings import Settings
 from desktop.kit.tasks import Task, TaskRunner
 from desktop.kit.widgets import record_table, tidy_separators
 from desktop.kit.writes import WriteOp
+from desktop.oversight.campaigns import CampaignsDialog
 from desktop.oversight.hazard_forms import (
     ExtensionDialog,
     InspectionDialog,
@@ -50,6 +53,7 @@ from desktop.oversight.hazard_forms import (
     SupervisionDialog,
 )
 from desktop.oversight.hazard_table import GREEN, RED, STATUS_COLOURS, HazardTableModel, supervised_text
+from desktop.oversight.inspections import InspectionsDialog
 from models.core.attachments import size_text
 from models.core.database import Database
 from models.core.progress import Progress
@@ -88,6 +92,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self._today = today
         self.detail: HazardDetail | None = None
         self.detail_task: Task | None = None
+        self.campaigns_task: Task | None = None
         self.summary_task: Task | None = None
         self.summary: HazardSummary | None = None
         self.trash_open_message = self.tr("回收站中的隐患需先恢复")
@@ -109,6 +114,10 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         act = self._action
         self.act_inspection = act(self.tr("登记检查…"), self.new_inspection, QKeySequence.StandardKey.New,
                                   self.tr("登记一次检查及发现的隐患（一次保存）"))
+        self.act_campaigns = act(self.tr("检查行动…"), self.open_campaigns, None,
+                                 self.tr("新建、编辑、删除检查行动（安全生产大检查、汛期专项检查等）"))
+        self.act_inspections = act(self.tr("检查记录…"), self.open_inspections, None,
+                                   self.tr("查看检查记录，修改检查日期、部门、人员、所属行动和检查情况，或删除误录的记录"))
         self.act_start = act(self.tr("开始整改"), self.start_rectification, None, self.tr("待整改 → 整改中"))
         self.act_rectified = act(self.tr("提交复查…"), self.submit_rectified, None,
                                  self.tr("登记整改完成日期和整改措施，转为待复查"))
@@ -133,6 +142,8 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.toolbar = QToolBar(self)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.addAction(self.act_inspection)
+        self.toolbar.addAction(self.act_inspections)
+        self.toolbar.addAction(self.act_campaigns)
         self.toolbar.addSeparator()
         for action in (self.act_start, self.act_rectified, self.act_recheck, self.act_extend, self.act_supervise,
                        self.act_lift):
@@ -242,6 +253,18 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.restore_state(self._settings)
         self.model.set_filter(self.current_filter())
         self.load_summary()
+
+    def reload_campaigns(self) -> Task:
+        """Read the campaign filter's choices again (in the background; a campaign since deleted falls
+        back to 全部检查行动), then the list (a renamed campaign shows its new name)."""
+        task = self._read(oq.campaign_choices, self.tr("正在读取检查行动…"), self.tr("检查行动"))
+        task.sig_finished.connect(self._campaigns_ready)
+        self.campaigns_task = task
+        return task
+
+    def _campaigns_ready(self, campaigns: list[oq.Choice]) -> None:
+        fill_combo(self.campaign_combo, [(c.label, c.id) for c in campaigns], first=(self.tr("全部检查行动"), None))
+        self.refetch(self.current_filter())
 
     def refresh(self) -> None:
         self.refetch(self.current_filter())  # a new day: a new as_of
@@ -509,6 +532,37 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         if dialog is not None:
             dialog.sig_saved.connect(lambda _id: self._inspection_saved())  # type: ignore[attr-defined]
         return dialog
+
+    def open_campaigns(self) -> QDialog | None:
+        def make() -> QDialog:
+            return CampaignsDialog(self._db, self._runner, actor=self._actor, as_of=self.as_of(), parent=self)
+
+        dialog = self.open_dialog(make, refused=self.tr("无法打开"))
+        if isinstance(dialog, CampaignsDialog):
+            dialog.sig_changed.connect(self._campaigns_changed)
+        return dialog
+
+    def _campaigns_changed(self) -> None:
+        self.reload_campaigns()
+        self.sig_data_changed.emit()
+
+    def open_inspections(self) -> QDialog | None:
+        initial = oq.InspectionFilter(department_id=self.department_combo.currentData(),
+                                      campaign_id=self.campaign_combo.currentData())
+
+        def make() -> QDialog:
+            return InspectionsDialog(self._db, self._runner, actor=self._actor, initial=initial, parent=self)
+
+        dialog = self.open_dialog(make, refused=self.tr("无法打开"))
+        if isinstance(dialog, InspectionsDialog):
+            dialog.sig_changed.connect(self._inspections_changed)
+        return dialog
+
+    def _inspections_changed(self) -> None:
+        self.refetch()  # the hazards follow their inspection's day and department, or went to the 回收站
+        self.load_summary()
+        self.detail_timer.start()
+        self.sig_data_changed.emit()
 
     def _inspection_saved(self) -> None:
         self.refetch()
