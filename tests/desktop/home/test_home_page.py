@@ -267,8 +267,8 @@ def test_the_list_as_shown_exports_to_excel_as_due_does(qtbot, make_page, world,
     hazard = next(r for r in rows[1:] if r[header.index("事项")] == "隐患整改")
     assert hazard[header.index("紧急程度")] == "紧急" and hazard[header.index("逾期天数")] == 5
     out = tmp_path / "due.xlsx"
-    code, text, err = run(capsys, "--db", db_arg(db), "due", "--as-of", TODAY.isoformat(), "--out", str(out))
-    assert code == 0, err
+    code, written_text, err = run(capsys, "--db", db_arg(db), "due", "--as-of", TODAY.isoformat(), "--out", str(out))
+    assert code == 0 and "已导出" in written_text, err
     cli_rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert cli_rows[0] == header and len(cli_rows) - 1 == len(due_items_for(db))
     code, _text, err = run(capsys, "--db", db_arg(db), "due", "--out", str(tmp_path / "due.csv"))
