@@ -75,8 +75,11 @@ def upgrade(db: Database) -> schema.UpgradeResult:
 
 
 def _due_sources() -> tuple[due.Source, ...]:
-    """Each module's due items with the tables they depend on: the module's own and those of every
-    module below it (enterprises and the core — reference data, the calendar — below all)."""
+    """Each module's due items with the tables they read: the module's own, the enterprises' and the
+    core's (reference data, the calendar) — and the plans' for the drills (a drill obligation follows the
+    plans an enterprise has). Narrower than "every lower module": a plan edited leaves the supplies', the
+    teams' and the oversight's answers kept. ``tests/models/test_due.py`` checks each source reads no
+    table outside its set."""
     from models.drills import due as drills_due
     from models.oversight import due as oversight_due
     from models.plans import due as plans_due
@@ -87,18 +90,18 @@ def _due_sources() -> tuple[due.Source, ...]:
         return frozenset(table for module in entity_modules for table in _tables_of(module))
 
     base = (core_entities, enterprise_entities)
-    below_modules = (*base, plan_entities)
-    return (due.Source("plans", plans_due.due_items, tables(*below_modules)),
-            due.Source("drills", drills_due.due_items, tables(*below_modules, drill_entities)),
-            due.Source("supplies", supplies_due.due_items, tables(*below_modules, supply_entities)),
-            due.Source("teams", teams_due.due_items, tables(*below_modules, team_entities)),
-            due.Source("oversight", oversight_due.due_items, tables(*ENTITY_MODULES)))
+    return (due.Source("plans", plans_due.due_items, tables(*base, plan_entities)),
+            due.Source("drills", drills_due.due_items, tables(*base, plan_entities, drill_entities)),
+            due.Source("supplies", supplies_due.due_items, tables(*base, supply_entities)),
+            due.Source("teams", teams_due.due_items, tables(*base, team_entities)),
+            due.Source("oversight", oversight_due.due_items, tables(*base, oversight_entities)))
 
 
 def _tables_of(module: ModuleType) -> list[str]:
-    """The tables of the entity classes an entities module defines."""
+    """The tables of the mapped classes an entities module defines (audited entities and the rows kept
+    with them, like the stock balances a movement writes in the same unit of work)."""
     return [cls.__tablename__ for cls in vars(module).values()
-            if isinstance(cls, type) and issubclass(cls, Entity) and cls.__module__ == module.__name__
+            if isinstance(cls, type) and issubclass(cls, Base) and cls.__module__ == module.__name__
             and hasattr(cls, "__tablename__")]
 
 

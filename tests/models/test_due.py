@@ -169,3 +169,32 @@ def test_a_day_in_the_past_lists_a_filing_made_only_later(db) -> None:  # type: 
         now = [i for i in due_items(s, as_of=date(2026, 12, 1), within=30) if i.record_id == pid]
     assert [(i.kind, i.overdue) for i in then] == [("filing", True)]
     assert not [i for i in now if i.kind == "filing"]
+
+
+def test_each_source_reads_only_the_tables_it_declares(db) -> None:  # type: ignore[no-untyped-def]
+    """The kept answers are only as right as the tables each source says it reads: run every source over a
+    world with something due in every module and catch each table its SQL names."""
+    import re
+
+    from sqlalchemy import event
+
+    from models.modules import SCHEMA, _due_sources
+    from tests.desktop.home.world import TODAY, build_home
+
+    build_home(db)
+    known = set(SCHEMA.metadata.tables)
+    for source in _due_sources():
+        seen: set[str] = set()
+
+        def catch(_conn, _cursor, statement, _params, _context, _many, seen=seen) -> None:  # type: ignore[no-untyped-def]
+            seen.update(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', statement))
+
+        event.listen(db.engine, "before_cursor_execute", catch)
+        try:
+            with db.read() as s:
+                items = source.items(s, as_of=TODAY, within=90)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", catch)
+        read = (seen & known) - {"audit_head", "audit_log"}
+        assert items and read, source.name
+        assert read <= source.tables, (source.name, sorted(read - source.tables))
