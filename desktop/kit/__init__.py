@@ -25,6 +25,9 @@ no plan): a module passes it what is special about itself.
   (never on the window thread); ``after_load`` for what must wait for the rows.
 - ``sorting``: ``HeaderSorting``, header-click sorting in SQL.
 - ``exporting``: ``ListExporter``, a list's 导出Excel in the background.
+- ``records``: ``RecordsDialog``, a short list of records as a dialog (新建 / 编辑 / 删除 on the form base and
+  the write flow).
+- ``charts``: ``BarChart``, the one chart widget (QPainter; pages hand it ``ChartData``).
 - ``dates``: ``DateField``, the one date field (Chinese format, clearable where optional), and how
   dates and times read.
 - ``pickers``: ``EnterprisePicker`` (the one enterprise chooser), ``ReferenceChoices`` and

@@ -19,8 +19,8 @@ from desktop.kit.dates import DateField
 from desktop.kit.fields import Field, FieldForm, day, line, text
 from desktop.kit.forms import RecordForm, Saved
 from desktop.kit.pickers import EnterprisePicker, fill_combo
+from desktop.kit.records import RecordsDialog, fixed_columns
 from desktop.kit.tasks import TaskRunner
-from desktop.oversight.campaigns import RecordsDialog, fixed_columns
 from models.core import reference
 from models.core.database import Database
 from models.core.reference import Choice
