@@ -435,7 +435,8 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
 
     def trash_toggled(self, on: bool) -> None:
         for action in (self.act_inspection, self.act_start, self.act_rectified, self.act_recheck, self.act_extend,
-                       self.act_supervise, self.act_lift, self.act_penalty, self.act_photo, self.act_delete):
+                       self.act_supervise, self.act_lift, self.act_penalty, self.act_photo, self.act_delete,
+                       self.act_inspections, self.act_campaigns):
             action.setVisible(not on)
         self.act_restore.setVisible(on)
         for combo in (self.scope_combo, self.status_combo, self.level_combo, self.department_combo,

@@ -235,3 +235,11 @@ def test_a_stale_inspection_edit_is_refused_and_a_deleted_one_takes_its_hazards(
     qtbot.waitUntil(lambda: page.model.loaded and page.model.rowCount() == 0, timeout=5000)
     with sqlite_db.read() as s:
         assert oq.inspection_count(s, oq.InspectionFilter()) == 0
+
+
+def test_the_recycle_bin_hides_the_campaign_and_inspection_lists(qtbot, page) -> None:  # type: ignore[no-untyped-def]
+    assert page.act_campaigns.isVisible() and page.act_inspections.isVisible()
+    page.trash_button.setChecked(True)
+    assert not page.act_campaigns.isVisible() and not page.act_inspections.isVisible()
+    page.trash_button.setChecked(False)
+    assert page.act_campaigns.isVisible() and page.act_inspections.isVisible()
