@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop.kit.columns import ColumnFit
+from desktop.kit.exporting import Write
 from desktop.kit.list_page import ListPage
 from desktop.kit.pickers import ReferenceChoices, fill_combo
 from desktop.kit.settings import Settings
@@ -84,6 +86,7 @@ def _day(value: date | None) -> str:
 class HazardsPage(ListPage[HazardRow, HazardFilter]):
     key = "hazards"
     service = RecordService(osv.delete_hazard, osv.restore_hazard)
+    export_module = "exports.oversight.excel"
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
                  today: Callable[[], date] | None = None, parent: QWidget | None = None) -> None:
@@ -131,6 +134,8 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.act_edit_penalty = act(self.tr("编辑处罚…"), self.edit_penalty, None, "")
         self.act_photo = act(self.tr("附加照片…"), self.attach_photo, None,
                              self.tr("为所选隐患附加现场照片（整改后照片在提交复查后附加）"))
+        self.act_export = act(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
+                              self.tr("把列表中的隐患（按当前筛选和排序）导出为 Excel 隐患台账"))
         self.act_search = act(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
         self.act_refresh = act(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
         self.act_delete = act(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
@@ -155,6 +160,7 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
         self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_export)
         self.toolbar.addAction(self.act_refresh)
         self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的隐患，可以恢复"))
         layout.addWidget(self.toolbar)
@@ -432,6 +438,17 @@ class HazardsPage(ListPage[HazardRow, HazardFilter]):
         self.model.set_filter(flt)
         self.model.after_load(lambda: self.select_id(hazard_id)
                               or self.sig_status.emit(self.tr("该隐患不在当前列表已读取的行中，可用搜索查找")))
+
+    def export_stem(self, flt: HazardFilter) -> str:
+        return self.tr("隐患排查治理台账")
+
+    def excel_writer(self, flt: HazardFilter) -> Write:
+        db, sort, descending = self._db, self.model.sort_key, self.model.descending
+
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_hazards(db, flt, path, sort=sort, descending=descending, progress=progress))
+
+        return write
 
     def trash_toggled(self, on: bool) -> None:
         for action in (self.act_inspection, self.act_start, self.act_rectified, self.act_recheck, self.act_extend,

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer, Signal
@@ -510,6 +512,7 @@ def summary_text(summary: Summary) -> tuple[str, bool]:
 class IncidentsPage(ListPage[IncidentRow, IncidentFilter]):
     key = "incidents"
     service = RecordService(inc.delete_incident, inc.restore_incident)
+    export_module = "exports.oversight.excel"
     default_order = Qt.SortOrder.DescendingOrder  # the latest received first
 
     def __init__(self, db: Database, runner: TaskRunner, settings: Settings, *, actor: Actor | None = None,
@@ -557,6 +560,8 @@ class IncidentsPage(ListPage[IncidentRow, IncidentFilter]):
         self.act_delete_update = act(self.tr("删除续报"), self.delete_update, None,
                                      self.tr("删除误录的续报（事故等级按其余续报重新确定）"))
         self.act_search = act(self.tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "")
+        self.act_export = act(self.tr("导出Excel"), self.export_excel, QKeySequence("Ctrl+E"),
+                              self.tr("把列表中的事故信息（按当前筛选和排序）导出为 Excel 台账"))
         self.act_refresh = act(self.tr("刷新"), self.refresh, QKeySequence.StandardKey.Refresh, "")
         self.act_delete = act(self.tr("删除"), self.delete_current, QKeySequence.StandardKey.Delete,
                               self.tr("将所选事故信息移入回收站（Delete）"))
@@ -572,6 +577,7 @@ class IncidentsPage(ListPage[IncidentRow, IncidentFilter]):
         self.toolbar.addAction(self.act_delete)
         self.toolbar.addAction(self.act_restore)
         self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_export)
         self.toolbar.addAction(self.act_refresh)
         self.make_trash_button(self.toolbar, self.tr("查看已删除（移入回收站）的事故信息，可以恢复"))
         layout.addWidget(self.toolbar)
@@ -863,7 +869,12 @@ class IncidentsPage(ListPage[IncidentRow, IncidentFilter]):
         return self.tr("事故信息")
 
     def excel_writer(self, flt: IncidentFilter) -> Write:
-        raise NotImplementedError  # no Excel export of incidents yet (the page offers none)
+        db, sort, descending = self._db, self.model.sort_key, self.model.descending
+
+        def write(excel: ModuleType, path: Path, progress: Progress) -> int:
+            return int(excel.export_incidents(db, flt, path, sort=sort, descending=descending, progress=progress))
+
+        return write
 
     # --- writes
 

@@ -208,3 +208,21 @@ def test_a_due_item_opens_its_hazard(qtbot, page, world, db):  # type: ignore[no
     wait_loaded(qtbot, page.model)
     qtbot.waitUntil(lambda: page.current_row() is not None and page.current_row().id == world.overdue, timeout=5000)
     qtbot.waitUntil(lambda: page.detail is not None and page.detail.row.id == world.overdue, timeout=5000)
+
+
+def test_the_hazard_list_to_excel(qtbot, page, world, db, tmp_path, monkeypatch, msgs):  # type: ignore[no-untyped-def]
+    """导出Excel writes the list as filtered and sorted, the overdue hazard with its state."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "隐患台账"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    with qtbot.waitSignal(page.sig_export_finished, timeout=10000) as blocker:
+        page.export_excel()
+    written = tmp_path / "隐患台账.xlsx"
+    assert blocker.args == [str(written), page.model.rowCount()] and "已导出" in msgs.texts()[0]
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:4] == ("整改状态", "隐患等级", "企业", "隐患描述")
+    row = next(r for r in rows[1:] if r[header.index("隐患描述")] == "配电箱未接地")
+    assert row[header.index("期限情况")].startswith("已逾期") and row[header.index("整改期限")].date() == date(2026, 10, 1)

@@ -197,3 +197,22 @@ def test_a_stale_save_is_refused_and_delete_moves_to_the_trash(qtbot, page, worl
     assert finish(page.restore_current()) == "saved"
     page.trash_button.setChecked(False)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+
+
+def test_the_incident_list_to_excel(qtbot, page, world, tmp_path, monkeypatch, msgs):  # type: ignore[no-untyped-def]
+    """导出Excel writes the incidents with their grade and reporting verdict, as the list shows them."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "事故台账"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    with qtbot.waitSignal(page.sig_export_finished, timeout=10000) as blocker:
+        page.export_excel()
+    written = tmp_path / "事故台账.xlsx"
+    assert blocker.args == [str(written), page.model.rowCount()] and "已导出" in msgs.texts()[0]
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    header = rows[0]
+    listed = [page.model.row_at(n) for n in range(page.model.rowCount())]
+    assert [r[header.index("事故名称")] for r in rows[1:]] == [r.title for r in listed]
+    assert [r[header.index("上报情况")] for r in rows[1:]] == [r.timing.label for r in listed]
+    assert [r[header.index("事故等级")] for r in rows[1:]] == [r.grade_label for r in listed]
