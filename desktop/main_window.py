@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import importlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 PRODUCT = "应急预案与演练管理系统"
 DEMO_SCALE = "small"
+READS_WAIT_MS = 10_000  # switching databases waits this long for the pages' reads to end
 NAV_WIDTH = 112  # room for the longest entry to come (隐患/检查); the lists need the rest at 1280 px
 
 
@@ -474,6 +476,8 @@ class MainWindow(QMainWindow):
 
     def switch_database(self, target: str) -> bool:
         """Open another database in this window; False when it could not be opened."""
+        if self.runner.busy and not self.runner.writing:
+            self._wait_for_reads(READS_WAIT_MS)  # the pages' reads (首页's first one) end in a moment
         if self.runner.busy:
             messages.warn(self, self.tr("切换数据库"), self.tr("后台任务还在进行，请等它完成后再切换数据库。"))
             return False
@@ -494,6 +498,16 @@ class MainWindow(QMainWindow):
         self.sig_database_changed.emit(new_db)
         self.show_status(self.tr("已打开数据库：{0}").format(new_db.name))
         return True
+
+    def _wait_for_reads(self, msecs: int) -> None:
+        """Let the background reads end (their answers are shown as usual), at most ``msecs``."""
+        deadline = time.monotonic() + msecs / 1000
+        while self.runner.busy and not self.runner.writing and time.monotonic() < deadline:
+            loop = QEventLoop(self)
+            self.runner.sig_busy_changed.connect(loop.quit)
+            QTimer.singleShot(max(1, int((deadline - time.monotonic()) * 1000)), loop.quit)
+            loop.exec()
+            self.runner.sig_busy_changed.disconnect(loop.quit)
 
     def fill_demo(self, scale: str = DEMO_SCALE) -> Task:
         """Fill the (empty) current database with demo data in the background, then refresh."""

@@ -221,11 +221,24 @@ def test_switch_database(qtbot, make_window, tmp_path, fill):
     fill(other, 4)
     other.dispose()
     window = make_window()
-    home_loaded(qtbot, window)  # a background read still running would refuse the switch
+    home_loaded(qtbot, window)
     assert window.switch_database(str(tmp_path / "other.sqlite"))
     assert window.windowTitle() == "应急预案与演练管理系统 — other.sqlite"
     assert window.db_label.text() == "数据库：other.sqlite"
     assert home_loaded(qtbot, window).overview.total == 4
+    window.db.dispose()
+
+
+def test_switch_database_while_the_first_page_is_still_reading(qtbot, make_window, tmp_path, fill, msgs):
+    """Right after start-up (首页's first read under way) a switch waits for the reads, it is not refused."""
+    other = open_database(str(tmp_path / "other.sqlite"))
+    fill(other, 2)
+    other.dispose()
+    window = make_window()
+    assert window.runner.busy  # the home page's first read
+    assert window.switch_database(str(tmp_path / "other.sqlite"))
+    assert msgs.kinds() == []
+    assert home_loaded(qtbot, window).overview.total == 2
     window.db.dispose()
 
 
