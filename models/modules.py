@@ -21,6 +21,7 @@ from models.core import entities as core_entities
 from models.core.base import Base, Entity
 from models.core.database import Database
 from models.core.due import DueItem
+from models.core.progress import Progress
 from models.core.uow import SYSTEM, unit_of_work
 from models.drills import entities as drill_entities
 from models.enterprises import entities as enterprise_entities
@@ -105,7 +106,11 @@ def _tables_of(module: ModuleType) -> list[str]:
             and hasattr(cls, "__tablename__")]
 
 
-def due_items(session: Session, *, as_of: date, within: int = 30, enterprise_id: int | None = None) -> list[DueItem]:
+def due_items(session: Session, *, as_of: date, within: int = 30, enterprise_id: int | None = None,
+              progress: Progress | None = None) -> list[DueItem]:
     """Everything due or overdue on ``as_of`` (within ``within`` days) across the modules, most
-    urgent first: what the home page lists and the ``due`` command prints."""
-    return due.collect(_due_sources(), session, as_of=as_of, within=within, enterprise_id=enterprise_id)
+    urgent first: what the home page lists and the ``due`` command prints. ``progress``: told after each
+    module (a cancel stops the read there)."""
+    told = None if progress is None else (lambda done, total: progress.report(done, total, "正在读取到期事项…"))
+    return due.collect(_due_sources(), session, as_of=as_of, within=within, enterprise_id=enterprise_id,
+                       progress=told)

@@ -90,8 +90,9 @@ class HomeData:
     flood: frozenset[DueItem] = frozenset()  # the flood work among ``items`` (in season)
 
 
-def read_home(session: Session, as_of: date) -> HomeData:
-    """The home page's read (on a worker thread): the due items, the enterprise counts, the months."""
+def read_home(session: Session, as_of: date, progress: Progress | None = None) -> HomeData:
+    """The home page's read (on a worker thread): the due items, the enterprise counts, the months.
+    ``progress`` is told after each module's due items (a cancel stops the read there)."""
     from models.drills.queries import held_by_month
     from models.modules import due_items
     from models.oversight import flood
@@ -99,7 +100,7 @@ def read_home(session: Session, as_of: date) -> HomeData:
     from models.supplies.queries import expiring_by_month
 
     started = time.perf_counter()
-    items = due_items(session, as_of=as_of, within=max(summary.WINDOWS))
+    items = due_items(session, as_of=as_of, within=max(summary.WINDOWS), progress=progress)
     seconds = time.perf_counter() - started
     season = flood.season_on(as_of)  # the city's window (a region's own applies to its records)
     work = frozenset(flood.flood_work(session, items)) if season is not None else frozenset()
@@ -459,10 +460,12 @@ class HomePage(Page):
         self._generation += 1
         generation = self._generation
 
-        def work(_progress: Progress) -> HomeData:
+        def work(progress: Progress) -> HomeData:
             with db.read() as s:
-                return read_home(s, as_of)
+                return read_home(s, as_of, progress)
 
+        if self.load_task is not None and self.load_task.running:
+            self.load_task.cancel()  # its answer would be dropped anyway: stop it after its current module
         try:
             task = self._runner.run(work, label=self.tr("正在读取到期事项…"), title=self.tr("首页"), show_progress=False,
                                     report_errors=False)

@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, inspect, select
+from sqlalchemy import Connection, Table, inspect, select
 from sqlalchemy.orm import Session
 
 from models.core.base import BOOKKEEPING, Entity
@@ -223,6 +223,14 @@ def read_head(session: Session) -> Head:
 
     row = session.get(AuditHead, 1)
     return EMPTY_HEAD if row is None else Head(row.count, row.last_id, row.last_hash)
+
+
+def head_stamp(reader: Session | Connection) -> int:
+    """The trail's last row id (0 before the first write): answers kept “as of the audit trail's head”
+    (the drill obligations, team readiness, the due items) compare it to know nothing was written since."""
+    from models.core.entities import AuditHead
+
+    return int(reader.scalar(select(AuditHead.last_id).where(AuditHead.id == 1)) or 0)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from models.core import audit
+
 SEVERITIES = {"danger": "紧急", "warning": "提醒"}
 """danger: overdue, expired or missing now; warning: coming due within the window."""
 
@@ -109,8 +111,8 @@ def sort_key(item: DueItem) -> tuple[object, ...]:
 
 @dataclass(frozen=True)
 class Source:
-    """A module's contribution: its ``due_items`` and the tables its answer depends on (the module's
-    own and those of every module below it — a module reads only the same or lower ones)."""
+    """A module's contribution: its ``due_items`` and the tables its answer is read from (a write to
+    any other leaves its kept answer standing)."""
 
     name: str
     items: DueSource
@@ -124,16 +126,10 @@ class _Kept:
 
 
 _KEPT: weakref.WeakKeyDictionary[Engine, dict[tuple[str, date, int, int | None], _Kept]] = weakref.WeakKeyDictionary()
-_MERGED: weakref.WeakKeyDictionary[Engine, dict[Any, tuple[tuple[int, ...], tuple[DueItem, ...], Any]]] = \
-    weakref.WeakKeyDictionary()  # the sorted whole, as of the parts it was made of
+_MERGED: weakref.WeakKeyDictionary[Engine, dict[Any, tuple[tuple[tuple[DueItem, ...], ...], tuple[DueItem, ...]]]] = \
+    weakref.WeakKeyDictionary()  # the sorted whole, with the parts it was made of
 _LOCK = threading.Lock()
 _MAX_KEPT = 64  # answers kept per database (a day, a few windows and enterprises)
-
-
-def _stamp(session: Session) -> int:
-    from models.core.entities import AuditHead
-
-    return int(session.scalar(select(AuditHead.last_id).where(AuditHead.id == 1)) or 0)
 
 
 def _changed_tables(session: Session, since: int, stamp: int) -> set[str]:
@@ -150,7 +146,7 @@ def source_items(source: Source, session: Session, *, as_of: date, within: int,
     trail, so the trail says what changed.)"""
     engine = session.get_bind().engine  # type: ignore[union-attr]
     key = (source.name, as_of, within, enterprise_id)
-    stamp = _stamp(session)
+    stamp = audit.head_stamp(session)
     with _LOCK:
         kept = _KEPT.get(engine, {}).get(key)
     if kept is not None and (kept.stamp == stamp or (
@@ -177,16 +173,15 @@ def collect(sources: Iterable[Source], session: Session, *, as_of: date, within:
             progress(n + 1, len(listed))
     engine = session.get_bind().engine  # type: ignore[union-attr]
     key = (tuple(source.name for source in listed), as_of, within, enterprise_id)
-    made = tuple(id(part) for part in parts)  # the kept answers are the very tuples handed out before
     with _LOCK:
         merged = _MERGED.get(engine, {}).get(key)
-    if merged is not None and merged[0] == made:
-        return list(merged[1])
+    if merged is not None and all(a is b for a, b in zip(merged[0], parts, strict=True)):
+        return list(merged[1])  # every part is the kept answer it was made of
     out = [item for part in parts for item in part]
     out.sort(key=sort_key)
     with _LOCK:
         answers = _MERGED.setdefault(engine, {})
         if len(answers) >= _MAX_KEPT and key not in answers:
             answers.clear()
-        answers[key] = (made, tuple(out), parts)  # the parts kept alive: their ids stay theirs
+        answers[key] = (tuple(parts), tuple(out))
     return out

@@ -86,3 +86,12 @@ def escape_like(text: str) -> str:
 def contains_pattern(word: str) -> str:
     """A LIKE pattern matching values that contain ``word`` literally."""
     return f"%{escape_like(word)}%"
+
+
+IN_CHUNK = 2000
+"""Ids per ``IN (…)`` list: below SQLite's and the driver's limits on bound parameters."""
+
+
+def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> list[Sequence[Any]]:
+    """``values`` in slices of at most ``size`` (for ``IN (…)`` lists of many ids)."""
+    return [values[i:i + size] for i in range(0, len(values), size)]

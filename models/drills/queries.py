@@ -36,7 +36,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from models.core.entities import AuditHead, AuditLog, Industry, Region
+from models.core.audit import head_stamp
+from models.core.days import month_index, month_start
+from models.core.entities import AuditLog, Industry, Region
 from models.core.listing import contains_pattern, order_by_key, window
 from models.drills import scoring
 from models.drills.entities import DRILL_STATUSES, HELD_STATUSES, Drill, DrillPlan
@@ -308,10 +310,6 @@ _MOVES = ('"enterprise_id"', '"drill_id"', '"plan_id"')  # a record moved to ano
 _INCREMENTAL_LIMIT = 2000  # trail rows; more, and reading everything again is as quick
 
 
-def _stamp(conn: Connection) -> int:
-    return int(conn.scalar(select(AuditHead.last_id).where(AuditHead.id == 1)) or 0)
-
-
 def _touched(conn: Connection, since: int, until: int) -> set[int] | None:
     """The enterprises whose facts the trail rows after ``since`` up to ``until`` may have changed;
     None when they cannot be told apart (reference rows changed, records purged or moved, many rows)."""
@@ -358,7 +356,7 @@ def obligations(session: Session, *, as_of: date, enterprise_id: int | None = No
         statuses = _Statuses(conn, rules, as_of)
         return [statuses(eid, f) for eid, f in _facts(conn, rules.obligations, as_of, [enterprise_id]).items()]
     engine = conn.engine
-    stamp = _stamp(conn)
+    stamp = head_stamp(conn)
     with _SUMMARY_LOCK:
         summary = _SUMMARIES.get(engine)
         if summary is not None and summary.as_of == as_of and summary.stamp <= stamp:
@@ -438,19 +436,19 @@ def held_by_month(session: Session, as_of: date, *, back: int = 6, ahead: int = 
     """For the calendar months from ``back`` - 1 months before ``as_of``'s to ``ahead`` after it: the
     drills held in each (实施日期 in the month, up to ``as_of``) and the frequency obligations still to be
     met that fall due in it (their next due date on ``as_of``: overdue ones count in ``as_of``'s month)."""
-    index = as_of.year * 12 + as_of.month - 1
-    starts = [date(m // 12, m % 12 + 1, 1) for m in range(index - back + 1, index + ahead + 2)]
+    index = month_index(as_of)
+    starts = [month_start(m) for m in range(index - back + 1, index + ahead + 2)]
     months = len(starts) - 1
     first = starts[0]
 
     def slot(day: date) -> int:
-        return day.year * 12 + day.month - first.year * 12 - first.month
+        return month_index(day) - month_index(first)
 
     held = [0] * months
     for day in session.execute(select(Drill.held_on).where(
             Drill.deleted_at.is_(None), Drill.status.in_(HELD_STATUSES), Drill.held_on >= first,
             Drill.held_on <= as_of)).scalars():
-        held[slot(day if isinstance(day, date) else date.fromisoformat(str(day)[:10]))] += 1
+        held[slot(day)] += 1
     required = [0] * months
     for ent in obligations(session, as_of=as_of):
         for o in ent.obligations:

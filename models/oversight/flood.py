@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from models.core.due import DueItem
 from models.core.entities import Industry
+from models.core.listing import chunks
 from models.enterprises.entities import Enterprise
 from models.supplies.entities import SupplyBatch, SupplyItem
 from models.teams.entities import RescueTeam
@@ -110,12 +111,12 @@ def flood_work(session: Session, items: Sequence[DueItem]) -> list[DueItem]:
     flood_batches: set[int] = set()
     flood_items: set[int] = set()
     prefixes = _category_prefixes()
-    for chunk in _chunks(sorted(batch_ids)):
+    for chunk in chunks(sorted(batch_ids)):
         for bid, code, flagged in session.execute(select(SupplyBatch.id, SupplyItem.category_code, SupplyItem.flood).join(
                 SupplyItem, SupplyItem.id == SupplyBatch.item_id).where(SupplyBatch.id.in_(chunk))):
             if flagged or code.startswith(prefixes):
                 flood_batches.add(bid)
-    for chunk in _chunks(sorted(item_ids)):
+    for chunk in chunks(sorted(item_ids)):
         for iid, code, flagged in session.execute(select(SupplyItem.id, SupplyItem.category_code, SupplyItem.flood)
                                                   .where(SupplyItem.id.in_(chunk))):
             if flagged or code.startswith(prefixes):
@@ -123,7 +124,7 @@ def flood_work(session: Session, items: Sequence[DueItem]) -> list[DueItem]:
     enterprise_ids = {i.enterprise_id for i in items if i.enterprise_id is not None
                       and i.module in ("drills", "oversight")}
     key_enterprises: set[int] = set()
-    for chunk in _chunks(sorted(enterprise_ids)):
+    for chunk in chunks(sorted(enterprise_ids)):
         for eid, flags in session.execute(select(Enterprise.id, Industry.flags).join(
                 Industry, Industry.id == Enterprise.industry_id).where(Enterprise.id.in_(chunk))):
             if key_flags & set(flags or ()):
@@ -146,18 +147,13 @@ def flood_work(session: Session, items: Sequence[DueItem]) -> list[DueItem]:
     return [item for item in items if wanted(item)]
 
 
-def _chunks(values: Sequence[int], size: int = 2000) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def _flood_teams(session: Session, items: Sequence[DueItem], specialty: str) -> list[int]:
     """The teams of the flood specialty among the teams items point at (a certificate's team is its
     ``parent_id``; a team item's own id is its ``record_id``)."""
     team_ids = {i.parent_id for i in items if i.module == "teams" and i.record == "certificate" and i.parent_id} | \
         {i.record_id for i in items if i.module == "teams" and i.record == "team" and i.record_id}
     out: list[int] = []
-    for chunk in _chunks(sorted(t for t in team_ids if t is not None)):
+    for chunk in chunks(sorted(t for t in team_ids if t is not None)):
         for tid, specialties in session.execute(select(RescueTeam.id, RescueTeam.specialties).where(
                 RescueTeam.id.in_(chunk))):
             if specialty in (specialties or ()):
@@ -169,7 +165,7 @@ def _flood_hazards(session: Session, hazard_ids: set[int]) -> set[int]:
     from models.oversight.entities import Hazard
 
     out: set[int] = set()
-    for chunk in _chunks(sorted(hazard_ids)):
+    for chunk in chunks(sorted(hazard_ids)):
         out |= set(session.scalars(select(Hazard.id).where(Hazard.id.in_(chunk), Hazard.category == "flood")))
     return out
 

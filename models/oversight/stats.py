@@ -53,6 +53,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.core.calendar import load_calendar
+from models.core.days import add_years, as_date
 from models.core.entities import Department, Industry
 from models.core.errors import FieldError, ValidationError
 from models.drills import queries as drill_queries
@@ -353,7 +354,7 @@ def _plans_overdue(session: Session, cut: date) -> dict[int, int]:
     (no ``PlanRow`` per candidate: at city scale thousands of plans are candidates)."""
     rules = plan_rules.load_plan_rules()
     calendar = load_calendar(session)
-    cutoff = _years_before(cut, rules.evaluation_every_years)
+    cutoff = add_years(cut, -rules.evaluation_every_years)
     in_force_version = (select(PlanVersion.publish_date).where(PlanVersion.plan_id == Plan.id)
                         .order_by(PlanVersion.number.desc()).limit(1).scalar_subquery())
     published = func.coalesce(Plan.publish_date, in_force_version)
@@ -383,7 +384,7 @@ def _plans_overdue(session: Session, cut: date) -> dict[int, int]:
             if flags is None:
                 flags = flags_of[key] = enterprise_rules.rule_flags(
                     industry_flags.get(industry, ()), {"medium_or_larger": medium, "hazchem_use_above_threshold": hazchem})
-            base = max(d for d in (evaluated, _as_date(in_force)) if d is not None)
+            base = max(d for d in (evaluated, as_date(in_force)) if d is not None)
             evaluation = plan_rules.evaluation_due(base, flags, rules)
             overdue = evaluation is not None and plan_rules.deadline_status(evaluation, None, cut, rules) is Status.OVERDUE
         if overdue:
@@ -391,15 +392,6 @@ def _plans_overdue(session: Session, cut: date) -> dict[int, int]:
     return dict(out)
 
 
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 # ---- the definitions the reports print

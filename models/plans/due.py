@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.core.calendar import load_calendar
+from models.core.days import add_years
 from models.core.due import DueItem, days_between, in_window
 from models.plans import rules as plan_rules
 from models.plans.deadlines import IN_FORCE, plan_deadlines
@@ -21,18 +22,11 @@ from models.plans.rules import Status
 KINDS = {"filing": "预案备案", "authority_check": "备案审查", "evaluation": "预案评估", "revision": "预案修订"}
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def due_items(session: Session, *, as_of: date, within: int, enterprise_id: int | None = None) -> list[DueItem]:
     rules = plan_rules.load_plan_rules()
     calendar = load_calendar(session)
     # an evaluation falls due within the window when its base is at most this old
-    cutoff = _years_before(as_of + timedelta(days=within), rules.evaluation_every_years)
+    cutoff = add_years(as_of + timedelta(days=within), -rules.evaluation_every_years)
     latest_publish = (select(func.max(PlanVersion.publish_date)).where(PlanVersion.plan_id == Plan.id)
                       .scalar_subquery())
     base = func.coalesce(Plan.last_evaluation_date, Plan.publish_date, latest_publish)

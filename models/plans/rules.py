@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, cast
 
+from models.core.days import add_years
 from models.core.workdays import DueDate, HolidayCalendar, load_shipped_calendar
 
 __all__ = [
@@ -189,13 +190,6 @@ def authority_check_due(submitted_date: date, calendar: HolidayCalendar | None =
                                                       basis=_basis(r.authority_check_source))
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year: the last day of February
-        return day.replace(year=day.year + years, day=28)
-
-
 def evaluation_due(last_evaluation_or_publish_date: date, industry_flags: Iterable[str],
                    rules: PlanRules | None = None) -> date | None:
     """When the next periodic evaluation (应急预案评估) is due, or None when the rule does not apply.
@@ -207,7 +201,7 @@ def evaluation_due(last_evaluation_or_publish_date: date, industry_flags: Iterab
     r = _rules(rules)
     if not r.evaluation_flags.intersection(industry_flags):
         return None
-    return _add_years(last_evaluation_or_publish_date, r.evaluation_every_years)
+    return add_years(last_evaluation_or_publish_date, r.evaluation_every_years)
 
 
 def filing_required(industry_flags: Iterable[str], rules: PlanRules | None = None) -> bool:

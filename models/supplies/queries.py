@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from models.core.days import add_years, as_date, month_index, month_starts
 from models.core.entities import Region
 from models.core.listing import contains_pattern, escape_like, order_by_key, unindexed, window
 from models.enterprises.entities import Enterprise
@@ -284,7 +285,7 @@ def _may_alert(as_of: date) -> ColumnElement[bool]:
     """The rows that may carry a batch alert on ``as_of`` (a superset: ``rules.alerts_for`` decides)."""
     alert_rules = rules.alert_rules()
     widest = max((w.days for w in alert_rules.windows), default=0)
-    held = rules.add_years(as_of, -alert_rules.quality_check_years)
+    held = add_years(as_of, -alert_rules.quality_check_years)
     return or_(SupplyBatch.expires_on <= as_of + timedelta(days=widest), SupplyBatch.condition != "good",
                SupplyBatch.inspection_due < as_of, SupplyBatch.calibration_due < as_of,
                SupplyBatch.produced_on <= held,
@@ -497,38 +498,26 @@ ALERT_ORDER = {k: n for n, k in enumerate(("expired", "unusable", "below_minimum
                                            "calibration_overdue", "inspection_overdue", "quality_check"))}
 
 
-def _day(value: Any) -> date | None:
-    """A date column read through the bare connection (SQLite hands back its ISO text)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def alerts(session: Session, as_of: date, *, warehouse_ids: Sequence[int] = ()) -> list[AlertRow]:
     """Every alert on ``as_of`` over the stock held (balances above zero) and the minimums: the
     supplies page's list and the home page's due items. Most urgent kind first."""
     f = StockFilter(as_of=as_of, warehouse_ids=tuple(warehouse_ids))
     out: list[AlertRow] = []
     alert_rules = rules.alert_rules()
-    # The batch alerts from the columns they need, as plain driver rows (not the stock list's rows: no usable
-    # quantity, no minimum — below-minimum comes from ``shortfalls``), the rule applied to each.
-    where, _needs = _conditions(f)
-    query = (select(StockBalance.warehouse_id, Warehouse.name, StockBalance.item_id, SupplyItem.name,
-                    StockBalance.batch_id, SupplyBatch.batch_no, StockBalance.quantity, SupplyBatch.produced_on,
-                    SupplyBatch.expires_on, SupplyBatch.condition, SupplyBatch.inspection_due,
-                    SupplyBatch.calibration_due, SupplyBatch.inspected_on).select_from(StockBalance)
-             .join(SupplyBatch, SupplyBatch.id == StockBalance.batch_id)
-             .join(SupplyItem, SupplyItem.id == StockBalance.item_id)
-             .join(Warehouse, Warehouse.id == StockBalance.warehouse_id).where(*where, _may_alert(as_of)))
+    # The stock list's own selection (``_select``) read as plain driver rows: no ``StockRow`` with its usable
+    # quantity and minimum (below-minimum comes from ``shortfalls``), the rule applied to each row's dates.
+    query = _select(f, "warehouse", False, False, [_may_alert(as_of)]).order_by(None)  # the alerts are sorted below
     found = session.connection().execute(query).all()
-    receipts = _first_receipts(session, [r[4] for r in found if r[7] is None])
-    for wid, wname, iid, iname, bid, batch_no, qty, produced, expires, condition, insp_due, cal_due, inspected in found:
-        for a in rules.alerts_for(as_of=as_of, expires_on=_day(expires), condition=condition,
-                                  inspection_due=_day(insp_due), calibration_due=_day(cal_due),
-                                  inspected_on=_day(inspected), held_since=_day(produced) or receipts.get(bid),
-                                  rules=alert_rules):
-            out.append(AlertRow(wid, wname, iid, iname, bid, batch_no, qty, a, _day(expires), _day(insp_due),
-                                _day(cal_due)))
+    receipts = _first_receipts(session, [r.batch_id for r in found if r.produced_on is None])
+    for r in found:
+        expires, inspection_due, calibration_due = as_date(r.expires_on), as_date(r.inspection_due), \
+            as_date(r.calibration_due)
+        for a in rules.alerts_for(as_of=as_of, expires_on=expires, condition=r.condition,
+                                  inspection_due=inspection_due, calibration_due=calibration_due,
+                                  inspected_on=as_date(r.inspected_on),
+                                  held_since=as_date(r.produced_on) or receipts.get(r.batch_id), rules=alert_rules):
+            out.append(AlertRow(r.warehouse_id, r.warehouse, r.item_id, r.item, r.batch_id, r.batch_no, r.book_qty, a,
+                                expires, inspection_due, calibration_due))
     for s in shortfalls(session, as_of, warehouse_ids=warehouse_ids):
         alert = rules.alerts_for(as_of=as_of, usable_total=s.usable, minimum=s.minimum, rules=alert_rules)[0]
         out.append(AlertRow(s.warehouse_id, s.warehouse, s.item_id, s.item, None, "", s.usable, alert))
@@ -824,13 +813,6 @@ def balances_of(session: Session, batch_ids: Iterable[int]) -> dict[tuple[int, i
 # ---- the home page's figures
 
 
-def month_starts(as_of: date, months: int, *, back: bool = False) -> list[date]:
-    """The first days of ``months`` calendar months from ``as_of``'s (or, ``back``, up to it)."""
-    index = as_of.year * 12 + as_of.month - 1
-    first = index - months + 1 if back else index
-    return [date(m // 12, m % 12 + 1, 1) for m in range(first, first + months)]
-
-
 def expiring_by_month(session: Session, as_of: date, months: int = 6) -> list[tuple[date, int]]:
     """How many batches held (a balance above zero somewhere) expire in each of the next ``months``
     calendar months, ``as_of``'s first (batches already expired are not counted here: the alerts list them)."""
@@ -841,6 +823,5 @@ def expiring_by_month(session: Session, as_of: date, months: int = 6) -> list[tu
         SupplyBatch.expires_on < starts[-1])).scalars().all()
     counts = [0] * months
     for day in rows:
-        found = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
-        counts[(found.year * 12 + found.month) - (starts[0].year * 12 + starts[0].month)] += 1
+        counts[month_index(day) - month_index(starts[0])] += 1
     return list(zip(starts[:-1], counts, strict=True))

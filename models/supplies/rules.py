@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
+from models.core.days import add_years
 from models.supplies.entities import CONDITIONS
 
 
@@ -200,13 +201,6 @@ def usable(batch: BatchFacts, as_of: date) -> tuple[bool, str]:
     if batch.expires_on is not None and as_of > batch.expires_on:
         return False, f"该批次已于 {batch.expires_on.isoformat()} 过期"
     return True, ""
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def expiry_alert(expires_on: date | None, as_of: date, rules: AlertRules | None = None) -> Alert | None:

@@ -37,7 +37,9 @@ from typing import Any
 from sqlalchemy import Date, Engine, String, and_, case, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from models.core.entities import AuditHead, AuditLog, Region
+from models.core.audit import head_stamp
+from models.core.days import as_date
+from models.core.entities import AuditLog, Region
 from models.core.errors import NotFoundError
 from models.core.listing import contains_pattern, order_by_key, window
 from models.enterprises.entities import Enterprise
@@ -59,12 +61,6 @@ from models.teams.rules import Readiness, RosterProblem, ShiftFacts
 from models.teams.service import scan_rows
 
 # ---- readiness of every team in one pass
-
-
-def _day(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _moment(value: datetime | str) -> datetime:
@@ -111,7 +107,7 @@ def _facts_of(found: Iterable[Any], names: dict[int, str]) -> list[ShiftFacts]:
     for sid, (_id, pid, day, kind, s, e) in by_id.items():
         when = days.get(day)
         if when is None:
-            when = days[day] = _day(day)
+            when = days[day] = as_date(day)
         out.append(ShiftFacts(pid, when, kind, labels.get(kind, kind), _moment(s), _moment(e),  # type: ignore[arg-type]
                               tuple(people.get(sid, ())), sid, names.get(pid, "")))
     return out
@@ -149,7 +145,7 @@ def _facts(session: Session, as_of: date, team_ids: Sequence[int] | None = None)
     def scoped(column: Any) -> Any:  # every team: the rows of deleted teams are left out below, cheaper than a join
         return column.in_(team_ids) if team_ids is not None else column.is_not(None)
 
-    teams = {r[0]: _TeamRow(r[0], r[1], r[2], r[3], tuple(r[4] or ()), r[5], _day(r[6]), r[7])
+    teams = {r[0]: _TeamRow(r[0], r[1], r[2], r[3], tuple(r[4] or ()), r[5], as_date(r[6]), r[7])
              for r in conn.execute(teams_q).all()}
     members: dict[int, list[tuple[int, str]]] = defaultdict(list)
     on_duty: dict[int, int] = defaultdict(int)
@@ -175,7 +171,7 @@ def _facts(session: Session, as_of: date, team_ids: Sequence[int] | None = None)
             .group_by(MemberCertificate.member_id, MemberCertificate.cert_type)):
         day = days.get(best)
         if day is None:
-            day = days[best] = _day(best)  # type: ignore[assignment]
+            day = days[best] = as_date(best)  # type: ignore[assignment]
         held[mid][cert_type] = day  # type: ignore[assignment]
     kit: dict[int, tuple[int, int, int]] = {}
     for tid, total, good, repair in conn.execute(
@@ -191,7 +187,7 @@ def _facts(session: Session, as_of: date, team_ids: Sequence[int] | None = None)
             .where(TrainingRecord.deleted_at.is_(None), TrainingRecord.member_id.is_(None),
                    TrainingRecord.held_on <= as_of, scoped(TrainingRecord.team_id))
             .group_by(TrainingRecord.team_id, TrainingRecord.kind)).all():
-        last[(tid, kind)] = _day(day)  # type: ignore[assignment]
+        last[(tid, kind)] = as_date(day)  # type: ignore[assignment]
     rosters = _roster_facts(session, as_of, team_ids)
     out = {}
     for tid, t in teams.items():
@@ -247,10 +243,6 @@ _KEPT: weakref.WeakKeyDictionary[Engine, _Kept] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def _stamp(session: Session) -> int:
-    return int(session.scalar(select(AuditHead.last_id).where(AuditHead.id == 1)) or 0)
-
-
 def readiness_of(session: Session, as_of: date, team_ids: Sequence[int] | None = None) -> dict[int, Readiness]:
     """Team id → its readiness on ``as_of``, for every live team (or ``team_ids``: read for those
     only). The answer for every team is kept per database as of the audit trail's last row: asked
@@ -261,7 +253,7 @@ def readiness_of(session: Session, as_of: date, team_ids: Sequence[int] | None =
     if team_ids is not None:
         return {tid: rules.readiness(f, as_of) for tid, (_t, f) in _facts(session, as_of, team_ids).items()}
     engine = session.get_bind().engine  # type: ignore[union-attr]
-    stamp = _stamp(session)
+    stamp = head_stamp(session)
     with _LOCK:
         kept = _KEPT.get(engine)
     if kept is not None and kept.as_of == as_of and kept.stamp == stamp:
@@ -474,7 +466,7 @@ def _rows(session: Session, found: Sequence[Any], f: TeamFilter) -> list[TeamRow
     ready = {} if f.deleted else readiness_of(session, f.as_of)
     return [TeamRow(r.id, r.name, r.kind, tuple(r.specialties or ()), r.region_id, r.region, r.owner_enterprise_id,
                     r.owner_enterprise, r.leader, r.leader_phone, r.duty_phone, r.headcount, r.turnout_minutes,
-                    r.agreement_party, _day(r.agreement_expires_on), r.version, r.deleted_at is not None,
+                    r.agreement_party, as_date(r.agreement_expires_on), r.version, r.deleted_at is not None,
                     ready.get(r.id)) for r in found]
 
 
@@ -971,10 +963,10 @@ def due(session: Session, *, as_of: date, team_ids: Sequence[int] | None = None,
     for cid, cert_type, expires, mid, member, tid, team in found:
         if (mid, cert_type) in renewed:
             continue  # a newer certificate of the same type is valid beyond the window
-        alert = rules.certificate_alert(_day(expires), as_of, alerts)
+        alert = rules.certificate_alert(as_date(expires), as_of, alerts)
         if alert is None:
             continue
-        out.append(DueItem("certificate", alert.severity, _day(expires), team,
+        out.append(DueItem("certificate", alert.severity, as_date(expires), team,
                            f"{member}的{cat.certificate_label(cert_type)}{alert}", tid, None, mid, cid))
     agree_q = select(RescueTeam.id, RescueTeam.name, RescueTeam.agreement_party, RescueTeam.agreement_expires_on).where(
         RescueTeam.deleted_at.is_(None), RescueTeam.kind == "agreement", RescueTeam.agreement_expires_on.is_not(None),
@@ -982,9 +974,9 @@ def due(session: Session, *, as_of: date, team_ids: Sequence[int] | None = None,
     if team_ids is not None:
         agree_q = agree_q.where(RescueTeam.id.in_(team_ids))
     for tid, team, party, expires in session.execute(agree_q):
-        alert = rules.agreement_alert(_day(expires), as_of, alerts)
+        alert = rules.agreement_alert(as_date(expires), as_of, alerts)
         if alert is not None:
-            out.append(DueItem("agreement", alert.severity, _day(expires), team,
+            out.append(DueItem("agreement", alert.severity, as_date(expires), team,
                                f"与{party or '协议单位'}的救援协议{alert}", tid))
     end = as_of + timedelta(days=roster_days - 1)
     plist = [p for p in points(session) if team_ids is None or p.team_id in team_ids]

@@ -34,6 +34,7 @@ from models.core import attachments
 from models.core.base import Entity
 from models.core.entities import Attachment, Region
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.listing import chunks
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.teams import rules
@@ -1234,23 +1235,19 @@ def _problems_raise(problems: list[RowProblem]) -> None:
         raise ValidationError([FieldError(p.field, f"第 {p.row} 行的{p.label}", p.message) for p in problems])
 
 
-def _chunks(values: Sequence[Any], size: int = 2000) -> list[Sequence[Any]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
-
-
 def check_teams(session: Session, rows: Sequence[TeamData]) -> list[RowProblem]:
     """Every problem of many new teams, without writing: the form's checks, names already used (in
     the database or by an earlier row), and the regions and enterprises they name."""
     cleaned = [check_team(r) for r in rows]
     names = sorted({c.name for c, _e in cleaned if c.name})
     taken: dict[str, bool] = {}
-    for chunk in _chunks(names):
+    for chunk in chunks(names):
         taken.update({n: d is not None for n, d in session.execute(
             select(RescueTeam.name, RescueTeam.deleted_at).where(RescueTeam.name.in_(chunk)))})
     regions = set(session.scalars(select(Region.id).where(Region.deleted_at.is_(None))))
     wanted = sorted({e for c, _e in cleaned for e in c.enterprise_ids})
     live: set[int] = set()
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         live.update(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(chunk), Enterprise.deleted_at.is_(None))))
     label = RescueTeam.field_label
     problems: list[RowProblem] = []
@@ -1290,7 +1287,7 @@ def import_teams(uow: UnitOfWork, rows: Sequence[TeamData]) -> list[int]:
 def _live_ids(session: Session, cls: type[Entity], ids: Sequence[int | None]) -> set[int]:
     wanted = sorted({i for i in ids if i is not None})
     out: set[int] = set()
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         out.update(session.scalars(select(cls.id).where(cls.id.in_(chunk), cls.deleted_at.is_(None))))
     return out
 
@@ -1324,7 +1321,7 @@ def check_certificates(session: Session, rows: Sequence[CertificateData]) -> lis
     cleaned = [check_certificate(r) for r in rows]
     numbers = sorted({c.number for c, _e in cleaned if c.number})
     taken: set[tuple[str, str]] = set()
-    for chunk in _chunks(numbers):
+    for chunk in chunks(numbers):
         taken.update((t, n) for t, n in session.execute(select(MemberCertificate.cert_type, MemberCertificate.number).where(
             MemberCertificate.number.in_(chunk), MemberCertificate.deleted_at.is_(None))))
     problems: list[RowProblem] = []
@@ -1357,7 +1354,7 @@ def import_certificates(uow: UnitOfWork, rows: Sequence[CertificateData]) -> lis
 def scan_rows(session: Session, cert_ids: Sequence[int]) -> dict[int, int]:
     """Certificate id → how many live scans it has (the lists' 扫描件 column)."""
     out: dict[int, int] = {}
-    for chunk in _chunks(sorted(set(cert_ids))):
+    for chunk in chunks(sorted(set(cert_ids))):
         for owner_id, in session.execute(select(Attachment.owner_id).where(
                 Attachment.owner_type == SCAN_OWNER, Attachment.owner_id.in_(chunk), Attachment.deleted_at.is_(None))):
             out[owner_id] = out.get(owner_id, 0) + 1

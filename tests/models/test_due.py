@@ -198,3 +198,25 @@ def test_each_source_reads_only_the_tables_it_declares(db) -> None:  # type: ign
         read = (seen & known) - {"audit_head", "audit_log"}
         assert items and read, source.name
         assert read <= source.tables, (source.name, sorted(read - source.tables))
+
+
+def test_a_cancelled_read_stops_after_the_module_it_is_in(db) -> None:  # type: ignore[no-untyped-def]
+    """The home page's read reports after each module: a cancel (a newer read, the window closing) ends it."""
+    import pytest
+
+    from models.core.errors import Cancelled
+    from models.core.progress import Progress
+
+    create_enterprise(db, 1)
+    told: list[tuple[int, int, str]] = []
+
+    class Stop(Progress):
+        def report(self, done: int, total: int, message: str = "") -> None:
+            told.append((done, total, message))
+            if done == 2:
+                self.cancel()
+            super().report(done, total, message)
+
+    with db.read() as s, pytest.raises(Cancelled):
+        due_items(s, as_of=date(2026, 12, 4), within=30, progress=Stop())
+    assert [(d, t) for d, t, _m in told] == [(1, 5), (2, 5)] and told[0][2] == "正在读取到期事项…"
