@@ -21,10 +21,15 @@ from models.core.uow import Command, UnitOfWork
 LOAD_REFERENCE = Command("reference.load", "载入参考数据")
 
 
+def refdata(package: str, name: str) -> Any:
+    """A module's reference data file ``<package>/<name>.json`` (``models.teams.refdata``, ``readiness``),
+    parsed — every rule's numbers are read through here."""
+    return json.loads(resources.files(package).joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
 @cache
 def load_file(name: str) -> dict[str, Any]:
-    text = resources.files("models.core.refdata").joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return refdata("models.core.refdata", name)  # type: ignore[no-any-return]
 
 
 def _industry(item: dict[str, Any], order: int, source: str) -> Industry:

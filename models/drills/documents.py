@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from models.core import attachments
 from models.core.errors import ConflictError, FieldError, NotFoundError, StateError, ValidationError
+from models.core.reference import refdata
 from models.core.uow import Command, UnitOfWork
 from models.drills.entities import DRILL_STATUSES, Drill, DrillDocument, DrillScriptStep, DrillSignIn
 
@@ -80,10 +80,8 @@ def parse_rules(data: dict[str, Any]) -> DocumentRules:
 
 @cache
 def document_rules() -> DocumentRules:
-    import json
 
-    text = resources.files("models.drills.refdata").joinpath("documents.json").read_text(encoding="utf-8")
-    return parse_rules(json.loads(text))
+    return parse_rules(refdata("models.drills.refdata", "documents"))
 
 
 # --- a form's copy -------------------------------------------------------------------------------------

@@ -30,11 +30,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from statistics import fmean
 from typing import Any
 
 from models.core.errors import FieldError, ValidationError
+from models.core.reference import refdata
 
 KINDS: dict[str, str] = {"score": "评分", "choice": "选择", "measure": "计量"}
 BETTER: dict[str, str] = {"lower": "越小越好", "higher": "越大越好"}
@@ -107,8 +107,7 @@ class Form:
 
 @cache
 def _shipped() -> dict[str, Any]:
-    text = resources.files("models.drills.refdata").joinpath("evaluation.json").read_text(encoding="utf-8")
-    return dict(json.loads(text))
+    return dict(refdata("models.drills.refdata", "evaluation"))
 
 
 def form_keys() -> dict[str, str]:

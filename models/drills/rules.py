@@ -1,3 +1,4 @@
+
 """Drill frequency obligations (D2): pure functions of the facts and ``as_of``, rules as data.
 
 The obligations come from ``refdata/drill_rules.json`` with their sources (domain.md §2): every
@@ -16,13 +17,13 @@ already past the obligation is overdue by the days since.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from models.core.reference import refdata
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,7 @@ def parse_rules(data: Mapping[str, Any]) -> DrillRules:
 
 @cache
 def load_drill_rules() -> DrillRules:
-    text = resources.files("models.drills.refdata").joinpath("drill_rules.json").read_text(encoding="utf-8")
-    return parse_rules(json.loads(text))
+    return parse_rules(refdata("models.drills.refdata", "drill_rules"))
 
 
 # ---- periods
@@ -266,5 +266,4 @@ def annual_plan(flags: Iterable[str], plan_kinds: Iterable[str], year: int, *, r
 
 @cache
 def load_suggested_months() -> dict[str, tuple[int, ...]]:
-    text = resources.files("models.drills.refdata").joinpath("drill_rules.json").read_text(encoding="utf-8")
-    return {k: tuple(v) for k, v in json.loads(text).get("suggested_months", {}).items()}
+    return {k: tuple(v) for k, v in refdata("models.drills.refdata", "drill_rules").get("suggested_months", {}).items()}

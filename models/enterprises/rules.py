@@ -1,3 +1,4 @@
+
 """统一社会信用代码 (unified social credit code), GB 32100-2015.
 
 18 characters: 登记管理部门码 (1), 机构类别码 (1), 登记管理机关行政区划码 (6), 主体标识码 —
@@ -7,11 +8,11 @@ the organisation code of GB 11714 (9), and a check character (1). The alphabet h
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from models.core.reference import refdata
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -84,8 +85,7 @@ class UnitFact:
 @cache
 def unit_facts() -> tuple[UnitFact, ...]:
     """The shipped unit facts (``models/enterprises/refdata/unit_facts.json``)."""
-    text = resources.files("models.enterprises.refdata").joinpath("unit_facts.json").read_text(encoding="utf-8")
-    return tuple(UnitFact(**item) for item in json.loads(text)["facts"])
+    return tuple(UnitFact(**item) for item in refdata("models.enterprises.refdata", "unit_facts")["facts"])
 
 
 def rule_flags(industry_flags: Iterable[str], facts: Mapping[str, object]) -> tuple[str, ...]:

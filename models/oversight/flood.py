@@ -14,12 +14,10 @@ Nothing here reads the clock: ``as_of`` is passed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +26,7 @@ from sqlalchemy.orm import Session
 from models.core.due import DueItem
 from models.core.entities import Industry
 from models.core.listing import chunks
+from models.core.reference import refdata
 from models.enterprises.entities import Enterprise
 from models.supplies.entities import SupplyBatch, SupplyItem
 from models.teams.entities import RescueTeam
@@ -35,8 +34,7 @@ from models.teams.entities import RescueTeam
 
 @cache
 def _rules() -> dict[str, Any]:
-    text = resources.files("models.oversight.refdata").joinpath("flood.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return refdata("models.oversight.refdata", "flood")  # type: ignore[no-any-return]
 
 
 def _day(year: int, month_day: str) -> date:

@@ -23,14 +23,12 @@ items and the demo of one part of the oversight module, in one file.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
@@ -39,8 +37,10 @@ from sqlalchemy.orm import Session
 from models.core.demo import DemoContext, DemoStep
 from models.core.due import DueItem, days_between, in_window
 from models.core.entities import Region
-from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.errors import FieldError, NotFoundError, StateError
 from models.core.listing import contains_pattern, order_by_key, window
+from models.core.records import live_record, raise_errors, squash
+from models.core.reference import refdata
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.oversight.entities import Incident, IncidentPlan, IncidentUpdate
@@ -50,8 +50,7 @@ from models.plans.entities import Plan
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("models.oversight.refdata").joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return refdata("models.oversight.refdata", name)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -277,15 +276,6 @@ MAX_PEOPLE = 100_000
 MAX_LOSS_WAN = 100_000_000.0
 
 
-def _squash(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def _count_errors(cls: type[Any], data: Any) -> list[FieldError]:
     errors = []
     for name in ("deaths", "serious_injuries"):
@@ -329,8 +319,8 @@ class IncidentData:
     reporter: str = ""
 
     def cleaned(self) -> IncidentData:
-        return replace(self, title=_squash(self.title), location=_squash(self.location),
-                       reported_to=_squash(self.reported_to), reporter=_squash(self.reporter),
+        return replace(self, title=squash(self.title), location=squash(self.location),
+                       reported_to=squash(self.reported_to), reporter=squash(self.reporter),
                        summary=self.summary.strip(), kind=self.kind or "other",
                        direct_loss_wan=float(self.direct_loss_wan) if self.direct_loss_wan is not None else None)  # type: ignore[arg-type]
 
@@ -364,25 +354,18 @@ def check_incident(data: IncidentData) -> tuple[IncidentData, list[FieldError]]:
     return clean, errors
 
 
-def _live(session: Session, cls: type[Any], entity_id: int | None) -> Any:
-    if entity_id is None:
-        return None
-    obj = session.get(cls, entity_id)
-    return None if obj is None or obj.is_deleted else obj
-
-
 def _check(session: Session, data: IncidentData) -> IncidentData:
     clean, errors = check_incident(data)
     label = Incident.field_label
     if clean.enterprise_id is not None:
-        ent = _live(session, Enterprise, clean.enterprise_id)
+        ent = live_record(session, Enterprise, clean.enterprise_id)
         if ent is None:
             errors.append(FieldError("enterprise_id", label("enterprise_id"), "所选企业已不存在，请重新选择"))
         elif clean.region_id is None:
             clean = replace(clean, region_id=ent.region_id)  # where it happened: the enterprise's region
-    if clean.region_id is not None and _live(session, Region, clean.region_id) is None:
+    if clean.region_id is not None and live_record(session, Region, clean.region_id) is None:
         errors.append(FieldError("region_id", label("region_id"), "所选区域已不存在，请重新选择"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
@@ -468,10 +451,10 @@ def mark_reported(uow: UnitOfWork, incident_id: int, reported_at: datetime | Non
         errors.append(FieldError("reported_at", label("reported_at"), f"不能早于接报时间 {moment_text(row.received_at)}"))
     else:
         errors += _plausible(Incident, "reported_at", reported_at)
-    to = _squash(reported_to)
+    to = squash(reported_to)
     if len(to) > 128:
         errors.append(FieldError("reported_to", label("reported_to"), f"最多 128 个字，现为 {len(to)} 个字"))
-    _raise(errors)
+    raise_errors(errors)
     row.reported_at = reported_at
     if to:
         row.reported_to = to
@@ -506,7 +489,7 @@ def add_update(uow: UnitOfWork, incident_id: int, data: UpdateData, expected_ver
     else:
         errors += _plausible(IncidentUpdate, "reported_at", clean.reported_at)
     errors += _count_errors(IncidentUpdate, clean)
-    _raise(errors)
+    raise_errors(errors)
     update = IncidentUpdate(incident_id=incident_id, reported_at=clean.reported_at, deaths=clean.deaths,
                             serious_injuries=clean.serious_injuries, direct_loss_wan=float(clean.direct_loss_wan),
                             note=clean.note)
@@ -536,15 +519,15 @@ def link_plan(uow: UnitOfWork, incident_id: int, plan_id: int, *, activated_at: 
     row = uow.get_for_update(Incident, incident_id, expected_version)
     label = IncidentPlan.field_label
     errors: list[FieldError] = []
-    plan = _live(uow.session, Plan, plan_id)
+    plan = live_record(uow.session, Plan, plan_id)
     if plan is None:
         errors.append(FieldError("plan_id", label("plan_id"), "所选预案已不存在，请重新选择"))
     if activated_at is not None and activated_at < (row.occurred_at or row.received_at):
         errors.append(FieldError("activated_at", label("activated_at"), "不能早于事故发生（接报）时间"))
-    level = _squash(response_level)
+    level = squash(response_level)
     if len(level) > 16:
         errors.append(FieldError("response_level", label("response_level"), f"最多 16 个字，现为 {len(level)} 个字"))
-    _raise(errors)
+    raise_errors(errors)
     link = uow.session.scalar(select(IncidentPlan).where(IncidentPlan.incident_id == incident_id,
                                                          IncidentPlan.plan_id == plan_id))
     if link is not None and not link.is_deleted:

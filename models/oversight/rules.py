@@ -19,14 +19,13 @@ facts and ``as_of``, their numbers in reference data (``models/oversight/refdata
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from models.core.reference import refdata
 from models.teams.rules import add_months
 
 OPEN, RECTIFYING, RECHECK, CLOSED = "open", "rectifying", "recheck", "closed"
@@ -34,8 +33,7 @@ GENERAL, MAJOR = "general", "major"
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("models.oversight.refdata").joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return refdata("models.oversight.refdata", name)  # type: ignore[no-any-return]
 
 
 # ---- the catalogue

@@ -28,15 +28,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core import attachments
-from models.core.base import Entity
 from models.core.entities import Department, Industry
-from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.errors import FieldError, StateError, ValidationError
+from models.core.records import (
+    choose_key,
+    chosen_gone,
+    copy_form,
+    form_values,
+    live_record,
+    load_form,
+    plausible_day,
+    raise_errors,
+    require_value,
+    squash,
+    text_limits,
+)
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.oversight import rules
@@ -73,83 +84,7 @@ PHOTO_OWNER = "hazard"
 PHOTO_KINDS = ("photo", "rectified_photo", "other")
 MAX_FINDINGS = 200
 
-E = TypeVar("E", bound=Entity)
-
-
-def _squash(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _text_limits(cls: type[Entity], data: Any, limits: dict[str, int], prefix: str = "") -> list[FieldError]:
-    out = []
-    for name, limit in limits.items():
-        value = getattr(data, name)
-        if len(value) > limit:
-            out.append(FieldError(name, prefix + cls.field_label(name), f"最多 {limit} 个字，现为 {len(value)} 个字"))
-    return out
-
-
-def _choose(cls: type[Entity], name: str, value: str, choices: dict[str, str], prefix: str = "") -> list[FieldError]:
-    if value in choices:
-        return []
-    return [FieldError(name, prefix + cls.field_label(name), "请从 " + "、".join(choices.values()) + " 中选择")]
-
-
-def _required(cls: type[Entity], name: str, value: object, prefix: str = "", message: str = "请填写") -> list[FieldError]:
-    return [] if value not in (None, "") else [FieldError(name, prefix + cls.field_label(name), message)]
-
-
-def _plausible_day(cls: type[Entity], name: str, value: date | None, prefix: str = "") -> list[FieldError]:
-    if value is not None and not 1990 <= value.year <= 2100:
-        return [FieldError(name, prefix + cls.field_label(name), f"年份 {value.year} 不在 1990–2100 年之间，请检查是否填错")]
-    return []
-
-
-def _live(session: Session, cls: type[E], entity_id: int | None) -> E | None:
-    if entity_id is None:
-        return None
-    obj = session.get(cls, entity_id)
-    return None if obj is None or obj.is_deleted else obj
-
-
-def _gone(session: Session, cls: type[Entity], name: str, value: int | None, label: str | None = None,
-          owner: type[Entity] | None = None) -> list[FieldError]:
-    """An error when the record chosen in field ``name`` no longer exists."""
-    if value is None or _live(session, cls, value) is not None:
-        return []
-    return [FieldError(name, label or (owner or cls).field_label(name), "所选记录已不存在，请重新选择")]
-
-
-def _values(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    out = {}
-    for f in fields(data):
-        if f.name not in skip:
-            value = getattr(data, f.name)
-            out[f.name] = list(value) if isinstance(value, tuple) else value
-    return out
-
-
-def _copy(data: Any, obj: Any, skip: tuple[str, ...] = ()) -> None:
-    for name, value in _values(data, skip).items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-
-
-def _load(session: Session, cls: type[E], entity_id: int, data_cls: type[Any]) -> tuple[Any, int]:
-    obj = session.get(cls, entity_id)
-    if obj is None:
-        raise NotFoundError(cls.__label__, entity_id)
-    values = {}
-    for f in fields(data_cls):
-        if hasattr(obj, f.name):
-            value = getattr(obj, f.name)
-            values[f.name] = tuple(value) if isinstance(value, list) else value
-    return data_cls(**values), obj.version
+FIRST_YEAR = 1990  # an oversight date before it is a typing slip (the checks in ``plausible_day``)
 
 
 # ---- campaigns
@@ -167,7 +102,7 @@ class CampaignData:
     notes: str = ""
 
     def cleaned(self) -> CampaignData:
-        return replace(self, name=_squash(self.name), notes=self.notes.strip(),
+        return replace(self, name=squash(self.name), notes=self.notes.strip(),
                        department_ids=tuple(dict.fromkeys(self.department_ids)),
                        industry_codes=tuple(dict.fromkeys(self.industry_codes)))
 
@@ -175,15 +110,15 @@ class CampaignData:
 def _check_campaign(session: Session, data: CampaignData, campaign_id: int | None = None) -> CampaignData:
     clean = data.cleaned()
     cls = InspectionCampaign
-    errors = _text_limits(cls, clean, {"name": 128})
-    errors += _required(cls, "name", clean.name, message="不能为空")
-    errors += _choose(cls, "kind", clean.kind, rules.catalog().campaign_kinds)
-    errors += _required(cls, "starts_on", clean.starts_on)
-    errors += _required(cls, "ends_on", clean.ends_on)
-    errors += _plausible_day(cls, "starts_on", clean.starts_on) + _plausible_day(cls, "ends_on", clean.ends_on)
+    errors = text_limits(cls, clean, {"name": 128})
+    errors += require_value(cls, "name", clean.name, message="不能为空")
+    errors += choose_key(cls, "kind", clean.kind, rules.catalog().campaign_kinds)
+    errors += require_value(cls, "starts_on", clean.starts_on)
+    errors += require_value(cls, "ends_on", clean.ends_on)
+    errors += plausible_day(cls, "starts_on", clean.starts_on, first_year=FIRST_YEAR) + plausible_day(cls, "ends_on", clean.ends_on, first_year=FIRST_YEAR)
     if clean.starts_on and clean.ends_on and clean.ends_on < clean.starts_on:
         errors.append(FieldError("ends_on", cls.field_label("ends_on"), "不能早于开始日期"))
-    errors += _gone(session, Department, "lead_department_id", clean.lead_department_id, owner=cls)
+    errors += chosen_gone(session, Department, "lead_department_id", clean.lead_department_id, owner=cls)
     if clean.department_ids:
         found = set(session.scalars(select(Department.id).where(Department.id.in_(clean.department_ids),
                                                                 Department.deleted_at.is_(None))))
@@ -200,14 +135,14 @@ def _check_campaign(session: Session, data: CampaignData, campaign_id: int | Non
             if other != campaign_id:
                 where = "（在回收站中）" if deleted is not None else ""
                 errors.append(FieldError("name", cls.field_label("name"), f"已有名为“{clean.name}”的检查行动{where}"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
 def create_campaign(uow: UnitOfWork, data: CampaignData) -> int:
     uow.require(CREATE_CAMPAIGN)
     clean = _check_campaign(uow.session, data)
-    row = InspectionCampaign(**_values(clean))
+    row = InspectionCampaign(**form_values(clean))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -216,7 +151,7 @@ def create_campaign(uow: UnitOfWork, data: CampaignData) -> int:
 def update_campaign(uow: UnitOfWork, campaign_id: int, data: CampaignData, expected_version: int) -> int:
     uow.require(UPDATE_CAMPAIGN)
     row = uow.get_for_update(InspectionCampaign, campaign_id, expected_version)
-    _copy(_check_campaign(uow.session, data, campaign_id), row)
+    copy_form(_check_campaign(uow.session, data, campaign_id), row)
     uow.session.flush()
     return row.version
 
@@ -234,7 +169,7 @@ def delete_campaign(uow: UnitOfWork, campaign_id: int, expected_version: int) ->
 
 
 def load_campaign(session: Session, campaign_id: int) -> tuple[CampaignData, int]:
-    return _load(session, InspectionCampaign, campaign_id, CampaignData)  # type: ignore[return-value]
+    return load_form(session, InspectionCampaign, campaign_id, CampaignData)  # type: ignore[return-value]
 
 
 # ---- inspections and their findings
@@ -252,18 +187,18 @@ class FindingData:
     deadline: date | None = None
 
     def cleaned(self) -> FindingData:
-        return replace(self, description=self.description.strip(), responsible=_squash(self.responsible),
-                       responsible_phone=_squash(self.responsible_phone))
+        return replace(self, description=self.description.strip(), responsible=squash(self.responsible),
+                       responsible_phone=squash(self.responsible_phone))
 
 
 def check_finding(data: FindingData, found_on: date | None, prefix: str = "") -> tuple[FindingData, list[FieldError]]:
     clean = data.cleaned()
     cat = rules.catalog()
-    errors = _text_limits(Hazard, clean, {"responsible": 32, "responsible_phone": 32}, prefix)
-    errors += _choose(Hazard, "level", clean.level, cat.levels, prefix)
-    errors += _choose(Hazard, "category", clean.category, cat.categories, prefix)
-    errors += _required(Hazard, "description", clean.description, prefix, "不能为空")
-    errors += _plausible_day(Hazard, "deadline", clean.deadline, prefix)
+    errors = text_limits(Hazard, clean, {"responsible": 32, "responsible_phone": 32}, prefix)
+    errors += choose_key(Hazard, "level", clean.level, cat.levels, prefix)
+    errors += choose_key(Hazard, "category", clean.category, cat.categories, prefix)
+    errors += require_value(Hazard, "description", clean.description, prefix, "不能为空")
+    errors += plausible_day(Hazard, "deadline", clean.deadline, prefix, first_year=FIRST_YEAR)
     if clean.deadline is not None and found_on is not None and clean.deadline < found_on:
         errors.append(FieldError("deadline", prefix + Hazard.field_label("deadline"), "不能早于检查日期"))
     return clean, errors
@@ -280,23 +215,23 @@ class InspectionData:
     findings: tuple[FindingData, ...] = ()
 
     def cleaned(self) -> InspectionData:
-        return replace(self, inspectors=_squash(self.inspectors), summary=self.summary.strip(),
+        return replace(self, inspectors=squash(self.inspectors), summary=self.summary.strip(),
                        findings=tuple(self.findings))
 
 
 def _check_inspection(session: Session, data: InspectionData) -> tuple[InspectionData, list[FindingData]]:
     clean = data.cleaned()
     cls = Inspection
-    errors = _text_limits(cls, clean, {"inspectors": 256})
-    errors += _required(cls, "enterprise_id", clean.enterprise_id, message="请选择")
-    errors += _required(cls, "department_id", clean.department_id, message="请选择")
-    errors += _required(cls, "inspected_on", clean.inspected_on)
-    errors += _plausible_day(cls, "inspected_on", clean.inspected_on)
-    errors += _gone(session, Enterprise, "enterprise_id", clean.enterprise_id, owner=cls)
-    errors += _gone(session, Department, "department_id", clean.department_id, owner=cls)
-    campaign = _live(session, InspectionCampaign, clean.campaign_id)
+    errors = text_limits(cls, clean, {"inspectors": 256})
+    errors += require_value(cls, "enterprise_id", clean.enterprise_id, message="请选择")
+    errors += require_value(cls, "department_id", clean.department_id, message="请选择")
+    errors += require_value(cls, "inspected_on", clean.inspected_on)
+    errors += plausible_day(cls, "inspected_on", clean.inspected_on, first_year=FIRST_YEAR)
+    errors += chosen_gone(session, Enterprise, "enterprise_id", clean.enterprise_id, owner=cls)
+    errors += chosen_gone(session, Department, "department_id", clean.department_id, owner=cls)
+    campaign = live_record(session, InspectionCampaign, clean.campaign_id)
     if clean.campaign_id is not None and campaign is None:
-        errors += _gone(session, InspectionCampaign, "campaign_id", clean.campaign_id, owner=cls)
+        errors += chosen_gone(session, InspectionCampaign, "campaign_id", clean.campaign_id, owner=cls)
     if len(clean.findings) > MAX_FINDINGS:
         errors.append(FieldError("findings", "隐患", f"一次检查最多登记 {MAX_FINDINGS} 项隐患"))
     findings = []
@@ -304,7 +239,7 @@ def _check_inspection(session: Session, data: InspectionData) -> tuple[Inspectio
         fc, errs = check_finding(finding, clean.inspected_on, f"第 {n} 项隐患的")
         errors += [FieldError("findings", e.label, e.message) for e in errs]  # the form's findings list
         findings.append(fc)
-    _raise(errors)
+    raise_errors(errors)
     return clean, findings
 
 
@@ -326,7 +261,7 @@ def record_inspection(uow: UnitOfWork, data: InspectionData) -> Recorded:
     """The inspection and its findings as hazards, all or nothing."""
     uow.require(RECORD_INSPECTION)
     clean, findings = _check_inspection(uow.session, data)
-    row = Inspection(**_values(clean, ("findings",)))
+    row = Inspection(**form_values(clean, ("findings",)))
     uow.add(row)
     uow.session.flush()
     hazards = [_new_hazard(row, f) for f in findings]
@@ -342,7 +277,7 @@ def update_inspection(uow: UnitOfWork, inspection_id: int, data: InspectionData,
     uow.require(UPDATE_INSPECTION)
     row = uow.get_for_update(Inspection, inspection_id, expected_version)
     clean, _f = _check_inspection(uow.session, replace(data, findings=()))
-    _copy(clean, row, ("findings",))
+    copy_form(clean, row, ("findings",))
     for h in uow.session.scalars(select(Hazard).where(Hazard.inspection_id == inspection_id)):
         for name, value in (("enterprise_id", row.enterprise_id), ("department_id", row.department_id),
                             ("found_on", row.inspected_on)):
@@ -363,7 +298,7 @@ def delete_inspection(uow: UnitOfWork, inspection_id: int, expected_version: int
 
 
 def load_inspection(session: Session, inspection_id: int) -> tuple[InspectionData, int]:
-    return _load(session, Inspection, inspection_id, InspectionData)  # type: ignore[return-value]
+    return load_form(session, Inspection, inspection_id, InspectionData)  # type: ignore[return-value]
 
 
 def add_hazard(uow: UnitOfWork, inspection_id: int, finding: FindingData) -> int:
@@ -371,7 +306,7 @@ def add_hazard(uow: UnitOfWork, inspection_id: int, finding: FindingData) -> int
     uow.require(RECORD_INSPECTION)
     inspection = uow.get(Inspection, inspection_id)
     clean, errors = check_finding(finding, inspection.inspected_on)
-    _raise(errors)
+    raise_errors(errors)
     row = _new_hazard(inspection, clean)
     uow.add(row)
     uow.session.flush()
@@ -408,11 +343,11 @@ def update_hazard(uow: UnitOfWork, hazard_id: int, data: HazardData, expected_ve
     row = _hazard(uow, hazard_id, expected_version)
     if row.status == rules.CLOSED:
         raise StateError("该隐患已销号，不能再修改。")
-    clean, errors = check_finding(FindingData(**_values(data)), None)
+    clean, errors = check_finding(FindingData(**form_values(data)), None)
     if clean.level != rules.MAJOR and row.supervised_on is not None:
         errors.append(FieldError("level", Hazard.field_label("level"), "该隐患正在挂牌督办，请先解除督办再改为一般隐患"))
-    _raise(errors)
-    _copy(HazardData(**{f.name: getattr(clean, f.name) for f in fields(HazardData)}), row)
+    raise_errors(errors)
+    copy_form(HazardData(**{f.name: getattr(clean, f.name) for f in fields(HazardData)}), row)
     uow.session.flush()
     return row.version
 
@@ -429,7 +364,7 @@ def restore_hazard(uow: UnitOfWork, hazard_id: int, expected_version: int) -> in
     row = uow.get_for_update(Hazard, hazard_id, expected_version, include_deleted=True)
     if not row.is_deleted:
         raise StateError("该隐患不在回收站中，无需恢复。")
-    if _live(uow.session, Inspection, row.inspection_id) is None:
+    if live_record(uow.session, Inspection, row.inspection_id) is None:
         raise StateError("该隐患所属的检查记录已删除，请先恢复检查记录。")
     uow.restore(row)
     uow.session.flush()
@@ -437,7 +372,7 @@ def restore_hazard(uow: UnitOfWork, hazard_id: int, expected_version: int) -> in
 
 
 def load_hazard(session: Session, hazard_id: int) -> tuple[HazardData, int]:
-    return _load(session, Hazard, hazard_id, HazardData)  # type: ignore[return-value]
+    return load_form(session, Hazard, hazard_id, HazardData)  # type: ignore[return-value]
 
 
 def start_rectification(uow: UnitOfWork, hazard_id: int, expected_version: int) -> int:
@@ -463,12 +398,12 @@ def submit_rectified(uow: UnitOfWork, hazard_id: int, data: RectifiedData, expec
     if problem is not None:
         raise StateError(problem)
     measures = data.measures.strip()
-    errors = _required(Hazard, "rectified_on", data.rectified_on) + _required(Hazard, "measures", measures,
+    errors = require_value(Hazard, "rectified_on", data.rectified_on) + require_value(Hazard, "measures", measures,
                                                                                message="请填写采取的整改措施")
-    errors += _plausible_day(Hazard, "rectified_on", data.rectified_on)
+    errors += plausible_day(Hazard, "rectified_on", data.rectified_on, first_year=FIRST_YEAR)
     if data.rectified_on is not None and data.rectified_on < row.found_on:
         errors.append(FieldError("rectified_on", Hazard.field_label("rectified_on"), "不能早于发现日期"))
-    _raise(errors)
+    raise_errors(errors)
     row.status = rules.RECHECK
     row.rectified_on = data.rectified_on
     row.measures = measures
@@ -493,11 +428,11 @@ def recheck(uow: UnitOfWork, hazard_id: int, data: RecheckData, expected_version
     problem = rules.transition_error(row.status, rules.CLOSED if data.passed else rules.RECTIFYING)
     if row.status != rules.RECHECK:
         raise StateError(problem or "只有“待复查”的隐患才能复查。")
-    checker = _squash(data.checker)
+    checker = squash(data.checker)
     opinion = data.opinion.strip()
     cls = HazardRecheck
-    errors = _required(cls, "checked_on", data.checked_on) + _required(cls, "checker", checker)
-    errors += _plausible_day(cls, "checked_on", data.checked_on)
+    errors = require_value(cls, "checked_on", data.checked_on) + require_value(cls, "checker", checker)
+    errors += plausible_day(cls, "checked_on", data.checked_on, first_year=FIRST_YEAR)
     if len(checker) > 64:
         errors.append(FieldError("checker", cls.field_label("checker"), f"最多 64 个字，现为 {len(checker)} 个字"))
     if data.checked_on is not None and row.rectified_on is not None and data.checked_on < row.rectified_on:
@@ -510,7 +445,7 @@ def recheck(uow: UnitOfWork, hazard_id: int, data: RecheckData, expected_version
         bad = rules.extension_error(rules.RECTIFYING, row.deadline, data.new_deadline)
         if bad is not None:
             errors.append(FieldError("new_deadline", "新整改期限", bad.rstrip("。")))
-    _raise(errors)
+    raise_errors(errors)
     assert data.checked_on is not None
     check = HazardRecheck(hazard_id=hazard_id, checked_on=data.checked_on, checker=checker, passed=data.passed,
                           opinion=opinion)
@@ -544,11 +479,11 @@ def extend_deadline(uow: UnitOfWork, hazard_id: int, data: ExtensionData, expect
     row = _hazard(uow, hazard_id, expected_version)
     if row.status == rules.CLOSED:
         raise StateError("该隐患已销号，不能再延期。")
-    reason, approver = data.reason.strip(), _squash(data.approved_by)
+    reason, approver = data.reason.strip(), squash(data.approved_by)
     cls = HazardExtension
-    errors = _required(cls, "granted_on", data.granted_on) + _required(cls, "new_deadline", data.new_deadline)
-    errors += _required(cls, "reason", reason, message="请写明延期理由") + _required(cls, "approved_by", approver)
-    errors += _plausible_day(cls, "granted_on", data.granted_on) + _plausible_day(cls, "new_deadline", data.new_deadline)
+    errors = require_value(cls, "granted_on", data.granted_on) + require_value(cls, "new_deadline", data.new_deadline)
+    errors += require_value(cls, "reason", reason, message="请写明延期理由") + require_value(cls, "approved_by", approver)
+    errors += plausible_day(cls, "granted_on", data.granted_on, first_year=FIRST_YEAR) + plausible_day(cls, "new_deadline", data.new_deadline, first_year=FIRST_YEAR)
     if len(approver) > 32:
         errors.append(FieldError("approved_by", cls.field_label("approved_by"), f"最多 32 个字，现为 {len(approver)} 个字"))
     if data.new_deadline is not None:
@@ -557,7 +492,7 @@ def extend_deadline(uow: UnitOfWork, hazard_id: int, data: ExtensionData, expect
             errors.append(FieldError("new_deadline", cls.field_label("new_deadline"), bad.rstrip("。")))
     if data.granted_on is not None and data.granted_on < row.found_on:
         errors.append(FieldError("granted_on", cls.field_label("granted_on"), "不能早于隐患发现日期"))
-    _raise(errors)
+    raise_errors(errors)
     assert data.granted_on is not None and data.new_deadline is not None
     ext = HazardExtension(hazard_id=hazard_id, granted_on=data.granted_on, old_deadline=row.deadline,
                           new_deadline=data.new_deadline, reason=reason, approved_by=approver)
@@ -580,14 +515,14 @@ def supervise(uow: UnitOfWork, hazard_id: int, data: SupervisionData, expected_v
     problem = rules.supervision_error(row.level, row.status, row.supervised_on is not None)
     if problem is not None:
         raise StateError(problem)
-    unit = _squash(data.supervising_unit)
-    errors = _required(Hazard, "supervised_on", data.supervised_on) + _required(Hazard, "supervising_unit", unit)
-    errors += _plausible_day(Hazard, "supervised_on", data.supervised_on)
+    unit = squash(data.supervising_unit)
+    errors = require_value(Hazard, "supervised_on", data.supervised_on) + require_value(Hazard, "supervising_unit", unit)
+    errors += plausible_day(Hazard, "supervised_on", data.supervised_on, first_year=FIRST_YEAR)
     if len(unit) > 128:
         errors.append(FieldError("supervising_unit", Hazard.field_label("supervising_unit"), "最多 128 个字"))
     if data.supervised_on is not None and data.supervised_on < row.found_on:
         errors.append(FieldError("supervised_on", Hazard.field_label("supervised_on"), "不能早于隐患发现日期"))
-    _raise(errors)
+    raise_errors(errors)
     row.supervised_on = data.supervised_on
     row.supervising_unit = unit
     uow.session.flush()
@@ -640,38 +575,38 @@ class PenaltyData:
     notes: str = ""
 
     def cleaned(self) -> PenaltyData:
-        return replace(self, decision_no=_squash(self.decision_no), notes=self.notes.strip(),
+        return replace(self, decision_no=squash(self.decision_no), notes=self.notes.strip(),
                        amount=float(self.amount or 0.0))
 
 
 def _check_penalty(session: Session, data: PenaltyData) -> PenaltyData:
     clean = data.cleaned()
     cls = Penalty
-    errors = _text_limits(cls, clean, {"decision_no": 64})
-    errors += _required(cls, "enterprise_id", clean.enterprise_id, message="请选择")
-    errors += _required(cls, "department_id", clean.department_id, message="请选择")
-    errors += _required(cls, "decided_on", clean.decided_on)
-    errors += _plausible_day(cls, "decided_on", clean.decided_on)
-    errors += _choose(cls, "kind", clean.kind, rules.catalog().penalty_kinds)
+    errors = text_limits(cls, clean, {"decision_no": 64})
+    errors += require_value(cls, "enterprise_id", clean.enterprise_id, message="请选择")
+    errors += require_value(cls, "department_id", clean.department_id, message="请选择")
+    errors += require_value(cls, "decided_on", clean.decided_on)
+    errors += plausible_day(cls, "decided_on", clean.decided_on, first_year=FIRST_YEAR)
+    errors += choose_key(cls, "kind", clean.kind, rules.catalog().penalty_kinds)
     if clean.kind == "fine" and not clean.amount > 0:
         errors.append(FieldError("amount", cls.field_label("amount"), "罚款金额应大于 0"))
     elif clean.amount < 0:
         errors.append(FieldError("amount", cls.field_label("amount"), "不能为负数"))
     elif clean.amount > 1e10:
         errors.append(FieldError("amount", cls.field_label("amount"), "金额过大，请检查是否填错"))
-    errors += _gone(session, Enterprise, "enterprise_id", clean.enterprise_id, owner=cls)
-    errors += _gone(session, Department, "department_id", clean.department_id, owner=cls)
-    inspection = _live(session, Inspection, clean.inspection_id)
+    errors += chosen_gone(session, Enterprise, "enterprise_id", clean.enterprise_id, owner=cls)
+    errors += chosen_gone(session, Department, "department_id", clean.department_id, owner=cls)
+    inspection = live_record(session, Inspection, clean.inspection_id)
     if clean.inspection_id is not None and inspection is None:
-        errors += _gone(session, Inspection, "inspection_id", clean.inspection_id, owner=cls)
+        errors += chosen_gone(session, Inspection, "inspection_id", clean.inspection_id, owner=cls)
     elif inspection is not None and inspection.enterprise_id != clean.enterprise_id:
         errors.append(FieldError("inspection_id", cls.field_label("inspection_id"), "该检查记录不属于所选企业"))
-    hazard = _live(session, Hazard, clean.hazard_id)
+    hazard = live_record(session, Hazard, clean.hazard_id)
     if clean.hazard_id is not None and hazard is None:
-        errors += _gone(session, Hazard, "hazard_id", clean.hazard_id, owner=cls)
+        errors += chosen_gone(session, Hazard, "hazard_id", clean.hazard_id, owner=cls)
     elif hazard is not None and hazard.enterprise_id != clean.enterprise_id:
         errors.append(FieldError("hazard_id", cls.field_label("hazard_id"), "该隐患不属于所选企业"))
-    _raise(errors)
+    raise_errors(errors)
     if hazard is not None and clean.inspection_id is None:
         clean = replace(clean, inspection_id=hazard.inspection_id)
     return clean
@@ -679,7 +614,7 @@ def _check_penalty(session: Session, data: PenaltyData) -> PenaltyData:
 
 def add_penalty(uow: UnitOfWork, data: PenaltyData) -> int:
     uow.require(ADD_PENALTY)
-    row = Penalty(**_values(_check_penalty(uow.session, data)))
+    row = Penalty(**form_values(_check_penalty(uow.session, data)))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -688,7 +623,7 @@ def add_penalty(uow: UnitOfWork, data: PenaltyData) -> int:
 def update_penalty(uow: UnitOfWork, penalty_id: int, data: PenaltyData, expected_version: int) -> int:
     uow.require(UPDATE_PENALTY)
     row = uow.get_for_update(Penalty, penalty_id, expected_version)
-    _copy(_check_penalty(uow.session, data), row)
+    copy_form(_check_penalty(uow.session, data), row)
     uow.session.flush()
     return row.version
 
@@ -700,7 +635,7 @@ def delete_penalty(uow: UnitOfWork, penalty_id: int, expected_version: int) -> N
 
 
 def load_penalty(session: Session, penalty_id: int) -> tuple[PenaltyData, int]:
-    return _load(session, Penalty, penalty_id, PenaltyData)  # type: ignore[return-value]
+    return load_form(session, Penalty, penalty_id, PenaltyData)  # type: ignore[return-value]
 
 
 # ---- the blacklist
@@ -735,17 +670,17 @@ def blacklist_add(uow: UnitOfWork, data: ListingData) -> int:
     Refused while the enterprise is listed. Returns the entry's id."""
     uow.require(BLACKLIST_ADD)
     cls = BlacklistEntry
-    reason, by, no = data.reason.strip(), _squash(data.decided_by), _squash(data.decision_no)
-    errors = _required(cls, "enterprise_id", data.enterprise_id, message="请选择")
-    errors += _required(cls, "listed_on", data.listed_on) + _plausible_day(cls, "listed_on", data.listed_on)
-    errors += _required(cls, "reason", reason, message="请写明列入理由") + _required(cls, "decided_by", by)
+    reason, by, no = data.reason.strip(), squash(data.decided_by), squash(data.decision_no)
+    errors = require_value(cls, "enterprise_id", data.enterprise_id, message="请选择")
+    errors += require_value(cls, "listed_on", data.listed_on) + plausible_day(cls, "listed_on", data.listed_on, first_year=FIRST_YEAR)
+    errors += require_value(cls, "reason", reason, message="请写明列入理由") + require_value(cls, "decided_by", by)
     for name, value, limit in (("decided_by", by, 64), ("decision_no", no, 64)):
         if len(value) > limit:
             errors.append(FieldError(name, cls.field_label(name), f"最多 {limit} 个字，现为 {len(value)} 个字"))
-    enterprise = _live(uow.session, Enterprise, data.enterprise_id)
+    enterprise = live_record(uow.session, Enterprise, data.enterprise_id)
     if data.enterprise_id is not None and enterprise is None:
         errors.append(FieldError("enterprise_id", cls.field_label("enterprise_id"), "所选企业已不存在，请重新选择"))
-    _raise(errors)
+    raise_errors(errors)
     assert enterprise is not None and data.listed_on is not None
     if current_entry(uow.session, enterprise.id) is not None or enterprise.blacklisted_on is not None:
         raise StateError(f"企业“{enterprise.name}”已在黑名单中（{enterprise.blacklisted_on}列入），不能重复列入。")
@@ -772,16 +707,16 @@ def blacklist_remove(uow: UnitOfWork, enterprise_id: int, data: RemovalData) -> 
     if entry is None:
         raise StateError(f"企业“{enterprise.name}”不在黑名单中，无需移出。")
     cls = BlacklistEntry
-    reason, by = data.reason.strip(), _squash(data.removed_by)
-    errors = _required(cls, "removed_on", data.removed_on) + _plausible_day(cls, "removed_on", data.removed_on)
+    reason, by = data.reason.strip(), squash(data.removed_by)
+    errors = require_value(cls, "removed_on", data.removed_on) + plausible_day(cls, "removed_on", data.removed_on, first_year=FIRST_YEAR)
     errors += [FieldError("reason", cls.field_label("removal_reason"), "请写明移出理由")] if not reason else []
-    errors += _required(cls, "removed_by", by)
+    errors += require_value(cls, "removed_by", by)
     if len(by) > 64:
         errors.append(FieldError("removed_by", cls.field_label("removed_by"), f"最多 64 个字，现为 {len(by)} 个字"))
     if data.removed_on is not None and data.removed_on < entry.listed_on:
         errors.append(FieldError("removed_on", cls.field_label("removed_on"),
                                  f"不能早于列入日期（{entry.listed_on.isoformat()}）"))
-    _raise(errors)
+    raise_errors(errors)
     entry.removed_on = data.removed_on
     entry.removal_reason = reason
     entry.removed_by = by

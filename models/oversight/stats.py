@@ -39,14 +39,12 @@ weighted sum, and the rank (equal scores share a rank: 1, 1, 3).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -56,6 +54,7 @@ from models.core.calendar import load_calendar
 from models.core.days import add_years, as_date
 from models.core.entities import Department, Industry
 from models.core.errors import FieldError, ValidationError
+from models.core.reference import refdata
 from models.drills import queries as drill_queries
 from models.drills.entities import HELD_STATUSES, Drill, DrillPlan
 from models.drills.rules import load_drill_rules
@@ -449,8 +448,7 @@ def parse_ranking(data: Mapping[str, Any]) -> RankingRules:
 
 @cache
 def ranking_rules() -> RankingRules:
-    text = resources.files("models.oversight.refdata").joinpath("ranking.json").read_text(encoding="utf-8")
-    return parse_ranking(json.loads(text))
+    return parse_ranking(refdata("models.oversight.refdata", "ranking"))
 
 
 _COMPONENT_VALUES: dict[str, Any] = {

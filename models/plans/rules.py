@@ -10,16 +10,15 @@ No function reads the clock: statuses take ``as_of``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, cast
 
 from models.core.days import add_years
+from models.core.reference import refdata
 from models.core.workdays import DueDate, HolidayCalendar, load_shipped_calendar
 
 __all__ = [
@@ -154,8 +153,7 @@ class PlanRules:
 @cache
 def load_plan_rules() -> PlanRules:
     """The shipped rules (``models/plans/refdata/plan_rules.json``), loaded once."""
-    text = resources.files("models.plans.refdata").joinpath("plan_rules.json").read_text(encoding="utf-8")
-    return PlanRules.from_dict(json.loads(text))
+    return PlanRules.from_dict(refdata("models.plans.refdata", "plan_rules"))
 
 
 def _rules(rules: PlanRules | None) -> PlanRules:

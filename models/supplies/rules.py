@@ -13,21 +13,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
 from models.core.days import add_years
+from models.core.reference import refdata
 from models.supplies.entities import CONDITIONS
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("models.supplies.refdata").joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return refdata("models.supplies.refdata", name)  # type: ignore[no-any-return]
 
 
 # ---- the category tree

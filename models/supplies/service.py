@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.core.base import Entity
 from models.core.entities import Region
 from models.core.errors import ConflictError, FieldError, NotFoundError, StateError, ValidationError
+from models.core.records import copy_form, live_record, load_form, raise_errors, squash, text_limits
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
@@ -58,33 +58,6 @@ SET_MINIMUM = Command("supplies.minimum", "设置最低库存", ROLE)
 INSPECT = Command("supplies.inspect", "登记检查维护", ROLE)
 PLAN_NEEDS = Command("supplies.plan_needs", "设置预案所需物资", ROLE)
 
-E = TypeVar("E", bound=Entity)
-
-
-def _text_limits(cls: type[Entity], data: Any, limits: dict[str, int]) -> list[FieldError]:
-    out = []
-    for name, limit in limits.items():
-        value = getattr(data, name)
-        if len(value) > limit:
-            out.append(FieldError(name, cls.field_label(name), f"最多 {limit} 个字，现为 {len(value)} 个字"))
-    return out
-
-
-def _squash(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _live(session: Session, cls: type[E], entity_id: int | None) -> E | None:
-    if entity_id is None:
-        return None
-    obj = session.get(cls, entity_id)
-    return None if obj is None or obj.is_deleted else obj
-
 
 def _stock_of(session: Session, column: Any, entity_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(StockBalance.quantity), 0)).where(column == entity_id))
@@ -112,19 +85,6 @@ def _listing(held: Sequence[tuple[str, int, str]], noun: str) -> str:
     return text + (f"等 {len(held)} {noun}" if len(held) > HELD_LISTED else "")
 
 
-def _copy(data: Any, obj: Any) -> None:
-    for f in fields(data):
-        if getattr(obj, f.name) != getattr(data, f.name):
-            setattr(obj, f.name, getattr(data, f.name))
-
-
-def _load(session: Session, cls: type[E], entity_id: int, data_cls: type[Any]) -> tuple[Any, int]:
-    obj = session.get(cls, entity_id)
-    if obj is None:
-        raise NotFoundError(cls.__label__, entity_id)
-    return data_cls(**{f.name: getattr(obj, f.name) for f in fields(data_cls)}), obj.version
-
-
 # ---- warehouses
 
 
@@ -142,14 +102,14 @@ class WarehouseData:
     notes: str = ""
 
     def cleaned(self) -> WarehouseData:
-        return replace(self, name=_squash(self.name), address=_squash(self.address), keeper=_squash(self.keeper),
-                       phone=_squash(self.phone), notes=self.notes.strip())
+        return replace(self, name=squash(self.name), address=squash(self.address), keeper=squash(self.keeper),
+                       phone=squash(self.phone), notes=self.notes.strip())
 
 
 def _check_warehouse(session: Session, data: WarehouseData, warehouse_id: int | None = None) -> WarehouseData:
     clean = data.cleaned()
     label = Warehouse.field_label
-    errors = _text_limits(Warehouse, clean, {"name": 128, "address": 256, "keeper": 32, "phone": 32})
+    errors = text_limits(Warehouse, clean, {"name": 128, "address": 256, "keeper": 32, "phone": 32})
     if not clean.name:
         errors.append(FieldError("name", label("name"), "不能为空"))
     if clean.kind not in WAREHOUSE_KINDS:
@@ -157,14 +117,14 @@ def _check_warehouse(session: Session, data: WarehouseData, warehouse_id: int | 
     elif clean.kind == "reserve":
         if clean.region_id is None:
             errors.append(FieldError("region_id", label("region_id"), "政府储备库请选择所属区域"))
-        elif _live(session, Region, clean.region_id) is None:
+        elif live_record(session, Region, clean.region_id) is None:
             errors.append(FieldError("region_id", label("region_id"), "所选区域已不存在，请重新选择"))
         clean.enterprise_id = None
     else:
         if clean.enterprise_id is None:
             errors.append(FieldError("enterprise_id", label("enterprise_id"), "企业储备点请选择所属企业"))
         else:
-            ent = _live(session, Enterprise, clean.enterprise_id)
+            ent = live_record(session, Enterprise, clean.enterprise_id)
             if ent is None:
                 errors.append(FieldError("enterprise_id", label("enterprise_id"), "所选企业已不存在，请重新选择"))
             elif clean.region_id is None:
@@ -175,7 +135,7 @@ def _check_warehouse(session: Session, data: WarehouseData, warehouse_id: int | 
             same = same.where(Warehouse.id != warehouse_id)
         if session.scalar(same.limit(1)) is not None:
             errors.append(FieldError("name", label("name"), f"已有名为“{clean.name}”的储备库"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
@@ -193,7 +153,7 @@ def update_warehouse(uow: UnitOfWork, warehouse_id: int, data: WarehouseData, ex
     uow.require(UPDATE_WAREHOUSE)
     row = uow.get_for_update(Warehouse, warehouse_id, expected_version)
     clean = _check_warehouse(uow.session, data, warehouse_id)
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -221,7 +181,7 @@ def restore_warehouse(uow: UnitOfWork, warehouse_id: int, expected_version: int)
 
 
 def load_warehouse(session: Session, warehouse_id: int) -> tuple[WarehouseData, int]:
-    return _load(session, Warehouse, warehouse_id, WarehouseData)  # type: ignore[return-value]
+    return load_form(session, Warehouse, warehouse_id, WarehouseData)  # type: ignore[return-value]
 
 
 # ---- items
@@ -244,8 +204,8 @@ class ItemData:
     notes: str = ""
 
     def cleaned(self) -> ItemData:
-        return replace(self, code=_squash(self.code).upper(), name=_squash(self.name),
-                       category_code=_squash(self.category_code), unit=_squash(self.unit), spec=_squash(self.spec),
+        return replace(self, code=squash(self.code).upper(), name=squash(self.name),
+                       category_code=squash(self.category_code), unit=squash(self.unit), spec=squash(self.spec),
                        notes=self.notes.strip())
 
 
@@ -253,7 +213,7 @@ def check_item(data: ItemData) -> tuple[ItemData, list[FieldError]]:
     """The cleaned copy and its problems that need no database (imports check whole files with it)."""
     clean = data.cleaned()
     label = SupplyItem.field_label
-    errors = _text_limits(SupplyItem, clean, {"code": 32, "name": 128, "spec": 128, "unit": 16})
+    errors = text_limits(SupplyItem, clean, {"code": 32, "name": 128, "spec": 128, "unit": 16})
     for name in ("code", "name", "unit"):
         if not getattr(clean, name):
             errors.append(FieldError(name, label(name), "不能为空"))
@@ -280,7 +240,7 @@ def _check_item(session: Session, data: ItemData, item_id: int | None = None) ->
             if other != item_id:
                 where = "（在回收站中，可恢复）" if deleted is not None else ""
                 errors.append(FieldError("code", SupplyItem.field_label("code"), f"物资编码“{clean.code}”已被使用{where}"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
@@ -300,7 +260,7 @@ def update_item(uow: UnitOfWork, item_id: int, data: ItemData, expected_version:
     if clean.unit != row.unit and _stock_of(uow.session, StockBalance.item_id, item_id):
         raise ValidationError([FieldError("unit", SupplyItem.field_label("unit"),
                                           f"已有库存按“{row.unit}”记账，不能改计量单位")])
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -327,7 +287,7 @@ def restore_item(uow: UnitOfWork, item_id: int, expected_version: int) -> int:
 
 
 def load_item(session: Session, item_id: int) -> tuple[ItemData, int]:
-    return _load(session, SupplyItem, item_id, ItemData)  # type: ignore[return-value]
+    return load_form(session, SupplyItem, item_id, ItemData)  # type: ignore[return-value]
 
 
 # ---- batches
@@ -349,18 +309,18 @@ class BatchData:
     condition: str = "good"  # CONDITIONS; afterwards set by inspections
 
     def cleaned(self) -> BatchData:
-        return replace(self, batch_no=_squash(self.batch_no), supplier=_squash(self.supplier))
+        return replace(self, batch_no=squash(self.batch_no), supplier=squash(self.supplier))
 
 
 def _check_batch(session: Session, data: BatchData, batch_id: int | None = None) -> BatchData:
-    item = _live(session, SupplyItem, data.item_id)
+    item = live_record(session, SupplyItem, data.item_id)
     clean, errors = _batch_row(data, item)
     if item is not None and clean.batch_no and not any(e.field == "batch_no" for e in errors):
         same = select(SupplyBatch.id).where(SupplyBatch.item_id == item.id, SupplyBatch.batch_no == clean.batch_no)
         if any(other != batch_id for other in session.scalars(same)):
             errors.append(FieldError("batch_no", SupplyBatch.field_label("batch_no"),
                                      f"物资“{item.name}”已有批次号“{clean.batch_no}”"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
@@ -379,7 +339,7 @@ def update_batch(uow: UnitOfWork, batch_id: int, data: BatchData, expected_versi
     clean = _check_batch(uow.session, data, batch_id)
     if clean.item_id != row.item_id:
         raise ValidationError([FieldError("item_id", SupplyBatch.field_label("item_id"), "批次所属的物资不能更改")])
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -409,7 +369,7 @@ def restore_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> int:
 
 
 def load_batch(session: Session, batch_id: int) -> tuple[BatchData, int]:
-    return _load(session, SupplyBatch, batch_id, BatchData)  # type: ignore[return-value]
+    return load_form(session, SupplyBatch, batch_id, BatchData)  # type: ignore[return-value]
 
 
 # ---- minimum stocks
@@ -444,13 +404,13 @@ def set_minimum(uow: UnitOfWork, warehouse_id: int, item_id: int, quantity: int 
     removed by somebody else since is refused with ``ConflictError``, nothing written."""
     uow.require(SET_MINIMUM)
     errors = []
-    if _live(uow.session, Warehouse, warehouse_id) is None:
+    if live_record(uow.session, Warehouse, warehouse_id) is None:
         errors.append(FieldError("warehouse_id", MinimumStock.field_label("warehouse_id"), "所选储备库已不存在"))
-    if _live(uow.session, SupplyItem, item_id) is None:
+    if live_record(uow.session, SupplyItem, item_id) is None:
         errors.append(FieldError("item_id", MinimumStock.field_label("item_id"), "所选物资已不存在"))
     if quantity is not None and not 0 <= quantity <= 10_000_000:
         errors.append(FieldError("quantity", MinimumStock.field_label("quantity"), "应在 0 到 10000000 之间"))
-    _raise(errors)
+    raise_errors(errors)
     row = _minimum_row(uow.session, warehouse_id, item_id)
     if row is not None:
         if expected_version is None and not row.is_deleted:  # somebody set one since the caller looked
@@ -511,19 +471,19 @@ def record_inspection(uow: UnitOfWork, data: InspectionData) -> int:
     changing that batch. Returns the inspection's id."""
     uow.require(INSPECT)
     label = SupplyInspection.field_label
-    inspector, notes = _squash(data.inspector), data.notes.strip()
+    inspector, notes = squash(data.inspector), data.notes.strip()
     errors = []
     batches: list[SupplyBatch] = []
     item: SupplyItem | None = None
-    warehouse = _live(uow.session, Warehouse, data.warehouse_id)
+    warehouse = live_record(uow.session, Warehouse, data.warehouse_id)
     if data.batch_id is not None:
-        batch = _live(uow.session, SupplyBatch, data.batch_id)
+        batch = live_record(uow.session, SupplyBatch, data.batch_id)
         if batch is None:
             errors.append(FieldError("batch_id", label("batch_id"), "所选批次已不存在"))
         else:
             batches, item = [batch], batch.item
     else:
-        item = _live(uow.session, SupplyItem, data.item_id)
+        item = live_record(uow.session, SupplyItem, data.item_id)
         if item is None:
             errors.append(FieldError("item_id", label("item_id"), "请选择要检查的批次或物资（所选物资已不存在）"))
         elif warehouse is None:
@@ -545,7 +505,7 @@ def record_inspection(uow: UnitOfWork, data: InspectionData) -> int:
         errors.append(FieldError("result", label("result"), "请从 " + "、".join(CONDITIONS.values()) + " 中选择"))
     if data.inspected_on and data.next_due and data.next_due <= data.inspected_on:
         errors.append(FieldError("next_due", label("next_due"), "应晚于检查日期"))
-    _raise(errors)
+    raise_errors(errors)
     assert item is not None and data.inspected_on is not None
     due = data.next_due
     if due is None and data.result != "scrapped":
@@ -583,12 +543,12 @@ def set_plan_needs(uow: UnitOfWork, plan_id: int, needs: Sequence[tuple[int, int
     for n, (item_id, quantity) in enumerate(needs, start=1):
         if item_id in wanted:
             errors.append(FieldError("item_id", f"第 {n} 行的{label('item_id')}", "同一物资只能列一次"))
-        if _live(uow.session, SupplyItem, item_id) is None:
+        if live_record(uow.session, SupplyItem, item_id) is None:
             errors.append(FieldError("item_id", f"第 {n} 行的{label('item_id')}", "所选物资已不存在"))
         if not 1 <= quantity <= 10_000_000:
             errors.append(FieldError("quantity", f"第 {n} 行的{label('quantity')}", "应在 1 到 10000000 之间"))
         wanted[item_id] = quantity
-    _raise(errors)
+    raise_errors(errors)
     existing = {r.item_id: r for r in uow.session.scalars(select(PlanSupplyNeed).where(
         PlanSupplyNeed.plan_id == plan_id))}
     changed = False
@@ -699,7 +659,7 @@ def import_items(uow: UnitOfWork, rows: Sequence[ItemData]) -> list[int]:
 def _batch_row(data: BatchData, item: SupplyItem | None) -> tuple[BatchData, list[FieldError]]:
     clean = data.cleaned()
     label = SupplyBatch.field_label
-    errors = _text_limits(SupplyBatch, clean, {"batch_no": 64, "supplier": 128})
+    errors = text_limits(SupplyBatch, clean, {"batch_no": 64, "supplier": 128})
     if clean.item_id is None:
         errors.append(FieldError("item_id", label("item_id"), "请选择物资"))
     elif item is None:

@@ -21,19 +21,18 @@ is always passed, never the clock.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.core.entities import Industry
+from models.core.reference import refdata
 from models.enterprises import rules as enterprise_rules
 from models.enterprises.entities import Enterprise
 from models.plans.entities import Plan
@@ -95,8 +94,7 @@ def _parse(raw: dict[str, Any]) -> MinimumRules:
 @cache
 def load_minimums() -> MinimumRules:
     """The shipped GB 30077 minimums (``models/supplies/refdata/gb30077_minimums.json``)."""
-    text = resources.files("models.supplies.refdata").joinpath("gb30077_minimums.json").read_text(encoding="utf-8")
-    return _parse(json.loads(text))
+    return _parse(refdata("models.supplies.refdata", "gb30077_minimums"))
 
 
 def _under(code: str, roots: Iterable[str]) -> bool:

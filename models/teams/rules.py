@@ -1,3 +1,4 @@
+
 """Teams rules (T1–T3): pure functions of the facts and ``as_of``, their numbers in reference data
 (``models/teams/refdata/*.json``, each with its source). Nothing here reads the clock or the database.
 
@@ -23,22 +24,21 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from models.core.reference import refdata
 
 FOREVER = date(9999, 12, 31)  # a certificate without expiry, as the queries compare it
 WEEKDAYS = "一二三四五六日"
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("models.teams.refdata").joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return refdata("models.teams.refdata", name)  # type: ignore[no-any-return]
 
 
 def day_label(day: date) -> str:

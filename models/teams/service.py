@@ -23,9 +23,8 @@ is not a validation error: it is stored and shown (``models.teams.rules``, ``que
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +34,18 @@ from models.core.base import Entity
 from models.core.entities import Attachment, Region
 from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
 from models.core.listing import chunks
+from models.core.records import (
+    choose_key,
+    copy_form,
+    form_values,
+    live_record,
+    load_form,
+    number_range,
+    plausible_day,
+    raise_errors,
+    squash,
+    text_limits,
+)
 from models.core.uow import Command, UnitOfWork
 from models.enterprises.entities import Enterprise
 from models.teams import rules
@@ -87,90 +98,6 @@ SCAN_KIND = "scan"
 MAX_PEOPLE = 10_000
 MAX_PERIOD_DAYS = 366
 
-E = TypeVar("E", bound=Entity)
-
-
-def _squash(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def _text_limits(cls: type[Entity], data: Any, limits: dict[str, int]) -> list[FieldError]:
-    out = []
-    for name, limit in limits.items():
-        value = getattr(data, name)
-        if len(value) > limit:
-            out.append(FieldError(name, cls.field_label(name), f"最多 {limit} 个字，现为 {len(value)} 个字"))
-    return out
-
-
-def _choose(cls: type[Entity], name: str, value: str, choices: dict[str, str] | Any) -> list[FieldError]:
-    if value in choices:
-        return []
-    return [FieldError(name, cls.field_label(name), "请从 " + "、".join(choices.values()) + " 中选择")]
-
-
-def _raise(errors: list[FieldError]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _live(session: Session, cls: type[E], entity_id: int | None) -> E | None:
-    if entity_id is None:
-        return None
-    obj = session.get(cls, entity_id)
-    return None if obj is None or obj.is_deleted else obj
-
-
-def _copy(data: Any, obj: Any, skip: tuple[str, ...] = ()) -> None:
-    for f in fields(data):
-        if f.name in skip:
-            continue
-        value = getattr(data, f.name)
-        if isinstance(value, tuple):
-            value = list(value)
-        if getattr(obj, f.name) != value:
-            setattr(obj, f.name, value)
-
-
-def _values(data: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    out = {}
-    for f in fields(data):
-        if f.name not in skip:
-            value = getattr(data, f.name)
-            out[f.name] = list(value) if isinstance(value, tuple) else value
-    return out
-
-
-def _load(session: Session, cls: type[E], entity_id: int, data_cls: type[Any]) -> tuple[Any, int]:
-    obj = session.get(cls, entity_id)
-    if obj is None:
-        raise NotFoundError(cls.__label__, entity_id)
-    values = {}
-    for f in fields(data_cls):
-        if hasattr(obj, f.name):
-            value = getattr(obj, f.name)
-            values[f.name] = tuple(value) if isinstance(value, list) else value
-    return data_cls(**values), obj.version
-
-
-def _number(cls: type[Entity], name: str, value: int | float | None, low: float, high: float,
-            *, required: bool = False) -> list[FieldError]:
-    if value is None:
-        return [FieldError(name, cls.field_label(name), "请填写")] if required else []
-    if not low <= value <= high:
-        return [FieldError(name, cls.field_label(name), f"应在 {_num(low)} 到 {_num(high)} 之间")]
-    return []
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _plausible_day(cls: type[Entity], name: str, value: date | None) -> list[FieldError]:
-    if value is not None and not 1930 <= value.year <= 2100:
-        return [FieldError(name, cls.field_label(name), f"年份 {value.year} 不在 1930–2100 年之间，请检查是否填错")]
-    return []
-
 
 # ---- teams
 
@@ -201,10 +128,10 @@ class TeamData:
     def cleaned(self) -> TeamData:
         owner = (self.owner_enterprise_id,) if self.owner_enterprise_id is not None else ()
         served = tuple(dict.fromkeys((*owner, *self.enterprise_ids)))
-        return replace(self, name=_squash(self.name), specialties=tuple(sorted(set(self.specialties))),
-                       base_address=_squash(self.base_address), leader=_squash(self.leader),
-                       leader_phone=_squash(self.leader_phone), duty_phone=_squash(self.duty_phone),
-                       filing_no=_squash(self.filing_no), agreement_party=_squash(self.agreement_party),
+        return replace(self, name=squash(self.name), specialties=tuple(sorted(set(self.specialties))),
+                       base_address=squash(self.base_address), leader=squash(self.leader),
+                       leader_phone=squash(self.leader_phone), duty_phone=squash(self.duty_phone),
+                       filing_no=squash(self.filing_no), agreement_party=squash(self.agreement_party),
                        notes=self.notes.strip(), enterprise_ids=served)
 
 
@@ -216,21 +143,21 @@ def check_team(data: TeamData) -> tuple[TeamData, list[FieldError]]:
     clean = data.cleaned()
     cat = rules.catalog()
     label = RescueTeam.field_label
-    errors = _text_limits(RescueTeam, clean, {"name": 128, "base_address": 256, "leader": 32, "leader_phone": 32,
+    errors = text_limits(RescueTeam, clean, {"name": 128, "base_address": 256, "leader": 32, "leader_phone": 32,
                                               "duty_phone": 32, "filing_no": 64, "agreement_party": 128})
     if not clean.name:
         errors.append(FieldError("name", label("name"), "不能为空"))
-    errors += _choose(RescueTeam, "kind", clean.kind, cat.team_types)
+    errors += choose_key(RescueTeam, "kind", clean.kind, cat.team_types)
     unknown = [s for s in clean.specialties if s not in cat.specialties]
     if unknown:
         errors.append(FieldError("specialties", label("specialties"), f"没有“{'、'.join(unknown)}”这个专业，请从 "
                                  + "、".join(cat.specialties.values()) + " 中选择"))
     elif not clean.specialties:
         errors.append(FieldError("specialties", label("specialties"), "请至少选择一个专业"))
-    errors += _number(RescueTeam, "headcount", clean.headcount, 1, MAX_PEOPLE, required=True)
-    errors += _number(RescueTeam, "turnout_minutes", clean.turnout_minutes, 0, 1440)
-    errors += _plausible_day(RescueTeam, "filed_on", clean.filed_on)
-    errors += _plausible_day(RescueTeam, "agreement_expires_on", clean.agreement_expires_on)
+    errors += number_range(RescueTeam, "headcount", clean.headcount, 1, MAX_PEOPLE, required=True)
+    errors += number_range(RescueTeam, "turnout_minutes", clean.turnout_minutes, 0, 1440)
+    errors += plausible_day(RescueTeam, "filed_on", clean.filed_on)
+    errors += plausible_day(RescueTeam, "agreement_expires_on", clean.agreement_expires_on)
     if clean.kind == "agreement":
         if not clean.agreement_party:
             errors.append(FieldError("agreement_party", label("agreement_party"), "协议队伍请填写签订救援协议的单位"))
@@ -252,16 +179,16 @@ def _check_team(session: Session, data: TeamData, team_id: int | None = None) ->
             if other != team_id:
                 where = "（在回收站中，可恢复）" if deleted is not None else ""
                 errors.append(FieldError("name", label("name"), f"已有名为“{clean.name}”的救援队伍{where}"))
-    if clean.region_id is not None and _live(session, Region, clean.region_id) is None:
+    if clean.region_id is not None and live_record(session, Region, clean.region_id) is None:
         errors.append(FieldError("region_id", label("region_id"), "所选区域已不存在，请重新选择"))
-    if clean.owner_enterprise_id is not None and _live(session, Enterprise, clean.owner_enterprise_id) is None:
+    if clean.owner_enterprise_id is not None and live_record(session, Enterprise, clean.owner_enterprise_id) is None:
         errors.append(FieldError("owner_enterprise_id", label("owner_enterprise_id"), "所选企业已不存在，请重新选择"))
     if clean.enterprise_ids:
         found = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(clean.enterprise_ids),
                                                                 Enterprise.deleted_at.is_(None))))
         if len(found) != len(clean.enterprise_ids):
             errors.append(FieldError("enterprise_ids", "服务企业", "所选企业中有已删除的，请重新选择"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
@@ -286,7 +213,7 @@ def _sync_enterprises(uow: UnitOfWork, team_id: int, wanted: Sequence[int]) -> b
 def create_team(uow: UnitOfWork, data: TeamData) -> int:
     uow.require(CREATE_TEAM)
     clean = _check_team(uow.session, data)
-    row = RescueTeam(**_values(clean, ("enterprise_ids",)))
+    row = RescueTeam(**form_values(clean, ("enterprise_ids",)))
     uow.add(row)
     uow.session.flush()
     _sync_enterprises(uow, row.id, clean.enterprise_ids)
@@ -300,7 +227,7 @@ def update_team(uow: UnitOfWork, team_id: int, data: TeamData, expected_version:
     uow.require(UPDATE_TEAM)
     row = uow.get_for_update(RescueTeam, team_id, expected_version)
     clean = _check_team(uow.session, data, team_id)
-    _copy(clean, row, ("enterprise_ids",))
+    copy_form(clean, row, ("enterprise_ids",))
     if _sync_enterprises(uow, team_id, clean.enterprise_ids):
         uow.touch(row)
     uow.session.flush()
@@ -333,7 +260,7 @@ def restore_team(uow: UnitOfWork, team_id: int, expected_version: int) -> int:
 
 
 def load_team(session: Session, team_id: int) -> tuple[TeamData, int]:
-    data, version = _load(session, RescueTeam, team_id, TeamData)
+    data, version = load_form(session, RescueTeam, team_id, TeamData)
     served = tuple(session.scalars(select(TeamEnterprise.enterprise_id).where(
         TeamEnterprise.team_id == team_id, TeamEnterprise.deleted_at.is_(None)).order_by(TeamEnterprise.id)))
     return replace(data, enterprise_ids=served), version
@@ -356,19 +283,19 @@ class EquipmentLine:
     id: int | None = None
 
     def cleaned(self) -> EquipmentLine:
-        return replace(self, name=_squash(self.name), spec=_squash(self.spec), unit=_squash(self.unit),
+        return replace(self, name=squash(self.name), spec=squash(self.spec), unit=squash(self.unit),
                        notes=self.notes.strip())
 
 
 def check_equipment(line: EquipmentLine) -> tuple[EquipmentLine, list[FieldError]]:
     clean = line.cleaned()
     cat = rules.catalog()
-    errors = _text_limits(TeamEquipment, clean, {"name": 128, "spec": 128, "unit": 16})
+    errors = text_limits(TeamEquipment, clean, {"name": 128, "spec": 128, "unit": 16})
     if not clean.name:
         errors.append(FieldError("name", TeamEquipment.field_label("name"), "不能为空"))
-    errors += _number(TeamEquipment, "quantity", clean.quantity, 1, 1_000_000, required=True)
-    errors += _choose(TeamEquipment, "condition", clean.condition, cat.equipment_conditions)
-    errors += _choose(TeamEquipment, "category", clean.category, cat.equipment_groups)
+    errors += number_range(TeamEquipment, "quantity", clean.quantity, 1, 1_000_000, required=True)
+    errors += choose_key(TeamEquipment, "condition", clean.condition, cat.equipment_conditions)
+    errors += choose_key(TeamEquipment, "category", clean.category, cat.equipment_groups)
     return clean, errors
 
 
@@ -388,11 +315,11 @@ def set_equipment(uow: UnitOfWork, team_id: int, lines: Sequence[EquipmentLine],
         if clean.id is not None and clean.id not in existing:
             errors.append(FieldError("id", f"第 {n} 行", "该装备已被删除或不属于本队伍，请重新载入"))
         cleaned.append(clean)
-    _raise(errors)
+    raise_errors(errors)
     changed = False
     kept = set()
     for clean in cleaned:
-        values = _values(clean, ("id",))
+        values = form_values(clean, ("id",))
         if clean.id is None:
             uow.add(TeamEquipment(team_id=team_id, **values))
             changed = True
@@ -440,23 +367,23 @@ class MemberData:
     notes: str = ""
 
     def cleaned(self) -> MemberData:
-        return replace(self, name=_squash(self.name), phone=_squash(self.phone), notes=self.notes.strip())
+        return replace(self, name=squash(self.name), phone=squash(self.phone), notes=self.notes.strip())
 
 
 def check_member(data: MemberData) -> tuple[MemberData, list[FieldError]]:
     clean = data.cleaned()
     cat = rules.catalog()
     label = TeamMember.field_label
-    errors = _text_limits(TeamMember, clean, {"name": 32, "phone": 32})
+    errors = text_limits(TeamMember, clean, {"name": 32, "phone": 32})
     if clean.team_id is None:
         errors.append(FieldError("team_id", label("team_id"), "请选择救援队伍"))
     if not clean.name:
         errors.append(FieldError("name", label("name"), "不能为空"))
-    errors += _choose(TeamMember, "position", clean.position, cat.positions)
-    errors += _choose(TeamMember, "status", clean.status, cat.member_statuses)
-    errors += _number(TeamMember, "experience_years", clean.experience_years, 0, 60)
+    errors += choose_key(TeamMember, "position", clean.position, cat.positions)
+    errors += choose_key(TeamMember, "status", clean.status, cat.member_statuses)
+    errors += number_range(TeamMember, "experience_years", clean.experience_years, 0, 60)
     for name in ("born_on", "medical_checked_on", "joined_on"):
-        errors += _plausible_day(TeamMember, name, getattr(clean, name))
+        errors += plausible_day(TeamMember, name, getattr(clean, name))
     if clean.born_on is not None:
         for name in ("medical_checked_on", "joined_on"):
             value = getattr(clean, name)
@@ -469,16 +396,16 @@ def check_member(data: MemberData) -> tuple[MemberData, list[FieldError]]:
 
 def _check_member(session: Session, data: MemberData) -> MemberData:
     clean, errors = check_member(data)
-    if clean.team_id is not None and _live(session, RescueTeam, clean.team_id) is None:
+    if clean.team_id is not None and live_record(session, RescueTeam, clean.team_id) is None:
         errors.append(FieldError("team_id", TeamMember.field_label("team_id"), "所选队伍已不存在，请重新选择"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
 def create_member(uow: UnitOfWork, data: MemberData) -> int:
     uow.require(CREATE_MEMBER)
     clean = _check_member(uow.session, data)
-    row = TeamMember(**_values(clean))
+    row = TeamMember(**form_values(clean))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -489,7 +416,7 @@ def update_member(uow: UnitOfWork, member_id: int, data: MemberData, expected_ve
     uow.require(UPDATE_MEMBER)
     row = uow.get_for_update(TeamMember, member_id, expected_version)
     clean = _check_member(uow.session, data)
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -507,7 +434,7 @@ def restore_member(uow: UnitOfWork, member_id: int, expected_version: int) -> in
     row = uow.get_for_update(TeamMember, member_id, expected_version, include_deleted=True)
     if not row.is_deleted:
         raise StateError(f"队员“{row.name}”不在回收站中，无需恢复。")
-    if _live(uow.session, RescueTeam, row.team_id) is None:
+    if live_record(uow.session, RescueTeam, row.team_id) is None:
         raise StateError(f"队员“{row.name}”所在的队伍已删除，请先恢复队伍。")
     uow.restore(row)
     uow.session.flush()
@@ -515,7 +442,7 @@ def restore_member(uow: UnitOfWork, member_id: int, expected_version: int) -> in
 
 
 def load_member(session: Session, member_id: int) -> tuple[MemberData, int]:
-    return _load(session, TeamMember, member_id, MemberData)  # type: ignore[return-value]
+    return load_form(session, TeamMember, member_id, MemberData)  # type: ignore[return-value]
 
 
 # ---- certificates
@@ -532,21 +459,21 @@ class CertificateData:
     notes: str = ""
 
     def cleaned(self) -> CertificateData:
-        return replace(self, number=_squash(self.number), issuer=_squash(self.issuer), notes=self.notes.strip())
+        return replace(self, number=squash(self.number), issuer=squash(self.issuer), notes=self.notes.strip())
 
 
 def check_certificate(data: CertificateData) -> tuple[CertificateData, list[FieldError]]:
     clean = data.cleaned()
     label = MemberCertificate.field_label
     cat = rules.catalog()
-    errors = _text_limits(MemberCertificate, clean, {"number": 64, "issuer": 128})
+    errors = text_limits(MemberCertificate, clean, {"number": 64, "issuer": 128})
     if clean.member_id is None:
         errors.append(FieldError("member_id", label("member_id"), "请选择队员"))
     if clean.cert_type not in cat.certificate_types:
         errors.append(FieldError("cert_type", label("cert_type"), "请从 " + "、".join(
             c.label for c in cat.certificate_types.values()) + " 中选择"))
     for name in ("issued_on", "expires_on"):
-        errors += _plausible_day(MemberCertificate, name, getattr(clean, name))
+        errors += plausible_day(MemberCertificate, name, getattr(clean, name))
     if clean.issued_on and clean.expires_on and clean.expires_on < clean.issued_on:
         errors.append(FieldError("expires_on", label("expires_on"), "不能早于发证日期"))
     return clean, errors
@@ -554,7 +481,7 @@ def check_certificate(data: CertificateData) -> tuple[CertificateData, list[Fiel
 
 def _check_certificate(session: Session, data: CertificateData, cert_id: int | None = None) -> CertificateData:
     clean, errors = check_certificate(data)
-    if clean.member_id is not None and _live(session, TeamMember, clean.member_id) is None:
+    if clean.member_id is not None and live_record(session, TeamMember, clean.member_id) is None:
         errors.append(FieldError("member_id", MemberCertificate.field_label("member_id"), "所选队员已不存在，请重新选择"))
     if clean.number and not any(e.field in ("number", "cert_type") for e in errors):
         same = session.execute(select(MemberCertificate.id, TeamMember.name).join(
@@ -566,14 +493,14 @@ def _check_certificate(session: Session, data: CertificateData, cert_id: int | N
                 errors.append(FieldError("number", MemberCertificate.field_label("number"),
                                          f"该类证书编号“{clean.number}”已登记在队员“{holder}”名下"))
                 break
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
 def add_certificate(uow: UnitOfWork, data: CertificateData) -> int:
     uow.require(ADD_CERTIFICATE)
     clean = _check_certificate(uow.session, data)
-    row = MemberCertificate(**_values(clean))
+    row = MemberCertificate(**form_values(clean))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -584,7 +511,7 @@ def update_certificate(uow: UnitOfWork, cert_id: int, data: CertificateData, exp
     uow.require(UPDATE_CERTIFICATE)
     row = uow.get_for_update(MemberCertificate, cert_id, expected_version)
     clean = _check_certificate(uow.session, data, cert_id)
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -601,7 +528,7 @@ def restore_certificate(uow: UnitOfWork, cert_id: int, expected_version: int) ->
     row = uow.get_for_update(MemberCertificate, cert_id, expected_version, include_deleted=True)
     if not row.is_deleted:
         raise StateError("该证书不在回收站中，无需恢复。")
-    if _live(uow.session, TeamMember, row.member_id) is None:
+    if live_record(uow.session, TeamMember, row.member_id) is None:
         raise StateError("该证书所属的队员已删除，请先恢复队员。")
     uow.restore(row)
     uow.session.flush()
@@ -609,7 +536,7 @@ def restore_certificate(uow: UnitOfWork, cert_id: int, expected_version: int) ->
 
 
 def load_certificate(session: Session, cert_id: int) -> tuple[CertificateData, int]:
-    return _load(session, MemberCertificate, cert_id, CertificateData)  # type: ignore[return-value]
+    return load_form(session, MemberCertificate, cert_id, CertificateData)  # type: ignore[return-value]
 
 
 def attach_scan(uow: UnitOfWork, cert_id: int, filename: str, data: bytes, expected_version: int) -> int:
@@ -650,24 +577,24 @@ class TrainingData:
     notes: str = ""
 
     def cleaned(self) -> TrainingData:
-        return replace(self, content=_squash(self.content), result=_squash(self.result), notes=self.notes.strip())
+        return replace(self, content=squash(self.content), result=squash(self.result), notes=self.notes.strip())
 
 
 def check_training(data: TrainingData) -> tuple[TrainingData, list[FieldError]]:
     clean = data.cleaned()
     cat = rules.catalog()
     label = TrainingRecord.field_label
-    errors = _text_limits(TrainingRecord, clean, {"content": 256, "result": 64})
+    errors = text_limits(TrainingRecord, clean, {"content": 256, "result": 64})
     if clean.team_id is None:
         errors.append(FieldError("team_id", label("team_id"), "请选择救援队伍"))
     if clean.held_on is None:
         errors.append(FieldError("held_on", label("held_on"), "请填写日期"))
-    errors += _plausible_day(TrainingRecord, "held_on", clean.held_on)
+    errors += plausible_day(TrainingRecord, "held_on", clean.held_on)
     if not clean.content:
         errors.append(FieldError("content", label("content"), "不能为空"))
-    errors += _choose(TrainingRecord, "kind", clean.kind, cat.training_kinds)
-    errors += _number(TrainingRecord, "hours", clean.hours, 0, 1000)
-    errors += _number(TrainingRecord, "participants", clean.participants, 0, MAX_PEOPLE)
+    errors += choose_key(TrainingRecord, "kind", clean.kind, cat.training_kinds)
+    errors += number_range(TrainingRecord, "hours", clean.hours, 0, 1000)
+    errors += number_range(TrainingRecord, "participants", clean.participants, 0, MAX_PEOPLE)
     if clean.result and cat.training_results and clean.result not in cat.training_results:
         errors.append(FieldError("result", label("result"), "请从 " + "、".join(cat.training_results) + " 中选择，或留空"))
     return clean, errors
@@ -676,20 +603,20 @@ def check_training(data: TrainingData) -> tuple[TrainingData, list[FieldError]]:
 def _check_training(session: Session, data: TrainingData) -> TrainingData:
     clean, errors = check_training(data)
     label = TrainingRecord.field_label
-    if clean.team_id is not None and _live(session, RescueTeam, clean.team_id) is None:
+    if clean.team_id is not None and live_record(session, RescueTeam, clean.team_id) is None:
         errors.append(FieldError("team_id", label("team_id"), "所选队伍已不存在，请重新选择"))
     if clean.member_id is not None:
-        member = _live(session, TeamMember, clean.member_id)
+        member = live_record(session, TeamMember, clean.member_id)
         if member is None or member.team_id != clean.team_id:
             errors.append(FieldError("member_id", label("member_id"), "所选队员已不存在或不在本队伍"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
 def add_training(uow: UnitOfWork, data: TrainingData) -> int:
     uow.require(ADD_TRAINING)
     clean = _check_training(uow.session, data)
-    row = TrainingRecord(**_values(clean))
+    row = TrainingRecord(**form_values(clean))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -699,7 +626,7 @@ def update_training(uow: UnitOfWork, record_id: int, data: TrainingData, expecte
     uow.require(UPDATE_TRAINING)
     row = uow.get_for_update(TrainingRecord, record_id, expected_version)
     clean = _check_training(uow.session, data)
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -715,7 +642,7 @@ def restore_training(uow: UnitOfWork, record_id: int, expected_version: int) -> 
     row = uow.get_for_update(TrainingRecord, record_id, expected_version, include_deleted=True)
     if not row.is_deleted:
         raise StateError("该训练记录不在回收站中，无需恢复。")
-    if _live(uow.session, RescueTeam, row.team_id) is None:
+    if live_record(uow.session, RescueTeam, row.team_id) is None:
         raise StateError("该训练记录所属的队伍已删除，请先恢复队伍。")
     uow.restore(row)
     uow.session.flush()
@@ -723,7 +650,7 @@ def restore_training(uow: UnitOfWork, record_id: int, expected_version: int) -> 
 
 
 def load_training(session: Session, record_id: int) -> tuple[TrainingData, int]:
-    return _load(session, TrainingRecord, record_id, TrainingData)  # type: ignore[return-value]
+    return load_form(session, TrainingRecord, record_id, TrainingData)  # type: ignore[return-value]
 
 
 # ---- duty points
@@ -745,7 +672,7 @@ class PointData:
     def cleaned(self) -> PointData:
         duty = rules.duty_rules()
         default = duty.point_kinds.get(self.kind, ("", ""))[1]
-        return replace(self, name=_squash(self.name), phone=_squash(self.phone), address=_squash(self.address),
+        return replace(self, name=squash(self.name), phone=squash(self.phone), address=squash(self.address),
                        shift_set=self.shift_set.strip() or default, notes=self.notes.strip(),
                        min_staff=duty.min_staff if self.min_staff is None else self.min_staff)
 
@@ -754,7 +681,7 @@ def _check_point(session: Session, data: PointData, point_id: int | None = None)
     clean = data.cleaned()
     duty = rules.duty_rules()
     label = DutyPoint.field_label
-    errors = _text_limits(DutyPoint, clean, {"name": 128, "phone": 32, "address": 256})
+    errors = text_limits(DutyPoint, clean, {"name": 128, "phone": 32, "address": 256})
     if not clean.name:
         errors.append(FieldError("name", label("name"), "不能为空"))
     else:
@@ -762,26 +689,26 @@ def _check_point(session: Session, data: PointData, point_id: int | None = None)
             if other != point_id:
                 where = "（在回收站中，可恢复）" if deleted is not None else ""
                 errors.append(FieldError("name", label("name"), f"已有名为“{clean.name}”的值班点{where}"))
-    errors += _choose(DutyPoint, "kind", clean.kind, {k: v[0] for k, v in duty.point_kinds.items()})
-    errors += _choose(DutyPoint, "shift_set", clean.shift_set, {k: v.label for k, v in duty.shift_sets.items()})
-    errors += _number(DutyPoint, "min_staff", clean.min_staff, 0, duty.max_people_per_shift, required=True)
+    errors += choose_key(DutyPoint, "kind", clean.kind, {k: v[0] for k, v in duty.point_kinds.items()})
+    errors += choose_key(DutyPoint, "shift_set", clean.shift_set, {k: v.label for k, v in duty.shift_sets.items()})
+    errors += number_range(DutyPoint, "min_staff", clean.min_staff, 0, duty.max_people_per_shift, required=True)
     if clean.kind == "team":
         if clean.team_id is None:
             errors.append(FieldError("team_id", label("team_id"), "救援队伍值班点请选择队伍"))
-        elif _live(session, RescueTeam, clean.team_id) is None:
+        elif live_record(session, RescueTeam, clean.team_id) is None:
             errors.append(FieldError("team_id", label("team_id"), "所选队伍已不存在，请重新选择"))
     elif clean.team_id is not None:
         errors.append(FieldError("team_id", label("team_id"), "应急值班室不属于某支队伍，请清空或把类型改为救援队伍值班点"))
-    if clean.region_id is not None and _live(session, Region, clean.region_id) is None:
+    if clean.region_id is not None and live_record(session, Region, clean.region_id) is None:
         errors.append(FieldError("region_id", label("region_id"), "所选区域已不存在，请重新选择"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
 def create_point(uow: UnitOfWork, data: PointData) -> int:
     uow.require(CREATE_POINT)
     clean = _check_point(uow.session, data)
-    row = DutyPoint(**_values(clean))
+    row = DutyPoint(**form_values(clean))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -797,7 +724,7 @@ def update_point(uow: UnitOfWork, point_id: int, data: PointData, expected_versi
             select(DutyShift.id).where(DutyShift.point_id == point_id, DutyShift.deleted_at.is_(None)).limit(1)):
         raise ValidationError([FieldError("shift_set", DutyPoint.field_label("shift_set"),
                                           "已排有班次，不能更改班次设置（可新建一个值班点）")])
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -820,7 +747,7 @@ def restore_point(uow: UnitOfWork, point_id: int, expected_version: int) -> int:
 
 
 def load_point(session: Session, point_id: int) -> tuple[PointData, int]:
-    return _load(session, DutyPoint, point_id, PointData)  # type: ignore[return-value]
+    return load_form(session, DutyPoint, point_id, PointData)  # type: ignore[return-value]
 
 
 def point_rules(point: DutyPoint) -> rules.PointRules:
@@ -859,7 +786,7 @@ def _shift_set(point: DutyPoint) -> rules.ShiftSet:
 def _check_shift(session: Session, data: ShiftData, shift_id: int | None = None) -> tuple[ShiftData, DutyPoint]:
     label = DutyShift.field_label
     errors: list[FieldError] = []
-    point = _live(session, DutyPoint, data.point_id)
+    point = live_record(session, DutyPoint, data.point_id)
     if point is None:
         raise ValidationError([FieldError("point_id", label("point_id"), "所选值班点已不存在")])
     shift_set = _shift_set(point)
@@ -868,8 +795,8 @@ def _check_shift(session: Session, data: ShiftData, shift_id: int | None = None)
         errors.append(FieldError("kind", label("kind"), "请从 " + "、".join(k.label for k in shift_set.shifts) + " 中选择"))
     if data.day is None:
         errors.append(FieldError("day", label("day"), "请填写值班日"))
-    errors += _plausible_day(DutyShift, "day", data.day)
-    _raise(errors)
+    errors += plausible_day(DutyShift, "day", data.day)
+    raise_errors(errors)
     assert kind is not None and data.day is not None
     start, end = kind.times(data.day)
     clean = replace(data, starts_at=data.starts_at or start, ends_at=data.ends_at or end, notes=data.notes.strip())
@@ -882,7 +809,7 @@ def _check_shift(session: Session, data: ShiftData, shift_id: int | None = None)
                                                       DutyShift.kind == data.kind, DutyShift.deleted_at.is_(None)))
     if any(other != shift_id for other in same):
         errors.append(FieldError("kind", label("kind"), f"{rules.day_label(data.day)}的{kind.label}已排过"))
-    _raise(errors)
+    raise_errors(errors)
     return clean, point
 
 
@@ -947,7 +874,7 @@ class AssignmentData:
     sort_order: int = 0
 
     def cleaned(self) -> AssignmentData:
-        return replace(self, name=_squash(self.name), phone=_squash(self.phone))
+        return replace(self, name=squash(self.name), phone=squash(self.phone))
 
 
 def _check_person(session: Session, name: str, phone: str, member_id: int | None, shift_id: int | None,
@@ -960,7 +887,7 @@ def _check_person(session: Session, name: str, phone: str, member_id: int | None
         errors.append(FieldError(fields_[0], label("name"), f"最多 32 个字，现为 {len(name)} 个字"))
     if len(phone) > 32:
         errors.append(FieldError(fields_[1], label("phone"), f"最多 32 个字，现为 {len(phone)} 个字"))
-    if member_id is not None and _live(session, TeamMember, member_id) is None:
+    if member_id is not None and live_record(session, TeamMember, member_id) is None:
         errors.append(FieldError("member_id", label("member_id"), "所选队员已不存在"))
     if name and shift_id is not None:
         key = rules.person_key(name, phone)
@@ -978,18 +905,18 @@ def _check_assignment(session: Session, data: AssignmentData, assignment_id: int
     clean = data.cleaned()
     duty = rules.duty_rules()
     label = DutyAssignment.field_label
-    shift = _live(session, DutyShift, clean.shift_id)
+    shift = live_record(session, DutyShift, clean.shift_id)
     errors: list[FieldError] = []
-    if shift is None or _live(session, DutyPoint, shift.point_id) is None:
+    if shift is None or live_record(session, DutyPoint, shift.point_id) is None:
         errors.append(FieldError("shift_id", label("shift_id"), "所选班次已不存在"))
-    errors += _choose(DutyAssignment, "role", clean.role, duty.roles)
+    errors += choose_key(DutyAssignment, "role", clean.role, duty.roles)
     errors += _check_person(session, clean.name, clean.phone, clean.member_id, clean.shift_id, assignment_id)
     if shift is not None:
         count = len(list(session.scalars(select(DutyAssignment.id).where(
             DutyAssignment.shift_id == shift.id, DutyAssignment.deleted_at.is_(None), DutyAssignment.id != (assignment_id or 0)))))
         if count >= duty.max_people_per_shift:
             errors.append(FieldError("name", label("name"), f"一个班次最多 {duty.max_people_per_shift} 人"))
-    _raise(errors)
+    raise_errors(errors)
     assert shift is not None
     return clean, shift
 
@@ -998,7 +925,7 @@ def assign(uow: UnitOfWork, data: AssignmentData) -> int:
     """Put a person on a shift (the shift's version goes up); returns the assignment's id."""
     uow.require(EDIT_ROSTER)
     clean, shift = _check_assignment(uow.session, data)
-    row = DutyAssignment(**_values(clean))
+    row = DutyAssignment(**form_values(clean))
     uow.add(row)
     _moved(uow, shift)
     uow.session.flush()
@@ -1012,7 +939,7 @@ def update_assignment(uow: UnitOfWork, assignment_id: int, data: AssignmentData,
     row = uow.get_for_update(DutyAssignment, assignment_id, expected_version)
     old_shift = uow.get(DutyShift, row.shift_id, include_deleted=True)
     clean, shift = _check_assignment(uow.session, data, assignment_id)
-    _copy(clean, row)
+    copy_form(clean, row)
     _moved(uow, *([shift] if old_shift.id == shift.id else [shift, old_shift]))
     uow.session.flush()
     return row.version
@@ -1027,7 +954,7 @@ def remove_assignment(uow: UnitOfWork, assignment_id: int, expected_version: int
 
 
 def load_assignment(session: Session, assignment_id: int) -> tuple[AssignmentData, int]:
-    return _load(session, DutyAssignment, assignment_id, AssignmentData)  # type: ignore[return-value]
+    return load_form(session, DutyAssignment, assignment_id, AssignmentData)  # type: ignore[return-value]
 
 
 @dataclass
@@ -1044,7 +971,7 @@ def swap(uow: UnitOfWork, assignment_id: int, data: SwapData, expected_version: 
     new version."""
     uow.require(SWAP)
     row = uow.get_for_update(DutyAssignment, assignment_id, expected_version)
-    to_name, to_phone, reason = _squash(data.to_name), _squash(data.to_phone), data.reason.strip()
+    to_name, to_phone, reason = squash(data.to_name), squash(data.to_phone), data.reason.strip()
     errors = _check_person(uow.session, to_name, to_phone, data.to_member_id, row.shift_id, assignment_id,
                            ("to_name", "to_phone"))
     label = DutySwap.field_label
@@ -1052,7 +979,7 @@ def swap(uow: UnitOfWork, assignment_id: int, data: SwapData, expected_version: 
         errors.append(FieldError("reason", label("reason"), "请写明换班原因"))
     if to_name and rules.person_key(to_name, to_phone) == rules.person_key(row.name, row.phone):
         errors.append(FieldError("to_name", label("to_name"), "替班人与原值班人相同"))
-    _raise(errors)
+    raise_errors(errors)
     uow.add(DutySwap(assignment_id=row.id, shift_id=row.shift_id, from_name=row.name, from_phone=row.phone,
                      to_name=to_name, to_phone=to_phone, reason=reason))
     row.name, row.phone, row.member_id = to_name, to_phone, data.to_member_id
@@ -1071,15 +998,15 @@ class HandoverData:
     notes: str = ""
 
     def cleaned(self) -> HandoverData:
-        return replace(self, from_name=_squash(self.from_name), to_name=_squash(self.to_name),
+        return replace(self, from_name=squash(self.from_name), to_name=squash(self.to_name),
                        open_matters=self.open_matters.strip(), notes=self.notes.strip())
 
 
 def _check_handover(session: Session, data: HandoverData) -> HandoverData:
     clean = data.cleaned()
     label = HandoverLog.field_label
-    errors = _text_limits(HandoverLog, clean, {"from_name": 32, "to_name": 32})
-    shift = _live(session, DutyShift, clean.shift_id)
+    errors = text_limits(HandoverLog, clean, {"from_name": 32, "to_name": 32})
+    shift = live_record(session, DutyShift, clean.shift_id)
     if shift is None:
         errors.append(FieldError("shift_id", label("shift_id"), "所选班次已不存在"))
     if clean.handed_at is None:
@@ -1090,14 +1017,14 @@ def _check_handover(session: Session, data: HandoverData) -> HandoverData:
     for name in ("from_name", "to_name"):
         if not getattr(clean, name):
             errors.append(FieldError(name, label(name), "不能为空"))
-    _raise(errors)
+    raise_errors(errors)
     return clean
 
 
 def record_handover(uow: UnitOfWork, data: HandoverData) -> int:
     uow.require(HANDOVER)
     clean = _check_handover(uow.session, data)
-    row = HandoverLog(**_values(clean))
+    row = HandoverLog(**form_values(clean))
     uow.add(row)
     uow.session.flush()
     return row.id
@@ -1107,7 +1034,7 @@ def update_handover(uow: UnitOfWork, handover_id: int, data: HandoverData, expec
     uow.require(HANDOVER)
     row = uow.get_for_update(HandoverLog, handover_id, expected_version)
     clean = _check_handover(uow.session, data)
-    _copy(clean, row)
+    copy_form(clean, row)
     uow.session.flush()
     return row.version
 
@@ -1119,7 +1046,7 @@ def delete_handover(uow: UnitOfWork, handover_id: int, expected_version: int) ->
 
 
 def load_handover(session: Session, handover_id: int) -> tuple[HandoverData, int]:
-    return _load(session, HandoverLog, handover_id, HandoverData)  # type: ignore[return-value]
+    return load_form(session, HandoverLog, handover_id, HandoverData)  # type: ignore[return-value]
 
 
 # ---- generating a period
@@ -1139,7 +1066,7 @@ class GeneratedRoster:
 def _clean_people(people: Sequence[rules.Person], what: str) -> tuple[tuple[rules.Person, ...], list[FieldError]]:
     out, errors, seen = [], [], set()
     for n, p in enumerate(people, start=1):
-        name, phone = _squash(p.name), _squash(p.phone)
+        name, phone = squash(p.name), squash(p.phone)
         if not name or len(name) > 32 or len(phone) > 32:
             errors.append(FieldError(what, f"第 {n} 位{'带班领导' if what == 'leaders' else '值班员'}",
                                      "姓名不能为空，姓名和电话最多 32 个字"))
@@ -1165,7 +1092,7 @@ def generate_roster(uow: UnitOfWork, point_id: int, start: date, end: date, patt
     if expected_version is not None:
         point: DutyPoint | None = uow.get_for_update(DutyPoint, point_id, expected_version)
     else:
-        point = _live(uow.session, DutyPoint, point_id)
+        point = live_record(uow.session, DutyPoint, point_id)
     if point is None:
         raise NotFoundError(DutyPoint.__label__, point_id)
     shift_set = _shift_set(point)
@@ -1188,7 +1115,7 @@ def generate_roster(uow: UnitOfWork, point_id: int, start: date, end: date, patt
         errors.append(FieldError("kinds", "班次", "请从 " + "、".join(k.label for k in shift_set.shifts) + " 中选择"))
     if pattern.leader_per not in ("day", "shift"):
         errors.append(FieldError("leader_per", "带班方式", "应为按值班日或按班次轮换"))
-    _raise(errors)
+    raise_errors(errors)
     existing = list(uow.session.scalars(select(DutyShift).where(
         DutyShift.point_id == point_id, DutyShift.day >= start, DutyShift.day <= end, DutyShift.deleted_at.is_(None))))
     if existing and not replace_existing:
@@ -1278,7 +1205,7 @@ def import_teams(uow: UnitOfWork, rows: Sequence[TeamData]) -> list[int]:
     _problems_raise(check_teams(uow.session, rows))
     clean = [check_team(r)[0] for r in rows]
     ids = uow.reserve_ids(RescueTeam, len(clean))
-    uow.insert_rows(RescueTeam, [{"id": i, **_values(c, ("enterprise_ids",))} for i, c in zip(ids, clean, strict=True)])
+    uow.insert_rows(RescueTeam, [{"id": i, **form_values(c, ("enterprise_ids",))} for i, c in zip(ids, clean, strict=True)])
     uow.insert_rows(TeamEnterprise, [{"team_id": i, "enterprise_id": e}
                                      for i, c in zip(ids, clean, strict=True) for e in c.enterprise_ids])
     return ids
@@ -1310,7 +1237,7 @@ def import_members(uow: UnitOfWork, rows: Sequence[MemberData]) -> list[int]:
     _problems_raise(check_members(uow.session, rows))
     clean = [check_member(r)[0] for r in rows]
     ids = uow.reserve_ids(TeamMember, len(clean))
-    uow.insert_rows(TeamMember, [{"id": i, **_values(c)} for i, c in zip(ids, clean, strict=True)])
+    uow.insert_rows(TeamMember, [{"id": i, **form_values(c)} for i, c in zip(ids, clean, strict=True)])
     return ids
 
 
@@ -1347,7 +1274,7 @@ def import_certificates(uow: UnitOfWork, rows: Sequence[CertificateData]) -> lis
     _problems_raise(check_certificates(uow.session, rows))
     clean = [check_certificate(r)[0] for r in rows]
     ids = uow.reserve_ids(MemberCertificate, len(clean))
-    uow.insert_rows(MemberCertificate, [{"id": i, **_values(c)} for i, c in zip(ids, clean, strict=True)])
+    uow.insert_rows(MemberCertificate, [{"id": i, **form_values(c)} for i, c in zip(ids, clean, strict=True)])
     return ids
 
 
