@@ -20,7 +20,7 @@ imports, the demo).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +37,14 @@ from models.core.audit import audited_fields
 from models.core.base import Entity
 from models.core.database import Database
 from models.core.entities import AuditHead, AuditLog
-from models.core.errors import BusyError, ConflictError, ImmutableError, NotFoundError, PermissionDenied
+from models.core.errors import (
+    BusyError,
+    ConflictError,
+    ImmutableError,
+    NotFoundError,
+    PermissionDenied,
+    StateError,
+)
 
 T = TypeVar("T", bound=Entity)
 __all__ = ["SYSTEM", "Actor", "Command", "UnitOfWork", "audited_fields", "os_actor", "unit_of_work"]
@@ -109,6 +116,15 @@ class UnitOfWork:
             raise NotFoundError(cls.__label__, entity_id)
         if obj.version != expected_version:
             raise ConflictError(cls.__label__, entity_id, expected_version, obj.version)
+        return obj
+
+    def get_from_bin(self, cls: type[T], entity_id: int, expected_version: int,
+                     what: str | Callable[[T], str]) -> T:
+        """Load a row in the recycle bin to restore it (as ``get_for_update``); refused with
+        “{what}不在回收站中，无需恢复。” when it is not there — ``what`` names it, or says how from the row."""
+        obj = self.get_for_update(cls, entity_id, expected_version, include_deleted=True)
+        if not obj.is_deleted:
+            raise StateError(f"{what(obj) if callable(what) else what}不在回收站中，无需恢复。")
         return obj
 
     def add(self, obj: Entity) -> None:

@@ -230,9 +230,7 @@ def delete(uow: UnitOfWork, drill_id: int, expected_version: int) -> None:
 
 def restore(uow: UnitOfWork, drill_id: int, expected_version: int) -> int:
     uow.require(RESTORE)
-    drill = uow.get_for_update(Drill, drill_id, expected_version, include_deleted=True)
-    if not drill.is_deleted:
-        raise StateError(f"演练“{drill.title}”不在回收站中，无需恢复。")
+    drill = uow.get_from_bin(Drill, drill_id, expected_version, lambda r: f"演练“{r.title}”")
     uow.restore(drill)
     uow.session.flush()
     return drill.version

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.entities import Department, Industry, Region, RiskLevel
-from models.core.errors import FieldError, NotFoundError, StateError, ValidationError
+from models.core.errors import FieldError, NotFoundError, ValidationError
 from models.core.uow import Command, UnitOfWork
 from models.enterprises import rules as uscc
 from models.enterprises.entities import Enterprise, EnterpriseContact
@@ -277,9 +277,7 @@ def restore(uow: UnitOfWork, enterprise_id: int, expected_version: int) -> int:
     Refused when the caller's copy is stale (``ConflictError``) or the enterprise is not in the bin.
     """
     uow.require(RESTORE)
-    ent = uow.get_for_update(Enterprise, enterprise_id, expected_version, include_deleted=True)
-    if not ent.is_deleted:
-        raise StateError(f"企业“{ent.name}”不在回收站中，无需恢复。")
+    ent = uow.get_from_bin(Enterprise, enterprise_id, expected_version, lambda r: f"企业“{r.name}”")
     uow.restore(ent)
     uow.session.flush()
     return ent.version

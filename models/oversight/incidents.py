@@ -421,9 +421,7 @@ def delete_incident(uow: UnitOfWork, incident_id: int, expected_version: int) ->
 
 def restore_incident(uow: UnitOfWork, incident_id: int, expected_version: int) -> int:
     uow.require(RESTORE)
-    row = uow.get_for_update(Incident, incident_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"事故信息“{row.title}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(Incident, incident_id, expected_version, lambda r: f"事故信息“{r.title}”")
     uow.restore(row)
     uow.session.flush()
     return row.version

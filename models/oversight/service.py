@@ -361,9 +361,7 @@ def delete_hazard(uow: UnitOfWork, hazard_id: int, expected_version: int) -> Non
 def restore_hazard(uow: UnitOfWork, hazard_id: int, expected_version: int) -> int:
     """Take a hazard out of the recycle bin (refused while its inspection is deleted)."""
     uow.require(DELETE_HAZARD)
-    row = uow.get_for_update(Hazard, hazard_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError("该隐患不在回收站中，无需恢复。")
+    row = uow.get_from_bin(Hazard, hazard_id, expected_version, "该隐患")
     if live_record(uow.session, Inspection, row.inspection_id) is None:
         raise StateError("该隐患所属的检查记录已删除，请先恢复检查记录。")
     uow.restore(row)

@@ -492,10 +492,8 @@ def restore(uow: UnitOfWork, plan_id: int, expected_version: int) -> int:
     enterprise now carries its number.
     """
     uow.require(RESTORE)
-    plan = uow.get_for_update(Plan, plan_id, expected_version, include_deleted=True)
+    plan = uow.get_from_bin(Plan, plan_id, expected_version, lambda p: f"预案“{p.plan_no} {p.title}”")
     name = f"{plan.plan_no} {plan.title}"
-    if not plan.is_deleted:
-        raise StateError(f"预案“{name}”不在回收站中，无需恢复。")
     enterprise = uow.session.get(Enterprise, plan.enterprise_id)
     if enterprise is not None and enterprise.is_deleted:
         raise StateError(f"预案“{name}”所属的企业“{enterprise.name}”在回收站中，请先在企业页的回收站恢复该企业。")

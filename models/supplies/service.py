@@ -171,9 +171,7 @@ def delete_warehouse(uow: UnitOfWork, warehouse_id: int, expected_version: int) 
 
 def restore_warehouse(uow: UnitOfWork, warehouse_id: int, expected_version: int) -> int:
     uow.require(RESTORE_WAREHOUSE)
-    row = uow.get_for_update(Warehouse, warehouse_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"储备库“{row.name}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(Warehouse, warehouse_id, expected_version, lambda r: f"储备库“{r.name}”")
     _check_warehouse(uow.session, load_warehouse(uow.session, warehouse_id)[0], warehouse_id)
     uow.restore(row)
     uow.session.flush()
@@ -278,9 +276,7 @@ def delete_item(uow: UnitOfWork, item_id: int, expected_version: int) -> None:
 
 def restore_item(uow: UnitOfWork, item_id: int, expected_version: int) -> int:
     uow.require(RESTORE_ITEM)
-    row = uow.get_for_update(SupplyItem, item_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"物资“{row.name}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(SupplyItem, item_id, expected_version, lambda r: f"物资“{r.name}”")
     uow.restore(row)
     uow.session.flush()
     return row.version
@@ -357,9 +353,7 @@ def delete_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> None:
 
 def restore_batch(uow: UnitOfWork, batch_id: int, expected_version: int) -> int:
     uow.require(RESTORE_BATCH)
-    row = uow.get_for_update(SupplyBatch, batch_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"批次“{row.batch_no}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(SupplyBatch, batch_id, expected_version, lambda r: f"批次“{r.batch_no}”")
     item = uow.session.get(SupplyItem, row.item_id)
     if item is None or item.is_deleted:
         raise StateError(f"批次“{row.batch_no}”所属的物资已删除，请先恢复物资。")

@@ -249,9 +249,7 @@ def delete_team(uow: UnitOfWork, team_id: int, expected_version: int) -> None:
 
 def restore_team(uow: UnitOfWork, team_id: int, expected_version: int) -> int:
     uow.require(RESTORE_TEAM)
-    row = uow.get_for_update(RescueTeam, team_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"救援队伍“{row.name}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(RescueTeam, team_id, expected_version, lambda r: f"救援队伍“{r.name}”")
     data, _v = load_team(uow.session, team_id)
     _check_team(uow.session, data, team_id)  # its region or enterprises may have gone meanwhile
     uow.restore(row)
@@ -431,9 +429,7 @@ def delete_member(uow: UnitOfWork, member_id: int, expected_version: int) -> Non
 
 def restore_member(uow: UnitOfWork, member_id: int, expected_version: int) -> int:
     uow.require(RESTORE_MEMBER)
-    row = uow.get_for_update(TeamMember, member_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"队员“{row.name}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(TeamMember, member_id, expected_version, lambda r: f"队员“{r.name}”")
     if live_record(uow.session, RescueTeam, row.team_id) is None:
         raise StateError(f"队员“{row.name}”所在的队伍已删除，请先恢复队伍。")
     uow.restore(row)
@@ -525,9 +521,7 @@ def delete_certificate(uow: UnitOfWork, cert_id: int, expected_version: int) -> 
 
 def restore_certificate(uow: UnitOfWork, cert_id: int, expected_version: int) -> int:
     uow.require(RESTORE_CERTIFICATE)
-    row = uow.get_for_update(MemberCertificate, cert_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError("该证书不在回收站中，无需恢复。")
+    row = uow.get_from_bin(MemberCertificate, cert_id, expected_version, "该证书")
     if live_record(uow.session, TeamMember, row.member_id) is None:
         raise StateError("该证书所属的队员已删除，请先恢复队员。")
     uow.restore(row)
@@ -639,9 +633,7 @@ def delete_training(uow: UnitOfWork, record_id: int, expected_version: int) -> N
 
 def restore_training(uow: UnitOfWork, record_id: int, expected_version: int) -> int:
     uow.require(RESTORE_TRAINING)
-    row = uow.get_for_update(TrainingRecord, record_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError("该训练记录不在回收站中，无需恢复。")
+    row = uow.get_from_bin(TrainingRecord, record_id, expected_version, "该训练记录")
     if live_record(uow.session, RescueTeam, row.team_id) is None:
         raise StateError("该训练记录所属的队伍已删除，请先恢复队伍。")
     uow.restore(row)
@@ -737,9 +729,7 @@ def delete_point(uow: UnitOfWork, point_id: int, expected_version: int) -> None:
 
 def restore_point(uow: UnitOfWork, point_id: int, expected_version: int) -> int:
     uow.require(RESTORE_POINT)
-    row = uow.get_for_update(DutyPoint, point_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError(f"值班点“{row.name}”不在回收站中，无需恢复。")
+    row = uow.get_from_bin(DutyPoint, point_id, expected_version, lambda r: f"值班点“{r.name}”")
     _check_point(uow.session, load_point(uow.session, point_id)[0], point_id)
     uow.restore(row)
     uow.session.flush()
@@ -853,9 +843,7 @@ def delete_shift(uow: UnitOfWork, shift_id: int, expected_version: int) -> None:
 
 def restore_shift(uow: UnitOfWork, shift_id: int, expected_version: int) -> int:
     uow.require(EDIT_ROSTER)
-    row = uow.get_for_update(DutyShift, shift_id, expected_version, include_deleted=True)
-    if not row.is_deleted:
-        raise StateError("该班次不在回收站中，无需恢复。")
+    row = uow.get_from_bin(DutyShift, shift_id, expected_version, "该班次")
     _clean, point = _check_shift(uow.session, ShiftData(row.point_id, row.day, row.kind, row.starts_at, row.ends_at,
                                                          row.notes), shift_id)
     uow.restore(row)
